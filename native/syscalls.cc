@@ -1,0 +1,366 @@
+// Raw system calls for tracefs work. Each returns its result, or a cached
+// SysError (see sys_error.h) when the call fails: tracefs answers most of
+// what we ask with ENOENT, and that must be cheap to receive.
+#include "syscalls.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "sys_error.h"
+
+namespace tfsr {
+namespace {
+
+// Argument checks throw a usage line: they are programming errors, not data.
+bool usage(const Napi::CallbackInfo& info, const char* line) {
+  Napi::TypeError::New(info.Env(), line).ThrowAsJavaScriptException();
+  return false;
+}
+
+bool want_string(const Napi::CallbackInfo& info, size_t i, const char* line,
+                 std::string* out) {
+  if (info.Length() <= i || !info[i].IsString()) return usage(info, line);
+  *out = info[i].As<Napi::String>().Utf8Value();
+  if (out->find('\0') != std::string::npos) return usage(info, line);
+  return true;
+}
+
+bool want_int(const Napi::CallbackInfo& info, size_t i, const char* line,
+              int64_t* out, bool optional = false, int64_t dflt = 0) {
+  if (info.Length() <= i || info[i].IsUndefined()) {
+    if (optional) {
+      *out = dflt;
+      return true;
+    }
+    return usage(info, line);
+  }
+  if (!info[i].IsNumber()) return usage(info, line);
+  *out = info[i].As<Napi::Number>().Int64Value();
+  return true;
+}
+
+Napi::Value num_or_err(Napi::Env env, Sys s, long r) {
+  if (r < 0) return sys_error(env, s, errno);
+  return Napi::Number::New(env, static_cast<double>(r));
+}
+
+Napi::Value stat_obj(Napi::Env env, const struct stat& st) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("dev", Napi::Number::New(env, static_cast<double>(st.st_dev)));
+  o.Set("ino", Napi::Number::New(env, static_cast<double>(st.st_ino)));
+  o.Set("mode", Napi::Number::New(env, st.st_mode));
+  o.Set("nlink", Napi::Number::New(env, static_cast<double>(st.st_nlink)));
+  o.Set("uid", Napi::Number::New(env, st.st_uid));
+  o.Set("gid", Napi::Number::New(env, st.st_gid));
+  o.Set("size", Napi::Number::New(env, static_cast<double>(st.st_size)));
+  return o;
+}
+
+// Bytes to write: a string (UTF-8) or a Buffer, sent in one write(2).
+bool want_data(const Napi::CallbackInfo& info, size_t i, std::string* out) {
+  if (info.Length() > i && info[i].IsBuffer()) {
+    auto b = info[i].As<Napi::Buffer<char>>();
+    out->assign(b.Data(), b.Length());
+    return true;
+  }
+  if (info.Length() > i && info[i].IsString()) {
+    *out = info[i].As<Napi::String>().Utf8Value();
+    return true;
+  }
+  return usage(info, "write(fd, data: string | Buffer): data must be a string or Buffer");
+}
+
+Napi::Value Open(const Napi::CallbackInfo& info) {
+  std::string path;
+  int64_t flags, mode;
+  if (!want_string(info, 0, "open(path: string, flags: number, mode?: number)", &path) ||
+      !want_int(info, 1, "open(path: string, flags: number, mode?: number)", &flags) ||
+      !want_int(info, 2, "open(path: string, flags: number, mode?: number)", &mode, true, 0))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Open,
+                    ::open(path.c_str(), static_cast<int>(flags) | O_CLOEXEC,
+                           static_cast<mode_t>(mode)));
+}
+
+Napi::Value Openat(const Napi::CallbackInfo& info) {
+  const char* u = "openat(dirfd: number, path: string, flags: number, mode?: number)";
+  int64_t dirfd, flags, mode;
+  std::string path;
+  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) ||
+      !want_int(info, 2, u, &flags) || !want_int(info, 3, u, &mode, true, 0))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Openat,
+                    ::openat(static_cast<int>(dirfd), path.c_str(),
+                             static_cast<int>(flags) | O_CLOEXEC, static_cast<mode_t>(mode)));
+}
+
+Napi::Value Close(const Napi::CallbackInfo& info) {
+  int64_t fd;
+  if (!want_int(info, 0, "close(fd: number)", &fd)) return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Close, ::close(static_cast<int>(fd)));
+}
+
+Napi::Value DoRead(const Napi::CallbackInfo& info, bool positional) {
+  const char* u = positional ? "pread(fd: number, length: number, offset: number)"
+                             : "read(fd: number, length: number)";
+  int64_t fd, len, off = 0;
+  if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &len) ||
+      (positional && !want_int(info, 2, u, &off)))
+    return info.Env().Undefined();
+  if (len < 0 || len > (1 << 26)) {
+    usage(info, "read length must be 0..64 MiB");
+    return info.Env().Undefined();
+  }
+  std::vector<char> buf(static_cast<size_t>(len));
+  ssize_t r = positional ? ::pread(static_cast<int>(fd), buf.data(), buf.size(), off)
+                         : ::read(static_cast<int>(fd), buf.data(), buf.size());
+  if (r < 0) return sys_error(info.Env(), positional ? Sys::Pread : Sys::Read, errno);
+  return Napi::Buffer<char>::Copy(info.Env(), buf.data(), static_cast<size_t>(r));
+}
+Napi::Value Read(const Napi::CallbackInfo& info) { return DoRead(info, false); }
+Napi::Value Pread(const Napi::CallbackInfo& info) { return DoRead(info, true); }
+
+Napi::Value DoWrite(const Napi::CallbackInfo& info, bool positional) {
+  const char* u = positional ? "pwrite(fd: number, data: string | Buffer, offset: number)"
+                             : "write(fd: number, data: string | Buffer)";
+  int64_t fd, off = 0;
+  std::string data;
+  if (!want_int(info, 0, u, &fd) || !want_data(info, 1, &data) ||
+      (positional && !want_int(info, 2, u, &off)))
+    return info.Env().Undefined();
+  // One write(2) for the whole string: a tracefs control file parses each
+  // write as one command, so a split write would be two broken commands.
+  ssize_t r = positional ? ::pwrite(static_cast<int>(fd), data.data(), data.size(), off)
+                         : ::write(static_cast<int>(fd), data.data(), data.size());
+  return num_or_err(info.Env(), positional ? Sys::Pwrite : Sys::Write, r);
+}
+Napi::Value Write(const Napi::CallbackInfo& info) { return DoWrite(info, false); }
+Napi::Value Pwrite(const Napi::CallbackInfo& info) { return DoWrite(info, true); }
+
+Napi::Value Lseek(const Napi::CallbackInfo& info) {
+  const char* u = "lseek(fd: number, offset: number, whence: number)";
+  int64_t fd, off, whence;
+  if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &off) || !want_int(info, 2, u, &whence))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Lseek,
+                    ::lseek(static_cast<int>(fd), off, static_cast<int>(whence)));
+}
+
+Napi::Value DoStat(const Napi::CallbackInfo& info, bool nofollow) {
+  std::string path;
+  if (!want_string(info, 0, nofollow ? "lstat(path: string)" : "stat(path: string)", &path))
+    return info.Env().Undefined();
+  struct stat st;
+  int r = nofollow ? ::lstat(path.c_str(), &st) : ::stat(path.c_str(), &st);
+  if (r < 0) return sys_error(info.Env(), nofollow ? Sys::Lstat : Sys::Stat, errno);
+  return stat_obj(info.Env(), st);
+}
+Napi::Value Stat(const Napi::CallbackInfo& info) { return DoStat(info, false); }
+Napi::Value Lstat(const Napi::CallbackInfo& info) { return DoStat(info, true); }
+
+Napi::Value Fstat(const Napi::CallbackInfo& info) {
+  int64_t fd;
+  if (!want_int(info, 0, "fstat(fd: number)", &fd)) return info.Env().Undefined();
+  struct stat st;
+  if (::fstat(static_cast<int>(fd), &st) < 0) return sys_error(info.Env(), Sys::Fstat, errno);
+  return stat_obj(info.Env(), st);
+}
+
+Napi::Value Fstatat(const Napi::CallbackInfo& info) {
+  const char* u = "fstatat(dirfd: number, path: string, flags?: number)";
+  int64_t dirfd, flags;
+  std::string path;
+  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) ||
+      !want_int(info, 2, u, &flags, true, 0))
+    return info.Env().Undefined();
+  struct stat st;
+  if (::fstatat(static_cast<int>(dirfd), path.c_str(), &st, static_cast<int>(flags)) < 0)
+    return sys_error(info.Env(), Sys::Fstatat, errno);
+  return stat_obj(info.Env(), st);
+}
+
+Napi::Value Access(const Napi::CallbackInfo& info) {
+  const char* u = "access(path: string, mode: number)";
+  std::string path;
+  int64_t mode;
+  if (!want_string(info, 0, u, &path) || !want_int(info, 1, u, &mode))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Access, ::access(path.c_str(), static_cast<int>(mode)));
+}
+
+Napi::Value Faccessat(const Napi::CallbackInfo& info) {
+  const char* u = "faccessat(dirfd: number, path: string, mode: number, flags?: number)";
+  int64_t dirfd, mode, flags;
+  std::string path;
+  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) ||
+      !want_int(info, 2, u, &mode) || !want_int(info, 3, u, &flags, true, 0))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Faccessat,
+                    ::faccessat(static_cast<int>(dirfd), path.c_str(), static_cast<int>(mode),
+                                static_cast<int>(flags)));
+}
+
+struct linux_dirent64 {
+  ino64_t d_ino;
+  off64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+// One getdents64(2) call: the entries it returned ([] at the end of the
+// directory). Callers loop; a stale directory may answer EINVAL on a later call.
+Napi::Value Getdents64(const Napi::CallbackInfo& info) {
+  const char* u = "getdents64(fd: number, bufferSize?: number)";
+  int64_t fd, size;
+  if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &size, true, 32768))
+    return info.Env().Undefined();
+  if (size < 512 || size > (1 << 24)) {
+    usage(info, "getdents64 bufferSize must be 512..16 MiB");
+    return info.Env().Undefined();
+  }
+  std::vector<char> buf(static_cast<size_t>(size));
+  long n = ::syscall(SYS_getdents64, static_cast<int>(fd), buf.data(), buf.size());
+  if (n < 0) return sys_error(info.Env(), Sys::Getdents64, errno);
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (long pos = 0; pos < n;) {
+    auto* d = reinterpret_cast<linux_dirent64*>(buf.data() + pos);
+    Napi::Object e = Napi::Object::New(env);
+    e.Set("name", Napi::String::New(env, d->d_name));
+    e.Set("type", Napi::Number::New(env, d->d_type));
+    e.Set("ino", Napi::Number::New(env, static_cast<double>(d->d_ino)));
+    out.Set(i++, e);
+    pos += d->d_reclen;
+  }
+  return out;
+}
+
+Napi::Value Chdir(const Napi::CallbackInfo& info) {
+  std::string path;
+  if (!want_string(info, 0, "chdir(path: string)", &path)) return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Chdir, ::chdir(path.c_str()));
+}
+
+Napi::Value Fchdir(const Napi::CallbackInfo& info) {
+  int64_t fd;
+  if (!want_int(info, 0, "fchdir(fd: number)", &fd)) return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Fchdir, ::fchdir(static_cast<int>(fd)));
+}
+
+Napi::Value Getcwd(const Napi::CallbackInfo& info) {
+  char buf[4096];
+  // The raw syscall: glibc's getcwd() may synthesize a path for a deleted cwd.
+  long r = ::syscall(SYS_getcwd, buf, sizeof buf);
+  if (r < 0) return sys_error(info.Env(), Sys::Getcwd, errno);
+  return Napi::String::New(info.Env(), buf);
+}
+
+Napi::Value Mkdir(const Napi::CallbackInfo& info) {
+  const char* u = "mkdir(path: string, mode?: number)";
+  std::string path;
+  int64_t mode;
+  if (!want_string(info, 0, u, &path) || !want_int(info, 1, u, &mode, true, 0755))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Mkdir, ::mkdir(path.c_str(), static_cast<mode_t>(mode)));
+}
+
+Napi::Value Rmdir(const Napi::CallbackInfo& info) {
+  std::string path;
+  if (!want_string(info, 0, "rmdir(path: string)", &path)) return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Rmdir, ::rmdir(path.c_str()));
+}
+
+Napi::Value Unlink(const Napi::CallbackInfo& info) {
+  std::string path;
+  if (!want_string(info, 0, "unlink(path: string)", &path)) return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Unlink, ::unlink(path.c_str()));
+}
+
+Napi::Value Mount(const Napi::CallbackInfo& info) {
+  const char* u = "mount(source: string, target: string, fstype: string, flags: number, data?: string)";
+  std::string src, target, fstype, data;
+  int64_t flags;
+  if (!want_string(info, 0, u, &src) || !want_string(info, 1, u, &target) ||
+      !want_string(info, 2, u, &fstype) || !want_int(info, 3, u, &flags))
+    return info.Env().Undefined();
+  if (info.Length() > 4 && !info[4].IsUndefined() && !want_string(info, 4, u, &data))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Mount,
+                    ::mount(src.c_str(), target.c_str(), fstype.c_str(),
+                            static_cast<unsigned long>(flags), data.empty() ? nullptr : data.c_str()));
+}
+
+Napi::Value Umount2(const Napi::CallbackInfo& info) {
+  const char* u = "umount2(target: string, flags?: number)";
+  std::string target;
+  int64_t flags;
+  if (!want_string(info, 0, u, &target) || !want_int(info, 1, u, &flags, true, 0))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Umount2, ::umount2(target.c_str(), static_cast<int>(flags)));
+}
+
+Napi::Value MonotonicNs(const Napi::CallbackInfo& info) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return Napi::BigInt::New(info.Env(),
+                           static_cast<uint64_t>(static_cast<uint64_t>(ts.tv_sec) * 1000000000ull +
+                                                 static_cast<uint64_t>(ts.tv_nsec)));
+}
+
+Napi::Object Constants(Napi::Env env) {
+  Napi::Object c = Napi::Object::New(env);
+#define C(name) c.Set(#name, Napi::Number::New(env, name))
+  C(O_RDONLY); C(O_WRONLY); C(O_RDWR); C(O_APPEND); C(O_CREAT); C(O_EXCL); C(O_TRUNC);
+  C(O_DIRECTORY); C(O_PATH); C(O_NONBLOCK); C(O_NOFOLLOW); C(O_CLOEXEC);
+  C(AT_FDCWD); C(AT_SYMLINK_NOFOLLOW); C(AT_EMPTY_PATH); C(AT_EACCESS);
+  C(F_OK); C(R_OK); C(W_OK); C(X_OK);
+  C(SEEK_SET); C(SEEK_CUR); C(SEEK_END);
+  C(S_IFMT); C(S_IFDIR); C(S_IFREG); C(S_IFLNK);
+  C(DT_UNKNOWN); C(DT_DIR); C(DT_REG); C(DT_LNK);
+  C(MNT_DETACH); C(MS_RDONLY); C(MS_NOSUID); C(MS_NODEV); C(MS_NOEXEC);
+#undef C
+  return c;
+}
+
+}  // namespace
+
+void register_syscalls(Napi::Env env, Napi::Object exports) {
+  exports.Set("open", Napi::Function::New(env, Open, "open"));
+  exports.Set("openat", Napi::Function::New(env, Openat, "openat"));
+  exports.Set("close", Napi::Function::New(env, Close, "close"));
+  exports.Set("read", Napi::Function::New(env, Read, "read"));
+  exports.Set("pread", Napi::Function::New(env, Pread, "pread"));
+  exports.Set("write", Napi::Function::New(env, Write, "write"));
+  exports.Set("pwrite", Napi::Function::New(env, Pwrite, "pwrite"));
+  exports.Set("lseek", Napi::Function::New(env, Lseek, "lseek"));
+  exports.Set("stat", Napi::Function::New(env, Stat, "stat"));
+  exports.Set("lstat", Napi::Function::New(env, Lstat, "lstat"));
+  exports.Set("fstat", Napi::Function::New(env, Fstat, "fstat"));
+  exports.Set("fstatat", Napi::Function::New(env, Fstatat, "fstatat"));
+  exports.Set("access", Napi::Function::New(env, Access, "access"));
+  exports.Set("faccessat", Napi::Function::New(env, Faccessat, "faccessat"));
+  exports.Set("getdents64", Napi::Function::New(env, Getdents64, "getdents64"));
+  exports.Set("chdir", Napi::Function::New(env, Chdir, "chdir"));
+  exports.Set("fchdir", Napi::Function::New(env, Fchdir, "fchdir"));
+  exports.Set("getcwd", Napi::Function::New(env, Getcwd, "getcwd"));
+  exports.Set("mkdir", Napi::Function::New(env, Mkdir, "mkdir"));
+  exports.Set("rmdir", Napi::Function::New(env, Rmdir, "rmdir"));
+  exports.Set("unlink", Napi::Function::New(env, Unlink, "unlink"));
+  exports.Set("mount", Napi::Function::New(env, Mount, "mount"));
+  exports.Set("umount2", Napi::Function::New(env, Umount2, "umount2"));
+  exports.Set("monotonicNs", Napi::Function::New(env, MonotonicNs, "monotonicNs"));
+  exports.Set("constants", Constants(env));
+}
+
+}  // namespace tfsr

@@ -1,0 +1,83 @@
+// The shape of the native addon (native/*.cc). Nothing outside src/native/
+// touches the raw addon: everything goes through these types.
+
+/** A failed system call, returned as data. One frozen instance exists per (syscall, errno). */
+export class SysError {
+  constructor(
+    readonly syscall: string,
+    readonly errno: number,
+    /** The errno's symbolic name, e.g. 'ENOENT'. */
+    readonly code: string,
+  ) {
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `${this.syscall}: ${this.code}`;
+  }
+}
+
+export type Result<T> = T | SysError;
+
+export interface Stat {
+  dev: number;
+  ino: number;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  size: number;
+}
+
+export interface Dirent {
+  name: string;
+  /** DT_* value from the kernel (DT_DIR, DT_REG, ...). */
+  type: number;
+  ino: number;
+}
+
+export interface Constants {
+  O_RDONLY: number; O_WRONLY: number; O_RDWR: number; O_APPEND: number; O_CREAT: number;
+  O_EXCL: number; O_TRUNC: number; O_DIRECTORY: number; O_PATH: number; O_NONBLOCK: number;
+  O_NOFOLLOW: number; O_CLOEXEC: number;
+  AT_FDCWD: number; AT_SYMLINK_NOFOLLOW: number; AT_EMPTY_PATH: number; AT_EACCESS: number;
+  F_OK: number; R_OK: number; W_OK: number; X_OK: number;
+  SEEK_SET: number; SEEK_CUR: number; SEEK_END: number;
+  S_IFMT: number; S_IFDIR: number; S_IFREG: number; S_IFLNK: number;
+  DT_UNKNOWN: number; DT_DIR: number; DT_REG: number; DT_LNK: number;
+  MNT_DETACH: number; MS_RDONLY: number; MS_NOSUID: number; MS_NODEV: number; MS_NOEXEC: number;
+}
+
+/** The raw addon. Every fd returned is O_CLOEXEC. */
+export interface NativeAddon {
+  init(errorClass: typeof SysError): void;
+  open(path: string, flags: number, mode?: number): Result<number>;
+  openat(dirfd: number, path: string, flags: number, mode?: number): Result<number>;
+  close(fd: number): Result<number>;
+  /** One read(2) of at most length bytes; an empty Buffer at end of file. */
+  read(fd: number, length: number): Result<Buffer>;
+  pread(fd: number, length: number, offset: number): Result<Buffer>;
+  /** The whole data in one write(2); returns the bytes written. */
+  write(fd: number, data: string | Buffer): Result<number>;
+  pwrite(fd: number, data: string | Buffer, offset: number): Result<number>;
+  lseek(fd: number, offset: number, whence: number): Result<number>;
+  stat(path: string): Result<Stat>;
+  lstat(path: string): Result<Stat>;
+  fstat(fd: number): Result<Stat>;
+  fstatat(dirfd: number, path: string, flags?: number): Result<Stat>;
+  access(path: string, mode: number): Result<number>;
+  faccessat(dirfd: number, path: string, mode: number, flags?: number): Result<number>;
+  /** One getdents64(2) call; [] at the end of the directory. */
+  getdents64(fd: number, bufferSize?: number): Result<Dirent[]>;
+  chdir(path: string): Result<number>;
+  fchdir(fd: number): Result<number>;
+  /** The raw getcwd(2): ENOENT when the cwd was removed. */
+  getcwd(): Result<string>;
+  mkdir(path: string, mode?: number): Result<number>;
+  rmdir(path: string): Result<number>;
+  unlink(path: string): Result<number>;
+  mount(source: string, target: string, fstype: string, flags: number, data?: string): Result<number>;
+  umount2(target: string, flags?: number): Result<number>;
+  /** CLOCK_MONOTONIC in nanoseconds. */
+  monotonicNs(): bigint;
+  constants: Constants;
+}

@@ -1,0 +1,75 @@
+// The scenario model: one scenario per file, metadata at the top (like
+// ftracetest's .tc headers), a run function that returns evidence.
+import type { ProbeKind, Probe } from '../probes/types.js';
+import type { Tracefs } from '../tracefs/types.js';
+
+/** What a scenario may require of the kernel; unmet means UNSUPPORTED (SKIP) with the reason. */
+export type Feature =
+  | 'kprobe_events'
+  | 'uprobe_events'
+  | 'dynamic_events'
+  | 'synthetic_events'
+  | 'fprobe_events'
+  | 'eprobe_events'
+  | 'instances'
+  | 'drop_caches';
+
+/** ftracetest's result codes. UNSUPPORTED is reported as SKIP; UNRESOLVED (setup broke) fails the run. */
+export type Status = 'PASS' | 'FAIL' | 'UNRESOLVED' | 'UNSUPPORTED';
+
+/** One observed divergence from what a correct kernel does. */
+export interface Evidence {
+  op: string;
+  path: string;
+  expected: string;
+  got: string;
+  /** Anything else worth quoting (generation, thread, kernel lines). */
+  detail?: string;
+}
+
+export interface ScenarioOptions {
+  /** Per race scenario, milliseconds. */
+  durationMs: number;
+  /** Race worker threads. */
+  threads: number;
+}
+
+export interface ScenarioContext {
+  readonly tracefs: Tracefs;
+  readonly kind: ProbeKind;
+  readonly options: ScenarioOptions;
+  readonly signal: AbortSignal;
+  /** A new event of this context's kind in the run's own group (a fresh event name each call). */
+  newProbe(opts?: { group?: string }): Probe;
+  /** A fresh instance dir name (tfsr_...), created under instances/; removed at cleanup. */
+  newInstance(): string;
+  /** Human progress and diagnostics (verbose mode / TTY progress line). */
+  log(msg: string): void;
+  progress(line: string): void;
+}
+
+export interface ScenarioOutcome {
+  status: Status;
+  /** Why, for UNSUPPORTED and UNRESOLVED. */
+  reason?: string;
+  evidence: Evidence[];
+  /** How many expectations were checked (a PASS with 0 checks is a defect). */
+  checks: number;
+  /** Race statistics for race scenarios (see src/race/types.ts). */
+  stats?: unknown;
+  notes?: string[];
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  description: string;
+  requires: Feature[];
+  /** Upstream commits / CVEs this guards against. */
+  references: string[];
+  /** Probe kinds this scenario cannot be run with (e.g. synthetic has no instance files). */
+  excludeKinds?: ProbeKind[];
+  /** A race scenario (uses the native race engine; honours --duration and --threads). */
+  race?: boolean;
+  run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
+}
