@@ -1,11 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+// Three projects: unit (pure logic), live (this machine's real tracefs) and
+// vm (real kernels booted in QEMU). Live and VM tests share one kernel, so
+// their files run one after another.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Live tests share one tracefs and one kernel: run files one after another.
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'live',
+          include: ['test/live/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'vm',
+          include: ['test/vm/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 1_800_000,
+          hookTimeout: 1_800_000,
+        },
+      },
+    ],
   },
 });
