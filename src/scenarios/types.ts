@@ -41,8 +41,10 @@ export interface ScenarioContext {
   readonly signal: AbortSignal;
   /** A new event of this context's kind in the run's own group (a fresh event name each call). */
   newProbe(opts?: { group?: string }): Probe;
-  /** A fresh instance dir name (tfsr_...), created under instances/; removed at cleanup. */
+  /** Absolute path of a fresh instance (instances/tfsr_...), not yet created: mkdir it yourself. Removed at cleanup if present. */
   newInstance(): string;
+  /** Keeps fd open until the scenario ends, then closes it (before probes and instances are removed). */
+  hold(fd: number): number;
   /** Human progress and diagnostics (verbose mode / TTY progress line). */
   log(msg: string): void;
   progress(line: string): void;

@@ -1,0 +1,128 @@
+// Everything one run creates in tracefs: its group (tfsr_<pid>_<random>),
+// its events and its instances. Each is recorded before it is created and
+// removed at release(), on errors and on signals (teardown.ts).
+import crypto from 'node:crypto';
+import { native, C, isErr, writeOnce, type Result } from '../native/index.js';
+import { onTeardown } from '../runner/teardown.js';
+import { define, type Definition } from './definitions.js';
+import { targetFor } from './targets.js';
+import { validateName } from './names.js';
+import type { Probe, ProbeKind, ControlWrite } from './types.js';
+
+export const OWNER_PREFIX = 'tfsr_';
+
+export function newRunId(): string {
+  return `${OWNER_PREFIX}${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+}
+
+class OwnedProbe implements Probe {
+  live = false;
+  readonly create: ControlWrite;
+  readonly remove: ControlWrite;
+  readonly groupDir: string;
+  readonly eventDir: string;
+
+  constructor(
+    private readonly root: string,
+    readonly kind: ProbeKind,
+    private readonly def: Definition,
+  ) {
+    const file = `${root}/${def.file}`;
+    this.create = { file, line: def.createLine };
+    this.remove = { file, line: def.removeLine };
+    this.groupDir = `${root}/events/${def.group}`;
+    this.eventDir = `${this.groupDir}/${def.event}`;
+  }
+  get group(): string {
+    return this.def.group;
+  }
+  get event(): string {
+    return this.def.event;
+  }
+  dirIn(root: string): string {
+    return `${root}/events/${this.def.group}/${this.def.event}`;
+  }
+  add(): Result<number> {
+    // Recorded as live before the write: a signal between write and return must still clean it up.
+    this.live = true;
+    const r = writeOnce(this.create.file, this.create.line, C.O_APPEND);
+    if (isErr(r) && r.code !== 'EEXIST') this.live = false;
+    return r;
+  }
+  delete(): Result<number> {
+    const r = writeOnce(this.remove.file, this.remove.line, C.O_APPEND);
+    if (!isErr(r) || r.code === 'ENOENT') this.live = false;
+    return r;
+  }
+}
+
+export class Ownership {
+  readonly group: string;
+  private probes: OwnedProbe[] = [];
+  private instances = new Set<string>();
+  private seq = 0;
+  private readonly unregister: () => void;
+
+  constructor(
+    readonly root: string,
+    runId = newRunId(),
+  ) {
+    this.group = validateName('group', runId);
+    this.unregister = onTeardown(`remove ${runId} from ${root}`, () => this.release());
+  }
+
+  /** A new event (not yet created) of the given kind in this run's group. */
+  newProbe(kind: ProbeKind, opts: { group?: string } = {}): Probe {
+    const group = opts.group ?? this.group;
+    if (!group.startsWith(OWNER_PREFIX)) throw new Error(`refusing to create a probe in a group we don't own: ${group}`);
+    // Synthetic events share the group 'synthetic': the run id in the event name marks them ours.
+    const event = kind === 'synthetic' ? `${group}_e${++this.seq}` : `e${++this.seq}`;
+    const p = new OwnedProbe(this.root, kind, define(group, event, targetFor(kind)));
+    this.probes.push(p);
+    return p;
+  }
+
+  /** A fresh instance name; created by the caller with mkdir, removed here at release. */
+  newInstance(): string {
+    const name = `${this.group}_i${++this.seq}`;
+    this.instances.add(name);
+    return `${this.root}/instances/${name}`;
+  }
+
+  /**
+   * Removes what is still there: events disabled (top level and in our
+   * instances) first, since an enabled event refuses removal (EBUSY); then
+   * instances, then events. Returns what could not be removed.
+   */
+  release(): string[] {
+    const left: string[] = [];
+    const live = this.probes.filter((p) => p.live);
+    for (const inst of this.instances) {
+      for (const p of live) disable(`${p.dirIn(inst)}/enable`);
+      const r = native.rmdir(inst);
+      if (isErr(r) && r.code !== 'ENOENT') left.push(`instance ${inst}: rmdir ${r.code}`);
+    }
+    this.instances.clear();
+    for (const p of live) {
+      disable(`${p.eventDir}/enable`);
+      const r = p.delete();
+      if (isErr(r) && r.code !== 'ENOENT') left.push(`${p.group}/${p.event}: ${r.code}`);
+    }
+    this.probes = this.probes.filter((p) => p.live);
+    return left;
+  }
+
+  /** release() and stop watching for signals: the run is over. */
+  close(): string[] {
+    const left = this.release();
+    this.unregister();
+    return left;
+  }
+}
+
+function disable(enablePath: string): void {
+  const fd = native.open(enablePath, C.O_WRONLY);
+  if (isErr(fd)) return;
+  native.write(fd, '0');
+  native.close(fd);
+}

@@ -1,0 +1,72 @@
+// One place that undoes what this process did to tracefs, whatever ends it:
+// normal return, a thrown error, SIGINT/SIGTERM, or process exit. Steps run
+// last-registered first, synchronously (the native calls are synchronous), so
+// they also work from an 'exit' handler.
+
+type Step = { name: string; fn: () => void };
+
+const steps: Step[] = [];
+let installed = false;
+let interruptHook: ((signal: NodeJS.Signals) => Promise<void> | void) | undefined;
+
+/** Registers an undo step; returns a function that unregisters it (after doing it yourself). */
+export function onTeardown(name: string, fn: () => void): () => void {
+  installHandlers();
+  const step = { name, fn };
+  steps.push(step);
+  return () => {
+    const i = steps.indexOf(step);
+    if (i >= 0) steps.splice(i, 1);
+  };
+}
+
+/** Runs every pending step, newest first; one failing step doesn't stop the rest. */
+export function runTeardown(): string[] {
+  const errors: string[] = [];
+  while (steps.length > 0) {
+    const step = steps.pop()!;
+    try {
+      step.fn();
+    } catch (e) {
+      errors.push(`${step.name}: ${(e as Error).message}`);
+    }
+  }
+  return errors;
+}
+
+/**
+ * What to do first on SIGINT/SIGTERM (stop race workers, print partial
+ * results); teardown and exit follow.
+ */
+export function setInterruptHook(hook: typeof interruptHook): void {
+  interruptHook = hook;
+}
+
+function installHandlers(): void {
+  if (installed) return;
+  installed = true;
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return; // a second ^C while cleaning up must not skip the cleanup
+    interrupted = true;
+    const code = signal === 'SIGINT' ? 130 : 143;
+    const finish = () => {
+      const errors = runTeardown();
+      for (const e of errors) process.stderr.write(`tracefs-regress: cleanup: ${e}\n`);
+      process.exit(code);
+    };
+    // A hung hook must not keep the run alive: teardown happens within a few seconds regardless.
+    const timer = setTimeout(finish, 5000);
+    Promise.resolve(interruptHook?.(signal))
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        finish();
+      });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', () => {
+    runTeardown();
+  });
+}

@@ -1,0 +1,55 @@
+// Helpers shared by the removal scenarios: the files of an event, warming the
+// dcache, and checking that a path is gone in every way a user can reach it.
+import { native, C, listDir, isErr } from '../native/index.js';
+import type { Expect } from './expect.js';
+
+/** Files every kprobe/uprobe event has since 4.x (hist needs HIST_TRIGGERS). */
+export const REQUIRED_FILES = ['enable', 'filter', 'format', 'id', 'trigger'];
+
+/** Lists an event dir and checks the required files are there. */
+export function eventFiles(exp: Expect, eventDir: string): string[] {
+  const names = listDir(eventDir);
+  if (!exp.succeeds('getdents64', eventDir, names)) return REQUIRED_FILES;
+  const missing = REQUIRED_FILES.filter((f) => !names.includes(f));
+  exp.that(missing.length === 0, 'getdents64', eventDir, `lists ${REQUIRED_FILES.join(' ')}`, `missing ${missing.join(' ')}`);
+  return names;
+}
+
+/**
+ * stat + open/read/close each file several times: the bug only shows with
+ * dentries in the dcache (files never looked up give ENOENT even on bad kernels).
+ */
+export function warm(dir: string, files: string[], rounds = 3): void {
+  for (let i = 0; i < rounds; i++) {
+    native.stat(dir);
+    for (const f of files) {
+      const p = `${dir}/${f}`;
+      native.stat(p);
+      native.access(p, C.R_OK);
+      const fd = native.open(p, C.O_RDONLY);
+      if (!isErr(fd)) {
+        native.read(fd, 4096);
+        native.close(fd);
+      }
+    }
+  }
+}
+
+/** stat, lstat, access, open for read and open for write of path must all give ENOENT. */
+export function expectGone(exp: Expect, path: string): void {
+  exp.fails('stat', path, native.stat(path), 'ENOENT');
+  exp.fails('lstat', path, native.lstat(path), 'ENOENT');
+  exp.fails('access(F_OK)', path, native.access(path, C.F_OK), 'ENOENT');
+  // A ghost file that does open is closed at once: never write into a freed event.
+  for (const [op, flags] of [['open(O_RDONLY)', C.O_RDONLY], ['open(O_WRONLY)', C.O_WRONLY]] as const) {
+    const fd = native.open(path, flags);
+    exp.fails(op, path, fd, 'ENOENT');
+    if (!isErr(fd)) native.close(fd);
+  }
+}
+
+/** Reads a small tracefs file through an fd already open, from offset 0. */
+export function preadText(fd: number): string | undefined {
+  const b = native.pread(fd, 4096, 0);
+  return isErr(b) ? undefined : b.toString('utf8');
+}

@@ -1,0 +1,66 @@
+// Collects what a scenario checked and every divergence from a correct
+// kernel, as evidence (op, path, expected, got). Results stay data: a failing
+// syscall is compared, never thrown.
+import { isErr, type Result } from '../native/index.js';
+import type { Evidence, ScenarioOutcome } from './types.js';
+
+function describe(r: Result<unknown>): string {
+  if (isErr(r)) return r.code;
+  if (Buffer.isBuffer(r)) return `success (${r.length} bytes)`;
+  if (Array.isArray(r)) return `success (${r.length} entries)`;
+  if (typeof r === 'number') return `success (${r})`;
+  return 'success';
+}
+
+export class Expect {
+  checks = 0;
+  readonly evidence: Evidence[] = [];
+  readonly notes: string[] = [];
+
+  /** The call must fail with one of these errno codes. */
+  fails(op: string, path: string, r: Result<unknown>, ...codes: string[]): boolean {
+    this.checks++;
+    if (isErr(r) && codes.includes(r.code)) return true;
+    this.evidence.push({ op, path, expected: codes.join(' or '), got: describe(r) });
+    return false;
+  }
+
+  /** The call must succeed. */
+  succeeds<T>(op: string, path: string, r: Result<T>): r is T {
+    this.checks++;
+    if (!isErr(r)) return true;
+    this.evidence.push({ op, path, expected: 'success', got: r.code });
+    return false;
+  }
+
+  /** A plain condition with its own wording. */
+  that(cond: boolean, op: string, path: string, expected: string, got: string): boolean {
+    this.checks++;
+    if (!cond) this.evidence.push({ op, path, expected, got });
+    return cond;
+  }
+
+  note(s: string): void {
+    this.notes.push(s);
+  }
+
+  outcome(): ScenarioOutcome {
+    return {
+      status: this.evidence.length === 0 ? 'PASS' : 'FAIL',
+      evidence: this.evidence,
+      checks: this.checks,
+      ...(this.notes.length ? { notes: this.notes } : {}),
+    };
+  }
+}
+
+/** Thrown when setup fails (the kernel refused to create our probe): the scenario is UNRESOLVED. */
+export class SetupError extends Error {
+  override name = 'SetupError';
+}
+
+/** Unwraps a setup step's result or throws SetupError naming it. */
+export function must<T>(what: string, r: Result<T>): T {
+  if (isErr(r)) throw new SetupError(`${what}: ${r.syscall} ${r.code}`);
+  return r;
+}

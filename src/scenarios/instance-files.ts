@@ -1,0 +1,59 @@
+// id: instance-files
+// Instances carry their own copy of every event's files: removal must reach
+// them too, busy instance files must hold the instance, and rmdir must leave
+// nothing reachable.
+import { native, C, writeOnce, isErr } from '../native/index.js';
+import { Expect, must } from './expect.js';
+import { eventFiles, expectGone, warm } from './event-files.js';
+import type { Scenario } from './types.js';
+
+export const scenario: Scenario = {
+  id: 'instance-files',
+  title: 'event files inside an instance follow removal, EBUSY and rmdir',
+  description:
+    'In instances/tfsr_...: the probe\'s files appear; removal while the instance\'s enable is open succeeds and the ' +
+    'instance\'s files give ENOENT; removal while enabled in the instance gives EBUSY; rmdir of the instance while one ' +
+    'of its files is open gives EBUSY, and after close it succeeds and every instance path gives ENOENT.',
+  requires: ['instances'],
+  references: [
+    'CVE-2023-52879: tracing: Have trace_event_file have ref counters',
+    'ftracetest test.d/instances/instance-event.tc',
+  ],
+  async run(ctx) {
+    const exp = new Expect();
+    const inst = ctx.newInstance();
+    must(`mkdir ${inst}`, native.mkdir(inst, 0o755));
+    const ev = ctx.newProbe();
+    must(`create ${ev.create.line}`, ev.add());
+    const dir = ev.dirIn(inst);
+    const files = eventFiles(exp, dir);
+    warm(dir, files);
+
+    // 1. An open instance file does not block removal, and the files go.
+    const held = must(`open ${dir}/enable`, native.open(`${dir}/enable`, C.O_RDWR));
+    exp.succeeds(`write "${ev.remove.line}" (instance enable open)`, ev.remove.file, ev.delete());
+    exp.fails('write "1" (instance fd held across removal)', `${dir}/enable`, native.write(held, '1'), 'ENODEV');
+    exp.succeeds('close', `${dir}/enable`, native.close(held));
+    for (const f of files) expectGone(exp, `${dir}/${f}`);
+
+    // 2. Enabled in the instance only: removal is refused.
+    must(`re-create ${ev.create.line}`, ev.add());
+    must(`write 1 to ${dir}/enable`, writeOnce(`${dir}/enable`, '1'));
+    exp.fails(`write "${ev.remove.line}" (enabled in instance)`, ev.remove.file, ev.delete(), 'EBUSY');
+    must(`write 0 to ${dir}/enable`, writeOnce(`${dir}/enable`, '0'));
+    exp.succeeds(`write "${ev.remove.line}" (disabled)`, ev.remove.file, ev.delete());
+
+    // 3. rmdir of an instance with a file open is refused; after close it goes, and so do its paths.
+    must(`re-create ${ev.create.line}`, ev.add());
+    warm(dir, files, 1);
+    const busy = must(`open ${dir}/enable`, native.open(`${dir}/enable`, C.O_RDONLY));
+    const r = native.rmdir(inst);
+    exp.fails('rmdir (an instance file open)', inst, r, 'EBUSY');
+    exp.succeeds('close', `${dir}/enable`, native.close(busy));
+    if (isErr(r)) exp.succeeds('rmdir (after close)', inst, native.rmdir(inst));
+    for (const f of files) expectGone(exp, `${dir}/${f}`);
+    expectGone(exp, inst);
+    exp.succeeds('stat (top-level event unaffected)', `${ev.eventDir}/enable`, native.stat(`${ev.eventDir}/enable`));
+    return exp.outcome();
+  },
+};

@@ -1,0 +1,59 @@
+// What this kernel's tracefs offers, read without writing anything.
+import fs from 'node:fs';
+import type { Feature } from '../scenarios/types.js';
+import { PROBE_KINDS, type ProbeKind } from '../probes/types.js';
+
+export interface FeatureProbeInput {
+  /** Files and dirs present at the tracefs root. */
+  entries: Set<string>;
+  readme: string;
+  dropCachesWritable: boolean;
+}
+
+/** The README lines that advertise fprobe and eprobe syntax (as ftracetest's `requires` does). */
+const FPROBE_README = /\bf\[:\[<group>\/\]\[<event>\]\]/;
+const EPROBE_README = /\be\[:\[<group>\/\]\[<event>\]\]/;
+
+export function detectFeatures(input: FeatureProbeInput): Set<Feature> {
+  const f = new Set<Feature>();
+  const has = (e: string) => input.entries.has(e);
+  if (has('kprobe_events')) f.add('kprobe_events');
+  if (has('uprobe_events')) f.add('uprobe_events');
+  if (has('dynamic_events')) f.add('dynamic_events');
+  if (has('synthetic_events')) f.add('synthetic_events');
+  if (has('dynamic_events') && FPROBE_README.test(input.readme)) f.add('fprobe_events');
+  if (has('dynamic_events') && EPROBE_README.test(input.readme)) f.add('eprobe_events');
+  if (has('instances')) f.add('instances');
+  if (input.dropCachesWritable) f.add('drop_caches');
+  return f;
+}
+
+/** The control feature each probe kind needs. */
+export const KIND_FEATURE: Record<ProbeKind, Feature> = {
+  kprobe: 'kprobe_events',
+  uprobe: 'uprobe_events',
+  fprobe: 'fprobe_events',
+  eprobe: 'eprobe_events',
+  synthetic: 'synthetic_events',
+};
+
+export function supportedKinds(features: Set<Feature>): ProbeKind[] {
+  return PROBE_KINDS.filter((k) => features.has(KIND_FEATURE[k]));
+}
+
+export function readFeatureInput(root: string): FeatureProbeInput {
+  let readme = '';
+  try {
+    readme = fs.readFileSync(`${root}/README`, 'utf8');
+  } catch {
+    // an old or odd tracefs: features come from the file list alone
+  }
+  let dropCachesWritable = false;
+  try {
+    fs.accessSync('/proc/sys/vm/drop_caches', fs.constants.W_OK);
+    dropCachesWritable = true;
+  } catch {
+    // not root, or a container with a read-only /proc/sys
+  }
+  return { entries: new Set(fs.readdirSync(root)), readme, dropCachesWritable };
+}

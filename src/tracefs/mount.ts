@@ -1,0 +1,82 @@
+// Locating (and when needed mounting) tracefs. What we mount we unmount at exit.
+import fs from 'node:fs';
+import { native, C, isErr } from '../native/index.js';
+import { UsageError } from '../cli/errors.js';
+import { onTeardown } from '../runner/teardown.js';
+import { parseMountinfo, locateTracefs, mountOf, type MountEntry } from './mountinfo.js';
+
+export const DEFAULT_TRACEFS = '/sys/kernel/tracing';
+
+function readMounts(): MountEntry[] {
+  return parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'));
+}
+
+export function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+export function tracefsInKernel(): boolean {
+  try {
+    return /\ttracefs$/m.test(fs.readFileSync('/proc/filesystems', 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+export interface Located {
+  root: string;
+  mountedByUs: boolean;
+  readOnly: boolean;
+}
+
+/**
+ * Finds tracefs, or mounts it at /sys/kernel/tracing when absent. With
+ * `explicit`, that path must be a tracefs (or debugfs tracing/) directory.
+ * Never writes to tracefs.
+ */
+export function locate(explicit?: string, opts: { mount?: boolean } = {}): Located {
+  if (!isRoot()) {
+    throw new UsageError('must run as root: tracefs control files are writable by root only (run it with sudo)');
+  }
+  if (!tracefsInKernel()) {
+    throw new UsageError('this kernel has no tracefs (not in /proc/filesystems): build it with CONFIG_FTRACE=y and CONFIG_TRACING=y');
+  }
+  const mounts = readMounts();
+  if (explicit) {
+    const m = mountOf(mounts, explicit);
+    const ok = m && (m.fsType === 'tracefs' || (m.fsType === 'debugfs' && fs.existsSync(`${explicit}/README`)));
+    if (!ok || !fs.existsSync(`${explicit}/README`)) {
+      throw new UsageError(`--tracefs ${explicit} is not a tracefs mount (no README there): omit --tracefs or pass the mount point, e.g. ${DEFAULT_TRACEFS}`);
+    }
+    return { root: explicit, mountedByUs: false, readOnly: m!.options.includes('ro') };
+  }
+  const found = locateTracefs(mounts);
+  if (found && fs.existsSync(`${found.path}/README`)) {
+    return { root: found.path, mountedByUs: false, readOnly: found.entry.options.includes('ro') };
+  }
+  if (opts.mount === false) {
+    throw new UsageError(`tracefs is not mounted: mount it with 'mount -t tracefs nodev ${DEFAULT_TRACEFS}'`);
+  }
+  return mountOurs();
+}
+
+function mountOurs(): Located {
+  const r = native.mount('nodev', DEFAULT_TRACEFS, 'tracefs', C.MS_NOSUID | C.MS_NODEV | C.MS_NOEXEC);
+  if (isErr(r)) {
+    throw new UsageError(
+      `tracefs is not mounted and mounting it at ${DEFAULT_TRACEFS} failed (${r.code}): mount it with 'mount -t tracefs nodev ${DEFAULT_TRACEFS}'`,
+    );
+  }
+  onTeardown('unmount tracefs', () => {
+    // Lazy: a file still open elsewhere in this process must not make exit fail.
+    native.umount2(DEFAULT_TRACEFS, C.MNT_DETACH);
+  });
+  return { root: DEFAULT_TRACEFS, mountedByUs: true, readOnly: false };
+}
+
+/** Refuses a read-only tracefs before anything is written. */
+export function requireWritable(loc: Located): void {
+  if (loc.readOnly) {
+    throw new UsageError(`tracefs at ${loc.root} is mounted read-only: remount it read-write ('mount -o remount,rw ${loc.root}')`);
+  }
+}

@@ -1,0 +1,56 @@
+// Finding tracefs in /proc/self/mountinfo (pure parsing; see mount.ts for I/O).
+
+export interface MountEntry {
+  mountPoint: string;
+  fsType: string;
+  source: string;
+  /** Per-mount options (rw/ro, nosuid, ...). */
+  options: string[];
+}
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+function unescape(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+export function parseMountinfo(text: string): MountEntry[] {
+  const out: MountEntry[] = [];
+  for (const line of text.split('\n')) {
+    const sep = line.indexOf(' - ');
+    if (sep < 0) continue;
+    const left = line.slice(0, sep).split(' ');
+    const right = line.slice(sep + 3).split(' ');
+    if (left.length < 6 || right.length < 2) continue;
+    out.push({
+      mountPoint: unescape(left[4]!),
+      options: left[5]!.split(','),
+      fsType: right[0]!,
+      source: unescape(right[1]!),
+    });
+  }
+  return out;
+}
+
+/**
+ * Where tracefs is reachable: a tracefs mount (preferring /sys/kernel/tracing),
+ * else tracing/ under a debugfs mount (debugfs automounts tracefs there).
+ */
+export function locateTracefs(mounts: MountEntry[]): { path: string; entry: MountEntry; viaDebugfs: boolean } | undefined {
+  const tracefs = mounts.filter((m) => m.fsType === 'tracefs');
+  const preferred = tracefs.find((m) => m.mountPoint === '/sys/kernel/tracing') ?? tracefs[0];
+  if (preferred) return { path: preferred.mountPoint, entry: preferred, viaDebugfs: false };
+  const debugfs = mounts.find((m) => m.fsType === 'debugfs');
+  if (debugfs) return { path: `${debugfs.mountPoint.replace(/\/$/, '')}/tracing`, entry: debugfs, viaDebugfs: true };
+  return undefined;
+}
+
+/** The mount whose mount point is the longest prefix of path. */
+export function mountOf(mounts: MountEntry[], path: string): MountEntry | undefined {
+  let best: MountEntry | undefined;
+  for (const m of mounts) {
+    const mp = m.mountPoint === '/' ? '/' : m.mountPoint.replace(/\/$/, '');
+    const under = path === mp || path.startsWith(mp === '/' ? '/' : `${mp}/`);
+    if (under && (!best || mp.length >= best.mountPoint.length)) best = m;
+  }
+  return best;
+}

@@ -1,0 +1,20 @@
+// Opening tracefs for a run: locate (or mount), then detect what it offers.
+import { kernelInfo } from './kernel.js';
+import { detectFeatures, readFeatureInput, supportedKinds } from './features.js';
+import { locate, requireWritable } from './mount.js';
+import type { Tracefs } from './types.js';
+
+export function openTracefs(opts: { path?: string; writable?: boolean; mount?: boolean } = {}): Tracefs {
+  const loc = locate(opts.path, { mount: opts.mount ?? true });
+  if (opts.writable ?? true) requireWritable(loc);
+  const input = readFeatureInput(loc.root);
+  const features = detectFeatures(input);
+  return {
+    root: loc.root,
+    mountedByUs: loc.mountedByUs,
+    features,
+    kinds: supportedKinds(features),
+    kernel: kernelInfo(),
+    readmeHas: (s) => input.readme.includes(s),
+  };
+}
