@@ -1,0 +1,56 @@
+// Option parsers shared by the commands. Each throws a UsageError naming the
+// problem and the fix (exit 2) before anything touches tracefs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from './errors.js';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+export const MAX_DURATION_MS = 24 * 3_600_000;
+export const MAX_THREADS = 64;
+
+/** "3s", "500ms", "2m", "1h", or plain seconds ("3"). */
+export function parseDuration(text: string, flag = '--duration'): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`${flag} '${text}' is not a duration: use e.g. 3s, 500ms, 2m or 1h`);
+  const ms = Math.round(Number(m[1]) * UNITS[m[2] ?? 's']!);
+  if (ms <= 0) throw new UsageError(`${flag} '${text}' must be more than zero`);
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${flag} '${text}' is over a day: use 24h or less`);
+  return ms;
+}
+
+/** Race workers: default online CPUs (at most 64). */
+export function parseThreads(text: string | undefined): number {
+  if (text === undefined) return Math.min(os.availableParallelism(), MAX_THREADS);
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--threads '${text}' is not a whole number: use 1 to ${MAX_THREADS}`);
+  const n = Number(text);
+  if (n < 1 || n > MAX_THREADS) throw new UsageError(`--threads ${n} is out of range: use 1 to ${MAX_THREADS}`);
+  return n;
+}
+
+/** Fails now, not after a long run, when the report cannot be written. */
+export function checkOutputWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    // a new file: its directory must exist and be writable
+  }
+  if (st?.isDirectory()) throw new UsageError(`--output ${file} is a directory: name a file such as ${path.join(file, 'report.json')}`);
+  try {
+    fs.accessSync(st ? file : dir, fs.constants.W_OK);
+    if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
+    // access(2) says yes to root even on a read-only mount: try it for real
+    const fd = fs.openSync(file, 'a');
+    fs.closeSync(fd);
+    if (!st) fs.unlinkSync(file);
+  } catch (e) {
+    throw new UsageError(`--output ${file} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): pick a writable path`);
+  }
+}
+
+/** Accumulates a repeatable option. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

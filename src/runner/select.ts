@@ -1,0 +1,50 @@
+// Which scenario variants a run covers: --scenario globs x --probe kinds.
+import { UsageError } from '../cli/errors.js';
+import { PROBE_KINDS, type ProbeKind } from '../probes/types.js';
+import type { Scenario } from '../scenarios/types.js';
+
+/** Kinds run when --probe is not given: kprobe first; uprobe so a kernel without kprobes still exercises eventfs. */
+export const DEFAULT_KINDS: ProbeKind[] = ['kprobe', 'uprobe'];
+
+export function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+export function selectScenarios(all: readonly Scenario[], patterns: string[]): Scenario[] {
+  if (patterns.length === 0) return [...all];
+  const picked = new Set<Scenario>();
+  for (const p of patterns) {
+    const re = globToRegExp(p);
+    const hits = all.filter((s) => re.test(s.id));
+    if (hits.length === 0) {
+      throw new UsageError(`unknown scenario '${p}': pick ids or globs from ${all.map((s) => s.id).join(', ')} (see 'tracefs-regress list')`);
+    }
+    hits.forEach((h) => picked.add(h));
+  }
+  return all.filter((s) => picked.has(s));
+}
+
+/**
+ * --probe values: a kind, several (comma-separated or repeated), or 'all'.
+ * An explicit kind must be one this kernel supports; the defaults are reported as SKIP when missing.
+ */
+export function selectKinds(requested: string[], supported: ProbeKind[]): { kinds: ProbeKind[]; explicit: boolean } {
+  const words = requested.flatMap((r) => r.split(',')).map((w) => w.trim()).filter(Boolean);
+  if (words.length === 0) return { kinds: DEFAULT_KINDS, explicit: false };
+  if (words.includes('all')) return { kinds: supported.length ? supported : DEFAULT_KINDS, explicit: false };
+  const kinds: ProbeKind[] = [];
+  for (const w of words) {
+    if (!(PROBE_KINDS as readonly string[]).includes(w)) {
+      throw new UsageError(`unknown probe kind '${w}': use one of ${PROBE_KINDS.join(', ')} or all`);
+    }
+    const k = w as ProbeKind;
+    if (!supported.includes(k)) {
+      throw new UsageError(
+        `--probe ${k}: this kernel has no ${k} events (supported here: ${supported.join(', ') || 'none'}); pick another kind or run in a VM with 'tracefs-regress vm'`,
+      );
+    }
+    if (!kinds.includes(k)) kinds.push(k);
+  }
+  return { kinds: PROBE_KINDS.filter((k) => kinds.includes(k)), explicit: true };
+}

@@ -1,0 +1,20 @@
+// Every scenario, in run order: single-threaded removal checks first (fast,
+// exact), then the races. One file per scenario; this list is the registry.
+import type { Scenario } from './types.js';
+import { scenario as removedFilesEnoent } from './removed-files-enoent.js';
+import { scenario as heldDirfdEnoent } from './held-dirfd-enoent.js';
+import { scenario as cwdInsideRemoved } from './cwd-inside-removed.js';
+import { scenario as fdAcrossRemoval } from './fd-across-removal.js';
+import { scenario as enabledRemovalEbusy } from './enabled-removal-ebusy.js';
+import { scenario as recreateFresh } from './recreate-fresh.js';
+import { scenario as instanceFiles } from './instance-files.js';
+
+export const CATALOGUE: readonly Scenario[] = [
+  removedFilesEnoent,
+  heldDirfdEnoent,
+  cwdInsideRemoved,
+  fdAcrossRemoval,
+  enabledRemovalEbusy,
+  recreateFresh,
+  instanceFiles,
+];

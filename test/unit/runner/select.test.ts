@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { selectKinds, selectScenarios, globToRegExp, DEFAULT_KINDS } from '../../../src/runner/select.js';
+import { UsageError } from '../../../src/cli/errors.js';
+import type { Scenario } from '../../../src/scenarios/types.js';
+
+const s = (id: string) => ({ id }) as Scenario;
+const all = [s('removed-files-enoent'), s('held-dirfd-enoent'), s('race-reopen'), s('race-getdents')];
+
+describe('scenario selection', () => {
+  it('all by default, by id or glob, in catalogue order', () => {
+    expect(selectScenarios(all, [])).toHaveLength(4);
+    expect(selectScenarios(all, ['race-*']).map((x) => x.id)).toEqual(['race-reopen', 'race-getdents']);
+    expect(selectScenarios(all, ['race-getdents', 'removed-files-enoent']).map((x) => x.id)).toEqual(['removed-files-enoent', 'race-getdents']);
+  });
+  it('an unknown id is a usage error listing the valid ones', () => {
+    expect(() => selectScenarios(all, ['nope'])).toThrow(UsageError);
+    expect(() => selectScenarios(all, ['nope'])).toThrow(/race-reopen/);
+  });
+  it('globs escape regex characters', () => {
+    expect(globToRegExp('a.b*').test('a.bcd')).toBe(true);
+    expect(globToRegExp('a.b*').test('axbcd')).toBe(false);
+  });
+});
+
+describe('probe kind selection', () => {
+  it('defaults to kprobe and uprobe even when unsupported (reported as SKIP)', () => {
+    expect(selectKinds([], ['uprobe'])).toEqual({ kinds: DEFAULT_KINDS, explicit: false });
+  });
+  it('explicit kinds must be supported here', () => {
+    expect(selectKinds(['uprobe'], ['uprobe']).kinds).toEqual(['uprobe']);
+    expect(() => selectKinds(['kprobe'], ['uprobe'])).toThrow(/no kprobe events/);
+    expect(() => selectKinds(['bogus'], ['uprobe'])).toThrow(/unknown probe kind/);
+  });
+  it('all means every supported kind; commas work', () => {
+    expect(selectKinds(['all'], ['kprobe', 'uprobe', 'fprobe']).kinds).toEqual(['kprobe', 'uprobe', 'fprobe']);
+    expect(selectKinds(['uprobe,kprobe'], ['kprobe', 'uprobe']).kinds).toEqual(['kprobe', 'uprobe']);
+  });
+});
