@@ -7,9 +7,12 @@ export interface HealthDelta {
   ok: boolean;
   oopsCount?: { before: number; after: number };
   warnCount?: { before: number; after: number };
-  taint?: { before: number; after: number; letters: string };
-  /** /dev/kmsg records matching BUG:, KASAN:, WARNING:, Oops, ... */
+  /** letters: the taint after (kernel letters, '' if none); gained: letters newly set during the scenario. */
+  taint?: { before: number; after: number; letters: string; gained?: string };
+  /** /dev/kmsg records matching BUG:, KASAN:, WARNING:, Oops, ... plus the lines that followed each. */
   kernelLines: string[];
+  /** What the oracle could not watch (not root, no counters on this kernel) or had to guess. */
+  notes?: string[];
 }
 
 export interface ScenarioResult {
@@ -36,6 +39,8 @@ export interface RunEnvironment {
   /** Set inside a VM guest: how the guest was run (e.g. "tcg thread=single"). */
   accelerator?: string;
   hostname: string;
+  /** Run-wide remarks, e.g. what the health oracle could not watch here. */
+  notes?: string[];
 }
 
 export interface RunReport {
