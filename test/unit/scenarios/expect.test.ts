@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { Expect, must, SetupError } from '../../../src/scenarios/expect.js';
+import { SysError } from '../../../src/native/index.js';
+
+const ENOENT = new SysError('open', 2, 'ENOENT');
+const ENODEV = new SysError('read', 19, 'ENODEV');
+
+describe('Expect: the scenarios\' checker', () => {
+  it('passes when the kernel answers as a correct kernel does', () => {
+    const e = new Expect();
+    e.fails('open', '/t/enable', ENOENT, 'ENOENT');
+    e.succeeds('stat', '/t/enable', { mode: 1 });
+    expect(e.outcome()).toMatchObject({ status: 'PASS', checks: 2, evidence: [] });
+  });
+
+  it('fails on a ghost file: success where ENOENT was due', () => {
+    const e = new Expect();
+    e.fails('open(O_RDONLY)', '/t/events/g/e/enable', 5, 'ENOENT');
+    expect(e.outcome()).toMatchObject({
+      status: 'FAIL',
+      evidence: [{ op: 'open(O_RDONLY)', path: '/t/events/g/e/enable', expected: 'ENOENT', got: 'success (5)' }],
+    });
+  });
+
+  it('fails on the wrong errno, and on an unexpected failure', () => {
+    const e = new Expect();
+    e.fails('open', '/x', ENODEV, 'ENOENT');
+    e.succeeds('stat', '/y', ENOENT);
+    e.that(false, 'getdents64', '/z', 'only . and ..', 'lists enable');
+    expect(e.outcome().evidence.map((x) => x.got)).toEqual(['ENODEV', 'ENOENT', 'lists enable']);
+    expect(e.outcome().status).toBe('FAIL');
+  });
+
+  it('must() turns a failed setup step into SetupError', () => {
+    expect(must('create', 3)).toBe(3);
+    expect(() => must('create p:g/e x', new SysError('write', 22, 'EINVAL'))).toThrow(SetupError);
+  });
+});
