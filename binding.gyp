@@ -5,7 +5,12 @@
       "sources": [
         "native/addon.cc",
         "native/syscalls.cc",
-        "native/sys_error.cc"
+        "native/sys_error.cc",
+        "native/race/binding.cc",
+        "native/race/config_parse.cc",
+        "native/race/engine.cc",
+        "native/race/stats.cc",
+        "native/race/worker.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "_GNU_SOURCE"],

@@ -4,6 +4,7 @@
 
 #include "sys_error.h"
 #include "syscalls.h"
+#include "race/race.h"
 
 namespace {
 
@@ -19,6 +20,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 Napi::Object Register(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   tfsr::register_syscalls(env, exports);
+  tfsr::register_race(env, exports);
   return exports;
 }
 

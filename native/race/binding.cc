@@ -1,0 +1,189 @@
+// N-API face of the race engine: raceStart runs a race on its own threads
+// (off the JS thread) and returns {id, done: Promise<stats>}; raceStop(id)
+// ends it early. Progress snapshots reach JS through AsyncProgressWorker.
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "config_parse.h"
+#include "engine.h"
+#include "race.h"
+
+namespace tfsr {
+namespace race {
+namespace {
+
+std::mutex g_mu;
+std::map<uint32_t, Engine*> g_running;
+uint32_t g_next_id = 1;
+
+const char* phase_name(uint64_t s) {
+  static const char* const n[] = {"creating", "present", "removing", "absent"};
+  return n[phase_of(s)];
+}
+
+Napi::Object latency_obj(Napi::Env env, const LatencyHist& h) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("count", static_cast<double>(h.count()));
+  o.Set("p50", static_cast<double>(h.percentile(0.50)));
+  o.Set("p90", static_cast<double>(h.percentile(0.90)));
+  o.Set("p99", static_cast<double>(h.percentile(0.99)));
+  o.Set("max", static_cast<double>(h.max()));
+  return o;
+}
+
+Napi::Object snapshot_obj(Napi::Env env, const Snapshot& s) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("elapsedNs", static_cast<double>(s.elapsed_ns));
+  o.Set("cycles", static_cast<double>(s.cycles));
+  o.Set("ops", static_cast<double>(s.ops));
+  o.Set("violations", static_cast<double>(s.violations));
+  return o;
+}
+
+Napi::Object stats_obj(Napi::Env env, Engine& e) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("stopReason", e.stop_reason);
+  if (!e.error.empty()) o.Set("error", e.error);
+  o.Set("elapsedNs", static_cast<double>(e.elapsed_ns));
+  o.Set("threads", e.config().threads);
+  o.Set("cycles", static_cast<double>(e.ctl.cycles.load()));
+  o.Set("busyRetries", static_cast<double>(e.ctl.busy_retries.load()));
+  o.Set("busyChecks", static_cast<double>(e.ctl.busy_checks.load()));
+  o.Set("dropCaches", static_cast<double>(e.ctl.drop_caches.load()));
+  o.Set("dropCachesErrors", static_cast<double>(e.ctl.drop_caches_errors.load()));
+  o.Set("createLatencyNs", latency_obj(env, e.ctl.create_ns));
+  o.Set("removeLatencyNs", latency_obj(env, e.ctl.remove_ns));
+  static const char* const cls[kClassCount] = {"present", "absent", "transition"};
+  Napi::Object ops = Napi::Object::New(env);
+  for (int op = 0; op < kOpCount; op++) {
+    uint64_t count = 0;
+    Napi::Object byClass = Napi::Object::New(env);
+    for (int c = 0; c < kClassCount; c++) {
+      Napi::Object hist = Napi::Object::New(env);
+      for (int slot = 0; slot < kErrSlots; slot++) {
+        uint64_t n = 0;
+        for (auto& w : e.counters) n += w->err[op][c][slot].load(std::memory_order_relaxed);
+        if (n) hist.Set(err_slot_name(slot), static_cast<double>(n));
+      }
+      byClass.Set(cls[c], hist);
+    }
+    for (auto& w : e.counters) count += w->ops[op].load(std::memory_order_relaxed);
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("count", static_cast<double>(count));
+    entry.Set("errnos", byClass);
+    ops.Set(kOpNames[op], entry);
+  }
+  o.Set("ops", ops);
+  o.Set("violationCount", static_cast<double>(e.violations.count()));
+  Napi::Array vs = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const Violation& v : e.violations.first()) {
+    Napi::Object x = Napi::Object::New(env);
+    x.Set("thread", v.thread);
+    x.Set("rule", v.rule);
+    x.Set("op", v.op);
+    x.Set("path", v.path);
+    x.Set("expected", v.expected);
+    x.Set("got", v.got);
+    x.Set("cycle", static_cast<double>(cycle_of(v.seq_before)));
+    x.Set("generationBefore", static_cast<double>(generation_of(v.seq_before)));
+    x.Set("generationAfter", static_cast<double>(generation_of(v.seq_after)));
+    x.Set("phaseBefore", phase_name(v.seq_before));
+    x.Set("phaseAfter", phase_name(v.seq_after));
+    x.Set("startNs", static_cast<double>(v.start_ns - e.start_ns));
+    x.Set("endNs", static_cast<double>(v.end_ns - e.start_ns));
+    vs.Set(i++, x);
+  }
+  o.Set("violations", vs);
+  return o;
+}
+
+class RaceJob : public Napi::AsyncProgressWorker<Snapshot> {
+ public:
+  RaceJob(Napi::Env env, Config cfg, Napi::Value progress, uint32_t id)
+      : Napi::AsyncProgressWorker<Snapshot>(env, "tracefs-regress:race"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        engine_(new Engine(std::move(cfg))),
+        id_(id) {
+    if (progress.IsFunction()) progress_ = Napi::Persistent(progress.As<Napi::Function>());
+    std::lock_guard<std::mutex> g(g_mu);
+    g_running[id_] = engine_.get();
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute(const ExecutionProgress& p) override {
+    engine_->run([&p](const Snapshot& s) { p.Send(&s, 1); });
+    std::lock_guard<std::mutex> g(g_mu);
+    g_running.erase(id_);
+  }
+  void OnProgress(const Snapshot* s, size_t n) override {
+    if (!s || n == 0 || progress_.IsEmpty()) return;
+    Napi::HandleScope scope(Env());
+    progress_.Call({snapshot_obj(Env(), *s)});
+  }
+  void OnOK() override {
+    Napi::HandleScope scope(Env());
+    deferred_.Resolve(stats_obj(Env(), *engine_));
+  }
+  void OnError(const Napi::Error& err) override { deferred_.Reject(err.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::unique_ptr<Engine> engine_;
+  Napi::FunctionReference progress_;
+  uint32_t id_;
+};
+
+Napi::Value RaceStart(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) {
+    Napi::TypeError::New(env, "raceStart(config: object, onProgress?: function)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Config cfg;
+  if (!parse_config(env, info[0].As<Napi::Object>(), &cfg)) return env.Undefined();
+  uint32_t id;
+  {
+    std::lock_guard<std::mutex> g(g_mu);
+    id = g_next_id++;
+  }
+  auto* job = new RaceJob(env, std::move(cfg), info.Length() > 1 ? info[1] : env.Undefined(), id);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("id", id);
+  r.Set("done", job->promise());
+  job->Queue();  // deletes itself after OnOK/OnError
+  return r;
+}
+
+Napi::Value RaceStop(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(info.Env(), "raceStop(id: number)").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  uint32_t id = info[0].As<Napi::Number>().Uint32Value();
+  std::lock_guard<std::mutex> g(g_mu);
+  auto it = g_running.find(id);
+  if (it == g_running.end()) return Napi::Boolean::New(info.Env(), false);
+  it->second->stop();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// For a SIGINT handler: stops every running race; returns how many.
+Napi::Value RaceStopAll(const Napi::CallbackInfo& info) {
+  std::lock_guard<std::mutex> g(g_mu);
+  for (auto& kv : g_running) kv.second->stop();
+  return Napi::Number::New(info.Env(), static_cast<double>(g_running.size()));
+}
+
+}  // namespace
+}  // namespace race
+
+void register_race(Napi::Env env, Napi::Object exports) {
+  exports.Set("raceStart", Napi::Function::New(env, race::RaceStart, "raceStart"));
+  exports.Set("raceStop", Napi::Function::New(env, race::RaceStop, "raceStop"));
+  exports.Set("raceStopAll", Napi::Function::New(env, race::RaceStopAll, "raceStopAll"));
+}
+
+}  // namespace tfsr

@@ -1,0 +1,83 @@
+// The race engine: N workers run an op mix against an event's paths while a
+// controller creates and removes it in a loop; every op is judged against
+// the generation counter (judge.h) as it happens, in native code.
+#pragma once
+#include <stdint.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "stats.h"
+
+namespace tfsr {
+namespace race {
+
+// The generation sequence: 4 phases per cycle k.
+//   4k+0 creating: the create step started, not yet returned
+//   4k+1 present:  created, the remove step not started
+//   4k+2 removing: the remove step started (EBUSY retries stay here)
+//   4k+3 absent:   the removal returned success
+// The generation counter (odd while absent) is 2k + (phase == 3).
+inline uint64_t phase_of(uint64_t s) { return s & 3; }
+inline uint64_t cycle_of(uint64_t s) { return s >> 2; }
+inline uint64_t generation_of(uint64_t s) { return 2 * cycle_of(s) + (phase_of(s) == 3); }
+
+struct Snapshot {
+  uint64_t elapsed_ns = 0;
+  uint64_t cycles = 0;
+  uint64_t ops = 0;
+  uint64_t violations = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(Config cfg);
+  ~Engine();
+  // Runs to the end (duration, max cycles, stop() or a setup error). The
+  // callback gets a snapshot every progress_ms, on the calling thread.
+  void run(const std::function<void(const Snapshot&)>& progress);
+  void stop();
+  Snapshot snapshot() const;
+
+  // Results, valid after run() returned.
+  const Config& config() const { return cfg_; }
+  std::string stop_reason;  // duration | cycles | stopped | error
+  std::string error;        // setup failure, e.g. "write(/x/uprobe_events): EEXIST"
+  uint64_t elapsed_ns = 0;
+  uint64_t start_ns = 0;
+  std::vector<std::unique_ptr<WorkerCounters>> counters;
+  ControllerStats ctl;
+  ViolationLog violations;
+
+ private:
+  friend class Worker;
+  void controller();
+  void dropper();
+  bool run_step(const std::vector<Action>& step, bool is_remove, int* failed_errno,
+                const Action** failed);
+  int do_action(const Action& a);
+  bool busy_check();
+  void fail(const std::string& why);
+  void sleep_us(uint64_t us);
+
+  Config cfg_;
+  std::atomic<uint64_t> seq_{3};  // cycle 0, absent: the engine starts with nothing created
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> controller_done_{false};
+  std::atomic<bool> workers_stop_{false};  // set once the controller has left the event absent
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, int> kept_fds_;  // keep_open Write actions, by path (controller only)
+};
+
+uint64_t now_ns();
+
+}  // namespace race
+}  // namespace tfsr

@@ -1,0 +1,284 @@
+#include "worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace tfsr {
+namespace race {
+namespace {
+
+PhaseClass classify(uint64_t s0, uint64_t s1) {
+  if (s0 != s1) return kTransition;
+  uint64_t p = phase_of(s0);
+  return p == 1 ? kPresent : p == 3 ? kAbsent : kTransition;
+}
+
+// The newest generation is dead once its removal has returned.
+bool removed_since(uint64_t tag, uint64_t s) { return s >= 4 * tag + 3; }
+
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+}  // namespace
+
+Worker::Worker(Engine& e, int id)
+    : e_(e), cfg_(e.cfg_), id_(id), c_(*e.counters[static_cast<size_t>(id)]),
+      rng_(0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1) ^ now_ns()) {
+  uint32_t w[kOpCount];
+  for (int i = 0; i < kOpCount; i++) w[i] = cfg_.weight[i];
+  // Ops without a target are dropped from the mix.
+  if (cfg_.files.empty()) w[kOpenRead] = 0;
+  if (cfg_.enable.empty()) w[kEnableWrite] = 0;
+  if (cfg_.dirs.empty()) w[kOpenat] = w[kFstatat] = 0;
+  if (!cfg_.has_list) w[kGetdents] = 0;
+  w[kListStat] = w[kDirOpen] = 0;
+  for (auto& f : cfg_.files) stat_paths_.push_back(f);
+  for (auto& d : cfg_.dirs) stat_paths_.push_back(d.path);
+  if (stat_paths_.empty()) w[kStat] = 0;
+  for (int i = 0; i < kOpCount; i++) {
+    total_ += w[i];
+    cum_[i] = total_;
+  }
+  held_.resize(cfg_.dirs.size(), std::vector<Held>(cfg_.held_dirfds ? cfg_.held_dirfds : 1));
+  next_slot_.assign(cfg_.dirs.size(), 1);
+  if (cfg_.has_list) list_prefix_ = cfg_.list.dir + "/";
+}
+
+Worker::~Worker() {
+  for (auto& v : held_)
+    for (auto& h : v)
+      if (h.fd >= 0) ::close(h.fd);
+}
+
+uint64_t Worker::rnd() {
+  rng_ ^= rng_ << 13;
+  rng_ ^= rng_ >> 7;
+  rng_ ^= rng_ << 17;
+  return rng_;
+}
+
+Op Worker::pick() {
+  uint32_t r = static_cast<uint32_t>(rnd() % total_);
+  for (int i = 0; i < kOpCount; i++)
+    if (r < cum_[i]) return static_cast<Op>(i);
+  return kStat;
+}
+
+void Worker::run() {
+  if (total_ == 0) return;
+  while (!e_.workers_stop_.load(std::memory_order_relaxed)) {
+    if (!held_.empty() && ++since_dir_open_ >= 16) refresh_dirs(seq());
+    switch (pick()) {
+      case kOpenRead: op_open_read(); break;
+      case kEnableWrite: op_enable_write(); break;
+      case kStat: op_stat(); break;
+      case kOpenat: op_dirfd(true); break;
+      case kFstatat: op_dirfd(false); break;
+      case kGetdents: op_getdents(); break;
+      default: break;
+    }
+  }
+}
+
+void Worker::violation(const char* rule, Op op, const std::string& path, const char* expected,
+                       const std::string& got, uint64_t s0, uint64_t s1, uint64_t t0,
+                       uint64_t t1) {
+  e_.violations.add(Violation{id_, s0, s1, rule, kOpNames[op], path, expected, got, t0, t1});
+}
+
+void Worker::judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0,
+                        uint64_t t1, bool strict_absent) {
+  PhaseClass c = classify(s0, s1);
+  if (c == kAbsent && strict_absent && e != ENOENT)
+    violation("absent-not-enoent", op, path, "ENOENT", got_name(e), s0, s1, t0, t1);
+  else if (c == kPresent && e == ENOENT)
+    violation("present-enoent", op, path, "success", got_name(e), s0, s1, t0, t1);
+}
+
+void Worker::op_open_read() {
+  const std::string& p = cfg_.files[rnd() % cfg_.files.size()];
+  char buf[512];
+  uint64_t t0 = now_ns(), s0 = seq();
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  int e = fd < 0 ? errno : 0;
+  uint64_t s1 = seq(), t1 = now_ns();
+  judge_path(kOpenRead, p.c_str(), s0, s1, e, t0, t1);
+  if (fd >= 0) {
+    if (::read(fd, buf, sizeof buf) < 0) e = errno;
+    ::close(fd);
+    s1 = seq();
+  }
+  c_.bump(kOpenRead, classify(s0, s1), e);
+}
+
+void Worker::op_enable_write() {
+  const char* p = cfg_.enable.c_str();
+  uint64_t t0 = now_ns(), s0 = seq();
+  int fd = ::open(p, O_WRONLY | O_CLOEXEC);
+  int e = fd < 0 ? errno : 0;
+  uint64_t s1 = seq(), t1 = now_ns();
+  judge_path(kEnableWrite, p, s0, s1, e, t0, t1);
+  if (fd >= 0) {
+    const char* val = (rnd() & 1) ? "1" : "0";
+    uint64_t s2 = seq(), t2 = now_ns();
+    ssize_t r = ::write(fd, val, 1);
+    if (r < 0) e = errno;
+    uint64_t s3 = seq(), t3 = now_ns();
+    ::close(fd);
+    // The fd reaches at newest generation cycle_of(s1); once that one's
+    // removal returned, enabling through it would reach a freed event.
+    if (r >= 0 && removed_since(cycle_of(s1), s2))
+      violation("write-after-removal", kEnableWrite, p, "ENODEV",
+                std::string("success (wrote ") + val + ")", s2, s3, t2, t3);
+    s1 = s3;
+  }
+  c_.bump(kEnableWrite, classify(s0, s1), e);
+}
+
+void Worker::op_stat() {
+  const std::string& p = stat_paths_[rnd() % stat_paths_.size()];
+  struct stat st;
+  uint64_t t0 = now_ns(), s0 = seq();
+  int e = ::stat(p.c_str(), &st) < 0 ? errno : 0;
+  uint64_t s1 = seq(), t1 = now_ns();
+  judge_path(kStat, p.c_str(), s0, s1, e, t0, t1);
+  c_.bump(kStat, classify(s0, s1), e);
+}
+
+void Worker::refresh_dirs(uint64_t s) {
+  // Any phase but absent: the tag logic below copes with opens that straddle.
+  if (phase_of(s) == 3 || cycle_of(s) == last_dir_cycle_) return;
+  last_dir_cycle_ = cycle_of(s);
+  since_dir_open_ = 0;
+  for (size_t d = 0; d < held_.size(); d++) {
+    const char* p = cfg_.dirs[d].path.c_str();
+    // Both kinds of dirfd the removal scenarios hold: O_PATH and O_DIRECTORY.
+    int flags = (rnd() & 1) ? (O_PATH | O_DIRECTORY) : (O_RDONLY | O_DIRECTORY);
+    uint64_t t0 = now_ns(), s0 = seq();
+    int fd = ::open(p, flags | O_CLOEXEC);
+    int e = fd < 0 ? errno : 0;
+    uint64_t s1 = seq(), t1 = now_ns();
+    judge_path(kDirOpen, p, s0, s1, e, t0, t1);
+    c_.bump(kDirOpen, classify(s0, s1), e);
+    if (fd < 0) continue;
+    auto& ring = held_[d];
+    // Slot 0 keeps the first generation for the whole run; the others rotate.
+    size_t slot = 0;
+    if (ring[0].fd >= 0) {
+      if (ring.size() == 1) {
+        ::close(fd);
+        continue;
+      }
+      slot = next_slot_[d];
+      next_slot_[d] = static_cast<uint32_t>(slot + 1 < ring.size() ? slot + 1 : 1);
+      if (ring[slot].fd >= 0) ::close(ring[slot].fd);
+    }
+    uint64_t tag = cycle_of(s1);
+    ring[slot] = Held{fd, tag, s0 + 1 >= 4 * tag};
+  }
+}
+
+void Worker::op_dirfd(bool use_openat) {
+  size_t d = rnd() % held_.size();
+  auto& ring = held_[d];
+  size_t start = rnd() % ring.size();
+  const Held* h = nullptr;
+  for (size_t i = 0; i < ring.size() && !h; i++)
+    if (ring[(start + i) % ring.size()].fd >= 0) h = &ring[(start + i) % ring.size()];
+  if (!h) return;
+  const auto& names = cfg_.dirs[d].names;
+  const std::string& name = names[rnd() % names.size()];
+  uint64_t t0 = now_ns(), s0 = seq();
+  int e = 0;
+  if (use_openat) {
+    int fd = ::openat(h->fd, name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) e = errno;
+    else ::close(fd);
+  } else {
+    struct stat st;
+    if (::fstatat(h->fd, name.c_str(), &st, 0) < 0) e = errno;
+  }
+  uint64_t s1 = seq(), t1 = now_ns();
+  Op op = use_openat ? kOpenat : kFstatat;
+  c_.bump(op, classify(s0, s1), e);
+  if (removed_since(h->tag, s0)) {
+    if (e != ENOENT)
+      violation("stale-dirfd", op, cfg_.dirs[d].path + " gen " + std::to_string(2 * h->tag) + " / " + name,
+                "ENOENT", got_name(e), s0, s1, t0, t1);
+  } else if (h->exact && cycle_of(s0) == h->tag && classify(s0, s1) == kPresent && e == ENOENT) {
+    violation("present-enoent", op, cfg_.dirs[d].path + " / " + name, "success", got_name(e), s0,
+              s1, t0, t1);
+  }
+}
+
+void Worker::op_getdents() {
+  const ListTarget& L = cfg_.list;
+  uint64_t t0 = now_ns(), s0 = seq();
+  int fd = ::open(L.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    uint64_t s1 = seq(), t1 = now_ns();
+    c_.bump(kGetdents, classify(s0, s1), e);
+    // The listed dir may outlive the event (siblings, a plain dir): only
+    // its vanishing while present is judged.
+    judge_path(kGetdents, L.dir.c_str(), s0, s1, e, t0, t1, false);
+    return;
+  }
+  alignas(8) char buf[8192];
+  char names[8192];  // NUL-separated entry names
+  size_t used = 0, count = 0;
+  int e = 0;
+  for (;;) {
+    long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+    if (n < 0) {
+      e = errno;
+      break;
+    }
+    if (n == 0) break;
+    for (long off = 0; off < n;) {
+      auto* d = reinterpret_cast<linux_dirent64*>(buf + off);
+      off += d->d_reclen;
+      const char* nm = d->d_name;
+      if (!strcmp(nm, ".") || !strcmp(nm, "..")) continue;
+      size_t len = strlen(nm) + 1;
+      if (used + len > sizeof names) continue;
+      memcpy(names + used, nm, len);
+      used += len;
+      count++;
+    }
+  }
+  ::close(fd);
+  uint64_t s1 = seq(), t1 = now_ns();
+  c_.bump(kGetdents, classify(s0, s1), e);
+  bool listed = false;
+  for (size_t off = 0; off < used; off += strlen(names + off) + 1)
+    if (L.name == names + off) listed = true;
+  if (listed && classify(s0, s1) == kAbsent)
+    violation("listed-after-removal", kGetdents, L.dir + "/" + L.name, "not listed", "listed", s0,
+              s1, t0, t1);
+  char path[4096];
+  for (size_t off = 0; off < used; off += strlen(names + off) + 1) {
+    const char* nm = names + off;
+    int w = snprintf(path, sizeof path, "%s%s", list_prefix_.c_str(), nm);
+    if (w < 0 || static_cast<size_t>(w) >= sizeof path) continue;
+    struct stat st;
+    uint64_t t2 = now_ns(), s2 = seq();
+    int se = ::stat(path, &st) < 0 ? errno : 0;
+    uint64_t s3 = seq(), t3 = now_ns();
+    c_.bump(kListStat, classify(s2, s3), se);
+    judge_path(kListStat, path, s2, s3, se, t2, t3, L.name == nm);
+  }
+  (void)count;
+}
+
+}  // namespace race
+}  // namespace tfsr

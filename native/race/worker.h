@@ -1,0 +1,63 @@
+// One race worker: picks ops from the weighted mix and judges each against
+// the generation counter read before and after it (the rules of issue 3).
+#pragma once
+#include <stdint.h>
+
+#include <string>
+#include <vector>
+
+#include "engine.h"
+
+namespace tfsr {
+namespace race {
+
+class Worker {
+ public:
+  Worker(Engine& e, int id);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+  void run();
+
+ private:
+  // A directory fd held across generations. tag: the newest generation it
+  // can refer to; exact: it refers to exactly that one.
+  struct Held {
+    int fd = -1;
+    uint64_t tag = 0;
+    bool exact = false;
+  };
+
+  uint64_t seq() const { return e_.seq_.load(std::memory_order_acquire); }
+  uint64_t rnd();
+  Op pick();
+  void op_open_read();
+  void op_enable_write();
+  void op_stat();
+  void op_dirfd(bool use_openat);
+  void op_getdents();
+  void refresh_dirs(uint64_t s);
+  // Strict path rules: ENOENT inside an absent phase, never ENOENT inside a
+  // present one. Counts nothing (callers bump the histogram).
+  void judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0,
+                  uint64_t t1, bool strict_absent = true);
+  void violation(const char* rule, Op op, const std::string& path, const char* expected,
+                 const std::string& got, uint64_t s0, uint64_t s1, uint64_t t0, uint64_t t1);
+
+  Engine& e_;
+  const Config& cfg_;
+  int id_;
+  WorkerCounters& c_;
+  uint64_t rng_;
+  uint32_t cum_[kOpCount] = {};
+  uint32_t total_ = 0;
+  std::vector<std::string> stat_paths_;
+  std::vector<std::vector<Held>> held_;
+  std::vector<uint32_t> next_slot_;
+  uint64_t last_dir_cycle_ = 0;
+  uint32_t since_dir_open_ = 0;
+  std::string list_prefix_;
+};
+
+}  // namespace race
+}  // namespace tfsr
