@@ -1,0 +1,98 @@
+// Host programs the VM runner needs, a clear message naming the apt command
+// when one is missing, and --install-deps to install them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { UsageError } from '../cli/errors.js';
+import { BUSYBOX } from './initramfs.js';
+
+export interface Dep {
+  /** What must exist (a program in PATH, or an absolute path). */
+  what: string;
+  pkg: string;
+  /** Only needed to fetch debian:<series> kernels. */
+  debianOnly?: boolean;
+}
+
+export const DEPS: Dep[] = [
+  { what: 'qemu-system-x86_64', pkg: 'qemu-system-x86' },
+  { what: BUSYBOX, pkg: 'busybox-static' },
+  { what: 'modprobe', pkg: 'kmod' },
+  { what: 'depmod', pkg: 'kmod' },
+  { what: 'xz', pkg: 'xz-utils' },
+  { what: 'apt-get', pkg: 'apt', debianOnly: true },
+  { what: 'dpkg-deb', pkg: 'dpkg', debianOnly: true },
+];
+
+export const APT_PACKAGES = ['qemu-system-x86', 'busybox-static', 'kmod', 'cpio', 'xz-utils'];
+export const INSTALL_HINT = `apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
+
+function inPath(cmd: string): boolean {
+  if (cmd.startsWith('/')) return fs.existsSync(cmd);
+  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin']);
+  return dirs.some((d) => {
+    try {
+      fs.accessSync(path.join(d, cmd), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** True when an ELF file has no PT_INTERP: Debian's plain busybox package is dynamic and useless in an initramfs. */
+export function isStaticElf(buf: Buffer): boolean {
+  if (buf.length < 64 || buf.toString('latin1', 0, 4) !== '\x7fELF' || buf[4] !== 2) return false;
+  const phoff = Number(buf.readBigUInt64LE(0x20));
+  const phentsize = buf.readUInt16LE(0x36);
+  const phnum = buf.readUInt16LE(0x38);
+  for (let i = 0; i < phnum; i++) {
+    const off = phoff + i * phentsize;
+    if (off + 4 > buf.length) return false;
+    if (buf.readUInt32LE(off) === 3) return false; // PT_INTERP
+  }
+  return true;
+}
+
+/** Missing packages (deduplicated), checking what each dep needs. */
+export function missingPackages(o: { debian: boolean }, exists = inPath, readHead = readHeadOf): string[] {
+  const pkgs = new Set<string>();
+  for (const d of DEPS) {
+    if (d.debianOnly && !o.debian) continue;
+    if (!exists(d.what)) pkgs.add(d.pkg);
+    else if (d.what === BUSYBOX && !isStaticElf(readHead(BUSYBOX))) pkgs.add('busybox-static');
+  }
+  return [...pkgs];
+}
+
+function readHeadOf(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(4096);
+    const n = fs.readSync(fd, b, 0, b.length, 0);
+    return b.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m: string) => void }): Promise<void> {
+  const missing = missingPackages(o);
+  if (!missing.length) return;
+  const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  if (!o.install) {
+    throw new UsageError(`the VM runner needs ${missing.join(', ')}; install with: ${cmd} (or pass --install-deps)`);
+  }
+  if (process.getuid?.() !== 0 || !fs.existsSync('/etc/debian_version')) {
+    throw new UsageError(`--install-deps works as root on Debian-like systems only; install ${missing.join(', ')} yourself`);
+  }
+  o.log(`installing ${missing.join(' ')}`);
+  const r = await execa('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+    reject: false,
+    all: true,
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (r.exitCode !== 0) throw new UsageError(`${cmd} failed: ${(r.all ?? '').split('\n').slice(-3).join(' ')}`);
+  const still = missingPackages(o);
+  if (still.length) throw new UsageError(`still missing after install: ${still.join(', ')}`);
+}
