@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { buildKernel } from '../../kernel/build.js';
+import { fragmentFiles } from '../../kernel/configure.js';
+import { readMutants } from '../../kernel/patches.js';
+import { buildPaths, buildsRoot, readMeta } from '../../kernel/tree.js';
+import { collect } from '../parse.js';
+import { EXIT, UsageError } from '../errors.js';
+
+interface BuildOpts {
+  name?: string;
+  source?: string;
+  series: string;
+  refresh?: boolean;
+  base: 'tiny' | 'defconfig';
+  kasan?: boolean;
+  patch: string[];
+  config: string[];
+  jobs?: string;
+  fresh?: boolean;
+  quiet?: boolean;
+}
+
+function buildSub(): Command {
+  return new Command('build')
+    .description(
+      'build an x86_64 bzImage for `vm --kernel` (everything built in, no modules) under ~/.cache/tracefs-regress/build/<name>; prints its path',
+    )
+    .option('--name <name>', 'build name, one directory each (default: from base, --kasan and patch names, e.g. tiny-kasan)')
+    .option('--source <dir>', "a kernel source tree to build (default: Debian's linux-source-<series>, fetched with apt-get download)")
+    .option('--series <x.y>', 'Debian linux-source series when no --source is given', '6.12')
+    .option('--refresh', "fetch the archive's newest linux-source even when one is already extracted")
+    .addOption(new Option('--base <base>', 'starting config: tinyconfig (~6 min cold) or x86_64_defconfig + kvm_guest.config (~17 min)').choices(['tiny', 'defconfig']).default('tiny'))
+    .option('--kasan', 'add kernel/kasan.config: generic inline KASAN')
+    .option('--patch <file>', 'apply a patch (-p1) to a copy of the tree first, repeatable, in order', collect, [])
+    .option('--config <fragment>', 'an extra config fragment merged after the project\'s, repeatable', collect, [])
+    .option('-j, --jobs <n>', 'make -j (default: up to 2; the machine is usually shared)')
+    .option('--fresh', 'start from an empty object dir (ccache still applies)')
+    .option('-q, --quiet', 'print only the bzImage path')
+    .action(async (o: BuildOpts) => {
+      const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
+      if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 256)) {
+        throw new UsageError(`--jobs ${o.jobs}: give a whole number from 1 to 256`);
+      }
+      const log = o.quiet ? () => {} : (m: string) => process.stderr.write(`kernel: ${m}\n`);
+      const r = await buildKernel({
+        name: o.name,
+        source: o.source,
+        series: o.series,
+        refreshSource: o.refresh,
+        base: o.base,
+        kasan: o.kasan,
+        patches: o.patch,
+        fragments: o.config,
+        jobs,
+        fresh: o.fresh,
+        log,
+      });
+      log(`built '${r.name}' (${r.meta.kernelVersion}, ${r.how}) in ${r.seconds} s`);
+      process.stdout.write(`${r.bzImage}\n`);
+      process.exitCode = EXIT.ok;
+    });
+}
+
+function listSub(): Command {
+  return new Command('list').description('list the kernels built so far').action(() => {
+    const root = buildsRoot();
+    const names = fs.existsSync(root) ? fs.readdirSync(root).sort() : [];
+    for (const n of names) {
+      const m = readMeta(n);
+      if (!m) continue;
+      const patches = m.patches.map((p) => path.basename(p.file)).join(',') || '-';
+      const state = m.complete ? `${m.seconds ?? '?'} s` : 'incomplete';
+      process.stdout.write(`${n}\t${m.kernelVersion}\t${m.base}${m.kasan ? '+kasan' : ''}\t${patches}\t${state}\t${buildPaths(n).bzImage}\n`);
+    }
+    if (!names.length) process.stdout.write('no kernels built yet: tracefs-regress kernel build\n');
+  });
+}
+
+function configSub(): Command {
+  return new Command('config')
+    .description('print the config fragment(s) a test kernel needs (the same list `kernel build` merges and checks)')
+    .option('--kasan', 'include the KASAN fragment')
+    .action((o: { kasan?: boolean }) => {
+      for (const f of fragmentFiles({ kasan: !!o.kasan })) process.stdout.write(fs.readFileSync(f, 'utf8'));
+    });
+}
+
+function mutantsSub(): Command {
+  return new Command('mutants')
+    .description('list the planted regressions (test/mutants/*.patch) and the scenarios each must fail')
+    .option('--dir <dir>', 'mutant directory', 'test/mutants')
+    .action((o: { dir: string }) => {
+      for (const m of readMutants(o.dir)) {
+        process.stdout.write(`${m.name}\n  undoes: ${m.undoes.join('; ')}\n  expect: ${m.expect.join(', ')}\n  file:   ${m.file}\n`);
+      }
+    });
+}
+
+export function kernelCommand(): Command {
+  return new Command('kernel')
+    .description('build test kernels for `vm --kernel`, with planted regressions for the self-test')
+    .addCommand(buildSub())
+    .addCommand(listSub())
+    .addCommand(configSub())
+    .addCommand(mutantsSub());
+}

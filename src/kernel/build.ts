@@ -1,0 +1,146 @@
+// `kernel build`: source -> tree (+patches) -> config -> bzImage, under
+// ~/.cache/tracefs-regress/build/<name>. The machine is shared, so make runs
+// under nice with a bounded -j, and ccache (shared by every build) makes a
+// fresh object dir cheap.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { UsageError } from '../cli/errors.js';
+import { cacheRoot } from '../vm/paths.js';
+import { configKey, configure, fragmentFiles, type Base } from './configure.js';
+import { debianSource, userSource, DEFAULT_SERIES, type KernelSource } from './source.js';
+import { buildPaths, describePatches, prepareTree, readMeta, treeKey, validateName, writeMeta, type BuildMeta } from './tree.js';
+
+export interface BuildOptions {
+  name?: string;
+  /** A kernel tree to build instead of Debian's linux-source. */
+  source?: string;
+  series?: string;
+  refreshSource?: boolean;
+  base?: Base;
+  kasan?: boolean;
+  patches?: string[];
+  /** Extra config fragments after the project's own. */
+  fragments?: string[];
+  jobs?: number;
+  nice?: number;
+  fresh?: boolean;
+  log?: (m: string) => void;
+}
+
+export interface BuildResult {
+  name: string;
+  bzImage: string;
+  config: string;
+  seconds: number;
+  /** What prepareTree did: kept, seeded or fresh object dir. */
+  how: string;
+  meta: BuildMeta;
+}
+
+export const ccacheDir = () => process.env.CCACHE_DIR || path.join(cacheRoot(), 'ccache');
+
+/** The default build name says what went into it: tiny, tiny-kasan, defconfig-kasan. */
+export function defaultName(base: Base, kasan: boolean, patches: string[]): string {
+  const parts = [base, ...(kasan ? ['kasan'] : []), ...patches.map((p) => path.basename(p).replace(/\.(patch|diff)$/, ''))];
+  return parts.join('-').slice(0, 64);
+}
+
+/** make's environment: stable build user/host so ccache hits across build dirs. */
+export function makeEnv(): Record<string, string> {
+  return {
+    CCACHE_DIR: ccacheDir(),
+    KBUILD_BUILD_USER: 'tracefs-regress',
+    KBUILD_BUILD_HOST: 'tracefs-regress',
+  };
+}
+
+/** make's arguments: out-of-tree (srctree=".." since out/ is inside the tree), ccache for target and host compilers. */
+export function makeArgs(jobs: number, targets: string[]): string[] {
+  return ['O=out', 'CC=ccache gcc', 'HOSTCC=ccache gcc', `-j${jobs}`, ...targets];
+}
+
+async function haveTool(cmd: string): Promise<boolean> {
+  return (await execa('sh', ['-c', `command -v ${cmd}`], { reject: false })).exitCode === 0;
+}
+
+export async function checkBuildDeps(): Promise<void> {
+  const need = ['make', 'gcc', 'flex', 'bison', 'bc', 'ccache', 'patch', 'cpio', 'perl'];
+  const missing: string[] = [];
+  for (const t of need) if (!(await haveTool(t))) missing.push(t);
+  if (!fs.existsSync('/usr/include/libelf.h')) missing.push('libelf-dev');
+  if (!fs.existsSync('/usr/include/openssl/ssl.h')) missing.push('libssl-dev');
+  if (missing.length) {
+    throw new UsageError(
+      `kernel build needs ${missing.join(', ')}: apt-get install -y --no-install-recommends ` +
+        'make gcc flex bison bc ccache patch cpio perl libelf-dev libssl-dev xz-utils',
+    );
+  }
+}
+
+async function resolveSource(o: BuildOptions, log: (m: string) => void): Promise<KernelSource> {
+  if (o.source) return userSource(o.source);
+  return debianSource(o.series ?? DEFAULT_SERIES, { refresh: o.refreshSource, log });
+}
+
+export async function buildKernel(o: BuildOptions): Promise<BuildResult> {
+  const log = o.log ?? (() => {});
+  const started = Date.now();
+  const base = o.base ?? 'tiny';
+  const kasan = !!o.kasan;
+  const patchFiles = (o.patches ?? []).map((p) => {
+    if (!fs.existsSync(p)) throw new UsageError(`--patch ${p}: no such file`);
+    return path.resolve(p);
+  });
+  for (const f of o.fragments ?? []) if (!fs.existsSync(f)) throw new UsageError(`--config ${f}: no such file`);
+  const name = validateName(o.name ?? defaultName(base, kasan, patchFiles));
+  await checkBuildDeps();
+
+  const src = await resolveSource(o, log);
+  const fragments = fragmentFiles({ kasan, extra: (o.fragments ?? []).map((f) => path.resolve(f)) });
+  const patches = describePatches(patchFiles);
+  const meta: BuildMeta = {
+    name,
+    source: src.dir,
+    sourceLabel: src.label,
+    kernelVersion: src.kernelVersion,
+    base,
+    kasan,
+    configKey: configKey(base, fragments),
+    treeKey: treeKey(src.dir, patches),
+    patches,
+    complete: false,
+  };
+  const p = buildPaths(name);
+  const how = await prepareTree(meta, log, { fresh: o.fresh });
+  writeMeta({ ...(readMeta(name) ?? meta), ...meta, complete: false });
+
+  const jobs = o.jobs ?? Math.max(1, Math.min(os.availableParallelism(), 2));
+  const make = async (targets: string[]) => {
+    fs.appendFileSync(p.log, `\n$ make ${makeArgs(jobs, targets).join(' ')}\n`);
+    const r = await execa('nice', ['-n', String(o.nice ?? 19), 'make', ...makeArgs(jobs, targets)], {
+      cwd: p.tree,
+      env: makeEnv(),
+      reject: false,
+      stdout: { file: p.log, append: true },
+      stderr: { file: p.log, append: true },
+    });
+    if (r.exitCode !== 0) {
+      const tail = fs.readFileSync(p.log, 'utf8').split('\n').filter(Boolean).slice(-25).join('\n');
+      throw new Error(`make ${targets.join(' ')} failed (exit ${r.exitCode}); last lines of ${p.log}:\n${tail}`);
+    }
+  };
+  fs.appendFileSync(p.log, `\n=== ${new Date().toISOString()} build ${name}: ${how}\n`);
+  await configure({ tree: p.tree, out: p.out, base, fragments, key: meta.configKey, make, log });
+  log(`make bzImage (-j${jobs}, nice ${o.nice ?? 19}, ccache ${ccacheDir()}); log: ${p.log}`);
+  await make(['bzImage']);
+  // Copies next to meta.json: the VM runner finds `config` beside the image, and a later rebuild cannot change them under a running VM.
+  fs.copyFileSync(path.join(p.out, 'arch/x86/boot/bzImage'), p.bzImage + '.tmp');
+  fs.renameSync(p.bzImage + '.tmp', p.bzImage);
+  fs.copyFileSync(path.join(p.out, '.config'), p.config);
+  const seconds = Math.round((Date.now() - started) / 100) / 10;
+  const done: BuildMeta = { ...meta, complete: true, seconds, builtAt: new Date().toISOString() };
+  writeMeta(done);
+  return { name, bzImage: p.bzImage, config: p.config, seconds, how, meta: done };
+}
