@@ -24,7 +24,7 @@ export interface KernelImage {
   modules: string[];
 }
 
-interface Manifest {
+export interface Manifest {
   release: string;
   packages: string[];
   modules: string[];
@@ -81,7 +81,7 @@ export function parseDebianSpec(spec: string): string | undefined {
   return m?.[1];
 }
 
-function sha256(file: string): string {
+export function sha256(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
@@ -128,10 +128,13 @@ export async function availableSeries(apt = new PrivateApt(cacheDirs.apt())): Pr
   return [...new Set(cands.map((c) => c.series))].sort(compareVersions);
 }
 
+type Fetcher = (apt: PrivateApt, c: Candidate, dir: string, spec: string, log: (m: string) => void) => Promise<KernelImage>;
+
 export async function resolveDebian(
   spec: string,
   log: (m: string) => void = () => {},
   apt = new PrivateApt(cacheDirs.apt()),
+  fetch: Fetcher = fetchInto,
 ): Promise<KernelImage> {
   const series = parseDebianSpec(spec)!;
   try {
@@ -147,10 +150,11 @@ export async function resolveDebian(
   const hit = readCacheEntry(dir, spec);
   if (hit) return hit;
   if (fs.existsSync(dir)) log(`cache entry ${dir} is incomplete or damaged; fetching it again`);
-  return fetchInto(apt, best, dir, spec, log);
+  return fetch(apt, best, dir, spec, log);
 }
 
-async function fetchInto(apt: PrivateApt, c: Candidate, dir: string, spec: string, log: (m: string) => void): Promise<KernelImage> {
+/** Download, unpack, pick the modules, and publish the cache entry atomically. */
+export async function fetchInto(apt: PrivateApt, c: Candidate, dir: string, spec: string, log: (m: string) => void): Promise<KernelImage> {
   // 7.x splits the image into linux-binary (vmlinuz), linux-base (config) and linux-modules.
   const deps = await apt.depends(c.pkg);
   const ver = c.release.replace(/-amd64$/, '');

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { missingOptions, parseConfig, readBzImage } from '../../../src/vm/custom.js';
+import { isStaticElf } from '../../../src/vm/deps.js';
+
+function fakeBzImage(version: string): Buffer {
+  const b = Buffer.alloc(0x1000);
+  b.writeUInt16LE(0xaa55, 0x1fe);
+  b.write('HdrS', 0x202, 'latin1');
+  b.writeUInt16LE(0x400, 0x20e);
+  b.write(`${version} (root@build) #1 SMP\0`, 0x600, 'latin1');
+  return b;
+}
+
+describe('custom kernels', () => {
+  it('reads the release from the bzImage setup header', () => {
+    expect(readBzImage(fakeBzImage('6.12.0-mutant'))).toEqual({ release: '6.12.0-mutant' });
+  });
+
+  it('rejects what is not a bzImage (a vmlinux ELF, a text file)', () => {
+    const elf = Buffer.alloc(0x1000);
+    elf.write('\x7fELF', 0, 'latin1');
+    expect(readBzImage(elf)).toBeUndefined();
+    expect(readBzImage(Buffer.from('hello'))).toBeUndefined();
+  });
+
+  it('names the missing config options, allowing =m only with --modules', () => {
+    const cfg = parseConfig(
+      ['BLK_DEV_INITRD', 'DEVTMPFS', 'TMPFS', 'PROC_FS', 'SYSFS', 'BINFMT_SCRIPT', 'BINFMT_ELF', 'TRACING', 'VIRTIO_PCI']
+        .map((o) => `CONFIG_${o}=y`)
+        .join('\n') + '\nCONFIG_NET_9P=m\nCONFIG_NET_9P_VIRTIO=m\nCONFIG_9P_FS=m\n',
+    );
+    expect(missingOptions(cfg, true)).toEqual([]);
+    expect(missingOptions(cfg, false)).toEqual([
+      'CONFIG_NET_9P=y (it is =m: pass --modules DIR)',
+      'CONFIG_NET_9P_VIRTIO=y (it is =m: pass --modules DIR)',
+      'CONFIG_9P_FS=y (it is =m: pass --modules DIR)',
+    ]);
+    cfg.delete('DEVTMPFS');
+    expect(missingOptions(cfg, true)).toEqual(['CONFIG_DEVTMPFS=y']);
+  });
+
+  it('tells a static ELF from a dynamic one', async () => {
+    const fs = await import('node:fs');
+    const head = (f: string) => {
+      const b = Buffer.alloc(4096);
+      const fd = fs.openSync(f, 'r');
+      fs.readSync(fd, b, 0, b.length, 0);
+      fs.closeSync(fd);
+      return b;
+    };
+    expect(isStaticElf(head(process.execPath))).toBe(false);
+    if (fs.existsSync('/bin/busybox')) expect(isStaticElf(head('/bin/busybox'))).toBe(true);
+  });
+});
