@@ -96,6 +96,9 @@ Napi::Object stats_obj(Napi::Env env, Engine& e) {
     vs.Set(i++, x);
   }
   o.Set("violations", vs);
+  Napi::Object by = Napi::Object::New(env);
+  for (auto& kv : e.violations.by_rule()) by.Set(kv.first, static_cast<double>(kv.second));
+  o.Set("violationsByRule", by);
   return o;
 }
 

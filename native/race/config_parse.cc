@@ -139,6 +139,8 @@ bool parse_config(Napi::Env env, Napi::Object o, Config* c) {
   Napi::Value w = o.Get("weights");
   if (!w.IsUndefined()) {
     if (!w.IsObject()) return bad(env, "weights must be an object");
+    // Given weights describe the whole mix: ops not named are left out.
+    for (auto& x : c->weight) x = 0;
     static const struct { const char* key; Op op; } keys[] = {
         {"openRead", kOpenRead}, {"enableWrite", kEnableWrite}, {"stat", kStat},
         {"openat", kOpenat},     {"fstatat", kFstatat},         {"getdents", kGetdents}};

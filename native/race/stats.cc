@@ -54,15 +54,22 @@ uint64_t LatencyHist::percentile(double p) const {
 }
 
 void ViolationLog::add(Violation v) {
-  uint64_t n = count_.fetch_add(1, std::memory_order_relaxed);
-  if (n >= kMaxViolations) return;
+  // A lock per violation is fine: a correct kernel gives none, and the
+  // hot path never gets here.
   std::lock_guard<std::mutex> g(mu_);
-  first_.push_back(std::move(v));
+  by_rule_[v.rule]++;
+  uint64_t n = count_.fetch_add(1, std::memory_order_relaxed);
+  if (n < kMaxViolations) first_.push_back(std::move(v));
 }
 
 std::vector<Violation> ViolationLog::first() const {
   std::lock_guard<std::mutex> g(mu_);
   return first_;
+}
+
+std::map<std::string, uint64_t> ViolationLog::by_rule() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return by_rule_;
 }
 
 const char* err_slot_name(int slot) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -66,8 +67,10 @@ class ViolationLog {
   void add(Violation v);
   uint64_t count() const { return count_.load(std::memory_order_relaxed); }
   std::vector<Violation> first() const;
+  std::map<std::string, uint64_t> by_rule() const;
 
  private:
+  std::map<std::string, uint64_t> by_rule_;  // every violation, kept or not
   std::atomic<uint64_t> count_{0};
   mutable std::mutex mu_;
   std::vector<Violation> first_;

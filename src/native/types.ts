@@ -48,7 +48,7 @@ export interface Constants {
 }
 
 /** The raw addon. Every fd returned is O_CLOEXEC. */
-export interface NativeAddon {
+export interface NativeAddon extends NativeRaceAddon {
   init(errorClass: typeof SysError): void;
   open(path: string, flags: number, mode?: number): Result<number>;
   openat(dirfd: number, path: string, flags: number, mode?: number): Result<number>;
@@ -80,4 +80,97 @@ export interface NativeAddon {
   /** CLOCK_MONOTONIC in nanoseconds. */
   monotonicNs(): bigint;
   constants: Constants;
+}
+
+// ---- Race engine (native/race/). src/race/ wraps these with validation. ----
+
+export type NativeRaceAction =
+  | { kind: 'write'; path: string; line: string; flags?: number; keepOpen?: boolean; onBusy?: NativeRaceAction[] }
+  | { kind: 'mkdir' | 'rmdir' | 'unlink' | 'create-file'; path: string; onBusy?: NativeRaceAction[] };
+
+/** Field meanings: src/race/types.ts RaceConfig (the same object). */
+export interface NativeRaceConfig {
+  threads?: number;
+  durationMs?: number;
+  maxCycles?: number;
+  create: NativeRaceAction[];
+  remove: NativeRaceAction[];
+  files?: string[];
+  enable?: string;
+  dirs?: { path: string; names: string[] }[];
+  list?: { dir: string; name: string };
+  weights?: Partial<Record<'openRead' | 'enableWrite' | 'stat' | 'openat' | 'fstatat' | 'getdents', number>>;
+  dwellPresentUs?: number;
+  dwellAbsentUs?: number;
+  dropCachesEvery?: number;
+  dropCachesIntervalMs?: number;
+  dropCachesPath?: string;
+  busyCheckEvery?: number;
+  progressMs?: number;
+  heldDirfds?: number;
+  maxBusyRetries?: number;
+}
+
+export interface NativeRaceSnapshot {
+  elapsedNs: number;
+  cycles: number;
+  ops: number;
+  violations: number;
+}
+
+export interface NativeLatency {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface NativeViolation {
+  /** Worker index; -1 for the controller. */
+  thread: number;
+  rule: string;
+  op: string;
+  path: string;
+  expected: string;
+  got: string;
+  cycle: number;
+  generationBefore: number;
+  generationAfter: number;
+  phaseBefore: 'creating' | 'present' | 'removing' | 'absent';
+  phaseAfter: 'creating' | 'present' | 'removing' | 'absent';
+  /** Since the start of the run. */
+  startNs: number;
+  endNs: number;
+}
+
+export interface NativeRaceStats {
+  stopReason: 'duration' | 'cycles' | 'stopped' | 'error';
+  error?: string;
+  elapsedNs: number;
+  threads: number;
+  cycles: number;
+  busyRetries: number;
+  busyChecks: number;
+  dropCaches: number;
+  dropCachesErrors: number;
+  createLatencyNs: NativeLatency;
+  removeLatencyNs: NativeLatency;
+  /** By op name; errno histograms keyed 'OK', 'ENOENT', ... per phase class. */
+  ops: Record<string, { count: number; errnos: Record<'present' | 'absent' | 'transition', Record<string, number>> }>;
+  violationCount: number;
+  violations: NativeViolation[];
+  violationsByRule: Record<string, number>;
+}
+
+export interface NativeRaceAddon {
+  /** Starts a race on native threads; throws TypeError on a malformed config. */
+  raceStart(
+    config: NativeRaceConfig,
+    onProgress?: (s: NativeRaceSnapshot) => void,
+  ): { id: number; done: Promise<NativeRaceStats> };
+  /** Asks a running race to stop; false when it already ended. */
+  raceStop(id: number): boolean;
+  /** Stops every running race (for SIGINT handlers); returns how many. */
+  raceStopAll(): number;
 }

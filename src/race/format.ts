@@ -1,0 +1,33 @@
+// Torture-test style text for a race: one grep-able progress line, and a
+// summary whose last line is the verdict.
+import { OP_KINDS, type RaceProgress, type RaceStats } from './types.js';
+
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+
+export function progressLine(label: string, p: RaceProgress): string {
+  return `race ${label}: ${(p.elapsedMs / 1000).toFixed(1)}s ${n(p.opsPerSec)} ops/s, ${n(p.cycles)} cycles (${n(p.cyclesPerSec)}/s), ${p.violations} violations`;
+}
+
+export function summaryLines(label: string, s: RaceStats): string[] {
+  const lines = [
+    `race ${label}: ${s.threads} threads, ${(s.elapsedMs / 1000).toFixed(2)} s, stop: ${s.stopReason}${s.error ? ` (${s.error})` : ''}`,
+    `race ${label}: ${n(s.opsPerSec)} ops/s, ${n(s.cycles)} cycles (${n(s.cyclesPerSec)}/s), busy retries ${n(s.busyRetries)}, drop_caches ${n(s.dropCaches)}`,
+    `race ${label}: create p50/p90/p99/max ${lat(s.createLatency)} us; remove ${lat(s.removeLatency)} us`,
+  ];
+  for (const k of OP_KINDS) {
+    const o = s.ops[k];
+    if (!o.count) continue;
+    const hist = (['present', 'absent', 'transition'] as const)
+      .map((c) => `${c} ${Object.entries(o.errnos[c]).map(([e, v]) => `${e}=${v}`).join(',') || '-'}`)
+      .join('; ');
+    lines.push(`race ${label}: ${k} ${n(o.perSec)}/s [${hist}]`);
+  }
+  for (const v of s.violations.slice(0, 10))
+    lines.push(`race ${label}: VIOLATION ${v.rule}: ${v.op} ${v.path} expected ${v.expected}, got ${v.got} (thread ${v.thread}, gen ${v.generationBefore}->${v.generationAfter}, ${v.phaseBefore}->${v.phaseAfter})`);
+  lines.push(`race ${label}: End of test: ${s.violationCount === 0 && !s.error ? 'SUCCESS' : 'FAILURE'} (${s.violationCount} violations)`);
+  return lines;
+}
+
+function lat(l: RaceStats['createLatency']): string {
+  return [l.p50Us, l.p90Us, l.p99Us, l.maxUs].map((x) => x.toFixed(1)).join('/');
+}
