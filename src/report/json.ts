@@ -1,0 +1,86 @@
+// The RunReport as JSON with a fixed key order (diffable between runs and
+// kernels), plus the summary and exit code a consumer would otherwise recompute.
+import type { Evidence } from '../scenarios/types.js';
+import { summarize, type HealthDelta, type RunReport, type ScenarioResult, type Summary } from './types.js';
+import { exitCodeFor, exitCodeForAll } from './exit-code.js';
+
+export const JSON_SCHEMA = 'tracefs-regress/report@1';
+
+/** Drops undefined members so optional fields are absent rather than null. */
+function compact<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+const evidenceJson = (e: Evidence) => compact({ op: e.op, path: e.path, expected: e.expected, got: e.got, detail: e.detail });
+
+const healthJson = (h: HealthDelta) =>
+  compact({
+    ok: h.ok,
+    oopsCount: h.oopsCount && { before: h.oopsCount.before, after: h.oopsCount.after },
+    warnCount: h.warnCount && { before: h.warnCount.before, after: h.warnCount.after },
+    taint: h.taint && compact({ before: h.taint.before, after: h.taint.after, letters: h.taint.letters, gained: h.taint.gained }),
+    kernelLines: [...h.kernelLines],
+    notes: h.notes && [...h.notes],
+  });
+
+const resultJson = (r: ScenarioResult) =>
+  compact({
+    name: r.name,
+    scenario: r.scenario,
+    kind: r.kind,
+    title: r.title,
+    status: r.status,
+    reason: r.reason,
+    checks: r.checks,
+    durationMs: r.durationMs,
+    evidence: r.evidence.map(evidenceJson),
+    health: r.health && healthJson(r.health),
+    // Race statistics belong to src/race; carried as they are.
+    stats: r.stats,
+    notes: r.notes && [...r.notes],
+    references: [...r.references],
+  });
+
+const summaryJson = (s: Summary, exitCode: number) => ({
+  pass: s.pass, fail: s.fail, unresolved: s.unresolved, skip: s.skip, total: s.total, exitCode,
+});
+
+/** The object renderJson serializes. */
+export function toJson(report: RunReport): Record<string, unknown> {
+  const e = report.env;
+  return compact({
+    schema: JSON_SCHEMA,
+    tool: { name: report.tool.name, version: report.tool.version },
+    startedAt: report.startedAt,
+    durationMs: report.durationMs,
+    env: compact({
+      kernel: { release: e.kernel.release, version: e.kernel.version, machine: e.kernel.machine },
+      tracefs: e.tracefs,
+      features: [...e.features],
+      accelerator: e.accelerator,
+      hostname: e.hostname,
+      notes: e.notes && [...e.notes],
+    }),
+    summary: summaryJson(summarize(report.results), exitCodeFor(report)),
+    interrupted: report.interrupted,
+    results: report.results.map(resultJson),
+  });
+}
+
+const stringify = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x), 2) + '\n';
+
+export function renderJson(report: RunReport): string {
+  return stringify(toJson(report));
+}
+
+/** Several runs (one per kernel) in one document, with totals over all of them. */
+export function renderJsonMatrix(reports: readonly RunReport[]): string {
+  const all = reports.flatMap((r) => r.results);
+  return stringify({
+    schema: JSON_SCHEMA,
+    summary: summaryJson(summarize(all), exitCodeForAll(reports)),
+    runs: reports.map(toJson),
+  });
+}

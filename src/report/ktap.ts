@@ -1,0 +1,78 @@
+// KTAP v1 (Documentation/dev-tools/ktap.rst), the format kselftest and KUnit
+// emit and kernel CI parses. Diagnostics for a test come directly before its
+// result line; a multi-kernel matrix nests each run as a subtest, indented 2.
+import { summarize, type RunReport, type ScenarioResult } from './types.js';
+import { exitCodeFor, EXIT_FAIL, EXIT_SKIP } from './exit-code.js';
+import {
+  evidenceDetail, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, runNotes, statsHighlights,
+} from './text.js';
+
+/** A test name or directive reason: one line, no '#' (it would start a directive). */
+export function ktapName(s: string): string {
+  return oneLine(s).replace(/#/g, '%23');
+}
+
+const diag = (s: string): string => `# ${oneLine(s)}`;
+
+function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string[] {
+  const out: string[] = [];
+  const failed = r.status === 'FAIL' || r.status === 'UNRESOLVED';
+  if (r.status === 'UNRESOLVED') out.push(diag(`UNRESOLVED: ${r.reason ?? 'no reason given'}`));
+  if (failed) {
+    for (const e of r.evidence.slice(0, MAX_EVIDENCE_SHOWN)) {
+      out.push(diag(`evidence: op=${e.op} path=${e.path} expected=${e.expected} got=${e.got}`));
+      for (const d of evidenceDetail(e, r.health)) out.push(diag(`  ${d}`));
+    }
+    if (r.evidence.length > MAX_EVIDENCE_SHOWN) out.push(diag(`... and ${r.evidence.length - MAX_EVIDENCE_SHOWN} more evidence items`));
+  }
+  if (r.health && !r.health.ok) {
+    out.push(diag(`health: ${healthProblems(r.health).join('; ')}`));
+    for (const l of r.health.kernelLines) out.push(diag(`kernel: ${l}`));
+  }
+  for (const n of ownHealthNotes(r, shared)) out.push(diag(`health note: ${n}`));
+  const stats = statsHighlights(r.stats);
+  if (stats.length > 0) out.push(diag(`stats: ${stats.map(([k, v]) => `${k}=${Math.round(v * 100) / 100}`).join(' ')}`));
+  return out;
+}
+
+function resultLine(r: ScenarioResult, n: number): string {
+  const name = ktapName(r.name);
+  if (r.status === 'PASS') return `ok ${n} ${name}`;
+  if (r.status === 'UNSUPPORTED') return `ok ${n} ${name} # SKIP ${ktapName(r.reason ?? 'unsupported')}`;
+  return `not ok ${n} ${name}`;
+}
+
+/** The lines of one run's KTAP document, without the trailing newline. */
+export function ktapLines(report: RunReport): string[] {
+  const out = ['KTAP version 1', `1..${report.results.length}`];
+  const env = report.env;
+  out.push(diag(`${report.tool.name} ${report.tool.version} on ${env.kernel.release} ${env.kernel.machine}, tracefs ${env.tracefs}`));
+  if (env.accelerator) out.push(diag(`accelerator: ${env.accelerator}`));
+  const shared = runNotes(report);
+  for (const n of shared) out.push(diag(`note: ${n}`));
+  report.results.forEach((r, i) => {
+    out.push(...resultDiagnostics(r, shared), resultLine(r, i + 1));
+  });
+  if (report.interrupted) out.push(diag(`interrupted: ${report.interrupted}`));
+  const s = summarize(report.results);
+  out.push(diag(`Totals: pass:${s.pass} fail:${s.fail} xfail:0 xpass:0 skip:${s.skip} error:${s.unresolved}`));
+  return out;
+}
+
+export function renderKtap(report: RunReport): string {
+  return ktapLines(report).join('\n') + '\n';
+}
+
+/** Several runs (one per kernel) as subtests of one document: `ok N <kernel>` closes each. */
+export function renderKtapMatrix(reports: readonly RunReport[]): string {
+  const out = ['KTAP version 1', `1..${reports.length}`];
+  reports.forEach((rep, i) => {
+    out.push(...ktapLines(rep).map((l) => `  ${l}`));
+    const code = exitCodeFor(rep);
+    const label = ktapName(kernelLabel(rep.env));
+    if (code === EXIT_FAIL) out.push(`not ok ${i + 1} ${label}`);
+    else if (code === EXIT_SKIP) out.push(`ok ${i + 1} ${label} # SKIP nothing runnable on this kernel`);
+    else out.push(`ok ${i + 1} ${label}`);
+  });
+  return out.join('\n') + '\n';
+}

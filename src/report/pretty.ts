@@ -1,0 +1,112 @@
+// The compact human summary: one line per result, failures followed by their
+// evidence, and a last line "N passed, N failed, N skipped" that scripts grep.
+import { summarize, type RunReport, type ScenarioResult, type Summary } from './types.js';
+import {
+  compactNumber, evidenceDetail, evidenceSummary, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, ownHealthNotes, runNotes,
+  statsHighlights,
+} from './text.js';
+
+export interface PrettyOptions {
+  /** ANSI colour; decide with useColor(stream). */
+  color?: boolean;
+  /** Also the notes of passing results. */
+  verbose?: boolean;
+  /** The per-result lines were already printed live (liveLine): print only the recap and totals. */
+  liveShown?: boolean;
+}
+
+/** https://no-color.org: colour only on a terminal, and never when NO_COLOR is set (non-empty). */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && !env.NO_COLOR;
+}
+
+const SGR = { red: 31, green: 32, yellow: 33, magenta: 35, dim: 2, bold: 1 } as const;
+type Style = keyof typeof SGR;
+
+function painter(on: boolean | undefined): (s: string, st: Style) => string {
+  return on ? (s, st) => `\x1b[${SGR[st]}m${s}\x1b[0m` : (s) => s;
+}
+
+const LABEL: Record<ScenarioResult['status'], [string, Style]> = {
+  PASS: ['PASS', 'green'],
+  FAIL: ['FAIL', 'red'],
+  UNRESOLVED: ['UNRES', 'magenta'],
+  UNSUPPORTED: ['SKIP', 'yellow'],
+};
+
+const IND = '      ';
+
+/** One result: its line, then (for failures) evidence and kernel lines indented below. */
+export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?: readonly string[] } = {}): string {
+  const paint = painter(opts.color);
+  const [word, style] = LABEL[r.status];
+  const head = `${paint(word.padEnd(5), style)} ${r.name}`;
+  if (r.status === 'UNSUPPORTED') return `${head}  ${r.reason ?? 'unsupported'}`;
+  let line = `${head}  ${r.checks} check${r.checks === 1 ? '' : 's'}  ${r.durationMs} ms`;
+  const stats = statsHighlights(r.stats);
+  if (stats.length > 0) line += '  ' + stats.map(([k, v]) => `${k}=${compactNumber(v)}`).join(' ');
+  const out = [line];
+  const failed = r.status !== 'PASS';
+  if (r.status === 'UNRESOLVED') out.push(`${IND}unresolved: ${r.reason ?? 'no reason given'}`);
+  if (failed) {
+    for (const e of r.evidence.slice(0, MAX_EVIDENCE_SHOWN)) {
+      out.push(IND + evidenceSummary(e));
+      for (const d of evidenceDetail(e, r.health)) out.push(`${IND}  ${paint(d, 'dim')}`);
+    }
+    if (r.evidence.length > MAX_EVIDENCE_SHOWN) out.push(`${IND}... and ${r.evidence.length - MAX_EVIDENCE_SHOWN} more`);
+  }
+  if (r.health && !r.health.ok) {
+    out.push(`${IND}${paint('kernel:', 'red')} ${healthProblems(r.health).join(', ')}`);
+    for (const l of r.health.kernelLines) out.push(`${IND}  ${l}`);
+  }
+  if (failed || opts.verbose) {
+    for (const n of ownHealthNotes(r, opts.sharedNotes ?? [])) out.push(`${IND}note: ${n}`);
+    for (const n of r.notes ?? []) out.push(`${IND}note: ${n}`);
+  }
+  return out.join('\n');
+}
+
+/** "12 passed, 0 failed, 7 skipped" (", 1 unresolved" only when there is one). */
+export function totalsLine(s: Summary, color?: boolean): string {
+  const paint = painter(color);
+  const failed = `${s.fail} failed`;
+  let t = `${s.pass} passed, ${s.fail > 0 ? paint(failed, 'red') : failed}, ${s.skip} skipped`;
+  if (s.unresolved > 0) t += `, ${paint(`${s.unresolved} unresolved`, 'magenta')}`;
+  return t;
+}
+
+function headerLine(report: RunReport): string {
+  const e = report.env;
+  const accel = e.accelerator ? `, ${e.accelerator}` : '';
+  return `${report.tool.name} ${report.tool.version} on ${e.kernel.release} (${e.kernel.machine}${accel}), tracefs ${e.tracefs}, ${(report.durationMs / 1000).toFixed(1)} s`;
+}
+
+/** Everything but the totals line. */
+function body(report: RunReport, opts: PrettyOptions): string[] {
+  const shared = runNotes(report);
+  const out: string[] = [];
+  if (!opts.liveShown) out.push(headerLine(report));
+  for (const n of shared) out.push(`note: ${n}`);
+  if (!opts.liveShown) for (const r of report.results) out.push(liveLine(r, { ...opts, sharedNotes: shared }));
+  else {
+    const bad = report.results.filter((r) => r.status === 'FAIL' || r.status === 'UNRESOLVED').map((r) => r.name);
+    if (bad.length > 0) out.push(`not passed: ${bad.join(', ')}`);
+  }
+  if (report.interrupted) out.push(`interrupted: ${report.interrupted}`);
+  return out;
+}
+
+export function renderPretty(report: RunReport, opts: PrettyOptions = {}): string {
+  return [...body(report, opts), totalsLine(summarize(report.results), opts.color)].join('\n') + '\n';
+}
+
+/** One block per kernel with its own totals; the last line totals every run. */
+export function renderPrettyMatrix(reports: readonly RunReport[], opts: PrettyOptions = {}): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    out.push(`== ${kernelLabel(r.env)} ==`, ...body(r, opts), totalsLine(summarize(r.results), opts.color), '');
+  }
+  out.push(`${reports.length} kernel${reports.length === 1 ? '' : 's'}`);
+  out.push(totalsLine(summarize(reports.flatMap((r) => r.results)), opts.color));
+  return out.join('\n') + '\n';
+}

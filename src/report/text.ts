@@ -1,0 +1,107 @@
+// Wording shared by every reporter, so pretty, KTAP, JSON and JUnit describe a
+// failure, a health change or race statistics in the same terms.
+import type { Evidence } from '../scenarios/types.js';
+import type { HealthDelta, RunEnvironment, RunReport, ScenarioResult } from './types.js';
+
+/** Control characters (a read's payload, a kernel line) escaped so one item stays one line. */
+export function oneLine(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+/** "open /x/enable: expected ENOENT, got fd" */
+export function evidenceSummary(e: Evidence): string {
+  return `${e.op} ${e.path}: expected ${oneLine(e.expected)}, got ${oneLine(e.got)}`;
+}
+
+/**
+ * An evidence item's detail lines, minus the kernel lines the health block
+ * prints anyway (the runner copies them into a 'kernel health' evidence item).
+ */
+export function evidenceDetail(e: Evidence, h: HealthDelta | undefined): string[] {
+  if (!e.detail) return [];
+  if (h && h.kernelLines.length > 0 && e.detail === h.kernelLines.join('\n')) return [];
+  return e.detail.split('\n');
+}
+
+/** What made a health delta not ok, e.g. ["oops_count 0 -> 1", "taint gained D (now DW)"]. */
+export function healthProblems(h: HealthDelta): string[] {
+  const out: string[] = [];
+  if (h.oopsCount && h.oopsCount.after > h.oopsCount.before) out.push(`oops_count ${h.oopsCount.before} -> ${h.oopsCount.after}`);
+  if (h.warnCount && h.warnCount.after > h.warnCount.before) out.push(`warn_count ${h.warnCount.before} -> ${h.warnCount.after}`);
+  if (h.taint && h.taint.gained) out.push(`taint gained ${h.taint.gained} (now ${h.taint.letters}, ${h.taint.after})`);
+  else if (h.taint && h.taint.after !== h.taint.before) out.push(`taint ${h.taint.before} -> ${h.taint.after} (${h.taint.letters || 'none'})`);
+  const reports = h.kernelLines.filter((l) => !l.startsWith('... ')).length;
+  if (reports > 0) out.push(`${reports} kernel log line${reports === 1 ? '' : 's'}`);
+  if (!h.ok && out.length === 0) out.push('kernel health check failed');
+  return out;
+}
+
+/** Notes that apply to the whole run: the environment's, plus any health note every watched scenario repeats. */
+export function runNotes(report: RunReport): string[] {
+  const set = new Set(report.env.notes ?? []);
+  const watched = report.results.filter((r) => r.health);
+  if (watched.length > 0) {
+    for (const n of watched[0]!.health!.notes ?? []) {
+      if (watched.every((r) => r.health!.notes?.includes(n))) set.add(n);
+    }
+  }
+  return [...set];
+}
+
+/** A result's own health notes, without the run-wide ones. */
+export function ownHealthNotes(r: ScenarioResult, shared: readonly string[]): string[] {
+  return (r.health?.notes ?? []).filter((n) => !shared.includes(n));
+}
+
+/** Race counters first, in this order, when the statistics carry them. */
+const PREFERRED = ['opsPerSec', 'cyclesPerSec', 'cycles', 'ops', 'violations'];
+const ADDITIVE = new Set(['opsPerSec', 'ops', 'cycles', 'violations']);
+const MAX_HIGHLIGHTS = 6;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function asNumber(key: string, v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (!isRecord(v)) return undefined;
+  // Per-op-kind breakdowns ({ open: n, stat: m }) or { total, count } wrappers.
+  for (const k of ['total', 'count']) if (typeof v[k] === 'number') return v[k] as number;
+  if (!ADDITIVE.has(key)) return undefined;
+  const nums = Object.values(v).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return nums.length > 0 ? nums.reduce((a, b) => a + b, 0) : undefined;
+}
+
+/**
+ * The few numbers worth a line from race statistics whose exact shape belongs to
+ * src/race: top-level numeric fields (opsPerSec, cycles, violations first).
+ */
+export function statsHighlights(stats: unknown): Array<[string, number]> {
+  if (!isRecord(stats)) return [];
+  const keys = [...PREFERRED.filter((k) => k in stats), ...Object.keys(stats).filter((k) => !PREFERRED.includes(k))];
+  const out: Array<[string, number]> = [];
+  for (const k of keys) {
+    const n = asNumber(k, stats[k]);
+    if (n !== undefined) out.push([k, n]);
+    if (out.length === MAX_HIGHLIGHTS) break;
+  }
+  return out;
+}
+
+/** 987, 12.3k, 4.56M: for humans. */
+export function compactNumber(n: number): string {
+  const a = Math.abs(n);
+  if (a >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (a >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** "6.12.38+deb12-amd64" or "6.12.38+deb12-amd64 (tcg thread=single)": names a run in matrices. */
+export function kernelLabel(env: RunEnvironment): string {
+  return env.accelerator ? `${env.kernel.release} (${env.accelerator})` : env.kernel.release;
+}
+
+/** Evidence items shown inline before "... and N more" (JSON and JUnit keep them all). */
+export const MAX_EVIDENCE_SHOWN = 20;

@@ -1,0 +1,83 @@
+// Planted RunReports for the reporter tests.
+import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
+
+export function result(over: Partial<ScenarioResult> & Pick<ScenarioResult, 'name' | 'status'>): ScenarioResult {
+  const scenario = over.name.replace(/\[.*$/, '');
+  return {
+    scenario,
+    kind: 'uprobe',
+    title: `title of ${scenario}`,
+    evidence: [],
+    checks: 12,
+    durationMs: 35,
+    references: ['8dce06e98c70'],
+    ...over,
+  };
+}
+
+export const pass = result({
+  name: 'removed-files-enoent[uprobe]',
+  status: 'PASS',
+  health: { ok: true, oopsCount: { before: 0, after: 0 }, taint: { before: 0, after: 0, letters: '' }, kernelLines: [] },
+});
+
+export const skip = result({
+  name: 'removed-files-enoent[kprobe]',
+  kind: 'kprobe',
+  status: 'UNSUPPORTED',
+  reason: 'kprobe_events not available in this kernel',
+  checks: 0,
+  durationMs: 0,
+});
+
+export const fail = result({
+  name: 'held-fd-enodev[uprobe]',
+  status: 'FAIL',
+  checks: 8,
+  durationMs: 40,
+  evidence: [
+    { op: 'read', path: '/sys/kernel/tracing/events/g/e/enable', expected: 'ENODEV', got: '"0\\n" (2 bytes)', detail: 'generation 3\nthread 1' },
+    { op: 'kernel health', path: '/dev/kmsg', expected: 'no oops', got: 'oops_count 0->1', detail: '[   12.000001] BUG: KASAN: slab-use-after-free in event_enable_write+0x40/0x120\n[   12.000002] Write of size 4' },
+  ],
+  health: {
+    ok: false,
+    oopsCount: { before: 0, after: 1 },
+    warnCount: { before: 0, after: 0 },
+    taint: { before: 0, after: 160, letters: 'BD', gained: 'BD' },
+    kernelLines: [
+      '[   12.000001] BUG: KASAN: slab-use-after-free in event_enable_write+0x40/0x120',
+      '[   12.000002] Write of size 4',
+    ],
+  },
+});
+
+export const unresolved = result({
+  name: 'instances[uprobe]',
+  status: 'UNRESOLVED',
+  reason: 'could not remove: instances/tfsr_1_ab',
+  checks: 3,
+});
+
+export const race = result({
+  name: 'race-reopen[uprobe]',
+  status: 'PASS',
+  checks: 1,
+  durationMs: 3012,
+  stats: { opsPerSec: { open: 150000, stat: 60000 }, cycles: 90000, violations: 0, threads: 4, note: 'text is ignored' },
+});
+
+export function report(results: ScenarioResult[], over: Partial<RunReport> = {}): RunReport {
+  return {
+    tool: { name: 'tracefs-regress', version: '0.1.0' },
+    startedAt: '2026-11-25T22:00:00.000Z',
+    durationMs: 3200,
+    env: {
+      kernel: { release: '6.18.44-fc-v782', version: '#1 SMP PREEMPT_DYNAMIC', machine: 'x86_64' },
+      tracefs: '/sys/kernel/tracing',
+      features: ['dynamic_events', 'instances', 'uprobe_events'],
+      hostname: 'box',
+    },
+    results,
+    ...over,
+  };
+}

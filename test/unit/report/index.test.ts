@@ -1,0 +1,20 @@
+import { describe, it, expect } from 'vitest';
+import { FORMATS, render, renderMany, reporterFor, isFormat } from '../../../src/report/index.js';
+import { pass, fail, skip, report } from './fixtures.js';
+
+describe('reporter selection', () => {
+  it('offers the four formats', () => {
+    expect(FORMATS).toEqual(['pretty', 'ktap', 'json', 'junit']);
+    expect(isFormat('tap')).toBe(false);
+    expect(() => reporterFor('tap')).toThrow(/unknown format 'tap': use one of pretty, ktap, json, junit/);
+  });
+
+  it('renders every format for one run and for several', () => {
+    const r = report([pass, fail, skip]);
+    expect(render('pretty', r).trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed, 1 skipped');
+    expect(render('ktap', r).startsWith('KTAP version 1\n1..3\n')).toBe(true);
+    expect(JSON.parse(render('json', r)).summary.exitCode).toBe(1);
+    expect(render('junit', r)).toMatch(/^<\?xml/);
+    for (const f of FORMATS) expect(renderMany(f, [r, r]).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import { renderPretty, renderPrettyMatrix, liveLine, useColor, totalsLine } from '../../../src/report/pretty.js';
+import { pass, skip, fail, unresolved, race, report } from './fixtures.js';
+
+describe('pretty summary', () => {
+  it('prints one line per result and ends with the totals', () => {
+    const t = renderPretty(report([pass, skip]));
+    const lines = t.trimEnd().split('\n');
+    expect(lines[0]).toBe('tracefs-regress 0.1.0 on 6.18.44-fc-v782 (x86_64), tracefs /sys/kernel/tracing, 3.2 s');
+    expect(lines[1]).toBe('PASS  removed-files-enoent[uprobe]  12 checks  35 ms');
+    expect(lines[2]).toBe('SKIP  removed-files-enoent[kprobe]  kprobe_events not available in this kernel');
+    expect(lines.at(-1)).toBe('1 passed, 0 failed, 1 skipped');
+  });
+
+  it('follows a failure with its evidence and kernel lines, indented, once each', () => {
+    const t = renderPretty(report([fail, unresolved]));
+    expect(t).toContain('FAIL  held-fd-enodev[uprobe]  8 checks  40 ms\n      read /sys/kernel/tracing/events/g/e/enable: expected ENODEV, got "0\\n" (2 bytes)\n        generation 3\n');
+    expect(t).toContain('      kernel: oops_count 0 -> 1, taint gained BD (now BD, 160), 2 kernel log lines\n        [   12.000001] BUG: KASAN');
+    expect(t.match(/BUG: KASAN/g)).toHaveLength(1);
+    expect(t).toContain('UNRES instances[uprobe]  3 checks  35 ms\n      unresolved: could not remove: instances/tfsr_1_ab');
+    expect(t.trimEnd().split('\n').at(-1)).toBe('0 passed, 1 failed, 0 skipped, 1 unresolved');
+  });
+
+  it('shows race statistics compactly', () => {
+    expect(liveLine(race)).toBe('PASS  race-reopen[uprobe]  1 check  3012 ms  opsPerSec=210.0k cycles=90.0k violations=0 threads=4');
+  });
+
+  it('has no escape codes unless colour is asked for', () => {
+    expect(renderPretty(report([pass, fail, skip]))).not.toContain('\x1b[');
+    const c = renderPretty(report([pass, fail]), { color: true });
+    expect(c).toContain('\x1b[32mPASS ');
+    expect(c).toContain('\x1b[31m1 failed\x1b[0m');
+  });
+
+  it('colours only a TTY without NO_COLOR', () => {
+    expect(useColor({ isTTY: true }, {})).toBe(true);
+    expect(useColor({ isTTY: false }, {})).toBe(false);
+    expect(useColor({}, {})).toBe(false);
+    expect(useColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(useColor({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
+  });
+
+  it('prints run-wide notes once and only the recap after live lines', () => {
+    const note = 'kernel log not watched (/dev/kmsg: EACCES); run as root to scan /dev/kmsg';
+    const withNote = (r: typeof pass) => ({ ...r, health: { ok: true, kernelLines: [], notes: [note] } });
+    const t = renderPretty(report([withNote(pass), withNote(fail)]), { liveShown: true });
+    expect(t).toBe(`note: ${note}\nnot passed: held-fd-enodev[uprobe]\n1 passed, 1 failed, 0 skipped\n`);
+  });
+
+  it('says when the run was interrupted', () => {
+    expect(renderPretty(report([pass], { interrupted: 'SIGINT' }))).toContain('interrupted: SIGINT\n1 passed, 0 failed, 0 skipped\n');
+  });
+
+  it('totals a matrix of kernels on the last line', () => {
+    const a = report([pass, skip]);
+    const b = report([fail], { env: { ...a.env, accelerator: 'tcg thread=single' } });
+    const lines = renderPrettyMatrix([a, b]).trimEnd().split('\n');
+    expect(lines).toContain('== 6.18.44-fc-v782 (tcg thread=single) ==');
+    expect(lines.at(-1)).toBe('1 passed, 1 failed, 1 skipped');
+    expect(totalsLine({ pass: 0, fail: 0, skip: 0, unresolved: 0, total: 0 })).toBe('0 passed, 0 failed, 0 skipped');
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, it, expect } from 'vitest';
+import { statsHighlights, compactNumber, oneLine, healthProblems, runNotes } from '../../../src/report/text.js';
+import { pass, report } from './fixtures.js';
+
+describe('report wording', () => {
+  it('picks numeric race counters, preferred ones first, whatever the shape', () => {
+    expect(statsHighlights({ threads: 4, violations: 2, opsPerSec: 1000.5 })).toEqual([['opsPerSec', 1000.5], ['violations', 2], ['threads', 4]]);
+    expect(statsHighlights({ opsPerSec: { open: 1, stat: 2 }, violations: { count: 7, first: [] } })).toEqual([['opsPerSec', 3], ['violations', 7]]);
+    expect(statsHighlights({ latency: { p50: 7, p99: 30 } })).toEqual([]);
+    expect(statsHighlights(undefined)).toEqual([]);
+    expect(statsHighlights([1, 2])).toEqual([]);
+    expect(statsHighlights(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i])))).toHaveLength(6);
+  });
+
+  it('formats numbers for humans', () => {
+    expect(compactNumber(987)).toBe('987');
+    expect(compactNumber(9999)).toBe('9999');
+    expect(compactNumber(12345)).toBe('12.3k');
+    expect(compactNumber(4_560_000)).toBe('4.56M');
+    expect(compactNumber(2.25)).toBe('2.3');
+  });
+
+  it('keeps one item on one line', () => {
+    expect(oneLine('a\nb\tc\x01')).toBe('a\\nb\\tc\\x01');
+  });
+
+  it('names what made health fail', () => {
+    expect(healthProblems({ ok: false, warnCount: { before: 1, after: 2 }, kernelLines: ['x', '... 3 more kernel lines not kept'] })).toEqual(['warn_count 1 -> 2', '1 kernel log line']);
+    expect(healthProblems({ ok: false, kernelLines: [] })).toEqual(['kernel health check failed']);
+    expect(healthProblems({ ok: true, kernelLines: [] })).toEqual([]);
+  });
+
+  it('lifts notes every scenario repeats to the run', () => {
+    const h = (notes: string[]) => ({ ...pass, health: { ok: true, kernelLines: [], notes } });
+    const r = report([h(['a', 'b']), h(['a'])], { env: { ...report([]).env, notes: ['env'] } });
+    expect(runNotes(r)).toEqual(['env', 'a']);
+  });
+});
