@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { CATALOGUE } from '../../scenarios/catalogue.js';
+import { openTracefs } from '../../tracefs/open.js';
+import { removeStale } from '../../probes/stale.js';
+import { runSuite } from '../../runner/run-suite.js';
+import { selectKinds, selectScenarios } from '../../runner/select.js';
+import { setInterruptHook } from '../../runner/teardown.js';
+import { FORMATS, render, exitCodeFor, liveLine, useColor, type Format } from '../../report/index.js';
+import type { RunReport } from '../../report/types.js';
+import { checkOutputWritable, collect, parseDuration, parseThreads } from '../parse.js';
+import { UsageError } from '../errors.js';
+import { ProgressLine } from '../progress.js';
+
+interface RunOpts {
+  scenario: string[];
+  probe: string[];
+  format: string;
+  output?: string;
+  tracefs?: string;
+  bail?: boolean;
+  verbose?: boolean;
+  duration: string;
+  threads?: string;
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run the scenarios against this kernel\'s tracefs (as root); exit 0 only when every applicable one passed')
+    .option('-s, --scenario <id|glob>', 'scenario id or glob, repeatable (default: all)', collect, [])
+    .option('-p, --probe <kind>', "probe kind: kprobe, uprobe, fprobe, eprobe, synthetic or all, repeatable (default: kprobe and uprobe)", collect, [])
+    .addOption(new Option('-f, --format <format>', 'report format').default('pretty'))
+    .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
+    .option('--tracefs <path>', 'tracefs mount point (default: found in /proc/self/mountinfo, mounted if absent)')
+    .option('--duration <time>', 'length of each race scenario, e.g. 3s, 500ms, 2m', '3s')
+    .option('--threads <n>', 'race worker threads, 1-64 (default: online CPUs)')
+    .option('--bail', 'stop after the first failing scenario')
+    .option('-v, --verbose', 'print each scenario\'s diagnostics as it runs')
+    .action(async (o: RunOpts) => {
+      process.exitCode = await run(o);
+    });
+}
+
+async function run(o: RunOpts): Promise<number> {
+  // Everything the user typed is checked before tracefs is touched.
+  if (!(FORMATS as readonly string[]).includes(o.format)) {
+    throw new UsageError(`--format '${o.format}' is not one of ${FORMATS.join(', ')}`);
+  }
+  const format = o.format as Format;
+  const durationMs = parseDuration(o.duration);
+  const threads = parseThreads(o.threads);
+  const scenarios = selectScenarios(CATALOGUE, o.scenario);
+  if (o.output) checkOutputWritable(o.output);
+
+  const tracefs = openTracefs({ path: o.tracefs });
+  const { kinds } = selectKinds(o.probe, tracefs.kinds);
+  const stale = removeStale(tracefs.root);
+  const progress = new ProgressLine(process.stderr);
+  const say = (s: string) => progress.print(s);
+  if (stale.removedEvents.length || stale.removedInstances.length) {
+    say(`removed leftovers of dead runs: ${[...stale.removedEvents, ...stale.removedInstances].join(', ')}`);
+  }
+
+  const abort = new AbortController();
+  let finished: Promise<RunReport> | undefined;
+  setInterruptHook(async (signal) => {
+    abort.abort(signal);
+    // Workers stop within a second; the partial report is still printed.
+    const report = await finished;
+    if (report) emit(report, format, o.output);
+  });
+  // Machine formats on stdout keep the terminal lines on stderr; pretty prints live to stdout.
+  const liveTo = format === 'pretty' && !o.output ? process.stdout : process.stderr;
+  finished = runSuite(tracefs, {
+    scenarios,
+    kinds,
+    durationMs,
+    threads,
+    bail: !!o.bail,
+    signal: abort.signal,
+    hooks: { log: (m) => o.verbose && say(`  ${m}`), progress: (l) => progress.update(l) },
+    onStart: (name) => progress.status(`${name} ...`),
+    onResult: (r) => {
+      progress.clear();
+      liveTo.write(liveLine(r, { verbose: !!o.verbose, color: useColor(liveTo) }) + '\n');
+    },
+  });
+  const report = await finished;
+  setInterruptHook(undefined);
+  if (abort.signal.aborted) return 130; // the hook has printed and teardown exits
+  emit(report, format, o.output, { skipLive: true });
+  return exitCodeFor(report);
+}
+
+function emit(report: RunReport, format: Format, output: string | undefined, opts: { skipLive?: boolean } = {}): void {
+  const text = render(format, report, { color: !output && useColor(process.stdout), liveShown: !!opts.skipLive && format === 'pretty' });
+  if (output) {
+    fs.writeFileSync(output, text);
+    // the human still gets the totals
+    if (format !== 'pretty') process.stderr.write(render('pretty', report, { color: false, liveShown: true }));
+  } else {
+    process.stdout.write(text);
+  }
+}

@@ -1,0 +1,140 @@
+// Runs the selected scenario variants one after another, each wrapped in the
+// kernel-health oracle, and gathers a RunReport.
+import os from 'node:os';
+import { startHealthWatch, type HealthWatch } from '../health/index.js';
+import { Ownership } from '../probes/ownership.js';
+import type { ProbeKind } from '../probes/types.js';
+import { KIND_FEATURE } from '../tracefs/features.js';
+import type { RunReport, ScenarioResult, HealthDelta } from '../report/types.js';
+import type { Scenario, ScenarioOptions, ScenarioOutcome, Feature } from '../scenarios/types.js';
+import type { Tracefs } from '../tracefs/types.js';
+import { SetupError } from '../scenarios/expect.js';
+import { VariantContext, type ContextHooks } from './context.js';
+import { toolVersion } from './version.js';
+
+export interface SuiteOptions extends ScenarioOptions {
+  scenarios: Scenario[];
+  kinds: ProbeKind[];
+  bail: boolean;
+  signal: AbortSignal;
+  hooks: ContextHooks;
+  /** Called as each variant finishes (live output). */
+  onResult?(r: ScenarioResult): void;
+  onStart?(name: string, scenario: Scenario): void;
+}
+
+const FEATURE_TEXT: Record<Feature, string> = {
+  kprobe_events: 'kprobe_events not available in this kernel (CONFIG_KPROBE_EVENTS)',
+  uprobe_events: 'uprobe_events not available in this kernel (CONFIG_UPROBE_EVENTS)',
+  dynamic_events: 'dynamic_events not available in this kernel (CONFIG_DYNAMIC_EVENTS)',
+  synthetic_events: 'synthetic_events not available in this kernel (CONFIG_SYNTH_EVENTS)',
+  fprobe_events: 'fprobe events not available in this kernel (CONFIG_FPROBE_EVENTS)',
+  eprobe_events: 'eprobe events not available in this kernel (CONFIG_EPROBE_EVENTS)',
+  instances: 'tracefs has no instances/ directory',
+  drop_caches: '/proc/sys/vm/drop_caches is not writable',
+};
+
+export function unmet(tracefs: Tracefs, scenario: Scenario, kind: ProbeKind): string | undefined {
+  if (scenario.excludeKinds?.includes(kind)) return `${scenario.id} does not apply to ${kind} events`;
+  for (const f of [KIND_FEATURE[kind], ...scenario.requires]) {
+    if (!tracefs.features.has(f)) return FEATURE_TEXT[f];
+  }
+  return undefined;
+}
+
+export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<RunReport> {
+  const started = Date.now();
+  const owner = new Ownership(tracefs.root);
+  const health = startHealthWatch();
+  const results: ScenarioResult[] = [];
+  let interrupted: string | undefined;
+  try {
+    outer: for (const scenario of opts.scenarios) {
+      for (const kind of opts.kinds) {
+        if (opts.signal.aborted) {
+          interrupted = String(opts.signal.reason ?? 'interrupted');
+          break outer;
+        }
+        const r = await runVariant(tracefs, scenario, kind, owner, health, opts);
+        results.push(r);
+        opts.onResult?.(r);
+        if (opts.bail && (r.status === 'FAIL' || r.status === 'UNRESOLVED')) {
+          interrupted = `--bail after ${r.name}`;
+          break outer;
+        }
+      }
+    }
+  } finally {
+    owner.close();
+    health.close();
+  }
+  if (!interrupted && opts.signal.aborted) interrupted = String(opts.signal.reason ?? 'interrupted');
+  return {
+    tool: { name: 'tracefs-regress', version: toolVersion() },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    env: {
+      kernel: { release: tracefs.kernel.release, version: tracefs.kernel.version, machine: tracefs.kernel.machine },
+      tracefs: tracefs.root,
+      features: [...tracefs.features].sort(),
+      ...(process.env.TRACEFS_REGRESS_ACCEL ? { accelerator: process.env.TRACEFS_REGRESS_ACCEL } : {}),
+      hostname: os.hostname(),
+      ...(health.notes.length ? { notes: [...health.notes] } : {}),
+    },
+    results,
+    ...(interrupted ? { interrupted } : {}),
+  };
+}
+
+async function runVariant(
+  tracefs: Tracefs,
+  scenario: Scenario,
+  kind: ProbeKind,
+  owner: Ownership,
+  health: HealthWatch,
+  opts: SuiteOptions,
+): Promise<ScenarioResult> {
+  const name = `${scenario.id}[${kind}]`;
+  const base = { name, scenario: scenario.id, kind, title: scenario.title, references: scenario.references };
+  const skip = unmet(tracefs, scenario, kind);
+  if (skip) return { ...base, status: 'UNSUPPORTED', reason: skip, evidence: [], checks: 0, durationMs: 0 };
+
+  opts.onStart?.(name, scenario);
+  const ctx = new VariantContext(tracefs, kind, opts, opts.signal, owner, opts.hooks);
+  const t0 = performance.now();
+  health.snapshot();
+  let out: ScenarioOutcome;
+  try {
+    out = await scenario.run(ctx);
+  } catch (e) {
+    const err = e as Error;
+    out = { status: 'UNRESOLVED', reason: err instanceof SetupError ? err.message : `${err.name}: ${err.message}`, evidence: [], checks: 0 };
+  }
+  const left = ctx.finish();
+  const durationMs = Math.round(performance.now() - t0);
+  const delta = health.delta();
+  const result: ScenarioResult = { ...base, ...out, durationMs, health: delta };
+  if (left.length) {
+    result.status = 'UNRESOLVED';
+    result.reason = `could not remove: ${left.join('; ')}`;
+  }
+  if (out.status === 'PASS' && out.checks === 0) {
+    result.status = 'UNRESOLVED';
+    result.reason = 'the scenario checked nothing';
+  }
+  if (!delta.ok) applyHealth(result, delta);
+  return result;
+}
+
+function applyHealth(result: ScenarioResult, delta: HealthDelta): void {
+  const parts: string[] = [];
+  if (delta.oopsCount && delta.oopsCount.after > delta.oopsCount.before) parts.push(`oops_count ${delta.oopsCount.before}->${delta.oopsCount.after}`);
+  if (delta.warnCount && delta.warnCount.after > delta.warnCount.before) parts.push(`warn_count ${delta.warnCount.before}->${delta.warnCount.after}`);
+  if (delta.taint && delta.taint.after !== delta.taint.before) parts.push(`taint ${delta.taint.before}->${delta.taint.after} (${delta.taint.letters})`);
+  if (delta.kernelLines.length) parts.push(`${delta.kernelLines.length} kernel log lines`);
+  result.status = 'FAIL';
+  result.evidence = [
+    ...result.evidence,
+    { op: 'kernel health', path: '/dev/kmsg', expected: 'no oops, warning, new taint or kernel report', got: parts.join(', ') || 'unhealthy', detail: delta.kernelLines.join('\n') },
+  ];
+}
