@@ -27,7 +27,12 @@ export interface BootOptions {
   onConsole?: (line: string, ms: number) => void;
   /** Matches a console line that is a scenario result: its first arrival is the first-result time. */
   resultLine?: RegExp;
+  /** Host-side notes (where a kept console log is). */
   log?: (m: string) => void;
+  /** Keep the run directory (results share, console log) even after a clean run; the caller removes it. */
+  keepRunDir?: boolean;
+  /** Forward the boot console too (onConsole gets every line, not only the guest command's). */
+  verbose?: boolean;
   qemu?: string;
 }
 
@@ -44,11 +49,13 @@ export interface BootOutcome {
   consoleFailures: string[];
   message?: string;
   serialLog: string;
+  /** The run directory (share/ holds what the guest wrote); gone after a clean run unless keepRunDir. */
+  runDir: string;
   timings: { totalMs: number; initUptimeS?: number; runStartMs?: number; firstResultMs?: number };
   interrupted?: NodeJS.Signals;
 }
 
-export const DEFAULT_RESULT_LINE = /^\s*(?:(?:not )?ok \d+ |(?:PASS|FAIL|SKIP|UNRESOLVED)\b)/;
+export const DEFAULT_RESULT_LINE = /^\s*(?:(?:not )?ok \d+ |(?:PASS|FAIL|SKIP|UNRES\w*)\b)/;
 
 /** Run directories left by failed runs are kept for a week, then pruned. */
 function pruneRuns(maxAgeMs = 7 * 24 * 3600_000): void {
@@ -92,6 +99,7 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
       HOME: '/root',
       LANG: 'C.UTF-8',
       TERM: 'dumb',
+      NO_COLOR: '1',
       TRACEFS_REGRESS_ACCEL: accelerator,
       TRACEFS_REGRESS_GUEST: '1',
     },
@@ -107,8 +115,13 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
       runStartMs ??= ms;
       return;
     }
-    if (!running) return;
-    if (firstResultMs === undefined && resultRe.test(line)) firstResultMs = ms;
+    if (!running) {
+      if (o.verbose) o.onConsole?.(line, ms);
+      return;
+    }
+    if (line.startsWith(MARK.exit)) return;
+    // The guest's output may carry colour codes; results are recognised without them.
+    if (firstResultMs === undefined && resultRe.test(line.replace(/\x1b\[[0-9;]*m/g, ''))) firstResultMs = ms;
     o.onConsole?.(line, ms);
   }).start();
   const q = await runQemu(
@@ -142,6 +155,7 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
     report,
     consoleFailures,
     serialLog: o.keepLog ?? serialLog,
+    runDir: dir,
     timings: { totalMs: q.durationMs, initUptimeS: marks.initUptime, runStartMs, firstResultMs },
     interrupted: q.interrupted,
   };
@@ -159,11 +173,14 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
     });
   }
   // Keep the run directory (console log, initramfs) only when something needs looking at.
-  if (out.status === 'DONE' && guestCode === 0) {
+  if (o.keepRunDir) {
+    /* the caller reads the share and removes dir */
+  } else if (out.status === 'DONE' && guestCode === 0) {
     fs.rmSync(dir, { recursive: true, force: true });
     if (!o.keepLog) out.serialLog = '';
   } else {
     fs.rmSync(path.join(dir, 'initramfs.cpio'), { force: true });
+    o.log?.(`run directory kept for inspection: ${dir}`);
   }
   return out;
 }

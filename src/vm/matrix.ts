@@ -1,0 +1,97 @@
+// Several kernels, one after another: every boot becomes a RunReport (a boot
+// that produced none becomes a report with one UNRESOLVED result saying why),
+// console failures become a FAIL, and the runs print as a kernel x scenario
+// table. KTAP/JUnit/JSON nesting per kernel is the report module's job.
+import os from 'node:os';
+import type { RunReport, ScenarioResult } from '../report/types.js';
+import type { BootOutcome } from './boot.js';
+
+export const CONSOLE_RESULT = 'vm-console';
+export const BOOT_RESULT = 'vm-boot';
+
+const MULTI_TCG_NOTE =
+  'seen under multi-threaded TCG, which is known to raise `Oops: int3` while the kernel patches its own text ' +
+  '(an emulator artefact, not necessarily a kernel regression): re-run with --tcg single to confirm';
+
+function synthetic(name: string, status: ScenarioResult['status'], reason: string, lines: string[], notes: string[] = []): ScenarioResult {
+  return {
+    name,
+    scenario: name,
+    kind: 'kprobe',
+    title: name === CONSOLE_RESULT ? 'the guest console shows no panic, oops, BUG or KASAN report' : 'the guest booted and reported back',
+    status,
+    reason,
+    evidence: lines.map((l) => ({ op: 'console', path: 'serial', expected: 'no kernel failure report', got: l })),
+    checks: 1,
+    durationMs: 0,
+    references: [],
+    notes,
+  };
+}
+
+/** The report of one boot, with what the host saw (console failures, timeouts) added as results. */
+export function reportOf(o: BootOutcome, tool: { name: string; version: string }): RunReport {
+  const report: RunReport = o.report
+    ? structuredClone(o.report)
+    : {
+        tool,
+        startedAt: new Date().toISOString(),
+        durationMs: o.timings.totalMs,
+        env: {
+          kernel: { release: o.kernel, version: '', machine: 'x86_64' },
+          tracefs: '/sys/kernel/tracing',
+          features: [],
+          accelerator: o.accelerator,
+          hostname: os.hostname(),
+        },
+        results: [],
+      };
+  report.env.accelerator ??= o.accelerator;
+  const multi = o.accelerator === 'tcg thread=multi';
+  if (o.consoleFailures.length) {
+    report.results.push(
+      synthetic(CONSOLE_RESULT, 'FAIL', o.message ?? 'kernel failure on the console', o.consoleFailures, multi ? [MULTI_TCG_NOTE] : []),
+    );
+  }
+  if (!o.report || (o.status !== 'DONE' && o.status !== 'KERNEL_FAILURE')) {
+    report.results.push(synthetic(BOOT_RESULT, 'UNRESOLVED', o.message ?? o.status, o.serialLog ? [`console log: ${o.serialLog}`] : []));
+    if (o.status === 'TIMEOUT') report.interrupted = 'TIMEOUT';
+  }
+  return report;
+}
+
+/** The exit code of one boot: the guest's own, unless the host saw something worse. */
+export function exitCodeOf(o: BootOutcome): number {
+  if (o.status === 'INTERRUPTED') return o.interrupted === 'SIGTERM' ? 143 : 130;
+  if (o.status === 'GUEST_SETUP') return 2;
+  if (o.status !== 'DONE') return 1;
+  return o.guestCode ?? 1;
+}
+
+/** Several boots: any failure fails, then any environment error; 4 only when nothing ran anywhere. */
+export function combinedExitCode(codes: number[]): number {
+  for (const c of [130, 143, 1, 2]) if (codes.includes(c)) return c;
+  if (codes.some((c) => c !== 0 && c !== 4)) return 1;
+  return codes.length && codes.every((c) => c === 4) ? 4 : 0;
+}
+
+const CELL: Record<ScenarioResult['status'], string> = { PASS: 'PASS', FAIL: 'FAIL', UNRESOLVED: 'UNRES', UNSUPPORTED: 'SKIP' };
+
+/** Rows: result names in first-seen order; columns: kernels. */
+export function matrixTable(reports: RunReport[]): string {
+  const cols = reports.map((r) => `${r.env.kernel.release}${r.env.accelerator ? ` (${r.env.accelerator})` : ''}`);
+  const rows: string[] = [];
+  for (const r of reports) for (const x of r.results) if (!rows.includes(x.name)) rows.push(x.name);
+  const cell = (r: RunReport, name: string) => {
+    const x = r.results.find((y) => y.name === name);
+    return x ? CELL[x.status] : '-';
+  };
+  const w0 = Math.max('scenario'.length, ...rows.map((r) => r.length));
+  const widths = cols.map((c) => Math.max(c.length, 5));
+  const line = (first: string, cells: string[]) => [first.padEnd(w0), ...cells.map((c, i) => c.padEnd(widths[i]!))].join('  ').trimEnd();
+  return [
+    line('scenario', cols),
+    line('-'.repeat(w0), widths.map((w) => '-'.repeat(w))),
+    ...rows.map((name) => line(name, reports.map((r) => cell(r, name)))),
+  ].join('\n') + '\n';
+}
