@@ -1,0 +1,99 @@
+// The peer: the kernel's own ftracetest (tools/testing/selftests/ftrace of the
+// same source tree), run in the same VM runner on the same kernels, so the
+// self-test can say which planted regressions each tool catches.
+import fs from 'node:fs';
+import path from 'node:path';
+import { bootOnce, type BootOutcome } from '../vm/boot.js';
+import { resolveCustom } from '../vm/custom.js';
+import type { Accel } from '../vm/accel.js';
+
+export type FtraceStatus = 'PASS' | 'FAIL' | 'UNRESOLVED' | 'UNTESTED' | 'UNSUPPORTED' | 'XFAIL' | 'UNDEFINED';
+
+export interface FtraceCase {
+  n: number;
+  name: string;
+  status: FtraceStatus;
+}
+
+/** The sets issue 5 compares: every test of these test.d/ dirs. */
+export const DEFAULT_SETS = ['kprobe', 'dynevent', 'instances'];
+
+const ESC = /\x1b\[[0-9;]*m/g;
+
+/**
+ * Parse ftracetest's log (`[N] name<TAB>[PASS]`). A case's result may land on
+ * a later line when the test printed in between, so the last seen case takes
+ * the next bare `[STATUS]`.
+ */
+export function parseFtracetest(text: string): FtraceCase[] {
+  const out: FtraceCase[] = [];
+  let pending: { n: number; name: string } | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(ESC, '').replace(/\r$/, '');
+    const head = /^\[(\d+)\](.*?)(?:\s+\[([A-Z]+)\])?\s*$/.exec(line);
+    if (head && !/^\s*$/.test(head[2]!)) {
+      pending = { n: Number(head[1]), name: head[2]!.trim() };
+      if (head[3]) {
+        out.push({ ...pending, status: head[3] as FtraceStatus });
+        pending = undefined;
+      }
+      continue;
+    }
+    const tail = /^\s*\[(PASS|FAIL|UNRESOLVED|UNTESTED|UNSUPPORTED|XFAIL|UNDEFINED)\]\s*$/.exec(line);
+    if (tail && pending) {
+      out.push({ ...pending, status: tail[1] as FtraceStatus });
+      pending = undefined;
+    }
+  }
+  return out;
+}
+
+export function ftraceDir(sourceDir: string): string {
+  return path.join(sourceDir, 'tools/testing/selftests/ftrace');
+}
+
+export interface FtraceRun {
+  cases: FtraceCase[];
+  boot: BootOutcome;
+  wallMs: number;
+}
+
+/** Boot bzImage and run ftracetest on the chosen sets inside; its log comes back through the results share. */
+export async function runFtracetest(o: {
+  bzImage: string;
+  sourceDir: string;
+  sets?: string[];
+  accel: Accel;
+  timeoutMs: number;
+  memoryMiB?: number;
+  cpus?: number;
+  keepLog?: string;
+}): Promise<FtraceRun> {
+  const dir = ftraceDir(o.sourceDir);
+  if (!fs.existsSync(path.join(dir, 'ftracetest'))) throw new Error(`no ftracetest in ${dir}`);
+  const sets = (o.sets ?? DEFAULT_SETS).map((s) => `test.d/${s}`);
+  const kernel = await resolveCustom(o.bzImage, undefined, path.dirname(o.bzImage));
+  const started = Date.now();
+  let logDir = '';
+  // bootOnce removes the results share after a clean exit, so the console copy is the one that always survives.
+  const consoleLines: string[] = [];
+  const boot = await bootOnce({
+    kernel,
+    accel: o.accel,
+    memoryMiB: o.memoryMiB ?? 2048,
+    cpus: o.cpus ?? 2,
+    timeoutMs: o.timeoutMs,
+    cwd: dir,
+    // The host root is read-only in the guest: logs go to the writable results share.
+    guestArgv: (share) => {
+      logDir = path.join(share, 'ftrace-logs');
+      return ['/bin/sh', './ftracetest', '-l', logDir, ...sets];
+    },
+    resultLine: /^\[\d+\]/,
+    keepLog: o.keepLog,
+    onConsole: (line) => consoleLines.push(line),
+  });
+  const logFile = path.join(logDir, 'ftracetest.log');
+  const text = logDir && fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : consoleLines.join('\n');
+  return { cases: parseFtracetest(text), boot, wallMs: Date.now() - started };
+}

@@ -1,0 +1,137 @@
+// The self-test's judgement (scripts/test-mutants.mjs): given the suite's JSON
+// report for a kernel and the mutant's header, did the suite catch exactly
+// what the header claims? Pure, so the rules are unit-tested without a VM.
+import type { RunReport, ScenarioResult } from '../report/types.js';
+import type { MutantHeader } from './patches.js';
+import type { FtraceCase } from './ftracetest.js';
+
+export interface Verdict {
+  ok: boolean;
+  summary: string;
+  problems: string[];
+  /** scenario id -> the first violation, quoted. */
+  caught: Record<string, string>;
+}
+
+export interface Cell {
+  status: 'PASS' | 'FAIL' | 'UNRES' | 'SKIP' | '-';
+  expected: boolean;
+  /** Seconds from the start of the suite to the end of the first failing run of this scenario. */
+  atS?: number;
+  quote?: string;
+}
+
+/** `op path: expected X, got Y`: the violating op, as the report gives it. */
+export function quote(r: ScenarioResult): string | undefined {
+  const e = r.evidence[0];
+  if (!e) return r.reason;
+  return `${e.op} ${e.path}: expected ${e.expected}, got ${e.got}`;
+}
+
+/** Results by scenario id (kinds folded), with the offset each ended at since the suite started. */
+function byScenario(report: RunReport): Map<string, { results: ScenarioResult[]; endS: number[] }> {
+  const out = new Map<string, { results: ScenarioResult[]; endS: number[] }>();
+  let t = 0;
+  for (const r of report.results) {
+    t += r.durationMs;
+    const e = out.get(r.scenario) ?? { results: [], endS: [] };
+    e.results.push(r);
+    e.endS.push(t / 1000);
+    out.set(r.scenario, e);
+  }
+  return out;
+}
+
+export function scenarioCells(report: RunReport | undefined, mutant?: Pick<MutantHeader, 'expect'>): Map<string, Cell> {
+  const cells = new Map<string, Cell>();
+  if (!report) return cells;
+  for (const [id, { results, endS }] of byScenario(report)) {
+    const i = results.findIndex((r) => r.status === 'FAIL');
+    const unres = results.findIndex((r) => r.status === 'UNRESOLVED');
+    const expected = !!mutant?.expect.includes(id);
+    if (i >= 0) cells.set(id, { status: 'FAIL', expected, atS: endS[i], quote: `${results[i]!.name}: ${quote(results[i]!)}` });
+    else if (unres >= 0) cells.set(id, { status: 'UNRES', expected, quote: `${results[unres]!.name}: ${quote(results[unres]!)}` });
+    else if (results.some((r) => r.status === 'PASS')) cells.set(id, { status: 'PASS', expected });
+    else cells.set(id, { status: 'SKIP', expected, quote: results[0]?.reason });
+  }
+  for (const id of mutant?.expect ?? []) if (!cells.has(id)) cells.set(id, { status: '-', expected: true });
+  return cells;
+}
+
+export function verdictFor(report: RunReport | undefined, mutant: MutantHeader | undefined, o: { kasan?: boolean } = {}): Verdict {
+  if (!report) return { ok: false, summary: 'no report', problems: ['the VM run produced no JSON report'], caught: {} };
+  const cells = scenarioCells(report, mutant);
+  const problems: string[] = [];
+  const caught: Record<string, string> = {};
+  for (const [id, c] of cells) if (c.status === 'FAIL' && c.quote) caught[id] = c.quote;
+  if (!mutant) {
+    for (const [id, c] of cells) {
+      if (c.status === 'FAIL' || c.status === 'UNRES') problems.push(`clean kernel: ${id} ${c.status}: ${c.quote ?? ''}`);
+    }
+    if (![...cells.values()].some((c) => c.status === 'PASS')) problems.push('clean kernel: no scenario passed');
+    const skipped = [...cells].filter(([, c]) => c.status === 'SKIP').map(([id]) => id);
+    const summary = `${[...cells.values()].filter((c) => c.status === 'PASS').length} passed${skipped.length ? `, skipped ${skipped.join(' ')}` : ''}`;
+    return { ok: problems.length === 0, summary, problems, caught };
+  }
+  for (const id of mutant.expect) {
+    const c = cells.get(id);
+    if (!c || c.status === '-') problems.push(`${mutant.name}: expected scenario ${id} did not run (unknown id or filtered out)`);
+    else if (c.status !== 'FAIL') problems.push(`${mutant.name}: ${id} should fail but was ${c.status}`);
+    else if (!c.quote || !/expected .*, got /.test(c.quote)) problems.push(`${mutant.name}: ${id} failed without quoting the violating op`);
+  }
+  // `Kasan: expected ...` in a header makes a KASAN report part of the claim under --kasan.
+  if (o.kasan && mutant.kasan && /^expected\b/i.test(mutant.kasan)) {
+    const kasan = report.results.some((r) => r.health?.kernelLines.some((l) => l.includes('KASAN')));
+    if (!kasan) problems.push(`${mutant.name}: the header expects a KASAN report, none was attached`);
+  }
+  const extra = Object.keys(caught).filter((id) => !mutant.expect.includes(id));
+  const summary = `caught in ${Object.keys(caught).filter((id) => mutant.expect.includes(id)).length}/${mutant.expect.length} expected scenarios${extra.length ? `; also failed ${extra.join(' ')}` : ''}`;
+  return { ok: problems.length === 0, summary, problems, caught };
+}
+
+export interface TableRow {
+  name: string;
+  cells: Map<string, Cell>;
+  verdict: Verdict;
+  wallMs: number;
+}
+
+/** Markdown: one row per kernel, one column per scenario; FAIL cells carry the time to the violation, * marks the header's claims. */
+export function renderTable(rows: TableRow[]): string {
+  const ids: string[] = [];
+  for (const r of rows) for (const id of r.cells.keys()) if (!ids.includes(id)) ids.push(id);
+  const head = `| kernel | ${ids.join(' | ')} | verdict | suite wall |`;
+  const sep = `|${'---|'.repeat(ids.length + 3)}`;
+  const body = rows.map((r) => {
+    const cells = ids.map((id) => {
+      const c = r.cells.get(id);
+      if (!c) return '';
+      const t = c.status === 'FAIL' && c.atS !== undefined ? ` ${c.atS.toFixed(1)}s` : '';
+      return `${c.status}${t}${c.expected ? '*' : ''}`;
+    });
+    return `| ${r.name} | ${cells.join(' | ')} | ${r.verdict.ok ? 'ok' : 'NOT OK'} | ${(r.wallMs / 1000).toFixed(0)} s |`;
+  });
+  const first = rows
+    .flatMap((r) => Object.entries(r.verdict.caught).slice(0, 1).map(([id, q]) => `- ${r.name} / ${id}: ${q}`));
+  return [head, sep, ...body, '', '`*` = named in the mutant\'s header; FAIL time = seconds from suite start to the end of the first failing run.', '', 'First violation quoted per mutant:', ...first].join('\n');
+}
+
+export interface FtraceComparison {
+  caught: boolean;
+  summary: string;
+  newlyFailing: string[];
+}
+
+/** A mutant is caught by ftracetest when a test that passed on the clean kernel no longer passes (or the run broke). */
+export function compareFtrace(
+  clean: { cases: FtraceCase[]; status: string } | undefined,
+  run: { cases: FtraceCase[]; status: string } | undefined,
+): FtraceComparison {
+  const count = (cs: FtraceCase[], s: string) => cs.filter((c) => c.status === s).length;
+  if (!run) return { caught: false, summary: 'not run', newlyFailing: [] };
+  const summary = `${count(run.cases, 'PASS')} pass, ${count(run.cases, 'FAIL')} fail, ${count(run.cases, 'UNRESOLVED')} unresolved of ${run.cases.length}${run.status !== 'DONE' ? ` (${run.status})` : ''}`;
+  const passedClean = new Set((clean?.cases ?? []).filter((c) => c.status === 'PASS').map((c) => c.name));
+  const newlyFailing = run.cases.filter((c) => passedClean.has(c.name) && c.status !== 'PASS').map((c) => `${c.name} [${c.status}]`);
+  const missing = [...passedClean].filter((n) => !run.cases.some((c) => c.name === n));
+  return { caught: newlyFailing.length > 0 || missing.length > 0 || run.status !== 'DONE', summary, newlyFailing };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { compareFtrace, renderTable, scenarioCells, verdictFor } from '../../../src/kernel/selftest.js';
+import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
+
+function result(scenario: string, kind: 'kprobe' | 'uprobe', status: ScenarioResult['status'], durationMs = 1000, got?: string): ScenarioResult {
+  return {
+    name: `${scenario}[${kind}]`,
+    scenario,
+    kind,
+    title: scenario,
+    status,
+    evidence: got ? [{ op: 'stat', path: '/sys/kernel/tracing/events/g/e/enable', expected: 'ENOENT', got }] : [],
+    checks: 3,
+    durationMs,
+    references: [],
+  };
+}
+
+function report(results: ScenarioResult[]): RunReport {
+  return {
+    tool: { name: 'tracefs-regress', version: '0' },
+    startedAt: '',
+    durationMs: 0,
+    env: { kernel: { release: '6.12', version: '', machine: 'x86_64' }, tracefs: '/sys/kernel/tracing', features: [], hostname: 'h' },
+    results,
+  };
+}
+
+const MUTANT = { name: 'm', undoes: ['x'], expect: ['removed-files-enoent'], description: 'd' };
+
+describe('self-test verdicts', () => {
+  it('accepts a clean kernel that passes everything, and names what it skipped', () => {
+    const v = verdictFor(report([result('a', 'kprobe', 'PASS'), result('b', 'kprobe', 'UNSUPPORTED')]), undefined);
+    expect(v.ok).toBe(true);
+    expect(v.summary).toBe('1 passed, skipped b');
+  });
+
+  it('rejects a clean kernel with a failure, quoting it', () => {
+    const v = verdictFor(report([result('a', 'uprobe', 'FAIL', 10, 'success')]), undefined);
+    expect(v.ok).toBe(false);
+    expect(v.problems[0]).toContain('a[uprobe]: stat /sys/kernel/tracing/events/g/e/enable: expected ENOENT, got success');
+  });
+
+  it('accepts a mutant caught where its header says, and reports extra catches', () => {
+    const r = report([result('held', 'kprobe', 'FAIL', 500, 'success'), result('removed-files-enoent', 'kprobe', 'PASS', 1500), result('removed-files-enoent', 'uprobe', 'FAIL', 2000, 'success')]);
+    const v = verdictFor(r, MUTANT);
+    expect(v.ok).toBe(true);
+    expect(v.summary).toBe('caught in 1/1 expected scenarios; also failed held');
+    const c = scenarioCells(r, MUTANT).get('removed-files-enoent')!;
+    expect(c).toMatchObject({ status: 'FAIL', expected: true, atS: 4 });
+  });
+
+  it('rejects a mutant the suite missed, or a claim naming a scenario that never ran', () => {
+    expect(verdictFor(report([result('removed-files-enoent', 'kprobe', 'PASS')]), MUTANT).problems).toEqual([
+      'm: removed-files-enoent should fail but was PASS',
+    ]);
+    expect(verdictFor(report([result('other', 'kprobe', 'PASS')]), MUTANT).problems[0]).toMatch(/did not run/);
+    expect(verdictFor(undefined, MUTANT).ok).toBe(false);
+  });
+
+  it('requires the violating op to be quoted', () => {
+    expect(verdictFor(report([result('removed-files-enoent', 'kprobe', 'FAIL')]), MUTANT).problems[0]).toMatch(/without quoting/);
+  });
+
+  it('renders a markdown table with times and starred claims', () => {
+    const r = report([result('removed-files-enoent', 'kprobe', 'FAIL', 2500, 'success')]);
+    const t = renderTable([{ name: 'm', cells: scenarioCells(r, MUTANT), verdict: verdictFor(r, MUTANT), wallMs: 61_000 }]);
+    expect(t.split('\n')[0]).toBe('| kernel | removed-files-enoent | verdict | suite wall |');
+    expect(t).toContain('| m | FAIL 2.5s* | ok | 61 s |');
+  });
+});
+
+describe('ftracetest comparison', () => {
+  const clean = { status: 'DONE', cases: [{ n: 1, name: 'a', status: 'PASS' as const }, { n: 2, name: 'b', status: 'FAIL' as const }] };
+  it('catches when a test that passed on the clean kernel fails', () => {
+    const run = { status: 'DONE', cases: [{ n: 1, name: 'a', status: 'FAIL' as const }, { n: 2, name: 'b', status: 'FAIL' as const }] };
+    expect(compareFtrace(clean, run)).toEqual({ caught: true, summary: '0 pass, 2 fail, 0 unresolved of 2', newlyFailing: ['a [FAIL]'] });
+  });
+  it('misses when only already-failing tests fail', () => {
+    expect(compareFtrace(clean, clean).caught).toBe(false);
+  });
+  it('counts a run that died before finishing as caught', () => {
+    expect(compareFtrace(clean, { status: 'KERNEL_FAILURE', cases: [] }).caught).toBe(true);
+  });
+});
