@@ -1,0 +1,41 @@
+// SIGINT (and SIGTERM) in the middle of a race: the workers stop within a
+// second, the partial statistics are printed, and nothing tfsr_ remains.
+import { describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { CLI, leftovers, liveSkipReason } from './live-env.js';
+
+const live = describe.skipIf(!!liveSkipReason);
+
+async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return cond();
+}
+
+live('interrupting a run', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} mid-race stops within a second or two and leaves nothing tfsr_`, async () => {
+      expect(leftovers()).toEqual([]);
+      const child = execa('node', [CLI, 'run', '-s', 'race-reopen', '-p', 'uprobe', '--duration', '60s', '--format', 'json'], { reject: false });
+      const ownGroup = () => leftovers().some((l) => l.includes(`tfsr_${child.pid}_`));
+      // The race is under way once our group shows up in tracefs.
+      expect(await waitFor(ownGroup, 20_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 500));
+      const sent = Date.now();
+      child.kill(signal);
+      const r = await child;
+      const tookMs = Date.now() - sent;
+      expect(r.exitCode, r.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
+      expect(tookMs).toBeLessThan(5000);
+      expect(leftovers()).toEqual([]);
+      // the partial report, with the statistics of the interrupted race
+      const report = JSON.parse(r.stdout) as { interrupted?: string; results: { name: string; stats?: { cycles?: number } }[] };
+      expect(report.interrupted).toBeTruthy();
+      const race = report.results.find((x) => x.name === 'race-reopen[uprobe]');
+      expect(race?.stats?.cycles).toBeGreaterThan(0);
+    });
+  }
+});
