@@ -1,0 +1,128 @@
+// One benchmark trial x driver, in a fresh process; prints one JSON line.
+// Usage: node child.mjs TRIAL DRIVER (see ../bench.mjs for the tables).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { benchProbe, removeProbe, TRACEFS } from './uprobe.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const [trial, driver, refBin] = process.argv.slice(2);
+const MS = Number(process.env.BENCH_MS ?? 5000);
+const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 30000);
+const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
+
+// Identical mixes for the engine and the C reference (order: openRead,
+// enableWrite, stat, openat, fstatat, getdents).
+const MIXES = {
+  readers: [1, 0, 0, 0, 0, 0],
+  mix: [4, 1, 2, 2, 2, 1],
+};
+
+class SysError {
+  constructor(syscall, errno, code) {
+    this.syscall = syscall;
+    this.errno = errno;
+    this.code = code;
+    Object.freeze(this);
+  }
+}
+
+function addon() {
+  const a = require('node-gyp-build')(root);
+  a.init(SysError);
+  return a;
+}
+
+async function engineRace(mixName, ms) {
+  const w = MIXES[mixName];
+  const p = benchProbe(`bench${process.pid % 1000}`);
+  const a = addon();
+  const ctl = (line) => ({ kind: 'write', path: p.control, line, flags: fs.constants.O_WRONLY | fs.constants.O_APPEND, keepOpen: true });
+  try {
+    const s = await a.raceStart({
+      threads: THREADS,
+      durationMs: ms,
+      progressMs: 0,
+      create: [ctl(p.createLine)],
+      remove: [{ ...ctl(p.removeLine), onBusy: [{ kind: 'write', path: `${p.eventDir}/enable`, line: '0', flags: fs.constants.O_WRONLY }] }],
+      files: ['enable', 'filter', 'format', 'id', 'trigger'].map((f) => `${p.eventDir}/${f}`),
+      enable: `${p.eventDir}/enable`,
+      dirs: [
+        { path: p.eventDir, names: ['enable', 'format', 'id'] },
+        { path: p.groupDir, names: [`${p.event}/enable`, p.event] },
+      ],
+      list: { dir: p.groupDir, name: p.event },
+      weights: { openRead: w[0], enableWrite: w[1], stat: w[2], openat: w[3], fstatat: w[4], getdents: w[5] },
+    }).done;
+    if (s.error) throw new Error(s.error);
+    const ops = Object.values(s.ops).reduce((n, o) => n + o.count, 0);
+    return { ops, cycles: s.cycles, elapsedNs: s.elapsedNs, violations: s.violationCount, busyRetries: s.busyRetries, maxRssKb: process.resourceUsage().maxRSS };
+  } finally {
+    removeProbe(p);
+  }
+}
+
+function refRace(mixName, ms) {
+  const p = benchProbe(`bench${process.pid % 1000}`);
+  try {
+    const out = execFileSync(refBin, [
+      String(THREADS), String(ms), p.control, p.createLine, p.removeLine, p.eventDir, p.groupDir, p.event,
+      ...MIXES[mixName].map(String),
+    ], { encoding: 'utf8' });
+    return JSON.parse(out);
+  } finally {
+    removeProbe(p);
+  }
+}
+
+// A failing open through tracefs (ENOENT), one call at a time from JS.
+function failingOpen(useAddon) {
+  const target = `${TRACEFS}/events/tfsr_${process.pid}_none/ev/enable`;
+  const N = Number(process.env.BENCH_OPENS ?? 300000);
+  let run;
+  if (useAddon) {
+    const a = addon();
+    const O_RDONLY = a.constants.O_RDONLY;
+    run = (n) => {
+      let fails = 0;
+      for (let i = 0; i < n; i++) if (typeof a.open(target, O_RDONLY) !== 'number') fails++;
+      return fails;
+    };
+  } else {
+    run = (n) => {
+      let fails = 0;
+      for (let i = 0; i < n; i++) {
+        try {
+          fs.closeSync(fs.openSync(target, 'r'));
+        } catch {
+          fails++;
+        }
+      }
+      return fails;
+    };
+  }
+  run(N / 10); // warm up the JIT
+  const t0 = process.hrtime.bigint();
+  const fails = run(N);
+  const el = Number(process.hrtime.bigint() - t0);
+  if (fails !== N) throw new Error(`expected ${N} failures, got ${fails}`);
+  return { ops: N, elapsedNs: el };
+}
+
+const trials = {
+  'race-readers': { engine: () => engineRace('readers', MS), 'c-ref': () => refRace('readers', MS) },
+  'race-mix': { engine: () => engineRace('mix', MS), 'c-ref': () => refRace('mix', MS) },
+  'failing-open': { addon: () => failingOpen(true), 'fs.openSync': () => failingOpen(false) },
+  'rss-30s': { engine: () => engineRace('mix', RSS_MS) },
+};
+
+const fn = trials[trial]?.[driver];
+if (!fn) {
+  console.error(`unknown trial/driver ${trial}/${driver}`);
+  process.exit(2);
+}
+process.stdout.write(JSON.stringify(await fn()) + '\n');
