@@ -6,6 +6,8 @@ import { runCommand } from './commands/run.js';
 import { listCommand } from './commands/list.js';
 import { doctorCommand } from './commands/doctor.js';
 import { cleanupCommand } from './commands/cleanup.js';
+import { vmCommand } from './commands/vm.js';
+import { kernelCommand } from './commands/kernel.js';
 import { EXIT, UsageError } from './errors.js';
 import { NameError } from '../probes/names.js';
 import { runTeardown } from '../runner/teardown.js';
@@ -21,11 +23,17 @@ export async function main(argv: string[]): Promise<number> {
     .addCommand(runCommand())
     .addCommand(listCommand())
     .addCommand(doctorCommand())
-    .addCommand(cleanupCommand());
+    .addCommand(cleanupCommand())
+    .addCommand(vmCommand())
+    .addCommand(kernelCommand());
   // addCommand() does not pass these on: every subcommand reports errors the same way.
-  for (const sub of program.commands) {
-    sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');
-  }
+  const inherit = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');
+      inherit(sub);
+    }
+  };
+  inherit(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
