@@ -38,8 +38,8 @@ struct ListTarget {
 };
 
 enum Op : int {
-  kOpenRead, kEnableWrite, kStat, kOpenat, kFstatat, kGetdents, kListStat,
-  kDirOpen, kOpCount
+  kOpenRead, kEnableWrite, kStat, kOpenat, kFstatat, kGetdents, kHeldWrite,
+  kListStat, kDirOpen, kOpCount
 };
 extern const char* const kOpNames[kOpCount];
 
@@ -54,9 +54,11 @@ struct Config {
   std::vector<DirTarget> dirs;
   bool has_list = false;
   ListTarget list;
-  // Relative weights of the ops a worker picks (kDirOpen is not picked:
-  // workers open dirfds when they see a new generation).
-  uint32_t weight[kOpCount] = {4, 1, 2, 2, 2, 1, 0, 0};
+  // Relative weights of the ops a worker picks (kListStat and kDirOpen are
+  // not picked: they follow a listing and a new generation). kHeldWrite
+  // (write through an enable fd held from an earlier generation) is off by
+  // default: plain files keep accepting writes after unlink.
+  uint32_t weight[kOpCount] = {4, 1, 2, 2, 2, 1, 0, 0, 0};
   uint64_t dwell_present_us = 0;
   uint64_t dwell_absent_us = 0;
   uint32_t drop_caches_every = 0;        // cycles; 0: off

@@ -143,7 +143,8 @@ bool parse_config(Napi::Env env, Napi::Object o, Config* c) {
     for (auto& x : c->weight) x = 0;
     static const struct { const char* key; Op op; } keys[] = {
         {"openRead", kOpenRead}, {"enableWrite", kEnableWrite}, {"stat", kStat},
-        {"openat", kOpenat},     {"fstatat", kFstatat},         {"getdents", kGetdents}};
+        {"openat", kOpenat},     {"fstatat", kFstatat},         {"getdents", kGetdents},
+        {"heldWrite", kHeldWrite}};
     for (auto& k : keys)
       if (!get_num(env, w.As<Napi::Object>(), k.key, &c->weight[k.op], 0, 1000)) return false;
   }

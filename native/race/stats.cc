@@ -7,7 +7,7 @@ namespace race {
 
 const char* const kOpNames[kOpCount] = {
     "open-read", "enable-write", "stat", "openat", "fstatat",
-    "getdents", "list-stat", "dirfd-open"};
+    "getdents", "held-write", "list-stat", "dirfd-open"};
 
 WorkerCounters::WorkerCounters() {
   for (auto& o : ops) o.store(0, std::memory_order_relaxed);

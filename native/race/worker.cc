@@ -40,6 +40,7 @@ Worker::Worker(Engine& e, int id)
   if (cfg_.enable.empty()) w[kEnableWrite] = 0;
   if (cfg_.dirs.empty()) w[kOpenat] = w[kFstatat] = 0;
   if (!cfg_.has_list) w[kGetdents] = 0;
+  if (cfg_.enable.empty()) w[kHeldWrite] = 0;
   w[kListStat] = w[kDirOpen] = 0;
   for (auto& f : cfg_.files) stat_paths_.push_back(f);
   for (auto& d : cfg_.dirs) stat_paths_.push_back(d.path);
@@ -50,6 +51,7 @@ Worker::Worker(Engine& e, int id)
   }
   held_.resize(cfg_.dirs.size(), std::vector<Held>(cfg_.held_dirfds ? cfg_.held_dirfds : 1));
   next_slot_.assign(cfg_.dirs.size(), 1);
+  if (w[kHeldWrite]) held_enable_.resize(cfg_.held_dirfds ? cfg_.held_dirfds : 1);
   if (cfg_.has_list) list_prefix_ = cfg_.list.dir + "/";
 }
 
@@ -57,6 +59,8 @@ Worker::~Worker() {
   for (auto& v : held_)
     for (auto& h : v)
       if (h.fd >= 0) ::close(h.fd);
+  for (auto& h : held_enable_)
+    if (h.fd >= 0) ::close(h.fd);
 }
 
 uint64_t Worker::rnd() {
@@ -76,7 +80,7 @@ Op Worker::pick() {
 void Worker::run() {
   if (total_ == 0) return;
   while (!e_.workers_stop_.load(std::memory_order_relaxed)) {
-    if (!held_.empty() && ++since_dir_open_ >= 16) refresh_dirs(seq());
+    if ((!held_.empty() || !held_enable_.empty()) && ++since_dir_open_ >= 16) refresh_dirs(seq());
     switch (pick()) {
       case kOpenRead: op_open_read(); break;
       case kEnableWrite: op_enable_write(); break;
@@ -84,6 +88,7 @@ void Worker::run() {
       case kOpenat: op_dirfd(true); break;
       case kFstatat: op_dirfd(false); break;
       case kGetdents: op_getdents(); break;
+      case kHeldWrite: op_held_write(); break;
       default: break;
     }
   }
@@ -154,8 +159,26 @@ void Worker::op_stat() {
   c_.bump(kStat, classify(s0, s1), e);
 }
 
+// Slot 0 keeps the first generation for the whole run; the others rotate.
+void Worker::hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag, bool exact) {
+  size_t slot = 0;
+  if (ring[0].fd >= 0) {
+    if (ring.size() == 1) {
+      ::close(fd);
+      return;
+    }
+    slot = next;
+    next = static_cast<uint32_t>(slot + 1 < ring.size() ? slot + 1 : 1);
+    if (ring[slot].fd >= 0) ::close(ring[slot].fd);
+  }
+  ring[slot] = Held{fd, tag, exact};
+}
+
+// Opens fds to hold from this generation: dirfds on every dir target and,
+// for held-write, an fd on enable. An fd's tag is the newest generation it
+// can reach; exact when its open started after the previous removal.
 void Worker::refresh_dirs(uint64_t s) {
-  // Any phase but absent: the tag logic below copes with opens that straddle.
+  // Any phase but absent: the tag logic copes with opens that straddle.
   if (phase_of(s) == 3 || cycle_of(s) == last_dir_cycle_) return;
   last_dir_cycle_ = cycle_of(s);
   since_dir_open_ = 0;
@@ -169,22 +192,40 @@ void Worker::refresh_dirs(uint64_t s) {
     uint64_t s1 = seq(), t1 = now_ns();
     judge_path(kDirOpen, p, s0, s1, e, t0, t1);
     c_.bump(kDirOpen, classify(s0, s1), e);
-    if (fd < 0) continue;
-    auto& ring = held_[d];
-    // Slot 0 keeps the first generation for the whole run; the others rotate.
-    size_t slot = 0;
-    if (ring[0].fd >= 0) {
-      if (ring.size() == 1) {
-        ::close(fd);
-        continue;
-      }
-      slot = next_slot_[d];
-      next_slot_[d] = static_cast<uint32_t>(slot + 1 < ring.size() ? slot + 1 : 1);
-      if (ring[slot].fd >= 0) ::close(ring[slot].fd);
-    }
-    uint64_t tag = cycle_of(s1);
-    ring[slot] = Held{fd, tag, s0 + 1 >= 4 * tag};
+    if (fd >= 0) hold(held_[d], next_slot_[d], fd, cycle_of(s1), s0 + 1 >= 4 * cycle_of(s1));
   }
+  if (!held_enable_.empty()) {
+    const char* p = cfg_.enable.c_str();
+    uint64_t t0 = now_ns(), s0 = seq();
+    int fd = ::open(p, O_WRONLY | O_CLOEXEC);
+    int e = fd < 0 ? errno : 0;
+    uint64_t s1 = seq(), t1 = now_ns();
+    judge_path(kDirOpen, p, s0, s1, e, t0, t1);
+    c_.bump(kDirOpen, classify(s0, s1), e);
+    if (fd >= 0) hold(held_enable_, next_enable_slot_, fd, cycle_of(s1), s0 + 1 >= 4 * cycle_of(s1));
+  }
+}
+
+// Writes "0"/"1" through an enable fd held from some generation: once that
+// generation's removal returned, the write must fail (ENODEV), also after
+// the same name was created again.
+void Worker::op_held_write() {
+  size_t start = rnd() % held_enable_.size();
+  const Held* h = nullptr;
+  for (size_t i = 0; i < held_enable_.size() && !h; i++)
+    if (held_enable_[(start + i) % held_enable_.size()].fd >= 0)
+      h = &held_enable_[(start + i) % held_enable_.size()];
+  if (!h) return;
+  const char* val = (rnd() & 1) ? "1" : "0";
+  uint64_t t0 = now_ns(), s0 = seq();
+  ssize_t r = ::write(h->fd, val, 1);
+  int e = r < 0 ? errno : 0;
+  uint64_t s1 = seq(), t1 = now_ns();
+  c_.bump(kHeldWrite, classify(s0, s1), e);
+  if (r >= 0 && removed_since(h->tag, s0))
+    violation("write-after-removal", kHeldWrite,
+              cfg_.enable + " (fd from gen " + std::to_string(2 * h->tag) + ")", "ENODEV",
+              std::string("success (wrote ") + val + ")", s0, s1, t0, t1);
 }
 
 void Worker::op_dirfd(bool use_openat) {

@@ -36,6 +36,8 @@ class Worker {
   void op_stat();
   void op_dirfd(bool use_openat);
   void op_getdents();
+  void op_held_write();
+  void hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag, bool exact);
   void refresh_dirs(uint64_t s);
   // Strict path rules: ENOENT inside an absent phase, never ENOENT inside a
   // present one. Counts nothing (callers bump the histogram).
@@ -54,6 +56,8 @@ class Worker {
   std::vector<std::string> stat_paths_;
   std::vector<std::vector<Held>> held_;
   std::vector<uint32_t> next_slot_;
+  std::vector<Held> held_enable_;  // enable fds from earlier generations
+  uint32_t next_enable_slot_ = 1;
   uint64_t last_dir_cycle_ = 0;
   uint32_t since_dir_open_ = 0;
   std::string list_prefix_;

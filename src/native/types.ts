@@ -99,7 +99,7 @@ export interface NativeRaceConfig {
   enable?: string;
   dirs?: { path: string; names: string[] }[];
   list?: { dir: string; name: string };
-  weights?: Partial<Record<'openRead' | 'enableWrite' | 'stat' | 'openat' | 'fstatat' | 'getdents', number>>;
+  weights?: Partial<Record<'openRead' | 'enableWrite' | 'stat' | 'openat' | 'fstatat' | 'getdents' | 'heldWrite', number>>;
   dwellPresentUs?: number;
   dwellAbsentUs?: number;
   dropCachesEvery?: number;

@@ -17,6 +17,7 @@ export const OP_KINDS = [
   'openat',
   'fstatat',
   'getdents',
+  'held-write',
   'list-stat',
   'dirfd-open',
 ] as const;
@@ -34,6 +35,8 @@ export interface RaceWeights {
   openat?: number;
   fstatat?: number;
   getdents?: number;
+  /** Write 0/1 through enable fds held from earlier generations (tracefs only: plain files accept it). */
+  heldWrite?: number;
 }
 
 export interface RaceConfig {

@@ -127,6 +127,23 @@ describe('race checker with plain files', () => {
     expect(r).toContain('stale-dirfd fstatat success');
   });
 
+  it('a write through an enable fd held across removal that succeeds is caught', async () => {
+    // A plain file accepts writes through an fd kept across unlink, as a
+    // kernel reaching a freed event would; tracefs must answer ENODEV.
+    const f = path.join(dir, 'enable');
+    const s = await runRace({
+      ...base(),
+      create: [{ kind: 'create-file', path: f }],
+      remove: [{ kind: 'unlink', path: f }],
+      enable: f,
+      weights: { heldWrite: 1 },
+    });
+    expect(s.ops['held-write'].count).toBeGreaterThan(0);
+    const v = s.violations.find((x) => x.op === 'held-write');
+    expect(v).toMatchObject({ rule: 'write-after-removal', expected: 'ENODEV' });
+    expect(v!.got).toMatch(/^success \(wrote [01]\)$/);
+  });
+
   it('a removal that succeeds while enabled is reported by the controller', async () => {
     const f = path.join(dir, 'enable');
     const s = await runRace({
