@@ -1,0 +1,49 @@
+// Shared by the VM tests: prerequisites (fail, not skip, when CI demands the
+// VM tests), the dist/ build the guest runs, and one `vm` invocation.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { missingPackages, INSTALL_HINT } from '../../src/vm/deps.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const REQUIRED = process.env.TRACEFS_REGRESS_REQUIRE_LIVE === '1';
+
+/** Why the VM tests cannot run here, or undefined when they can. */
+export function unavailable(): string | undefined {
+  const missing = missingPackages({ debian: true });
+  if (missing.length) return `VM prerequisites missing (${missing.join(', ')}): ${INSTALL_HINT}`;
+  return undefined;
+}
+
+/** The guest runs bin/tracefs-regress.js, i.e. dist/: bring it up to date with src/ first. */
+export async function buildDist(): Promise<void> {
+  const r = await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, reject: false, all: true });
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error(`tsc produced no dist/cli/main.js: ${r.all}`);
+}
+
+export interface VmRun {
+  exitCode: number | undefined;
+  stderr: string;
+  report: {
+    env: { kernel: { release: string }; accelerator?: string; features: string[] };
+    results: Array<{ name: string; scenario: string; kind: string; status: string; reason?: string }>;
+  };
+}
+
+/** `tracefs-regress vm <vmArgs> -- <runArgs> --format json --output FILE`, report parsed. */
+export async function runVm(vmArgs: string[], runArgs: string[], timeoutMs: number): Promise<VmRun> {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-vm-')), 'report.json');
+  const cli = path.join(ROOT, 'bin', 'tracefs-regress.js');
+  const r = await execa(process.execPath, [cli, 'vm', ...vmArgs, '--', ...runArgs, '--format', 'json', '--output', out], {
+    cwd: ROOT,
+    reject: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+  });
+  process.stderr.write(r.stderr + '\n');
+  if (!fs.existsSync(out)) throw new Error(`vm wrote no report (exit ${r.exitCode}): ${r.stderr.slice(-2000)}`);
+  const report = JSON.parse(fs.readFileSync(out, 'utf8')) as VmRun['report'];
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  return { exitCode: r.exitCode, stderr: r.stderr, report };
+}
