@@ -276,6 +276,18 @@ void Engine::run(const std::function<void(const Snapshot&)>& progress) {
   for (auto& t : threads) t.join();
   if (dropper_thread.joinable()) dropper_thread.join();
   elapsed_ns = now_ns() - start_ns;
+  // A worker whose loop never returned was killed inside a system call:
+  // the kernel oopsed under it. Name the op it was in.
+  for (int i = 0; i < cfg_.threads; i++) {
+    WorkerCounters& c = *counters[static_cast<size_t>(i)];
+    if (c.finished.load()) continue;
+    int op = c.cur_op.load();
+    const char* path = c.cur_path.load();
+    uint64_t s = seq_.load();
+    violations.add(Violation{i, s, s, "worker-killed", op >= 0 ? kOpNames[op] : "?", path ? path : "?",
+                             "the system call returns", "the thread died inside it (kernel oops?)",
+                             elapsed_ns + start_ns, elapsed_ns + start_ns});
+  }
   workers.clear();
 }
 

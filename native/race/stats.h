@@ -26,6 +26,11 @@ enum PhaseClass : int { kPresent, kAbsent, kTransition, kClassCount };
 struct alignas(64) WorkerCounters {
   std::atomic<uint64_t> ops[kOpCount];
   std::atomic<uint64_t> err[kOpCount][kClassCount][kErrSlots];
+  // What the worker is doing now, and whether its loop returned: a thread
+  // the kernel killed inside a syscall (an oops) never sets `finished`.
+  std::atomic<int> cur_op{-1};
+  std::atomic<const char*> cur_path{nullptr};
+  std::atomic<bool> finished{false};
   WorkerCounters();
   void bump(Op op, PhaseClass c, int e) {
     int slot = (e >= 0 && e < kErrSlots - 1) ? e : kErrSlots - 1;

@@ -29,6 +29,10 @@ class Worker {
   };
 
   uint64_t seq() const { return e_.seq_.load(std::memory_order_acquire); }
+  void doing(Op op, const char* path) {
+    c_.cur_op.store(op, std::memory_order_relaxed);
+    c_.cur_path.store(path, std::memory_order_relaxed);
+  }
   uint64_t rnd();
   Op pick();
   void op_open_read();

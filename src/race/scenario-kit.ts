@@ -1,0 +1,120 @@
+// What every race scenario shares: learning the event's files, building the
+// create/remove actions from the probe lifecycle, running the engine with
+// the context's duration, threads, signal and progress, and turning the
+// statistics into a scenario outcome with one evidence item per violation.
+import { isErr, listDir } from '../native/index.js';
+import type { Probe } from '../probes/types.js';
+import { SetupError } from '../scenarios/expect.js';
+import type { Evidence, ScenarioContext, ScenarioOutcome } from '../scenarios/types.js';
+import { controlAction, disableAction } from './actions.js';
+import { runRace } from './engine.js';
+import { progressLine, summaryLines } from './format.js';
+import type { RaceAction, RaceConfig, RaceStats, Violation } from './types.js';
+
+/** Files every kprobe/uprobe event has; hist only with CONFIG_HIST_TRIGGERS. */
+const BASE_FILES = ['enable', 'filter', 'format', 'id', 'trigger'];
+
+export type RaceShape = Omit<RaceConfig, 'threads' | 'durationMs' | 'progressMs'>;
+
+export { SetupError };
+
+/**
+ * Creates the event once, lists its dir and removes it again: the race then
+ * uses exactly the files this kernel gives the event, and a kind that cannot
+ * be created fails here, before any thread starts.
+ */
+export function discoverFiles(probe: Probe): string[] {
+  const add = probe.add();
+  if (isErr(add)) throw new SetupError(`create ${probe.create.line}: ${add.code}`);
+  const names = listDir(probe.eventDir);
+  const del = probe.delete();
+  if (isErr(del)) throw new SetupError(`remove ${probe.remove.line}: ${del.code}`);
+  if (isErr(names)) throw new SetupError(`getdents64 ${probe.eventDir}: ${names.code}`);
+  return names.length ? names : BASE_FILES;
+}
+
+/** The event's paths as race targets: its files, enable, held dirfds and the group listing. */
+export function eventTargets(probe: Probe, files: string[]): Pick<RaceConfig, 'files' | 'enable' | 'dirs' | 'list'> {
+  const dirs: RaceConfig['dirs'] = [{ path: probe.eventDir, names: files }];
+  if (groupVanishes(probe)) dirs.push({ path: probe.groupDir, names: [`${probe.event}/enable`, probe.event] });
+  return {
+    files: files.map((f) => `${probe.eventDir}/${f}`),
+    enable: `${probe.eventDir}/enable`,
+    dirs,
+    list: { dir: probe.groupDir, name: probe.event },
+  };
+}
+
+/** Create = the definition line; remove = its removal line, disabling and retrying on EBUSY. */
+export function probeActions(probe: Probe, enableDir = probe.eventDir): { create: RaceAction[]; remove: RaceAction[] } {
+  return {
+    create: [controlAction(probe.create)],
+    remove: [controlAction(probe.remove, [disableAction(`${enableDir}/enable`)])],
+  };
+}
+
+/**
+ * The group dir vanishes with its last event, except for synthetic events,
+ * whose group 'synthetic' is shared: dirfds on it never go stale.
+ */
+export function groupVanishes(probe: Probe): boolean {
+  return probe.kind !== 'synthetic';
+}
+
+export function violationEvidence(v: Violation): Evidence {
+  return {
+    op: v.op,
+    path: v.path,
+    expected: v.expected,
+    got: v.got,
+    detail:
+      `${v.rule}; thread ${v.thread}; generation ${v.generationBefore}->${v.generationAfter} ` +
+      `(${v.phaseBefore}->${v.phaseAfter}), cycle ${v.cycle}; ${v.startUs.toFixed(1)}-${v.endUs.toFixed(1)} us into the run`,
+  };
+}
+
+export function raceOutcome(label: string, stats: RaceStats, interrupted: boolean): ScenarioOutcome {
+  const notes = summaryLines(label, stats);
+  if (stats.violationCount > stats.violations.length)
+    notes.push(`${stats.violationCount - stats.violations.length} more violations counted, not kept in full`);
+  if (interrupted) notes.push('interrupted: partial statistics');
+  const evidence = stats.violations.map(violationEvidence);
+  const checks = stats.totalOps + stats.busyChecks;
+  if (stats.error)
+    return { status: 'UNRESOLVED', reason: `race stopped: ${stats.error}`, evidence, checks, stats, notes };
+  if (stats.violationCount > 0) return { status: 'FAIL', evidence, checks, stats, notes };
+  if (!interrupted && (stats.cycles === 0 || stats.totalOps === 0))
+    return { status: 'UNRESOLVED', reason: 'the race ran no create/remove cycle or no op', evidence, checks, stats, notes };
+  return { status: 'PASS', evidence, checks, stats, notes };
+}
+
+/**
+ * Runs one race for a scenario. `probes` are marked live for the run, so the
+ * run's cleanup (SIGINT included) removes them even though the engine, not
+ * the lifecycle, creates and removes them.
+ */
+export async function runRaceScenario(
+  ctx: ScenarioContext,
+  id: string,
+  probes: Probe[],
+  shape: RaceShape,
+): Promise<ScenarioOutcome> {
+  const label = `${id}[${ctx.kind}]`;
+  for (const p of probes) markLive(p);
+  const stats = await runRace(
+    { ...shape, threads: ctx.options.threads, durationMs: ctx.options.durationMs, progressMs: 1000 },
+    { signal: ctx.signal, onProgress: (p) => ctx.progress(progressLine(label, p)) },
+  );
+  // The engine leaves the event absent when it returns without an error.
+  if (!stats.error) for (const p of probes) markGone(p);
+  return raceOutcome(label, stats, ctx.signal.aborted);
+}
+
+// Probe.live is read-only to scenarios; the lifecycle's object keeps it as a
+// plain field, which the engine's create/remove loop has to keep truthful.
+function markLive(p: Probe): void {
+  (p as { live: boolean }).live = true;
+}
+function markGone(p: Probe): void {
+  (p as { live: boolean }).live = false;
+}
