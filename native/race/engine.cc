@@ -129,6 +129,9 @@ bool Engine::run_step(const std::vector<Action>& step, bool is_remove, int* fail
       if (e == 0) break;
       if (e == EBUSY && tries < cfg_.max_busy_retries) {
         tries++;
+        // Stopping: workers holding files open (an instance's) could refuse
+        // the removal for ever; stop them so the run ends absent, promptly.
+        if (stop_.load(std::memory_order_relaxed) && tries > 16) workers_stop_.store(true);
         ctl.busy_retries.fetch_add(1, std::memory_order_relaxed);
         for (const Action& b : a.on_busy) do_action(b);
         sched_yield();

@@ -42,7 +42,9 @@ export const scenario: Scenario = {
           { path: groupDir, names: [`${probe.event}/enable`, probe.event] },
         ],
         list: { dir: groupDir, name: probe.event },
-        weights: { openRead: 4, stat: 2, enableWrite: 1, openat: 1, fstatat: 1, getdents: 1 },
+        // No enable writers: each one holds event_mutex for a uprobe
+        // (un)registration, and rmdir waits behind them for tens of ms.
+        weights: { openRead: 4, stat: 2, openat: 1, fstatat: 1, getdents: 1 },
         dwellPresentUs: 100,
         dwellAbsentUs: 50,
       });
