@@ -8,6 +8,7 @@ import { scenario as fdAcrossRemoval } from './fd-across-removal.js';
 import { scenario as enabledRemovalEbusy } from './enabled-removal-ebusy.js';
 import { scenario as recreateFresh } from './recreate-fresh.js';
 import { scenario as instanceFiles } from './instance-files.js';
+import { RACE_SCENARIOS } from './race-catalogue.js';
 
 export const CATALOGUE: readonly Scenario[] = [
   removedFilesEnoent,
@@ -17,4 +18,5 @@ export const CATALOGUE: readonly Scenario[] = [
   enabledRemovalEbusy,
   recreateFresh,
   instanceFiles,
+  ...RACE_SCENARIOS,
 ];
