@@ -1,23 +1,12 @@
 // `tracefs-regress vm`: boot real kernels in QEMU and run the suite inside,
 // one kernel after another; print the report(s) and a kernel x scenario table.
-import fs from 'node:fs';
-import path from 'node:path';
+// Only the option definitions live here: the implementation (execa, apt,
+// qemu) is imported when the command runs, because every other command -- the
+// guest's own `run` under TCG above all -- pays for each module it loads.
 import { Command, Option } from 'commander';
-import { packageRoot } from '../../native/index.js';
-import { isFormat, render, renderMany, type Format } from '../../report/index.js';
-import { toolVersion } from '../../runner/version.js';
-import { UsageError } from '../errors.js';
-import { checkOutputWritable, collect } from '../parse.js';
-import { chooseAccel, parseTcg, type Accel } from '../../vm/accel.js';
-import { bootOnce, type BootOutcome } from '../../vm/boot.js';
-import { resolveCustom } from '../../vm/custom.js';
-import { ensureDeps } from '../../vm/deps.js';
-import { parseDebianSpec, resolveDebian, type KernelImage } from '../../vm/kernels.js';
-import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from '../../vm/matrix.js';
-import { cacheDirs } from '../../vm/paths.js';
-import { parseCpus, parseMemory } from '../../vm/qemu.js';
+import { collect } from '../parse.js';
 
-interface VmOpts {
+export interface VmOpts {
   kernel: string[];
   matrix?: string;
   modules?: string;
@@ -31,13 +20,11 @@ interface VmOpts {
   verbose?: boolean;
 }
 
-export const MATRIX_DEBIAN = ['debian:6.1', 'debian:6.12', 'debian:6.18', 'debian:latest'];
-
 export function vmCommand(): Command {
   return new Command('vm')
     .description('boot kernels in QEMU and run the suite inside each (as root in the guest); -- passes run options')
     .option('-k, --kernel <path|debian:series>', 'bzImage, or debian:6.1|6.12|6.18|latest; repeat for a matrix (default debian:6.12)', collect, [])
-    .addOption(new Option('--matrix <set>', 'run a set of kernels one after another').choices(['debian']))
+    .addOption(new Option('--matrix <set>', 'run a set of kernels one after another (debian: 6.1, 6.12, 6.18, latest)').choices(['debian']))
     .option('--modules <dir>', "a custom kernel's modules tree (lib/modules/<release> or an install root)")
     .option('--append <args>', 'extra kernel command-line arguments')
     .option('--memory <size>', 'guest memory', '2G')
@@ -49,110 +36,7 @@ export function vmCommand(): Command {
     .option('-v, --verbose', 'also print the guest kernel console during boot')
     .argument('[run-args...]', 'options for `run` inside the guest (after --), e.g. -- --scenario removed-* --format ktap')
     .action(async (runArgs: string[], o: VmOpts) => {
-      process.exitCode = await vm(runArgs, o);
+      const { runVm } = await import('../../vm/run-vm.js');
+      process.exitCode = await runVm(runArgs, o);
     });
-}
-
-/** Pull --format/--output out of the guest's args: the guest always writes JSON; the host renders. */
-export function splitReportArgs(args: string[]): { rest: string[]; format: string; output?: string } {
-  const rest: string[] = [];
-  let format = 'pretty';
-  let output: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const m = /^(--format|-f|--output|-o)(?:=(.*))?$/.exec(a);
-    if (!m) {
-      rest.push(a);
-      continue;
-    }
-    const v = m[2] ?? args[++i];
-    if (v === undefined) throw new UsageError(`${m[1]} needs a value`);
-    if (m[1] === '--format' || m[1] === '-f') format = v;
-    else output = v;
-  }
-  return { rest, format, output };
-}
-
-async function vm(runArgs: string[], o: VmOpts): Promise<number> {
-  const say = (m: string) => process.stderr.write(`vm: ${m}\n`);
-  // Everything the user typed is checked before anything is fetched or booted.
-  const { rest, format, output } = splitReportArgs(runArgs);
-  if (!isFormat(format)) throw new UsageError(`--format '${format}' is not one of pretty, ktap, json, junit`);
-  if (output) checkOutputWritable(output);
-  const memoryMiB = parseMemory(o.memory);
-  const cpus = parseCpus(o.cpus);
-  const timeoutS = Number(o.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout ${o.timeout}: use a number of seconds`);
-  const tcg = parseTcg(o.tcg);
-  if (o.matrix && o.kernel.length) throw new UsageError('use either --matrix or --kernel, not both');
-  const specs = o.matrix ? MATRIX_DEBIAN : o.kernel.length ? o.kernel : ['debian:6.12'];
-  for (const s of specs) parseDebianSpec(s);
-  if (o.modules && specs.some((s) => s.startsWith('debian:'))) throw new UsageError('--modules goes with a custom --kernel PATH only');
-  const entry = path.join(packageRoot, 'bin', 'tracefs-regress.js');
-  if (!fs.existsSync(path.join(packageRoot, 'dist', 'cli', 'main.js'))) {
-    throw new UsageError(`the guest runs ${entry}, which needs dist/: run \`npm run build\` first`);
-  }
-  await ensureDeps({ debian: specs.some((s) => s.startsWith('debian:')), install: !!o.installDeps, log: say });
-
-  const kernels: KernelImage[] = [];
-  for (const s of specs) {
-    const k = s.startsWith('debian:') ? await resolveDebian(s, say) : await resolveCustom(s, o.modules, stageDir());
-    // debian:latest may be the same kernel as debian:6.18: boot it once.
-    if (!kernels.some((x) => x.vmlinuz === k.vmlinuz)) kernels.push(k);
-  }
-  if (kernels.length > 1) say(`kernels: ${kernels.map((k) => k.release || k.spec).join(', ')}`);
-
-  let accel: Accel | undefined;
-  const outcomes: BootOutcome[] = [];
-  for (const k of kernels) {
-    if (!accel) {
-      const c = await chooseAccel({ tcg }, async (a) => {
-        const r = await bootOnce({ ...common(k, a), timeoutMs: 60_000, guestArgv: () => ['/bin/true'] });
-        return r.status === 'DONE' && r.guestCode === 0;
-      });
-      accel = c.accel;
-      say(`accelerator: ${c.accel.kind === 'kvm' ? 'kvm' : `tcg thread=${c.accel.thread}`} (${c.why})`);
-    }
-    say(`booting ${k.release || k.spec} (${memoryMiB} MiB, ${cpus} CPUs)`);
-    const keepLog = o.keepLog && kernels.length > 1 ? `${o.keepLog}.${k.release || path.basename(k.spec)}` : o.keepLog;
-    const out = await bootOnce({
-      ...common(k, accel),
-      timeoutMs: timeoutS * 1000,
-      keepLog,
-      guestArgv: (share) => [process.execPath, entry, 'run', ...rest, '--format', 'json', '--output', path.join(share, 'report.json')],
-      onConsole: (line) => process.stderr.write(`${kernels.length > 1 ? `[${k.release}] ` : ''}${line}\n`),
-    });
-    outcomes.push(out);
-    const t = out.timings;
-    say(
-      `${out.kernel}: ${out.status}${out.message ? ` (${out.message})` : ''}; guest command started ${fmt(t.runStartMs)}, ` +
-        `first result ${fmt(t.firstResultMs)}, total ${fmt(t.totalMs)} after QEMU started (${out.accelerator})`,
-    );
-    for (const l of out.consoleFailures) say(`  console: ${l}`);
-    if (out.serialLog && out.status !== 'DONE') say(`  console log: ${out.serialLog}`);
-    if (out.status === 'INTERRUPTED') break;
-  }
-
-  const tool = { name: 'tracefs-regress', version: toolVersion() };
-  const reports = outcomes.map((x) => reportOf(x, tool));
-  const opts = { color: !output && process.stdout.isTTY === true };
-  const text = reports.length === 1 ? render(format as Format, reports[0]!, opts) : renderMany(format as Format, reports, opts);
-  if (output) fs.writeFileSync(output, text);
-  else process.stdout.write(text);
-  if (reports.length > 1) process.stderr.write('\n' + matrixTable(reports));
-  return combinedExitCode(outcomes.map(exitCodeOf));
-
-  function common(k: KernelImage, a: Accel) {
-    return { kernel: k, accel: a, memoryMiB, cpus, append: o.append, cwd: packageRoot, verbose: !!o.verbose, log: say };
-  }
-}
-
-/** Where a custom kernel's modules are staged: under the cache, which the guest can see (not /tmp). */
-function stageDir(): string {
-  fs.mkdirSync(cacheDirs.runs(), { recursive: true });
-  return fs.mkdtempSync(path.join(cacheDirs.runs(), 'custom-'));
-}
-
-function fmt(ms: number | undefined): string {
-  return ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)} s`;
 }
