@@ -52,3 +52,14 @@ describe('custom kernels', () => {
     if (fs.existsSync('/bin/busybox')) expect(isStaticElf(head('/bin/busybox'))).toBe(true);
   });
 });
+
+describe('prerequisites', () => {
+  it('names the packages to install', async () => {
+    const { missingPackages } = await import('../../../src/vm/deps.js');
+    const none = missingPackages({ debian: true }, () => false, () => Buffer.alloc(0));
+    expect(none).toEqual(['qemu-system-x86', 'busybox-static', 'kmod', 'xz-utils', 'apt', 'dpkg']);
+    // a dynamic busybox (Debian's plain busybox package) is not enough for an initramfs
+    const dyn = missingPackages({ debian: false }, () => true, () => Buffer.alloc(64));
+    expect(dyn).toEqual(['busybox-static']);
+  });
+});

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Benchmark of the VM runner (not a timed test): repeated boots of one kernel
+// running the full suite, alternating TCG modes so that host load drifts hit
+// both alike. Per boot: exit code, boot-to-guest-command, boot-to-first-result,
+// total wall time, host load, and any panic/Oops/BUG line on the console.
+//   node scripts/bench-vm.mjs [--kernel debian:6.12] [--boots 4] [--modes single,multi] [-- run args]
+import { execa } from 'execa';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const argv = process.argv.slice(2);
+const dash = argv.indexOf('--');
+const runArgs = dash >= 0 ? argv.slice(dash + 1) : [];
+const opts = dash >= 0 ? argv.slice(0, dash) : argv;
+const opt = (name, dflt) => {
+  const i = opts.indexOf(name);
+  return i >= 0 ? opts[i + 1] : dflt;
+};
+const kernel = opt('--kernel', 'debian:6.12');
+const boots = Number(opt('--boots', '4'));
+const modes = opt('--modes', 'single,multi').split(',');
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const work = fs.mkdtempSync(path.join(os.homedir(), '.cache', 'tracefs-regress-bench-'));
+
+const rows = [];
+for (let i = 0; i < boots; i++) {
+  for (const mode of modes) {
+    const report = path.join(work, `${mode}-${i}.json`);
+    const log = path.join(work, `${mode}-${i}.log`);
+    const load = os.loadavg()[0].toFixed(2);
+    const t0 = Date.now();
+    const r = await execa(
+      process.execPath,
+      [path.join(root, 'bin', 'tracefs-regress.js'), 'vm', '--kernel', kernel, '--tcg', mode, '--keep-log', log, '--',
+        ...runArgs, '--format', 'json', '--output', report],
+      { reject: false, stdin: 'ignore' },
+    );
+    const wall = (Date.now() - t0) / 1000;
+    const m = /started ([\d.]+) s, first result ([\d.]+|n\/a)(?: s)?, total ([\d.]+) s/.exec(r.stderr) ?? [];
+    const consoleLines = fs.existsSync(log)
+      ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => /Oops|BUG:|KASAN|Kernel panic|general protection/.test(l))
+      : [];
+    let counts = '';
+    try {
+      const j = JSON.parse(fs.readFileSync(report, 'utf8'));
+      const by = {};
+      for (const x of j.results) by[x.status] = (by[x.status] ?? 0) + 1;
+      counts = Object.entries(by).map(([k, v]) => `${k}=${v}`).join(' ');
+    } catch {
+      counts = 'no report';
+    }
+    const row = { mode, boot: i + 1, exit: r.exitCode, guestStart: m[1], firstResult: m[2], total: m[3], wall, load, counts, oops: consoleLines.length, consoleLines };
+    rows.push(row);
+    console.log(JSON.stringify(row));
+  }
+}
+console.log('\nmode    boots  oopses  guest-start  first-result  total (median s)');
+const med = (xs) => { const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+for (const mode of modes) {
+  const r = rows.filter((x) => x.mode === mode);
+  console.log(`${mode.padEnd(8)}${String(r.length).padEnd(7)}${String(r.filter((x) => x.oops).length).padEnd(8)}` +
+    `${med(r.map((x) => Number(x.guestStart))).toString().padEnd(13)}${med(r.map((x) => Number(x.firstResult))).toString().padEnd(14)}${med(r.map((x) => Number(x.total)))}`);
+}
+console.log(`logs and reports: ${work}`);

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { BootOutcome } from '../../../src/vm/boot.js';
+import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from '../../../src/vm/matrix.js';
+import { splitReportArgs } from '../../../src/vm/run-vm.js';
+import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
+
+const tool = { name: 'tracefs-regress', version: '0.0.0' };
+const result = (name: string, status: ScenarioResult['status']): ScenarioResult => ({
+  name, scenario: name.replace(/\[.*/, ''), kind: 'kprobe', title: name, status, evidence: [], checks: 1, durationMs: 1, references: [],
+});
+const report = (release: string, results: ScenarioResult[]): RunReport => ({
+  tool, startedAt: '', durationMs: 1, results,
+  env: { kernel: { release, version: '', machine: 'x86_64' }, tracefs: '/sys/kernel/tracing', features: [], hostname: 'g' },
+});
+const outcome = (o: Partial<BootOutcome>): BootOutcome => ({
+  status: 'DONE', kernel: '6.12.1', accelerator: 'tcg thread=single', consoleFailures: [], serialLog: '/r/serial.log', runDir: '/r',
+  timings: { totalMs: 1000 }, ...o,
+});
+
+describe('vm outcomes as reports', () => {
+  it('stamps the accelerator on a report that lacks it', () => {
+    const r = reportOf(outcome({ guestCode: 0, report: report('6.12.1', [result('a[kprobe]', 'PASS')]) }), tool);
+    expect(r.env.accelerator).toBe('tcg thread=single');
+    expect(r.results).toHaveLength(1);
+  });
+
+  it('turns console oopses into a failing result quoting them, flagged when under multi-threaded TCG', () => {
+    const o = outcome({
+      status: 'KERNEL_FAILURE', accelerator: 'tcg thread=multi', guestCode: 0,
+      consoleFailures: ['Oops: int3: 0000 [#1] PREEMPT SMP NOPTI', 'RIP: 0010:ttwu_do_activate+0x5/0x1e0'],
+      report: report('6.12.1', [result('a[kprobe]', 'PASS')]),
+    });
+    const r = reportOf(o, tool);
+    const c = r.results.find((x) => x.name === 'vm-console')!;
+    expect(c.status).toBe('FAIL');
+    expect(c.evidence.map((e) => e.got)).toEqual(o.consoleFailures);
+    expect(c.notes?.join(' ')).toMatch(/multi-threaded TCG.*--tcg single/);
+    expect(exitCodeOf(o)).toBe(1);
+  });
+
+  it('reports a timeout as an unresolved boot even without a guest report', () => {
+    const o = outcome({ status: 'TIMEOUT', message: 'TIMEOUT: the guest did not finish within 10 s; qemu killed' });
+    const r = reportOf(o, tool);
+    expect(r.results).toEqual([expect.objectContaining({ name: 'vm-boot', status: 'UNRESOLVED', reason: o.message })]);
+    expect(r.interrupted).toBe('TIMEOUT');
+    expect(exitCodeOf(o)).toBe(1);
+  });
+
+  it('exits with the guest code, 2 for a guest setup failure, 130/143 on signals', () => {
+    expect(exitCodeOf(outcome({ guestCode: 4 }))).toBe(4);
+    expect(exitCodeOf(outcome({ status: 'GUEST_SETUP' }))).toBe(2);
+    expect(exitCodeOf(outcome({ status: 'INTERRUPTED', interrupted: 'SIGTERM' }))).toBe(143);
+    expect(combinedExitCode([0, 4])).toBe(0);
+    expect(combinedExitCode([4, 4])).toBe(4);
+    expect(combinedExitCode([0, 2, 1])).toBe(1);
+    expect(combinedExitCode([0, 2])).toBe(2);
+  });
+
+  it('prints a kernel x scenario table', () => {
+    const t = matrixTable([
+      { ...report('6.1.0-56-amd64', [result('a[kprobe]', 'PASS'), result('b[kprobe]', 'UNSUPPORTED')]) },
+      { ...report('6.12.118+deb13-amd64', [result('a[kprobe]', 'FAIL')]) },
+    ]);
+    const lines = t.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^scenario\s+6\.1\.0-56-amd64\s+6\.12\.118\+deb13-amd64$/);
+    expect(lines[2]).toMatch(/^a\[kprobe\]\s+PASS\s+FAIL$/);
+    expect(lines[3]).toMatch(/^b\[kprobe\]\s+SKIP\s+-$/);
+  });
+});
+
+describe('vm argument handling', () => {
+  it('takes --format/--output for the host and passes the rest to the guest', () => {
+    expect(splitReportArgs(['--scenario', 'x', '--format', 'ktap', '-o', 'r.tap', '--bail'])).toEqual({
+      rest: ['--scenario', 'x', '--bail'], format: 'ktap', output: 'r.tap',
+    });
+    expect(splitReportArgs(['--format=junit'])).toEqual({ rest: [], format: 'junit', output: undefined });
+    expect(splitReportArgs([])).toEqual({ rest: [], format: 'pretty', output: undefined });
+    expect(() => splitReportArgs(['--output'])).toThrow(/needs a value/);
+  });
+});
