@@ -289,7 +289,7 @@ void Engine::run(const std::function<void(const Snapshot&)>& progress) {
     uint64_t s = seq_.load();
     violations.add(Violation{i, s, s, "worker-killed", op >= 0 ? kOpNames[op] : "?", path ? path : "?",
                              "the system call returns", "the thread died inside it (kernel oops?)",
-                             elapsed_ns + start_ns, elapsed_ns + start_ns});
+                             c.cur_start.load(), elapsed_ns + start_ns});
   }
   workers.clear();
 }

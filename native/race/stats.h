@@ -30,6 +30,7 @@ struct alignas(64) WorkerCounters {
   // the kernel killed inside a syscall (an oops) never sets `finished`.
   std::atomic<int> cur_op{-1};
   std::atomic<const char*> cur_path{nullptr};
+  std::atomic<uint64_t> cur_start{0};
   std::atomic<bool> finished{false};
   WorkerCounters();
   void bump(Op op, PhaseClass c, int e) {

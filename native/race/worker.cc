@@ -116,8 +116,7 @@ void Worker::judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e
 void Worker::op_open_read() {
   const std::string& p = cfg_.files[rnd() % cfg_.files.size()];
   char buf[512];
-  doing(kOpenRead, p.c_str());
-  uint64_t t0 = now_ns(), s0 = seq();
+  uint64_t t0 = doing(kOpenRead, p.c_str()), s0 = seq();
   int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   int e = fd < 0 ? errno : 0;
   uint64_t s1 = seq(), t1 = now_ns();
@@ -132,8 +131,7 @@ void Worker::op_open_read() {
 
 void Worker::op_enable_write() {
   const char* p = cfg_.enable.c_str();
-  doing(kEnableWrite, p);
-  uint64_t t0 = now_ns(), s0 = seq();
+  uint64_t t0 = doing(kEnableWrite, p), s0 = seq();
   int fd = ::open(p, O_WRONLY | O_CLOEXEC);
   int e = fd < 0 ? errno : 0;
   uint64_t s1 = seq(), t1 = now_ns();
@@ -158,8 +156,7 @@ void Worker::op_enable_write() {
 void Worker::op_stat() {
   const std::string& p = stat_paths_[rnd() % stat_paths_.size()];
   struct stat st;
-  doing(kStat, p.c_str());
-  uint64_t t0 = now_ns(), s0 = seq();
+  uint64_t t0 = doing(kStat, p.c_str()), s0 = seq();
   int e = ::stat(p.c_str(), &st) < 0 ? errno : 0;
   uint64_t s1 = seq(), t1 = now_ns();
   judge_path(kStat, p.c_str(), s0, s1, e, t0, t1);
@@ -193,8 +190,7 @@ void Worker::refresh_dirs(uint64_t s) {
     const char* p = cfg_.dirs[d].path.c_str();
     // Both kinds of dirfd the removal scenarios hold: O_PATH and O_DIRECTORY.
     int flags = (rnd() & 1) ? (O_PATH | O_DIRECTORY) : (O_RDONLY | O_DIRECTORY);
-    doing(kDirOpen, p);
-    uint64_t t0 = now_ns(), s0 = seq();
+    uint64_t t0 = doing(kDirOpen, p), s0 = seq();
     int fd = ::open(p, flags | O_CLOEXEC);
     int e = fd < 0 ? errno : 0;
     uint64_t s1 = seq(), t1 = now_ns();
@@ -204,8 +200,7 @@ void Worker::refresh_dirs(uint64_t s) {
   }
   if (!held_enable_.empty()) {
     const char* p = cfg_.enable.c_str();
-    doing(kDirOpen, p);
-    uint64_t t0 = now_ns(), s0 = seq();
+    uint64_t t0 = doing(kDirOpen, p), s0 = seq();
     int fd = ::open(p, O_WRONLY | O_CLOEXEC);
     int e = fd < 0 ? errno : 0;
     uint64_t s1 = seq(), t1 = now_ns();
@@ -226,8 +221,7 @@ void Worker::op_held_write() {
       h = &held_enable_[(start + i) % held_enable_.size()];
   if (!h) return;
   const char* val = (rnd() & 1) ? "1" : "0";
-  doing(kHeldWrite, cfg_.enable.c_str());
-  uint64_t t0 = now_ns(), s0 = seq();
+  uint64_t t0 = doing(kHeldWrite, cfg_.enable.c_str()), s0 = seq();
   ssize_t r = ::write(h->fd, val, 1);
   int e = r < 0 ? errno : 0;
   uint64_t s1 = seq(), t1 = now_ns();
@@ -248,8 +242,7 @@ void Worker::op_dirfd(bool use_openat) {
   if (!h) return;
   const auto& names = cfg_.dirs[d].names;
   const std::string& name = names[rnd() % names.size()];
-  doing(use_openat ? kOpenat : kFstatat, cfg_.dirs[d].path.c_str());
-  uint64_t t0 = now_ns(), s0 = seq();
+  uint64_t t0 = doing(use_openat ? kOpenat : kFstatat, cfg_.dirs[d].path.c_str()), s0 = seq();
   int e = 0;
   if (use_openat) {
     int fd = ::openat(h->fd, name.c_str(), O_RDONLY | O_CLOEXEC);
@@ -274,8 +267,7 @@ void Worker::op_dirfd(bool use_openat) {
 
 void Worker::op_getdents() {
   const ListTarget& L = cfg_.list;
-  doing(kGetdents, L.dir.c_str());
-  uint64_t t0 = now_ns(), s0 = seq();
+  uint64_t t0 = doing(kGetdents, L.dir.c_str()), s0 = seq();
   int fd = ::open(L.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     int e = errno;
@@ -324,8 +316,7 @@ void Worker::op_getdents() {
     int w = snprintf(path, sizeof path, "%s%s", list_prefix_.c_str(), nm);
     if (w < 0 || static_cast<size_t>(w) >= sizeof path) continue;
     struct stat st;
-    doing(kListStat, L.dir.c_str());
-    uint64_t t2 = now_ns(), s2 = seq();
+    uint64_t t2 = doing(kListStat, L.dir.c_str()), s2 = seq();
     int se = ::stat(path, &st) < 0 ? errno : 0;
     uint64_t s3 = seq(), t3 = now_ns();
     c_.bump(kListStat, classify(s2, s3), se);

@@ -29,9 +29,14 @@ class Worker {
   };
 
   uint64_t seq() const { return e_.seq_.load(std::memory_order_acquire); }
-  void doing(Op op, const char* path) {
+  // Records the op about to start (for a worker the kernel kills inside
+  // it) and returns its start time.
+  uint64_t doing(Op op, const char* path) {
+    uint64_t t = now_ns();
     c_.cur_op.store(op, std::memory_order_relaxed);
     c_.cur_path.store(path, std::memory_order_relaxed);
+    c_.cur_start.store(t, std::memory_order_relaxed);
+    return t;
   }
   uint64_t rnd();
   Op pick();
