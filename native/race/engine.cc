@@ -194,8 +194,9 @@ void Engine::controller() {
     uint64_t t0 = now_ns();
     if (!run_step(cfg_.create, false, &e, &bad)) {
       fail(std::string("create: ") + action_sys(bad->kind) + "(" + bad->path + "): " + errno_code(e));
-      // Undo whatever part of the create step worked; errors are expected here.
-      run_step(cfg_.remove, true, &e, &bad);
+      // Undo whatever part of the create step worked (errors are expected
+      // here); when its first action failed, nothing is ours to undo.
+      if (bad != &cfg_.create.front()) run_step(cfg_.remove, true, &e, &bad);
       seq_.store(4 * k + 3);
       break;
     }

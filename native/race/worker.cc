@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -82,6 +83,9 @@ void Worker::run() {
     c_.finished.store(true);
     return;
   }
+  // Judge nothing before the first create starts: only then is "absent"
+  // something this run made true rather than assumed.
+  while (seq() < 4 && !e_.workers_stop_.load(std::memory_order_relaxed)) sched_yield();
   while (!e_.workers_stop_.load(std::memory_order_relaxed)) {
     if ((!held_.empty() || !held_enable_.empty()) && ++since_dir_open_ >= 16) refresh_dirs(seq());
     switch (pick()) {

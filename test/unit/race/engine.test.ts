@@ -84,6 +84,15 @@ describe('race run control', () => {
     expect(summaryLines('t', s).at(-1)).toMatch(/End of test: FAILURE/);
   });
 
+  it('a target that already exists: the create fails and nothing is judged against the assumption', async () => {
+    const d = path.join(dir, 'ev');
+    fs.mkdirSync(d);
+    fs.writeFileSync(path.join(d, 'enable'), '0');
+    const s = await runRace(plain({ threads: 2, create: [{ kind: 'mkdir', path: d }], remove: [{ kind: 'rmdir', path: d }], files: [path.join(d, 'enable')] }));
+    expect(s.error).toBe(`create: mkdir(${d}): EEXIST`);
+    expect(s.violationCount).toBe(0);
+  });
+
   it('drop_caches every K cycles writes 6 to the configured file', async () => {
     const dc = path.join(dir, 'drop_caches');
     fs.writeFileSync(dc, '');
