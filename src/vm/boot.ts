@@ -1,6 +1,5 @@
 // One guest run: build the initramfs, boot QEMU, follow the console, and turn
 // what comes back (report, exit code, console, timeout) into one outcome.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunReport } from '../report/types.js';
@@ -9,7 +8,7 @@ import { buildCmdline } from './cmdline.js';
 import { ConsoleTail, looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
 import { buildInitramfs, MARK, type GuestPlan } from './initramfs.js';
 import type { KernelImage } from './kernels.js';
-import { cacheDirs } from './paths.js';
+import { newRunDir, reapOrphans } from './rundir.js';
 import { guestCodeFromQemu, runQemu } from './qemu.js';
 
 export interface BootOptions {
@@ -57,33 +56,8 @@ export interface BootOutcome {
 
 export const DEFAULT_RESULT_LINE = /^\s*(?:(?:not )?ok \d+ |(?:PASS|FAIL|SKIP|UNRES\w*)\b)/;
 
-/** Run directories left by failed runs are kept for a week, then pruned. */
-function pruneRuns(maxAgeMs = 7 * 24 * 3600_000): void {
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(cacheDirs.runs());
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const d = path.join(cacheDirs.runs(), n);
-    try {
-      if (Date.now() - fs.statSync(d).mtimeMs > maxAgeMs) fs.rmSync(d, { recursive: true, force: true });
-    } catch {
-      /* raced with another run */
-    }
-  }
-}
-
-function newRunDir(): string {
-  pruneRuns();
-  const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
-  const dir = path.join(cacheDirs.runs(), id);
-  fs.mkdirSync(path.join(dir, 'share'), { recursive: true });
-  return dir;
-}
-
 export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
+  for (const k of reapOrphans()) o.log?.(`ended an orphaned qemu left by a killed run: ${k}`);
   const dir = newRunDir();
   const share = path.join(dir, 'share');
   const serialLog = path.join(dir, 'serial.log');
@@ -103,6 +77,7 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
       TRACEFS_REGRESS_ACCEL: accelerator,
       TRACEFS_REGRESS_GUEST: '1',
     },
+    watchdogS: o.timeoutMs / 1000 + 30,
   };
   await buildInitramfs(plan, path.join(dir, 'initramfs.cpio'));
   let running = false;
@@ -135,6 +110,7 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
       serialLog,
       resultsDir: share,
       hostRoot: '/',
+      pidFile: path.join(dir, 'qemu.pid'),
     },
     { timeoutMs: o.timeoutMs, qemu: o.qemu },
   ).finally(() => tail.stop());

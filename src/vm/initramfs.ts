@@ -34,6 +34,8 @@ export interface GuestPlan {
   argv: string[];
   /** Environment of the command (everything else is cleared). */
   env: Record<string, string>;
+  /** The guest powers itself off after this many seconds, even if the host side is gone. */
+  watchdogS?: number;
 }
 
 /** Single-quote for sh. */
@@ -58,7 +60,9 @@ fail() { echo "${MARK.error} $*"; report ${GUEST_SETUP_FAILED}; }
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-echo "${MARK.init} uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)"
+${p.watchdogS ? `# If the host side died (even SIGKILL), the guest still ends: QEMU exits on poweroff.
+(sleep ${Math.ceil(p.watchdogS)}; echo "${MARK.error} guest watchdog: still running after ${Math.ceil(p.watchdogS)} s"; poweroff -f) &
+` : ''}echo "${MARK.init} uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)"
 for m in ${p.modules.map(sq).join(' ')}; do
   insmod "/lib/modules/$m" || fail "insmod $m failed"
 done

@@ -19,6 +19,8 @@ export interface QemuConfig {
   /** Writable share mounted by the guest (mount_tag results); the host root is shared read-only as hostroot. */
   resultsDir?: string;
   hostRoot?: string;
+  /** QEMU writes its pid here, so a later run can end a qemu whose runner was killed outright. */
+  pidFile?: string;
 }
 
 /** Smallest guest that boots the Debian kernels and runs node with the suite (measured: 512M works). */
@@ -60,6 +62,7 @@ export function qemuArgs(c: QemuConfig): string[] {
     // A file, not stdio: -nographic output carries SeaBIOS escape sequences.
     '-serial', `file:${c.serialLog}`,
     '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
+    ...(c.pidFile ? ['-pidfile', c.pidFile] : []),
     ...(c.hostRoot
       ? fs9p(`local,path=${c.hostRoot},mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap`)
       : []),

@@ -78,6 +78,11 @@ describe('initramfs', () => {
     expect(s).toContain('seek=244'); // isa-debug-exit at 0xf4
   });
 
+  it('powers the guest off by itself when the host side is gone past the timeout', () => {
+    expect(initScript({ ...plan, watchdogS: 1230 })).toContain('(sleep 1230; echo "TFSR-GUEST-ERROR guest watchdog');
+    expect(initScript(plan)).not.toContain('watchdog');
+  });
+
   it('single-quotes for sh', () => {
     expect(sq(`a'b`)).toBe(`'a'\\''b'`);
     expect(sq('$(rm -rf /)')).toBe(`'$(rm -rf /)'`);
