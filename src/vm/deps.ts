@@ -15,7 +15,7 @@ export interface Dep {
 }
 
 export const DEPS: Dep[] = [
-  { what: 'qemu-system-x86_64', pkg: 'qemu-system-x86' },
+  { what: process.env.TRACEFS_REGRESS_QEMU || 'qemu-system-x86_64', pkg: 'qemu-system-x86' },
   { what: BUSYBOX, pkg: 'busybox-static' },
   { what: 'modprobe', pkg: 'kmod' },
   { what: 'depmod', pkg: 'kmod' },

@@ -6,7 +6,10 @@ import { execa } from 'execa';
 import { UsageError } from '../cli/errors.js';
 import { accelArgs, type Accel } from './accel.js';
 
-export const QEMU = 'qemu-system-x86_64';
+/** TRACEFS_REGRESS_QEMU picks another QEMU build (e.g. a newer one unpacked privately). */
+export function qemuBinary(): string {
+  return process.env.TRACEFS_REGRESS_QEMU || 'qemu-system-x86_64';
+}
 
 export interface QemuConfig {
   kernel: string;
@@ -94,7 +97,7 @@ function hasSetpriv(): boolean {
 
 export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: string }): Promise<QemuResult> {
   const args = qemuArgs(c);
-  const bin = o.qemu ?? QEMU;
+  const bin = o.qemu ?? qemuBinary();
   // setpriv execs qemu in place with PR_SET_PDEATHSIG: qemu dies with us, even on SIGKILL.
   const [file, argv] = hasSetpriv() ? ['setpriv', ['--pdeathsig', 'KILL', bin, ...args]] : [bin, args];
   const ctrl = new AbortController();
