@@ -28,6 +28,26 @@ export function detectFeatures(input: FeatureProbeInput): Set<Feature> {
   return f;
 }
 
+/**
+ * The README's syntax summary is shared text: a kernel built without eprobes
+ * still advertises `e[:...]` (seen on 6.18 with CONFIG_EPROBE_EVENTS=n, where
+ * creating one gives EINVAL). Where the config is known, it decides.
+ */
+const CONFIG_OF: Partial<Record<Feature, string>> = {
+  fprobe_events: 'CONFIG_FPROBE_EVENTS',
+  eprobe_events: 'CONFIG_EPROBE_EVENTS',
+};
+
+export function refineWithConfig(features: Set<Feature>, config: Map<string, string> | undefined): Set<Feature> {
+  if (!config) return features;
+  const out = new Set(features);
+  for (const [f, opt] of Object.entries(CONFIG_OF) as [Feature, string][]) {
+    const v = config.get(opt);
+    if (v !== 'y') out.delete(f);
+  }
+  return out;
+}
+
 /** The control feature each probe kind needs. */
 export const KIND_FEATURE: Record<ProbeKind, Feature> = {
   kprobe: 'kprobe_events',

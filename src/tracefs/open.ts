@@ -1,6 +1,6 @@
 // Opening tracefs for a run: locate (or mount), then detect what it offers.
 import { kernelInfo } from './kernel.js';
-import { detectFeatures, readFeatureInput, supportedKinds } from './features.js';
+import { detectFeatures, readFeatureInput, refineWithConfig, supportedKinds } from './features.js';
 import { locate, requireWritable } from './mount.js';
 import type { Tracefs } from './types.js';
 
@@ -8,13 +8,14 @@ export function openTracefs(opts: { path?: string; writable?: boolean; mount?: b
   const loc = locate(opts.path, { mount: opts.mount ?? true });
   if (opts.writable ?? true) requireWritable(loc);
   const input = readFeatureInput(loc.root);
-  const features = detectFeatures(input);
+  const kernel = kernelInfo();
+  const features = refineWithConfig(detectFeatures(input), kernel.config);
   return {
     root: loc.root,
     mountedByUs: loc.mountedByUs,
     features,
     kinds: supportedKinds(features),
-    kernel: kernelInfo(),
+    kernel,
     readmeHas: (s) => input.readme.includes(s),
   };
 }
