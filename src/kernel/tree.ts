@@ -11,7 +11,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../cli/errors.js';
 import { cacheRoot } from '../vm/paths.js';
-import { patchedFiles } from './patches.js';
+import { patchedFiles, preamble } from './patches.js';
 
 export interface AppliedPatch {
   file: string;
@@ -76,7 +76,9 @@ export function writeMeta(meta: BuildMeta): void {
 export function describePatches(files: string[]): AppliedPatch[] {
   return files.map((f) => {
     const text = fs.readFileSync(f, 'utf8');
-    return { file: path.resolve(f), sha256: sha256(text), files: patchedFiles(text) };
+    // Only the diff counts: editing a mutant's header must not force a rebuild.
+    const diff = text.split('\n').slice(preamble(text).length).join('\n');
+    return { file: path.resolve(f), sha256: sha256(diff), files: patchedFiles(text) };
   });
 }
 
