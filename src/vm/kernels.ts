@@ -153,6 +153,14 @@ export async function resolveDebian(
   return fetch(apt, best, dir, spec, log);
 }
 
+/** 6.x ships boot/vmlinuz-<rel>; 7.x's split packages put vmlinuz and config in the modules dir. */
+function findIn(root: string, release: string, pkgs: string[], bootPath: string, name: string): string {
+  const tries = [bootPath, `usr/lib/modules/${release}/${name}`, `lib/modules/${release}/${name}`].map((f) => path.join(root, f));
+  const hit = tries.find((f) => fs.existsSync(f));
+  if (!hit) throw new UsageError(`${pkgs.join(' ')} has no ${name} (looked for ${tries.map((f) => f.slice(root.length)).join(', ')})`);
+  return hit;
+}
+
 /** Download, unpack, pick the modules, and publish the cache entry atomically. */
 export async function fetchInto(apt: PrivateApt, c: Candidate, dir: string, spec: string, log: (m: string) => void): Promise<KernelImage> {
   // 7.x splits the image into linux-binary (vmlinuz), linux-base (config) and linux-modules.
@@ -171,9 +179,8 @@ export async function fetchInto(apt: PrivateApt, c: Candidate, dir: string, spec
       const x = await execa('dpkg-deb', ['-x', deb, root], { reject: false, all: true });
       if (x.exitCode !== 0) throw new UsageError(`dpkg-deb -x ${deb} failed: ${x.all}`);
     }
-    const vmlinuz = path.join(root, 'boot', `vmlinuz-${c.release}`);
-    const config = path.join(root, 'boot', `config-${c.release}`);
-    for (const f of [vmlinuz, config]) if (!fs.existsSync(f)) throw new UsageError(`${pkgs.join(' ')} has no ${f.slice(root.length)}`);
+    const vmlinuz = findIn(root, c.release, pkgs, `boot/vmlinuz-${c.release}`, 'vmlinuz');
+    const config = findIn(root, c.release, pkgs, `boot/config-${c.release}`, 'config');
     const order = await insmodOrder(locateTree(root, c.release));
     const tmp = `${dir}.tmp${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
