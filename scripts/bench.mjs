@@ -18,6 +18,7 @@ const child = path.join(here, 'bench', 'child.mjs');
 const trials = [
   { name: 'race-readers', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9 },
   { name: 'race-mix', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9 },
+  { name: 'race-enable', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9 },
   { name: 'failing-open', drivers: ['fs.openSync', 'addon'], ratio: ['addon', 'fs.openSync'], target: 2 },
   { name: 'rss-30s', drivers: ['engine'] },
 ];
