@@ -2,17 +2,23 @@
 // kernel has. No mocks: the kernel is the oracle.
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveSkipReason, leftovers } from './live-env.js';
+import { knownBug } from './known-kernel-bugs.js';
 import { CATALOGUE } from '../../src/scenarios/catalogue.js';
 import { openTracefs } from '../../src/tracefs/open.js';
 import { runSuite } from '../../src/runner/run-suite.js';
 import { runTeardown } from '../../src/runner/teardown.js';
 import { DEFAULT_KINDS } from '../../src/runner/select.js';
 import type { ScenarioResult } from '../../src/report/types.js';
+import type { RaceStats } from '../../src/race/types.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 
 function explain(r: ScenarioResult): string {
-  return `${r.name} ${r.status} ${r.reason ?? ''}\n${r.evidence.map((e) => `  ${e.op} ${e.path}: expected ${e.expected}, got ${e.got}`).join('\n')}`;
+  return [
+    `${r.name} ${r.status} ${r.reason ?? ''}`,
+    ...(r.notes ?? []),
+    ...r.evidence.map((e) => `  ${e.op} ${e.path}: expected ${e.expected}, got ${e.got} ${e.detail ?? ''}`),
+  ].join('\n');
 }
 
 live('scenarios on the running kernel', () => {
@@ -21,26 +27,36 @@ live('scenarios on the running kernel', () => {
   });
 
   for (const scenario of CATALOGUE) {
-    it(`${scenario.id}: every supported kind passes, unsupported default kinds skip with a reason`, async () => {
+    const bug = knownBug(scenario.id);
+    if (bug) process.stderr.write(`SKIP ${scenario.id} on this host: ${bug}\n`);
+    it.skipIf(!!bug)(`${scenario.id}: every supported kind passes, unsupported default kinds skip with a reason`, async () => {
       const tracefs = openTracefs();
+      const progress: string[] = [];
       const report = await runSuite(tracefs, {
         scenarios: [scenario],
         kinds: DEFAULT_KINDS,
-        durationMs: 2000,
+        durationMs: 3000,
         threads: 2,
         bail: false,
         signal: new AbortController().signal,
-        hooks: { log: () => undefined, progress: () => undefined },
+        hooks: { log: () => undefined, progress: (l) => progress.push(l) },
       });
       expect(report.results).toHaveLength(DEFAULT_KINDS.length);
       for (const r of report.results) {
-        if (tracefs.kinds.includes(r.kind)) {
-          expect(r.status, explain(r)).toBe('PASS');
-          expect(r.checks).toBeGreaterThan(0);
-          expect(r.health?.ok, explain(r)).toBe(true);
-        } else {
+        if (!tracefs.kinds.includes(r.kind)) {
           expect(r.status).toBe('UNSUPPORTED');
           expect(r.reason).toMatch(new RegExp(`${r.kind}_events not available`));
+          continue;
+        }
+        expect(r.status, explain(r)).toBe('PASS');
+        expect(r.checks).toBeGreaterThan(0);
+        expect(r.health?.ok, explain(r)).toBe(true);
+        if (scenario.race) {
+          const s = r.stats as RaceStats;
+          expect(s.violationCount).toBe(0);
+          expect(s.cycles).toBeGreaterThan(0);
+          expect(s.totalOps).toBeGreaterThan(0);
+          expect(progress.some((l) => l.startsWith(`race ${scenario.id}[`))).toBe(true);
         }
       }
       expect(leftovers()).toEqual([]);
