@@ -66,6 +66,10 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
     // debian:latest may be the same kernel as debian:6.18: boot it once.
     if (!kernels.some((x) => x.vmlinuz === k.vmlinuz)) kernels.push(k);
   }
+  if (o.fetchOnly) {
+    for (const k of kernels) process.stdout.write(`${k.spec} ${k.release} ${k.vmlinuz}\n`);
+    return 0;
+  }
   if (kernels.length > 1) say(`kernels: ${kernels.map((k) => k.release || k.spec).join(', ')}`);
 
   let accel: Accel | undefined;

@@ -17,6 +17,7 @@ export interface VmOpts {
   keepLog?: string;
   tcg?: string;
   installDeps?: boolean;
+  fetchOnly?: boolean;
   verbose?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function vmCommand(): Command {
     .option('--keep-log <file>', 'copy the serial console log here (a matrix adds .<kernel>)')
     .option('--tcg <mode>', 'TCG threading when KVM is unusable: single or multi (default single)')
     .option('--install-deps', 'apt-get install the missing VM prerequisites (root, Debian-like)')
+    .option('--fetch-only', 'fetch and cache the kernels, boot nothing (CI cache warm-up)')
     .option('-v, --verbose', 'also print the guest kernel console during boot')
     .argument('[run-args...]', 'options for `run` inside the guest (after --), e.g. -- --scenario removed-* --format ktap')
     .action(async (runArgs: string[], o: VmOpts) => {
