@@ -33,6 +33,16 @@ if (opt.help) {
   process.exit(0);
 }
 const say = (m) => process.stderr.write(`test-mutants: ${m}\n`);
+// Stop cleanly: the running vm child (or bootOnce, in-process) kills its qemu; nothing else starts.
+let stopping = false;
+let child;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    stopping = true;
+    say(`${sig}: stopping; the running guest is killed, nothing else starts`);
+    child?.kill('SIGTERM');
+  });
+}
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
 // The VM guest runs dist/, so dist must match src before anything boots.
@@ -60,6 +70,7 @@ const kernels = [{ name: `clean${suffix}`, mutant: undefined, patches: [] }, ...
 
 // 1. Builds: the clean kernel cold (or from ccache), each mutant seeded from it.
 for (const k of kernels) {
+  if (stopping) process.exit(130);
   const l0 = load();
   say(`building ${k.name} (load ${l0})`);
   const r = await buildKernel({ name: k.name, kasan: opt.kasan, patches: k.patches, log: (m) => say(`  ${m}`) });
@@ -71,14 +82,16 @@ for (const k of kernels) {
 const failures = [];
 if (!opt['ftracetest-only']) {
   for (const k of kernels) {
+    if (stopping) process.exit(130);
     const report = path.join(outDir, `${k.name}.json`);
     const started = Date.now();
     say(`suite on ${k.name}`);
-    const r = await execa(
+    child = execa(
       process.execPath,
       [path.join(root, 'bin/tracefs-regress.js'), 'vm', '--kernel', k.build.bzImage, '--timeout', opt.timeout, '--keep-log', path.join(outDir, `${k.name}.console.log`), '--', '--format', 'json', '--output', report],
       { cwd: root, reject: false, all: true },
     );
+    const r = await child;
     k.suite = { exitCode: r.exitCode, wallMs: Date.now() - started, vmLog: r.all.split('\n').filter((l) => l.startsWith('vm:')) };
     fs.writeFileSync(path.join(outDir, `${k.name}.vm.log`), r.all);
     k.report = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : undefined;
@@ -96,6 +109,7 @@ if (!opt['no-ftracetest'] && opt.ftracetest) {
   const { chooseAccel } = await import('../dist/vm/accel.js');
   const { accel } = await chooseAccel({}, async () => false);
   for (const k of kernels) {
+    if (stopping) process.exit(130);
     say(`ftracetest on ${k.name}`);
     const r = await runFtracetest({
       bzImage: k.build.bzImage,

@@ -26,6 +26,8 @@ export interface BuildOptions {
   jobs?: number;
   nice?: number;
   fresh?: boolean;
+  /** Stop after the checked config: no compile. */
+  configOnly?: boolean;
   log?: (m: string) => void;
 }
 
@@ -133,6 +135,11 @@ export async function buildKernel(o: BuildOptions): Promise<BuildResult> {
   };
   fs.appendFileSync(p.log, `\n=== ${new Date().toISOString()} build ${name}: ${how}\n`);
   await configure({ tree: p.tree, out: p.out, base, fragments, key: meta.configKey, make, log });
+  if (o.configOnly) {
+    fs.copyFileSync(path.join(p.out, '.config'), p.config);
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    return { name, bzImage: '', config: p.config, seconds, how, meta: { ...meta, complete: false } };
+  }
   log(`make bzImage (-j${jobs}, nice ${o.nice ?? 19}, ccache ${ccacheDir()}); log: ${p.log}`);
   await make(['bzImage']);
   // Copies next to meta.json: the VM runner finds `config` beside the image, and a later rebuild cannot change them under a running VM.

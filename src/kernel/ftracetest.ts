@@ -29,7 +29,8 @@ export function parseFtracetest(text: string): FtraceCase[] {
   const out: FtraceCase[] = [];
   let pending: { n: number; name: string } | undefined;
   for (const raw of text.split('\n')) {
-    const line = raw.replace(ESC, '').replace(/\r$/, '');
+    // Kernel messages share the console and can land mid-line: cut them out.
+    const line = raw.replace(ESC, '').replace(/\r$/, '').replace(/\[\s*\d+\.\d+\] .*$/, '');
     const head = /^\[(\d+)\](.*?)(?:\s+\[([A-Z]+)\])?\s*$/.exec(line);
     if (head && !/^\s*$/.test(head[2]!)) {
       pending = { n: Number(head[1]), name: head[2]!.trim() };
@@ -50,6 +51,17 @@ export function parseFtracetest(text: string): FtraceCase[] {
 
 export function ftraceDir(sourceDir: string): string {
   return path.join(sourceDir, 'tools/testing/selftests/ftrace');
+}
+
+/**
+ * ftracetest finds tracefs with `grep tracefs /proc/mounts | head -1`, and the
+ * results share's path (~/.cache/tracefs-regress/...) matches first: it would
+ * then "test" the share and report every case UNSUPPORTED. So it runs in a
+ * private mount namespace without the share, logging to the guest's tmpfs.
+ */
+export function guestScript(share: string, sets: string[]): string {
+  const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  return `umount ${sq(share)} && exec ./ftracetest -l /tmp/ftracetest-logs ${sets.map(sq).join(' ')}`;
 }
 
 export interface FtraceRun {
@@ -74,8 +86,8 @@ export async function runFtracetest(o: {
   const sets = (o.sets ?? DEFAULT_SETS).map((s) => `test.d/${s}`);
   const kernel = await resolveCustom(o.bzImage, undefined, path.dirname(o.bzImage));
   const started = Date.now();
-  let logDir = '';
-  // bootOnce removes the results share after a clean exit, so the console copy is the one that always survives.
+  // bootOnce removes the results share after a clean exit, and the share is
+  // hidden from ftracetest (below), so the console is where the results come from.
   const consoleLines: string[] = [];
   const boot = await bootOnce({
     kernel,
@@ -84,16 +96,11 @@ export async function runFtracetest(o: {
     cpus: o.cpus ?? 2,
     timeoutMs: o.timeoutMs,
     cwd: dir,
-    // The host root is read-only in the guest: logs go to the writable results share.
-    guestArgv: (share) => {
-      logDir = path.join(share, 'ftrace-logs');
-      return ['/bin/sh', './ftracetest', '-l', logDir, ...sets];
-    },
+    guestArgv: (share) => ['unshare', '-m', '/bin/sh', '-c', guestScript(share, sets)],
     resultLine: /^\[\d+\]/,
     keepLog: o.keepLog,
     onConsole: (line) => consoleLines.push(line),
   });
-  const logFile = path.join(logDir, 'ftracetest.log');
-  const text = logDir && fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : consoleLines.join('\n');
+  const text = consoleLines.join('\n');
   return { cases: parseFtracetest(text), boot, wallMs: Date.now() - started };
 }

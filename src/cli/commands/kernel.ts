@@ -19,6 +19,7 @@ interface BuildOpts {
   config: string[];
   jobs?: string;
   fresh?: boolean;
+  configOnly?: boolean;
   quiet?: boolean;
 }
 
@@ -37,6 +38,7 @@ function buildSub(): Command {
     .option('--config <fragment>', 'an extra config fragment merged after the project\'s, repeatable', collect, [])
     .option('-j, --jobs <n>', 'make -j (default: up to 2; the machine is usually shared)')
     .option('--fresh', 'start from an empty object dir (ccache still applies)')
+    .option('--config-only', 'stop after the config is merged and checked; print the .config path (does this tree take the fragment?)')
     .option('-q, --quiet', 'print only the bzImage path')
     .action(async (o: BuildOpts) => {
       const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
@@ -55,8 +57,14 @@ function buildSub(): Command {
         fragments: o.config,
         jobs,
         fresh: o.fresh,
+        configOnly: o.configOnly,
         log,
       });
+      if (o.configOnly) {
+        log(`config of '${r.name}' checked in ${r.seconds} s`);
+        process.stdout.write(`${r.config}\n`);
+        return;
+      }
       log(`built '${r.name}' (${r.meta.kernelVersion}, ${r.how}) in ${r.seconds} s`);
       process.stdout.write(`${r.bzImage}\n`);
       process.exitCode = EXIT.ok;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFtracetest } from '../../../src/kernel/ftracetest.js';
+import { guestScript, parseFtracetest } from '../../../src/kernel/ftracetest.js';
 
 describe('ftracetest output', () => {
   it('parses results on the same line, later lines, and with colours', () => {
@@ -10,6 +10,8 @@ describe('ftracetest output', () => {
       'some noise the test printed',
       '\t[\x1b[31mFAIL\x1b[0m]',
       '[3] (instance)  Kprobe on module\t[UNRESOLVED]',
+      '[13] Kprobe with function tracer[   26.998688] clocksource: Long readout interval',
+      '\t[PASS]',
       '[4] Generic dynamic event - add/remove kprobe events\t[UNSUPPORTED]',
       '',
       '# of passed:  1',
@@ -18,8 +20,13 @@ describe('ftracetest output', () => {
       { n: 1, name: 'Kprobe dynamic event - adding and removing', status: 'PASS' },
       { n: 2, name: 'Kprobe event enable/disable', status: 'FAIL' },
       { n: 3, name: '(instance)  Kprobe on module', status: 'UNRESOLVED' },
+      { n: 13, name: 'Kprobe with function tracer', status: 'PASS' },
       { n: 4, name: 'Generic dynamic event - add/remove kprobe events', status: 'UNSUPPORTED' },
     ]);
+  });
+
+  it('builds a guest command that hides the results share from ftracetest', () => {
+    expect(guestScript("/r/share", ['test.d/kprobe'])).toBe("umount '/r/share' && exec ./ftracetest -l /tmp/ftracetest-logs 'test.d/kprobe'");
   });
 
   it('ignores a case whose result never came (the guest died mid-test)', () => {
