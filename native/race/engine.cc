@@ -197,7 +197,9 @@ void Engine::controller() {
       // Undo whatever part of the create step worked (errors are expected
       // here); when its first action failed, nothing is ours to undo.
       if (bad != &cfg_.create.front()) run_step(cfg_.remove, true, &e, &bad);
-      seq_.store(4 * k + 3);
+      // The phase stays "creating": whether the target exists is unknown (a
+      // failed create may have met one already there), so no op is judged.
+      workers_stop_.store(true);
       break;
     }
     ctl.create_ns.add(now_ns() - t0);

@@ -1,3 +1,5 @@
+import type { RaceConfig } from '../race/types.js';
+
 // The shape of the native addon (native/*.cc). Nothing outside src/native/
 // touches the raw addon: everything goes through these types.
 
@@ -88,28 +90,8 @@ export type NativeRaceAction =
   | { kind: 'write'; path: string; line: string; flags?: number; keepOpen?: boolean; onBusy?: NativeRaceAction[] }
   | { kind: 'mkdir' | 'rmdir' | 'unlink' | 'create-file'; path: string; onBusy?: NativeRaceAction[] };
 
-/** Field meanings: src/race/types.ts RaceConfig (the same object). */
-export interface NativeRaceConfig {
-  threads?: number;
-  durationMs?: number;
-  maxCycles?: number;
-  create: NativeRaceAction[];
-  remove: NativeRaceAction[];
-  files?: string[];
-  enable?: string;
-  dirs?: { path: string; names: string[] }[];
-  list?: { dir: string; name: string };
-  weights?: Partial<Record<'openRead' | 'enableWrite' | 'stat' | 'openat' | 'fstatat' | 'getdents' | 'heldWrite', number>>;
-  dwellPresentUs?: number;
-  dwellAbsentUs?: number;
-  dropCachesEvery?: number;
-  dropCachesIntervalMs?: number;
-  dropCachesPath?: string;
-  busyCheckEvery?: number;
-  progressMs?: number;
-  heldDirfds?: number;
-  maxBusyRetries?: number;
-}
+/** The config crosses as is: src/race/types.ts documents each field. */
+export type NativeRaceConfig = RaceConfig;
 
 export interface NativeRaceSnapshot {
   elapsedNs: number;
