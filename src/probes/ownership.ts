@@ -59,6 +59,7 @@ class OwnedProbe implements Probe {
 export class Ownership {
   readonly group: string;
   private probes: OwnedProbe[] = [];
+  /** Absolute paths of instances handed out (created or not). */
   private instances = new Set<string>();
   private seq = 0;
   private readonly unregister: () => void;
@@ -84,9 +85,9 @@ export class Ownership {
 
   /** A fresh instance name; created by the caller with mkdir, removed here at release. */
   newInstance(): string {
-    const name = `${this.group}_i${++this.seq}`;
-    this.instances.add(name);
-    return `${this.root}/instances/${name}`;
+    const dir = `${this.root}/instances/${this.group}_i${++this.seq}`;
+    this.instances.add(dir);
+    return dir;
   }
 
   /**
