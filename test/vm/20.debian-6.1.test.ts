@@ -1,11 +1,27 @@
 // debian:6.1 (tracefs before eventfs): the removal scenarios pass, or skip
-// with a reason that is true of this kernel.
+// with a reason that is true of this kernel, except the one failure this
+// kernel really has (below), which must be reported with its evidence.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/scenarios/catalogue.js';
 import { buildDist, REQUIRED, runVm, unavailable, type VmRun } from './helpers.js';
 
 const why = unavailable();
 const removal = CATALOGUE.filter((s) => !s.race).map((s) => s.id);
+
+/**
+ * Measured 2026-11-25 on Debian's 6.1.0-56 (6.1.192): through fds held across
+ * removal, filter/trigger/format still read (the FREED checks of 6.6+ are not
+ * there), and writing a trigger to the removed event's trigger file reaches
+ * enable_trace_kprobe / probe_event_enable of the unregistered probe:
+ * WARNING at trace_kprobe.c:358 / trace_uprobe.c:1123, taint W. A true
+ * finding, so the tool must FAIL it; if a newer 6.1 fixes it, this XPASSes
+ * and fails the test, so the expectation gets updated rather than rot.
+ */
+const KNOWN_6_1 = {
+  scenario: 'fd-across-removal',
+  evidence: [/^pread .*\/filter$/, /^pread .*\/trigger$/, /^pread .*\/format$/],
+  kernelLine: /WARNING: .* at kernel\/trace\/trace_(kprobe|uprobe)\.c:\d+ (enable_trace_kprobe|probe_event_enable)/,
+};
 
 describe.skipIf(why !== undefined && !REQUIRED)('vm debian:6.1, removal scenarios', () => {
   let run: VmRun;
@@ -20,12 +36,24 @@ describe.skipIf(why !== undefined && !REQUIRED)('vm debian:6.1, removal scenario
     for (const id of removal) expect(run.report.results.some((r) => r.scenario === id && r.kind === 'kprobe'), id).toBe(true);
   });
 
-  it('passes, or skips with a reason', () => {
-    const bad = run.report.results.filter((r) => r.status === 'FAIL' || r.status === 'UNRESOLVED');
+  it('passes, or skips with a reason, apart from the known 6.1 failure', () => {
+    const bad = run.report.results.filter((r) => (r.status === 'FAIL' || r.status === 'UNRESOLVED') && r.scenario !== KNOWN_6_1.scenario);
     expect(bad, JSON.stringify(bad, null, 2)).toEqual([]);
     for (const r of run.report.results.filter((x) => x.status === 'UNSUPPORTED')) expect(r.reason, r.name).toBeTruthy();
     // kprobes exist on 6.1: a kprobe variant skipped for lack of them would be a false reason
     for (const r of run.report.results.filter((x) => x.kind === 'kprobe')) expect(r.reason ?? '', r.name).not.toMatch(/kprobe_events not available/);
-    expect([0, 4]).toContain(run.exitCode);
+    expect(run.exitCode).toBe(1);
+  });
+
+  it('reports the 6.1 held-fd failure with the ops and the kernel WARNING quoted', () => {
+    const known = run.report.results.filter((r) => r.scenario === KNOWN_6_1.scenario);
+    expect(known.map((r) => r.kind).sort()).toEqual(['kprobe', 'uprobe']);
+    for (const r of known) {
+      expect(r.status, r.name).toBe('FAIL');
+      const lines = r.evidence.map((e) => `${e.op.split(' ')[0]} ${e.path}`);
+      for (const re of KNOWN_6_1.evidence) expect(lines.some((l) => re.test(l)), `${r.name}: ${re}`).toBe(true);
+      const kernel = r.evidence.find((e) => e.op === 'kernel health');
+      expect(kernel?.detail ?? '', r.name).toMatch(KNOWN_6_1.kernelLine);
+    }
   });
 });

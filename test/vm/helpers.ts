@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { missingPackages, INSTALL_HINT } from '../../src/vm/deps.js';
+import type { Evidence } from '../../src/scenarios/types.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const REQUIRED = process.env.TRACEFS_REGRESS_REQUIRE_LIVE === '1';
@@ -27,7 +28,7 @@ export interface VmRun {
   stderr: string;
   report: {
     env: { kernel: { release: string }; accelerator?: string; features: string[] };
-    results: Array<{ name: string; scenario: string; kind: string; status: string; reason?: string }>;
+    results: Array<{ name: string; scenario: string; kind: string; status: string; reason?: string; evidence: Evidence[] }>;
   };
 }
 
