@@ -1,6 +1,6 @@
 // JUnit XML through junit-report-builder (what Jenkins, GitLab and most CI
 // dashboards read): one <testsuite> per run, one <testcase> per result.
-import junitModule from 'junit-report-builder';
+import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
 import type { RunReport, ScenarioResult } from './types.js';
 import { evidenceDetail, evidenceSummary, healthProblems, kernelLabel, statsHighlights } from './text.js';
@@ -24,9 +24,17 @@ export function failureText(r: ScenarioResult): string {
   return xmlText(out.join('\n'));
 }
 
-// The package is CommonJS (module.exports = builder) with an ESM-style `export default`
-// in its typings: Node's default import is the builder, TypeScript expects `.default`.
-const root = ((junitModule as unknown as { default?: Builder }).default ?? junitModule) as unknown as Builder;
+// Required on first use, not imported: only --format junit needs it, and a TCG
+// guest pays seconds for its module graph (lodash, xmlbuilder). The package is
+// CommonJS (module.exports = builder) whatever its typings' `export default` says.
+let root: Builder | undefined;
+function junitBuilder(): Builder {
+  if (!root) {
+    const m = createRequire(import.meta.url)('junit-report-builder') as Builder & { default?: Builder };
+    root = m.default ?? m;
+  }
+  return root;
+}
 
 /**
  * Characters XML 1.0 cannot carry (the library silently drops them) made visible
@@ -84,7 +92,7 @@ function addSuite(b: Builder, report: RunReport): void {
 /** Several runs (one per kernel) as several suites of one document. */
 export function renderJunitMatrix(reports: readonly RunReport[]): string {
   // newBuilder(): the default export is a process-wide singleton that would accumulate suites.
-  const b = root.newBuilder();
+  const b = junitBuilder().newBuilder();
   for (const r of reports) addSuite(b, r);
   return b.build() + '\n';
 }
