@@ -71,9 +71,7 @@ mount -t 9p -o ${NINEP_RW} results ${host(p.sharePath)} || fail "cannot mount th
 mount -t proc proc /host/proc || fail "mount proc"
 mount -t sysfs sysfs /host/sys || fail "mount sysfs"
 mount -t devtmpfs devtmpfs /host/dev || fail "mount devtmpfs"
-mount -t tmpfs tmpfs /host/tmp || fail "mount tmpfs on /tmp"
-mount -t tmpfs tmpfs /host/run || fail "mount tmpfs on /run"
-mount -t tracefs nodev /host/sys/kernel/tracing || fail "cannot mount tracefs (the kernel needs CONFIG_TRACING)"
+${keepVisible(p.cwd)}mount -t tracefs nodev /host/sys/kernel/tracing || fail "cannot mount tracefs (the kernel needs CONFIG_TRACING)"
 mount -t debugfs nodev /host/sys/kernel/debug 2>/dev/null
 echo "${MARK.run} uptime=$(cut -d' ' -f1 /proc/uptime)"
 chroot /host /bin/sh -c 'cd "$1" && shift && exec "$@"' sh ${sq(p.cwd)} ${cmd}
@@ -82,6 +80,24 @@ echo "$code" > ${host(path.posix.join(p.sharePath, 'exit-code'))}
 sync
 report "$code"
 `;
+}
+
+/**
+ * Fresh tmpfs on /tmp and /run, as a booted system has. When the project
+ * itself lives there (a CI clone in /tmp), the tmpfs would hide it: its
+ * directory is bind-mounted back from the host's copy, saved before.
+ */
+export function keepVisible(cwd: string): string {
+  const out: string[] = [];
+  for (const d of ['/tmp', '/run']) {
+    const under = cwd.startsWith(`${d}/`);
+    if (under) out.push(`mkdir -p /saved${d} && mount -o bind /host${d} /saved${d} || fail "bind ${d}"`);
+    out.push(`mount -t tmpfs tmpfs /host${d} || fail "mount tmpfs on ${d}"`);
+    if (under) {
+      out.push(`mkdir -p ${sq(`/host${cwd}`)} && mount -o bind ${sq(`/saved${cwd}`)} ${sq(`/host${cwd}`)} || fail ${sq(`bind ${cwd} back over the tmpfs`)}`);
+    }
+  }
+  return out.join('\n') + '\n';
 }
 
 /** Every archive entry: pure, so tests can list exactly what the guest gets. */

@@ -2,7 +2,7 @@ import { execaSync } from 'execa';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { writeCpio } from '../../../src/vm/cpio.js';
-import { initramfsEntries, initScript, sq, type GuestPlan } from '../../../src/vm/initramfs.js';
+import { initramfsEntries, initScript, keepVisible, sq, type GuestPlan } from '../../../src/vm/initramfs.js';
 
 const plan: GuestPlan = {
   modules: ['netfs.ko', '9pnet.ko', '9pnet_virtio.ko', '9p.ko'],
@@ -81,6 +81,18 @@ describe('initramfs', () => {
   it('powers the guest off by itself when the host side is gone past the timeout', () => {
     expect(initScript({ ...plan, watchdogS: 1230 })).toContain('(sleep 1230; echo "TFSR-GUEST-ERROR guest watchdog');
     expect(initScript(plan)).not.toContain('watchdog');
+  });
+
+  it('a project under /tmp (a CI clone) stays visible under the fresh tmpfs', () => {
+    const lines = keepVisible('/tmp/ci/clone').trim().split('\n');
+    expect(lines).toEqual([
+      'mkdir -p /saved/tmp && mount -o bind /host/tmp /saved/tmp || fail "bind /tmp"',
+      'mount -t tmpfs tmpfs /host/tmp || fail "mount tmpfs on /tmp"',
+      "mkdir -p '/host/tmp/ci/clone' && mount -o bind '/saved/tmp/ci/clone' '/host/tmp/ci/clone' || fail 'bind /tmp/ci/clone back over the tmpfs'",
+      'mount -t tmpfs tmpfs /host/run || fail "mount tmpfs on /run"',
+    ]);
+    expect(keepVisible('/work/main')).not.toContain('bind');
+    expect(keepVisible('/tmpfoo/x')).not.toContain('bind');
   });
 
   it('single-quotes for sh', () => {
