@@ -72,10 +72,20 @@ export class Ownership {
     this.unregister = onTeardown(`remove ${runId} from ${root}`, () => this.release());
   }
 
-  /** A new event (not yet created) of the given kind in this run's group. */
+  /**
+   * A fresh group of this run (tfsr_<pid>_<rand>_g<n>). Each scenario variant
+   * gets its own: on a kernel with stale group dentries, a group removed by
+   * one scenario would otherwise hide the next scenario's events (all of them
+   * UNRESOLVED, none attributed).
+   */
+  newGroup(): string {
+    return validateName('group', `${this.group}_g${++this.seq}`);
+  }
+
+  /** A new event (not yet created) of the given kind, in this run's group or one from newGroup(). */
   newProbe(kind: ProbeKind, opts: { group?: string } = {}): Probe {
     const group = opts.group ?? this.group;
-    if (!group.startsWith(OWNER_PREFIX)) throw new Error(`refusing to create a probe in a group we don't own: ${group}`);
+    if (!group.startsWith(this.group)) throw new Error(`refusing to create a probe in a group this run does not own: ${group}`);
     // Synthetic events share the group 'synthetic': the run id in the event name marks them ours.
     const event = kind === 'synthetic' ? `${group}_e${++this.seq}` : `e${++this.seq}`;
     const p = new OwnedProbe(this.root, kind, define(group, event, targetFor(kind)));

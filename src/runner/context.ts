@@ -13,6 +13,8 @@ export interface ContextHooks {
 
 export class VariantContext implements ScenarioContext {
   private readonly fds = new Set<number>();
+  /** This variant's own group: what one scenario removes can't hide another's events. */
+  private readonly group: string;
 
   constructor(
     readonly tracefs: Tracefs,
@@ -21,10 +23,12 @@ export class VariantContext implements ScenarioContext {
     readonly signal: AbortSignal,
     private readonly owner: Ownership,
     private readonly hooks: ContextHooks,
-  ) {}
+  ) {
+    this.group = owner.newGroup();
+  }
 
   newProbe(opts?: { group?: string }) {
-    return this.owner.newProbe(this.kind, opts);
+    return this.owner.newProbe(this.kind, { group: opts?.group ?? this.group });
   }
   newInstance(): string {
     return this.owner.newInstance();
