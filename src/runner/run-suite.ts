@@ -108,15 +108,21 @@ async function runVariant(
     out = await scenario.run(ctx);
   } catch (e) {
     const err = e as Error;
-    out = { status: 'UNRESOLVED', reason: err instanceof SetupError ? err.message : `${err.name}: ${err.message}`, evidence: [], checks: 0 };
+    out = err instanceof SetupError ? err.outcome() : { status: 'UNRESOLVED', reason: `${err.name}: ${err.message}`, evidence: [], checks: 0 };
   }
   const left = ctx.finish();
   const durationMs = Math.round(performance.now() - t0);
   const delta = health.delta();
   const result: ScenarioResult = { ...base, ...out, durationMs, health: delta };
   if (left.length) {
-    result.status = 'UNRESOLVED';
-    result.reason = `could not remove: ${left.join('; ')}`;
+    // A FAIL stays a FAIL (what the kernel did wrong may be why cleanup failed); a PASS can't stand.
+    const why = `could not remove: ${left.join('; ')}`;
+    if (result.status === 'PASS') {
+      result.status = 'UNRESOLVED';
+      result.reason = why;
+    } else {
+      result.notes = [...(result.notes ?? []), why];
+    }
   }
   if (out.status === 'PASS' && out.checks === 0) {
     result.status = 'UNRESOLVED';

@@ -2,7 +2,7 @@
 // A process whose cwd is the event dir keeps a reference to the dentry; a
 // relative lookup from there must not find the removed files.
 import { native, C, isErr } from '../native/index.js';
-import { Expect, must } from './expect.js';
+import { Expect } from './expect.js';
 import { eventFiles, warm } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -17,19 +17,19 @@ export const scenario: Scenario = {
   async run(ctx) {
     const exp = new Expect();
     const ev = ctx.newProbe();
-    must(`create ${ev.create.line}`, ev.add());
+    exp.must(`create ${ev.create.line}`, ev.add());
     const files = eventFiles(exp, ev.eventDir);
     warm(ev.eventDir, files);
     // Node resolves relative paths against its cached cwd: go back through an fd, not a path.
-    const home = must('open cwd', native.open('.', C.O_PATH | C.O_DIRECTORY));
+    const home = exp.must('open cwd', native.open('.', C.O_PATH | C.O_DIRECTORY));
     try {
-      must(`chdir ${ev.eventDir}`, native.chdir(ev.eventDir));
+      exp.must(`chdir ${ev.eventDir}`, native.chdir(ev.eventDir));
       warm('.', files);
       exp.succeeds(`write "${ev.remove.line}"`, ev.remove.file, ev.delete());
       check(exp, ev.event, 'after removal');
       const cwd = native.getcwd();
       if (!isErr(cwd)) exp.note(`getcwd() still answers ${cwd} after removal (a correct kernel gives ENOENT)`);
-      must(`re-create ${ev.create.line}`, ev.add());
+      exp.must(`re-create ${ev.create.line}`, ev.add());
       check(exp, ev.event, 'after re-creation');
     } finally {
       native.fchdir(home);

@@ -2,7 +2,7 @@
 // Removing an enabled event would free what the tracer still calls into: the
 // kernel must refuse with EBUSY and keep the event whole.
 import { native, C, writeOnce, readText, isErr } from '../native/index.js';
-import { Expect, must } from './expect.js';
+import { Expect } from './expect.js';
 import { expectGone, REQUIRED_FILES } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -17,9 +17,9 @@ export const scenario: Scenario = {
   async run(ctx) {
     const exp = new Expect();
     const ev = ctx.newProbe();
-    must(`create ${ev.create.line}`, ev.add());
+    exp.must(`create ${ev.create.line}`, ev.add());
     const enable = `${ev.eventDir}/enable`;
-    must(`write 1 to ${enable}`, writeOnce(enable, '1'));
+    exp.must(`write 1 to ${enable}`, writeOnce(enable, '1'));
     try {
       exp.fails(`write "${ev.remove.line}" (enabled)`, ev.remove.file, ev.delete(), 'EBUSY');
       for (const f of REQUIRED_FILES) {

@@ -44,6 +44,17 @@ export class Expect {
     this.notes.push(s);
   }
 
+  /**
+   * A step the scenario cannot go on without. Failing, it ends the scenario
+   * with a SetupError that keeps what was found so far: after a divergence,
+   * the broken step is the kernel's doing too (FAIL, with the evidence);
+   * before any, the scenario could not be set up (UNRESOLVED).
+   */
+  must<T>(what: string, r: Result<T>): T {
+    if (isErr(r)) throw new SetupError(`${what}: ${r.syscall} ${r.code}`, this);
+    return r;
+  }
+
   outcome(): ScenarioOutcome {
     return {
       status: this.evidence.length === 0 ? 'PASS' : 'FAIL',
@@ -57,6 +68,26 @@ export class Expect {
 /** Thrown when setup fails (the kernel refused to create our probe): the scenario is UNRESOLVED. */
 export class SetupError extends Error {
   override name = 'SetupError';
+  constructor(
+    message: string,
+    /** The checks made before the step broke, when the scenario had any. */
+    readonly found?: Expect,
+  ) {
+    super(message);
+  }
+
+  /** FAIL with the evidence found before the step broke, or UNRESOLVED when there was none. */
+  outcome(): ScenarioOutcome {
+    const exp = this.found;
+    if (!exp || exp.evidence.length === 0) {
+      return { status: 'UNRESOLVED', reason: this.message, evidence: [], checks: exp?.checks ?? 0 };
+    }
+    return {
+      ...exp.outcome(),
+      reason: `stopped early: ${this.message}`,
+      evidence: [...exp.evidence, { op: 'step the scenario needed', path: '', expected: 'success', got: this.message }],
+    };
+  }
 }
 
 /** Unwraps a setup step's result or throws SetupError naming it. */

@@ -2,7 +2,7 @@
 // An fd opened before the removal must neither block it nor reach the freed
 // event afterwards; closing it must be clean (CVE-2023-52879 crashed here).
 import { native, C, isErr } from '../native/index.js';
-import { Expect, must } from './expect.js';
+import { Expect } from './expect.js';
 import { warm, eventFiles } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -28,11 +28,11 @@ export const scenario: Scenario = {
   async run(ctx) {
     const exp = new Expect();
     const ev = ctx.newProbe();
-    must(`create ${ev.create.line}`, ev.add());
+    exp.must(`create ${ev.create.line}`, ev.add());
     warm(ev.eventDir, eventFiles(exp, ev.eventDir));
     const fds = HELD.map((h) => {
       const path = `${ev.eventDir}/${h.file}`;
-      return { ...h, path, fd: must(`open ${path}`, native.open(path, h.flags === 'rw' ? C.O_RDWR : C.O_RDONLY)) };
+      return { ...h, path, fd: exp.must(`open ${path}`, native.open(path, h.flags === 'rw' ? C.O_RDWR : C.O_RDONLY)) };
     });
     try {
       exp.succeeds(`write "${ev.remove.line}" (fds open)`, ev.remove.file, ev.delete());

@@ -2,7 +2,7 @@
 // A directory fd held across removal must not be a way back in: openat and
 // fstatat through it find nothing, also once the same name exists again.
 import { native, C, isErr } from '../native/index.js';
-import { Expect, must } from './expect.js';
+import { Expect } from './expect.js';
 import { eventFiles, warm } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -29,7 +29,7 @@ export const scenario: Scenario = {
   async run(ctx) {
     const exp = new Expect();
     const ev = ctx.newProbe();
-    must(`create ${ev.create.line}`, ev.add());
+    exp.must(`create ${ev.create.line}`, ev.add());
     const files = eventFiles(exp, ev.eventDir);
     const held: Held[] = [];
     const dirs: [string, string, string][] = [['event dir', ev.eventDir, '']];
@@ -37,7 +37,7 @@ export const scenario: Scenario = {
     if (ctx.kind !== 'synthetic') dirs.push(['group dir', ev.groupDir, `${ev.event}/`]);
     for (const [label, dir, prefix] of dirs) {
       for (const [how, flags] of [['O_PATH', C.O_PATH], ['O_DIRECTORY', C.O_RDONLY | C.O_DIRECTORY]] as const) {
-        const fd = ctx.hold(must(`open ${dir} ${how}`, native.open(dir, flags | C.O_DIRECTORY)));
+        const fd = ctx.hold(exp.must(`open ${dir} ${how}`, native.open(dir, flags | C.O_DIRECTORY)));
         held.push({ label: `${label} ${how}`, fd, prefix, listable: how === 'O_DIRECTORY' });
       }
     }
@@ -47,7 +47,7 @@ export const scenario: Scenario = {
     exp.succeeds(`write "${ev.remove.line}"`, ev.remove.file, ev.delete());
     checkStale(exp, held, files, 'after removal');
 
-    must(`re-create ${ev.create.line}`, ev.add());
+    exp.must(`re-create ${ev.create.line}`, ev.add());
     warm(ev.eventDir, files, 1);
     checkStale(exp, held, files, 'after re-creation');
     exp.succeeds('stat (the new event)', `${ev.eventDir}/enable`, native.stat(`${ev.eventDir}/enable`));

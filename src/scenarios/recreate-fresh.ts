@@ -3,7 +3,7 @@
 // reach of anything held from the old one. (With the d_revalidate fix undone,
 // the new event's enable path resolved to the dead file: ENODEV.)
 import { native, C, listDir, readText, isErr } from '../native/index.js';
-import { Expect, must } from './expect.js';
+import { Expect } from './expect.js';
 import { eventFiles, warm, REQUIRED_FILES } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -22,12 +22,12 @@ export const scenario: Scenario = {
   async run(ctx) {
     const exp = new Expect();
     const ev = ctx.newProbe();
-    must(`create ${ev.create.line}`, ev.add());
+    exp.must(`create ${ev.create.line}`, ev.add());
     const files = eventFiles(exp, ev.eventDir);
     warm(ev.eventDir, files);
     const enable = `${ev.eventDir}/enable`;
-    const oldEnable = ctx.hold(must(`open ${enable}`, native.open(enable, C.O_RDWR)));
-    ctx.hold(must(`open ${ev.eventDir}`, native.open(ev.eventDir, C.O_RDONLY | C.O_DIRECTORY)));
+    const oldEnable = ctx.hold(exp.must(`open ${enable}`, native.open(enable, C.O_RDWR)));
+    ctx.hold(exp.must(`open ${ev.eventDir}`, native.open(ev.eventDir, C.O_RDONLY | C.O_DIRECTORY)));
 
     exp.succeeds(`write "${ev.remove.line}"`, ev.remove.file, ev.delete());
     exp.succeeds(`re-create ${ev.create.line}`, ev.remove.file, ev.add());

@@ -2,7 +2,7 @@
 // The core of the January 2024 report: after `-:group/event`, every file of
 // the event is gone, even when its dentries were hot in the dcache.
 import { native, listDir, isErr } from '../native/index.js';
-import { Expect, must } from './expect.js';
+import { Expect } from './expect.js';
 import { eventFiles, expectGone, warm } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -23,8 +23,8 @@ export const scenario: Scenario = {
     const exp = new Expect();
     const ev = ctx.newProbe();
     const sibling = ctx.newProbe();
-    must(`create ${ev.create.line}`, ev.add());
-    must(`create ${sibling.create.line}`, sibling.add());
+    exp.must(`create ${ev.create.line}`, ev.add());
+    exp.must(`create ${sibling.create.line}`, sibling.add());
     const files = eventFiles(exp, ev.eventDir);
     warm(ev.eventDir, files);
 

@@ -36,3 +36,31 @@ describe('Expect: the scenarios\' checker', () => {
     expect(() => must('create p:g/e x', new SysError('write', 22, 'EINVAL'))).toThrow(SetupError);
   });
 });
+
+describe('a step that breaks mid-scenario', () => {
+  it('keeps what was found before: FAIL with the evidence, the broken step quoted', () => {
+    const e = new Expect();
+    e.fails('stat', '/t/e/enable', 0, 'ENOENT');
+    let err: unknown;
+    try {
+      e.must('write 0 to /t/i/e/enable', new SysError('open', 2, 'ENOENT'));
+    } catch (x) {
+      err = x;
+    }
+    expect(err).toBeInstanceOf(SetupError);
+    const out = (err as SetupError).outcome();
+    expect(out.status).toBe('FAIL');
+    expect(out.evidence.map((x) => x.got)).toEqual(['success (0)', 'write 0 to /t/i/e/enable: open ENOENT']);
+  });
+
+  it('is UNRESOLVED when nothing had diverged yet', () => {
+    const e = new Expect();
+    e.succeeds('stat', '/t', { mode: 1 });
+    try {
+      e.must('create p:g/e x', new SysError('write', 22, 'EINVAL'));
+    } catch (x) {
+      expect((x as SetupError).outcome()).toMatchObject({ status: 'UNRESOLVED', reason: 'create p:g/e x: write EINVAL', checks: 1 });
+    }
+    expect.assertions(1);
+  });
+});
