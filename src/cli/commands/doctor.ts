@@ -5,6 +5,19 @@ import { isRoot, tracefsInKernel } from '../../tracefs/mount.js';
 import { PROBE_KINDS } from '../../probes/types.js';
 import { KIND_FEATURE } from '../../tracefs/features.js';
 import { EXIT } from '../errors.js';
+import { packageRoot } from '../../native/index.js';
+import { parseFragment } from '../../kernel/config.js';
+
+/** The options kernel/tracefs-regress.config asks for that the running kernel's config doesn't have as asked. */
+export function fragmentDifferences(running: Map<string, string>, fragment: string): string[] {
+  const out: string[] = [];
+  for (const o of parseFragment(fragment)) {
+    const got = running.get(`CONFIG_${o.name}`) ?? 'undef';
+    const ok = o.value === 'n' ? got === 'n' || got === 'undef' : got === o.value;
+    if (!ok) out.push(`${o.name}=${got} (wanted ${o.value})`);
+  }
+  return out;
+}
 
 /** Kernel options that matter to the suite (the full list a test kernel needs: kernel/tracefs-regress.config). */
 const RELEVANT = [
@@ -33,6 +46,9 @@ export function doctorCommand(): Command {
         if (t.kernel.config) {
           line(true, `kernel config from ${t.kernel.configSource}`);
           for (const c of RELEVANT) line(undefined, `${c}=${t.kernel.config.get(c) ?? '(unset)'}`);
+          // What a test kernel built for the suite has (=m is fine where the VM runner loads modules).
+          const diff = fragmentDifferences(t.kernel.config, fs.readFileSync(`${packageRoot}/kernel/tracefs-regress.config`, 'utf8'));
+          line(diff.length === 0, `kernel/tracefs-regress.config: ${diff.length ? `${diff.length} options differ: ${diff.join(', ')}` : 'every option as asked'}`);
         } else {
           line(false, 'kernel config: no /proc/config.gz or /boot/config-* (options not checked)');
         }
