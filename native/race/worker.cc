@@ -120,11 +120,9 @@ void Worker::judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e
 void Worker::op_open_read() {
   const std::string& p = cfg_.files[rnd() % cfg_.files.size()];
   char buf[512];
-  uint64_t t0 = doing(kOpenRead, p.c_str()), s0 = seq();
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  int e = fd < 0 ? errno : 0;
-  uint64_t s1 = seq(), t1 = now_ns();
-  judge_path(kOpenRead, p.c_str(), s0, s1, e, t0, t1);
+  Opened o = open_judged(kOpenRead, p.c_str(), O_RDONLY);
+  int fd = o.fd, e = o.e;
+  uint64_t s0 = o.s0, s1 = o.s1;
   if (fd >= 0) {
     if (::read(fd, buf, sizeof buf) < 0) e = errno;
     ::close(fd);
@@ -135,11 +133,9 @@ void Worker::op_open_read() {
 
 void Worker::op_enable_write() {
   const char* p = cfg_.enable.c_str();
-  uint64_t t0 = doing(kEnableWrite, p), s0 = seq();
-  int fd = ::open(p, O_WRONLY | O_CLOEXEC);
-  int e = fd < 0 ? errno : 0;
-  uint64_t s1 = seq(), t1 = now_ns();
-  judge_path(kEnableWrite, p, s0, s1, e, t0, t1);
+  Opened o = open_judged(kEnableWrite, p, O_WRONLY);
+  int fd = o.fd, e = o.e;
+  uint64_t s0 = o.s0, s1 = o.s1;
   if (fd >= 0) {
     const char* val = (rnd() & 1) ? "1" : "0";
     uint64_t s2 = seq(), t2 = now_ns();
@@ -194,23 +190,15 @@ void Worker::refresh_dirs(uint64_t s) {
     const char* p = cfg_.dirs[d].path.c_str();
     // Both kinds of dirfd the removal scenarios hold: O_PATH and O_DIRECTORY.
     int flags = (rnd() & 1) ? (O_PATH | O_DIRECTORY) : (O_RDONLY | O_DIRECTORY);
-    uint64_t t0 = doing(kDirOpen, p), s0 = seq();
-    int fd = ::open(p, flags | O_CLOEXEC);
-    int e = fd < 0 ? errno : 0;
-    uint64_t s1 = seq(), t1 = now_ns();
-    judge_path(kDirOpen, p, s0, s1, e, t0, t1);
-    c_.bump(kDirOpen, classify(s0, s1), e);
-    if (fd >= 0) hold(held_[d], next_slot_[d], fd, cycle_of(s1), s0 + 1 >= 4 * cycle_of(s1));
+    Opened o = open_judged(kDirOpen, p, flags);
+    c_.bump(kDirOpen, classify(o.s0, o.s1), o.e);
+    if (o.fd >= 0) hold(held_[d], next_slot_[d], o.fd, cycle_of(o.s1), o.s0 + 1 >= 4 * cycle_of(o.s1));
   }
   if (!held_enable_.empty()) {
     const char* p = cfg_.enable.c_str();
-    uint64_t t0 = doing(kDirOpen, p), s0 = seq();
-    int fd = ::open(p, O_WRONLY | O_CLOEXEC);
-    int e = fd < 0 ? errno : 0;
-    uint64_t s1 = seq(), t1 = now_ns();
-    judge_path(kDirOpen, p, s0, s1, e, t0, t1);
-    c_.bump(kDirOpen, classify(s0, s1), e);
-    if (fd >= 0) hold(held_enable_, next_enable_slot_, fd, cycle_of(s1), s0 + 1 >= 4 * cycle_of(s1));
+    Opened o = open_judged(kDirOpen, p, O_WRONLY);
+    c_.bump(kDirOpen, classify(o.s0, o.s1), o.e);
+    if (o.fd >= 0) hold(held_enable_, next_enable_slot_, o.fd, cycle_of(o.s1), o.s0 + 1 >= 4 * cycle_of(o.s1));
   }
 }
 

@@ -1,6 +1,8 @@
 // One race worker: picks ops from the weighted mix and judges each against
 // the generation counter read before and after it (the rules of issue 3).
 #pragma once
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 
 #include <string>
@@ -37,6 +39,22 @@ class Worker {
     c_.cur_path.store(path, std::memory_order_relaxed);
     c_.cur_start.store(t, std::memory_order_relaxed);
     return t;
+  }
+  // One path open, judged by the strict path rules: what five ops share.
+  struct Opened {
+    int fd, e;
+    uint64_t s0, s1, t0, t1;
+  };
+  Opened open_judged(Op op, const char* path, int flags) {
+    Opened o;
+    o.t0 = doing(op, path);
+    o.s0 = seq();
+    o.fd = ::open(path, flags | O_CLOEXEC);
+    o.e = o.fd < 0 ? errno : 0;
+    o.s1 = seq();
+    o.t1 = now_ns();
+    judge_path(op, path, o.s0, o.s1, o.e, o.t0, o.t1);
+    return o;
   }
   uint64_t rnd();
   Op pick();
