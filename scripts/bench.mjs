@@ -4,23 +4,29 @@
 // benchmark: a table of trials x drivers, each pair in a fresh child
 // process; a failing driver prints ERROR and the rest go on.
 //   npm run bench            (root, tracefs with uprobe_events)
-//   BENCH_MS=5000 BENCH_REPEAT=3 BENCH_RSS_MS=30000 BENCH_RSS_MIX=mix|readers BENCH_THREADS=N BENCH_ONLY=race-mix
+//   BENCH_MS=5000 BENCH_REPEAT=N BENCH_RSS_MS=30000 BENCH_RSS_MIX=mix|readers BENCH_THREADS=N BENCH_ONLY=race-mix
+// Rates are pooled over the runs and each ratio comes with a bootstrap 90%
+// interval (src/bench/stats.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+// Built by `npm install` (prepare); src/bench/stats.ts has the arithmetic.
+import { compare, pool, rate } from '../dist/bench/stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const child = path.join(here, 'bench', 'child.mjs');
 
+// repeat: runs per driver. race-enable is bound by RCU grace periods in
+// the kernel, not by either program's work, so it needs the most runs.
 const trials = [
-  { name: 'race-readers', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9 },
-  { name: 'race-mix', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9 },
-  { name: 'race-enable', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9 },
-  { name: 'failing-open', drivers: ['fs.openSync', 'addon'], ratio: ['addon', 'fs.openSync'], target: 2 },
-  { name: 'rss-30s', drivers: ['engine'] },
+  { name: 'race-readers', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9, repeat: 5 },
+  { name: 'race-mix', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9, repeat: 5 },
+  { name: 'race-enable', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9, repeat: 16 },
+  { name: 'failing-open', drivers: ['fs.openSync', 'addon'], ratio: ['addon', 'fs.openSync'], target: 2, repeat: 5 },
+  { name: 'rss-30s', drivers: ['engine'], repeat: 1 },
 ];
 
 function compileRef() {
@@ -36,13 +42,7 @@ function runPair(trial, driver, ref) {
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-
-/** The run with the median ops/s (its cycles come with it). */
-function median(list) {
-  const rate = (r) => r.ops / r.elapsedNs;
-  return [...list].sort((a, b) => rate(a) - rate(b))[Math.floor(list.length / 2)];
-}
+const REPEAT = process.env.BENCH_REPEAT ? Number(process.env.BENCH_REPEAT) : undefined;
 
 const fmt = (x) => Math.round(x).toLocaleString('en-US').padStart(12);
 
@@ -57,15 +57,16 @@ function main() {
     console.log(`ERROR compiling the C reference: ${e.message}`);
   }
   const only = process.env.BENCH_ONLY?.split(',');
+  const verdicts = [];
   for (const t of trials) {
     if (only && !only.includes(t.name)) continue;
     console.log(`\n${t.name}`);
-    // Drivers alternate within each repeat, so a burst of load from
-    // elsewhere hits both; the median of the repeats is reported.
+    // Drivers alternate within each repeat, and which goes first alternates
+    // too, so a burst of load from elsewhere hits both alike.
     const runs = Object.fromEntries(t.drivers.map((d) => [d, []]));
-    const reps = t.name === 'rss-30s' ? 1 : REPEAT;
+    const reps = t.name === 'rss-30s' ? 1 : (REPEAT ?? t.repeat);
     for (let i = 0; i < reps; i++) {
-      for (const d of t.drivers) {
+      for (const d of i % 2 ? [...t.drivers].reverse() : t.drivers) {
         try {
           runs[d].push(runPair(t.name, d, ref));
         } catch (e) {
@@ -80,27 +81,35 @@ function main() {
         console.log(`  ${d.padEnd(12)} ERROR ${runs[d][0].error}`);
         continue;
       }
-      const r = median(ok);
-      res[d] = r;
-      const sec = r.elapsedNs / 1e9;
-      const parts = [`${fmt(r.ops / sec)} ops/s`];
-      if (r.cycles !== undefined) parts.push(`${fmt(r.cycles / sec)} cycles/s`);
+      const r = pool(ok);
+      res[d] = ok;
+      const parts = [`${fmt(rate(r, 'ops'))} ops/s`];
+      if (r.cycles !== undefined) parts.push(`${fmt(rate(r, 'cycles'))} cycles/s`);
+      // CPU time per op: the programs' own cost, whatever the kernel's waits.
+      if (r.cpuNs !== undefined) parts.push(`${(r.cpuNs / r.ops / 1000).toFixed(2)} CPU-us/op`);
       if (r.violations !== undefined) parts.push(`${r.violations} violations`);
       if (r.maxRssKb !== undefined) parts.push(`peak RSS ${(r.maxRssKb / 1024).toFixed(1)} MB`);
-      const spread = ok.length > 1 ? `  (${ok.length} runs, ops/s ${ok.map((x) => Math.round(x.ops / (x.elapsedNs / 1e9))).join(' ')})` : '';
+      const spread = ok.length > 1 ? `  (${ok.length} runs, ops/s ${ok.map((x) => Math.round(rate(x, 'ops'))).join(' ')})` : '';
       console.log(`  ${d.padEnd(12)} ${parts.join('  ')}${spread}`);
       for (const bad of runs[d].filter((x) => x.error)) console.log(`  ${d.padEnd(12)} ERROR ${bad.error}`);
     }
     if (t.ratio && res[t.ratio[0]] && res[t.ratio[1]]) {
-      const [a, b] = t.ratio.map((d) => res[d]);
-      const rate = (r, k) => r[k] / (r.elapsedNs / 1e9);
-      const line = [`ops/s ${(rate(a, 'ops') / rate(b, 'ops')).toFixed(2)}x`];
-      if (a.cycles !== undefined) line.push(`cycles/s ${(rate(a, 'cycles') / rate(b, 'cycles')).toFixed(2)}x`);
-      console.log(`  ratio ${t.ratio[0]}/${t.ratio[1]}: ${line.join(', ')} (target >= ${t.target}x)`);
+      const v = compare(res[t.ratio[0]], res[t.ratio[1]], t.target);
+      const line = v.map((x) => `${x.key}/s ${x.ratio.toFixed(2)}x${x.interval ? ` [90% ${x.interval[0].toFixed(2)}-${x.interval[1].toFixed(2)}]` : ''}`);
+      const met = v.every((x) => x.met);
+      const unsure = v.some((x) => !x.decided) ? '; an interval spans the target, more runs (BENCH_REPEAT) would tell' : '';
+      console.log(`  ratio ${t.ratio[0]}/${t.ratio[1]}: ${line.join(', ')} (target >= ${t.target}x): ${met ? 'met' : 'NOT met'}${unsure}`);
+      verdicts.push([t.name, met]);
     }
-    if (t.name === 'rss-30s' && res.engine) console.log(`  peak RSS ${(res.engine.maxRssKb / 1024).toFixed(1)} MB (target < 100 MB)`);
+    if (t.name === 'rss-30s' && res.engine) {
+      const mb = pool(res.engine).maxRssKb / 1024;
+      console.log(`  peak RSS ${mb.toFixed(1)} MB (target < 100 MB): ${mb < 100 ? 'met' : 'NOT met'}`);
+      verdicts.push([t.name, mb < 100]);
+    }
   }
-  console.log(`\nload average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const missed = verdicts.filter(([, ok]) => !ok).map(([n]) => n);
+  console.log(`\ntargets met: ${verdicts.length - missed.length} of ${verdicts.length}${missed.length ? ` (not met: ${missed.join(', ')})` : ''}`);
+  console.log(`load average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 
 main();

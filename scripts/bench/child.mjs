@@ -52,6 +52,7 @@ async function engineRace(mixName, ms) {
   const a = addon();
   const ctl = (line) => ({ kind: 'write', path: p.control, line, flags: fs.constants.O_WRONLY | fs.constants.O_APPEND, keepOpen: true });
   try {
+    const cpu0 = process.cpuUsage();
     const s = await a.raceStart({
       threads: THREADS,
       durationMs: ms,
@@ -67,9 +68,10 @@ async function engineRace(mixName, ms) {
       list: { dir: p.groupDir, name: p.event },
       weights: { openRead: w[0], enableWrite: w[1], stat: w[2], openat: w[3], fstatat: w[4], getdents: w[5] },
     }).done;
+    const cpu = process.cpuUsage(cpu0);
     if (s.error) throw new Error(s.error);
     const ops = Object.values(s.ops).reduce((n, o) => n + o.count, 0);
-    return { ops, cycles: s.cycles, elapsedNs: s.elapsedNs, violations: s.violationCount, busyRetries: s.busyRetries, maxRssKb: process.resourceUsage().maxRSS };
+    return { ops, cycles: s.cycles, elapsedNs: s.elapsedNs, cpuNs: (cpu.user + cpu.system) * 1000, violations: s.violationCount, busyRetries: s.busyRetries, maxRssKb: process.resourceUsage().maxRSS };
   } finally {
     removeProbe(p);
   }

@@ -6,7 +6,8 @@
  * cc -O2 -pthread -o race-ref race-ref.c
  * race-ref THREADS DURATION_MS CONTROL_FILE CREATE_LINE REMOVE_LINE EVENT_DIR GROUP_DIR EVENT
  *          W_OPENREAD W_ENABLE W_STAT W_OPENAT W_FSTATAT W_GETDENTS
- * Prints one JSON line: {"ops":N,"cycles":N,"elapsedNs":N,"busyRetries":N}.
+ * Prints one JSON line: {"ops":N,"cycles":N,"elapsedNs":N,"cpuNs":N,"busyRetries":N}
+ * (cpuNs: user+system time of all its threads).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -170,7 +172,11 @@ out:
   for (int i = 0; i < nthreads; i++) pthread_join(th[i], NULL);
   uint64_t el = now_ns() - t0;
   close(ctl);
-  printf("{\"ops\":%lu,\"cycles\":%lu,\"elapsedNs\":%llu,\"busyRetries\":%lu}\n",
-         atomic_load(&total_ops), cycles, (unsigned long long)el, busy_retries);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  unsigned long long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+                           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
+  printf("{\"ops\":%lu,\"cycles\":%lu,\"elapsedNs\":%llu,\"cpuNs\":%llu,\"busyRetries\":%lu}\n",
+         atomic_load(&total_ops), cycles, (unsigned long long)el, cpu, busy_retries);
   return rc;
 }
