@@ -1,35 +1,25 @@
 // debian:6.12 (eventfs with the 2024 fixes, kprobes built in): the whole
 // suite runs inside the guest, and every scenario's kprobe variant must run
 // and pass -- none may be skipped for lack of kprobes.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/scenarios/catalogue.js';
-import { buildDist, REQUIRED, runVm, unavailable, type VmRun } from './helpers.js';
+import { describeVm } from './helpers.js';
 
-const why = unavailable();
-if (why && !REQUIRED) console.warn(`SKIP VM tests: ${why}`);
-
-describe.skipIf(why !== undefined && !REQUIRED)('vm debian:6.12, full suite', () => {
-  let run: VmRun;
-  beforeAll(async () => {
-    if (why) throw new Error(`TRACEFS_REGRESS_REQUIRE_LIVE=1 but ${why}`);
-    await buildDist();
-    run = await runVm(['--kernel', 'debian:6.12'], [], 1_500_000);
-  });
-
+describeVm('vm debian:6.12, full suite', ['--kernel', 'debian:6.12'], [], 1_500_000, (run) => {
   it('boots 6.12 and the guest run passes', () => {
-    expect(run.report.env.kernel.release).toMatch(/^6\.12\./);
-    const bad = run.report.results.filter((r) => r.status === 'FAIL' || r.status === 'UNRESOLVED');
+    expect(run().report.env.kernel.release).toMatch(/^6\.12\./);
+    const bad = run().report.results.filter((r) => r.status === 'FAIL' || r.status === 'UNRESOLVED');
     expect(bad, JSON.stringify(bad, null, 2)).toEqual([]);
-    expect(run.exitCode).toBe(0);
+    expect(run().exitCode).toBe(0);
   });
 
   it('names the accelerator and mode it ran under', () => {
-    expect(run.report.env.accelerator).toMatch(/^(kvm|tcg thread=(single|multi))$/);
+    expect(run().report.env.accelerator).toMatch(/^(kvm|tcg thread=(single|multi))$/);
   });
 
   it('runs every scenario with kprobes, and each passes', () => {
-    expect(run.report.env.features).toContain('kprobe_events');
-    const kprobe = run.report.results.filter((r) => r.kind === 'kprobe');
+    expect(run().report.env.features).toContain('kprobe_events');
+    const kprobe = run().report.results.filter((r) => r.kind === 'kprobe');
     for (const s of CATALOGUE.filter((x) => !x.excludeKinds?.includes('kprobe'))) {
       const r = kprobe.find((x) => x.scenario === s.id);
       expect(r, `no kprobe variant of ${s.id}`).toBeDefined();

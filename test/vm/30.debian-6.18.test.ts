@@ -2,26 +2,18 @@
 // oops (test/live/known-kernel-bugs.ts): every race scenario runs inside the
 // guest with uprobes and kprobes, and each must pass. This is where the
 // four race scenarios the host kernel oopses on are shown to pass.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/scenarios/catalogue.js';
-import { buildDist, REQUIRED, runVm, unavailable, type VmRun } from './helpers.js';
+import { describeVm } from './helpers.js';
 
-const why = unavailable();
 const races = CATALOGUE.filter((s) => s.race).map((s) => s.id);
 
-describe.skipIf(why !== undefined && !REQUIRED)('vm debian:6.18, race scenarios', () => {
-  let run: VmRun;
-  beforeAll(async () => {
-    if (why) throw new Error(`TRACEFS_REGRESS_REQUIRE_LIVE=1 but ${why}`);
-    await buildDist();
-    run = await runVm(['--kernel', 'debian:6.18'], races.flatMap((id) => ['--scenario', id]), 900_000);
-  });
-
+describeVm('vm debian:6.18, race scenarios', ['--kernel', 'debian:6.18'], races.flatMap((id) => ['--scenario', id]), 900_000, (run) => {
   it('boots 6.18 and every race scenario passes with uprobes and with kprobes', () => {
-    expect(run.report.env.kernel.release).toMatch(/^6\.18\./);
-    const got = run.report.results.map((r) => `${r.name}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
+    expect(run().report.env.kernel.release).toMatch(/^6\.18\./);
+    const got = run().report.results.map((r) => `${r.name}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
     const want = races.flatMap((id) => [`${id}[kprobe]: PASS`, `${id}[uprobe]: PASS`]);
     expect(got.sort()).toEqual(want.sort());
-    expect(run.exitCode).toBe(0);
+    expect(run().exitCode).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { beforeAll, describe } from 'vitest';
 import { missingPackages, INSTALL_HINT } from '../../src/vm/deps.js';
 import type { Evidence } from '../../src/scenarios/types.js';
 
@@ -47,4 +48,26 @@ export async function runVm(vmArgs: string[], runArgs: string[], timeoutMs: numb
   const report = JSON.parse(fs.readFileSync(out, 'utf8')) as VmRun['report'];
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
   return { exitCode: r.exitCode, stderr: r.stderr, report };
+}
+
+/**
+ * A describe block around one `vm` run: skipped with the reason printed when
+ * the prerequisites are missing, a failure when CI requires the VM tests.
+ * `body` gets the finished run through a getter (it exists once beforeAll ran).
+ */
+export function describeVm(title: string, vmArgs: string[], runArgs: string[], timeoutMs: number, body: (run: () => VmRun) => void): void {
+  const why = unavailable();
+  if (why && !REQUIRED) console.warn(`SKIP ${title}: ${why}`);
+  describe.skipIf(why !== undefined && !REQUIRED)(title, () => {
+    let run: VmRun | undefined;
+    beforeAll(async () => {
+      if (why) throw new Error(`TRACEFS_REGRESS_REQUIRE_LIVE=1 but ${why}`);
+      await buildDist();
+      run = await runVm(vmArgs, runArgs, timeoutMs);
+    });
+    body(() => {
+      if (!run) throw new Error('the VM run did not finish (see beforeAll)');
+      return run;
+    });
+  });
 }
