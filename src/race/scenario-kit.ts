@@ -5,7 +5,7 @@
 import { isErr, listDir } from '../native/index.js';
 import type { Probe } from '../probes/types.js';
 import { SetupError } from '../scenarios/expect.js';
-import type { Evidence, ScenarioContext, ScenarioOutcome } from '../scenarios/types.js';
+import type { Evidence, Scenario, ScenarioContext, ScenarioOutcome } from '../scenarios/types.js';
 import { controlAction, disableAction } from './actions.js';
 import { runRace } from './engine.js';
 import { progressLine, summaryLines } from './format.js';
@@ -34,7 +34,7 @@ export function discoverFiles(probe: Probe): string[] {
 }
 
 /** The event's paths as race targets: its files, enable, held dirfds and the group listing. */
-export function eventTargets(probe: Probe, files: string[]): Pick<RaceConfig, 'files' | 'enable' | 'dirs' | 'list'> {
+function eventTargets(probe: Probe, files: string[]): Pick<RaceConfig, 'files' | 'enable' | 'dirs' | 'list'> {
   const dirs: RaceConfig['dirs'] = [{ path: probe.eventDir, names: files }];
   if (groupVanishes(probe)) dirs.push({ path: probe.groupDir, names: [`${probe.event}/enable`, probe.event] });
   return {
@@ -46,10 +46,33 @@ export function eventTargets(probe: Probe, files: string[]): Pick<RaceConfig, 'f
 }
 
 /** Create = the definition line; remove = its removal line, disabling and retrying on EBUSY. */
-export function probeActions(probe: Probe, enableDir = probe.eventDir): { create: RaceAction[]; remove: RaceAction[] } {
+function probeActions(probe: Probe): { create: RaceAction[]; remove: RaceAction[] } {
   return {
     create: [controlAction(probe.create)],
-    remove: [controlAction(probe.remove, [disableAction(`${enableDir}/enable`)])],
+    remove: [controlAction(probe.remove, [disableAction(`${probe.eventDir}/enable`)])],
+  };
+}
+
+/** What the file at the top of a race scenario says about it. */
+export type RaceMeta = Omit<Scenario, 'run' | 'race'>;
+
+/** How a race on one event runs; its targets and actions come from the probe. */
+export type ProbeRaceShape = Omit<RaceShape, 'create' | 'remove' | 'files' | 'enable' | 'dirs' | 'list'>;
+
+/**
+ * A race on one event of the context's kind: the engine creates and removes
+ * it in a loop while workers hit its files, dirs and group listing, as
+ * `shape` says (weights, dwell, drop_caches, held dirfds).
+ */
+export function probeRaceScenario(meta: RaceMeta, shape: ProbeRaceShape): Scenario {
+  return {
+    ...meta,
+    race: true,
+    async run(ctx) {
+      const probe = ctx.newProbe();
+      const files = discoverFiles(probe);
+      return runRaceScenario(ctx, meta.id, [probe], { ...probeActions(probe), ...eventTargets(probe, files), ...shape });
+    },
   };
 }
 
