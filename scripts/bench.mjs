@@ -5,6 +5,7 @@
 // process; a failing driver prints ERROR and the rest go on.
 //   npm run bench            (root, tracefs with uprobe_events)
 //   BENCH_MS=5000 BENCH_REPEAT=N BENCH_RSS_MS=30000 BENCH_RSS_MIX=mix|readers BENCH_THREADS=N BENCH_ONLY=race-mix
+//   One run by hand: node scripts/bench/child.mjs TRIAL DRIVER build/bench/race-ref (BENCH_TICK_MS=500 for per-interval rates)
 // Rates are pooled over the runs and each ratio comes with a bootstrap 90%
 // interval (src/bench/stats.ts).
 import fs from 'node:fs';
@@ -25,15 +26,17 @@ const trials = [
   { name: 'race-readers', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9, repeat: 5 },
   { name: 'race-mix', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9, repeat: 5 },
   { name: 'race-enable', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9, repeat: 16 },
-  { name: 'failing-open', drivers: ['fs.openSync', 'addon'], ratio: ['addon', 'fs.openSync'], target: 2, repeat: 5 },
+  { name: 'failing-open', drivers: ['c', 'fs.openSync', 'addon'], ratio: ['addon', 'fs.openSync'], target: 2, repeat: 5 },
   { name: 'rss-30s', drivers: ['engine'], repeat: 1 },
 ];
 
+/** Compiles the C references (race-ref, open-ref) into build/bench/; returns race-ref's path. */
 function compileRef() {
-  const out = path.join(root, 'build', 'bench', 'race-ref');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  execFileSync(process.env.CC ?? 'cc', ['-O2', '-pthread', '-o', out, path.join(here, 'bench', 'race-ref.c')], { stdio: 'inherit' });
-  return out;
+  const dir = path.join(root, 'build', 'bench');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const name of ['race-ref', 'open-ref'])
+    execFileSync(process.env.CC ?? 'cc', ['-O2', '-pthread', '-o', path.join(dir, name), path.join(here, 'bench', `${name}.c`)], { stdio: 'inherit' });
+  return path.join(dir, 'race-ref');
 }
 
 function runPair(trial, driver, ref) {

@@ -14,6 +14,18 @@ const [trial, driver, refBin] = process.argv.slice(2);
 const MS = Number(process.env.BENCH_MS ?? 5000);
 const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 30000);
 const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
+// BENCH_TICK_MS=500: the engine's rate per interval on stderr, to see how it
+// varies within one run (race-enable's does, 20x).
+const TICK_MS = Number(process.env.BENCH_TICK_MS ?? 0);
+
+function tick() {
+  let last = { ops: 0, cycles: 0 };
+  return (p) => {
+    const k = 1000 / TICK_MS;
+    process.stderr.write(`tick ${Math.round((p.ops - last.ops) * k)} ops/s ${Math.round((p.cycles - last.cycles) * k)} cycles/s\n`);
+    last = p;
+  };
+}
 
 // Identical mixes for the engine and the C reference (order: openRead,
 // enableWrite, stat, openat, fstatat, getdents).
@@ -56,7 +68,7 @@ async function engineRace(mixName, ms) {
     const s = await a.raceStart({
       threads: THREADS,
       durationMs: ms,
-      progressMs: 0,
+      progressMs: TICK_MS,
       create: [ctl(p.createLine)],
       remove: [{ ...ctl(p.removeLine), onBusy: [{ kind: 'write', path: `${p.eventDir}/enable`, line: '0', flags: fs.constants.O_WRONLY }] }],
       files: ['enable', 'filter', 'format', 'id', 'trigger'].map((f) => `${p.eventDir}/${f}`),
@@ -67,7 +79,7 @@ async function engineRace(mixName, ms) {
       ],
       list: { dir: p.groupDir, name: p.event },
       weights: { openRead: w[0], enableWrite: w[1], stat: w[2], openat: w[3], fstatat: w[4], getdents: w[5] },
-    }).done;
+    }, TICK_MS ? tick() : undefined).done;
     const cpu = process.cpuUsage(cpu0);
     if (s.error) throw new Error(s.error);
     const ops = Object.values(s.ops).reduce((n, o) => n + o.count, 0);
@@ -90,12 +102,18 @@ function refRace(mixName, ms) {
   }
 }
 
-// A failing open through tracefs (ENOENT), one call at a time from JS.
-function failingOpen(useAddon) {
+// A failing open through tracefs (ENOENT), one call at a time: from JS
+// through the addon or fs.openSync, and from C (open-ref.c) for the kernel's share.
+function failingOpen(driver) {
   const target = `${TRACEFS}/events/tfsr_${process.pid}_none/ev/enable`;
   const N = Number(process.env.BENCH_OPENS ?? 300000);
+  if (driver === 'c') {
+    const r = JSON.parse(execFileSync(path.join(path.dirname(refBin), 'open-ref'), [target, String(N)], { encoding: 'utf8' }));
+    if (r.fails !== N) throw new Error(`expected ${N} failures, got ${r.fails}`);
+    return { ops: r.ops, elapsedNs: r.elapsedNs };
+  }
   let run;
-  if (useAddon) {
+  if (driver === 'addon') {
     const a = addon();
     const O_RDONLY = a.constants.O_RDONLY;
     run = (n) => {
@@ -128,7 +146,7 @@ const trials = {
   'race-readers': { engine: () => engineRace('readers', MS), 'c-ref': () => refRace('readers', MS) },
   'race-mix': { engine: () => engineRace('mix', MS), 'c-ref': () => refRace('mix', MS) },
   'race-enable': { engine: () => engineRace('enable', MS), 'c-ref': () => refRace('enable', MS) },
-  'failing-open': { addon: () => failingOpen(true), 'fs.openSync': () => failingOpen(false) },
+  'failing-open': { c: () => failingOpen('c'), addon: () => failingOpen('addon'), 'fs.openSync': () => failingOpen('fs.openSync') },
   'rss-30s': { engine: () => engineRace(process.env.BENCH_RSS_MIX ?? 'mix', RSS_MS) },
 };
 

@@ -35,6 +35,8 @@ static const char *ctl_file, *create_line, *remove_line, *event_dir, *group_dir,
 static unsigned w[6], wtotal, cum[6];
 static char paths[5][4096], enable_path[4096], grp_names[2][512];
 static atomic_ulong cycle_no;
+/* 1 from the moment a removal returned until the next create starts. */
+static atomic_int absent;
 static atomic_int stop_workers;
 static atomic_ulong total_ops;
 static unsigned long busy_retries;
@@ -56,7 +58,8 @@ static void *worker(void *arg) {
   char buf[8192], nb[8192], path[4096];
   while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
     rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
-    if (++since >= 16) {
+    /* As the engine does: new dirfds once per generation, never while absent. */
+    if (++since >= 16 && !atomic_load_explicit(&absent, memory_order_relaxed)) {
       unsigned long c = atomic_load(&cycle_no);
       if (c != last) {
         last = c;
@@ -155,6 +158,7 @@ int main(int argc, char **argv) {
   unsigned long cycles = 0;
   int rc = 0;
   while (now_ns() < end) {
+    atomic_store(&absent, 0);
     if (write(ctl, create_line, strlen(create_line)) < 0) { perror("create"); rc = 1; break; }
     atomic_fetch_add(&cycle_no, 1);
     for (;;) {
@@ -165,6 +169,7 @@ int main(int argc, char **argv) {
       if (fd >= 0) { if (write(fd, "0", 1) < 0) {} close(fd); }
       sched_yield();
     }
+    atomic_store(&absent, 1);
     cycles++;
   }
 out:

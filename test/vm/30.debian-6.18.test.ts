@@ -11,6 +11,9 @@ const races = CATALOGUE.filter((s) => s.race).map((s) => s.id);
 describeVm('vm debian:6.18, race scenarios', ['--kernel', 'debian:6.18'], races.flatMap((id) => ['--scenario', id]), 900_000, (run) => {
   it('boots 6.18 and every race scenario passes with uprobes and with kprobes', () => {
     expect(run().report.env.kernel.release).toMatch(/^6\.18\./);
+    // A failure shows its evidence (violations, kernel lines), not just its status.
+    const bad = run().report.results.filter((r) => r.status !== 'PASS');
+    expect(bad, JSON.stringify(bad, null, 2)).toEqual([]);
     const got = run().report.results.map((r) => `${r.name}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
     const want = races.flatMap((id) => [`${id}[kprobe]: PASS`, `${id}[uprobe]: PASS`]);
     expect(got.sort()).toEqual(want.sort());
