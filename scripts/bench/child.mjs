@@ -1,5 +1,6 @@
 // One benchmark trial x driver, in a fresh process; prints one JSON line.
-// Usage: node child.mjs TRIAL DRIVER (see ../bench.mjs for the tables).
+// Usage: node child.mjs TRIAL DRIVER build/bench/race-ref (../bench.mjs compiles
+// the C references there and has the tables).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,10 +30,10 @@ function tick() {
 
 // Identical mixes for the engine and the C reference (order: openRead,
 // enableWrite, stat, openat, fstatat, getdents).
-// The mix leaves enable writes out: a "1" that lands before a removal turns
-// the cycle into uprobe (un)registration plus EBUSY retries, and how often
-// that happens varies 3x between runs of the same program; the 'enable'
-// trial measures it on its own. getdents64 of the group is out unless
+// The mix leaves enable writes out: a "1" that lands before a removal makes
+// that removal reset the ring buffers and wait for an RCU grace period, and
+// how often that happens varies 2x between runs of the same program; the
+// 'enable' trial measures it on its own. getdents64 of the group is out unless
 // BENCH_GETDENTS=1: on the 6.18.44-fc-v782 host it oopses the kernel
 // (NULL deref in eventfs_iterate) within seconds and kills the threads,
 // the C reference's as much as the engine's.
