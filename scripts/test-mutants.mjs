@@ -22,13 +22,15 @@ const { values: opt } = parseArgs({
     'no-ftracetest': { type: 'boolean', default: false },
     'ftracetest-only': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '1200' },
+    'race-runs': { type: 'string', default: '3' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (opt.help) {
   process.stdout.write(
-    'usage: node scripts/test-mutants.mjs [--kasan] [--only MUTANT]... [--no-ftracetest | --ftracetest-only] [--timeout S] [--out DIR]\n',
+    'usage: node scripts/test-mutants.mjs [--kasan] [--only MUTANT]... [--no-ftracetest | --ftracetest-only] [--timeout S] [--race-runs N] [--out DIR]\n' +
+      '  --race-runs N  boots per race-only mutant (Race: yes), each must catch it (default 3)\n',
   );
   process.exit(0);
 }
@@ -59,7 +61,14 @@ if (tsc.exitCode !== 0) say(`tsc reported type errors (dist/ written anyway):\n$
 const { buildKernel } = await import('../dist/kernel/build.js');
 const { readMutants } = await import('../dist/kernel/patches.js');
 const { runFtracetest } = await import('../dist/kernel/ftracetest.js');
-const { verdictFor, scenarioCells, renderTable, compareFtrace } = await import('../dist/kernel/selftest.js');
+const { verdictFor, scenarioCells, renderTable, compareFtrace, raceSecondsToFailure, raceSummary } = await import('../dist/kernel/selftest.js');
+const { CATALOGUE } = await import('../dist/scenarios/catalogue.js');
+const raceIds = new Set(CATALOGUE.filter((s) => s.race).map((s) => s.id));
+const raceRuns = Number(opt['race-runs']);
+if (!Number.isInteger(raceRuns) || raceRuns < 1 || raceRuns > 50) {
+  say(`--race-runs ${opt['race-runs']}: use a whole number from 1 to 50`);
+  process.exit(2);
+}
 
 const outDir = opt.out ?? path.join(os.homedir(), '.cache/tracefs-regress/selftest', new Date().toISOString().replace(/[:.]/g, '-'));
 fs.mkdirSync(outDir, { recursive: true });
@@ -81,25 +90,55 @@ for (const k of kernels) {
 // 2. The suite in the VM runner, one boot per kernel.
 const failures = [];
 if (!opt['ftracetest-only']) {
-  for (const k of kernels) {
-    if (stopping) process.exit(130);
-    const report = path.join(outDir, `${k.name}.json`);
+  // One boot of the suite under the runner's defaults (the mutant's Cmdline added).
+  const boot = async (k, tag, runArgs) => {
+    const report = path.join(outDir, `${tag}.json`);
     const started = Date.now();
-    say(`suite on ${k.name}`);
+    const append = k.mutant?.cmdline ? ['--append', k.mutant.cmdline] : [];
     child = execa(
       process.execPath,
-      [path.join(root, 'bin/tracefs-regress.js'), 'vm', '--kernel', k.build.bzImage, '--timeout', opt.timeout, '--keep-log', path.join(outDir, `${k.name}.console.log`), '--', '--format', 'json', '--output', report],
+      [path.join(root, 'bin/tracefs-regress.js'), 'vm', '--kernel', k.build.bzImage, ...append, '--timeout', opt.timeout, '--keep-log', path.join(outDir, `${tag}.console.log`), '--', ...runArgs, '--format', 'json', '--output', report],
       { cwd: root, reject: false, all: true },
     );
     const r = await child;
-    k.suite = { exitCode: r.exitCode, wallMs: Date.now() - started, vmLog: r.all.split('\n').filter((l) => l.startsWith('vm:')) };
-    fs.writeFileSync(path.join(outDir, `${k.name}.vm.log`), r.all);
-    k.report = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : undefined;
-    k.verdict = verdictFor(k.report, k.mutant, { kasan: opt.kasan });
-    for (const p of k.verdict.problems) failures.push(`${k.name}: ${p}`);
+    fs.writeFileSync(path.join(outDir, `${tag}.vm.log`), r.all);
+    return {
+      suite: { exitCode: r.exitCode, wallMs: Date.now() - started, vmLog: r.all.split('\n').filter((l) => l.startsWith('vm:')) },
+      report: fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : undefined,
+    };
+  };
+  for (const k of kernels) {
+    if (stopping) process.exit(130);
+    say(`suite on ${k.name}${k.mutant?.cmdline ? ` (guest cmdline + ${k.mutant.cmdline})` : ''}`);
+    Object.assign(k, await boot(k, k.name, []));
+    k.verdict = verdictFor(k.report, k.mutant, { kasan: opt.kasan, raceIds });
     say(`  ${k.verdict.ok ? 'as expected' : 'NOT as expected'}: ${k.verdict.summary} (${(k.suite.wallMs / 1000).toFixed(0)} s)`);
+    if (!k.mutant?.race) {
+      for (const p of k.verdict.problems) failures.push(`${k.name}: ${p}`);
+      continue;
+    }
+    // A race may miss in one boot: a race-only mutant must be caught in every
+    // one of --race-runs boots. The first boot ran the whole suite (which also
+    // shows the single-threaded scenarios pass); the others run the races only.
+    const runs = [{ ok: k.verdict.ok, secondsToFailure: raceSecondsToFailure(k.report, raceIds), caught: Object.keys(k.verdict.caught) }];
+    const firstProblems = k.verdict.problems;
+    for (let i = 2; i <= raceRuns && !stopping; i++) {
+      const b = await boot(k, `${k.name}.${i}`, ['--scenario', 'race-*']);
+      const v = verdictFor(b.report, k.mutant, { kasan: opt.kasan, raceIds });
+      runs.push({ ok: v.ok, secondsToFailure: raceSecondsToFailure(b.report, raceIds), caught: Object.keys(v.caught) });
+      say(`  boot ${i}: ${v.ok ? 'caught' : 'NOT caught'}: ${v.summary} (${(b.suite.wallMs / 1000).toFixed(0)} s)`);
+      for (const p of v.problems) say(`    ${p}`);
+    }
+    const sum = raceSummary(k.name, runs);
+    k.raceRuns = runs;
+    k.raceLine = sum.line;
+    say(`  ${sum.line}`);
+    for (const p of [...firstProblems, ...sum.problems]) failures.push(`${k.name}: ${p}`);
   }
-  const table = renderTable(kernels.map((k) => ({ name: k.name, cells: scenarioCells(k.report, k.mutant), verdict: k.verdict, wallMs: k.suite.wallMs })));
+  const races = kernels.filter((k) => k.raceLine).map((k) => `- ${k.raceLine}`);
+  const table =
+    renderTable(kernels.map((k) => ({ name: k.name, cells: scenarioCells(k.report, k.mutant), verdict: k.verdict, wallMs: k.suite.wallMs }))) +
+    (races.length ? `\n\nRace-only mutants, ${raceRuns} boots each under the defaults:\n${races.join('\n')}` : '');
   process.stdout.write(`\n${table}\n`);
   fs.writeFileSync(path.join(outDir, 'suite-table.md'), table + '\n');
 }

@@ -15,9 +15,17 @@ export interface MutantHeader {
   description: string;
   /** What a --kasan build should add (free text), when anything. */
   kasan?: string;
+  /**
+   * Only concurrency shows it (`Race: yes`): every single-threaded scenario
+   * must still pass, and the self-test boots it several times, since one
+   * race run may miss.
+   */
+  race?: boolean;
+  /** Kernel command-line arguments the guest needs for the mutant to show (e.g. init_on_free=1). */
+  cmdline?: string;
 }
 
-const KEYS = ['Mutant', 'Undoes', 'Expect', 'Kasan', 'Description'] as const;
+const KEYS = ['Mutant', 'Undoes', 'Expect', 'Kasan', 'Description', 'Race', 'Cmdline'] as const;
 
 /** Lines before the first diff: the part of a patch file patch(1) skips. */
 export function preamble(text: string): string[] {
@@ -56,6 +64,13 @@ export function parseMutantHeader(text: string, file = 'patch'): MutantHeader {
     .join(',')
     .split(/[,\s]+/)
     .filter(Boolean);
+  const race = fields.get('Race')?.join(' ').trim();
+  if (race !== undefined && race !== 'yes' && race !== 'no') throw new Error(`${file}: 'Race: ${race}' must be yes or no`);
+  const cmdline = fields.get('Cmdline')?.join(' ').trim();
+  // The arguments go onto the guest's kernel command line as they are: one line of key[=value] words.
+  if (cmdline !== undefined && !/^[A-Za-z0-9_.,=-]+(?: [A-Za-z0-9_.,=-]+)*$/.test(cmdline)) {
+    throw new Error(`${file}: 'Cmdline: ${cmdline}' must be space-separated key or key=value words`);
+  }
   return {
     name,
     // One fix per line: subjects contain commas.
@@ -63,6 +78,8 @@ export function parseMutantHeader(text: string, file = 'patch'): MutantHeader {
     expect,
     description: need('Description').join(' '),
     ...(fields.get('Kasan') ? { kasan: fields.get('Kasan')!.join(' ') } : {}),
+    ...(race === 'yes' ? { race: true } : {}),
+    ...(cmdline ? { cmdline } : {}),
   };
 }
 

@@ -58,7 +58,13 @@ export function scenarioCells(report: RunReport | undefined, mutant?: Pick<Mutan
   return cells;
 }
 
-export function verdictFor(report: RunReport | undefined, mutant: MutantHeader | undefined, o: { kasan?: boolean } = {}): Verdict {
+export interface VerdictOptions {
+  kasan?: boolean;
+  /** Ids of the race scenarios: a race-only mutant must leave every other scenario passing. */
+  raceIds?: ReadonlySet<string>;
+}
+
+export function verdictFor(report: RunReport | undefined, mutant: MutantHeader | undefined, o: VerdictOptions = {}): Verdict {
   if (!report) return { ok: false, summary: 'no report', problems: ['the VM run produced no JSON report'], caught: {} };
   const cells = scenarioCells(report, mutant);
   const problems: string[] = [];
@@ -78,6 +84,17 @@ export function verdictFor(report: RunReport | undefined, mutant: MutantHeader |
     if (!c || c.status === '-') problems.push(`${mutant.name}: expected scenario ${id} did not run (unknown id or filtered out)`);
     else if (c.status !== 'FAIL') problems.push(`${mutant.name}: ${id} should fail but was ${c.status}`);
     else if (!c.quote || !/expected .*, got /.test(c.quote)) problems.push(`${mutant.name}: ${id} failed without quoting the violating op`);
+  }
+  // `Race: yes` claims more than a catch: nothing single-threaded shows it. A
+  // single-threaded FAIL means the mutant is not what its header says.
+  if (mutant.race) {
+    if (!o.raceIds) problems.push(`${mutant.name}: a race-only mutant needs the race scenario ids to check its claim`);
+    for (const [id, c] of cells) {
+      if (o.raceIds && !o.raceIds.has(id) && (c.status === 'FAIL' || c.status === 'UNRES')) {
+        problems.push(`${mutant.name}: race-only, yet single-threaded ${id} was ${c.status}: ${c.quote ?? ''}`);
+      }
+    }
+    for (const id of mutant.expect) if (o.raceIds && !o.raceIds.has(id)) problems.push(`${mutant.name}: race-only, yet Expect names ${id}, which is not a race scenario`);
   }
   // `Kasan: expected ...` in a header makes a KASAN report part of the claim under --kasan.
   if (o.kasan && mutant.kasan && /^expected\b/i.test(mutant.kasan)) {
@@ -134,4 +151,48 @@ export function compareFtrace(
   const newlyFailing = run.cases.filter((c) => passedClean.has(c.name) && c.status !== 'PASS').map((c) => `${c.name} [${c.status}]`);
   const missing = [...passedClean].filter((n) => !run.cases.some((c) => c.name === n));
   return { caught: newlyFailing.length > 0 || missing.length > 0 || run.status !== 'DONE', summary, newlyFailing };
+}
+
+/**
+ * Seconds of racing before the first failure: from the start of the first
+ * race scenario to the end of the first failing result. The time a single-
+ * threaded prefix of the suite took does not count, so the figure compares
+ * across suites and kernels. Undefined when nothing failed.
+ */
+export function raceSecondsToFailure(report: RunReport | undefined, raceIds: ReadonlySet<string>): number | undefined {
+  let t = 0;
+  for (const r of report?.results ?? []) {
+    if (!raceIds.has(r.scenario)) continue;
+    t += r.durationMs;
+    if (r.status === 'FAIL') return t / 1000;
+  }
+  return undefined;
+}
+
+export function median(xs: number[]): number | undefined {
+  if (!xs.length) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
+}
+
+export interface RaceRun {
+  ok: boolean;
+  secondsToFailure?: number;
+  /** The scenarios that failed in this boot. */
+  caught: string[];
+}
+
+/** A race-only mutant over several boots: caught only if every boot caught it; time to failure as a median. */
+export function raceSummary(name: string, runs: RaceRun[]): { ok: boolean; line: string; problems: string[] } {
+  const hits = runs.filter((r) => r.ok).length;
+  const times = runs.flatMap((r) => (r.secondsToFailure === undefined ? [] : [r.secondsToFailure]));
+  const med = median(times);
+  const line =
+    `${name}: caught in ${hits}/${runs.length} boots` +
+    (med === undefined ? '' : `; first failure after ${med.toFixed(1)} s of racing (median; ${times.map((x) => x.toFixed(1)).join(', ')})`) +
+    `; by ${[...new Set(runs.flatMap((r) => r.caught))].join(', ') || 'nothing'}`;
+  const problems = hits === runs.length ? [] : [`${name}: a race-only mutant missed in ${runs.length - hits} of ${runs.length} boots under the defaults`];
+  if (!runs.length) problems.push(`${name}: no boot ran`);
+  return { ok: problems.length === 0, line, problems };
 }

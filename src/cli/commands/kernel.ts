@@ -101,7 +101,8 @@ function mutantsSub(): Command {
     .option('--dir <dir>', 'mutant directory', 'test/mutants')
     .action((o: { dir: string }) => {
       for (const m of readMutants(o.dir)) {
-        process.stdout.write(`${m.name}\n  undoes: ${m.undoes.join('; ')}\n  expect: ${m.expect.join(', ')}\n  file:   ${m.file}\n`);
+        const race = m.race ? `  race-only: caught only when ops overlap${m.cmdline ? `; guest cmdline + ${m.cmdline}` : ''}\n` : '';
+        process.stdout.write(`${m.name}\n  undoes: ${m.undoes.join('; ')}\n  expect: ${m.expect.join(', ')}\n${race}  file:   ${m.file}\n`);
       }
     });
 }

@@ -42,6 +42,18 @@ describe('mutant patch headers', () => {
     expect(() => parseMutantHeader('Mutant: Bad Name\nUndoes: y\nExpect: a\nDescription: z\n')).toThrow(/lowercase/);
   });
 
+  it('reads the race-only claim and the guest command line a mutant needs', () => {
+    const h = parseMutantHeader('Mutant: r\nUndoes: y\nRace: yes\nCmdline: init_on_free=1 slub_debug=P\nExpect: race-getdents\nDescription: z\n');
+    expect(h).toMatchObject({ race: true, cmdline: 'init_on_free=1 slub_debug=P' });
+    expect(parseMutantHeader('Mutant: r\nUndoes: y\nRace: no\nExpect: a\nDescription: z\n').race).toBeUndefined();
+  });
+
+  it('rejects a race claim that is not yes/no and a command line that could smuggle in more', () => {
+    expect(() => parseMutantHeader('Mutant: r\nUndoes: y\nRace: maybe\nExpect: a\nDescription: z\n', 'r.patch')).toThrow("r.patch: 'Race: maybe' must be yes or no");
+    expect(() => parseMutantHeader('Mutant: r\nUndoes: y\nCmdline: a=1; reboot\nExpect: a\nDescription: z\n')).toThrow(/key=value words/);
+    expect(() => parseMutantHeader('Mutant: r\nUndoes: y\nCmdline: a=$(x)\nExpect: a\nDescription: z\n')).toThrow(/key=value words/);
+  });
+
   it('lists the files a diff changes, -p1', () => {
     expect(patchedFiles(PATCH)).toEqual(['fs/tracefs/inode.c', 'kernel/trace/trace.c']);
     expect(patchedFiles('--- /dev/null\n+++ b/new/file.c\n--- a/gone.c\n+++ /dev/null\n')).toEqual(['new/file.c']);
@@ -56,5 +68,9 @@ describe('mutant patch headers', () => {
       expect(m.expect.length).toBeGreaterThan(0);
       expect(patchedFiles(fs.readFileSync(m.file, 'utf8')).length).toBeGreaterThan(0);
     }
+    // The self-test must be able to see races: at least two mutants only concurrency shows.
+    const races = ms.filter((m) => m.race);
+    expect(races.length).toBeGreaterThanOrEqual(2);
+    for (const m of races) expect(m.expect.every((id) => id.startsWith('race-'))).toBe(true);
   });
 });

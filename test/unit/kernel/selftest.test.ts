@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareFtrace, renderTable, scenarioCells, verdictFor } from '../../../src/kernel/selftest.js';
+import { compareFtrace, median, raceSecondsToFailure, raceSummary, renderTable, scenarioCells, verdictFor } from '../../../src/kernel/selftest.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 
 function result(scenario: string, kind: 'kprobe' | 'uprobe', status: ScenarioResult['status'], durationMs = 1000, got?: string): ScenarioResult {
@@ -67,6 +67,52 @@ describe('self-test verdicts', () => {
     const t = renderTable([{ name: 'm', cells: scenarioCells(r, MUTANT), verdict: verdictFor(r, MUTANT), wallMs: 61_000 }]);
     expect(t.split('\n')[0]).toBe('| kernel | removed-files-enoent | verdict | suite wall |');
     expect(t).toContain('| m | FAIL 2.5s* | ok | 61 s |');
+  });
+});
+
+describe('race-only mutants', () => {
+  const RACE = { name: 'r', undoes: ['x'], expect: ['race-getdents'], description: 'd', race: true };
+  const raceIds = new Set(['race-getdents', 'race-reopen']);
+
+  it('accepts a race-only mutant caught by its race scenario while every single-threaded one passed', () => {
+    const r = report([result('removed-files-enoent', 'uprobe', 'PASS', 1000), result('race-reopen', 'uprobe', 'PASS', 3000), result('race-getdents', 'uprobe', 'FAIL', 2000, 'success')]);
+    expect(verdictFor(r, RACE, { raceIds })).toMatchObject({ ok: true, problems: [] });
+    expect(raceSecondsToFailure(r, raceIds)).toBe(5);
+  });
+
+  it('rejects the race-only claim when a single-threaded scenario fails too', () => {
+    const r = report([result('removed-files-enoent', 'uprobe', 'FAIL', 1000, 'success'), result('race-getdents', 'uprobe', 'FAIL', 2000, 'success')]);
+    expect(verdictFor(r, RACE, { raceIds }).problems).toEqual([
+      'r: race-only, yet single-threaded removed-files-enoent was FAIL: removed-files-enoent[uprobe]: stat /sys/kernel/tracing/events/g/e/enable: expected ENOENT, got success',
+    ]);
+  });
+
+  it('rejects a race-only header that names a single-threaded scenario, or cannot be checked', () => {
+    const r = report([result('removed-files-enoent', 'uprobe', 'FAIL', 1000, 'success')]);
+    expect(verdictFor(r, { ...RACE, expect: ['removed-files-enoent'] }, { raceIds }).problems).toContain(
+      'r: race-only, yet Expect names removed-files-enoent, which is not a race scenario',
+    );
+    expect(verdictFor(r, RACE).problems).toContain('r: a race-only mutant needs the race scenario ids to check its claim');
+  });
+
+  it('counts a mutant caught only when every boot caught it, with the median time to failure', () => {
+    const all = raceSummary('r', [
+      { ok: true, secondsToFailure: 4, caught: ['race-getdents'] },
+      { ok: true, secondsToFailure: 1, caught: ['race-getdents'] },
+      { ok: true, secondsToFailure: 2.5, caught: ['race-recreate'] },
+    ]);
+    expect(all).toEqual({
+      ok: true,
+      problems: [],
+      line: 'r: caught in 3/3 boots; first failure after 2.5 s of racing (median; 4.0, 1.0, 2.5); by race-getdents, race-recreate',
+    });
+    const missed = raceSummary('r', [{ ok: true, secondsToFailure: 4, caught: ['race-getdents'] }, { ok: false, caught: [] }]);
+    expect(missed.ok).toBe(false);
+    expect(missed.problems).toEqual(['r: a race-only mutant missed in 1 of 2 boots under the defaults']);
+    expect(raceSummary('r', []).ok).toBe(false);
+    expect(raceSecondsToFailure(report([result('race-getdents', 'uprobe', 'PASS')]), raceIds)).toBeUndefined();
+    expect(median([3, 1, 2, 10])).toBe(2.5);
+    expect(median([])).toBeUndefined();
   });
 });
 
