@@ -97,3 +97,11 @@ export function compare(a: readonly BenchRun[], b: readonly BenchRun[], target: 
     return { key, ratio, interval, met: ratio >= target, decided };
   });
 }
+
+/** The middle value (mean of the two middle ones for an even count); undefined for none. */
+export function median(xs: readonly number[]): number | undefined {
+  if (!xs.length) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
+}

@@ -4,6 +4,7 @@
 import type { RunReport, ScenarioResult } from '../report/types.js';
 import type { MutantHeader } from './patches.js';
 import type { FtraceCase } from './ftracetest.js';
+import { median } from '../bench/stats.js';
 
 export interface Verdict {
   ok: boolean;
@@ -169,12 +170,6 @@ export function raceSecondsToFailure(report: RunReport | undefined, raceIds: Rea
   return undefined;
 }
 
-export function median(xs: number[]): number | undefined {
-  if (!xs.length) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
-}
 
 export interface RaceRun {
   ok: boolean;

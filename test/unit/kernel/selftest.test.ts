@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareFtrace, median, raceSecondsToFailure, raceSummary, renderTable, scenarioCells, verdictFor } from '../../../src/kernel/selftest.js';
+import { median } from '../../../src/bench/stats.js';
+import { compareFtrace, raceSecondsToFailure, raceSummary, renderTable, scenarioCells, verdictFor } from '../../../src/kernel/selftest.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 
 function result(scenario: string, kind: 'kprobe' | 'uprobe', status: ScenarioResult['status'], durationMs = 1000, got?: string): ScenarioResult {
