@@ -33,10 +33,14 @@ export function discoverFiles(probe: Probe): string[] {
   return names.length ? names : BASE_FILES;
 }
 
-/** The event's paths as race targets: its files, enable, held dirfds and the group listing. */
-function eventTargets(probe: Probe, files: string[]): Pick<RaceConfig, 'files' | 'enable' | 'dirs' | 'list'> {
+/**
+ * The event's paths as race targets: its files, enable, held dirfds and the
+ * group listing. A group kept alive by a sibling is not a stale dir after a
+ * removal, so no dirfds are held on it then.
+ */
+function eventTargets(probe: Probe, files: string[], groupStays: boolean): Pick<RaceConfig, 'files' | 'enable' | 'dirs' | 'list'> {
   const dirs: RaceConfig['dirs'] = [{ path: probe.eventDir, names: files }];
-  if (groupVanishes(probe)) dirs.push({ path: probe.groupDir, names: [`${probe.event}/enable`, probe.event] });
+  if (groupVanishes(probe) && !groupStays) dirs.push({ path: probe.groupDir, names: [`${probe.event}/enable`, probe.event] });
   return {
     files: files.map((f) => `${probe.eventDir}/${f}`),
     enable: `${probe.eventDir}/enable`,
@@ -57,21 +61,38 @@ function probeActions(probe: Probe): { create: RaceAction[]; remove: RaceAction[
 export type RaceMeta = Omit<Scenario, 'run' | 'race'>;
 
 /** How a race on one event runs; its targets and actions come from the probe. */
-export type ProbeRaceShape = Omit<RaceShape, 'create' | 'remove' | 'files' | 'enable' | 'dirs' | 'list'>;
+export type ProbeRaceShape = Omit<RaceShape, 'create' | 'remove' | 'files' | 'enable' | 'dirs' | 'list'> & {
+  /**
+   * Keep a second event in the group for the whole race, created first: the
+   * raced event is then the last of a list that outlives it, so a listing
+   * standing on it at its removal must step on to the group's list head, not
+   * stop because the group itself went away (CVE-2024-46785's shape, a
+   * `tree events/kprobes/` over many probes).
+   */
+  sibling?: boolean;
+};
 
 /**
  * A race on one event of the context's kind: the engine creates and removes
  * it in a loop while workers hit its files, dirs and group listing, as
- * `shape` says (weights, dwell, drop_caches, held dirfds).
+ * `shape` says (weights, dwell, drop_caches, held dirfds, a sibling).
  */
 export function probeRaceScenario(meta: RaceMeta, shape: ProbeRaceShape): Scenario {
+  const { sibling, ...race } = shape;
   return {
     ...meta,
     race: true,
     async run(ctx) {
       const probe = ctx.newProbe();
       const files = discoverFiles(probe);
-      return runRaceScenario(ctx, meta.id, [probe], { ...probeActions(probe), ...eventTargets(probe, files), ...shape });
+      // The context's cleanup removes the sibling with the rest of the run's probes.
+      if (sibling) {
+        const keep = ctx.newProbe({ group: probe.group });
+        const add = keep.add();
+        if (isErr(add)) throw new SetupError(`create sibling ${keep.create.line}: ${add.code}`);
+      }
+      const targets = eventTargets(probe, files, !!sibling);
+      return runRaceScenario(ctx, meta.id, [probe], { ...probeActions(probe), ...targets, ...race });
     },
   };
 }

@@ -11,7 +11,8 @@ export const scenario: Scenario = probeRaceScenario(
     title: 'getdents64 of the group racing removal lists only what exists',
     description:
       'Workers getdents64 the group dir and stat every listed entry, plus stat the event files, while the event is ' +
-      'created and removed. A listing done entirely after the removal returned must not contain the event; an entry ' +
+      'created and removed; a sibling event keeps the group (and its list) alive, so a listing standing on the ' +
+      'event at its removal must step on past it. A listing done entirely after the removal returned must not contain the event; an entry ' +
       'listed and stat\'ed entirely while the event exists must not give ENOENT.',
     requires: [],
     references: [
@@ -21,6 +22,7 @@ export const scenario: Scenario = probeRaceScenario(
   },
   {
     weights: { getdents: 4, stat: 1 },
+    sibling: true,
     dwellPresentUs: 50,
     dwellAbsentUs: 50,
   },
