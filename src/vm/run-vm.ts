@@ -109,7 +109,7 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   }
 
   const tool = { name: 'tracefs-regress', version: toolVersion() };
-  const reports = outcomes.map((x) => reportOf(x, tool));
+  const reports = outcomes.map((x) => reportOf(x, tool, qemu.version));
   const opts = { color: !output && process.stdout.isTTY === true };
   const text = reports.length === 1 ? render(format as Format, reports[0]!, opts) : renderMany(format as Format, reports, opts);
   if (output) fs.writeFileSync(output, text);
