@@ -39,7 +39,7 @@ export async function chooseQemu(s: QemuSources): Promise<QemuChoice> {
     if (!p.ok) {
       throw new UsageError(`TRACEFS_REGRESS_QEMU=${s.explicit} does not run (${p.why}); point it at a working qemu-system-x86_64 or unset it`);
     }
-    return { bin: s.explicit, dataDirs: [], version: p.version, source: 'TRACEFS_REGRESS_QEMU', why: 'TRACEFS_REGRESS_QEMU names it' };
+    return { bin: s.explicit, dataDirs: [], version: p.version, source: 'TRACEFS_REGRESS_QEMU', why: 'set in the environment' };
   }
   const sys = s.system ? await s.probe(s.system) : undefined;
   if (s.system && sys?.ok && newEnough(sys.version)) {

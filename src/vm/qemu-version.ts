@@ -41,7 +41,7 @@ export function probeFailure(r: { exitCode?: number; stdout: string; stderr: str
   if (r.code === 'ENOENT') return 'not found';
   if (r.code === 'EACCES') return 'not executable';
   const lib = /error while loading shared libraries: ([^:\s]+)/.exec(r.stderr);
-  if (lib) return `missing library ${lib[1]} (Debian 12's qemu-system-x86 package brings the libraries it needs)`;
+  if (lib) return `missing library ${lib[1]}; Debian 12's qemu-system-x86 package brings the libraries it needs`;
   const last = r.stderr.trim().split('\n').pop();
   if (r.exitCode !== 0) return `--version exited ${r.exitCode}${last ? `: ${last}` : ''}`;
   return `--version printed no QEMU version: ${JSON.stringify(r.stdout.slice(0, 80))}`;
