@@ -30,7 +30,6 @@ export interface QemuSources {
   backports(): Promise<QemuBin>;
 }
 
-const newEnough = (v: QemuVersion) => mttcgSafe(v);
 const MIN = MTTCG_MIN.text;
 
 export async function chooseQemu(s: QemuSources): Promise<QemuChoice> {
@@ -42,7 +41,7 @@ export async function chooseQemu(s: QemuSources): Promise<QemuChoice> {
     return { bin: s.explicit, dataDirs: [], version: p.version, source: 'TRACEFS_REGRESS_QEMU', why: 'set in the environment' };
   }
   const sys = s.system ? await s.probe(s.system) : undefined;
-  if (s.system && sys?.ok && newEnough(sys.version)) {
+  if (s.system && sys?.ok && mttcgSafe(sys.version)) {
     return { bin: s.system, dataDirs: [], version: sys.version, source: 'system', why: `the system's QEMU is ${MIN} or newer` };
   }
   const sysWords = !s.system ? 'no system QEMU' : sys?.ok ? `the system's QEMU ${sys.version.text} is older than ${MIN}` : `the system's QEMU does not run (${sys?.why})`;
@@ -50,7 +49,7 @@ export async function chooseQemu(s: QemuSources): Promise<QemuChoice> {
   try {
     const b = await s.backports();
     const p = await s.probe(b.bin);
-    if (p.ok && newEnough(p.version)) {
+    if (p.ok && mttcgSafe(p.version)) {
       return { ...b, version: p.version, source: 'bookworm-backports', why: `${sysWords}; this one is cached from bookworm-backports` };
     }
     unusable = p.ok ? `it is ${p.version.text}` : `it does not run: ${p.why}`;
@@ -60,7 +59,7 @@ export async function chooseQemu(s: QemuSources): Promise<QemuChoice> {
   if (s.system && sys?.ok) {
     const fallback =
       `QEMU ${sys.version.text} is older than ${MIN} and the bookworm-backports QEMU is not usable (${unusable}), ` +
-      `so guests run single-threaded TCG: their vCPUs take turns and two syscalls never run at once`;
+      `so guests run single-threaded TCG (unless --tcg multi): their vCPUs take turns and two syscalls never run at once`;
     return { bin: s.system, dataDirs: [], version: sys.version, source: 'system', why: sysWords, fallback };
   }
   throw new UsageError(
