@@ -113,7 +113,7 @@ export const MAX_EVIDENCE_SHOWN = 20;
  */
 export function raceNote(race: RaceSummary | undefined): string | undefined {
   if (!race || race.overlap) return undefined;
-  return `the race's workers could not overlap (${race.overlapWhy}): the kernel never had two of these syscalls at once, so a PASS here proves little`;
+  return `the race's workers could not overlap (${race.overlapWhy}), so a PASS here proves little`;
 }
 
 /** A result's notes for display: the race note first, then its own (without repeating it). */
