@@ -9,6 +9,7 @@ import type { Evidence, Scenario, ScenarioContext, ScenarioOutcome } from '../sc
 import { controlAction, disableAction } from './actions.js';
 import { runRace } from './engine.js';
 import { progressLine, summaryLines } from './format.js';
+import { raceSummary, thisHost, type RaceHost } from './overlap.js';
 import type { RaceAction, RaceConfig, RaceStats, Violation } from './types.js';
 
 /** Files every kprobe/uprobe event has; hist only with CONFIG_HIST_TRIGGERS. */
@@ -117,19 +118,20 @@ export function violationEvidence(v: Violation): Evidence {
   };
 }
 
-export function raceOutcome(label: string, stats: RaceStats, interrupted: boolean): ScenarioOutcome {
+export function raceOutcome(label: string, stats: RaceStats, interrupted: boolean, host: RaceHost = thisHost()): ScenarioOutcome {
   const notes = summaryLines(label, stats);
   if (stats.violationCount > stats.violations.length)
     notes.push(`${stats.violationCount - stats.violations.length} more violations counted, not kept in full`);
   if (interrupted) notes.push('interrupted: partial statistics');
   const evidence = stats.violations.map(violationEvidence);
   const checks = stats.totalOps + stats.busyChecks;
+  const race = raceSummary(stats, host);
   if (stats.error)
-    return { status: 'UNRESOLVED', reason: `race stopped: ${stats.error}`, evidence, checks, stats, notes };
-  if (stats.violationCount > 0) return { status: 'FAIL', evidence, checks, stats, notes };
+    return { status: 'UNRESOLVED', reason: `race stopped: ${stats.error}`, evidence, checks, stats, race, notes };
+  if (stats.violationCount > 0) return { status: 'FAIL', evidence, checks, stats, race, notes };
   if (!interrupted && (stats.cycles === 0 || stats.totalOps === 0))
-    return { status: 'UNRESOLVED', reason: 'the race ran no create/remove cycle or no op', evidence, checks, stats, notes };
-  return { status: 'PASS', evidence, checks, stats, notes };
+    return { status: 'UNRESOLVED', reason: 'the race ran no create/remove cycle or no op', evidence, checks, stats, race, notes };
+  return { status: 'PASS', evidence, checks, stats, race, notes };
 }
 
 /**

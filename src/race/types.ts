@@ -142,6 +142,27 @@ export interface RaceStats {
   violationsByRule: Record<string, number>;
 }
 
+/**
+ * How hard a race tried, as every report shows it. Cycles are the figure of
+ * merit: each create/remove cycle is a removal the workers can race against,
+ * and many threads can raise ops while starving the cycles.
+ */
+export interface RaceSummary {
+  /** Could two workers' syscalls run at the same instant here? */
+  overlap: boolean;
+  /** Why (or why not), e.g. "single-threaded TCG guest: its 2 vCPUs take turns on one host thread". */
+  overlapWhy: string;
+  /** CPUs this process could run on (the guest's vCPUs in a VM). */
+  cpus: number;
+  threads: number;
+  cycles: number;
+  /** Rounded to 0.1. */
+  cyclesPerSec: number;
+  ops: number;
+  /** Rounded to 1. */
+  opsPerSec: number;
+}
+
 export interface RaceProgress {
   elapsedMs: number;
   cycles: number;

@@ -3,6 +3,8 @@
 import type { Evidence } from '../scenarios/types.js';
 import { summarize, type HealthDelta, type RunReport, type ScenarioResult, type Summary } from './types.js';
 import { exitCodeFor, exitCodeForAll } from './exit-code.js';
+import { raceNote } from './text.js';
+import type { RaceSummary } from '../race/types.js';
 
 export const JSON_SCHEMA = 'tracefs-regress/report@1';
 
@@ -24,6 +26,24 @@ const healthJson = (h: HealthDelta) =>
     notes: h.notes && [...h.notes],
   });
 
+/**
+ * Fixed key order; cyclesPerSec (the figure of merit) leads the figures. The
+ * no-overlap note is derived afresh each time (never read back), so a report
+ * the host re-renders from the guest's JSON says it once, in current words.
+ */
+const raceJson = (x: RaceSummary): RaceSummary & { note?: string } =>
+  compact({
+    overlap: x.overlap,
+    overlapWhy: x.overlapWhy,
+    note: raceNote(x),
+    cyclesPerSec: x.cyclesPerSec,
+    cycles: x.cycles,
+    opsPerSec: x.opsPerSec,
+    ops: x.ops,
+    threads: x.threads,
+    cpus: x.cpus,
+  });
+
 const resultJson = (r: ScenarioResult) =>
   compact({
     name: r.name,
@@ -36,6 +56,7 @@ const resultJson = (r: ScenarioResult) =>
     durationMs: r.durationMs,
     evidence: r.evidence.map(evidenceJson),
     health: r.health && healthJson(r.health),
+    race: r.race && raceJson(r.race),
     // Race statistics belong to src/race; carried as they are.
     stats: r.stats,
     notes: r.notes && [...r.notes],

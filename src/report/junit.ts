@@ -3,7 +3,9 @@
 import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
 import type { RunReport, ScenarioResult } from './types.js';
-import { evidenceDetail, evidenceSummary, healthProblems, kernelLabel, statsHighlights } from './text.js';
+import {
+  evidenceDetail, evidenceSummary, healthProblems, kernelLabel, raceFields, raceNote, resultNotes, statsHighlights,
+} from './text.js';
 
 /** "tracefs-regress 6.12.38+deb12-amd64 (tcg thread=single)" */
 export function suiteName(report: RunReport): string {
@@ -47,7 +49,7 @@ export function xmlText(s: string): string {
 function systemOut(r: ScenarioResult): string {
   const out: string[] = [];
   if (r.status === 'UNSUPPORTED') out.push(`SKIP: ${r.reason ?? 'unsupported'}`);
-  for (const n of r.notes ?? []) out.push(`note: ${n}`);
+  for (const n of resultNotes(r)) out.push(`note: ${n}`);
   for (const n of r.health?.notes ?? []) out.push(`health note: ${n}`);
   if (r.stats !== undefined) out.push(`stats: ${JSON.stringify(r.stats, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x))}`);
   if (r.references.length > 0) out.push(`references: ${r.references.join(', ')}`);
@@ -57,7 +59,14 @@ function systemOut(r: ScenarioResult): string {
 function addCase(tc: TestCase, r: ScenarioResult): void {
   tc.className(xmlText(r.scenario)).name(xmlText(r.name)).time(r.durationMs / 1000);
   tc.property('kind', r.kind).property('checks', String(r.checks));
-  for (const [k, v] of statsHighlights(r.stats)) tc.property(`stats.${k}`, String(v));
+  if (r.race) {
+    for (const [k, v] of raceFields(r.race)) tc.property(`race.${k}`, String(v));
+    tc.property('race.overlapWhy', xmlText(r.race.overlapWhy));
+    const note = raceNote(r.race);
+    if (note) tc.property('race.note', xmlText(note));
+  } else {
+    for (const [k, v] of statsHighlights(r.stats)) tc.property(`stats.${k}`, String(v));
+  }
   if (r.status === 'FAIL') {
     const first = r.evidence[0];
     const msg = first ? evidenceSummary(first) : r.health && !r.health.ok ? `kernel health: ${healthProblems(r.health).join('; ')}` : 'failed';

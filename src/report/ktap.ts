@@ -4,7 +4,8 @@
 import { summarize, type RunReport, type ScenarioResult } from './types.js';
 import { exitCodeFor, EXIT_FAIL, EXIT_SKIP } from './exit-code.js';
 import {
-  evidenceDetail, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, runNotes, statsHighlights,
+  evidenceDetail, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, raceFields, raceNote, runNotes,
+  statsHighlights,
 } from './text.js';
 
 /** A test name or directive reason: one line, no '#' (it would start a directive). */
@@ -30,8 +31,16 @@ function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string
     for (const l of r.health.kernelLines) out.push(diag(`kernel: ${l}`));
   }
   for (const n of ownHealthNotes(r, shared)) out.push(diag(`health note: ${n}`));
-  const stats = statsHighlights(r.stats);
-  if (stats.length > 0) out.push(diag(`stats: ${stats.map(([k, v]) => `${k}=${Math.round(v * 100) / 100}`).join(' ')}`));
+  if (r.race) {
+    // The race's own figures, cycles/s first, and whether its workers could overlap at all.
+    out.push(diag(`race: ${raceFields(r.race).map(([k, v]) => `${k}=${v}`).join(' ')}`));
+    out.push(diag(`race overlap: ${r.race.overlap ? 'yes' : 'no'} (${r.race.overlapWhy})`));
+    const note = raceNote(r.race);
+    if (note) out.push(diag(`note: ${note}`));
+  } else {
+    const stats = statsHighlights(r.stats);
+    if (stats.length > 0) out.push(diag(`stats: ${stats.map(([k, v]) => `${k}=${Math.round(v * 100) / 100}`).join(' ')}`));
+  }
   return out;
 }
 

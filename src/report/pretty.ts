@@ -1,9 +1,10 @@
 // The compact human summary: one line per result, failures followed by their
 // evidence, and a last line "N passed, N failed, N skipped" that scripts grep.
 import { summarize, type RunReport, type ScenarioResult, type Summary } from './types.js';
+import type { RaceSummary } from '../race/types.js';
 import {
-  compactNumber, evidenceDetail, evidenceSummary, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, ownHealthNotes, runNotes,
-  statsHighlights,
+  compactNumber, evidenceDetail, evidenceSummary, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, ownHealthNotes, raceFields,
+  raceNote, runNotes, statsHighlights,
 } from './text.js';
 
 export interface PrettyOptions {
@@ -43,9 +44,13 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
   const head = `${paint(word.padEnd(5), style)} ${r.name}`;
   if (r.status === 'UNSUPPORTED') return `${head}  ${r.reason ?? 'unsupported'}`;
   let line = `${head}  ${r.checks} check${r.checks === 1 ? '' : 's'}  ${r.durationMs} ms`;
-  const stats = statsHighlights(r.stats);
-  if (stats.length > 0) line += '  ' + stats.map(([k, v]) => `${k}=${compactNumber(v)}`).join(' ');
+  // A race's own figures (cycles/s first) replace the generic stats picks.
+  const stats = r.race ? raceText(r.race) : statsHighlights(r.stats).map(([k, v]) => `${k}=${compactNumber(v)}`);
+  if (stats.length > 0) line += '  ' + stats.join(' ');
   const out = [line];
+  // Always shown, PASS included: a race that could not overlap must not read as strong evidence.
+  const note = raceNote(r.race);
+  if (note) out.push(`${IND}note: ${note}`);
   const failed = r.status !== 'PASS';
   if (r.status === 'UNRESOLVED') out.push(`${IND}unresolved: ${r.reason ?? 'no reason given'}`);
   if (failed) {
@@ -61,9 +66,16 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
   }
   if (failed || opts.verbose) {
     for (const n of ownHealthNotes(r, opts.sharedNotes ?? [])) out.push(`${IND}note: ${n}`);
-    for (const n of r.notes ?? []) out.push(`${IND}note: ${n}`);
+    for (const n of r.notes ?? []) if (n !== note) out.push(`${IND}note: ${n}`);
   }
   return out.join('\n');
+}
+
+const SHORT: Record<string, string> = { cyclesPerSec: 'cycles/s', opsPerSec: 'ops/s' };
+
+/** "cycles/s=212.5 cycles=640 ops/s=56.2k ops=169.2k threads=2 cpus=2 overlap=yes" */
+function raceText(race: RaceSummary): string[] {
+  return raceFields(race).map(([k, v]) => `${SHORT[k] ?? k}=${typeof v === 'number' ? compactNumber(v) : v}`);
 }
 
 /** "12 passed, 0 failed, 7 skipped" (", 1 unresolved" only when there is one). */

@@ -1,6 +1,7 @@
 // Wording shared by every reporter, so pretty, KTAP, JSON and JUnit describe a
 // failure, a health change or race statistics in the same terms.
 import type { Evidence } from '../scenarios/types.js';
+import type { RaceSummary } from '../race/types.js';
 import type { HealthDelta, RunEnvironment, RunReport, ScenarioResult } from './types.js';
 
 /** Control characters (a read's payload, a kernel line) escaped so one item stays one line. */
@@ -105,3 +106,32 @@ export function kernelLabel(env: RunEnvironment): string {
 
 /** Evidence items shown inline before "... and N more" (JSON and JUnit keep them all). */
 export const MAX_EVIDENCE_SHOWN = 20;
+
+/**
+ * The plain note every report carries on a race whose workers could not
+ * overlap (single-threaded TCG, one CPU): its PASS must not read as strong.
+ */
+export function raceNote(race: RaceSummary | undefined): string | undefined {
+  if (!race || race.overlap) return undefined;
+  return `the race's workers could not overlap (${race.overlapWhy}), so a PASS here proves little`;
+}
+
+/** A result's notes for display: the race note first, then its own (without repeating it). */
+export function resultNotes(r: ScenarioResult): string[] {
+  const note = raceNote(r.race);
+  const own = r.notes ?? [];
+  return note && !own.includes(note) ? [note, ...own] : [...own];
+}
+
+/** The race's figures in display order, cycles/s (the figure of merit) first. */
+export function raceFields(race: RaceSummary): Array<[string, number | string]> {
+  return [
+    ['cyclesPerSec', race.cyclesPerSec],
+    ['cycles', race.cycles],
+    ['opsPerSec', race.opsPerSec],
+    ['ops', race.ops],
+    ['threads', race.threads],
+    ['cpus', race.cpus],
+    ['overlap', race.overlap ? 'yes' : 'no'],
+  ];
+}

@@ -1,6 +1,7 @@
 // What a run produces: every reporter (pretty, KTAP, JSON, JUnit) renders this.
 import type { Evidence, Status } from '../scenarios/types.js';
 import type { ProbeKind } from '../probes/types.js';
+import type { RaceSummary } from '../race/types.js';
 
 /** What the kernel-health oracle saw change across one scenario. */
 export interface HealthDelta {
@@ -29,6 +30,8 @@ export interface ScenarioResult {
   references: string[];
   health?: HealthDelta;
   stats?: unknown;
+  /** Set by race scenarios: cycles and ops with their rates, threads, CPUs, and whether the workers could overlap. */
+  race?: RaceSummary;
   notes?: string[];
 }
 

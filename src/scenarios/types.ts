@@ -2,6 +2,7 @@
 // ftracetest's .tc headers), a run function that returns evidence.
 import type { ProbeKind, Probe } from '../probes/types.js';
 import type { Tracefs } from '../tracefs/types.js';
+import type { RaceSummary } from '../race/types.js';
 
 /** What a scenario may require of the kernel; unmet means UNSUPPORTED (SKIP) with the reason. */
 export type Feature =
@@ -59,6 +60,8 @@ export interface ScenarioOutcome {
   checks: number;
   /** Race statistics for race scenarios (see src/race/types.ts). */
   stats?: unknown;
+  /** Race scenarios: how hard the race tried (cycles, ops, whether workers could overlap). */
+  race?: RaceSummary;
   notes?: string[];
 }
 

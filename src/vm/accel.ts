@@ -6,16 +6,29 @@
 // only under multi-threaded TCG may be the emulator's, not the kernel's.
 import fs from 'node:fs';
 import { UsageError } from '../cli/errors.js';
+import { MTTCG_MIN, mttcgSafe, type QemuVersion } from './qemu-version.js';
 
 export type TcgThread = 'single' | 'multi';
 export type Accel = { kind: 'kvm' } | { kind: 'tcg'; thread: TcgThread };
 
 /**
- * Default TCG threading. Single: in measured repeated full-suite boots on this
- * project's machines, multi-threaded TCG produced `Oops: int3` in kernel text
- * patching (an emulator artefact) while single did not; see README.
+ * Default TCG threading, by QEMU version. Multi from QEMU 8.1: only then can
+ * two guest syscalls run at once, and the races exist to make them overlap (a
+ * 6.18 eventfs oops was caught in 3 of 3 boots under multi, 0 of 3 under
+ * single). Single below 8.1: older QEMUs raise `Oops: int3` while the guest
+ * kernel patches its text (2 of 5 boots under Debian 12's 7.2), an emulator
+ * artefact; see README. Unknown version: single, the safe side.
  */
-export const DEFAULT_TCG: TcgThread = 'single';
+export function defaultTcg(qemu: QemuVersion | undefined): { thread: TcgThread; why: string } {
+  if (mttcgSafe(qemu)) {
+    return { thread: 'multi', why: `QEMU ${qemu!.text} >= ${MTTCG_MIN.text}: multi-threaded TCG, the guest's vCPUs run at once` };
+  }
+  const v = qemu ? `QEMU ${qemu.text} < ${MTTCG_MIN.text}` : 'QEMU version unknown';
+  return {
+    thread: 'single',
+    why: `${v}: multi-threaded TCG would crash the guest (int3 in text patching), so single-threaded; two guest syscalls never run at once`,
+  };
+}
 
 export function describeAccel(a: Accel): string {
   return a.kind === 'kvm' ? 'kvm' : `tcg thread=${a.thread}`;
@@ -52,16 +65,21 @@ export function kvmCandidate(): boolean {
 
 /**
  * KVM when the CPU offers it and trial() (a short boot that must report back)
- * succeeds; TCG otherwise. An explicit --tcg skips KVM altogether.
+ * succeeds; TCG otherwise, threaded as defaultTcg(qemu) says. An explicit
+ * --tcg skips KVM altogether.
  */
 export async function chooseAccel(
-  o: { tcg?: TcgThread },
+  o: { tcg?: TcgThread; qemu?: QemuVersion },
   trial: (a: Accel) => Promise<boolean>,
   candidate = kvmCandidate,
 ): Promise<{ accel: Accel; why: string }> {
-  if (o.tcg) return { accel: { kind: 'tcg', thread: o.tcg }, why: `--tcg ${o.tcg}` };
-  const tcg: Accel = { kind: 'tcg', thread: DEFAULT_TCG };
-  if (!candidate()) return { accel: tcg, why: 'no vmx/svm in /proc/cpuinfo or no usable /dev/kvm' };
+  if (o.tcg) {
+    const risky = o.tcg === 'multi' && !mttcgSafe(o.qemu) ? `; beware: ${defaultTcg(o.qemu).why.split(':')[0]}, expect emulator int3 oopses` : '';
+    return { accel: { kind: 'tcg', thread: o.tcg }, why: `--tcg ${o.tcg}${risky}` };
+  }
+  const d = defaultTcg(o.qemu);
+  const tcg: Accel = { kind: 'tcg', thread: d.thread };
+  if (!candidate()) return { accel: tcg, why: `no vmx/svm in /proc/cpuinfo or no usable /dev/kvm; ${d.why}` };
   if (await trial({ kind: 'kvm' })) return { accel: { kind: 'kvm' }, why: 'vmx/svm present and a KVM trial boot worked' };
-  return { accel: tcg, why: 'vmx/svm present but a KVM trial boot failed' };
+  return { accel: tcg, why: `vmx/svm present but a KVM trial boot failed; ${d.why}` };
 }

@@ -165,12 +165,18 @@ export class PrivateApt {
       .filter(Boolean);
   }
 
+  /** The candidate version of pkg (or pkg/suite), undefined when the lists have no such package. */
+  async version(pkg: string): Promise<string | undefined> {
+    const r = await execa('apt-cache', [...this.options(), 'show', '--no-all-versions', pkg], { reject: false });
+    return /^Version:\s*(\S+)$/m.exec(r.stdout)?.[1];
+  }
+
   async depends(pkg: string): Promise<string> {
     const r = await execa('apt-cache', [...this.options(), 'show', '--no-all-versions', pkg], { reject: false });
     return /^Depends:\s*(.*)$/m.exec(r.stdout)?.[1] ?? '';
   }
 
-  /** Download .debs into dir; returns their paths. */
+  /** Download .debs into dir (names may carry /suite); returns their paths. */
   async download(pkgs: string[], dir: string): Promise<string[]> {
     fs.mkdirSync(dir, { recursive: true });
     const r = await execa('apt-get', [...this.options(), '-q', 'download', ...pkgs], { cwd: dir, reject: false, all: true });
@@ -180,7 +186,8 @@ export class PrivateApt {
     }
     const debs = fs.readdirSync(dir).filter((f) => f.endsWith('.deb'));
     return pkgs.map((p) => {
-      const f = debs.find((d) => d.startsWith(`${p}_`));
+      // "qemu-system-x86/bookworm-backports" arrives as qemu-system-x86_<version>_amd64.deb.
+      const f = debs.find((d) => d.startsWith(`${p.replace(/[/=].*$/, '')}_`));
       if (!f) throw new UsageError(`apt-get download ${p} produced no .deb in ${dir}`);
       return path.join(dir, f);
     });

@@ -9,7 +9,7 @@ import { ConsoleTail, looksOutOfMemory, parseMarkers, scanConsole } from './cons
 import { buildInitramfs, MARK, type GuestPlan } from './initramfs.js';
 import type { KernelImage } from './kernels.js';
 import { newRunDir, reapOrphans } from './rundir.js';
-import { guestCodeFromQemu, runQemu } from './qemu.js';
+import { guestCodeFromQemu, runQemu, type QemuBin } from './qemu.js';
 
 export interface BootOptions {
   kernel: KernelImage;
@@ -32,7 +32,7 @@ export interface BootOptions {
   keepRunDir?: boolean;
   /** Forward the boot console too (onConsole gets every line, not only the guest command's). */
   verbose?: boolean;
-  qemu?: string;
+  qemu?: QemuBin;
 }
 
 export type BootStatus = 'DONE' | 'TIMEOUT' | 'INTERRUPTED' | 'KERNEL_FAILURE' | 'GUEST_SETUP' | 'NO_RESULT';

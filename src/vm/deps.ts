@@ -15,7 +15,8 @@ export interface Dep {
 }
 
 export const DEPS: Dep[] = [
-  { what: process.env.TRACEFS_REGRESS_QEMU || 'qemu-system-x86_64', pkg: 'qemu-system-x86' },
+  // An explicit TRACEFS_REGRESS_QEMU is checked by chooseQemu, which names that variable in its message.
+  ...(process.env.TRACEFS_REGRESS_QEMU ? [] : [{ what: 'qemu-system-x86_64', pkg: 'qemu-system-x86' }]),
   { what: BUSYBOX, pkg: 'busybox-static' },
   { what: 'modprobe', pkg: 'kmod' },
   { what: 'depmod', pkg: 'kmod' },
@@ -27,17 +28,23 @@ export const DEPS: Dep[] = [
 export const APT_PACKAGES = ['qemu-system-x86', 'busybox-static', 'kmod', 'cpio', 'xz-utils'];
 export const INSTALL_HINT = `apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
 
-function inPath(cmd: string): boolean {
-  if (cmd.startsWith('/')) return fs.existsSync(cmd);
-  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin']);
-  return dirs.some((d) => {
+/** Where cmd would run from (PATH, then the sbin dirs a non-root PATH lacks); undefined if nowhere. */
+export function findInPath(cmd: string): string | undefined {
+  if (cmd.startsWith('/')) return fs.existsSync(cmd) ? cmd : undefined;
+  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean).concat(['/usr/sbin', '/sbin']);
+  for (const d of dirs) {
     try {
       fs.accessSync(path.join(d, cmd), fs.constants.X_OK);
-      return true;
+      return path.join(d, cmd);
     } catch {
-      return false;
+      /* not here */
     }
-  });
+  }
+  return undefined;
+}
+
+function inPath(cmd: string): boolean {
+  return findInPath(cmd) !== undefined;
 }
 
 /** True when an ELF file has no PT_INTERP: Debian's plain busybox package is dynamic and useless in an initramfs. */

@@ -11,6 +11,7 @@ export function cacheRoot(): string {
 export const cacheDirs = {
   apt: () => path.join(cacheRoot(), 'apt'),
   kernels: () => path.join(cacheRoot(), 'kernels'),
+  qemu: () => path.join(cacheRoot(), 'qemu'),
   runs: () => path.join(cacheRoot(), 'run'),
   downloads: () => path.join(cacheRoot(), 'downloads'),
 };

@@ -11,6 +11,12 @@ export function qemuBinary(): string {
   return process.env.TRACEFS_REGRESS_QEMU || 'qemu-system-x86_64';
 }
 
+/** A QEMU to run: the binary, and the data dirs (-L: BIOS, option ROMs) an unpacked one needs. */
+export interface QemuBin {
+  bin: string;
+  dataDirs: string[];
+}
+
 export interface QemuConfig {
   kernel: string;
   initrd: string;
@@ -24,6 +30,8 @@ export interface QemuConfig {
   hostRoot?: string;
   /** QEMU writes its pid here, so a later run can end a qemu whose runner was killed outright. */
   pidFile?: string;
+  /** -L dirs, searched in this order for firmware (a QEMU unpacked outside /usr has no compiled-in path to them). */
+  dataDirs?: string[];
 }
 
 /** Smallest guest that boots the Debian kernels and runs node with the suite (measured: 512M works). */
@@ -49,6 +57,7 @@ export function parseCpus(v: string): number {
 export function qemuArgs(c: QemuConfig): string[] {
   const fs9p = (o: string) => ['-virtfs', o];
   return [
+    ...(c.dataDirs ?? []).flatMap((d) => ['-L', d]),
     '-nodefaults',
     '-no-user-config',
     '-display', 'none',
@@ -95,9 +104,9 @@ function hasSetpriv(): boolean {
   return setprivOk;
 }
 
-export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: string }): Promise<QemuResult> {
-  const args = qemuArgs(c);
-  const bin = o.qemu ?? qemuBinary();
+export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: QemuBin }): Promise<QemuResult> {
+  const args = qemuArgs({ ...c, dataDirs: o.qemu?.dataDirs ?? c.dataDirs });
+  const bin = o.qemu?.bin ?? qemuBinary();
   // setpriv execs qemu in place with PR_SET_PDEATHSIG: qemu dies with us, even on SIGKILL.
   const [file, argv] = hasSetpriv() ? ['setpriv', ['--pdeathsig', 'KILL', bin, ...args]] : [bin, args];
   const ctrl = new AbortController();

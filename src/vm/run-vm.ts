@@ -16,6 +16,7 @@ import { parseDebianSpec, resolveDebian, type KernelImage } from './kernels.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js';
 import { cacheDirs } from './paths.js';
 import { parseCpus, parseMemory } from './qemu.js';
+import { chooseQemu, describeQemu, hostQemuSources } from './qemu-choice.js';
 
 export const MATRIX_DEBIAN = ['debian:6.1', 'debian:6.12', 'debian:6.18', 'debian:latest'];
 
@@ -66,6 +67,10 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
     // debian:latest may be the same kernel as debian:6.18: boot it once.
     if (!kernels.some((x) => x.vmlinuz === k.vmlinuz)) kernels.push(k);
   }
+  // Chosen (and fetched when needed) before --fetch-only returns: CI's cache warm-up gets the QEMU too.
+  const qemu = await chooseQemu(hostQemuSources(say));
+  say(describeQemu(qemu));
+  if (qemu.fallback) say(`note: ${qemu.fallback}`);
   if (o.fetchOnly) {
     for (const k of kernels) process.stdout.write(`${k.spec} ${k.release} ${k.vmlinuz}\n`);
     return 0;
@@ -76,7 +81,7 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   const outcomes: BootOutcome[] = [];
   for (const k of kernels) {
     if (!accel) {
-      const c = await chooseAccel({ tcg }, async (a) => {
+      const c = await chooseAccel({ tcg, qemu: qemu.version }, async (a) => {
         const r = await bootOnce({ ...common(k, a), timeoutMs: 60_000, guestArgv: () => ['/bin/true'] });
         return r.status === 'DONE' && r.guestCode === 0;
       });
@@ -104,7 +109,7 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   }
 
   const tool = { name: 'tracefs-regress', version: toolVersion() };
-  const reports = outcomes.map((x) => reportOf(x, tool));
+  const reports = outcomes.map((x) => reportOf(x, tool, qemu.version));
   const opts = { color: !output && process.stdout.isTTY === true };
   const text = reports.length === 1 ? render(format as Format, reports[0]!, opts) : renderMany(format as Format, reports, opts);
   if (output) fs.writeFileSync(output, text);
@@ -113,7 +118,7 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   return combinedExitCode(outcomes.map(exitCodeOf));
 
   function common(k: KernelImage, a: Accel) {
-    return { kernel: k, accel: a, memoryMiB, cpus, append: o.append, cwd: packageRoot, verbose: !!o.verbose, log: say };
+    return { kernel: k, accel: a, memoryMiB, cpus, append: o.append, cwd: packageRoot, verbose: !!o.verbose, log: say, qemu };
   }
 }
 

@@ -32,7 +32,7 @@ export function vmCommand(): Command {
     .option('--cpus <n>', 'guest CPUs', '2')
     .option('--timeout <seconds>', 'kill a guest that runs longer (reported as TIMEOUT)', '1200')
     .option('--keep-log <file>', 'copy the serial console log here (a matrix adds .<kernel>)')
-    .option('--tcg <mode>', 'TCG threading when KVM is unusable: single or multi (default single)')
+    .option('--tcg <mode>', 'TCG threading when KVM is unusable: single or multi (default: multi with QEMU >= 8.1, which vm fetches from bookworm-backports when the system QEMU is older; else single)')
     .option('--install-deps', 'apt-get install the missing VM prerequisites (root, Debian-like)')
     .option('--fetch-only', 'fetch and cache the kernels, boot nothing (CI cache warm-up)')
     .option('-v, --verbose', 'also print the guest kernel console during boot')

@@ -81,3 +81,43 @@ export function report(results: ScenarioResult[], over: Partial<RunReport> = {})
     ...over,
   };
 }
+
+/** A race in a multi-threaded TCG guest: its workers could overlap. */
+export const raceMulti = result({
+  name: 'race-reopen[uprobe]',
+  status: 'PASS',
+  checks: 2_800,
+  durationMs: 3_020,
+  race: {
+    overlap: true,
+    overlapWhy: 'multi-threaded TCG guest: 2 vCPUs on their own host threads',
+    cpus: 2,
+    threads: 2,
+    cycles: 3_012,
+    cyclesPerSec: 1_004,
+    ops: 41_250,
+    opsPerSec: 13_750,
+  },
+});
+
+/** The same race under single-threaded TCG: no two syscalls ever ran at once. */
+export const raceSingle = result({
+  name: 'race-getdents[uprobe]',
+  status: 'PASS',
+  checks: 900,
+  durationMs: 3_010,
+  race: {
+    overlap: false,
+    overlapWhy: 'single-threaded TCG guest: its 2 vCPUs take turns on one host thread, so two syscalls never run at once',
+    cpus: 2,
+    threads: 2,
+    cycles: 140,
+    cyclesPerSec: 46.7,
+    ops: 7_200,
+    opsPerSec: 2_400,
+  },
+  notes: ['race race-getdents[uprobe]: End of test: SUCCESS (0 violations)'],
+});
+
+/** Words every format must carry for raceSingle. */
+export const NO_OVERLAP = /the race's workers could not overlap \(single-threaded TCG guest: .*\), so a PASS here proves little/;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { FORMATS, render, renderMany, reporterFor, isFormat } from '../../../src/report/index.js';
-import { pass, fail, skip, report } from './fixtures.js';
+import { pass, fail, skip, raceSingle, raceMulti, NO_OVERLAP, report } from './fixtures.js';
 
 describe('reporter selection', () => {
   it('offers the four formats', () => {
@@ -16,5 +16,13 @@ describe('reporter selection', () => {
     expect(JSON.parse(render('json', r)).summary.exitCode).toBe(1);
     expect(render('junit', r)).toMatch(/^<\?xml/);
     for (const f of FORMATS) expect(renderMany(f, [r, r]).length).toBeGreaterThan(0);
+  });
+
+  it('every format carries the no-overlap note on every race that could not overlap, and on no other', () => {
+    const r = report([raceSingle, { ...raceSingle, name: 'race-recreate[uprobe]' }, raceMulti, pass], {
+      env: { ...report([]).env, accelerator: 'tcg thread=single' },
+    });
+    const count = (t: string) => t.match(new RegExp(NO_OVERLAP.source, 'g'))?.length ?? 0;
+    for (const f of FORMATS) expect(count(render(f, r)), f).toBe(f === 'junit' ? 4 : 2); // JUnit: a property and system-out
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { renderJson, renderJsonMatrix, toJson, JSON_SCHEMA } from '../../../src/report/json.js';
-import { pass, skip, fail, race, report } from './fixtures.js';
+import { pass, skip, fail, race, raceMulti, raceSingle, NO_OVERLAP, report } from './fixtures.js';
 
 describe('JSON report', () => {
   it('has a fixed key order, whatever order the input had', () => {
@@ -39,5 +39,25 @@ describe('JSON report', () => {
     const j = JSON.parse(renderJsonMatrix([report([pass]), report([fail, skip])]));
     expect(j.runs).toHaveLength(2);
     expect(j.summary).toEqual({ pass: 1, fail: 1, unresolved: 0, skip: 1, total: 3, exitCode: 1 });
+  });
+});
+
+describe('JSON: the race field and the no-overlap note', () => {
+  it('carries the race as typed data, cycles/s first among the figures, no note when the workers could overlap', () => {
+    const r = toJson(report([raceMulti])).results as Array<Record<string, unknown>>;
+    expect(r[0]!.race).toEqual(raceMulti.race);
+    expect(Object.keys(r[0]!.race as object)).toEqual(['overlap', 'overlapWhy', 'cyclesPerSec', 'cycles', 'opsPerSec', 'ops', 'threads', 'cpus']);
+  });
+
+  it('adds the note to the race field when the workers could not overlap, once, also after a guest-to-host round trip (planted)', () => {
+    const once = JSON.parse(renderJson(report([raceSingle], { env: { ...report([]).env, accelerator: 'tcg thread=single' } })));
+    expect(once.env.accelerator).toBe('tcg thread=single');
+    expect(once.results[0].race).toMatchObject({ overlap: false, note: expect.stringMatching(NO_OVERLAP) });
+    expect(Object.keys(once.results[0].race).slice(0, 3)).toEqual(['overlap', 'overlapWhy', 'note']);
+    // The host re-renders what the guest wrote: the note must not double, even if its wording changed in between.
+    const stale = { ...once, results: [{ ...once.results[0], race: { ...once.results[0].race, note: 'old words' } }] };
+    const twice = renderJson(stale);
+    expect(twice.match(new RegExp(NO_OVERLAP.source, 'g'))).toHaveLength(1);
+    expect(twice).not.toContain('old words');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { renderJunit, renderJunitMatrix, suiteName, failureText } from '../../../src/report/junit.js';
-import { pass, skip, fail, unresolved, race, report } from './fixtures.js';
+import { pass, skip, fail, unresolved, race, raceMulti, raceSingle, NO_OVERLAP, report } from './fixtures.js';
 
 /** The attributes of every <tag ...> in xml, in order. */
 function tags(xml: string, tag: string): Array<Record<string, string>> {
@@ -73,5 +73,25 @@ describe('JUnit XML', () => {
     expect(tags(x, 'testsuite').map((s) => s.name)).toEqual([suiteName(a), 'tracefs-regress 6.1.0-40-amd64']);
     expect(tags(x, 'testsuites')[0]).toMatchObject({ tests: '2', failures: '1' });
     expect(tags(renderJunit(a), 'testsuite')).toHaveLength(1);
+  });
+});
+
+describe('JUnit: race properties and the no-overlap note', () => {
+  it('gives the race figures as properties, cycles/s first', () => {
+    const props = tags(renderJunit(report([raceMulti])), 'property').filter((p) => p.name!.startsWith('race.'));
+    expect(props.map((p) => p.name)).toEqual([
+      'race.cyclesPerSec', 'race.cycles', 'race.opsPerSec', 'race.ops', 'race.threads', 'race.cpus', 'race.overlap', 'race.overlapWhy',
+    ]);
+    expect(props[0]).toEqual({ name: 'race.cyclesPerSec', value: '1004' });
+    expect(props.find((p) => p.name === 'race.overlap')?.value).toBe('yes');
+  });
+
+  it('carries the note as a property and in system-out when the workers could not overlap (planted)', () => {
+    const xml = renderJunit(report([raceSingle], { env: { ...report([]).env, accelerator: 'tcg thread=single' } }));
+    expect(xml).toContain('<property name="accelerator" value="tcg thread=single"/>');
+    const note = tags(xml, 'property').find((p) => p.name === 'race.note');
+    expect(note?.value).toMatch(NO_OVERLAP);
+    expect(/<system-out>(?:<!\[CDATA\[)?([^<]*)/.exec(xml)?.[1]).toMatch(new RegExp(`note: ${NO_OVERLAP.source}`));
+    expect(renderJunit(report([raceMulti]))).not.toMatch(/could not overlap/);
   });
 });

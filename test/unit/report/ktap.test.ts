@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { renderKtap, renderKtapMatrix, ktapName } from '../../../src/report/ktap.js';
-import { pass, skip, fail, unresolved, race, report } from './fixtures.js';
+import { pass, skip, fail, unresolved, race, raceMulti, raceSingle, NO_OVERLAP, report } from './fixtures.js';
 
 describe('KTAP v1', () => {
   it('renders a passing and a skipped result', () => {
@@ -65,5 +65,30 @@ describe('KTAP v1', () => {
     expect(lines).toContain('ok 3 6.1.0-40-amd64 # SKIP nothing runnable on this kernel');
     expect(lines).toContain('  not ok 1 held-fd-enodev[uprobe]');
     for (const l of lines.slice(2)) expect(/^(  |ok |not ok )/.test(l)).toBe(true);
+  });
+});
+
+describe('KTAP: race figures and the no-overlap note', () => {
+  const single = { ...report([]).env, accelerator: 'tcg thread=single' };
+
+  it('puts the race figures (cycles/s first) and the overlap in diagnostics directly before the result line', () => {
+    const lines = renderKtap(report([raceMulti])).split('\n');
+    const at = lines.indexOf('ok 1 race-reopen[uprobe]');
+    expect(lines.slice(at - 2, at)).toEqual([
+      '# race: cyclesPerSec=1004 cycles=3012 opsPerSec=13750 ops=41250 threads=2 cpus=2 overlap=yes',
+      '# race overlap: yes (multi-threaded TCG guest: 2 vCPUs on their own host threads)',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/could not overlap/);
+  });
+
+  it('names the TCG mode and notes, on every race that could not overlap, that its PASS proves little (planted)', () => {
+    const t = renderKtap(report([raceSingle, { ...raceSingle, name: 'race-recreate[uprobe]' }], { env: single }));
+    const lines = t.split('\n');
+    expect(lines).toContain('# accelerator: tcg thread=single');
+    for (const name of ['race-getdents[uprobe]', 'race-recreate[uprobe]']) {
+      const at = lines.indexOf(`ok ${name === 'race-getdents[uprobe]' ? 1 : 2} ${name}`);
+      expect(lines[at - 1]).toMatch(new RegExp(`^# note: ${NO_OVERLAP.source}`));
+      expect(lines[at - 2]).toMatch(/^# race overlap: no \(single-threaded TCG guest/);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { renderPretty, renderPrettyMatrix, liveLine, useColor, totalsLine } from '../../../src/report/pretty.js';
-import { pass, skip, fail, unresolved, race, report } from './fixtures.js';
+import { pass, skip, fail, unresolved, race, raceMulti, raceSingle, NO_OVERLAP, report } from './fixtures.js';
 
 describe('pretty summary', () => {
   it('prints one line per result and ends with the totals', () => {
@@ -58,5 +58,32 @@ describe('pretty summary', () => {
     expect(lines).toContain('== 6.18.44-fc-v782 (tcg thread=single) ==');
     expect(lines.at(-1)).toBe('1 passed, 1 failed, 1 skipped');
     expect(totalsLine({ pass: 0, fail: 0, skip: 0, unresolved: 0, total: 0 })).toBe('0 passed, 0 failed, 0 skipped');
+  });
+});
+
+describe('pretty: race figures and the no-overlap note', () => {
+  const single = { ...report([]).env, accelerator: 'tcg thread=single' };
+
+  it('leads a race line with cycles/s, then cycles, ops/s, ops, threads, CPUs and overlap', () => {
+    expect(liveLine(raceMulti)).toBe(
+      'PASS  race-reopen[uprobe]  2800 checks  3020 ms  cycles/s=1004 cycles=3012 ops/s=13.8k ops=41.3k threads=2 cpus=2 overlap=yes',
+    );
+  });
+
+  it('a race that could not overlap carries the note on a PASS, without --verbose (planted: the note must not be dropped)', () => {
+    const lines = liveLine(raceSingle).split('\n');
+    expect(lines[0]).toMatch(/^PASS  race-getdents\[uprobe\] .* cycles\/s=46\.7 cycles=140 .* overlap=no$/);
+    expect(lines[1]).toMatch(NO_OVERLAP);
+    expect(lines).toHaveLength(2); // its own notes stay for --verbose
+    const t = renderPretty(report([raceSingle, raceMulti], { env: single }));
+    expect(t.match(new RegExp(NO_OVERLAP.source, 'g'))).toHaveLength(1); // on the single race only
+    expect(liveLine(raceMulti)).not.toMatch(/could not overlap/);
+  });
+
+  it('says the note once under --verbose, even when the note came back in the result\'s own notes (a guest JSON)', () => {
+    const back = { ...raceSingle, notes: [...(raceSingle.notes ?? []), liveLine(raceSingle).split('\n')[1]!.trim().replace(/^note: /, '')] };
+    const t = liveLine(back, { verbose: true });
+    expect(t.match(new RegExp(NO_OVERLAP.source, 'g'))).toHaveLength(1);
+    expect(t).toContain('End of test: SUCCESS');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { guestCodeFromQemu, parseCpus, parseMemory, qemuArgs } from '../../../src/vm/qemu.js';
-import { accelArgs, chooseAccel, cpuHasVirt, describeAccel, parseTcg } from '../../../src/vm/accel.js';
+import { accelArgs, chooseAccel, cpuHasVirt, defaultTcg, describeAccel, parseTcg } from '../../../src/vm/accel.js';
+import { parseQemuVersion } from '../../../src/vm/qemu-version.js';
 import { UsageError } from '../../../src/cli/errors.js';
 
 const base = {
@@ -30,6 +31,12 @@ describe('qemu command line', () => {
     expect(a).toContain('-accel tcg,thread=single -cpu max');
     expect(a).toContain('-smp 2 -m 2048M');
     expect(qemuArgs({ ...base, accel: { kind: 'kvm' } }).join(' ')).toContain('-accel kvm -cpu host');
+  });
+
+  it('puts -L data dirs first, in order, only when given', () => {
+    expect(qemuArgs(base)).not.toContain('-L');
+    const a = qemuArgs({ ...base, dataDirs: ['/c/usr/share/qemu', '/c/usr/share/seabios'] });
+    expect(a.slice(0, 4)).toEqual(['-L', '/c/usr/share/qemu', '-L', '/c/usr/share/seabios']);
   });
 
   it('decodes the guest code from isa-debug-exit', () => {
@@ -70,5 +77,29 @@ describe('accelerator', () => {
     expect((await chooseAccel({}, bad, () => true)).accel.kind).toBe('tcg');
     expect((await chooseAccel({}, ok, () => true)).accel.kind).toBe('kvm');
     expect((await chooseAccel({ tcg: 'multi' }, ok, () => true)).accel).toEqual({ kind: 'tcg', thread: 'multi' });
+  });
+
+  const q72 = parseQemuVersion('QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)')!;
+  const q81 = parseQemuVersion('QEMU emulator version 8.1.0')!;
+  const q10 = parseQemuVersion('QEMU emulator version 10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)')!;
+
+  it('defaults to multi-threaded TCG from QEMU 8.1, single below or when the version is unknown', async () => {
+    expect(defaultTcg(q10).thread).toBe('multi');
+    expect(defaultTcg(q81).thread).toBe('multi');
+    expect(defaultTcg(q72)).toMatchObject({ thread: 'single', why: expect.stringMatching(/QEMU 7\.2\.22 < 8\.1.*int3.*never run at once/) });
+    expect(defaultTcg(undefined).thread).toBe('single');
+    const noKvm = () => false;
+    const ok = async () => true;
+    expect(await chooseAccel({ qemu: q10 }, ok, noKvm)).toMatchObject({ accel: { kind: 'tcg', thread: 'multi' }, why: expect.stringMatching(/no vmx\/svm.*QEMU 10\.0\.2 >= 8\.1/) });
+    expect((await chooseAccel({ qemu: q72 }, ok, noKvm)).accel).toEqual({ kind: 'tcg', thread: 'single' });
+  });
+
+  it('lets --tcg override the default either way, warning when multi meets an old QEMU', async () => {
+    const ok = async () => true;
+    expect((await chooseAccel({ tcg: 'single', qemu: q10 }, ok, () => false)).accel).toEqual({ kind: 'tcg', thread: 'single' });
+    const m = await chooseAccel({ tcg: 'multi', qemu: q72 }, ok, () => false);
+    expect(m.accel).toEqual({ kind: 'tcg', thread: 'multi' });
+    expect(m.why).toMatch(/--tcg multi; beware: QEMU 7\.2\.22 < 8\.1.*int3/);
+    expect((await chooseAccel({ tcg: 'multi', qemu: q10 }, ok, () => false)).why).toBe('--tcg multi');
   });
 });
