@@ -24,13 +24,6 @@ function text(r: ScenarioResult): string {
   return [r.reason ?? '', ...r.evidence.flatMap((e) => [e.got, e.detail ?? '']), ...(r.health?.kernelLines ?? [])].join('\n');
 }
 
-/** A race result's cycles/s, from the typed race summary or the engine's stats. */
-function cyclesPerSec(r: ScenarioResult): number | undefined {
-  const s = ((r as { race?: { cyclesPerSec?: unknown } }).race ?? r.stats) as { cyclesPerSec?: unknown } | undefined;
-  return typeof s?.cyclesPerSec === 'number' ? s.cyclesPerSec : undefined;
-}
-
-
 /**
  * Judge one boot. Caught: a race result (or the host's console result, when
  * the guest died before reporting) FAILed, and when a signature is given it
@@ -50,8 +43,7 @@ export function judgeTrial(
     const race = raceIds.has(r.scenario);
     if (race) {
       t += r.durationMs;
-      const c = cyclesPerSec(r);
-      if (c !== undefined) rates.push(c);
+      if (r.race) rates.push(r.race.cyclesPerSec);
     }
     // XFAIL: a failure an --expect file foresaw is still this bug caught.
     const failed = r.status === 'FAIL' || String(r.status) === 'XFAIL';

@@ -15,7 +15,7 @@ function result(scenario: string, status: ScenarioResult['status'], durationMs: 
     checks: 1,
     durationMs,
     references: [],
-    stats: { cyclesPerSec },
+    race: { overlap: true, overlapWhy: 'host', cpus: 2, threads: 2, cycles: 1, cyclesPerSec, ops: 1, opsPerSec: 1 },
   };
 }
 
