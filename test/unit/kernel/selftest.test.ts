@@ -81,6 +81,14 @@ describe('race-only mutants', () => {
     expect(raceSecondsToFailure(r, raceIds)).toBe(5);
   });
 
+  it('counts a boot as a catch when any of the races its header names failed, and as a miss when none did', () => {
+    const two = { ...RACE, expect: ['race-getdents', 'race-reopen'] };
+    const one = report([result('race-reopen', 'uprobe', 'FAIL', 3000, 'success'), result('race-getdents', 'uprobe', 'PASS', 3000)]);
+    expect(verdictFor(one, two, { raceIds })).toMatchObject({ ok: true, caught: { 'race-reopen': expect.any(String) } });
+    const none = report([result('race-reopen', 'uprobe', 'PASS', 3000), result('race-getdents', 'uprobe', 'PASS', 3000)]);
+    expect(verdictFor(none, two, { raceIds }).problems).toEqual(['r: none of its race scenarios caught it (race-getdents PASS, race-reopen PASS)']);
+  });
+
   it('rejects the race-only claim when a single-threaded scenario fails too', () => {
     const r = report([result('removed-files-enoent', 'uprobe', 'FAIL', 1000, 'success'), result('race-getdents', 'uprobe', 'FAIL', 2000, 'success')]);
     expect(verdictFor(r, RACE, { raceIds }).problems).toEqual([
