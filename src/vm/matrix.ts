@@ -75,7 +75,9 @@ export function combinedExitCode(codes: number[]): number {
   return codes.length && codes.every((c) => c === 4) ? 4 : 0;
 }
 
-const CELL: Record<ScenarioResult['status'], string> = { PASS: 'PASS', FAIL: 'FAIL', UNRESOLVED: 'UNRES', UNSUPPORTED: 'SKIP' };
+const CELL: Record<ScenarioResult['status'], string> = {
+  PASS: 'PASS', FAIL: 'FAIL', UNRESOLVED: 'UNRES', UNSUPPORTED: 'SKIP', XFAIL: 'XFAIL', XPASS: 'XPASS',
+};
 
 /** Rows: result names in first-seen order; columns: kernels. */
 export function matrixTable(reports: RunReport[]): string {
