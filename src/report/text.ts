@@ -121,7 +121,10 @@ export function expectationText(n: ExpectationNote): string[] {
   const ref = n.reference ? ` [${n.reference}]` : '';
   switch (n.verdict) {
     case 'xfail':
-      return [`expected failure (${entryLabel(n)}): ${n.why}${ref}`, `signature ${signatureText(n.signature)} found: ${n.matched ?? ''}`];
+      return [
+        `expected failure (${entryLabel(n)}${n.via ? `, the console side of ${n.via}` : ''}): ${n.why}${ref}`,
+        `signature ${signatureText(n.signature)} found: ${n.matched ?? ''}`,
+      ];
     case 'xpass':
       return [
         `expected to fail (${entryLabel(n)}): ${n.why}${ref}`,

@@ -49,6 +49,8 @@ export interface ExpectationNote {
   signature: string[];
   /** The result's line the signature was found in (verdict xfail). */
   matched?: string;
+  /** A host-side result (the VM console) explained by this result's expected failure. */
+  via?: string;
 }
 
 export interface ScenarioResult {
