@@ -4,6 +4,7 @@
 // table. KTAP/JUnit/JSON nesting per kernel is the report module's job.
 import os from 'node:os';
 import type { RunReport, ScenarioResult } from '../report/types.js';
+import { exitCodeFor } from '../report/exit-code.js';
 import type { BootOutcome } from './boot.js';
 
 export const CONSOLE_RESULT = 'vm-console';
@@ -60,10 +61,16 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
   return report;
 }
 
-/** The exit code of one boot: the guest's own, unless the host saw something worse. */
-export function exitCodeOf(o: BootOutcome): number {
+/**
+ * The exit code of one boot: the guest's own, unless the host saw something
+ * worse. A console failure fails the boot unless `report` (the host's final
+ * report of it, expectations applied) no longer counts it as a failure: an
+ * oops an --expect entry expects (XFAIL) leaves the guest's verdict standing.
+ */
+export function exitCodeOf(o: BootOutcome, report?: RunReport): number {
   if (o.status === 'INTERRUPTED') return o.interrupted === 'SIGTERM' ? 143 : 130;
   if (o.status === 'GUEST_SETUP') return 2;
+  if (o.status === 'KERNEL_FAILURE' && o.report && report) return combinedExitCode([o.guestCode ?? 1, exitCodeFor(report)]);
   if (o.status !== 'DONE') return 1;
   return o.guestCode ?? 1;
 }
