@@ -34,6 +34,7 @@ const expectationJson = (n: ExpectationNote) =>
     reference: n.reference,
     signature: [...n.signature],
     matched: n.matched,
+    via: n.via,
   });
 
 const resultJson = (r: ScenarioResult) =>

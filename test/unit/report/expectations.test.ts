@@ -50,6 +50,10 @@ describe('XFAIL and XPASS', () => {
     expect(j.summary).toEqual({ pass: 0, fail: 0, xfail: 1, xpass: 1, unresolved: 0, skip: 0, total: 2, exitCode: 1 });
     expect(j.results[0]!.status).toBe('XFAIL');
     expect(j.results[0]!.expectation).toMatchObject({ verdict: 'xfail', entry: 4, signature: ['WARNING:', 'enable_trace_kprobe'] });
+    // the VM console's oops, explained by another result's expected failure, says by which
+    const console = { ...xfail, name: 'vm-console', expectation: { ...xfail.expectation!, via: 'fd-across-removal[kprobe]' } };
+    const c = toJson(report([console])) as { results: Array<{ expectation: { via?: string } }> };
+    expect(c.results[0]!.expectation.via).toBe('fd-across-removal[kprobe]');
   });
 
   it('pretty: XFAIL names the entry and matched line, not the whole evidence; XPASS says what to do', () => {
