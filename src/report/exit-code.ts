@@ -1,6 +1,6 @@
 // kselftest's exit codes, which kernel CI already understands. 2 (usage or
 // environment error) is raised by the CLI before any report exists.
-import type { RunReport, ScenarioResult } from './types.js';
+import { isFailing, type RunReport, type ScenarioResult } from './types.js';
 
 export const EXIT_PASS = 0;
 export const EXIT_FAIL = 1;
@@ -10,14 +10,16 @@ export const EXIT_SKIP = 4;
 export type ReportExitCode = typeof EXIT_PASS | typeof EXIT_FAIL | typeof EXIT_SKIP;
 
 function codeOf(results: readonly ScenarioResult[], interrupted: boolean): ReportExitCode {
-  if (results.some((r) => r.status === 'FAIL' || r.status === 'UNRESOLVED')) return EXIT_FAIL;
+  // XPASS fails too: an expected failure that passed means the expectation is stale (a fixed kernel?).
+  if (results.some((r) => isFailing(r.status))) return EXIT_FAIL;
   // A run stopped early has not shown that every applicable scenario passes.
   if (interrupted) return EXIT_FAIL;
-  if (!results.some((r) => r.status === 'PASS')) return EXIT_SKIP;
+  // An XFAIL ran and behaved as expected: the run is not "nothing runnable".
+  if (!results.some((r) => r.status === 'PASS' || r.status === 'XFAIL')) return EXIT_SKIP;
   return EXIT_PASS;
 }
 
-/** 0 every applicable scenario passed; 1 a FAIL or UNRESOLVED (or the run was cut short); 4 nothing ran. */
+/** 0 every applicable scenario passed or failed as expected (XFAIL); 1 a FAIL, UNRESOLVED or XPASS (or the run was cut short); 4 nothing ran. */
 export function exitCodeFor(report: RunReport | readonly ScenarioResult[]): ReportExitCode {
   if (Array.isArray(report)) return codeOf(report, false);
   const r = report as RunReport;

@@ -47,4 +47,4 @@ export { renderKtap, renderKtapMatrix } from './ktap.js';
 export { renderJson, renderJsonMatrix, toJson, JSON_SCHEMA } from './json.js';
 export { renderJunit, renderJunitMatrix } from './junit.js';
 export { statsHighlights } from './text.js';
-export { summarize, type RunReport, type ScenarioResult, type HealthDelta, type Summary } from './types.js';
+export { summarize, isFailing, type RunReport, type ScenarioResult, type HealthDelta, type Summary, type ResultStatus, type ExpectationNote } from './types.js';

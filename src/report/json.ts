@@ -1,7 +1,7 @@
 // The RunReport as JSON with a fixed key order (diffable between runs and
 // kernels), plus the summary and exit code a consumer would otherwise recompute.
 import type { Evidence } from '../scenarios/types.js';
-import { summarize, type HealthDelta, type RunReport, type ScenarioResult, type Summary } from './types.js';
+import { summarize, type ExpectationNote, type HealthDelta, type RunReport, type ScenarioResult, type Summary } from './types.js';
 import { exitCodeFor, exitCodeForAll } from './exit-code.js';
 import { raceNote } from './text.js';
 import type { RaceSummary } from '../race/types.js';
@@ -44,6 +44,19 @@ const raceJson = (x: RaceSummary): RaceSummary & { note?: string } =>
     cpus: x.cpus,
   });
 
+const expectationJson = (n: ExpectationNote) =>
+  compact({
+    verdict: n.verdict,
+    source: n.source,
+    entry: n.entry,
+    action: n.action,
+    why: n.why,
+    reference: n.reference,
+    signature: [...n.signature],
+    matched: n.matched,
+    via: n.via,
+  });
+
 const resultJson = (r: ScenarioResult) =>
   compact({
     name: r.name,
@@ -60,11 +73,12 @@ const resultJson = (r: ScenarioResult) =>
     // Race statistics belong to src/race; carried as they are.
     stats: r.stats,
     notes: r.notes && [...r.notes],
+    expectation: r.expectation && expectationJson(r.expectation),
     references: [...r.references],
   });
 
 const summaryJson = (s: Summary, exitCode: number) => ({
-  pass: s.pass, fail: s.fail, unresolved: s.unresolved, skip: s.skip, total: s.total, exitCode,
+  pass: s.pass, fail: s.fail, xfail: s.xfail, xpass: s.xpass, unresolved: s.unresolved, skip: s.skip, total: s.total, exitCode,
 });
 
 /** The object renderJson serializes. */

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
 import type { RunReport, ScenarioResult } from './types.js';
 import {
-  evidenceDetail, evidenceSummary, healthProblems, kernelLabel, raceFields, raceNote, resultNotes, statsHighlights,
+  entryLabel, evidenceDetail, evidenceSummary, expectationText, healthProblems, kernelLabel, raceFields, raceNote, resultNotes,
+  statsHighlights,
 } from './text.js';
 
 /** "tracefs-regress 6.12.38+deb12-amd64 (tcg thread=single)" */
@@ -49,6 +50,11 @@ export function xmlText(s: string): string {
 function systemOut(r: ScenarioResult): string {
   const out: string[] = [];
   if (r.status === 'UNSUPPORTED') out.push(`SKIP: ${r.reason ?? 'unsupported'}`);
+  if (r.expectation && r.expectation.verdict !== 'skip') {
+    out.push(...expectationText(r.expectation).map((l) => `${r.status === 'XFAIL' ? 'XFAIL' : 'expect'}: ${l}`));
+    // An XFAIL is a passed test case: its evidence goes here, not in a <failure>.
+    if (r.status === 'XFAIL') out.push(failureText(r));
+  }
   for (const n of resultNotes(r)) out.push(`note: ${n}`);
   for (const n of r.health?.notes ?? []) out.push(`health note: ${n}`);
   if (r.stats !== undefined) out.push(`stats: ${JSON.stringify(r.stats, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x))}`);
@@ -59,6 +65,10 @@ function systemOut(r: ScenarioResult): string {
 function addCase(tc: TestCase, r: ScenarioResult): void {
   tc.className(xmlText(r.scenario)).name(xmlText(r.name)).time(r.durationMs / 1000);
   tc.property('kind', r.kind).property('checks', String(r.checks));
+  // CI dashboards have no XFAIL: a property says which expectation judged the case.
+  if (r.expectation) {
+    tc.property('expectation', r.expectation.verdict).property('expectation.entry', xmlText(entryLabel(r.expectation)));
+  }
   if (r.race) {
     for (const [k, v] of raceFields(r.race)) tc.property(`race.${k}`, String(v));
     tc.property('race.overlapWhy', xmlText(r.race.overlapWhy));
@@ -74,6 +84,8 @@ function addCase(tc: TestCase, r: ScenarioResult): void {
   } else if (r.status === 'UNRESOLVED') {
     // ftracetest's UNRESOLVED: the scenario could not reach a verdict (setup broke); JUnit calls that an error.
     tc.error(xmlText(r.reason ?? 'unresolved'), 'UNRESOLVED', failureText(r) || undefined);
+  } else if (r.status === 'XPASS') {
+    tc.failure(xmlText(`XPASS: expected to fail (${r.expectation ? entryLabel(r.expectation) : 'expectations'}) but passed`), 'XPASS');
   } else if (r.status === 'UNSUPPORTED') {
     // <skipped/> carries no message in this library; the reason goes in a property and system-out.
     tc.skipped().property('skipped.reason', xmlText(r.reason ?? 'unsupported'));

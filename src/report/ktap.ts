@@ -4,8 +4,8 @@
 import { summarize, type RunReport, type ScenarioResult } from './types.js';
 import { exitCodeFor, EXIT_FAIL, EXIT_SKIP } from './exit-code.js';
 import {
-  evidenceDetail, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, raceFields, raceNote, runNotes,
-  statsHighlights,
+  evidenceDetail, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, raceFields, raceNote,
+  runNotes, statsHighlights,
 } from './text.js';
 
 /** A test name or directive reason: one line, no '#' (it would start a directive). */
@@ -17,8 +17,10 @@ const diag = (s: string): string => `# ${oneLine(s)}`;
 
 function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string[] {
   const out: string[] = [];
-  const failed = r.status === 'FAIL' || r.status === 'UNRESOLVED';
+  // An XFAIL keeps its evidence: it is a real kernel failure, only an expected one.
+  const failed = r.status === 'FAIL' || r.status === 'UNRESOLVED' || r.status === 'XFAIL';
   if (r.status === 'UNRESOLVED') out.push(diag(`UNRESOLVED: ${r.reason ?? 'no reason given'}`));
+  if (r.expectation && r.expectation.verdict !== 'skip') for (const l of expectationText(r.expectation)) out.push(diag(`expect: ${l}`));
   if (failed) {
     for (const e of r.evidence.slice(0, MAX_EVIDENCE_SHOWN)) {
       out.push(diag(`evidence: op=${e.op} path=${e.path} expected=${e.expected} got=${e.got}`));
@@ -48,6 +50,11 @@ function resultLine(r: ScenarioResult, n: number): string {
   const name = ktapName(r.name);
   if (r.status === 'PASS') return `ok ${n} ${name}`;
   if (r.status === 'UNSUPPORTED') return `ok ${n} ${name} # SKIP ${ktapName(r.reason ?? 'unsupported')}`;
+  // kselftest's ksft_test_result_xfail: `ok N # XFAIL reason`.
+  if (r.status === 'XFAIL') return `ok ${n} ${name} # XFAIL ${ktapName(r.expectation?.why ?? 'expected failure')}`;
+  // kselftest prints `ok N # XPASS`, but here an XPASS fails the run, and KTAP
+  // consumers (kunit_parser, CI greps) count only `not ok` as a failure.
+  if (r.status === 'XPASS') return `not ok ${n} ${name} # XPASS ${ktapName(r.expectation?.why ?? 'expected to fail')}`;
   return `not ok ${n} ${name}`;
 }
 
@@ -64,7 +71,7 @@ export function ktapLines(report: RunReport): string[] {
   });
   if (report.interrupted) out.push(diag(`interrupted: ${report.interrupted}`));
   const s = summarize(report.results);
-  out.push(diag(`Totals: pass:${s.pass} fail:${s.fail} xfail:0 xpass:0 skip:${s.skip} error:${s.unresolved}`));
+  out.push(diag(`Totals: pass:${s.pass} fail:${s.fail} xfail:${s.xfail} xpass:${s.xpass} skip:${s.skip} error:${s.unresolved}`));
   return out;
 }
 

@@ -1,10 +1,10 @@
 // The compact human summary: one line per result, failures followed by their
 // evidence, and a last line "N passed, N failed, N skipped" that scripts grep.
-import { summarize, type RunReport, type ScenarioResult, type Summary } from './types.js';
+import { isFailing, summarize, type RunReport, type ScenarioResult, type Summary } from './types.js';
 import type { RaceSummary } from '../race/types.js';
 import {
-  compactNumber, evidenceDetail, evidenceSummary, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, ownHealthNotes, raceFields,
-  raceNote, runNotes, statsHighlights,
+  compactNumber, evidenceDetail, evidenceSummary, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, ownHealthNotes,
+  raceFields, raceNote, runNotes, statsHighlights,
 } from './text.js';
 
 export interface PrettyOptions {
@@ -21,7 +21,7 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
   return stream.isTTY === true && !env.NO_COLOR;
 }
 
-const SGR = { red: 31, green: 32, yellow: 33, magenta: 35, dim: 2, bold: 1 } as const;
+const SGR = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
 type Style = keyof typeof SGR;
 
 function painter(on: boolean | undefined): (s: string, st: Style) => string {
@@ -33,6 +33,8 @@ const LABEL: Record<ScenarioResult['status'], [string, Style]> = {
   FAIL: ['FAIL', 'red'],
   UNRESOLVED: ['UNRES', 'magenta'],
   UNSUPPORTED: ['SKIP', 'yellow'],
+  XFAIL: ['XFAIL', 'cyan'],
+  XPASS: ['XPASS', 'red'],
 };
 
 const IND = '      ';
@@ -51,7 +53,12 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
   // Always shown, PASS included: a race that could not overlap must not read as strong evidence.
   const note = raceNote(r.race);
   if (note) out.push(`${IND}note: ${note}`);
-  const failed = r.status !== 'PASS';
+  if (r.expectation) {
+    // A flaky entry's pass is news only in verbose mode; every other verdict always shows.
+    if (r.expectation.verdict !== 'flaky-pass' || opts.verbose) for (const l of expectationText(r.expectation)) out.push(`${IND}${l}`);
+  }
+  // A known failure (XFAIL) says which entry and line matched; its full evidence is for -v and the machine formats.
+  const failed = r.status !== 'PASS' && r.status !== 'XPASS' && (r.status !== 'XFAIL' || !!opts.verbose);
   if (r.status === 'UNRESOLVED') out.push(`${IND}unresolved: ${r.reason ?? 'no reason given'}`);
   if (failed) {
     for (const e of r.evidence.slice(0, MAX_EVIDENCE_SHOWN)) {
@@ -60,7 +67,7 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
     }
     if (r.evidence.length > MAX_EVIDENCE_SHOWN) out.push(`${IND}... and ${r.evidence.length - MAX_EVIDENCE_SHOWN} more`);
   }
-  if (r.health && !r.health.ok) {
+  if (r.health && !r.health.ok && (r.status !== 'XFAIL' || opts.verbose)) {
     out.push(`${IND}${paint('kernel:', 'red')} ${healthProblems(r.health).join(', ')}`);
     for (const l of r.health.kernelLines) out.push(`${IND}  ${l}`);
   }
@@ -78,12 +85,14 @@ function raceText(race: RaceSummary): string[] {
   return raceFields(race).map(([k, v]) => `${SHORT[k] ?? k}=${typeof v === 'number' ? compactNumber(v) : v}`);
 }
 
-/** "12 passed, 0 failed, 7 skipped" (", 1 unresolved" only when there is one). */
+/** "12 passed, 0 failed, 7 skipped" (", 1 unresolved", ", 2 xfailed", ", 1 xpassed" only when there are some). */
 export function totalsLine(s: Summary, color?: boolean): string {
   const paint = painter(color);
   const failed = `${s.fail} failed`;
   let t = `${s.pass} passed, ${s.fail > 0 ? paint(failed, 'red') : failed}, ${s.skip} skipped`;
   if (s.unresolved > 0) t += `, ${paint(`${s.unresolved} unresolved`, 'magenta')}`;
+  if (s.xfail > 0) t += `, ${paint(`${s.xfail} xfailed`, 'cyan')}`;
+  if (s.xpass > 0) t += `, ${paint(`${s.xpass} xpassed`, 'red')}`;
   return t;
 }
 
@@ -101,7 +110,7 @@ function body(report: RunReport, opts: PrettyOptions): string[] {
   for (const n of shared) out.push(`note: ${n}`);
   if (!opts.liveShown) for (const r of report.results) out.push(liveLine(r, { ...opts, sharedNotes: shared }));
   else {
-    const bad = report.results.filter((r) => r.status === 'FAIL' || r.status === 'UNRESOLVED').map((r) => r.name);
+    const bad = report.results.filter((r) => isFailing(r.status)).map((r) => r.name);
     if (bad.length > 0) out.push(`not passed: ${bad.join(', ')}`);
   }
   if (report.interrupted) out.push(`interrupted: ${report.interrupted}`);

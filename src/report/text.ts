@@ -2,7 +2,7 @@
 // failure, a health change or race statistics in the same terms.
 import type { Evidence } from '../scenarios/types.js';
 import type { RaceSummary } from '../race/types.js';
-import type { HealthDelta, RunEnvironment, RunReport, ScenarioResult } from './types.js';
+import type { ExpectationNote, HealthDelta, RunEnvironment, RunReport, ScenarioResult } from './types.js';
 
 /** Control characters (a read's payload, a kernel line) escaped so one item stays one line. */
 export function oneLine(s: string): string {
@@ -102,6 +102,44 @@ export function compactNumber(n: number): string {
 /** "6.12.38+deb12-amd64" or "6.12.38+deb12-amd64 (tcg thread=single)": names a run in matrices. */
 export function kernelLabel(env: RunEnvironment): string {
   return env.accelerator ? `${env.kernel.release} (${env.accelerator})` : env.kernel.release;
+}
+
+/** `"WARNING:" and "enable_trace_kprobe"`: an expectation's signature as a reader sees it. */
+export function signatureText(sig: readonly string[]): string {
+  return sig.map((s) => JSON.stringify(s)).join(' and ');
+}
+
+/** "kernel/known-bugs.json entry 3" */
+export function entryLabel(n: ExpectationNote): string {
+  return `${n.source} entry ${n.entry}`;
+}
+
+/**
+ * What an expectations entry made of a result, in words every reporter uses:
+ * why it is expected, where the signature was found, what to do about an XPASS.
+ */
+export function expectationText(n: ExpectationNote): string[] {
+  const ref = n.reference ? ` [${n.reference}]` : '';
+  switch (n.verdict) {
+    case 'xfail':
+      return [
+        `expected failure (${entryLabel(n)}${n.via ? `, the console side of ${n.via}` : ''}): ${n.why}${ref}`,
+        `signature ${signatureText(n.signature)} found: ${n.matched ?? ''}`,
+      ];
+    case 'xpass':
+      return [
+        `expected to fail (${entryLabel(n)}): ${n.why}${ref}`,
+        'but it passed: if this kernel is fixed, drop or narrow the entry; if the failure does not show in every run, make it "flaky"',
+      ];
+    case 'flaky-pass':
+      return [`passed; a failure with ${signatureText(n.signature)} would also be accepted (${entryLabel(n)}, flaky): ${n.why}${ref}`];
+    case 'mismatch':
+      return [
+        `not the expected failure: ${entryLabel(n)} expects ${signatureText(n.signature)} (${n.why}), which this failure does not show`,
+      ];
+    case 'skip':
+      return [`not run on this kernel (${entryLabel(n)}): ${n.why}${ref}`];
+  }
 }
 
 /** Evidence items shown inline before "... and N more" (JSON and JUnit keep them all). */

@@ -16,13 +16,51 @@ export interface HealthDelta {
   notes?: string[];
 }
 
+/**
+ * A result's status: a scenario's own (PASS, FAIL, UNRESOLVED, UNSUPPORTED)
+ * or, once an expectations file (--expect) judged it, XFAIL (a failure the
+ * file expects, its signature found) or XPASS (a pass where the file expects
+ * a failure: the kernel may be fixed).
+ */
+export type ResultStatus = Status | 'XFAIL' | 'XPASS';
+
+/** What an expectations entry made of a result (src/expect/apply.ts). */
+export type ExpectationVerdict =
+  /** FAIL with the signature found: now XFAIL. */
+  | 'xfail'
+  /** PASS under an xfail entry: now XPASS (fails the run). */
+  | 'xpass'
+  /** PASS under a flaky entry: stays PASS. */
+  | 'flaky-pass'
+  /** FAIL under an entry whose signature is not in it: stays FAIL, a different failure. */
+  | 'mismatch'
+  /** Not run on this kernel (a skip entry): UNSUPPORTED with the entry's why. */
+  | 'skip';
+
+export interface ExpectationNote {
+  verdict: ExpectationVerdict;
+  /** The expectations file, as given on the command line. */
+  source: string;
+  /** The entry's index in that file's `entries` (0-based, as the validator names it). */
+  entry: number;
+  action: 'xfail' | 'flaky' | 'skip';
+  why: string;
+  reference?: string;
+  /** The signature, each part shown as it is in the file. */
+  signature: string[];
+  /** The result's line the signature was found in (verdict xfail). */
+  matched?: string;
+  /** A host-side result (the VM console) explained by this result's expected failure. */
+  via?: string;
+}
+
 export interface ScenarioResult {
   /** e.g. removed-files-enoent[uprobe] */
   name: string;
   scenario: string;
   kind: ProbeKind;
   title: string;
-  status: Status;
+  status: ResultStatus;
   reason?: string;
   evidence: Evidence[];
   checks: number;
@@ -33,6 +71,8 @@ export interface ScenarioResult {
   /** Set by race scenarios: cycles and ops with their rates, threads, CPUs, and whether the workers could overlap. */
   race?: RaceSummary;
   notes?: string[];
+  /** Set when an --expect entry applied to this result (whatever its verdict). */
+  expectation?: ExpectationNote;
 }
 
 export interface RunEnvironment {
@@ -59,18 +99,29 @@ export interface RunReport {
 export interface Summary {
   pass: number;
   fail: number;
+  /** Failures an expectations file expects (not counted in fail). */
+  xfail: number;
+  /** Passes where an expectations file expects a failure (not counted in pass). */
+  xpass: number;
   unresolved: number;
   skip: number;
   total: number;
 }
 
-export function summarize(results: ScenarioResult[]): Summary {
-  const s: Summary = { pass: 0, fail: 0, unresolved: 0, skip: 0, total: results.length };
+export function summarize(results: readonly ScenarioResult[]): Summary {
+  const s: Summary = { pass: 0, fail: 0, xfail: 0, xpass: 0, unresolved: 0, skip: 0, total: results.length };
   for (const r of results) {
     if (r.status === 'PASS') s.pass++;
     else if (r.status === 'FAIL') s.fail++;
+    else if (r.status === 'XFAIL') s.xfail++;
+    else if (r.status === 'XPASS') s.xpass++;
     else if (r.status === 'UNRESOLVED') s.unresolved++;
     else s.skip++;
   }
   return s;
+}
+
+/** Statuses that fail a run: FAIL, UNRESOLVED, and XPASS (an expectation that no longer holds). */
+export function isFailing(status: ResultStatus): boolean {
+  return status === 'FAIL' || status === 'UNRESOLVED' || status === 'XPASS';
 }

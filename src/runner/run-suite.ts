@@ -5,7 +5,9 @@ import { startHealthWatch, type HealthWatch } from '../health/index.js';
 import { Ownership } from '../probes/ownership.js';
 import type { ProbeKind } from '../probes/types.js';
 import { KIND_FEATURE } from '../tracefs/features.js';
-import type { RunReport, ScenarioResult, HealthDelta } from '../report/types.js';
+import { isFailing, type RunReport, type ScenarioResult, type HealthDelta } from '../report/types.js';
+import { applyToResult, skipEntryFor, skippedResult } from '../expect/apply.js';
+import type { ExpectEntry } from '../expect/types.js';
 import type { Scenario, ScenarioOptions, ScenarioOutcome, Feature } from '../scenarios/types.js';
 import type { Tracefs } from '../tracefs/types.js';
 import { SetupError } from '../scenarios/expect.js';
@@ -18,9 +20,17 @@ export interface SuiteOptions extends ScenarioOptions {
   bail: boolean;
   signal: AbortSignal;
   hooks: ContextHooks;
+  /** Known kernel bugs (--expect): judged after each variant, so live output already says XFAIL. */
+  expect?: ExpectOptions;
   /** Called as each variant finishes (live output). */
   onResult?(r: ScenarioResult): void;
   onStart?(name: string, scenario: Scenario): void;
+}
+
+export interface ExpectOptions {
+  entries: readonly ExpectEntry[];
+  /** Run what skip entries say not to run here (--ignore-skips); those entries then act as flaky. */
+  ignoreSkips?: boolean;
 }
 
 const FEATURE_TEXT: Record<Feature, string> = {
@@ -58,7 +68,7 @@ export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<Ru
         const r = await runVariant(tracefs, scenario, kind, owner, health, opts);
         results.push(r);
         opts.onResult?.(r);
-        if (opts.bail && (r.status === 'FAIL' || r.status === 'UNRESOLVED')) {
+        if (opts.bail && isFailing(r.status)) {
           interrupted = `--bail after ${r.name}`;
           break outer;
         }
@@ -98,6 +108,10 @@ async function runVariant(
   const base = { name, scenario: scenario.id, kind, title: scenario.title, references: scenario.references };
   const skip = unmet(tracefs, scenario, kind);
   if (skip) return { ...base, status: 'UNSUPPORTED', reason: skip, evidence: [], checks: 0, durationMs: 0 };
+  const release = tracefs.kernel.release;
+  const known = opts.expect && !opts.expect.ignoreSkips ? skipEntryFor(opts.expect.entries, scenario.id, kind, release) : undefined;
+  // Checked before anything is created: such a variant would crash this kernel.
+  if (known) return skippedResult(base, known, release);
 
   opts.onStart?.(name, scenario);
   const ctx = new VariantContext(tracefs, kind, opts, opts.signal, owner, opts.hooks);
@@ -129,7 +143,7 @@ async function runVariant(
     result.reason = 'the scenario checked nothing';
   }
   if (!delta.ok) applyHealth(result, delta);
-  return result;
+  return opts.expect ? applyToResult(result, opts.expect.entries, release) : result;
 }
 
 function applyHealth(result: ScenarioResult, delta: HealthDelta): void {

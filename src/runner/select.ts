@@ -2,21 +2,16 @@
 import { UsageError } from '../cli/errors.js';
 import { PROBE_KINDS, type ProbeKind } from '../probes/types.js';
 import type { Scenario } from '../scenarios/types.js';
+import { globMatch } from './glob.js';
 
 /** Kinds run when --probe is not given: kprobe first; uprobe so a kernel without kprobes still exercises eventfs. */
 export const DEFAULT_KINDS: ProbeKind[] = ['kprobe', 'uprobe'];
-
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
 
 export function selectScenarios(all: readonly Scenario[], patterns: string[]): Scenario[] {
   if (patterns.length === 0) return [...all];
   const picked = new Set<Scenario>();
   for (const p of patterns) {
-    const re = globToRegExp(p);
-    const hits = all.filter((s) => re.test(s.id));
+    const hits = all.filter((s) => globMatch(p, s.id));
     if (hits.length === 0) {
       throw new UsageError(`unknown scenario '${p}': pick ids or globs from ${all.map((s) => s.id).join(', ')} (see 'tracefs-regress list')`);
     }

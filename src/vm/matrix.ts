@@ -4,6 +4,7 @@
 // table. KTAP/JUnit/JSON nesting per kernel is the report module's job.
 import os from 'node:os';
 import type { RunReport, ScenarioResult } from '../report/types.js';
+import { exitCodeFor } from '../report/exit-code.js';
 import type { BootOutcome } from './boot.js';
 import { mttcgSafe, type QemuVersion } from './qemu-version.js';
 
@@ -66,10 +67,16 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
   return report;
 }
 
-/** The exit code of one boot: the guest's own, unless the host saw something worse. */
-export function exitCodeOf(o: BootOutcome): number {
+/**
+ * The exit code of one boot: the guest's own, unless the host saw something
+ * worse. A console failure fails the boot unless `report` (the host's final
+ * report of it, expectations applied) no longer counts it as a failure: an
+ * oops an --expect entry expects (XFAIL) leaves the guest's verdict standing.
+ */
+export function exitCodeOf(o: BootOutcome, report?: RunReport): number {
   if (o.status === 'INTERRUPTED') return o.interrupted === 'SIGTERM' ? 143 : 130;
   if (o.status === 'GUEST_SETUP') return 2;
+  if (o.status === 'KERNEL_FAILURE' && o.report && report) return combinedExitCode([o.guestCode ?? 1, exitCodeFor(report)]);
   if (o.status !== 'DONE') return 1;
   return o.guestCode ?? 1;
 }
@@ -81,7 +88,9 @@ export function combinedExitCode(codes: number[]): number {
   return codes.length && codes.every((c) => c === 4) ? 4 : 0;
 }
 
-const CELL: Record<ScenarioResult['status'], string> = { PASS: 'PASS', FAIL: 'FAIL', UNRESOLVED: 'UNRES', UNSUPPORTED: 'SKIP' };
+const CELL: Record<ScenarioResult['status'], string> = {
+  PASS: 'PASS', FAIL: 'FAIL', UNRESOLVED: 'UNRES', UNSUPPORTED: 'SKIP', XFAIL: 'XFAIL', XPASS: 'XPASS',
+};
 
 /** Rows: result names in first-seen order; columns: kernels. */
 export function matrixTable(reports: RunReport[]): string {

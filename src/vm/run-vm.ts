@@ -14,6 +14,8 @@ import { resolveCustom } from './custom.js';
 import { ensureDeps } from './deps.js';
 import { parseDebianSpec, resolveDebian, type KernelImage } from './kernels.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js';
+import { guestExpectArgs, judgeVmReport, loadForVm, splitExpectArgs } from './expect.js';
+import { CATALOGUE } from '../scenarios/catalogue.js';
 import { cacheDirs } from './paths.js';
 import { parseCpus, parseMemory } from './qemu.js';
 import { chooseQemu, describeQemu, hostQemuSources } from './qemu-choice.js';
@@ -43,7 +45,11 @@ export function splitReportArgs(args: string[]): { rest: string[]; format: strin
 export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   const say = (m: string) => process.stderr.write(`vm: ${m}\n`);
   // Everything the user typed is checked before anything is fetched or booted.
-  const { rest, format, output } = splitReportArgs(runArgs);
+  const { rest: withExpect, format, output } = splitReportArgs(runArgs);
+  const { rest: guestRest, files: expectFiles } = splitExpectArgs(withExpect);
+  if (guestRest.includes('--ignore-skips') && expectFiles.length === 0) throw new UsageError('--ignore-skips goes with --expect FILE');
+  const expectations = loadForVm(expectFiles, CATALOGUE.map((s) => s.id));
+  const rest = [...guestRest, ...guestExpectArgs(expectFiles, packageRoot)];
   if (!isFormat(format)) throw new UsageError(`--format '${format}' is not one of pretty, ktap, json, junit`);
   if (output) checkOutputWritable(output);
   const memoryMiB = parseMemory(o.memory);
@@ -109,13 +115,14 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   }
 
   const tool = { name: 'tracefs-regress', version: toolVersion() };
-  const reports = outcomes.map((x) => reportOf(x, tool, qemu.version));
+  // The guest judged its results already; the host judges again so the console's oops can be explained too.
+  const reports = outcomes.map((x) => judgeVmReport(reportOf(x, tool, qemu.version), expectations));
   const opts = { color: !output && process.stdout.isTTY === true };
   const text = reports.length === 1 ? render(format as Format, reports[0]!, opts) : renderMany(format as Format, reports, opts);
   if (output) fs.writeFileSync(output, text);
   else process.stdout.write(text);
   if (reports.length > 1) process.stderr.write('\n' + matrixTable(reports));
-  return combinedExitCode(outcomes.map(exitCodeOf));
+  return combinedExitCode(outcomes.map((x, i) => exitCodeOf(x, reports[i])));
 
   function common(k: KernelImage, a: Accel) {
     return { kernel: k, accel: a, memoryMiB, cpus, append: o.append, cwd: packageRoot, verbose: !!o.verbose, log: say, qemu };

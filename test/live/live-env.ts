@@ -51,3 +51,12 @@ export function leftovers(root = tracefsRoot()): string[] {
   }
   return out;
 }
+
+/** The project's own expectations: what the suite has found on the kernels its tests run on. */
+export const KNOWN_BUGS_FILE = path.join(ROOT, 'kernel', 'known-bugs.json');
+
+/**
+ * TRACEFS_REGRESS_RUN_KNOWN_BUGS=1 runs what the file's skip entries keep from
+ * running here (--ignore-skips): on the development host that oopses the kernel.
+ */
+export const RUN_KNOWN_BUGS = process.env.TRACEFS_REGRESS_RUN_KNOWN_BUGS === '1';

@@ -10,6 +10,8 @@ import type { Evidence } from '../../src/scenarios/types.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const REQUIRED = process.env.TRACEFS_REGRESS_REQUIRE_LIVE === '1';
+/** The project's expectations: what the suite has found on the kernels its tests boot. */
+export const KNOWN_BUGS = path.join(ROOT, 'kernel', 'known-bugs.json');
 
 /** Why the VM tests cannot run here, or undefined when they can. */
 export function unavailable(): string | undefined {
@@ -29,7 +31,16 @@ export interface VmRun {
   stderr: string;
   report: {
     env: { kernel: { release: string }; accelerator?: string; features: string[] };
-    results: Array<{ name: string; scenario: string; kind: string; status: string; reason?: string; evidence: Evidence[] }>;
+    results: Array<{
+      name: string;
+      scenario: string;
+      kind: string;
+      status: string;
+      reason?: string;
+      evidence: Evidence[];
+      health?: { kernelLines: string[] };
+      expectation?: { verdict: string; source: string; entry: number; matched?: string; signature: string[] };
+    }>;
   };
 }
 

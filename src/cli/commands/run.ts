@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
 import { removeStale } from '../../probes/stale.js';
-import { runSuite } from '../../runner/run-suite.js';
+import { runSuite, type ExpectOptions } from '../../runner/run-suite.js';
+import { loadExpectations } from '../../expect/parse.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
 import { setInterruptHook } from '../../runner/teardown.js';
 import { FORMATS, render, exitCodeFor, liveLine, useColor, type Format } from '../../report/index.js';
@@ -22,6 +23,8 @@ interface RunOpts {
   verbose?: boolean;
   duration: string;
   threads?: string;
+  expect: string[];
+  ignoreSkips?: boolean;
 }
 
 export function runCommand(): Command {
@@ -34,6 +37,8 @@ export function runCommand(): Command {
     .option('--tracefs <path>', 'tracefs mount point (default: found in /proc/self/mountinfo, mounted if absent)')
     .option('--duration <time>', 'length of each race scenario, e.g. 3s, 500ms, 2m', '3s')
     .option('--threads <n>', 'race worker threads, 1-64 (default: online CPUs)')
+    .option('--expect <file>', 'known kernel bugs (JSON, e.g. kernel/known-bugs.json): a matching failure is XFAIL, an expected one that passes XPASS; repeatable', collect, [])
+    .option('--ignore-skips', "run what the --expect files' skip entries keep from running (a pass or the expected failure is then accepted)")
     .option('--bail', 'stop after the first failing scenario')
     .option('-v, --verbose', 'print each scenario\'s diagnostics as it runs')
     .action(async (o: RunOpts) => {
@@ -51,6 +56,7 @@ async function run(o: RunOpts): Promise<number> {
   const threads = parseThreads(o.threads);
   const scenarios = selectScenarios(CATALOGUE, o.scenario);
   if (o.output) checkOutputWritable(o.output);
+  const expect = expectOptions(o);
 
   const tracefs = openTracefs({ path: o.tracefs });
   const { kinds } = selectKinds(o.probe, tracefs.kinds);
@@ -77,6 +83,7 @@ async function run(o: RunOpts): Promise<number> {
     durationMs,
     threads,
     bail: !!o.bail,
+    ...(expect ? { expect } : {}),
     signal: abort.signal,
     hooks: { log: (m) => o.verbose && say(`  ${m}`), progress: (l) => progress.update(l) },
     onStart: (name) => progress.status(`${name} ...`),
@@ -90,6 +97,14 @@ async function run(o: RunOpts): Promise<number> {
   if (abort.signal.aborted) return 130; // the hook has printed and teardown exits
   emit(report, format, o.output, { skipLive: true });
   return exitCodeFor(report);
+}
+
+/** Every --expect file, validated against the catalogue before tracefs is touched. */
+function expectOptions(o: RunOpts): ExpectOptions | undefined {
+  if (o.ignoreSkips && o.expect.length === 0) throw new UsageError('--ignore-skips goes with --expect FILE: it runs what the file\'s skip entries keep from running');
+  if (o.expect.length === 0) return undefined;
+  const ids = CATALOGUE.map((s) => s.id);
+  return { entries: o.expect.flatMap((f) => loadExpectations(f, ids)), ignoreSkips: !!o.ignoreSkips };
 }
 
 function emit(report: RunReport, format: Format, output: string | undefined, opts: { skipLive?: boolean } = {}): void {

@@ -121,3 +121,39 @@ export const raceSingle = result({
 
 /** Words every format must carry for raceSingle. */
 export const NO_OVERLAP = /the race's workers could not overlap \(single-threaded TCG guest: .*\), so a PASS here proves little/;
+
+const note6_1 = {
+  source: 'kernel/known-bugs.json',
+  entry: 4,
+  action: 'xfail' as const,
+  why: 'Debian 6.1: a trigger written through an fd held across removal reaches the unregistered probe',
+  reference: 'README, What it found',
+  signature: ['WARNING:', 'enable_trace_kprobe'],
+};
+
+/** A failure an expectations entry explains (its signature found in a kernel line). */
+export const xfail = result({
+  name: 'fd-across-removal[kprobe]',
+  kind: 'kprobe',
+  status: 'XFAIL',
+  checks: 20,
+  evidence: [
+    { op: 'pread (fd held across removal)', path: '/sys/kernel/tracing/events/g/e/filter', expected: 'ENODEV', got: 'success (5 bytes)' },
+    { op: 'kernel health', path: '/dev/kmsg', expected: 'no oops', got: 'warn_count 0->1', detail: 'WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110' },
+  ],
+  health: {
+    ok: false,
+    warnCount: { before: 0, after: 1 },
+    kernelLines: ['WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110'],
+  },
+  expectation: { ...note6_1, verdict: 'xfail', matched: 'WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110' },
+});
+
+/** A pass where an xfail entry expects a failure: a fixed kernel, or a stale entry. */
+export const xpass = result({
+  name: 'fd-across-removal[kprobe]',
+  kind: 'kprobe',
+  status: 'XPASS',
+  checks: 20,
+  expectation: { ...note6_1, verdict: 'xpass' },
+});

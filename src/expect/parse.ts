@@ -1,0 +1,123 @@
+// Reads and validates an expectations file. Strict: an unknown key, a glob
+// that names no scenario, an unknown kind or action is a UsageError naming the
+// entry and the fix, before anything touches tracefs. A typo must never turn
+// an expectation off silently.
+import fs from 'node:fs';
+import { UsageError } from '../cli/errors.js';
+import { PROBE_KINDS } from '../probes/types.js';
+import { globMatch } from '../runner/glob.js';
+import { ACTIONS, EXPECT_SCHEMA, type Action, type ExpectEntry } from './types.js';
+
+const TOP_KEYS = ['schema', 'description', 'entries'];
+const ENTRY_KEYS = ['scenario', 'kind', 'release', 'signature', 'action', 'why', 'reference'];
+const REQUIRED = ['scenario', 'kind', 'release', 'signature', 'action', 'why'];
+/** Scenario ids are [a-z0-9-]; a glob adds * and ?. Anything else ([...], {...}, regex) is not our glob syntax. */
+const SCENARIO_GLOB = /^[A-Za-z0-9_*?-]+$/;
+/** What uname -r prints (digits, letters, . - + _ ~) plus the two wildcards. */
+const RELEASE_GLOB = /^[A-Za-z0-9._+~*?-]{1,100}$/;
+/** A signature part must name something (a function, a file:line), not match every line. */
+const MIN_SIGNATURE = 3;
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+const isObject = (v: Json | undefined): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates the text of one expectations file; `scenarios` are the ids a glob must match at least one of. */
+export function parseExpectations(text: string, source: string, scenarios: readonly string[]): ExpectEntry[] {
+  let doc: Json;
+  try {
+    doc = JSON.parse(text) as Json;
+  } catch (e) {
+    throw new UsageError(`--expect ${source}: not valid JSON (${(e as Error).message}): fix the syntax (JSON allows no comments or trailing commas; put notes in "why")`);
+  }
+  const fail = (what: string): never => {
+    throw new UsageError(`--expect ${source}: ${what}`);
+  };
+  if (!isObject(doc)) fail(`the file must be an object {"schema": "${EXPECT_SCHEMA}", "entries": [...]}`);
+  const top = doc as { [k: string]: Json };
+  for (const k of Object.keys(top)) {
+    if (!TOP_KEYS.includes(k)) fail(`unknown top-level key "${k}": use ${TOP_KEYS.join(', ')}`);
+  }
+  if (top.schema !== EXPECT_SCHEMA) fail(`"schema" must be "${EXPECT_SCHEMA}" (got ${JSON.stringify(top.schema ?? null)}): this tool reads that format`);
+  if (top.description !== undefined && typeof top.description !== 'string') fail('"description" must be a string');
+  if (!Array.isArray(top.entries)) fail('"entries" must be an array of entries');
+  return (top.entries as Json[]).map((e, i) => parseEntry(e, i, source, scenarios));
+}
+
+function parseEntry(e: Json, index: number, source: string, scenarios: readonly string[]): ExpectEntry {
+  const fail = (what: string): never => {
+    throw new UsageError(`--expect ${source}: entries[${index}]: ${what}`);
+  };
+  if (!isObject(e)) fail('must be an object with scenario, kind, release, signature, action and why');
+  const o = e as { [k: string]: Json };
+  for (const k of Object.keys(o)) {
+    if (!ENTRY_KEYS.includes(k)) fail(`unknown key "${k}": use ${ENTRY_KEYS.join(', ')}`);
+  }
+  for (const k of REQUIRED) if (o[k] === undefined) fail(`"${k}" is missing (every entry needs ${REQUIRED.join(', ')})`);
+  const str = (k: string): string => {
+    const v = o[k];
+    if (typeof v !== 'string' || v.trim() === '') fail(`"${k}" must be a non-empty string`);
+    return v as string;
+  };
+
+  const scenario = str('scenario');
+  if (!SCENARIO_GLOB.test(scenario)) {
+    fail(`"scenario" ${JSON.stringify(scenario)} is not an id or glob: use letters, digits, - and the wildcards * and ? (e.g. "race-*")`);
+  }
+  if (!scenarios.some((id) => globMatch(scenario, id))) {
+    fail(`"scenario" ${JSON.stringify(scenario)} matches no scenario: use one of ${scenarios.join(', ')} or a glob over them`);
+  }
+
+  const kind = str('kind');
+  if (kind !== '*' && !(PROBE_KINDS as readonly string[]).includes(kind)) {
+    fail(`"kind" ${JSON.stringify(kind)} is not a probe kind: use one of ${PROBE_KINDS.join(', ')} or "*"`);
+  }
+
+  const release = str('release');
+  if (!RELEASE_GLOB.test(release)) {
+    fail(`"release" ${JSON.stringify(release)} is not a release glob: use what uname -r prints with * and ? (e.g. "6.18.*", "6.1.0-*-amd64"); regexes are not supported`);
+  }
+
+  const action = str('action');
+  if (!(ACTIONS as readonly string[]).includes(action)) {
+    fail(`"action" ${JSON.stringify(action)} is unknown: use xfail (must fail), flaky (pass or the expected failure) or skip (do not run)`);
+  }
+
+  const sig = o.signature;
+  const parts = typeof sig === 'string' ? [sig] : Array.isArray(sig) ? sig : undefined;
+  if (!parts || parts.length === 0 || parts.some((p) => typeof p !== 'string')) {
+    fail('"signature" must be a string, or an array of strings that must all appear in one line');
+  }
+  for (const p of parts as string[]) {
+    if (/[\x00-\x1f\x7f]/.test(p)) fail(`"signature" part ${JSON.stringify(p)} has a control character: a signature matches within one line`);
+    if (p.trim().length < MIN_SIGNATURE) {
+      fail(`"signature" part ${JSON.stringify(p)} is too short to identify a bug: name a function or a file:line (e.g. "eventfs_iterate")`);
+    }
+  }
+
+  const why = str('why');
+  if (o.reference !== undefined && (typeof o.reference !== 'string' || o.reference.trim() === '')) fail('"reference" must be a non-empty string');
+  return {
+    scenario,
+    kind: kind as ExpectEntry['kind'],
+    release,
+    signature: [...(parts as string[])],
+    action: action as Action,
+    why,
+    ...(o.reference !== undefined ? { reference: o.reference as string } : {}),
+    source,
+    index,
+  };
+}
+
+/** Reads FILE (as given on the command line, which is what reports will name). */
+export function loadExpectations(file: string, scenarios: readonly string[]): ExpectEntry[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new UsageError(`--expect ${file}: cannot read it (${code}): give the path of an expectations file, e.g. kernel/known-bugs.json`);
+  }
+  return parseExpectations(text, file, scenarios);
+}

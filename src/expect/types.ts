@@ -1,0 +1,31 @@
+// Expectations: known kernel bugs as data (`run --expect FILE`). An entry
+// names which results it covers (scenario glob, probe kind, kernel release
+// glob), the evidence that identifies the bug (a signature), and what to do.
+import type { ProbeKind } from '../probes/types.js';
+
+export const EXPECT_SCHEMA = 'tracefs-regress/expect@1';
+
+export const ACTIONS = ['xfail', 'flaky', 'skip'] as const;
+/**
+ * xfail: must fail with the signature (a pass is XPASS and fails the run, so a fixed kernel is noticed);
+ * flaky: a pass or a failure with the signature are both fine (races that do not trigger every run);
+ * skip:  not run on such kernels (running would crash a shared host); if run anyway, treated as flaky.
+ */
+export type Action = (typeof ACTIONS)[number];
+
+/** One validated entry of an expectations file. */
+export interface ExpectEntry {
+  /** Scenario id or glob (`*`, `?`), as for --scenario. */
+  scenario: string;
+  kind: ProbeKind | '*';
+  /** Glob against the kernel release (uname -r), e.g. `6.18.*`, `6.1.0-*-amd64`. */
+  release: string;
+  /** Substrings that must all appear in one line of the result (evidence, kernel lines, reason). */
+  signature: string[];
+  action: Action;
+  why: string;
+  reference?: string;
+  /** The file it came from, as given on the command line, and its index in `entries`. */
+  source: string;
+  index: number;
+}

@@ -1,0 +1,56 @@
+// --expect under `vm`: the host validates each file before anything boots,
+// hands the guest its absolute path (the host root is shared read-only at the
+// same paths), and re-applies the entries to the merged report, where the
+// console's oops can be explained by an expected failure of the same run.
+import path from 'node:path';
+import { UsageError } from '../cli/errors.js';
+import { loadExpectations } from '../expect/parse.js';
+import { applyExpectations } from '../expect/apply.js';
+import type { ExpectEntry } from '../expect/types.js';
+import type { RunReport } from '../report/types.js';
+import { CONSOLE_RESULT } from './matrix.js';
+
+/** Pull every --expect FILE out of the guest's args (the host rewrites them). */
+export function splitExpectArgs(args: readonly string[]): { rest: string[]; files: string[] } {
+  const rest: string[] = [];
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--expect(?:=(.*))?$/.exec(args[i]!);
+    if (!m) {
+      rest.push(args[i]!);
+      continue;
+    }
+    const v = m[1] ?? args[++i];
+    if (v === undefined || v === '') throw new UsageError('--expect needs a file, e.g. --expect kernel/known-bugs.json');
+    files.push(v);
+  }
+  return { rest, files };
+}
+
+/** The guest mounts fresh tmpfs over these; only the project directory is bound back over /tmp. */
+const HIDDEN_IN_GUEST = ['/tmp', '/run'];
+
+const under = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+
+/** `--expect ABS` for each file, refusing one the guest would not see. */
+export function guestExpectArgs(files: readonly string[], projectRoot: string, cwd = process.cwd()): string[] {
+  return files.flatMap((f) => {
+    const abs = path.resolve(cwd, f);
+    const hidden = HIDDEN_IN_GUEST.find((d) => under(abs, d));
+    if (hidden && !under(abs, projectRoot)) {
+      throw new UsageError(`--expect ${f}: the guest mounts a fresh tmpfs on ${hidden} and cannot see ${abs}: put the file elsewhere (e.g. your home or the project directory)`);
+    }
+    return ['--expect', abs];
+  });
+}
+
+/** Every file validated on the host, before anything is fetched or booted. */
+export function loadForVm(files: readonly string[], scenarios: readonly string[]): ExpectEntry[] {
+  return files.flatMap((f) => loadExpectations(f, scenarios));
+}
+
+/** The host's judgement of one boot's report: the guest's results re-judged (idempotent) and the console's oops with them. */
+export function judgeVmReport(report: RunReport, entries: readonly ExpectEntry[]): RunReport {
+  if (entries.length === 0) return report;
+  return applyExpectations(report, entries, report.env.kernel.release, { explainable: [CONSOLE_RESULT] });
+}
