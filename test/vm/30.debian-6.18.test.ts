@@ -1,30 +1,45 @@
-// debian:6.18, the development host's kernel series without its getdents
-// oops (test/live/known-kernel-bugs.ts): every race scenario runs inside the
-// guest with uprobes and kprobes, and each must pass. This is where the
-// four race scenarios the host kernel oopses on are shown to pass.
-//
-// Pinned to --tcg single, the mode it was written for. Under multi-threaded
-// TCG (the default with QEMU >= 8.1) the guest's workers really overlap, and
-// Debian's 6.18.15 then shows the same eventfs_iterate NULL dereference as the
-// host (race-getdents, race-recreate, race-drop-caches with uprobes; 3 of 3
-// boots at 3 s races): a 6.18.y stable bug, not this suite's. Expecting that
-// failure belongs to the expected-results (XFAIL) mechanism; until then this
-// test keeps its single-TCG meaning, and each result says its PASS proves little.
+// debian:6.18: the suite's finding in 6.18.y stable, pinned. Under the
+// default mode (multi-threaded TCG, so the guest's workers really overlap),
+// getdents64 of events/<group>/ racing removal makes Debian's 6.18.15
+// dereference NULL at 0x50 in eventfs_iterate -- the development host's
+// 6.18.44 oops. The project's kernel/known-bugs.json expects it (flaky: a race
+// need not trigger in every run), so a caught oops is XFAIL and the run exits
+// 0; any other failure is a FAIL. This test also demands that it IS caught: a
+// 6.18 that stops oopsing (a fixed kernel, or a suite that stopped racing)
+// shows up as a changed result. 10 s races instead of the default 3 s make the
+// catch near-certain here; how often the default catches it is the
+// sensitivity table's subject (README). test/vm/40 runs the same races on 7.x,
+// which must pass.
 import { expect, it } from 'vitest';
-import { CATALOGUE } from '../../src/scenarios/catalogue.js';
-import { describeVm } from './helpers.js';
+import { describeVm, KNOWN_BUGS } from './helpers.js';
 
-const races = CATALOGUE.filter((s) => s.race).map((s) => s.id);
+const RACES = ['race-getdents', 'race-drop-caches', 'race-recreate'];
 
-describeVm('vm debian:6.18, race scenarios', ['--kernel', 'debian:6.18', '--tcg', 'single'], races.flatMap((id) => ['--scenario', id]), 900_000, (run) => {
-  it('boots 6.18 and every race scenario passes with uprobes and with kprobes', () => {
-    expect(run().report.env.kernel.release).toMatch(/^6\.18\./);
-    // A failure shows its evidence (violations, kernel lines), not just its status.
-    const bad = run().report.results.filter((r) => r.status !== 'PASS');
-    expect(bad, JSON.stringify(bad, null, 2)).toEqual([]);
-    const got = run().report.results.map((r) => `${r.name}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
-    const want = races.flatMap((id) => [`${id}[kprobe]: PASS`, `${id}[uprobe]: PASS`]);
-    expect(got.sort()).toEqual(want.sort());
-    expect(run().exitCode).toBe(0);
-  });
-});
+describeVm(
+  'vm debian:6.18, the eventfs_iterate oops',
+  ['--kernel', 'debian:6.18'],
+  [...RACES.flatMap((id) => ['--scenario', id]), '--probe', 'uprobe', '--duration', '10s', '--expect', KNOWN_BUGS],
+  900_000,
+  (run) => {
+    it('runs 6.18 with overlapping workers', () => {
+      expect(run().report.env.kernel.release).toMatch(/^6\.18\./);
+      expect(run().report.env.accelerator).toMatch(/^(kvm|tcg thread=multi)$/);
+    });
+
+    it('finds the eventfs_iterate oops, as the expectations file says, and nothing else', () => {
+      const results = run().report.results;
+      const other = results.filter((r) => r.status !== 'PASS' && r.status !== 'XFAIL');
+      expect(other, JSON.stringify(other, null, 2)).toEqual([]);
+      const xfail = results.filter((r) => r.status === 'XFAIL');
+      expect(xfail.length, `no race caught the oops: ${results.map((r) => `${r.name} ${r.status}`).join(', ')}`).toBeGreaterThan(0);
+      for (const r of xfail) {
+        expect([...RACES, 'vm-console'], r.name).toContain(r.scenario);
+        expect(r.expectation?.matched ?? '', r.name).toContain('eventfs_iterate');
+      }
+      // The race that caught it quotes the kernel's own lines, not just a status.
+      const caught = xfail.find((r) => r.scenario !== 'vm-console');
+      if (caught) expect(JSON.stringify(caught.evidence)).toMatch(/NULL pointer dereference|general protection fault/);
+      expect(run().exitCode).toBe(0);
+    });
+  },
+);
