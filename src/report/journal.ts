@@ -9,7 +9,8 @@ import type { RunEnvironment, RunReport, ScenarioResult } from './types.js';
 
 export type JournalRecord =
   | { type: 'start'; tool: RunReport['tool']; startedAt: string; env: RunEnvironment }
-  | { type: 'running'; name: string; at: string }
+  /** expectMs: how long the variant runs at the least (a race's --duration), so a watcher does not take that silence for a hang. */
+  | { type: 'running'; name: string; at: string; expectMs?: number }
   | { type: 'result'; result: ScenarioResult };
 
 /** One record as one line; bigints (race counters) as numbers, as the JSON report does. */

@@ -86,8 +86,8 @@ async function run(o: RunOpts): Promise<number> {
     bail: !!o.bail,
     signal: abort.signal,
     hooks: { log: (m) => o.verbose && say(`  ${m}`), progress: (l) => progress.update(l) },
-    onStart: (name) => {
-      journal?.write({ type: 'running', name, at: new Date().toISOString() });
+    onStart: (name, scenario) => {
+      journal?.write({ type: 'running', name, at: new Date().toISOString(), ...(scenario.race ? { expectMs: durationMs } : {}) });
       progress.status(`${name} ...`);
     },
     onResult: (r) => {
