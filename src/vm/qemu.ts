@@ -95,7 +95,8 @@ function hasSetpriv(): boolean {
   return setprivOk;
 }
 
-export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: string }): Promise<QemuResult> {
+/** signal: the caller ends QEMU early (e.g. the guest oopsed and made no progress since). */
+export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: string; signal?: AbortSignal }): Promise<QemuResult> {
   const args = qemuArgs(c);
   const bin = o.qemu ?? qemuBinary();
   // setpriv execs qemu in place with PR_SET_PDEATHSIG: qemu dies with us, even on SIGKILL.
@@ -106,6 +107,9 @@ export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: stri
     interrupted ??= sig;
     ctrl.abort();
   };
+  const onAbort = () => ctrl.abort();
+  o.signal?.addEventListener('abort', onAbort);
+  if (o.signal?.aborted) ctrl.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const t0 = Date.now();
@@ -131,5 +135,6 @@ export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: stri
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    o.signal?.removeEventListener('abort', onAbort);
   }
 }
