@@ -34,7 +34,7 @@ export function runCommand(): Command {
     .option('-p, --probe <kind>', "probe kind: kprobe, uprobe, fprobe, eprobe, synthetic or all, repeatable (default: kprobe and uprobe)", collect, [])
     .addOption(new Option('-f, --format <format>', 'report format').default('pretty'))
     .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
-    .option('--journal <file>', 'append one JSON line per scenario start and result to FILE as the run goes (what `vm` reads when a guest dies)')
+    .option('--journal <file>', 'write one JSON line per scenario start and result to FILE as the run goes (what `vm` reads when a guest dies)')
     .option('--tracefs <path>', 'tracefs mount point (default: found in /proc/self/mountinfo, mounted if absent)')
     .option('--duration <time>', 'length of each race scenario, e.g. 3s, 500ms, 2m', '3s')
     .option('--threads <n>', 'race worker threads, 1-64 (default: online CPUs)')
