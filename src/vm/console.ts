@@ -46,8 +46,9 @@ const OOPS_MACHINERY = /^(__die|die|die_addr|page_fault_oops|do_user_addr_fault|
 /**
  * "Call Trace: f+0x1/0x2 g+0x3/0x4 ..." from the lines after `Call Trace:`:
  * the first 4 reliable frames, or, when the unwinder marked every frame '?'
- * (a kernel without ORC or frame pointers), the first 4 that are not the
- * oops machinery.
+ * (a kernel without ORC or frame pointers: the guess unwinder, which also
+ * lists stale return addresses), the first 4 that are not the oops
+ * machinery, still marked '?' so nobody reads them as a certain path.
  */
 export function callTraceLine(after: string[]): string | undefined {
   const frames: { fn: string; reliable: boolean }[] = [];
@@ -60,7 +61,7 @@ export function callTraceLine(after: string[]): string | undefined {
   }
   const reliable = frames.filter((f) => f.reliable);
   const pick = (reliable.length ? reliable : frames.filter((f) => !OOPS_MACHINERY.test(f.fn))).slice(0, 4);
-  return pick.length ? `Call Trace: ${pick.map((f) => f.fn).join(' ')}` : undefined;
+  return pick.length ? `Call Trace: ${pick.map((f) => `${f.reliable ? '' : '? '}${f.fn}`).join(' ')}` : undefined;
 }
 
 function stripTime(l: string): string {

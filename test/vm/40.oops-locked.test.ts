@@ -46,7 +46,8 @@ describeVm(
       const lines = c.evidence.map((e) => e.got);
       expect(lines).toContainEqual(expect.stringMatching(/^BUG: kernel NULL pointer dereference/));
       expect(lines).toContainEqual(expect.stringMatching(/^RIP: 0010:event_enable_write\+/));
-      expect(lines).toContainEqual(expect.stringMatching(/^Call Trace: .*(vfs_write|ksys_write)/));
+      // tinyconfig has no ORC unwinder: the frames are the guess unwinder's, marked '?'.
+      expect(lines).toContainEqual(expect.stringMatching(/^Call Trace: (\? )?vfs_write\+/));
       expect(run().stderr).toMatch(/KERNEL_FAILURE/);
     });
 
