@@ -64,8 +64,9 @@ export function callTraceLine(after: string[]): string | undefined {
   return pick.length ? `Call Trace: ${pick.map((f) => `${f.reliable ? '' : '? '}${f.fn}`).join(' ')}` : undefined;
 }
 
+/** The kernel's own line, or the guest's indented echo of it in a FAIL result's evidence: the same text. */
 function stripTime(l: string): string {
-  return l.replace(/^\[\s*\d+\.\d+\]\s*/, '').trimEnd();
+  return l.replace(/^\s*\[\s*\d+\.\d+\]\s*/, '').trimEnd();
 }
 
 /** Guest markers: setup error message, exit code, uptimes. */

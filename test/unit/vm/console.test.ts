@@ -68,4 +68,10 @@ describe('console scan', () => {
     expect(isFailureLine('[    2.0] Kernel panic - not syncing: Fatal exception')).toBe(true);
     expect(isFailureLine('PASS  fd-across-removal[uprobe]  no oops here  12 ms')).toBe(false);
   });
+
+  it("quotes a kernel report once, though the guest echoes it indented in a FAIL result's evidence", () => {
+    const kernel = '[   16.470527] BUG: kernel NULL pointer dereference, address: 0000000000000050\n[   16.474542] RIP: 0010:eventfs_iterate+0x29c/0x340\n';
+    const echo = 'FAIL  race-recreate[uprobe]  19985 checks\n' + kernel.replace(/^/gm, '        ');
+    expect(scanConsole(kernel + echo)).toEqual(['BUG: kernel NULL pointer dereference, address: 0000000000000050', 'RIP: 0010:eventfs_iterate+0x29c/0x340']);
+  });
 });
