@@ -29,7 +29,7 @@ export function parseThreads(text: string | undefined): number {
 }
 
 /** Fails now, not after a long run, when the report cannot be written. */
-export function checkOutputWritable(file: string): void {
+export function checkOutputWritable(file: string, flag = '--output'): void {
   const dir = path.dirname(path.resolve(file));
   let st: fs.Stats | undefined;
   try {
@@ -37,7 +37,7 @@ export function checkOutputWritable(file: string): void {
   } catch {
     // a new file: its directory must exist and be writable
   }
-  if (st?.isDirectory()) throw new UsageError(`--output ${file} is a directory: name a file such as ${path.join(file, 'report.json')}`);
+  if (st?.isDirectory()) throw new UsageError(`${flag} ${file} is a directory: name a file such as ${path.join(file, 'report.json')}`);
   try {
     fs.accessSync(st ? file : dir, fs.constants.W_OK);
     if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
@@ -46,7 +46,7 @@ export function checkOutputWritable(file: string): void {
     fs.closeSync(fd);
     if (!st) fs.unlinkSync(file);
   } catch (e) {
-    throw new UsageError(`--output ${file} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): pick a writable path`);
+    throw new UsageError(`${flag} ${file} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): pick a writable path`);
   }
 }
 

@@ -5,7 +5,7 @@ import { startHealthWatch, type HealthWatch } from '../health/index.js';
 import { Ownership } from '../probes/ownership.js';
 import type { ProbeKind } from '../probes/types.js';
 import { KIND_FEATURE } from '../tracefs/features.js';
-import { isFailing, type RunReport, type ScenarioResult, type HealthDelta } from '../report/types.js';
+import { isFailing, type RunEnvironment, type RunReport, type ScenarioResult, type HealthDelta } from '../report/types.js';
 import { applyToResult, skipEntryFor, skippedResult } from '../expect/apply.js';
 import type { ExpectEntry } from '../expect/types.js';
 import type { Scenario, ScenarioOptions, ScenarioOutcome, Feature } from '../scenarios/types.js';
@@ -52,6 +52,18 @@ export function unmet(tracefs: Tracefs, scenario: Scenario, kind: ProbeKind): st
   return undefined;
 }
 
+/** The report's env block; also the journal's start record (before any health notes exist). */
+export function runEnvironment(tracefs: Tracefs, notes: readonly string[] = []): RunEnvironment {
+  return {
+    kernel: { release: tracefs.kernel.release, version: tracefs.kernel.version, machine: tracefs.kernel.machine },
+    tracefs: tracefs.root,
+    features: [...tracefs.features].sort(),
+    ...(process.env.TRACEFS_REGRESS_ACCEL ? { accelerator: process.env.TRACEFS_REGRESS_ACCEL } : {}),
+    hostname: os.hostname(),
+    ...(notes.length ? { notes: [...notes] } : {}),
+  };
+}
+
 export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<RunReport> {
   const started = Date.now();
   const owner = new Ownership(tracefs.root);
@@ -83,14 +95,7 @@ export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<Ru
     tool: { name: 'tracefs-regress', version: toolVersion() },
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    env: {
-      kernel: { release: tracefs.kernel.release, version: tracefs.kernel.version, machine: tracefs.kernel.machine },
-      tracefs: tracefs.root,
-      features: [...tracefs.features].sort(),
-      ...(process.env.TRACEFS_REGRESS_ACCEL ? { accelerator: process.env.TRACEFS_REGRESS_ACCEL } : {}),
-      hostname: os.hostname(),
-      ...(health.notes.length ? { notes: [...health.notes] } : {}),
-    },
+    env: runEnvironment(tracefs, health.notes),
     results,
     ...(interrupted ? { interrupted } : {}),
   };

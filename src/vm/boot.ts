@@ -1,12 +1,17 @@
 // One guest run: build the initramfs, boot QEMU, follow the console, and turn
-// what comes back (report, exit code, console, timeout) into one outcome.
+// what comes back (report or run journal, exit code, console, timeout) into
+// one outcome. The watching is guest-watch.ts's, the verdict outcome.ts's.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunReport } from '../report/types.js';
 import { describeAccel, type Accel } from './accel.js';
 import { buildCmdline } from './cmdline.js';
-import { ConsoleTail, looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
-import { buildInitramfs, MARK, type GuestPlan } from './initramfs.js';
+import { looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
+import { GuestWatch } from './guest-watch.js';
+import { buildInitramfs, type GuestPlan } from './initramfs.js';
+import { classifyBoot, type BootStatus } from './outcome.js';
+import { partialRun } from './partial.js';
+import { parseJournal } from '../report/journal.js';
 import type { KernelImage } from './kernels.js';
 import { newRunDir, reapOrphans } from './rundir.js';
 import { guestCodeFromQemu, runQemu, type QemuBin } from './qemu.js';
@@ -33,9 +38,15 @@ export interface BootOptions {
   /** Forward the boot console too (onConsole gets every line, not only the guest command's). */
   verbose?: boolean;
   qemu?: QemuBin;
+  /**
+   * End the guest this long after the console shows a kernel failure (oops,
+   * BUG, KASAN, panic) if it makes no progress (run journal records, result
+   * lines); undefined: wait for the guest or --timeout. See OOPS_GRACE_MS.
+   */
+  oopsGraceMs?: number;
 }
 
-export type BootStatus = 'DONE' | 'TIMEOUT' | 'INTERRUPTED' | 'KERNEL_FAILURE' | 'GUEST_SETUP' | 'NO_RESULT';
+export type { BootStatus } from './outcome.js';
 
 export interface BootOutcome {
   status: BootStatus;
@@ -43,18 +54,34 @@ export interface BootOutcome {
   accelerator: string;
   /** The guest command's exit status, when it came back. */
   guestCode?: number;
+  /** The guest's final report, or one built from its run journal when it never wrote that (partial). */
   report?: RunReport;
-  /** Panic/Oops/BUG/KASAN lines from the console. */
+  /** The report came from the run journal: the guest ended before its final report. */
+  partial?: boolean;
+  /** The variant that had started and not finished when the guest ended (from the journal). */
+  running?: string;
+  /** Panic/Oops/BUG/KASAN lines from the console, with their RIP and first Call Trace frames. */
   consoleFailures: string[];
   message?: string;
   serialLog: string;
   /** The run directory (share/ holds what the guest wrote); gone after a clean run unless keepRunDir. */
   runDir: string;
-  timings: { totalMs: number; initUptimeS?: number; runStartMs?: number; firstResultMs?: number };
+  timings: {
+    totalMs: number;
+    initUptimeS?: number;
+    runStartMs?: number;
+    firstResultMs?: number;
+    /** First kernel failure line on the console, and when the grace ran out and the host asked QEMU to end. */
+    failureMs?: number;
+    endedByHostMs?: number;
+  };
   interrupted?: NodeJS.Signals;
 }
 
 export const DEFAULT_RESULT_LINE = /^\s*(?:(?:not )?ok \d+ |(?:PASS|FAIL|SKIP|UNRES\w*)\b)/;
+
+/** Where a guest running `run --journal` appends its records, inside the results share. */
+export const JOURNAL_FILE = 'journal.jsonl';
 
 export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
   for (const k of reapOrphans()) o.log?.(`ended an orphaned qemu left by a killed run: ${k}`);
@@ -62,7 +89,95 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
   const share = path.join(dir, 'share');
   const serialLog = path.join(dir, 'serial.log');
   const accelerator = describeAccel(o.accel);
-  const plan: GuestPlan = {
+  await buildInitramfs(guestPlan(o, share, accelerator), path.join(dir, 'initramfs.cpio'));
+  const end = new AbortController();
+  const watch = new GuestWatch({
+    serialLog,
+    journal: path.join(share, JOURNAL_FILE),
+    graceMs: o.oopsGraceMs,
+    resultLine: o.resultLine ?? DEFAULT_RESULT_LINE,
+    verbose: o.verbose,
+    onConsole: o.onConsole,
+    onGraceExpired: () => end.abort(),
+  }).start();
+  const q = await runQemu(
+    {
+      kernel: o.kernel.vmlinuz,
+      initrd: path.join(dir, 'initramfs.cpio'),
+      cmdline: buildCmdline({ append: o.append }),
+      accel: o.accel,
+      memoryMiB: o.memoryMiB,
+      cpus: o.cpus,
+      serialLog,
+      resultsDir: share,
+      hostRoot: '/',
+      pidFile: path.join(dir, 'qemu.pid'),
+    },
+    { timeoutMs: o.timeoutMs, qemu: o.qemu, signal: end.signal },
+  ).finally(() => watch.stop());
+
+  const text = readText(serialLog);
+  const marks = parseMarkers(text);
+  const consoleFailures = scanConsole(text);
+  const guestCode = readInt(path.join(share, 'exit-code')) ?? marks.exit ?? guestCodeFromQemu(q.exitCode);
+  const { report, partial, running } = readResults(share, accelerator);
+  if (o.keepLog) fs.copyFileSync(serialLog, o.keepLog);
+
+  const endedAfterFailure =
+    watch.expiredMs !== undefined && watch.failureMs !== undefined && o.oopsGraceMs !== undefined
+      ? { graceMs: o.oopsGraceMs, failureMs: watch.failureMs, endedMs: q.durationMs }
+      : undefined;
+  const verdict = classifyBoot({
+    accelerator,
+    timeoutMs: o.timeoutMs,
+    memoryMiB: o.memoryMiB,
+    interrupted: q.interrupted,
+    timedOut: q.timedOut,
+    endedAfterFailure,
+    consoleFailures,
+    running,
+    setupError: marks.error,
+    guestCode,
+    outOfMemory: looksOutOfMemory(text),
+    qemuExit: q.exitCode,
+    qemuStderr: q.stderr,
+  });
+  const out: BootOutcome = {
+    ...verdict,
+    kernel: o.kernel.release || o.kernel.spec,
+    accelerator,
+    guestCode,
+    report,
+    ...(partial ? { partial } : {}),
+    ...(running ? { running } : {}),
+    consoleFailures,
+    serialLog: o.keepLog ?? serialLog,
+    runDir: dir,
+    timings: {
+      totalMs: q.durationMs,
+      initUptimeS: marks.initUptime,
+      runStartMs: watch.runStartMs,
+      firstResultMs: watch.firstResultMs,
+      failureMs: watch.failureMs,
+      endedByHostMs: watch.expiredMs,
+    },
+    interrupted: q.interrupted,
+  };
+  retainRunDir(out, o);
+  return out;
+}
+
+/** The guest's final report; failing that, the one its run journal gives, and what was running. */
+function readResults(share: string, accelerator: string): { report?: RunReport; partial?: boolean; running?: string } {
+  const full = readReport(path.join(share, 'report.json'), accelerator);
+  if (full) return { report: full };
+  const j = partialRun(parseJournal(readText(path.join(share, JOURNAL_FILE))), { accelerator, endedMs: Date.now() });
+  return { report: j.report, partial: j.report !== undefined, running: j.running };
+}
+
+/** What the guest's /init runs, and with which environment. */
+function guestPlan(o: BootOptions, share: string, accelerator: string): GuestPlan {
+  return {
     modules: o.kernel.modules,
     moduleDir: o.kernel.moduleDir,
     sharePath: share,
@@ -79,86 +194,26 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
     },
     watchdogS: o.timeoutMs / 1000 + 30,
   };
-  await buildInitramfs(plan, path.join(dir, 'initramfs.cpio'));
-  let running = false;
-  let runStartMs: number | undefined;
-  let firstResultMs: number | undefined;
-  const resultRe = o.resultLine ?? DEFAULT_RESULT_LINE;
-  const tail = new ConsoleTail(serialLog, (line, ms) => {
-    if (line.includes(MARK.run)) {
-      running = true;
-      runStartMs ??= ms;
-      return;
-    }
-    if (!running) {
-      if (o.verbose) o.onConsole?.(line, ms);
-      return;
-    }
-    if (line.startsWith(MARK.exit)) return;
-    // The guest's output may carry colour codes; results are recognised without them.
-    if (firstResultMs === undefined && resultRe.test(line.replace(/\x1b\[[0-9;]*m/g, ''))) firstResultMs = ms;
-    o.onConsole?.(line, ms);
-  }).start();
-  const q = await runQemu(
-    {
-      kernel: o.kernel.vmlinuz,
-      initrd: path.join(dir, 'initramfs.cpio'),
-      cmdline: buildCmdline({ append: o.append }),
-      accel: o.accel,
-      memoryMiB: o.memoryMiB,
-      cpus: o.cpus,
-      serialLog,
-      resultsDir: share,
-      hostRoot: '/',
-      pidFile: path.join(dir, 'qemu.pid'),
-    },
-    { timeoutMs: o.timeoutMs, qemu: o.qemu },
-  ).finally(() => tail.stop());
+}
 
-  const text = fs.existsSync(serialLog) ? fs.readFileSync(serialLog, 'utf8') : '';
-  const marks = parseMarkers(text);
-  const consoleFailures = scanConsole(text);
-  const fromFile = readInt(path.join(share, 'exit-code'));
-  const guestCode = fromFile ?? marks.exit ?? guestCodeFromQemu(q.exitCode);
-  const report = readReport(path.join(share, 'report.json'), accelerator);
-  if (o.keepLog) fs.copyFileSync(serialLog, o.keepLog);
-
-  const out: BootOutcome = {
-    status: 'DONE',
-    kernel: o.kernel.release || o.kernel.spec,
-    accelerator,
-    guestCode,
-    report,
-    consoleFailures,
-    serialLog: o.keepLog ?? serialLog,
-    runDir: dir,
-    timings: { totalMs: q.durationMs, initUptimeS: marks.initUptime, runStartMs, firstResultMs },
-    interrupted: q.interrupted,
-  };
-  if (q.interrupted) Object.assign(out, { status: 'INTERRUPTED', message: `stopped by ${q.interrupted}; qemu killed` });
-  else if (q.timedOut) Object.assign(out, { status: 'TIMEOUT', message: `TIMEOUT: the guest did not finish within ${o.timeoutMs / 1000} s; qemu killed` });
-  else if (consoleFailures.length) Object.assign(out, { status: 'KERNEL_FAILURE', message: `the guest kernel reported a failure on the console (${accelerator})` });
-  else if (marks.error) Object.assign(out, { status: 'GUEST_SETUP', message: `guest setup failed: ${marks.error}` });
-  else if (guestCode === undefined) {
-    const oom = looksOutOfMemory(text);
-    Object.assign(out, {
-      status: oom ? 'GUEST_SETUP' : 'NO_RESULT',
-      message: oom
-        ? `the guest ran out of memory with ${o.memoryMiB} MiB; raise --memory`
-        : `the guest ended without reporting back (qemu exit ${q.exitCode}${q.stderr ? `: ${q.stderr.trim().split('\n').pop()}` : ''})`,
-    });
-  }
-  // Keep the run directory (console log, initramfs) only when something needs looking at.
-  if (o.keepRunDir) {
-    /* the caller reads the share and removes dir */
-  } else if (out.status === 'DONE' && guestCode === 0) {
-    fs.rmSync(dir, { recursive: true, force: true });
+/** Keep the run directory (console log, share) only when something needs looking at. */
+function retainRunDir(out: BootOutcome, o: BootOptions): void {
+  if (o.keepRunDir) return; // the caller reads the share and removes it
+  if (out.status === 'DONE' && out.guestCode === 0) {
+    fs.rmSync(out.runDir, { recursive: true, force: true });
     if (!o.keepLog) out.serialLog = '';
   } else {
-    fs.rmSync(path.join(dir, 'initramfs.cpio'), { force: true });
-    o.log?.(`run directory kept for inspection: ${dir}`);
+    fs.rmSync(path.join(out.runDir, 'initramfs.cpio'), { force: true });
+    o.log?.(`run directory kept for inspection: ${out.runDir}`);
   }
-  return out;
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function readInt(file: string): number | undefined {

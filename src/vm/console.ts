@@ -14,22 +14,59 @@ export const FAILURE_PATTERNS: RegExp[] = [
   /list_del corruption/,
 ];
 
-/** A failure line plus the RIP line that usually follows, so a report says where it happened. */
+export function isFailureLine(line: string): boolean {
+  const l = stripTime(line);
+  return FAILURE_PATTERNS.some((p) => p.test(l));
+}
+
+/**
+ * A failure line plus the RIP line that usually follows and the first frames
+ * of its Call Trace, so a report says where it happened and how it got there.
+ */
 export function scanConsole(text: string): string[] {
   const lines = text.split(/\r?\n/);
   const out: string[] = [];
+  const add = (l: string | undefined) => {
+    if (l && !out.includes(l)) out.push(l);
+  };
   for (let i = 0; i < lines.length; i++) {
-    const l = stripTime(lines[i]!);
-    if (!FAILURE_PATTERNS.some((p) => p.test(l))) continue;
-    out.push(l);
-    const rip = lines.slice(i + 1, i + 12).find((x) => /\bRIP: /.test(x));
-    if (rip && !out.includes(stripTime(rip))) out.push(stripTime(rip));
+    if (!isFailureLine(lines[i]!)) continue;
+    add(stripTime(lines[i]!));
+    const next = lines.slice(i + 1, i + 40).map(stripTime);
+    add(next.slice(0, 11).find((x) => /\bRIP: /.test(x)));
+    const trace = next.findIndex((x) => x === 'Call Trace:');
+    if (trace >= 0) add(callTraceLine(next.slice(trace + 1)));
   }
   return out.slice(0, 40);
 }
 
+/** Frames the oops machinery itself adds on top of the faulting function (the unwinder marks them '?'). */
+const OOPS_MACHINERY = /^(__die|die|die_addr|page_fault_oops|do_user_addr_fault|exc_page_fault|asm_exc_page_fault|kernelmode_fixup_or_oops|__bad_area_nosemaphore|bad_area_nosemaphore|do_trap|do_error_trap|exc_general_protection|asm_exc_general_protection|exc_invalid_op|asm_exc_invalid_op|handle_bug|exc_int3|asm_exc_int3|show_regs|show_trace_log_lvl|dump_stack\w*|fixup_exception|search_exception_tables)\+/;
+
+/**
+ * "Call Trace: f+0x1/0x2 g+0x3/0x4 ..." from the lines after `Call Trace:`:
+ * the first 4 reliable frames, or, when the unwinder marked every frame '?'
+ * (a kernel without ORC or frame pointers: the guess unwinder, which also
+ * lists stale return addresses), the first 4 that are not the oops
+ * machinery, still marked '?' so nobody reads them as a certain path.
+ */
+export function callTraceLine(after: string[]): string | undefined {
+  const frames: { fn: string; reliable: boolean }[] = [];
+  for (const raw of after) {
+    const l = raw.trim();
+    if (/^<\/?(TASK|IRQ|NMI|SOFTIRQ)>$/.test(l)) continue;
+    const m = /^(\? )?([\w.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+)(?: \[\w+\])?$/.exec(l);
+    if (!m) break;
+    frames.push({ fn: m[2]!, reliable: !m[1] });
+  }
+  const reliable = frames.filter((f) => f.reliable);
+  const pick = (reliable.length ? reliable : frames.filter((f) => !OOPS_MACHINERY.test(f.fn))).slice(0, 4);
+  return pick.length ? `Call Trace: ${pick.map((f) => `${f.reliable ? '' : '? '}${f.fn}`).join(' ')}` : undefined;
+}
+
+/** The kernel's own line, or the guest's indented echo of it in a FAIL result's evidence: the same text. */
 function stripTime(l: string): string {
-  return l.replace(/^\[\s*\d+\.\d+\]\s*/, '').trimEnd();
+  return l.replace(/^\s*\[\s*\d+\.\d+\]\s*/, '').trimEnd();
 }
 
 /** Guest markers: setup error message, exit code, uptimes. */
@@ -56,12 +93,12 @@ export class ConsoleTail {
   private pos = 0;
   private rest = '';
   private timer: NodeJS.Timeout | undefined;
-  private readonly t0 = Date.now();
-
   constructor(
     private readonly file: string,
     private readonly onLine: (line: string, ms: number) => void,
     private readonly intervalMs = 100,
+    /** The clock's zero: tails of one guest share it, so their times compare. */
+    private readonly t0 = Date.now(),
   ) {}
 
   start(): this {

@@ -104,7 +104,8 @@ function hasSetpriv(): boolean {
   return setprivOk;
 }
 
-export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: QemuBin }): Promise<QemuResult> {
+/** signal: the caller ends QEMU early (e.g. the guest oopsed and made no progress since). */
+export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: QemuBin; signal?: AbortSignal }): Promise<QemuResult> {
   const args = qemuArgs({ ...c, dataDirs: o.qemu?.dataDirs ?? c.dataDirs });
   const bin = o.qemu?.bin ?? qemuBinary();
   // setpriv execs qemu in place with PR_SET_PDEATHSIG: qemu dies with us, even on SIGKILL.
@@ -115,6 +116,9 @@ export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: Qemu
     interrupted ??= sig;
     ctrl.abort();
   };
+  const onAbort = () => ctrl.abort();
+  o.signal?.addEventListener('abort', onAbort);
+  if (o.signal?.aborted) ctrl.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const t0 = Date.now();
@@ -140,5 +144,6 @@ export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: Qemu
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    o.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -9,7 +9,8 @@ import { UsageError } from '../cli/errors.js';
 import { checkOutputWritable } from '../cli/parse.js';
 import type { VmOpts } from '../cli/commands/vm.js';
 import { chooseAccel, parseTcg, type Accel } from './accel.js';
-import { bootOnce, type BootOutcome } from './boot.js';
+import { bootOnce, JOURNAL_FILE, type BootOutcome } from './boot.js';
+import { OOPS_GRACE_MS } from './guest-watch.js';
 import { resolveCustom } from './custom.js';
 import { ensureDeps } from './deps.js';
 import { parseDebianSpec, resolveDebian, type KernelImage } from './kernels.js';
@@ -100,7 +101,11 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
       ...common(k, accel),
       timeoutMs: timeoutS * 1000,
       keepLog,
-      guestArgv: (share) => [process.execPath, entry, 'run', ...rest, '--format', 'json', '--output', path.join(share, 'report.json')],
+      oopsGraceMs: OOPS_GRACE_MS,
+      guestArgv: (share) => [
+        ...[process.execPath, entry, 'run', ...rest, '--format', 'json', '--output', path.join(share, 'report.json')],
+        ...['--journal', path.join(share, JOURNAL_FILE)],
+      ],
       onConsole: (line) => process.stderr.write(`${kernels.length > 1 ? `[${k.release}] ` : ''}${line}\n`),
     });
     outcomes.push(out);
@@ -109,6 +114,8 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
       `${out.kernel}: ${out.status}${out.message ? ` (${out.message})` : ''}; guest command started ${fmt(t.runStartMs)}, ` +
         `first result ${fmt(t.firstResultMs)}, total ${fmt(t.totalMs)} after QEMU started (${out.accelerator})`,
     );
+    if (t.failureMs !== undefined) say(`  kernel failure on the console ${fmt(t.failureMs)} after QEMU started${out.running ? `, during ${out.running}` : ''}`);
+    if (out.partial) say(`  the guest wrote no final report: ${out.report?.results.length ?? 0} results from its run journal`);
     for (const l of out.consoleFailures) say(`  console: ${l}`);
     if (out.serialLog && out.status !== 'DONE') say(`  console log: ${out.serialLog}`);
     if (out.status === 'INTERRUPTED') break;

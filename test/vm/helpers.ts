@@ -29,6 +29,8 @@ export async function buildDist(): Promise<void> {
 export interface VmRun {
   exitCode: number | undefined;
   stderr: string;
+  /** Wall time of the whole `vm` command. */
+  wallMs: number;
   report: {
     env: { kernel: { release: string }; accelerator?: string; features: string[] };
     results: Array<{
@@ -41,6 +43,7 @@ export interface VmRun {
       health?: { kernelLines: string[] };
       expectation?: { verdict: string; source: string; entry: number; matched?: string; signature: string[] };
     }>;
+    interrupted?: string;
   };
 }
 
@@ -48,6 +51,7 @@ export interface VmRun {
 export async function runVm(vmArgs: string[], runArgs: string[], timeoutMs: number): Promise<VmRun> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-vm-')), 'report.json');
   const cli = path.join(ROOT, 'bin', 'tracefs-regress.js');
+  const t0 = Date.now();
   const r = await execa(process.execPath, [cli, 'vm', ...vmArgs, '--', ...runArgs, '--format', 'json', '--output', out], {
     cwd: ROOT,
     reject: false,
@@ -58,7 +62,14 @@ export async function runVm(vmArgs: string[], runArgs: string[], timeoutMs: numb
   if (!fs.existsSync(out)) throw new Error(`vm wrote no report (exit ${r.exitCode}): ${r.stderr.slice(-2000)}`);
   const report = JSON.parse(fs.readFileSync(out, 'utf8')) as VmRun['report'];
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
-  return { exitCode: r.exitCode, stderr: r.stderr, report };
+  return { exitCode: r.exitCode, stderr: r.stderr, wallMs: Date.now() - t0, report };
+}
+
+export interface DescribeVmOptions {
+  /** Another reason this test cannot run here (checked at collection, like the QEMU prerequisites). */
+  unavailable?: () => string | undefined;
+  /** Work before the run (e.g. building a kernel); returns vm arguments added before vmArgs. */
+  prepare?: () => Promise<string[]>;
 }
 
 /**
@@ -66,15 +77,23 @@ export async function runVm(vmArgs: string[], runArgs: string[], timeoutMs: numb
  * the prerequisites are missing, a failure when CI requires the VM tests.
  * `body` gets the finished run through a getter (it exists once beforeAll ran).
  */
-export function describeVm(title: string, vmArgs: string[], runArgs: string[], timeoutMs: number, body: (run: () => VmRun) => void): void {
-  const why = unavailable();
+export function describeVm(
+  title: string,
+  vmArgs: string[],
+  runArgs: string[],
+  timeoutMs: number,
+  body: (run: () => VmRun) => void,
+  opts: DescribeVmOptions = {},
+): void {
+  const why = unavailable() ?? opts.unavailable?.();
   if (why && !REQUIRED) console.warn(`SKIP ${title}: ${why}`);
   describe.skipIf(why !== undefined && !REQUIRED)(title, () => {
     let run: VmRun | undefined;
     beforeAll(async () => {
       if (why) throw new Error(`TRACEFS_REGRESS_REQUIRE_LIVE=1 but ${why}`);
       await buildDist();
-      run = await runVm(vmArgs, runArgs, timeoutMs);
+      const extra = opts.prepare ? await opts.prepare() : [];
+      run = await runVm([...extra, ...vmArgs], runArgs, timeoutMs);
     });
     body(() => {
       if (!run) throw new Error('the VM run did not finish (see beforeAll)');

@@ -3,12 +3,14 @@ import { Command, Option } from 'commander';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
 import { removeStale } from '../../probes/stale.js';
-import { runSuite, type ExpectOptions } from '../../runner/run-suite.js';
+import { runEnvironment, runSuite, type ExpectOptions } from '../../runner/run-suite.js';
 import { loadExpectations } from '../../expect/parse.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
 import { setInterruptHook } from '../../runner/teardown.js';
 import { FORMATS, render, exitCodeFor, liveLine, useColor, type Format } from '../../report/index.js';
 import type { RunReport } from '../../report/types.js';
+import { JournalWriter } from '../../report/journal.js';
+import { toolVersion } from '../../runner/version.js';
 import { checkOutputWritable, collect, parseDuration, parseThreads } from '../parse.js';
 import { UsageError } from '../errors.js';
 import { ProgressLine } from '../progress.js';
@@ -18,6 +20,7 @@ interface RunOpts {
   probe: string[];
   format: string;
   output?: string;
+  journal?: string;
   tracefs?: string;
   bail?: boolean;
   verbose?: boolean;
@@ -34,6 +37,7 @@ export function runCommand(): Command {
     .option('-p, --probe <kind>', "probe kind: kprobe, uprobe, fprobe, eprobe, synthetic or all, repeatable (default: kprobe and uprobe)", collect, [])
     .addOption(new Option('-f, --format <format>', 'report format').default('pretty'))
     .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
+    .option('--journal <file>', 'write one JSON line per scenario start and result to FILE as the run goes (what `vm` reads when a guest dies)')
     .option('--tracefs <path>', 'tracefs mount point (default: found in /proc/self/mountinfo, mounted if absent)')
     .option('--duration <time>', 'length of each race scenario, e.g. 3s, 500ms, 2m', '3s')
     .option('--threads <n>', 'race worker threads, 1-64 (default: online CPUs)')
@@ -56,6 +60,7 @@ async function run(o: RunOpts): Promise<number> {
   const threads = parseThreads(o.threads);
   const scenarios = selectScenarios(CATALOGUE, o.scenario);
   if (o.output) checkOutputWritable(o.output);
+  if (o.journal) checkOutputWritable(o.journal, '--journal');
   const expect = expectOptions(o);
 
   const tracefs = openTracefs({ path: o.tracefs });
@@ -67,6 +72,8 @@ async function run(o: RunOpts): Promise<number> {
     say(`removed leftovers of dead runs: ${[...stale.removedEvents, ...stale.removedInstances].join(', ')}`);
   }
 
+  const journal = o.journal ? new JournalWriter(o.journal, say) : undefined;
+  journal?.write({ type: 'start', tool: { name: 'tracefs-regress', version: toolVersion() }, startedAt: new Date().toISOString(), env: runEnvironment(tracefs) });
   const abort = new AbortController();
   let finished: Promise<RunReport> | undefined;
   setInterruptHook(async (signal) => {
@@ -86,13 +93,18 @@ async function run(o: RunOpts): Promise<number> {
     ...(expect ? { expect } : {}),
     signal: abort.signal,
     hooks: { log: (m) => o.verbose && say(`  ${m}`), progress: (l) => progress.update(l) },
-    onStart: (name) => progress.status(`${name} ...`),
+    onStart: (name, scenario) => {
+      journal?.write({ type: 'running', name, at: new Date().toISOString(), ...(scenario.race ? { expectMs: durationMs } : {}) });
+      progress.status(`${name} ...`);
+    },
     onResult: (r) => {
+      journal?.write({ type: 'result', result: r });
       progress.clear();
       liveTo.write(liveLine(r, { verbose: !!o.verbose, color: useColor(liveTo) }) + '\n');
     },
   });
   const report = await finished;
+  journal?.close();
   setInterruptHook(undefined);
   if (abort.signal.aborted) return 130; // the hook has printed and teardown exits
   emit(report, format, o.output, { skipLive: true });

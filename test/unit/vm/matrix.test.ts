@@ -43,6 +43,20 @@ describe('vm outcomes as reports', () => {
     expect(fresh.results.find((x) => x.name === 'vm-console')).toMatchObject({ status: 'FAIL', notes: [] });
   });
 
+  it('a guest ended after an oops keeps the results its journal sent, and the console result says what was running', () => {
+    const partial = { ...report('6.12.118', [result('removed-files-enoent[uprobe]', 'PASS')]), interrupted: 'the guest ended during fd-across-removal[uprobe]' };
+    const o = outcome({
+      status: 'KERNEL_FAILURE', partial: true, running: 'fd-across-removal[uprobe]', report: partial,
+      message: 'the guest kernel reported a failure on the console during fd-across-removal[uprobe] at 31.4 s ...',
+      consoleFailures: ['BUG: kernel NULL pointer dereference, address: 0000000000000010', 'RIP: 0010:event_enable_write+0x4c/0xf0'],
+    });
+    const r = reportOf(o, tool);
+    expect(r.results.map((x) => `${x.name} ${x.status}`)).toEqual(['removed-files-enoent[uprobe] PASS', 'vm-console FAIL']);
+    expect(r.results[1]!.reason).toMatch(/during fd-across-removal\[uprobe\]/);
+    expect(r.interrupted).toMatch(/fd-across-removal/);
+    expect(exitCodeOf(o)).toBe(1);
+  });
+
   it('reports a timeout as an unresolved boot even without a guest report', () => {
     const o = outcome({ status: 'TIMEOUT', message: 'TIMEOUT: the guest did not finish within 10 s; qemu killed' });
     const r = reportOf(o, tool);

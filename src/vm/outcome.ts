@@ -1,0 +1,50 @@
+// What one boot came to, from the facts the host gathered: pure, so every
+// branch is tested without booting anything.
+
+export type BootStatus = 'DONE' | 'TIMEOUT' | 'INTERRUPTED' | 'KERNEL_FAILURE' | 'GUEST_SETUP' | 'NO_RESULT';
+
+export interface BootFacts {
+  accelerator: string;
+  timeoutMs: number;
+  memoryMiB: number;
+  /** SIGINT/SIGTERM of this process stopped the run. */
+  interrupted?: NodeJS.Signals;
+  timedOut: boolean;
+  /** The host ended the guest: it showed a kernel failure and then made no progress for graceMs; endedMs: QEMU's exit. */
+  endedAfterFailure?: { graceMs: number; failureMs: number; endedMs: number };
+  consoleFailures: string[];
+  /** The variant that had started and not finished, from the run journal. */
+  running?: string;
+  /** TFSR-GUEST-ERROR: the guest's own setup failed. */
+  setupError?: string;
+  guestCode?: number;
+  outOfMemory: boolean;
+  qemuExit?: number;
+  qemuStderr: string;
+}
+
+const s = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/** Status and message, most telling first: a signal, the host ending a failed guest, a timeout, a kernel failure, setup, no result. */
+export function classifyBoot(f: BootFacts): { status: BootStatus; message?: string } {
+  if (f.interrupted) return { status: 'INTERRUPTED', message: `stopped by ${f.interrupted}; qemu killed` };
+  const during = f.running ? ` during ${f.running}` : '';
+  if (f.endedAfterFailure) {
+    const e = f.endedAfterFailure;
+    return {
+      status: 'KERNEL_FAILURE',
+      message:
+        `the guest kernel reported a failure on the console${during} at ${s(e.failureMs)} and the guest made no progress ` +
+        `for ${s(e.graceMs)}: qemu ended at ${s(e.endedMs)} (${f.accelerator})`,
+    };
+  }
+  if (f.timedOut) return { status: 'TIMEOUT', message: `TIMEOUT: the guest did not finish within ${f.timeoutMs / 1000} s${during}; qemu killed` };
+  if (f.consoleFailures.length) return { status: 'KERNEL_FAILURE', message: `the guest kernel reported a failure on the console${during} (${f.accelerator})` };
+  if (f.setupError) return { status: 'GUEST_SETUP', message: `guest setup failed: ${f.setupError}` };
+  if (f.guestCode === undefined) {
+    if (f.outOfMemory) return { status: 'GUEST_SETUP', message: `the guest ran out of memory with ${f.memoryMiB} MiB; raise --memory` };
+    const why = f.qemuStderr.trim() ? `: ${f.qemuStderr.trim().split('\n').pop()}` : '';
+    return { status: 'NO_RESULT', message: `the guest ended without reporting back${during} (qemu exit ${f.qemuExit}${why})` };
+  }
+  return { status: 'DONE' };
+}
