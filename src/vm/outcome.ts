@@ -48,3 +48,16 @@ export function classifyBoot(f: BootFacts): { status: BootStatus; message?: stri
   }
   return { status: 'DONE' };
 }
+
+/**
+ * The one console failure vm treats as the emulator's, not the kernel's: an
+ * `Oops: int3` as the FIRST failure of a guest under multi-threaded TCG. QEMU
+ * (7.2, and 10.0.2 too: 1 of 5 Debian 6.18 boots, in __schedule while node
+ * started, before any scenario ran) sometimes runs a stale translation of
+ * code the kernel has just patched with text_poke_bp, so a vCPU executes the
+ * patch's transient int3. Returns that line, or undefined for anything else.
+ */
+export function emulatorInt3(accelerator: string, consoleFailures: readonly string[]): string | undefined {
+  const first = consoleFailures[0];
+  return accelerator === 'tcg thread=multi' && first !== undefined && /\bOops: int3\b/.test(first) ? first : undefined;
+}

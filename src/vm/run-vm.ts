@@ -15,6 +15,7 @@ import { resolveCustom } from './custom.js';
 import { ensureDeps } from './deps.js';
 import { parseDebianSpec, resolveDebian, type KernelImage } from './kernels.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js';
+import { emulatorInt3 } from './outcome.js';
 import { guestExpectArgs, judgeVmReport, loadForVm, splitExpectArgs } from './expect.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
 import { cacheDirs } from './paths.js';
@@ -86,6 +87,7 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
 
   let accel: Accel | undefined;
   const outcomes: BootOutcome[] = [];
+  const retried = new Map<BootOutcome, string>();
   for (const k of kernels) {
     if (!accel) {
       const c = await chooseAccel({ tcg, qemu: qemu.version }, async (a) => {
@@ -97,17 +99,27 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
     }
     say(`booting ${k.release || k.spec} (${memoryMiB} MiB, ${cpus} CPUs)`);
     const keepLog = o.keepLog && kernels.length > 1 ? `${o.keepLog}.${k.release || path.basename(k.spec)}` : o.keepLog;
-    const out = await bootOnce({
-      ...common(k, accel),
-      timeoutMs: timeoutS * 1000,
-      keepLog,
-      oopsGraceMs: OOPS_GRACE_MS,
-      guestArgv: (share) => [
-        ...[process.execPath, entry, 'run', ...rest, '--format', 'json', '--output', path.join(share, 'report.json')],
-        ...['--journal', path.join(share, JOURNAL_FILE)],
-      ],
-      onConsole: (line) => process.stderr.write(`${kernels.length > 1 ? `[${k.release}] ` : ''}${line}\n`),
-    });
+    const boot = () =>
+      bootOnce({
+        ...common(k, accel!),
+        timeoutMs: timeoutS * 1000,
+        keepLog,
+        oopsGraceMs: OOPS_GRACE_MS,
+        guestArgv: (share) => [
+          ...[process.execPath, entry, 'run', ...rest, '--format', 'json', '--output', path.join(share, 'report.json')],
+          ...['--journal', path.join(share, JOURNAL_FILE)],
+        ],
+        onConsole: (line) => process.stderr.write(`${kernels.length > 1 ? `[${k.release}] ` : ''}${line}\n`),
+      });
+    let out = await boot();
+    // An emulator fault is no verdict on the kernel: boot once more, and say so in the report.
+    const int3 = emulatorInt3(out.accelerator, out.consoleFailures);
+    if (int3 && out.status !== 'INTERRUPTED') {
+      say(`${out.kernel}: '${int3}' under multi-threaded TCG is QEMU's text-patching fault, not a kernel verdict: booting once more`);
+      const first = out;
+      out = await boot();
+      retried.set(out, `boot 1 discarded: '${int3}' under multi-threaded TCG (a QEMU fault; console log ${first.serialLog || 'not kept'}); these results are from boot 2`);
+    }
     outcomes.push(out);
     const t = out.timings;
     say(
@@ -123,7 +135,12 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
 
   const tool = { name: 'tracefs-regress', version: toolVersion() };
   // The guest judged its results already; the host judges again so the console's oops can be explained too.
-  const reports = outcomes.map((x) => judgeVmReport(reportOf(x, tool, qemu.version), expectations));
+  const reports = outcomes.map((x) => {
+    const r = judgeVmReport(reportOf(x, tool, qemu.version), expectations);
+    const note = retried.get(x);
+    if (note) r.env.notes = [...(r.env.notes ?? []), note];
+    return r;
+  });
   const opts = { color: !output && process.stdout.isTTY === true };
   const text = reports.length === 1 ? render(format as Format, reports[0]!, opts) : renderMany(format as Format, reports, opts);
   if (output) fs.writeFileSync(output, text);

@@ -35,11 +35,14 @@ describe('vm outcomes as reports', () => {
     const c = r.results.find((x) => x.name === 'vm-console')!;
     expect(c.status).toBe('FAIL');
     expect(c.evidence.map((e) => e.got)).toEqual(o.consoleFailures);
-    expect(c.notes?.join(' ')).toMatch(/multi-threaded TCG on a QEMU older than 8\.1.*--tcg single/);
+    expect(c.notes?.join(' ')).toMatch(/multi-threaded TCG.*Oops: int3.*--tcg single/);
     expect(exitCodeOf(o)).toBe(1);
-    // QEMU 7.2 keeps the flag; from 8.1 the int3 artefact is gone, so the oops is the kernel's to answer for.
+    // QEMU 7.2 flags any oops under multi; 10.0.2 (measured: int3 in 1 of 5 boots) still flags an int3 ...
     expect(reportOf(o, tool, parseQemuVersion('QEMU emulator version 7.2.22')).results.at(-1)!.notes).toHaveLength(1);
-    const fresh = reportOf(o, tool, parseQemuVersion('QEMU emulator version 10.0.2'));
+    expect(reportOf(o, tool, parseQemuVersion('QEMU emulator version 10.0.2')).results.at(-1)!.notes).toHaveLength(1);
+    // ... but any other oops from 8.1 on is the kernel's to answer for.
+    const nullDeref = { ...o, consoleFailures: ['BUG: kernel NULL pointer dereference, address: 0000000000000050', 'RIP: 0010:eventfs_iterate+0x29c/0x340'] };
+    const fresh = reportOf(nullDeref, tool, parseQemuVersion('QEMU emulator version 10.0.2'));
     expect(fresh.results.find((x) => x.name === 'vm-console')).toMatchObject({ status: 'FAIL', notes: [] });
   });
 

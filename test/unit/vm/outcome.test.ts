@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyBoot, type BootFacts } from '../../../src/vm/outcome.js';
+import { classifyBoot, emulatorInt3, type BootFacts } from '../../../src/vm/outcome.js';
 
 const facts = (f: Partial<BootFacts>): BootFacts => ({
   accelerator: 'tcg thread=single', timeoutMs: 1_200_000, memoryMiB: 2048, timedOut: false, consoleFailures: [],
@@ -47,5 +47,18 @@ describe('boot outcome classifier', () => {
     expect(classifyBoot(facts({ guestCode: undefined, outOfMemory: true })).message).toMatch(/raise --memory/);
     const r = classifyBoot(facts({ guestCode: undefined, qemuExit: 1, qemuStderr: 'warn\nqemu: could not load kernel\n' }));
     expect(r).toEqual({ status: 'NO_RESULT', message: 'the guest ended without reporting back (qemu exit 1: qemu: could not load kernel)' });
+  });
+});
+
+describe('the emulator int3 fault', () => {
+  const INT3 = '[   12.826873] Oops: int3: 0000 [#1] SMP NOPTI';
+  it('is an Oops: int3 as the first console failure under multi-threaded TCG', () => {
+    expect(emulatorInt3('tcg thread=multi', [INT3, 'RIP: 0010:__schedule+0x2d9/0xcf0'])).toBe(INT3);
+  });
+  it('is nothing else: another first failure, single TCG, KVM, a clean console', () => {
+    expect(emulatorInt3('tcg thread=multi', ['BUG: kernel NULL pointer dereference, address: 0000000000000050', INT3])).toBeUndefined();
+    expect(emulatorInt3('tcg thread=single', [INT3])).toBeUndefined();
+    expect(emulatorInt3('kvm', [INT3])).toBeUndefined();
+    expect(emulatorInt3('tcg thread=multi', [])).toBeUndefined();
   });
 });
