@@ -176,6 +176,16 @@ export class PrivateApt {
     return /^Depends:\s*(.*)$/m.exec(r.stdout)?.[1] ?? '';
   }
 
+  /** Download .debs into dir and unpack them all into dir/root (dpkg-deb -x); returns that root. */
+  async unpack(pkgs: string[], dir: string): Promise<string> {
+    const root = path.join(dir, 'root');
+    for (const deb of await this.download(pkgs, dir)) {
+      const x = await execa('dpkg-deb', ['-x', deb, root], { reject: false, all: true });
+      if (x.exitCode !== 0) throw new UsageError(`dpkg-deb -x ${deb} failed: ${x.all}`);
+    }
+    return root;
+  }
+
   /** Download .debs into dir (names may carry /suite); returns their paths. */
   async download(pkgs: string[], dir: string): Promise<string[]> {
     fs.mkdirSync(dir, { recursive: true });

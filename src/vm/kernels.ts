@@ -6,7 +6,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { UsageError } from '../cli/errors.js';
 import { PrivateApt } from './apt.js';
 import { cacheDirs } from './paths.js';
@@ -173,12 +172,7 @@ export async function fetchInto(apt: PrivateApt, c: Candidate, dir: string, spec
   fs.rmSync(work, { recursive: true, force: true });
   log(`fetching ${pkgs.join(' ')}`);
   try {
-    const debs = await apt.download(pkgs, work);
-    const root = path.join(work, 'root');
-    for (const deb of debs) {
-      const x = await execa('dpkg-deb', ['-x', deb, root], { reject: false, all: true });
-      if (x.exitCode !== 0) throw new UsageError(`dpkg-deb -x ${deb} failed: ${x.all}`);
-    }
+    const root = await apt.unpack(pkgs, work);
     const vmlinuz = findIn(root, c.release, pkgs, `boot/vmlinuz-${c.release}`, 'vmlinuz');
     const config = findIn(root, c.release, pkgs, `boot/config-${c.release}`, 'config');
     const order = await insmodOrder(locateTree(root, c.release));

@@ -7,7 +7,6 @@
 // prerequisite anyway) brings them in.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { UsageError } from '../cli/errors.js';
 import { PrivateApt } from './apt.js';
 import { compareVersions, sha256 } from './kernels.js';
@@ -121,12 +120,7 @@ export async function fetchQemuInto(apt: PrivateApt, debVersion: string, dir: st
   fs.rmSync(work, { recursive: true, force: true });
   log(`fetching QEMU ${debVersion}: ${pkgs.join(' ')}`);
   try {
-    const debs = await apt.download(pkgs, work);
-    const root = path.join(work, 'root');
-    for (const deb of debs) {
-      const x = await execa('dpkg-deb', ['-x', deb, root], { reject: false, all: true });
-      if (x.exitCode !== 0) throw new UsageError(`dpkg-deb -x ${deb} failed: ${x.all}`);
-    }
+    const root = await apt.unpack(pkgs, work);
     fs.rmSync(tmp, { recursive: true, force: true });
     for (const rel of [QEMU_BIN, ...QEMU_DATA_DIRS]) {
       if (!fs.existsSync(path.join(root, rel))) throw new UsageError(`${pkgs.join(' ')} has no ${rel}`);
