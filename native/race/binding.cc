@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "config_parse.h"
+#include "../sys_error.h"
 #include "engine.h"
 #include "race.h"
 
@@ -48,6 +49,12 @@ Napi::Object stats_obj(Napi::Env env, Engine& e) {
   o.Set("elapsedNs", static_cast<double>(e.elapsed_ns));
   o.Set("threads", e.config().threads);
   o.Set("cycles", static_cast<double>(e.ctl.cycles.load()));
+  o.Set("racers", e.racers());
+  uint64_t step_asides = 0;
+  for (auto& w : e.counters) step_asides += w->step_asides.load(std::memory_order_relaxed);
+  o.Set("stepAsides", static_cast<double>(step_asides));
+  o.Set("controllerNice", e.ctl.controller_nice);
+  if (e.ctl.boost_errno) o.Set("controllerBoostError", std::string("setpriority(2) failed, ") + errno_code(e.ctl.boost_errno));
   o.Set("busyRetries", static_cast<double>(e.ctl.busy_retries.load()));
   o.Set("busyChecks", static_cast<double>(e.ctl.busy_checks.load()));
   o.Set("dropCaches", static_cast<double>(e.ctl.drop_caches.load()));

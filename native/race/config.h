@@ -68,6 +68,12 @@ struct Config {
   uint32_t progress_ms = 1000;
   uint32_t held_dirfds = 8;       // per dir target and worker
   uint64_t max_busy_retries = 1000000;
+  // The step-aside gate (engine.cc, "Why workers step aside"): workers
+  // numbered from `racers` up start no op while the controller writes, for
+  // at most step_aside_us each time. racers -1: one per online CPU.
+  // step_aside_us 0: nobody steps aside (every worker races every write).
+  int racers = -1;
+  uint32_t step_aside_us = 2000;
 };
 
 }  // namespace race

@@ -103,7 +103,9 @@ bool parse_config(Napi::Env env, Napi::Object o, Config* c) {
       !get_num(env, o, "busyCheckEvery", &c->busy_check_every, 0, 1e9) ||
       !get_num(env, o, "progressMs", &c->progress_ms, 0, 3600000) ||
       !get_num(env, o, "heldDirfds", &c->held_dirfds, 1, 64) ||
-      !get_num(env, o, "maxBusyRetries", &c->max_busy_retries, 0, 1e12))
+      !get_num(env, o, "maxBusyRetries", &c->max_busy_retries, 0, 1e12) ||
+      !get_num(env, o, "racers", &c->racers, -1, 64) ||
+      !get_num(env, o, "stepAsideUs", &c->step_aside_us, 0, 1000000))
     return false;
   if (!get_str(env, o, "dropCachesPath", &c->drop_caches_path, false, "")) return false;
   if (!parse_actions(env, o.Get("create"), "create", &c->create, 0) ||

@@ -36,6 +36,21 @@ struct Snapshot {
   uint64_t violations = 0;
 };
 
+// The controller's side of the step-aside gate (engine.cc explains why).
+// `word` is a futex: odd while a create or remove step runs.
+struct Gate {
+  std::atomic<uint32_t> word{0};
+  std::atomic<uint32_t> waiters{0};
+  void close() { word.fetch_add(1, std::memory_order_seq_cst); }
+  // Wakes one waiter; each waiter woken by an open gate wakes the next
+  // (wake_next), so the controller pays one wake per step, not one per worker.
+  void open();
+  void wake_next();
+  // A worker's side: waits while the gate is closed, at most max_us.
+  // Returns true when it waited.
+  bool wait(uint32_t max_us);
+};
+
 class Engine {
  public:
   explicit Engine(Config cfg);
@@ -48,6 +63,7 @@ class Engine {
 
   // Results, valid after run() returned.
   const Config& config() const { return cfg_; }
+  int racers() const { return racers_; }
   std::string stop_reason;  // duration | cycles | stopped | error
   std::string error;        // setup failure, e.g. "write(/x/uprobe_events): EEXIST"
   uint64_t elapsed_ns = 0;
@@ -59,6 +75,9 @@ class Engine {
  private:
   friend class Worker;
   void controller();
+  void boost_controller();
+  bool create_step(uint64_t k);
+  bool remove_step(uint64_t k);
   void dropper();
   bool run_step(const std::vector<Action>& step, bool is_remove, int* failed_errno,
                 const Action** failed);
@@ -68,6 +87,8 @@ class Engine {
   void sleep_us(uint64_t us);
 
   Config cfg_;
+  Gate gate_;
+  int racers_ = 0;  // workers [0, racers_) never step aside
   std::atomic<uint64_t> seq_{3};  // cycle 0, absent: the engine starts with nothing created
   std::atomic<bool> stop_{false};
   std::atomic<bool> controller_done_{false};

@@ -32,6 +32,8 @@ struct alignas(64) WorkerCounters {
   std::atomic<const char*> cur_path{nullptr};
   std::atomic<uint64_t> cur_start{0};
   std::atomic<bool> finished{false};
+  // Times this worker stepped aside from a controller step (the gate).
+  std::atomic<uint64_t> step_asides{0};
   WorkerCounters();
   void bump(Op op, PhaseClass c, int e) {
     int slot = (e >= 0 && e < kErrSlots - 1) ? e : kErrSlots - 1;
@@ -90,6 +92,8 @@ struct ControllerStats {
   std::atomic<uint64_t> drop_caches{0};
   std::atomic<uint64_t> drop_caches_errors{0};
   LatencyHist create_ns, remove_ns;  // read only after the controller joined
+  int controller_nice = 0;  // what the boost reached (engine.cc)
+  int boost_errno = 0;      // why it did not, e.g. EPERM
 };
 
 // errno 0 -> "OK", else its code name; "OTHER" for the overflow slot.

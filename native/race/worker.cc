@@ -86,7 +86,11 @@ void Worker::run() {
   // Judge nothing before the first create starts: only then is "absent"
   // something this run made true rather than assumed.
   while (seq() < 4 && !e_.workers_stop_.load(std::memory_order_relaxed)) sched_yield();
+  // Beyond the racers, step aside while the controller writes (engine.cc).
+  const bool steps_aside = id_ >= e_.racers_;
   while (!e_.workers_stop_.load(std::memory_order_relaxed)) {
+    if (steps_aside && e_.gate_.wait(cfg_.step_aside_us))
+      c_.step_asides.store(c_.step_asides.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     if ((!held_.empty() || !held_enable_.empty()) && ++since_dir_open_ >= 16) refresh_dirs(seq());
     switch (pick()) {
       case kOpenRead: op_open_read(); break;

@@ -132,6 +132,10 @@ export interface NativeRaceStats {
   elapsedNs: number;
   threads: number;
   cycles: number;
+  racers: number;
+  stepAsides: number;
+  controllerNice: number;
+  controllerBoostError?: string;
   busyRetries: number;
   busyChecks: number;
   dropCaches: number;

@@ -32,7 +32,7 @@ export function stopAllRaces(): number {
 function emptyNativeStats(threads: number): NativeRaceStats {
   const lat = { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
   return {
-    stopReason: 'stopped', elapsedNs: 0, threads, cycles: 0, busyRetries: 0, busyChecks: 0, dropCaches: 0,
+    stopReason: 'stopped', elapsedNs: 0, threads, cycles: 0, racers: 0, stepAsides: 0, controllerNice: 0, busyRetries: 0, busyChecks: 0, dropCaches: 0,
     dropCachesErrors: 0, createLatencyNs: lat, removeLatencyNs: lat, ops: {}, violationCount: 0, violations: [], violationsByRule: {},
   };
 }
@@ -69,6 +69,10 @@ export function toStats(n: NativeRaceStats): RaceStats {
     threads: n.threads,
     cycles: n.cycles,
     cyclesPerSec: n.cycles / sec,
+    racers: n.racers,
+    stepAsides: n.stepAsides,
+    controllerNice: n.controllerNice,
+    ...(n.controllerBoostError ? { controllerBoostError: n.controllerBoostError } : {}),
     totalOps,
     opsPerSec: totalOps / sec,
     ops,

@@ -5,13 +5,14 @@ import { OP_KINDS, type RaceProgress, type RaceStats } from './types.js';
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 export function progressLine(label: string, p: RaceProgress): string {
-  return `race ${label}: ${(p.elapsedMs / 1000).toFixed(1)}s ${n(p.opsPerSec)} ops/s, ${n(p.cycles)} cycles (${n(p.cyclesPerSec)}/s), ${p.violations} violations`;
+  // Cycles/s first: a race's strength is its removals, not its ops.
+  return `race ${label}: ${(p.elapsedMs / 1000).toFixed(1)}s ${n(p.cyclesPerSec)} cycles/s (${n(p.cycles)}), ${n(p.opsPerSec)} ops/s, ${p.violations} violations`;
 }
 
 export function summaryLines(label: string, s: RaceStats): string[] {
   const lines = [
-    `race ${label}: ${s.threads} threads, ${(s.elapsedMs / 1000).toFixed(2)} s, stop: ${s.stopReason}${s.error ? ` (${s.error})` : ''}`,
-    `race ${label}: ${n(s.opsPerSec)} ops/s, ${n(s.cycles)} cycles (${n(s.cyclesPerSec)}/s), busy retries ${n(s.busyRetries)}, drop_caches ${n(s.dropCaches)}`,
+    `race ${label}: ${s.threads} threads (${s.racers} racing every write), controller nice ${s.controllerNice}${s.controllerBoostError ? ` (${s.controllerBoostError})` : ''}, ${(s.elapsedMs / 1000).toFixed(2)} s, stop: ${s.stopReason}${s.error ? ` (${s.error})` : ''}`,
+    `race ${label}: ${n(s.cyclesPerSec)} cycles/s (${n(s.cycles)} cycles), ${n(s.opsPerSec)} ops/s, step-asides ${n(s.stepAsides)}, busy retries ${n(s.busyRetries)}, drop_caches ${n(s.dropCaches)}`,
     `race ${label}: create p50/p90/p99/max ${lat(s.createLatency)} us; remove ${lat(s.removeLatency)} us`,
   ];
   for (const k of OP_KINDS) {

@@ -75,6 +75,14 @@ export interface RaceConfig {
   /** Dirfds each worker holds per dir (slot 0 keeps the first generation); default 8. */
   heldDirfds?: number;
   maxBusyRetries?: number;
+  /**
+   * Workers that keep starting ops while the controller creates or removes
+   * (the rest step aside, so the writes are not starved as threads grow);
+   * -1 (default): one per online CPU. See native/race/engine.cc.
+   */
+  racers?: number;
+  /** Longest a worker steps aside from one create or remove step, microseconds; default 2000, 0: never. */
+  stepAsideUs?: number;
 }
 
 export type PhaseName = 'creating' | 'present' | 'removing' | 'absent';
@@ -123,8 +131,17 @@ export interface RaceStats {
   error?: string;
   elapsedMs: number;
   threads: number;
+  /** Create/remove cycles: the race's figure of merit (each removal is one chance to hit the window). */
   cycles: number;
   cyclesPerSec: number;
+  /** Workers that never stepped aside from the controller's steps. */
+  racers: number;
+  /** Times the other workers stepped aside from a create or remove step. */
+  stepAsides: number;
+  /** The controller thread's nice value: -20 when boosted (workers beyond the racers), else 0. */
+  controllerNice: number;
+  /** Why the boost failed (e.g. 'setpriority(2) failed, EPERM'): the run went on at nice 0. */
+  controllerBoostError?: string;
   totalOps: number;
   opsPerSec: number;
   ops: Record<OpKind, OpStats>;

@@ -7,7 +7,7 @@ export const MAX_DURATION_MS = 86_400_000;
 const KNOWN = new Set([
   'threads', 'durationMs', 'maxCycles', 'create', 'remove', 'files', 'enable', 'dirs', 'list',
   'weights', 'dwellPresentUs', 'dwellAbsentUs', 'dropCachesEvery', 'dropCachesIntervalMs',
-  'dropCachesPath', 'busyCheckEvery', 'progressMs', 'heldDirfds', 'maxBusyRetries',
+  'dropCachesPath', 'busyCheckEvery', 'progressMs', 'heldDirfds', 'maxBusyRetries', 'racers', 'stepAsideUs',
 ]);
 const ACTION_KINDS = new Set(['write', 'mkdir', 'rmdir', 'unlink', 'create-file']);
 
@@ -48,6 +48,10 @@ export function raceConfigProblems(c: RaceConfig): string[] {
     p.push(`threads must be an integer 1..${MAX_THREADS} (got ${String(c.threads)})`);
   if (c.durationMs !== undefined && !intIn(c.durationMs, 0, MAX_DURATION_MS))
     p.push(`durationMs must be an integer 0..${MAX_DURATION_MS} (a day) (got ${String(c.durationMs)})`);
+  if (c.racers !== undefined && !intIn(c.racers, -1, MAX_THREADS))
+    p.push(`racers must be an integer -1..${MAX_THREADS} (-1: one per online CPU) (got ${String(c.racers)})`);
+  if (c.stepAsideUs !== undefined && !intIn(c.stepAsideUs, 0, 1_000_000))
+    p.push(`stepAsideUs must be an integer 0..1000000 (0: workers never step aside) (got ${String(c.stepAsideUs)})`);
   checkActions(c.create, 'create', p);
   checkActions(c.remove, 'remove', p);
   const hasTarget = (c.files?.length ?? 0) > 0 || c.enable || (c.dirs?.length ?? 0) > 0 || c.list;

@@ -38,6 +38,13 @@ describe('race config validation', () => {
     expect(raceConfigProblems(plain({ remove: [{ kind: 'rm' as 'rmdir', path: '/x' }] }))[0]).toMatch(/kind must be one of/);
   });
 
+  it('racers and stepAsideUs are checked, with what the special values mean', () => {
+    expect(raceConfigProblems(plain({ racers: -1, stepAsideUs: 0 }))).toEqual([]);
+    expect(raceConfigProblems(plain({ racers: -2 }))).toEqual(['racers must be an integer -1..64 (-1: one per online CPU) (got -2)']);
+    expect(raceConfigProblems(plain({ racers: 65 }))[0]).toMatch(/racers must be an integer -1\.\.64/);
+    expect(raceConfigProblems(plain({ stepAsideUs: 1.5 }))[0]).toMatch(/stepAsideUs must be an integer 0\.\.1000000 \(0: workers never step aside\)/);
+  });
+
   it('runRace rejects a bad config before starting anything', async () => {
     await expect(runRace(plain({ threads: 100 }))).rejects.toBeInstanceOf(RaceConfigError);
     expect(fs.existsSync(path.join(dir, 'f'))).toBe(false);
@@ -105,5 +112,52 @@ describe('race run control', () => {
     const s = await runRace(plain());
     const lines = summaryLines('plain', s);
     expect(lines.at(-1)).toBe('race plain: End of test: SUCCESS (0 violations)');
+  });
+});
+
+describe('the step-aside gate', () => {
+  it('workers beyond the racers step aside from the controller\'s steps; the run stays clean', async () => {
+    const s = await runRace(plain({ threads: 4, racers: 1, dwellPresentUs: 0, dwellAbsentUs: 0 }));
+    expect(s.racers).toBe(1);
+    expect(s.stepAsides).toBeGreaterThan(0);
+    expect(s.violationCount).toBe(0);
+    expect(s.cycles).toBeGreaterThan(0);
+    expect(summaryLines('t', s)[0]).toMatch(/4 threads \(1 racing every write\), controller nice/);
+    // Root boosts the controller; anyone else runs it at nice 0 and says why.
+    if (process.getuid?.() === 0) expect(s.controllerNice).toBe(-20);
+    else expect(s.controllerNice === -20 || /^setpriority\(2\) failed, E[A-Z]+$/.test(s.controllerBoostError ?? '')).toBe(true);
+  });
+
+  it('stepAsideUs 0: every worker races every write', async () => {
+    const s = await runRace(plain({ threads: 3, racers: 1, stepAsideUs: 0, dwellPresentUs: 0, dwellAbsentUs: 0 }));
+    expect(s.racers).toBe(3);
+    expect(s.stepAsides).toBe(0);
+    // No crowd, no boost: the controller keeps the workers' nice.
+    expect(s.controllerNice).toBe(0);
+    expect(s.controllerBoostError).toBeUndefined();
+  });
+
+  it('racers default to one per online CPU, at most the threads', async () => {
+    const s = await runRace(plain({ threads: 64, durationMs: 200 }));
+    expect(s.racers).toBe(Math.min(64, os.availableParallelism()));
+    const t = await runRace(plain({ threads: 1, racers: 8 }));
+    expect(t.racers).toBe(1);
+  });
+
+  it('a stop ends a run whose workers wait at a gate held by a slow step', async () => {
+    // Every create is refused with EBUSY until retries run out: the gate stays
+    // closed; the crowd must still leave within its bound when stopped.
+    const d = path.join(dir, 'full');
+    fs.mkdirSync(d);
+    fs.writeFileSync(path.join(d, 'x'), '');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const started = Date.now();
+    const s = await runRace(
+      plain({ threads: 4, racers: 1, durationMs: 60_000, remove: [{ kind: 'rmdir', path: d }], create: [{ kind: 'create-file', path: path.join(dir, 'f') }] }),
+      { signal: ac.signal },
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(s.stopReason).toBe('error');
   });
 });

@@ -9,7 +9,7 @@ import type { NativeRaceStats } from '../../../src/native/types.js';
 function stats(over: Partial<NativeRaceStats> = {}): NativeRaceStats {
   const lat = { count: 10, p50: 7000, p90: 9000, p99: 12000, max: 20000 };
   return {
-    stopReason: 'duration', elapsedNs: 2e9, threads: 2, cycles: 10, busyRetries: 0, busyChecks: 1, dropCaches: 0,
+    stopReason: 'duration', elapsedNs: 2e9, threads: 2, cycles: 10, racers: 2, stepAsides: 0, controllerNice: 0, busyRetries: 0, busyChecks: 1, dropCaches: 0,
     dropCachesErrors: 0, createLatencyNs: lat, removeLatencyNs: lat,
     ops: { 'open-read': { count: 100, errnos: { present: { OK: 50 }, absent: { ENOENT: 40 }, transition: { ENODEV: 10 } } } },
     violationCount: 0, violations: [], violationsByRule: {},

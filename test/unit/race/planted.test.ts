@@ -80,6 +80,22 @@ describe('race checker with plain files', () => {
     expect(v.endUs).toBeGreaterThanOrEqual(v.startUs);
   });
 
+  it('with most workers stepping aside, a stale file is still caught, by the crowd too', async () => {
+    const f = path.join(dir, 'enable');
+    const s = await runRace({
+      ...base(),
+      threads: 6,
+      racers: 1,
+      create: [{ kind: 'create-file', path: f }],
+      remove: [{ kind: 'create-file', path: path.join(dir, 'unrelated') }],
+      files: [f],
+      weights: { openRead: 1, stat: 1 },
+    });
+    expect(s.stepAsides).toBeGreaterThan(0);
+    expect(rules(s)).toContain('absent-not-enoent open-read success');
+    expect(s.violations.some((v) => typeof v.thread === 'number' && v.thread >= 1)).toBe(true);
+  });
+
   it('a file recreated behind the counter\'s back is caught too', async () => {
     const f = path.join(dir, 'format');
     const s = await runRace({
