@@ -60,8 +60,8 @@ int online_cpus() {
 // Why workers step aside. A race's strength is its create/remove cycles:
 // each removal is one more chance for an op to be inside the kernel's
 // window. With more workers than CPUs, every worker competes with the
-// controller's write for the CPU and for the locks the write needs
-// (event_mutex, eventfs_mutex, the dentry locks), and the write queues
+// controller's write for the CPU and, presumably (not profiled), for the
+// locks the write needs (event_mutex, eventfs_mutex), and the write queues
 // behind all of them: on the 2-core host, 64 workers cut race-reopen from
 // about 30,000 cycles/s to 17. So while a create or remove step runs,
 // workers numbered from `racers` up start no new op. What still races it:

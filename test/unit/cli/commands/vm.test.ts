@@ -1,0 +1,12 @@
+// The vm command's defaults are measured (README "Defaults, measured"): the
+// option table must carry the measured figure, not a stale literal.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_VM_CPUS, vmCommand } from '../../../../src/cli/commands/vm.js';
+
+describe('vm command defaults', () => {
+  it('--cpus defaults to the measured guest size', () => {
+    const cpus = vmCommand().options.find((o) => o.long === '--cpus');
+    expect(DEFAULT_VM_CPUS).toBe(3);
+    expect(cpus?.defaultValue).toBe(String(DEFAULT_VM_CPUS));
+  });
+});
