@@ -5,6 +5,7 @@ import { scenario as raceReopen } from './race-reopen.js';
 import { scenario as raceEnableWrite } from './race-enable-write.js';
 import { scenario as raceStaleDirfd } from './race-stale-dirfd.js';
 import { scenario as raceGetdents } from './race-getdents.js';
+import { scenario as raceGetdentsSibling } from './race-getdents-sibling.js';
 import { scenario as raceDropCaches } from './race-drop-caches.js';
 import { scenario as raceInstances } from './race-instances.js';
 import { scenario as raceRecreate } from './race-recreate.js';
@@ -14,6 +15,7 @@ export const RACE_SCENARIOS: readonly Scenario[] = [
   raceEnableWrite,
   raceStaleDirfd,
   raceGetdents,
+  raceGetdentsSibling,
   raceDropCaches,
   raceInstances,
   raceRecreate,
