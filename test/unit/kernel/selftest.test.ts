@@ -89,6 +89,11 @@ describe('race-only mutants', () => {
     expect(verdictFor(none, two, { raceIds }).problems).toEqual(['r: none of its race scenarios caught it (race-getdents PASS, race-reopen PASS)']);
   });
 
+  it('takes the host console result of a race\'s oops for the race, not for a single-threaded scenario', () => {
+    const r = report([result('race-getdents', 'uprobe', 'FAIL', 2000, 'success'), { ...result('vm-console', 'kprobe', 'FAIL', 0, 'BUG: x'), name: 'vm-console' }]);
+    expect(verdictFor(r, RACE, { raceIds })).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('rejects the race-only claim when a single-threaded scenario fails too', () => {
     const r = report([result('removed-files-enoent', 'uprobe', 'FAIL', 1000, 'success'), result('race-getdents', 'uprobe', 'FAIL', 2000, 'success')]);
     expect(verdictFor(r, RACE, { raceIds }).problems).toEqual([
