@@ -12,7 +12,7 @@ export const scenario: Scenario = probeRaceScenario(
     id: 'race-getdents-sibling',
     title: 'getdents64 of a group that outlives the raced event lists only what exists',
     description:
-      'As race-getdents, with a sibling event created first in the same group for the whole race: the group dir and ' +
+      'As race-getdents, with no dwell and a sibling event created first in the same group for the whole race: the group dir and ' +
       'its child list stay while the raced event, the list\'s last entry, is removed and re-created under listings ' +
       'of the group (the `tree events/kprobes/` over many probes that found CVE-2024-46785). A listing done entirely ' +
       'after the removal returned must not contain the event; the sibling must never vanish.',
@@ -22,7 +22,9 @@ export const scenario: Scenario = probeRaceScenario(
   {
     weights: { getdents: 4, stat: 1 },
     sibling: true,
-    dwellPresentUs: 50,
-    dwellAbsentUs: 50,
+    // No dwell, as in race-recreate: in a TCG guest a 50 us sleep lasts
+    // milliseconds and held race-getdents to ~120 cycles/s, where back-to-back
+    // create/remove makes thousands; each cycle is one more removal for a
+    // listing to be standing on.
   },
 );
