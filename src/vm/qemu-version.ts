@@ -24,9 +24,11 @@ export function versionAtLeast(v: QemuVersion, major: number, minor: number): bo
 }
 
 /**
- * The first QEMU whose multi-threaded TCG survives kernel text patching: older
- * ones raise `Oops: int3` in guests (fixed in 8.1; ClangBuiltLinux boot-utils
- * issue 111; 2 of 5 boots under Debian 12's 7.2 here, 0 of 4 under 10.0.2).
+ * The first QEMU whose multi-threaded TCG mostly survives kernel text
+ * patching: older ones raise `Oops: int3` in guests (fixed in 8.1 per
+ * ClangBuiltLinux boot-utils issue 111; 2 of 5 boots under Debian 12's 7.2
+ * here). 10.0.2 still did once (1 of 5 Debian 6.18 boots): vm reboots such a
+ * guest once (emulatorInt3 in outcome.ts).
  */
 export const MTTCG_MIN = { major: 8, minor: 1, text: '8.1' } as const;
 
