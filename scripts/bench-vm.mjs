@@ -8,18 +8,25 @@ import { execa } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
-const argv = process.argv.slice(2);
-const dash = argv.indexOf('--');
-const runArgs = dash >= 0 ? argv.slice(dash + 1) : [];
-const opts = dash >= 0 ? argv.slice(0, dash) : argv;
-const opt = (name, dflt) => {
-  const i = opts.indexOf(name);
-  return i >= 0 ? opts[i + 1] : dflt;
-};
-const kernel = opt('--kernel', 'debian:6.12');
-const boots = Number(opt('--boots', '4'));
-const modes = opt('--modes', 'single,multi').split(',');
+// Strict: an unknown or misspelt option is an error, not a silent default;
+// everything after `--` goes to `run` in the guest.
+const { values: opt, positionals: runArgs } = parseArgs({
+  allowPositionals: true,
+  options: {
+    kernel: { type: 'string', default: 'debian:6.12' },
+    boots: { type: 'string', default: '4' },
+    modes: { type: 'string', default: 'single,multi' },
+  },
+});
+const kernel = opt.kernel;
+const boots = Number(opt.boots);
+if (!Number.isInteger(boots) || boots < 1) {
+  process.stderr.write(`--boots ${opt.boots}: use a whole number of at least 1\n`);
+  process.exit(2);
+}
+const modes = opt.modes.split(',');
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const work = fs.mkdtempSync(path.join(os.homedir(), '.cache', 'tracefs-regress-bench-'));
 
