@@ -46,7 +46,7 @@ export function judgeTrial(
       if (r.race) rates.push(r.race.cyclesPerSec);
     }
     // XFAIL: a failure an --expect file foresaw is still this bug caught.
-    const failed = r.status === 'FAIL' || String(r.status) === 'XFAIL';
+    const failed = r.status === 'FAIL' || r.status === 'XFAIL';
     if (hit || !failed || (!race && r.scenario !== 'vm-console')) continue;
     if (signature && !text(r).includes(signature)) continue;
     hit = { r, at: race ? t / 1000 : undefined };

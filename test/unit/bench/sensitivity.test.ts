@@ -40,6 +40,11 @@ describe('sensitivity trials', () => {
     });
   });
 
+  it('counts a failure an --expect entry foresaw (XFAIL) as caught too', () => {
+    const r = report([{ ...result('race-getdents', 'FAIL', 1500, [OOPS]), status: 'XFAIL' }]);
+    expect(judgeTrial(r, RACES, 'eventfs_iterate')).toMatchObject({ caught: true, secondsToFailure: 1.5 });
+  });
+
   it('does not count a failure of another bug, a single-threaded failure, or a boot without a report', () => {
     const other = report([result('race-getdents', 'FAIL', 1000, ['WARNING: CPU: 0 PID: 1 at kernel/foo.c'])]);
     expect(judgeTrial(other, RACES, 'eventfs_iterate').caught).toBe(false);
