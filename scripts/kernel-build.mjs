@@ -4,7 +4,7 @@
 // kernel before the package's bin is wired. Needs dist/ (npm run build).
 import { Command, CommanderError } from 'commander';
 import { kernelCommand } from '../dist/cli/commands/kernel.js';
-import { UsageError } from '../dist/cli/errors.js';
+import { UsageError } from '../dist/errors.js';
 
 const program = new Command('kernel-build').exitOverride().addCommand(kernelCommand(), { isDefault: true });
 try {

@@ -2,7 +2,7 @@
 // dynamic events in tracefs. Exit codes: 0 passed, 1 failed, 2 usage or
 // environment error, 4 nothing runnable (kselftest's skip).
 import { Command, CommanderError } from 'commander';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, isReportedError } from '../errors.js';
 import { NameError } from '../probes/names.js';
 import { runTeardown } from '../runner/teardown.js';
 import { toolVersion } from '../runner/version.js';
@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit 0; unknown options and commands are usage errors
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof UsageError || e instanceof NameError) {
+    if (isReportedError(e) || e instanceof NameError) {
       process.stderr.write(`tracefs-regress: ${e.message}\n`);
       return EXIT.usage;
     }

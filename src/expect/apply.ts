@@ -3,9 +3,9 @@
 // the PASS), the entries and the kernel release, so the host can re-apply a
 // guest's already-judged report with the same file and get the same report.
 import type { ExpectationNote, RunReport, ScenarioResult } from '../report/types.js';
-import type { Status } from '../scenarios/types.js';
-import type { ProbeKind } from '../probes/types.js';
-import { globMatch } from '../runner/glob.js';
+import type { Status } from '../model.js';
+import type { ProbeKind } from '../model.js';
+import { globMatch } from '../util/glob.js';
 import type { ExpectEntry } from './types.js';
 
 /** Whether an entry covers this scenario variant on this kernel. */

@@ -3,9 +3,9 @@
 // entry and the fix, before anything touches tracefs. A typo must never turn
 // an expectation off silently.
 import fs from 'node:fs';
-import { UsageError } from '../cli/errors.js';
-import { PROBE_KINDS } from '../probes/types.js';
-import { globMatch } from '../runner/glob.js';
+import { UsageError } from '../errors.js';
+import { PROBE_KINDS } from '../model.js';
+import { globMatch } from '../util/glob.js';
 import { ACTIONS, EXPECT_SCHEMA, type Action, type ExpectEntry } from './types.js';
 
 const TOP_KEYS = ['schema', 'description', 'entries'];

@@ -1,7 +1,7 @@
 // Expectations: known kernel bugs as data (`run --expect FILE`). An entry
 // names which results it covers (scenario glob, probe kind, kernel release
 // glob), the evidence that identifies the bug (a signature), and what to do.
-import type { ProbeKind } from '../probes/types.js';
+import type { ProbeKind } from '../model.js';
 
 export const EXPECT_SCHEMA = 'tracefs-regress/expect@1';
 

@@ -3,7 +3,7 @@
 // own checks said. Degrades (with a note) where it cannot see: not root, no
 // /dev/kmsg, a kernel older than the counters. No I/O in this file: the
 // sources are handed in (oracle.ts), so unit tests plant readings.
-import type { HealthDelta } from '../report/types.js';
+import type { HealthDelta } from './types.js';
 import type { Counters } from './counters.js';
 import { KmsgScanner, DEFAULT_SCAN_LIMITS, type DrainResult, type ScanLimits } from './kmsg.js';
 import { taintGained, taintLetters } from './taint.js';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { cacheRoot } from '../vm/paths.js';
 import { configKey, configure, fragmentFiles, type Base } from './configure.js';
 import { debianSource, userSource, DEFAULT_SERIES, type KernelSource } from './source.js';

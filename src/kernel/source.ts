@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { PrivateApt } from '../vm/apt.js';
 import { cacheDirs, cacheRoot } from '../vm/paths.js';
 

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { cacheRoot } from '../vm/paths.js';
 import { patchedFiles, preamble } from './patches.js';
 

@@ -1,6 +1,6 @@
 // Pure builders of control-file lines for each dynamic-event kind. Every
 // part is validated on the way in (names.ts), so a definition is one command.
-import type { ProbeKind } from './types.js';
+import type { ProbeKind } from '../model.js';
 import { validateName, validateSymbol, validatePath, assertSingleCommand } from './names.js';
 
 export type ProbeTarget =

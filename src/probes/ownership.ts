@@ -7,7 +7,8 @@ import { onTeardown } from '../runner/teardown.js';
 import { define, type Definition } from './definitions.js';
 import { targetFor } from './targets.js';
 import { validateName } from './names.js';
-import type { Probe, ProbeKind, ControlWrite } from './types.js';
+import type { Probe, ControlWrite } from './types.js';
+import type { ProbeKind } from '../model.js';
 
 export const OWNER_PREFIX = 'tfsr_';
 

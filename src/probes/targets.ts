@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { entryFileOffsetOf } from './elf.js';
 import type { ProbeTarget } from './definitions.js';
-import type { ProbeKind } from './types.js';
+import type { ProbeKind } from '../model.js';
 
 /**
  * Kernel functions present from 6.1 to 7.x, probe-able and ftrace-able. The

@@ -1,9 +1,6 @@
 // Dynamic-event kinds and the probe handles scenarios work with.
+import type { ProbeKind } from '../model.js';
 import type { Result } from '../native/index.js';
-
-/** Kinds a scenario can be run with, in the order variants are reported. */
-export const PROBE_KINDS = ['kprobe', 'uprobe', 'fprobe', 'eprobe', 'synthetic'] as const;
-export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 /** A line to write to a tracefs control file (one write(2), O_WRONLY|O_APPEND). */
 export interface ControlWrite {

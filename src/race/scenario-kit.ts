@@ -5,7 +5,8 @@
 import { isErr, listDir } from '../native/index.js';
 import type { Probe } from '../probes/types.js';
 import { SetupError } from '../scenarios/expect.js';
-import type { Evidence, Scenario, ScenarioContext, ScenarioOutcome } from '../scenarios/types.js';
+import type { Scenario, ScenarioContext, ScenarioOutcome } from '../scenarios/types.js';
+import type { Evidence } from '../model.js';
 import { controlAction, disableAction } from './actions.js';
 import { runRace } from './engine.js';
 import { progressLine, summaryLines } from './format.js';

@@ -1,22 +1,18 @@
-// kselftest's exit codes, which kernel CI already understands. 2 (usage or
-// environment error) is raised by the CLI before any report exists.
+// A report's exit code (src/errors.ts owns the codes). 2 (usage or
+// environment error) is raised before any report exists.
+import { EXIT } from '../errors.js';
 import { isFailing, type RunReport, type ScenarioResult } from './types.js';
 
-export const EXIT_PASS = 0;
-export const EXIT_FAIL = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_SKIP = 4;
-
-export type ReportExitCode = typeof EXIT_PASS | typeof EXIT_FAIL | typeof EXIT_SKIP;
+export type ReportExitCode = typeof EXIT.ok | typeof EXIT.failed | typeof EXIT.skip;
 
 function codeOf(results: readonly ScenarioResult[], interrupted: boolean): ReportExitCode {
   // XPASS fails too: an expected failure that passed means the expectation is stale (a fixed kernel?).
-  if (results.some((r) => isFailing(r.status))) return EXIT_FAIL;
+  if (results.some((r) => isFailing(r.status))) return EXIT.failed;
   // A run stopped early has not shown that every applicable scenario passes.
-  if (interrupted) return EXIT_FAIL;
+  if (interrupted) return EXIT.failed;
   // An XFAIL ran and behaved as expected: the run is not "nothing runnable".
-  if (!results.some((r) => r.status === 'PASS' || r.status === 'XFAIL')) return EXIT_SKIP;
-  return EXIT_PASS;
+  if (!results.some((r) => r.status === 'PASS' || r.status === 'XFAIL')) return EXIT.skip;
+  return EXIT.ok;
 }
 
 /** 0 every applicable scenario passed or failed as expected (XFAIL); 1 a FAIL, UNRESOLVED or XPASS (or the run was cut short); 4 nothing ran. */
@@ -29,7 +25,7 @@ export function exitCodeFor(report: RunReport | readonly ScenarioResult[]): Repo
 /** Several runs (one per kernel): 1 if any failed, 4 if none ran anything, else 0. */
 export function exitCodeForAll(reports: readonly RunReport[]): ReportExitCode {
   const codes = reports.map((r) => exitCodeFor(r));
-  if (codes.includes(EXIT_FAIL)) return EXIT_FAIL;
-  if (codes.includes(EXIT_PASS)) return EXIT_PASS;
-  return EXIT_SKIP;
+  if (codes.includes(EXIT.failed)) return EXIT.failed;
+  if (codes.includes(EXIT.ok)) return EXIT.ok;
+  return EXIT.skip;
 }

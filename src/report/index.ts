@@ -41,10 +41,11 @@ export function renderMany(format: Format, reports: readonly RunReport[], opts?:
   return reporterFor(format).renderMany(reports, opts);
 }
 
-export { exitCodeFor, exitCodeForAll, EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_SKIP, type ReportExitCode } from './exit-code.js';
+export { exitCodeFor, exitCodeForAll, type ReportExitCode } from './exit-code.js';
 export { liveLine, totalsLine, useColor, renderPretty, renderPrettyMatrix, type PrettyOptions } from './pretty.js';
 export { renderKtap, renderKtapMatrix } from './ktap.js';
 export { renderJson, renderJsonMatrix, toJson, JSON_SCHEMA } from './json.js';
 export { renderJunit, renderJunitMatrix } from './junit.js';
 export { statsHighlights } from './text.js';
-export { summarize, isFailing, type RunReport, type ScenarioResult, type HealthDelta, type Summary, type ResultStatus, type ExpectationNote } from './types.js';
+export { summarize, isFailing, type RunReport, type ScenarioResult, type Summary, type ResultStatus, type ExpectationNote } from './types.js';
+export { type HealthDelta } from '../health/types.js';

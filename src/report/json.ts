@@ -1,7 +1,8 @@
 // The RunReport as JSON with a fixed key order (diffable between runs and
 // kernels), plus the summary and exit code a consumer would otherwise recompute.
-import type { Evidence } from '../scenarios/types.js';
-import { summarize, type ExpectationNote, type HealthDelta, type RunReport, type ScenarioResult, type Summary } from './types.js';
+import type { Evidence } from '../model.js';
+import { summarize, type ExpectationNote, type RunReport, type ScenarioResult, type Summary } from './types.js';
+import { type HealthDelta } from '../health/types.js';
 import { exitCodeFor, exitCodeForAll } from './exit-code.js';
 import { raceNote } from './text.js';
 import type { RaceSummary } from '../race/types.js';

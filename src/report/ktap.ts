@@ -2,7 +2,8 @@
 // emit and kernel CI parses. Diagnostics for a test come directly before its
 // result line; a multi-kernel matrix nests each run as a subtest, indented 2.
 import { summarize, type RunReport, type ScenarioResult } from './types.js';
-import { exitCodeFor, EXIT_FAIL, EXIT_SKIP } from './exit-code.js';
+import { EXIT } from '../errors.js';
+import { exitCodeFor } from './exit-code.js';
 import {
   evidenceDetail, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, raceFields, raceNote,
   runNotes, statsHighlights,
@@ -86,8 +87,8 @@ export function renderKtapMatrix(reports: readonly RunReport[]): string {
     out.push(...ktapLines(rep).map((l) => `  ${l}`));
     const code = exitCodeFor(rep);
     const label = ktapName(kernelLabel(rep.env));
-    if (code === EXIT_FAIL) out.push(`not ok ${i + 1} ${label}`);
-    else if (code === EXIT_SKIP) out.push(`ok ${i + 1} ${label} # SKIP nothing runnable on this kernel`);
+    if (code === EXIT.failed) out.push(`not ok ${i + 1} ${label}`);
+    else if (code === EXIT.skip) out.push(`ok ${i + 1} ${label} # SKIP nothing runnable on this kernel`);
     else out.push(`ok ${i + 1} ${label}`);
   });
   return out.join('\n') + '\n';

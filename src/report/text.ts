@@ -1,8 +1,9 @@
 // Wording shared by every reporter, so pretty, KTAP, JSON and JUnit describe a
 // failure, a health change or race statistics in the same terms.
-import type { Evidence } from '../scenarios/types.js';
+import type { Evidence } from '../model.js';
 import type { RaceSummary } from '../race/types.js';
-import type { ExpectationNote, HealthDelta, RunEnvironment, RunReport, ScenarioResult } from './types.js';
+import type { ExpectationNote, RunEnvironment, RunReport, ScenarioResult } from './types.js';
+import type { HealthDelta } from '../health/types.js';
 
 /** Control characters (a read's payload, a kernel line) escaped so one item stays one line. */
 export function oneLine(s: string): string {

@@ -1,20 +1,8 @@
 // What a run produces: every reporter (pretty, KTAP, JSON, JUnit) renders this.
-import type { Evidence, Status } from '../scenarios/types.js';
-import type { ProbeKind } from '../probes/types.js';
+import type { Evidence, Status } from '../model.js';
+import type { ProbeKind } from '../model.js';
 import type { RaceSummary } from '../race/types.js';
-
-/** What the kernel-health oracle saw change across one scenario. */
-export interface HealthDelta {
-  ok: boolean;
-  oopsCount?: { before: number; after: number };
-  warnCount?: { before: number; after: number };
-  /** letters: the taint after (kernel letters, '' if none); gained: letters newly set during the scenario. */
-  taint?: { before: number; after: number; letters: string; gained?: string };
-  /** /dev/kmsg records matching BUG:, KASAN:, WARNING:, Oops, ... plus the lines that followed each. */
-  kernelLines: string[];
-  /** What the oracle could not watch (not root, no counters on this kernel) or had to guess. */
-  notes?: string[];
-}
+import type { HealthDelta } from '../health/types.js';
 
 /**
  * A result's status: a scenario's own (PASS, FAIL, UNRESOLVED, UNSUPPORTED)

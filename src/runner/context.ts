@@ -2,7 +2,7 @@
 // run's group, instances, held fds, and what to undo when it ends.
 import { native } from '../native/index.js';
 import type { Ownership } from '../probes/ownership.js';
-import type { ProbeKind } from '../probes/types.js';
+import type { ProbeKind } from '../model.js';
 import type { ScenarioContext, ScenarioOptions } from '../scenarios/types.js';
 import type { Tracefs } from '../tracefs/types.js';
 

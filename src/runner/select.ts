@@ -1,8 +1,8 @@
 // Which scenario variants a run covers: --scenario globs x --probe kinds.
-import { UsageError } from '../cli/errors.js';
-import { PROBE_KINDS, type ProbeKind } from '../probes/types.js';
+import { UsageError } from '../errors.js';
+import { PROBE_KINDS, type ProbeKind } from '../model.js';
 import type { Scenario } from '../scenarios/types.js';
-import { globMatch } from './glob.js';
+import { globMatch } from '../util/glob.js';
 
 /** Kinds run when --probe is not given: kprobe first; uprobe so a kernel without kprobes still exercises eventfs. */
 export const DEFAULT_KINDS: ProbeKind[] = ['kprobe', 'uprobe'];

@@ -3,6 +3,8 @@
 // last-registered first, synchronously (the native calls are synchronous), so
 // they also work from an 'exit' handler.
 
+import { EXIT } from '../errors.js';
+
 type Step = { name: string; fn: () => void };
 
 const steps: Step[] = [];
@@ -49,7 +51,7 @@ function installHandlers(): void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return; // a second ^C while cleaning up must not skip the cleanup
     interrupted = true;
-    const code = signal === 'SIGINT' ? 130 : 143;
+    const code = signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
     const finish = () => {
       const errors = runTeardown();
       for (const e of errors) process.stderr.write(`tracefs-regress: cleanup: ${e}\n`);

@@ -2,7 +2,8 @@
 // kernel, as evidence (op, path, expected, got). Results stay data: a failing
 // syscall is compared, never thrown.
 import { isErr, type Result } from '../native/index.js';
-import type { Evidence, ScenarioOutcome } from './types.js';
+import type { ScenarioOutcome } from './types.js';
+import type { Evidence } from '../model.js';
 
 function describe(r: Result<unknown>): string {
   if (isErr(r)) return r.code;

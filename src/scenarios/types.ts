@@ -1,32 +1,9 @@
 // The scenario model: one scenario per file, metadata at the top (like
 // ftracetest's .tc headers), a run function that returns evidence.
-import type { ProbeKind, Probe } from '../probes/types.js';
+import type { Probe } from '../probes/types.js';
+import type { Evidence, Feature, ProbeKind, Status } from '../model.js';
 import type { Tracefs } from '../tracefs/types.js';
 import type { RaceSummary } from '../race/types.js';
-
-/** What a scenario may require of the kernel; unmet means UNSUPPORTED (SKIP) with the reason. */
-export type Feature =
-  | 'kprobe_events'
-  | 'uprobe_events'
-  | 'dynamic_events'
-  | 'synthetic_events'
-  | 'fprobe_events'
-  | 'eprobe_events'
-  | 'instances'
-  | 'drop_caches';
-
-/** ftracetest's result codes. UNSUPPORTED is reported as SKIP; UNRESOLVED (setup broke) fails the run. */
-export type Status = 'PASS' | 'FAIL' | 'UNRESOLVED' | 'UNSUPPORTED';
-
-/** One observed divergence from what a correct kernel does. */
-export interface Evidence {
-  op: string;
-  path: string;
-  expected: string;
-  got: string;
-  /** Anything else worth quoting (generation, thread, kernel lines). */
-  detail?: string;
-}
 
 export interface ScenarioOptions {
   /** Per race scenario, milliseconds. */

@@ -1,7 +1,7 @@
 // Locating (and when needed mounting) tracefs. What we mount we unmount at exit.
 import fs from 'node:fs';
 import { native, C, isErr } from '../native/index.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { onTeardown } from '../runner/teardown.js';
 import { parseMountinfo, locateTracefs, mountOf, type MountEntry } from './mountinfo.js';
 

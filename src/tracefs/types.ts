@@ -1,5 +1,5 @@
-import type { Feature } from '../scenarios/types.js';
-import type { ProbeKind } from '../probes/types.js';
+import type { Feature } from '../model.js';
+import type { ProbeKind } from '../model.js';
 
 export interface KernelInfo {
   release: string;

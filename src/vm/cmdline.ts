@@ -1,5 +1,5 @@
 // The guest kernel's command line.
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 export interface CmdlineOptions {
   /** Extra arguments from --append, appended last so they override ours. */

@@ -4,7 +4,7 @@
 // as modules under --modules.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { KernelImage } from './kernels.js';
 import { insmodOrder, locateTree, stageModules } from './modules.js';
 

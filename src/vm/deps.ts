@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { BUSYBOX } from './initramfs.js';
 
 export interface Dep {

@@ -3,7 +3,7 @@
 // same paths), and re-applies the entries to the merged report, where the
 // console's oops can be explained by an expected failure of the same run.
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { loadExpectations } from '../expect/parse.js';
 import { applyExpectations } from '../expect/apply.js';
 import type { ExpectEntry } from '../expect/types.js';

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { PrivateApt } from './apt.js';
 import { cacheDirs } from './paths.js';
 import { insmodOrder, locateTree, stageModules } from './modules.js';

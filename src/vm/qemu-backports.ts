@@ -7,7 +7,7 @@
 // prerequisite anyway) brings them in.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { PrivateApt } from './apt.js';
 import { compareVersions, sha256 } from './kernels.js';
 import { cacheDirs } from './paths.js';

@@ -5,7 +5,7 @@
 //   TRACEFS_REGRESS_QEMU (explicit) > the system's qemu-system-x86_64 if >= 8.1
 //   > QEMU from bookworm-backports (cached, else fetched) > the system's older
 //   QEMU, which then runs single-threaded TCG.
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { findInPath } from './deps.js';
 import { resolveBackportsQemu } from './qemu-backports.js';
 import type { QemuBin } from './qemu.js';

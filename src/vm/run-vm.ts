@@ -5,7 +5,7 @@ import path from 'node:path';
 import { packageRoot } from '../native/index.js';
 import { isFormat, render, renderMany, type Format } from '../report/index.js';
 import { toolVersion } from '../runner/version.js';
-import { UsageError } from '../cli/errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { checkOutputWritable } from '../cli/parse.js';
 import type { VmOpts } from '../cli/commands/vm.js';
 import { chooseAccel, parseTcg, type Accel } from './accel.js';
@@ -81,7 +81,7 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   if (qemu.fallback) say(`note: ${qemu.fallback}`);
   if (o.fetchOnly) {
     for (const k of kernels) process.stdout.write(`${k.spec} ${k.release} ${k.vmlinuz}\n`);
-    return 0;
+    return EXIT.ok;
   }
   if (kernels.length > 1) say(`kernels: ${kernels.map((k) => k.release || k.spec).join(', ')}`);
 

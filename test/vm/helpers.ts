@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe } from 'vitest';
 import { missingPackages, INSTALL_HINT } from '../../src/vm/deps.js';
-import type { Evidence } from '../../src/scenarios/types.js';
+import type { Evidence } from '../../src/model.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const REQUIRED = process.env.TRACEFS_REGRESS_REQUIRE_LIVE === '1';

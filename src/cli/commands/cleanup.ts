@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { openTracefs } from '../../tracefs/open.js';
 import { removeStale } from '../../probes/stale.js';
-import { EXIT } from '../errors.js';
+import { EXIT } from '../../errors.js';
 
 export function cleanupCommand(): Command {
   return new Command('cleanup')

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { openTracefs } from '../../tracefs/open.js';
 import { isRoot, tracefsInKernel } from '../../tracefs/mount.js';
-import { PROBE_KINDS } from '../../probes/types.js';
+import { PROBE_KINDS } from '../../model.js';
 import { KIND_FEATURE } from '../../tracefs/features.js';
-import { EXIT } from '../errors.js';
+import { EXIT } from '../../errors.js';
 import { packageRoot } from '../../native/index.js';
 import { parseFragment } from '../../kernel/config.js';
 

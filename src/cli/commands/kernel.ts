@@ -6,7 +6,7 @@ import { fragmentFiles } from '../../kernel/configure.js';
 import { readMutants } from '../../kernel/patches.js';
 import { buildPaths, buildsRoot, readMeta } from '../../kernel/tree.js';
 import { collect } from '../parse.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../../errors.js';
 
 interface BuildOpts {
   name?: string;

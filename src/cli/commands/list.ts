@@ -3,7 +3,7 @@ import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
 import { DEFAULT_KINDS } from '../../runner/select.js';
 import { unmet } from '../../runner/run-suite.js';
-import { PROBE_KINDS } from '../../probes/types.js';
+import { PROBE_KINDS } from '../../model.js';
 import type { Tracefs } from '../../tracefs/types.js';
 
 export function listCommand(): Command {

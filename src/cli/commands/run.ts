@@ -12,7 +12,7 @@ import type { RunReport } from '../../report/types.js';
 import { JournalWriter } from '../../report/journal.js';
 import { toolVersion } from '../../runner/version.js';
 import { checkOutputWritable, collect, parseDuration, parseThreads } from '../parse.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
 
 interface RunOpts {
@@ -106,7 +106,7 @@ async function run(o: RunOpts): Promise<number> {
   const report = await finished;
   journal?.close();
   setInterruptHook(undefined);
-  if (abort.signal.aborted) return 130; // the hook has printed and teardown exits
+  if (abort.signal.aborted) return EXIT.sigint; // the hook has printed and teardown exits
   emit(report, format, o.output, { skipLive: true });
   return exitCodeFor(report);
 }

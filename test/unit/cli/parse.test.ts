@@ -3,7 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseThreads, checkOutputWritable } from '../../../src/cli/parse.js';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 describe('option parsing', () => {
   it('durations', () => {

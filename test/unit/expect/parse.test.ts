@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { loadExpectations, parseExpectations } from '../../../src/expect/parse.js';
 import { EXPECT_SCHEMA } from '../../../src/expect/types.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';

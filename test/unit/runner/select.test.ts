@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectKinds, selectScenarios, DEFAULT_KINDS } from '../../../src/runner/select.js';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import type { Scenario } from '../../../src/scenarios/types.js';
 
 const s = (id: string) => ({ id }) as Scenario;

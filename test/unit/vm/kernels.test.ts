@@ -15,7 +15,7 @@ import {
   type Manifest,
 } from '../../../src/vm/kernels.js';
 import type { PrivateApt } from '../../../src/vm/apt.js';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 const NAMES = [
   'linux-image-6.1.0-9-amd64',

@@ -7,7 +7,7 @@ import {
 } from '../../../src/vm/qemu-backports.js';
 import { sha256 } from '../../../src/vm/kernels.js';
 import type { PrivateApt } from '../../../src/vm/apt.js';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 const V = '1:10.0.2+ds-2+deb13u1~bpo12+1';
 

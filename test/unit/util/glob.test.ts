@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatch, isGlob } from '../../../src/runner/glob.js';
+import { globMatch, isGlob } from '../../../src/util/glob.js';
 
 describe('globMatch', () => {
   it('matches * and ? and nothing else as wildcards', () => {

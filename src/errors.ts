@@ -1,0 +1,47 @@
+// The bottom of the import graph: the errors every layer may throw and the
+// exit codes they become. Nothing here imports anything of ours.
+//
+// Exit codes are kselftest's, which kernel CI already understands.
+
+export const EXIT = {
+  /** Every applicable scenario passed (or failed as expected). */
+  ok: 0,
+  /** A FAIL, UNRESOLVED or XPASS, a kernel failure, or a run cut short. */
+  failed: 1,
+  /** Bad input, or an environment this tool cannot run in; nothing was written to tracefs. */
+  usage: 2,
+  /** kselftest's skip code: nothing could run. */
+  skip: 4,
+  /** Interrupted by SIGINT / SIGTERM (128 + the signal, as shells report it). */
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Bad input from the user: one line naming the problem and the fix. Exit 2. */
+export class UsageError extends Error {
+  readonly exitCode: ExitCode = EXIT.usage;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * The machine can't do what was asked, though the input was fine (not root,
+ * no tracefs, a tool missing, a download that failed): one line naming the
+ * problem and the fix. Exit 2 as well, so callers tell them apart by class.
+ */
+export class EnvironmentError extends Error {
+  readonly exitCode: ExitCode = EXIT.usage;
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}
+
+/** Either error the CLI prints as one line (no stack) and exits with its code. */
+export function isReportedError(e: unknown): e is UsageError | EnvironmentError {
+  return e instanceof UsageError || e instanceof EnvironmentError;
+}

@@ -1,0 +1,32 @@
+// The shared vocabulary every layer speaks: the probe kinds, the kernel
+// features a scenario needs, a result's status and its evidence. It sits at
+// the bottom of the import graph with src/errors.ts, so tracefs/, report/
+// and the rest take these from here, not from each other.
+
+/** Kinds a scenario can be run with, in the order variants are reported. */
+export const PROBE_KINDS = ['kprobe', 'uprobe', 'fprobe', 'eprobe', 'synthetic'] as const;
+export type ProbeKind = (typeof PROBE_KINDS)[number];
+
+/** What a scenario may require of the kernel; unmet means UNSUPPORTED (SKIP) with the reason. */
+export type Feature =
+  | 'kprobe_events'
+  | 'uprobe_events'
+  | 'dynamic_events'
+  | 'synthetic_events'
+  | 'fprobe_events'
+  | 'eprobe_events'
+  | 'instances'
+  | 'drop_caches';
+
+/** ftracetest's result codes. UNSUPPORTED is reported as SKIP; UNRESOLVED (setup broke) fails the run. */
+export type Status = 'PASS' | 'FAIL' | 'UNRESOLVED' | 'UNSUPPORTED';
+
+/** One observed divergence from what a correct kernel does. */
+export interface Evidence {
+  op: string;
+  path: string;
+  expected: string;
+  got: string;
+  /** Anything else worth quoting (generation, thread, kernel lines). */
+  detail?: string;
+}
