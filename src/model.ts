@@ -30,3 +30,10 @@ export interface Evidence {
   /** Anything else worth quoting (generation, thread, kernel lines). */
   detail?: string;
 }
+
+/**
+ * Registers an undo step (run at exit, on an error or a signal, newest
+ * first) and returns a function that unregisters it. runner/teardown.ts
+ * provides it; lower layers take it as a parameter instead of importing it.
+ */
+export type OnTeardown = (name: string, fn: () => void) => () => void;

@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, isReportedError } from '../errors.js';
 import { NameError } from '../probes/names.js';
 import { runTeardown } from '../runner/teardown.js';
-import { toolVersion } from '../runner/version.js';
+import { toolVersion } from '../package.js';
 
 /**
  * Each command's module graph is loaded only when that command runs: inside a

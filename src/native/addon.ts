@@ -1,14 +1,14 @@
 // The one loader of the native addon: prebuilds/<platform>-<arch> first, then
 // build/Release (node-gyp-build's order), so a test VM without a compiler can
-// use a binary made by `npm run prebuildify`.
+// use a binary made by `npm run prebuildify`. It loads on first use, not on
+// import: `--help`, `vm` and `kernel` never touch tracefs and must work when
+// the addon did not build.
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { SysError, type NativeAddon } from './types.js';
+import { packageRoot } from '../package.js';
+import { SysError, type Constants, type NativeAddon } from './types.js';
 
 const require = createRequire(import.meta.url);
-/** The package root: src/native/ or dist/native/ are two levels below it. */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function load(): NativeAddon {
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
@@ -30,8 +30,18 @@ function load(): NativeAddon {
   }
 }
 
-export const native: NativeAddon = load();
-export const C = native.constants;
+let loaded: NativeAddon | undefined;
+
+/** The addon, loaded (and its error class installed) on the first call. */
+export function loadAddon(): NativeAddon {
+  loaded ??= load();
+  return loaded;
+}
+
+// Proxies so call sites keep `native.open(...)` and `C.O_RDONLY`; the first
+// property read loads the addon (and throws its fix-it message if it can't).
+export const native: NativeAddon = new Proxy({} as NativeAddon, { get: (_t, key) => Reflect.get(loadAddon(), key) });
+export const C: Constants = new Proxy({} as Constants, { get: (_t, key) => Reflect.get(loadAddon().constants, key) });
 export { SysError };
 export type { Result, Stat, Dirent } from './types.js';
 

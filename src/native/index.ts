@@ -1,3 +1,3 @@
-export { native, C, isErr, SysError, packageRoot } from './addon.js';
+export { native, C, isErr, SysError, loadAddon } from './addon.js';
 export type { Result, Stat, Dirent } from './addon.js';
-export { check, readText, writeOnce, listDir, listFd, SysCallError } from './sys.js';
+export { readText, writeOnce, listDir, listFd } from './sys.js';

@@ -1,24 +1,6 @@
-// Throwing conveniences over the addon for setup and teardown code, where a
-// failure is exceptional. Hot paths use `native` directly and keep errno as data.
-import { native, C, isErr, SysError, type Result } from './addon.js';
-
-export class SysCallError extends Error {
-  constructor(
-    readonly sys: SysError,
-    readonly path: string | undefined,
-  ) {
-    super(`${sys.syscall}(${path ?? ''}) failed: ${sys.code}`);
-    this.name = 'SysCallError';
-  }
-  get code(): string {
-    return this.sys.code;
-  }
-}
-
-export function check<T>(r: Result<T>, path?: string): T {
-  if (isErr(r)) throw new SysCallError(r, path);
-  return r;
-}
+// Small helpers over the addon for setup and teardown code (whole-file reads,
+// one-shot writes, directory listings); errno stays data, as on hot paths.
+import { native, C, isErr, type Result } from './addon.js';
 
 /** Reads a whole file (small tracefs/proc files) as text; errno as data. */
 export function readText(path: string): Result<string> {

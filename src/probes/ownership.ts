@@ -1,14 +1,13 @@
 // Everything one run creates in tracefs: its group (tfsr_<pid>_<random>),
 // its events and its instances. Each is recorded before it is created and
-// removed at release(), on errors and on signals (teardown.ts).
+// removed at release(), on errors and on signals (the injected onTeardown).
 import crypto from 'node:crypto';
 import { native, C, isErr, writeOnce, type Result } from '../native/index.js';
-import { onTeardown } from '../runner/teardown.js';
 import { define, type Definition } from './definitions.js';
 import { targetFor } from './targets.js';
 import { validateName } from './names.js';
 import type { Probe, ControlWrite } from './types.js';
-import type { ProbeKind } from '../model.js';
+import type { OnTeardown, ProbeKind } from '../model.js';
 
 export const OWNER_PREFIX = 'tfsr_';
 
@@ -50,6 +49,9 @@ class OwnedProbe implements Probe {
     if (isErr(r) && r.code !== 'EEXIST') this.live = false;
     return r;
   }
+  markLive(live: boolean): void {
+    this.live = live;
+  }
   delete(): Result<number> {
     const r = writeOnce(this.remove.file, this.remove.line, C.O_APPEND);
     if (!isErr(r) || r.code === 'ENOENT') this.live = false;
@@ -67,6 +69,7 @@ export class Ownership {
 
   constructor(
     readonly root: string,
+    onTeardown: OnTeardown,
     runId = newRunId(),
   ) {
     this.group = validateName('group', runId);

@@ -27,4 +27,10 @@ export interface Probe {
   delete(): Result<number>;
   /** True while this run believes the event exists (it will be removed at cleanup). */
   readonly live: boolean;
+  /**
+   * For code that creates and removes the event by other means (the race
+   * engine writes the same control lines itself): keeps `live` truthful, so
+   * cleanup still removes an event left behind.
+   */
+  markLive(live: boolean): void;
 }

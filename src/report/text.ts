@@ -1,7 +1,7 @@
 // Wording shared by every reporter, so pretty, KTAP, JSON and JUnit describe a
 // failure, a health change or race statistics in the same terms.
 import type { Evidence } from '../model.js';
-import type { RaceSummary } from '../race/types.js';
+import type { RaceStats, RaceSummary } from '../race/types.js';
 import type { ExpectationNote, RunEnvironment, RunReport, ScenarioResult } from './types.js';
 import type { HealthDelta } from '../health/types.js';
 
@@ -55,40 +55,17 @@ export function ownHealthNotes(r: ScenarioResult, shared: readonly string[]): st
   return (r.health?.notes ?? []).filter((n) => !shared.includes(n));
 }
 
-/** Race counters first, in this order, when the statistics carry them. */
-const PREFERRED = ['opsPerSec', 'cyclesPerSec', 'cycles', 'ops', 'violations'];
-const ADDITIVE = new Set(['opsPerSec', 'ops', 'cycles', 'violations']);
-const MAX_HIGHLIGHTS = 6;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function asNumber(key: string, v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (!isRecord(v)) return undefined;
-  // Per-op-kind breakdowns ({ open: n, stat: m }) or { total, count } wrappers.
-  for (const k of ['total', 'count']) if (typeof v[k] === 'number') return v[k] as number;
-  if (!ADDITIVE.has(key)) return undefined;
-  const nums = Object.values(v).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-  return nums.length > 0 ? nums.reduce((a, b) => a + b, 0) : undefined;
-}
-
-/**
- * The few numbers worth a line from race statistics whose exact shape belongs to
- * src/race: top-level numeric fields (opsPerSec, cycles, violations first).
- */
-export function statsHighlights(stats: unknown): Array<[string, number]> {
-  if (!isRecord(stats)) return [];
-  const keys = [...PREFERRED.filter((k) => k in stats), ...Object.keys(stats).filter((k) => !PREFERRED.includes(k))];
-  const out: Array<[string, number]> = [];
-  for (const k of keys) {
-    const n = asNumber(k, stats[k]);
-    if (n !== undefined) out.push([k, n]);
-    if (out.length === MAX_HIGHLIGHTS) break;
-  }
-  return out;
+/** The few race figures worth a line (ops/s first), for reports without room for the full statistics. */
+export function statsHighlights(stats: RaceStats | undefined): Array<[string, number]> {
+  if (!stats) return [];
+  return [
+    ['opsPerSec', stats.opsPerSec],
+    ['cyclesPerSec', stats.cyclesPerSec],
+    ['cycles', stats.cycles],
+    ['violations', stats.violationCount],
+    ['threads', stats.threads],
+    ['elapsedMs', stats.elapsedMs],
+  ];
 }
 
 /** 987, 12.3k, 4.56M: for humans. */

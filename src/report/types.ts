@@ -1,7 +1,7 @@
 // What a run produces: every reporter (pretty, KTAP, JSON, JUnit) renders this.
 import type { Evidence, Status } from '../model.js';
 import type { ProbeKind } from '../model.js';
-import type { RaceSummary } from '../race/types.js';
+import type { RaceStats, RaceSummary } from '../race/types.js';
 import type { HealthDelta } from '../health/types.js';
 
 /**
@@ -55,7 +55,8 @@ export interface ScenarioResult {
   durationMs: number;
   references: string[];
   health?: HealthDelta;
-  stats?: unknown;
+  /** Race scenarios: the engine's statistics, as src/race/engine.ts returns them. */
+  stats?: RaceStats;
   /** Set by race scenarios: cycles and ops with their rates, threads, CPUs, and whether the workers could overlap. */
   race?: RaceSummary;
   notes?: string[];

@@ -14,7 +14,8 @@ import type { Feature } from '../model.js';
 import type { Tracefs } from '../tracefs/types.js';
 import { SetupError } from '../scenarios/expect.js';
 import { VariantContext, type ContextHooks } from './context.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../package.js';
+import { onTeardown } from './teardown.js';
 
 export interface SuiteOptions extends ScenarioOptions {
   scenarios: Scenario[];
@@ -68,7 +69,7 @@ export function runEnvironment(tracefs: Tracefs, notes: readonly string[] = []):
 
 export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<RunReport> {
   const started = Date.now();
-  const owner = new Ownership(tracefs.root);
+  const owner = new Ownership(tracefs.root, onTeardown);
   const health = startHealthWatch();
   const results: ScenarioResult[] = [];
   let interrupted: string | undefined;

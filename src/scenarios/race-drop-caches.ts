@@ -2,7 +2,7 @@
 // Dentry reclaim during the race: drop_caches frees unused dentries, so
 // lookups re-create them while the event comes and goes. An existing file
 // must never vanish (negative dentry) and a removed one never come back.
-import { probeRaceScenario } from '../race/scenario-kit.js';
+import { probeRaceScenario } from './race-kit.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = probeRaceScenario(

@@ -2,7 +2,7 @@
 // Writers toggle enable while the event is removed: a removal must wait
 // (EBUSY) while the event is enabled, and no write may enable it after its
 // removal returned, neither by path nor through an fd kept from before.
-import { probeRaceScenario } from '../race/scenario-kit.js';
+import { probeRaceScenario } from './race-kit.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = probeRaceScenario(

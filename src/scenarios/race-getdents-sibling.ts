@@ -4,7 +4,7 @@
 // stands on it at its removal must step on to the list head. Without the
 // sibling the group goes away too and eventfs_iterate stops at the freed
 // group before it could step past the removed entry.
-import { probeRaceScenario } from '../race/scenario-kit.js';
+import { probeRaceScenario } from './race-kit.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = probeRaceScenario(

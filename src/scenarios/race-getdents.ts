@@ -2,7 +2,7 @@
 // Listing the group dir races lookups and removal (the `tree events/kprobes/`
 // loop that found CVE-2024-46785): a removed event must not be listed, and
 // every entry listed while the event exists must stat.
-import { probeRaceScenario } from '../race/scenario-kit.js';
+import { probeRaceScenario } from './race-kit.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = probeRaceScenario(

@@ -4,7 +4,7 @@
 // instance): once rmdir returned, nothing under the instance may open.
 import { isErr } from '../native/index.js';
 import { mkdirAction, rmdirAction } from '../race/actions.js';
-import { discoverFiles, runRaceScenario, SetupError } from '../race/scenario-kit.js';
+import { discoverFiles, runRaceScenario, SetupError } from './race-kit.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = {

@@ -2,7 +2,7 @@
 // The same name removed and re-created as fast as possible, with dirfds and
 // enable fds kept from every generation: a new generation must never be
 // reachable through anything opened in an old one.
-import { probeRaceScenario } from '../race/scenario-kit.js';
+import { probeRaceScenario } from './race-kit.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = probeRaceScenario(

@@ -2,7 +2,7 @@
 // Readers open, read and stat the event's files while it is created and
 // removed in a loop: once a removal has returned, nothing may open; while
 // the event exists, nothing may vanish.
-import { probeRaceScenario } from '../race/scenario-kit.js';
+import { probeRaceScenario } from './race-kit.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = probeRaceScenario(

@@ -2,7 +2,7 @@
 // Directory fds held on the event and group dirs from many generations: once
 // a generation is removed its dirfds must reach nothing, even while the same
 // name exists again.
-import { probeRaceScenario } from '../race/scenario-kit.js';
+import { probeRaceScenario } from './race-kit.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = probeRaceScenario(

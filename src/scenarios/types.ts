@@ -3,7 +3,7 @@
 import type { Probe } from '../probes/types.js';
 import type { Evidence, Feature, ProbeKind, Status } from '../model.js';
 import type { Tracefs } from '../tracefs/types.js';
-import type { RaceSummary } from '../race/types.js';
+import type { RaceStats, RaceSummary } from '../race/types.js';
 
 export interface ScenarioOptions {
   /** Per race scenario, milliseconds. */
@@ -35,8 +35,8 @@ export interface ScenarioOutcome {
   evidence: Evidence[];
   /** How many expectations were checked (a PASS with 0 checks is a defect). */
   checks: number;
-  /** Race statistics for race scenarios (see src/race/types.ts). */
-  stats?: unknown;
+  /** Race scenarios: the engine's statistics. */
+  stats?: RaceStats;
   /** Race scenarios: how hard the race tried (cycles, ops, whether workers could overlap). */
   race?: RaceSummary;
   notes?: string[];

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { native, C, isErr } from '../native/index.js';
 import { UsageError } from '../errors.js';
-import { onTeardown } from '../runner/teardown.js';
+import type { OnTeardown } from '../model.js';
 import { parseMountinfo, locateTracefs, mountOf, type MountEntry } from './mountinfo.js';
 
 export const DEFAULT_TRACEFS = '/sys/kernel/tracing';
@@ -34,7 +34,7 @@ export interface Located {
  * `explicit`, that path must be a tracefs (or debugfs tracing/) directory.
  * Never writes to tracefs.
  */
-export function locate(explicit?: string, opts: { mount?: boolean } = {}): Located {
+export function locate(explicit: string | undefined, opts: { mount?: boolean; onTeardown: OnTeardown }): Located {
   if (!isRoot()) {
     throw new UsageError('must run as root: tracefs control files are writable by root only (run it with sudo)');
   }
@@ -57,10 +57,10 @@ export function locate(explicit?: string, opts: { mount?: boolean } = {}): Locat
   if (opts.mount === false) {
     throw new UsageError(`tracefs is not mounted: mount it with 'mount -t tracefs nodev ${DEFAULT_TRACEFS}'`);
   }
-  return mountOurs();
+  return mountOurs(opts.onTeardown);
 }
 
-function mountOurs(): Located {
+function mountOurs(onTeardown: OnTeardown): Located {
   const r = native.mount('nodev', DEFAULT_TRACEFS, 'tracefs', C.MS_NOSUID | C.MS_NODEV | C.MS_NOEXEC);
   if (isErr(r)) {
     throw new UsageError(

@@ -2,10 +2,12 @@
 import { kernelInfo } from './kernel.js';
 import { detectFeatures, readFeatureInput, refineWithConfig, supportedKinds } from './features.js';
 import { locate, requireWritable } from './mount.js';
+import type { OnTeardown } from '../model.js';
 import type { Tracefs } from './types.js';
 
-export function openTracefs(opts: { path?: string; writable?: boolean; mount?: boolean } = {}): Tracefs {
-  const loc = locate(opts.path, { mount: opts.mount ?? true });
+/** `onTeardown` gets the unmount step when tracefs had to be mounted. */
+export function openTracefs(opts: { path?: string; writable?: boolean; mount?: boolean; onTeardown: OnTeardown }): Tracefs {
+  const loc = locate(opts.path, { mount: opts.mount ?? true, onTeardown: opts.onTeardown });
   if (opts.writable ?? true) requireWritable(loc);
   const input = readFeatureInput(loc.root);
   const kernel = kernelInfo();

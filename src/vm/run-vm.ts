@@ -2,9 +2,9 @@
 // the accelerator, boot each kernel, render the reports on the host.
 import fs from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../native/index.js';
+import { packageRoot } from '../package.js';
 import { isFormat, render, renderMany, type Format } from '../report/index.js';
-import { toolVersion } from '../runner/version.js';
+import { toolVersion } from '../package.js';
 import { EXIT, UsageError } from '../errors.js';
 import { checkOutputWritable } from '../cli/parse.js';
 import type { VmOpts } from '../cli/commands/vm.js';

@@ -4,13 +4,14 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { leftovers, liveSkipReason, tracefsRoot } from './live-env.js';
 import { Ownership } from '../../src/probes/ownership.js';
+import { onTeardown } from '../../src/runner/teardown.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 
 live('Ownership.release', () => {
   it('removes an instance and a probe enabled in it and at the top level, from any cwd', () => {
     const root = tracefsRoot();
-    const owner = new Ownership(root);
+    const owner = new Ownership(root, onTeardown);
     const inst = owner.newInstance();
     fs.mkdirSync(inst);
     const p = owner.newProbe('uprobe');

@@ -12,6 +12,7 @@ import { runTeardown } from '../../src/runner/teardown.js';
 import { DEFAULT_KINDS } from '../../src/runner/select.js';
 import type { ScenarioResult } from '../../src/report/types.js';
 import type { RaceStats } from '../../src/race/types.js';
+import { onTeardown } from '../../src/runner/teardown.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 
@@ -32,7 +33,7 @@ live('scenarios on the running kernel', () => {
 
   for (const scenario of CATALOGUE) {
     it(`${scenario.id}: every supported kind passes (or is a known bug), unsupported default kinds skip with a reason`, async () => {
-      const tracefs = openTracefs();
+      const tracefs = openTracefs({ onTeardown });
       const progress: string[] = [];
       const report = await runSuite(tracefs, {
         scenarios: [scenario],

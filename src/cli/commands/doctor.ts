@@ -5,8 +5,9 @@ import { isRoot, tracefsInKernel } from '../../tracefs/mount.js';
 import { PROBE_KINDS } from '../../model.js';
 import { KIND_FEATURE } from '../../tracefs/features.js';
 import { EXIT } from '../../errors.js';
-import { packageRoot } from '../../native/index.js';
+import { packageRoot } from '../../package.js';
 import { parseFragment } from '../../kernel/config.js';
+import { onTeardown } from '../../runner/teardown.js';
 
 /** The options kernel/tracefs-regress.config asks for that the running kernel's config doesn't have as asked. */
 export function fragmentDifferences(running: Map<string, string>, fragment: string): string[] {
@@ -36,7 +37,7 @@ export function doctorCommand(): Command {
       line(tracefsInKernel(), 'tracefs in /proc/filesystems');
       let code: number = EXIT.ok;
       try {
-        const t = openTracefs({ path: o.tracefs, writable: false });
+        const t = openTracefs({ path: o.tracefs, writable: false, onTeardown });
         line(true, `tracefs at ${t.root}${t.mountedByUs ? ' (mounted by this check; unmounted at exit)' : ''}`);
         line(undefined, `kernel ${t.kernel.release} ${t.kernel.machine}`);
         for (const k of PROBE_KINDS) line(t.kinds.includes(k), `${k} events (${KIND_FEATURE[k]})`);

@@ -5,6 +5,7 @@ import { DEFAULT_KINDS } from '../../runner/select.js';
 import { unmet } from '../../runner/run-suite.js';
 import { PROBE_KINDS } from '../../model.js';
 import type { Tracefs } from '../../tracefs/types.js';
+import { onTeardown } from '../../runner/teardown.js';
 
 export function listCommand(): Command {
   return new Command('list')
@@ -14,7 +15,7 @@ export function listCommand(): Command {
       let t: Tracefs | undefined;
       let why = '';
       try {
-        t = openTracefs({ path: o.tracefs, writable: false });
+        t = openTracefs({ path: o.tracefs, writable: false, onTeardown });
       } catch (e) {
         why = (e as Error).message;
       }

@@ -6,11 +6,11 @@ import { removeStale } from '../../probes/stale.js';
 import { runEnvironment, runSuite, type ExpectOptions } from '../../runner/run-suite.js';
 import { loadExpectations } from '../../expect/parse.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
-import { setInterruptHook } from '../../runner/teardown.js';
+import { setInterruptHook, onTeardown } from '../../runner/teardown.js';
 import { FORMATS, render, exitCodeFor, liveLine, useColor, type Format } from '../../report/index.js';
 import type { RunReport } from '../../report/types.js';
 import { JournalWriter } from '../../report/journal.js';
-import { toolVersion } from '../../runner/version.js';
+import { toolVersion } from '../../package.js';
 import { checkOutputWritable, collect, parseDuration, parseThreads } from '../parse.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
@@ -63,7 +63,7 @@ async function run(o: RunOpts): Promise<number> {
   if (o.journal) checkOutputWritable(o.journal, '--journal');
   const expect = expectOptions(o);
 
-  const tracefs = openTracefs({ path: o.tracefs });
+  const tracefs = openTracefs({ path: o.tracefs, onTeardown });
   const { kinds } = selectKinds(o.probe, tracefs.kinds);
   const stale = removeStale(tracefs.root);
   const progress = new ProgressLine(process.stderr);

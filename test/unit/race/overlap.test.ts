@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canOverlap, raceSummary, thisHost } from '../../../src/race/overlap.js';
-import { raceOutcome } from '../../../src/race/scenario-kit.js';
+import { raceOutcome } from '../../../src/scenarios/race-kit.js';
 import { toStats } from '../../../src/race/engine.js';
 import type { RaceStats } from '../../../src/race/types.js';
 import type { NativeRaceStats } from '../../../src/native/types.js';

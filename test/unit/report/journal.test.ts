@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { RaceStats } from '../../../src/race/types.js';
 import { describe, expect, it } from 'vitest';
 import { JournalWriter, journalLine, parseJournal, type JournalRecord } from '../../../src/report/journal.js';
 
@@ -8,7 +9,7 @@ const result: JournalRecord = {
   type: 'result',
   result: {
     name: 'race-reopen[uprobe]', scenario: 'race-reopen', kind: 'uprobe', title: 't\nwith a newline', status: 'PASS',
-    evidence: [], checks: 1, durationMs: 3000, references: [], stats: { totalOps: 123n },
+    evidence: [], checks: 1, durationMs: 3000, references: [], stats: { totalOps: 123n } as unknown as RaceStats,
   },
 };
 

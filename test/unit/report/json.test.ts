@@ -1,3 +1,4 @@
+import type { RaceStats } from '../../../src/race/types.js';
 import { describe, it, expect } from 'vitest';
 import { renderJson, renderJsonMatrix, toJson, JSON_SCHEMA } from '../../../src/report/json.js';
 import { pass, skip, fail, race, raceMulti, raceSingle, NO_OVERLAP, report } from './fixtures.js';
@@ -31,7 +32,7 @@ describe('JSON report', () => {
   });
 
   it('serializes bigint counters from native stats as numbers', () => {
-    const j = JSON.parse(renderJson(report([{ ...race, stats: { ops: 5n } }])));
+    const j = JSON.parse(renderJson(report([{ ...race, stats: { ops: 5n } as unknown as RaceStats }])));
     expect(j.results[0].stats).toEqual({ ops: 5 });
   });
 

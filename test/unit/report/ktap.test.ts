@@ -38,7 +38,7 @@ describe('KTAP v1', () => {
   });
 
   it('carries race statistics as a diagnostic', () => {
-    expect(renderKtap(report([race]))).toContain('# stats: opsPerSec=210000 cycles=90000 violations=0 threads=4\nok 1 race-reopen[uprobe]');
+    expect(renderKtap(report([race]))).toContain('# stats: opsPerSec=210000 cyclesPerSec=90000 cycles=90000 violations=0 threads=4 elapsedMs=1000\nok 1 race-reopen[uprobe]');
   });
 
   it('keeps names and reasons on one line and free of #', () => {

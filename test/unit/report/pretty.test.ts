@@ -22,7 +22,7 @@ describe('pretty summary', () => {
   });
 
   it('shows race statistics compactly', () => {
-    expect(liveLine(race)).toBe('PASS  race-reopen[uprobe]  1 check  3012 ms  opsPerSec=210.0k cycles=90.0k violations=0 threads=4');
+    expect(liveLine(race)).toBe('PASS  race-reopen[uprobe]  1 check  3012 ms  opsPerSec=210.0k cyclesPerSec=90.0k cycles=90.0k violations=0 threads=4 elapsedMs=1000');
   });
 
   it('has no escape codes unless colour is asked for', () => {

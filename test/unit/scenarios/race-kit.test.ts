@@ -3,7 +3,7 @@
 // step is UNRESOLVED; a race that ran nothing is not a PASS.
 import { describe, expect, it } from 'vitest';
 import { toStats } from '../../../src/race/engine.js';
-import { raceOutcome, violationEvidence } from '../../../src/race/scenario-kit.js';
+import { raceOutcome, violationEvidence } from '../../../src/scenarios/race-kit.js';
 import type { NativeRaceStats } from '../../../src/native/types.js';
 
 function stats(over: Partial<NativeRaceStats> = {}): NativeRaceStats {

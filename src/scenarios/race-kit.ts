@@ -4,14 +4,14 @@
 // statistics into a scenario outcome with one evidence item per violation.
 import { isErr, listDir } from '../native/index.js';
 import type { Probe } from '../probes/types.js';
-import { SetupError } from '../scenarios/expect.js';
-import type { Scenario, ScenarioContext, ScenarioOutcome } from '../scenarios/types.js';
+import { SetupError } from './expect.js';
+import type { Scenario, ScenarioContext, ScenarioOutcome } from './types.js';
 import type { Evidence } from '../model.js';
-import { controlAction, disableAction } from './actions.js';
-import { runRace } from './engine.js';
-import { progressLine, summaryLines } from './format.js';
-import { raceSummary, thisHost, type RaceHost } from './overlap.js';
-import type { RaceAction, RaceConfig, RaceStats, Violation } from './types.js';
+import { controlAction, disableAction } from '../race/actions.js';
+import { runRace } from '../race/engine.js';
+import { progressLine, summaryLines } from '../race/format.js';
+import { raceSummary, thisHost, type RaceHost } from '../race/overlap.js';
+import type { RaceAction, RaceConfig, RaceStats, Violation } from '../race/types.js';
 
 /** Files every kprobe/uprobe event has; hist only with CONFIG_HIST_TRIGGERS. */
 const BASE_FILES = ['enable', 'filter', 'format', 'id', 'trigger'];
@@ -147,21 +147,12 @@ export async function runRaceScenario(
   shape: RaceShape,
 ): Promise<ScenarioOutcome> {
   const label = `${id}[${ctx.kind}]`;
-  for (const p of probes) markLive(p);
+  for (const p of probes) p.markLive(true);
   const stats = await runRace(
     { ...shape, threads: ctx.options.threads, durationMs: ctx.options.durationMs, progressMs: 1000 },
     { signal: ctx.signal, onProgress: (p) => ctx.progress(progressLine(label, p)) },
   );
   // The engine leaves the event absent when it returns without an error.
-  if (!stats.error) for (const p of probes) markGone(p);
+  if (!stats.error) for (const p of probes) p.markLive(false);
   return raceOutcome(label, stats, ctx.signal.aborted);
-}
-
-// Probe.live is read-only to scenarios; the lifecycle's object keeps it as a
-// plain field, which the engine's create/remove loop has to keep truthful.
-function markLive(p: Probe): void {
-  (p as { live: boolean }).live = true;
-}
-function markGone(p: Probe): void {
-  (p as { live: boolean }).live = false;
 }
