@@ -5,6 +5,7 @@
 // the addon did not build.
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { EnvironmentError } from '../errors.js';
 import { packageRoot } from '../package.js';
 import { SysError, type Constants, type NativeAddon } from './types.js';
 
@@ -22,10 +23,10 @@ function load(): NativeAddon {
       path.join(packageRoot, 'build', 'Release'),
       path.join(packageRoot, 'build', 'Debug'),
     ];
-    throw new Error(
-      `tracefs-regress: cannot load the native addon (tried ${tried.join(', ')}): ${(e as Error).message}\n` +
+    const why = (e as Error).message.split('\n')[0];
+    throw new EnvironmentError(
+      `cannot load the native addon (tried ${tried.join(', ')}): ${why}. ` +
         'Fix: run `npm rebuild tracefs-regress` (needs python3, make and g++), or install a prebuilt binary.',
-      { cause: e },
     );
   }
 }

@@ -1,10 +1,8 @@
 // Builds race actions from the probe lifecycle's ControlWrite lines, so a
 // scenario never spells control-file syntax itself.
-import { native } from '../native/index.js';
+import { C } from '../native/index.js';
 import type { ControlWrite } from '../probes/types.js';
 import type { RaceAction } from './types.js';
-
-const C = native.constants;
 
 /** Writes `0` to an enable file: the onBusy step that lets a removal proceed. */
 export function disableAction(enablePath: string): RaceAction {

@@ -1,0 +1,45 @@
+// Commands that never touch tracefs must work when the addon did not build:
+// a copy of the package with neither build/ nor prebuilds/.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(__dirname, '../../..');
+let copy: string;
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'tracefs-regress.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  copy = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-no-addon-'));
+  for (const f of ['package.json', 'bin', 'kernel']) fs.cpSync(path.join(repo, f), path.join(copy, f), { recursive: true });
+  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(copy, 'node_modules'));
+  // Compiled from the sources under test, not the checkout's dist/ (which may be stale).
+  execFileSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', path.join(repo, 'tsconfig.build.json'), '--outDir', path.join(copy, 'dist')]);
+}, 120_000);
+
+afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
+
+describe('without the native addon (no build/, no prebuilds/)', () => {
+  it('--help, vm --help, kernel --help and kernel list work', () => {
+    expect(fs.existsSync(path.join(copy, 'build'))).toBe(false);
+    expect(fs.existsSync(path.join(copy, 'prebuilds'))).toBe(false);
+    for (const args of [['--help'], ['vm', '--help'], ['kernel', '--help'], ['kernel', 'list'], ['--version']]) {
+      const r = cli(...args);
+      expect({ args, code: r.code, err: r.err }).toEqual({ args, code: 0, err: '' });
+    }
+    expect(cli('vm', '--help').out).toContain('--kernel');
+  });
+
+  it('a command that needs it says how to fix that (so the copy really has no addon)', () => {
+    const r = cli('run', '--scenario', 'removed-files-enoent', '--tracefs', '/sys/kernel/tracing');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^tracefs-regress: cannot load the native addon .* No native build was found/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('npm rebuild tracefs-regress');
+  });
+});
