@@ -28,7 +28,7 @@ export function parseCounter(text: string): number | undefined {
 /** Returns the file's text, or a reason it could not be read. */
 export type FileReader = (path: string) => { text: string } | { error: string };
 
-/** Pure given `read`; oracle.ts passes the addon-backed reader. */
+/** Pure given `read`; system.ts passes the addon-backed reader. */
 export function readCounters(read: FileReader, paths = COUNTER_PATHS): Counters {
   const out: Counters = { unavailable: [] };
   for (const name of Object.keys(paths) as CounterName[]) {

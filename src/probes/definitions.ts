@@ -30,6 +30,17 @@ export interface Definition {
   removeLine: string;
 }
 
+/**
+ * The line that removes group/event through `controlFile` (a name or path):
+ * `!event` for synthetic_events, `-:group/event` for the other control files.
+ * Validated like a definition, so a listed name can't smuggle in a command.
+ */
+export function removalLine(controlFile: string, group: string, event: string): string {
+  validateName('event', event);
+  if (controlFile.endsWith(CONTROL_FILE.synthetic)) return assertSingleCommand(`!${event}`);
+  return assertSingleCommand(`-:${validateName('group', group)}/${event}`);
+}
+
 export function define(group: string, event: string, target: ProbeTarget): Definition {
   validateName('event', event);
   const kind = target.kind;
@@ -57,7 +68,7 @@ export function define(group: string, event: string, target: ProbeTarget): Defin
         event,
         file: CONTROL_FILE.synthetic,
         createLine: assertSingleCommand(`${event} u64 tfsr_value`),
-        removeLine: assertSingleCommand(`!${event}`),
+        removeLine: removalLine(CONTROL_FILE.synthetic, SYNTHETIC_GROUP, event),
       };
   }
   return {
@@ -65,6 +76,6 @@ export function define(group: string, event: string, target: ProbeTarget): Defin
     event,
     file: CONTROL_FILE[kind],
     createLine: assertSingleCommand(create),
-    removeLine: assertSingleCommand(`-:${at}`),
+    removeLine: removalLine(CONTROL_FILE[kind], group, event),
   };
 }

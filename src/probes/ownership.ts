@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { native, C, isErr, writeOnce, type Result } from '../native/index.js';
 import { define, type Definition } from './definitions.js';
+import { disableEvent } from './enable.js';
 import { targetFor } from './targets.js';
 import { validateName } from './names.js';
 import type { Probe, ControlWrite } from './types.js';
@@ -113,13 +114,13 @@ export class Ownership {
     const left: string[] = [];
     const live = this.probes.filter((p) => p.live);
     for (const inst of this.instances) {
-      for (const p of live) disable(`${p.dirIn(inst)}/enable`);
+      for (const p of live) disableEvent(`${p.dirIn(inst)}/enable`);
       const r = native.rmdir(inst);
       if (isErr(r) && r.code !== 'ENOENT') left.push(`instance ${inst}: rmdir ${r.code}`);
     }
     this.instances.clear();
     for (const p of live) {
-      disable(`${p.eventDir}/enable`);
+      disableEvent(`${p.eventDir}/enable`);
       const r = p.delete();
       if (isErr(r) && r.code !== 'ENOENT') left.push(`${p.group}/${p.event}: ${r.code}`);
     }
@@ -133,11 +134,4 @@ export class Ownership {
     this.unregister();
     return left;
   }
-}
-
-function disable(enablePath: string): void {
-  const fd = native.open(enablePath, C.O_WRONLY);
-  if (isErr(fd)) return;
-  native.write(fd, '0');
-  native.close(fd);
 }

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import { native, C, isErr, writeOnce } from '../native/index.js';
 import { OWNER_PREFIX } from './ownership.js';
-import { SYNTHETIC_GROUP } from './definitions.js';
+import { removalLine, SYNTHETIC_GROUP } from './definitions.js';
+import { disableEvent } from './enable.js';
 
 export interface ListedEvent {
   file: string;
@@ -64,10 +65,6 @@ function readOr(path: string): string {
   }
 }
 
-function disable(path: string): void {
-  if (fs.existsSync(path)) writeOnce(path, '0');
-}
-
 /** Removes what dead runs left; live runs (another terminal, a parallel CI job) are left alone. */
 export function removeStale(root: string, isAlive: (pid: number) => boolean = pidAlive): CleanupReport {
   const report: CleanupReport = { removedEvents: [], removedInstances: [], failed: [] };
@@ -90,15 +87,21 @@ export function removeStale(root: string, isAlive: (pid: number) => boolean = pi
   for (const inst of instances) {
     const pid = ownerPid(inst);
     if (pid === undefined || isAlive(pid)) continue;
-    for (const ev of stale) disable(`${instancesDir}/${inst}/events/${ev.group}/${ev.event}/enable`);
+    for (const ev of stale) disableEvent(`${instancesDir}/${inst}/events/${ev.group}/${ev.event}/enable`);
     const r = native.rmdir(`${instancesDir}/${inst}`);
     if (isErr(r)) report.failed.push(`instances/${inst}: rmdir ${r.code}`);
     else report.removedInstances.push(inst);
   }
   for (const ev of stale) {
-    for (const inst of instances) disable(`${instancesDir}/${inst}/events/${ev.group}/${ev.event}/enable`);
-    disable(`${root}/events/${ev.group}/${ev.event}/enable`);
-    const line = ev.file.endsWith('synthetic_events') ? `!${ev.event}` : `-:${ev.group}/${ev.event}`;
+    for (const inst of instances) disableEvent(`${instancesDir}/${inst}/events/${ev.group}/${ev.event}/enable`);
+    disableEvent(`${root}/events/${ev.group}/${ev.event}/enable`);
+    let line: string;
+    try {
+      line = removalLine(ev.file, ev.group, ev.event);
+    } catch (e) {
+      report.failed.push(`${ev.group}/${ev.event}: ${(e as Error).message}`);
+      continue;
+    }
     const r = writeOnce(ev.file, line, C.O_APPEND);
     if (isErr(r) && r.code !== 'ENOENT') report.failed.push(`${ev.group}/${ev.event}: ${r.code}`);
     else report.removedEvents.push(`${ev.group}/${ev.event}`);

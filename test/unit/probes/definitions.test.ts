@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { define } from '../../../src/probes/definitions.js';
+import { define, removalLine } from '../../../src/probes/definitions.js';
 import { NameError } from '../../../src/probes/names.js';
 
 describe('control-file definitions', () => {
@@ -29,5 +29,13 @@ describe('control-file definitions', () => {
     expect(() => define('g\n-:x', 'e', { kind: 'kprobe', symbol: 'vfs_read' })).toThrow(NameError);
     expect(() => define('g', 'e', { kind: 'uprobe', path: '/bin/true x', offset: 1n })).toThrow(NameError);
     expect(() => define('g', 'e e', { kind: 'synthetic' })).toThrow(NameError);
+  });
+
+  it('builds the removal line cleanup writes for a listed event, by control file', () => {
+    expect(removalLine('/sys/kernel/tracing/uprobe_events', 'tfsr_1_ab', 'e1')).toBe('-:tfsr_1_ab/e1');
+    expect(removalLine('dynamic_events', 'synthetic', 'tfsr_1_ab_s1')).toBe('-:synthetic/tfsr_1_ab_s1');
+    expect(removalLine('/t/synthetic_events', 'synthetic', 'tfsr_1_ab_s1')).toBe('!tfsr_1_ab_s1');
+    expect(() => removalLine('uprobe_events', 'tfsr_1_ab', 'e1:x')).toThrow(NameError);
+    expect(() => removalLine('uprobe_events', 'tfsr_1_ab\n-:x', 'e1')).toThrow(NameError);
   });
 });

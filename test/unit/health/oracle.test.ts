@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createHealthWatch, buildDelta, type HealthSources, type KmsgSource } from '../../../src/health/watch.js';
+import { createHealthWatch, buildDelta, type HealthSources, type KmsgSource } from '../../../src/health/oracle.js';
 import type { Counters } from '../../../src/health/counters.js';
 import type { DrainResult } from '../../../src/health/kmsg.js';
 
