@@ -3,7 +3,6 @@
 // environment error, 4 nothing runnable (kselftest's skip).
 import { Command, CommanderError } from 'commander';
 import { EXIT, isReportedError } from '../errors.js';
-import { NameError } from '../probes/names.js';
 import { runTeardown } from '../runner/teardown.js';
 import { toolVersion } from '../package.js';
 
@@ -51,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit 0; unknown options and commands are usage errors
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (isReportedError(e) || e instanceof NameError) {
+    if (isReportedError(e)) {
       process.stderr.write(`tracefs-regress: ${e.message}\n`);
       return EXIT.usage;
     }

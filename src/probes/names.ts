@@ -2,6 +2,8 @@
 // name that carried whitespace, a newline or ':' could smuggle a second
 // command (e.g. "x\n-:other/ev") into a write: validate, never escape.
 
+import { UsageError } from '../errors.js';
+
 /** MAX_EVENT_NAME_LEN in kernel/trace/trace.h. */
 export const MAX_NAME_LEN = 64;
 
@@ -11,7 +13,8 @@ const SYMBOL = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 /** An absolute path with nothing the probe parser splits on. */
 const SAFE_PATH = /^\/[A-Za-z0-9_.+\-/]*$/;
 
-export class NameError extends Error {
+/** A name that would not make exactly one control-file command: bad input, exit 2. */
+export class NameError extends UsageError {
   constructor(message: string) {
     super(message);
     this.name = 'NameError';
@@ -53,7 +56,6 @@ export function validatePath(p: string): string {
  * Definitions are built from validated parts, so this failing means a bug.
  */
 export function assertSingleCommand(line: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(line) || line.trim() !== line || line.length === 0) {
     throw new NameError(`refusing to write ${describe(line)} to a control file: it is not exactly one command`);
   }

@@ -90,9 +90,3 @@ export class SetupError extends Error {
     };
   }
 }
-
-/** Unwraps a setup step's result or throws SetupError naming it. */
-export function must<T>(what: string, r: Result<T>): T {
-  if (isErr(r)) throw new SetupError(`${what}: ${r.syscall} ${r.code}`);
-  return r;
-}

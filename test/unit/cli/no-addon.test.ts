@@ -33,7 +33,7 @@ describe('without the native addon (no build/, no prebuilds/)', () => {
       expect({ args, code: r.code, err: r.err }).toEqual({ args, code: 0, err: '' });
     }
     expect(cli('vm', '--help').out).toContain('--kernel');
-  });
+  }, 120_000);
 
   it('a command that needs it says how to fix that (so the copy really has no addon)', () => {
     const r = cli('run', '--scenario', 'removed-files-enoent', '--tracefs', '/sys/kernel/tracing');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Expect, must, SetupError } from '../../../src/scenarios/expect.js';
+import { Expect, SetupError } from '../../../src/scenarios/expect.js';
 import { SysError } from '../../../src/native/index.js';
 
 const ENOENT = new SysError('open', 2, 'ENOENT');
@@ -32,8 +32,8 @@ describe('Expect: the scenarios\' checker', () => {
   });
 
   it('must() turns a failed setup step into SetupError', () => {
-    expect(must('create', 3)).toBe(3);
-    expect(() => must('create p:g/e x', new SysError('write', 22, 'EINVAL'))).toThrow(SetupError);
+    expect(new Expect().must('create', 3)).toBe(3);
+    expect(() => new Expect().must('create p:g/e x', new SysError('write', 22, 'EINVAL'))).toThrow(SetupError);
   });
 });
 
