@@ -41,5 +41,5 @@ describe('without the native addon (no build/, no prebuilds/)', () => {
     expect(r.err).toMatch(/^tracefs-regress: cannot load the native addon .* No native build was found/);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toContain('npm rebuild tracefs-regress');
-  });
+  }, 60_000);
 });
