@@ -2,14 +2,14 @@
 // only on the result's own outcome (XFAIL counts as the FAIL it was, XPASS as
 // the PASS), the entries and the kernel release, so the host can re-apply a
 // guest's already-judged report with the same file and get the same report.
-import type { ExpectationNote, RunReport, ScenarioResult } from '../report/types.js';
+import type { ExpectationNote, ResultKind, RunReport, ScenarioResult } from '../report/types.js';
 import type { Status } from '../model.js';
 import type { ProbeKind } from '../model.js';
 import { globMatch } from '../util/glob.js';
 import type { ExpectEntry } from './types.js';
 
 /** Whether an entry covers this scenario variant on this kernel. */
-export function covers(e: ExpectEntry, scenario: string, kind: ProbeKind, release: string): boolean {
+export function covers(e: ExpectEntry, scenario: string, kind: ResultKind, release: string): boolean {
   return globMatch(e.scenario, scenario) && (e.kind === '*' || e.kind === kind) && globMatch(e.release, release);
 }
 

@@ -24,7 +24,7 @@ class OwnedProbe implements Probe {
   readonly eventDir: string;
 
   constructor(
-    private readonly root: string,
+    root: string,
     readonly kind: ProbeKind,
     private readonly def: Definition,
   ) {

@@ -42,11 +42,14 @@ export interface ExpectationNote {
   via?: string;
 }
 
+/** A result's probe kind, or 'vm' for what the VM host adds itself (the guest console, the boot). */
+export type ResultKind = ProbeKind | 'vm';
+
 export interface ScenarioResult {
   /** e.g. removed-files-enoent[uprobe] */
   name: string;
   scenario: string;
-  kind: ProbeKind;
+  kind: ResultKind;
   title: string;
   status: ResultStatus;
   reason?: string;

@@ -20,7 +20,7 @@ function synthetic(name: string, status: ScenarioResult['status'], reason: strin
   return {
     name,
     scenario: name,
-    kind: 'kprobe',
+    kind: 'vm',
     title: name === CONSOLE_RESULT ? 'the guest console shows no panic, oops, BUG or KASAN report' : 'the guest booted and reported back',
     status,
     reason,
