@@ -44,8 +44,10 @@ export function parseExpectations(text: string, source: string, scenarios: reado
   return (top.entries as Json[]).map((e, i) => parseEntry(e, i, source, scenarios));
 }
 
+type Fail = (what: string) => never;
+
 function parseEntry(e: Json, index: number, source: string, scenarios: readonly string[]): ExpectEntry {
-  const fail = (what: string): never => {
+  const fail: Fail = (what) => {
     throw new UsageError(`--expect ${source}: entries[${index}]: ${what}`);
   };
   if (!isObject(e)) fail('must be an object with scenario, kind, release, signature, action and why');
@@ -59,31 +61,52 @@ function parseEntry(e: Json, index: number, source: string, scenarios: readonly 
     if (typeof v !== 'string' || v.trim() === '') fail(`"${k}" must be a non-empty string`);
     return v as string;
   };
+  if (o.reference !== undefined && (typeof o.reference !== 'string' || o.reference.trim() === '')) fail('"reference" must be a non-empty string');
+  return {
+    scenario: checkScenario(str('scenario'), scenarios, fail),
+    kind: checkKind(str('kind'), fail),
+    release: checkRelease(str('release'), fail),
+    action: checkAction(str('action'), fail),
+    signature: checkSignature(o.signature, fail),
+    why: str('why'),
+    ...(o.reference !== undefined ? { reference: o.reference as string } : {}),
+    source,
+    index,
+  };
+}
 
-  const scenario = str('scenario');
+function checkScenario(scenario: string, scenarios: readonly string[], fail: Fail): string {
   if (!SCENARIO_GLOB.test(scenario)) {
     fail(`"scenario" ${JSON.stringify(scenario)} is not an id or glob: use letters, digits, - and the wildcards * and ? (e.g. "race-*")`);
   }
   if (!scenarios.some((id) => globMatch(scenario, id))) {
     fail(`"scenario" ${JSON.stringify(scenario)} matches no scenario: use one of ${scenarios.join(', ')} or a glob over them`);
   }
+  return scenario;
+}
 
-  const kind = str('kind');
+function checkKind(kind: string, fail: Fail): ExpectEntry['kind'] {
   if (kind !== '*' && !(PROBE_KINDS as readonly string[]).includes(kind)) {
     fail(`"kind" ${JSON.stringify(kind)} is not a probe kind: use one of ${PROBE_KINDS.join(', ')} or "*"`);
   }
+  return kind as ExpectEntry['kind'];
+}
 
-  const release = str('release');
+function checkRelease(release: string, fail: Fail): string {
   if (!RELEASE_GLOB.test(release)) {
     fail(`"release" ${JSON.stringify(release)} is not a release glob: use what uname -r prints with * and ? (e.g. "6.18.*", "6.1.0-*-amd64"); regexes are not supported`);
   }
+  return release;
+}
 
-  const action = str('action');
+function checkAction(action: string, fail: Fail): Action {
   if (!(ACTIONS as readonly string[]).includes(action)) {
     fail(`"action" ${JSON.stringify(action)} is unknown: use xfail (must fail), flaky (pass or the expected failure) or skip (do not run)`);
   }
+  return action as Action;
+}
 
-  const sig = o.signature;
+function checkSignature(sig: Json | undefined, fail: Fail): string[] {
   const parts = typeof sig === 'string' ? [sig] : Array.isArray(sig) ? sig : undefined;
   if (!parts || parts.length === 0 || parts.some((p) => typeof p !== 'string')) {
     fail('"signature" must be a string, or an array of strings that must all appear in one line');
@@ -94,20 +117,7 @@ function parseEntry(e: Json, index: number, source: string, scenarios: readonly 
       fail(`"signature" part ${JSON.stringify(p)} is too short to identify a bug: name a function or a file:line (e.g. "eventfs_iterate")`);
     }
   }
-
-  const why = str('why');
-  if (o.reference !== undefined && (typeof o.reference !== 'string' || o.reference.trim() === '')) fail('"reference" must be a non-empty string');
-  return {
-    scenario,
-    kind: kind as ExpectEntry['kind'],
-    release,
-    signature: [...(parts as string[])],
-    action: action as Action,
-    why,
-    ...(o.reference !== undefined ? { reference: o.reference as string } : {}),
-    source,
-    index,
-  };
+  return [...(parts as string[])];
 }
 
 /** Reads FILE (as given on the command line, which is what reports will name). */

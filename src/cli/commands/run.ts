@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
 import { removeStale } from '../../probes/stale.js';
-import { runEnvironment, runSuite, type ExpectOptions } from '../../runner/run-suite.js';
+import { runEnvironment, runSuite, type ExpectOptions, type SuiteOptions } from '../../runner/run-suite.js';
+import type { Scenario } from '../../scenarios/types.js';
 import { loadExpectations } from '../../expect/parse.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
 import { setInterruptHook, onTeardown } from '../../runner/teardown.js';
@@ -50,24 +51,38 @@ export function runCommand(): Command {
     });
 }
 
-async function run(o: RunOpts): Promise<number> {
-  // Everything the user typed is checked before tracefs is touched.
+/** What the user typed, checked before tracefs is touched. */
+interface RunPlan {
+  format: Format;
+  durationMs: number;
+  threads: number;
+  scenarios: Scenario[];
+  expect?: ExpectOptions;
+}
+
+function planRun(o: RunOpts): RunPlan {
   if (!(FORMATS as readonly string[]).includes(o.format)) {
     throw new UsageError(`--format '${o.format}' is not one of ${FORMATS.join(', ')}`);
   }
-  const format = o.format as Format;
-  const durationMs = parseDuration(o.duration);
-  const threads = parseThreads(o.threads);
-  const scenarios = selectScenarios(CATALOGUE, o.scenario);
+  const plan: RunPlan = {
+    format: o.format as Format,
+    durationMs: parseDuration(o.duration),
+    threads: parseThreads(o.threads),
+    scenarios: selectScenarios(CATALOGUE, o.scenario),
+  };
   if (o.output) checkOutputWritable(o.output);
   if (o.journal) checkOutputWritable(o.journal, '--journal');
   const expect = expectOptions(o);
+  return expect ? { ...plan, expect } : plan;
+}
 
+async function run(o: RunOpts): Promise<number> {
+  const plan = planRun(o);
   const tracefs = openTracefs({ path: o.tracefs, onTeardown });
   const { kinds } = selectKinds(o.probe, tracefs.kinds);
-  const stale = removeStale(tracefs.root);
   const progress = new ProgressLine(process.stderr);
   const say = (s: string) => progress.print(s);
+  const stale = removeStale(tracefs.root);
   if (stale.removedEvents.length || stale.removedInstances.length) {
     say(`removed leftovers of dead runs: ${[...stale.removedEvents, ...stale.removedInstances].join(', ')}`);
   }
@@ -80,21 +95,39 @@ async function run(o: RunOpts): Promise<number> {
     abort.abort(signal);
     // Workers stop within a second; the partial report is still printed.
     const report = await finished;
-    if (report) emit(report, format, o.output);
+    if (report) emit(report, plan.format, o.output);
   });
-  // Machine formats on stdout keep the terminal lines on stderr; pretty prints live to stdout.
-  const liveTo = format === 'pretty' && !o.output ? process.stdout : process.stderr;
   finished = runSuite(tracefs, {
-    scenarios,
+    scenarios: plan.scenarios,
     kinds,
-    durationMs,
-    threads,
+    durationMs: plan.durationMs,
+    threads: plan.threads,
     bail: !!o.bail,
-    ...(expect ? { expect } : {}),
+    ...(plan.expect ? { expect: plan.expect } : {}),
     signal: abort.signal,
-    hooks: { log: (m) => o.verbose && say(`  ${m}`), progress: (l) => progress.update(l) },
+    ...liveHooks(o, plan, progress, journal),
+  });
+  const report = await finished;
+  journal?.close();
+  setInterruptHook(undefined);
+  if (abort.signal.aborted) return EXIT.sigint; // the hook has printed and teardown exits
+  emit(report, plan.format, o.output, { skipLive: true });
+  return exitCodeFor(report);
+}
+
+/** What the run shows and journals as it goes: a status line per scenario, a line per result. */
+function liveHooks(
+  o: RunOpts,
+  plan: RunPlan,
+  progress: ProgressLine,
+  journal: JournalWriter | undefined,
+): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
+  // Machine formats on stdout keep the terminal lines on stderr; pretty prints live to stdout.
+  const liveTo = plan.format === 'pretty' && !o.output ? process.stdout : process.stderr;
+  return {
+    hooks: { log: (m) => o.verbose && progress.print(`  ${m}`), progress: (l) => progress.update(l) },
     onStart: (name, scenario) => {
-      journal?.write({ type: 'running', name, at: new Date().toISOString(), ...(scenario.race ? { expectMs: durationMs } : {}) });
+      journal?.write({ type: 'running', name, at: new Date().toISOString(), ...(scenario.race ? { expectMs: plan.durationMs } : {}) });
       progress.status(`${name} ...`);
     },
     onResult: (r) => {
@@ -102,13 +135,7 @@ async function run(o: RunOpts): Promise<number> {
       progress.clear();
       liveTo.write(liveLine(r, { verbose: !!o.verbose, color: useColor(liveTo) }) + '\n');
     },
-  });
-  const report = await finished;
-  journal?.close();
-  setInterruptHook(undefined);
-  if (abort.signal.aborted) return EXIT.sigint; // the hook has printed and teardown exits
-  emit(report, format, o.output, { skipLive: true });
-  return exitCodeFor(report);
+  };
 }
 
 /** Every --expect file, validated against the catalogue before tracefs is touched. */
