@@ -3,7 +3,7 @@
 // relative lookup from there must not find the removed files.
 import { native, C, isErr } from '../native/index.js';
 import { Expect } from './expect.js';
-import { eventFiles, warm } from './event-files.js';
+import { createWarm, warm } from './event-files.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = {
@@ -17,9 +17,7 @@ export const scenario: Scenario = {
   async run(ctx) {
     const exp = new Expect();
     const ev = ctx.newProbe();
-    exp.must(`create ${ev.create.line}`, ev.add());
-    const files = eventFiles(exp, ev.eventDir);
-    warm(ev.eventDir, files);
+    const files = createWarm(exp, ev);
     // Node resolves relative paths against its cached cwd: go back through an fd, not a path.
     const home = exp.must('open cwd', native.open('.', C.O_PATH | C.O_DIRECTORY));
     try {

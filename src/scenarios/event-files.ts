@@ -1,6 +1,7 @@
 // Helpers shared by the removal scenarios: the files of an event, warming the
 // dcache, and checking that a path is gone in every way a user can reach it.
 import { native, C, listDir, isErr } from '../native/index.js';
+import type { Probe } from '../probes/types.js';
 import type { Expect } from './expect.js';
 
 /** Files every kprobe/uprobe event has since 4.x (hist needs HIST_TRIGGERS). */
@@ -13,6 +14,14 @@ export function eventFiles(exp: Expect, eventDir: string): string[] {
   const missing = REQUIRED_FILES.filter((f) => !names.includes(f));
   exp.that(missing.length === 0, 'getdents64', eventDir, `lists ${REQUIRED_FILES.join(' ')}`, `missing ${missing.join(' ')}`);
   return names;
+}
+
+/** Creates the event, lists its files in `dir` (its dir at the top level by default) and warms them. */
+export function createWarm(exp: Expect, ev: Probe, dir = ev.eventDir): string[] {
+  exp.must(`create ${ev.create.line}`, ev.add());
+  const files = eventFiles(exp, dir);
+  warm(dir, files);
+  return files;
 }
 
 /**

@@ -3,7 +3,7 @@
 // event afterwards; closing it must be clean (CVE-2023-52879 crashed here).
 import { native, C, isErr } from '../native/index.js';
 import { Expect } from './expect.js';
-import { warm, eventFiles } from './event-files.js';
+import { createWarm } from './event-files.js';
 import type { Scenario } from './types.js';
 
 /** Files kept open across the removal, how, and what a write through them would try. */
@@ -28,8 +28,7 @@ export const scenario: Scenario = {
   async run(ctx) {
     const exp = new Expect();
     const ev = ctx.newProbe();
-    exp.must(`create ${ev.create.line}`, ev.add());
-    warm(ev.eventDir, eventFiles(exp, ev.eventDir));
+    createWarm(exp, ev);
     const fds = HELD.map((h) => {
       const path = `${ev.eventDir}/${h.file}`;
       return { ...h, path, fd: exp.must(`open ${path}`, native.open(path, h.flags === 'rw' ? C.O_RDWR : C.O_RDONLY)) };

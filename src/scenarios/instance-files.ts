@@ -4,7 +4,7 @@
 // nothing reachable.
 import { native, C, writeOnce, isErr } from '../native/index.js';
 import { Expect } from './expect.js';
-import { eventFiles, expectGone, warm } from './event-files.js';
+import { createWarm, expectGone, warm } from './event-files.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = {
@@ -24,10 +24,8 @@ export const scenario: Scenario = {
     const inst = ctx.newInstance();
     exp.must(`mkdir ${inst}`, native.mkdir(inst, 0o755));
     const ev = ctx.newProbe();
-    exp.must(`create ${ev.create.line}`, ev.add());
     const dir = ev.dirIn(inst);
-    const files = eventFiles(exp, dir);
-    warm(dir, files);
+    const files = createWarm(exp, ev, dir);
 
     // 1. An open instance file does not block removal, and the files go.
     const held = exp.must(`open ${dir}/enable`, native.open(`${dir}/enable`, C.O_RDWR));

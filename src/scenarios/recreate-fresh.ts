@@ -4,7 +4,7 @@
 // the new event's enable path resolved to the dead file: ENODEV.)
 import { native, C, listDir, readText, isErr } from '../native/index.js';
 import { Expect } from './expect.js';
-import { eventFiles, warm, REQUIRED_FILES } from './event-files.js';
+import { createWarm, REQUIRED_FILES } from './event-files.js';
 import type { Scenario } from './types.js';
 
 export const scenario: Scenario = {
@@ -22,9 +22,7 @@ export const scenario: Scenario = {
   async run(ctx) {
     const exp = new Expect();
     const ev = ctx.newProbe();
-    exp.must(`create ${ev.create.line}`, ev.add());
-    const files = eventFiles(exp, ev.eventDir);
-    warm(ev.eventDir, files);
+    createWarm(exp, ev);
     const enable = `${ev.eventDir}/enable`;
     const oldEnable = ctx.hold(exp.must(`open ${enable}`, native.open(enable, C.O_RDWR)));
     ctx.hold(exp.must(`open ${ev.eventDir}`, native.open(ev.eventDir, C.O_RDONLY | C.O_DIRECTORY)));
