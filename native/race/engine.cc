@@ -116,7 +116,7 @@ struct GateClosed {
 
 Engine::Engine(Config cfg) : cfg_(std::move(cfg)) {
   if (cfg_.threads <= 0) cfg_.threads = online_cpus();
-  if (cfg_.threads > 64) cfg_.threads = 64;
+  if (cfg_.threads > kThreadsMax) cfg_.threads = kThreadsMax;
   racers_ = cfg_.racers < 0 ? online_cpus() : cfg_.racers;
   if (racers_ > cfg_.threads || cfg_.step_aside_us == 0) racers_ = cfg_.threads;
   for (int i = 0; i < cfg_.threads; i++) counters.emplace_back(new WorkerCounters());

@@ -42,7 +42,7 @@ Worker::Worker(Engine& e, int id)
   if (cfg_.dirs.empty()) w[kOpenat] = w[kFstatat] = 0;
   if (!cfg_.has_list) w[kGetdents] = 0;
   if (cfg_.enable.empty()) w[kHeldWrite] = 0;
-  w[kListStat] = w[kDirOpen] = 0;
+  w[kListStat] = w[kDirfdOpen] = 0;
   for (auto& f : cfg_.files) stat_paths_.push_back(f);
   for (auto& d : cfg_.dirs) stat_paths_.push_back(d.path);
   if (stat_paths_.empty()) w[kStat] = 0;
@@ -194,14 +194,14 @@ void Worker::refresh_dirs(uint64_t s) {
     const char* p = cfg_.dirs[d].path.c_str();
     // Both kinds of dirfd the removal scenarios hold: O_PATH and O_DIRECTORY.
     int flags = (rnd() & 1) ? (O_PATH | O_DIRECTORY) : (O_RDONLY | O_DIRECTORY);
-    Opened o = open_judged(kDirOpen, p, flags);
-    c_.bump(kDirOpen, classify(o.s0, o.s1), o.e);
+    Opened o = open_judged(kDirfdOpen, p, flags);
+    c_.bump(kDirfdOpen, classify(o.s0, o.s1), o.e);
     if (o.fd >= 0) hold(held_[d], next_slot_[d], o.fd, cycle_of(o.s1), o.s0 + 1 >= 4 * cycle_of(o.s1));
   }
   if (!held_enable_.empty()) {
     const char* p = cfg_.enable.c_str();
-    Opened o = open_judged(kDirOpen, p, O_WRONLY);
-    c_.bump(kDirOpen, classify(o.s0, o.s1), o.e);
+    Opened o = open_judged(kDirfdOpen, p, O_WRONLY);
+    c_.bump(kDirfdOpen, classify(o.s0, o.s1), o.e);
     if (o.fd >= 0) hold(held_enable_, next_enable_slot_, o.fd, cycle_of(o.s1), o.s0 + 1 >= 4 * cycle_of(o.s1));
   }
 }
