@@ -18,8 +18,8 @@ enum class ActionKind { Write, Mkdir, Rmdir, Unlink, CreateFile };
 struct Action {
   ActionKind kind = ActionKind::Write;
   std::string path;
-  std::string line;   // Write: the bytes, in one write(2)
-  int flags = 0;      // Write: open flags (default O_WRONLY|O_APPEND)
+  std::string line;        // Write: the bytes, in one write(2)
+  int flags = 0;           // Write: open flags (default O_WRONLY|O_APPEND)
   bool keep_open = false;  // Write: keep the fd across cycles (control files)
   // On EBUSY: run these (errors ignored), then retry the action.
   std::vector<Action> on_busy;

@@ -32,7 +32,8 @@ bool get_num(Napi::Env env, Napi::Object o, const char* key, T* out, int64_t lo,
   double d = v.As<Napi::Number>().DoubleValue();
   if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) ||
       d != static_cast<double>(static_cast<int64_t>(d)))
-    return bad(env, std::string(key) + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+    return bad(env,
+               std::string(key) + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
   *out = static_cast<T>(d);
   return true;
 }
@@ -144,8 +145,9 @@ bool parse_config(Napi::Env env, Napi::Object o, Config* c) {
       !parse_actions(env, o.Get(kKeyRemove), kKeyRemove, &c->remove, 0))
     return false;
   if (c->create.empty() || c->remove.empty()) return bad(env, "create and remove need at least one action");
-  if (!parse_strings(env, o.Get(kKeyFiles), kKeyFiles, &c->files) || !parse_dirs(env, o.Get(kKeyDirs), &c->dirs) ||
-      !parse_list(env, o.Get(kKeyList), c) || !parse_weights(env, o.Get(kKeyWeights), c->weight))
+  if (!parse_strings(env, o.Get(kKeyFiles), kKeyFiles, &c->files) ||
+      !parse_dirs(env, o.Get(kKeyDirs), &c->dirs) || !parse_list(env, o.Get(kKeyList), c) ||
+      !parse_weights(env, o.Get(kKeyWeights), c->weight))
     return false;
   if (c->busy_check_every && c->enable.empty()) return bad(env, "busyCheckEvery needs enable");
   return true;

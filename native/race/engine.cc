@@ -335,10 +335,8 @@ bool Engine::run_cycle(uint64_t k) {
 
 // Names why the run ended (an error wins) and stops everything else.
 void Engine::end_controller() {
-  if (!error.empty())
-    stop_reason = "error";
-  else if (stop_reason.empty())
-    stop_reason = "stopped";
+  if (!error.empty()) stop_reason = "error";
+  else if (stop_reason.empty()) stop_reason = "stopped";
   controller_done_.store(true);
   stop();
 }

@@ -87,8 +87,7 @@ class Engine {
   void dropper();
   void wait_reporting_progress(const std::function<void(const Snapshot&)>& progress);
   void record_killed_workers();
-  bool run_step(const std::vector<Action>& step, bool is_remove, int* failed_errno,
-                const Action** failed);
+  bool run_step(const std::vector<Action>& step, bool is_remove, int* failed_errno, const Action** failed);
   int do_action(const Action& a);
   bool busy_check();
   void fail(const std::string& why);
@@ -96,7 +95,7 @@ class Engine {
 
   Config cfg_;
   Gate gate_;
-  int racers_ = 0;  // workers [0, racers_) never step aside
+  int racers_ = 0;                // workers [0, racers_) never step aside
   std::atomic<uint64_t> seq_{3};  // cycle 0, absent: the engine starts with nothing created
   std::atomic<bool> stop_{false};
   std::atomic<bool> controller_done_{false};

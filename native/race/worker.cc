@@ -61,7 +61,10 @@ bool Listing::contains(const std::string& name) const {
 }
 
 Worker::Worker(Engine& e, int id)
-    : e_(e), cfg_(e.cfg_), id_(id), c_(*e.counters[static_cast<size_t>(id)]),
+    : e_(e),
+      cfg_(e.cfg_),
+      id_(id),
+      c_(*e.counters[static_cast<size_t>(id)]),
       rng_(0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1) ^ now_ns()) {
   uint32_t w[kOpCount];
   for (int i = 0; i < kOpCount; i++) w[i] = cfg_.weight[i];
@@ -136,13 +139,12 @@ void Worker::run() {
 }
 
 void Worker::violation(const char* rule, Op op, const std::string& path, const char* expected,
-                       const std::string& got, uint64_t s0, uint64_t s1, uint64_t t0,
-                       uint64_t t1) {
+                       const std::string& got, uint64_t s0, uint64_t s1, uint64_t t0, uint64_t t1) {
   e_.violations.add(Violation{id_, s0, s1, rule, kOpNames[op], path, expected, got, t0, t1});
 }
 
-void Worker::judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0,
-                        uint64_t t1, bool strict_absent) {
+void Worker::judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0, uint64_t t1,
+                        bool strict_absent) {
   PhaseClass c = classify(s0, s1);
   if (c == kAbsent && strict_absent && e != ENOENT)
     violation("absent-not-enoent", op, path, "ENOENT", got_name(e), s0, s1, t0, t1);
@@ -179,8 +181,8 @@ void Worker::op_enable_write() {
     // The fd reaches at newest generation cycle_of(s1); once that one's
     // removal returned, enabling through it would reach a freed event.
     if (r >= 0 && removed_since(cycle_of(s1), s2))
-      violation("write-after-removal", kEnableWrite, p, "ENODEV",
-                std::string("success (wrote ") + val + ")", s2, s3, t2, t3);
+      violation("write-after-removal", kEnableWrite, p, "ENODEV", std::string("success (wrote ") + val + ")",
+                s2, s3, t2, t3);
     s1 = s3;
   }
   c_.bump(kEnableWrite, classify(s0, s1), e);
@@ -285,8 +287,7 @@ void Worker::op_dirfd(bool use_openat) {
       violation("stale-dirfd", op, cfg_.dirs[d].path + " gen " + std::to_string(2 * h->tag) + " / " + name,
                 "ENOENT", got_name(e), s0, s1, t0, t1);
   } else if (h->exact && cycle_of(s0) == h->tag && classify(s0, s1) == kPresent && e == ENOENT) {
-    violation("present-enoent", op, cfg_.dirs[d].path + " / " + name, "success", got_name(e), s0,
-              s1, t0, t1);
+    violation("present-enoent", op, cfg_.dirs[d].path + " / " + name, "success", got_name(e), s0, s1, t0, t1);
   }
 }
 
@@ -311,7 +312,8 @@ void Worker::op_getdents() {
   uint64_t s1 = seq(), t1 = now_ns();
   c_.bump(kGetdents, classify(s0, s1), e);
   if (classify(s0, s1) == kAbsent && listing.contains(L.name))
-    violation("listed-after-removal", kGetdents, L.dir + "/" + L.name, "not listed", "listed", s0, s1, t0, t1);
+    violation("listed-after-removal", kGetdents, L.dir + "/" + L.name, "not listed", "listed", s0, s1, t0,
+              t1);
   stat_listed(listing);
 }
 

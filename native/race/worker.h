@@ -90,8 +90,8 @@ class Worker {
   void refresh_held_fds(uint64_t s);
   // Strict path rules: ENOENT inside an absent phase, never ENOENT inside a
   // present one. Counts nothing (callers bump the histogram).
-  void judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0,
-                  uint64_t t1, bool strict_absent = true);
+  void judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0, uint64_t t1,
+                  bool strict_absent = true);
   void violation(const char* rule, Op op, const std::string& path, const char* expected,
                  const std::string& got, uint64_t s0, uint64_t s1, uint64_t t0, uint64_t t1);
 
@@ -108,7 +108,7 @@ class Worker {
   std::vector<Held> held_enable_;  // enable fds from earlier generations
   uint32_t next_enable_slot_ = 1;
   uint64_t last_held_cycle_ = 0;  // the cycle whose fds refresh_held_fds() last opened
-  uint32_t since_refresh_ = 0;   // ops since then
+  uint32_t since_refresh_ = 0;    // ops since then
   std::string list_prefix_;
 };
 
