@@ -2,9 +2,9 @@
 // (src/native/addon.ts does) before any other function.
 #include <napi.h>
 
+#include "race/race.h"
 #include "sys_error.h"
 #include "syscalls.h"
-#include "race/race.h"
 
 namespace {
 

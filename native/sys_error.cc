@@ -10,13 +10,11 @@ namespace {
 
 constexpr int kMaxErrno = 134;  // EHWPOISON + 1 on Linux
 
-const char* const kSysNames[] = {
-    "open",  "openat", "close",     "read",       "pread",  "write",
-    "pwrite", "lseek", "stat",      "lstat",      "fstat",  "fstatat",
-    "access", "faccessat", "getdents64", "chdir",  "fchdir", "getcwd",
-    "mkdir", "rmdir",  "unlink",    "mount",      "umount2"};
-static_assert(sizeof(kSysNames) / sizeof(kSysNames[0]) ==
-                  static_cast<size_t>(Sys::Count),
+const char* const kSysNames[] = {"open",   "openat",    "close",      "read",  "pread",  "write",
+                                 "pwrite", "lseek",     "stat",       "lstat", "fstat",  "fstatat",
+                                 "access", "faccessat", "getdents64", "chdir", "fchdir", "getcwd",
+                                 "mkdir",  "rmdir",     "unlink",     "mount", "umount2"};
+static_assert(sizeof(kSysNames) / sizeof(kSysNames[0]) == static_cast<size_t>(Sys::Count),
               "kSysNames must list every Sys");
 
 struct Cache {
@@ -50,15 +48,13 @@ void sys_error_init(Napi::Env env, Napi::Function ctor) {
 Napi::Value sys_error(Napi::Env env, Sys s, int err) {
   auto* c = env.GetInstanceData<Cache>();
   if (!c || c->ctor.IsEmpty()) {
-    Napi::Error::New(env, "tracefs-regress addon: init() was not called")
-        .ThrowAsJavaScriptException();
+    Napi::Error::New(env, "tracefs-regress addon: init() was not called").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   const bool cacheable = err > 0 && err <= kMaxErrno;
   size_t slot = static_cast<size_t>(s) * (kMaxErrno + 1) + (cacheable ? err : 0);
   if (cacheable && !c->objs[slot].IsEmpty()) return c->objs[slot].Value();
-  Napi::Object o = c->ctor.New({Napi::String::New(env, sys_name(s)),
-                                Napi::Number::New(env, err),
+  Napi::Object o = c->ctor.New({Napi::String::New(env, sys_name(s)), Napi::Number::New(env, err),
                                 Napi::String::New(env, errno_code(err))});
   if (cacheable) c->objs[slot] = Napi::Persistent(o);
   return o;

@@ -6,11 +6,14 @@
 
 namespace tfsr {
 
+// Grouped by hand, as the calls are.
+// clang-format off
 enum class Sys : int {
   Open, Openat, Close, Read, Pread, Write, Pwrite, Lseek, Stat, Lstat, Fstat,
   Fstatat, Access, Faccessat, Getdents64, Chdir, Fchdir, Getcwd, Mkdir, Rmdir,
   Unlink, Mount, Umount2, Count
 };
+// clang-format on
 
 const char* sys_name(Sys s);
 const char* errno_code(int err);  // "ENOENT"; "E<number>" when unknown

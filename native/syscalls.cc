@@ -26,16 +26,15 @@ bool usage(const Napi::CallbackInfo& info, const char* line) {
   return false;
 }
 
-bool want_string(const Napi::CallbackInfo& info, size_t i, const char* line,
-                 std::string* out) {
+bool want_string(const Napi::CallbackInfo& info, size_t i, const char* line, std::string* out) {
   if (info.Length() <= i || !info[i].IsString()) return usage(info, line);
   *out = info[i].As<Napi::String>().Utf8Value();
   if (out->find('\0') != std::string::npos) return usage(info, line);
   return true;
 }
 
-bool want_int(const Napi::CallbackInfo& info, size_t i, const char* line,
-              int64_t* out, bool optional = false, int64_t dflt = 0) {
+bool want_int(const Napi::CallbackInfo& info, size_t i, const char* line, int64_t* out, bool optional = false,
+              int64_t dflt = 0) {
   if (info.Length() <= i || info[i].IsUndefined()) {
     if (optional) {
       *out = dflt;
@@ -87,20 +86,19 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
       !want_int(info, 2, "open(path: string, flags: number, mode?: number)", &mode, true, 0))
     return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Open,
-                    ::open(path.c_str(), static_cast<int>(flags) | O_CLOEXEC,
-                           static_cast<mode_t>(mode)));
+                    ::open(path.c_str(), static_cast<int>(flags) | O_CLOEXEC, static_cast<mode_t>(mode)));
 }
 
 Napi::Value Openat(const Napi::CallbackInfo& info) {
   const char* u = "openat(dirfd: number, path: string, flags: number, mode?: number)";
   int64_t dirfd, flags, mode;
   std::string path;
-  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) ||
-      !want_int(info, 2, u, &flags) || !want_int(info, 3, u, &mode, true, 0))
+  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) || !want_int(info, 2, u, &flags) ||
+      !want_int(info, 3, u, &mode, true, 0))
     return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Openat,
-                    ::openat(static_cast<int>(dirfd), path.c_str(),
-                             static_cast<int>(flags) | O_CLOEXEC, static_cast<mode_t>(mode)));
+                    ::openat(static_cast<int>(dirfd), path.c_str(), static_cast<int>(flags) | O_CLOEXEC,
+                             static_cast<mode_t>(mode)));
 }
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
@@ -110,8 +108,8 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value DoRead(const Napi::CallbackInfo& info, bool positional) {
-  const char* u = positional ? "pread(fd: number, length: number, offset: number)"
-                             : "read(fd: number, length: number)";
+  const char* u =
+      positional ? "pread(fd: number, length: number, offset: number)" : "read(fd: number, length: number)";
   int64_t fd, len, off = 0;
   if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &len) ||
       (positional && !want_int(info, 2, u, &off)))
@@ -134,8 +132,7 @@ Napi::Value DoWrite(const Napi::CallbackInfo& info, bool positional) {
                              : "write(fd: number, data: string | Buffer)";
   int64_t fd, off = 0;
   std::string data;
-  if (!want_int(info, 0, u, &fd) || !want_data(info, 1, &data) ||
-      (positional && !want_int(info, 2, u, &off)))
+  if (!want_int(info, 0, u, &fd) || !want_data(info, 1, &data) || (positional && !want_int(info, 2, u, &off)))
     return info.Env().Undefined();
   // One write(2) for the whole string: a tracefs control file parses each
   // write as one command, so a split write would be two broken commands.
@@ -151,8 +148,7 @@ Napi::Value Lseek(const Napi::CallbackInfo& info) {
   int64_t fd, off, whence;
   if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &off) || !want_int(info, 2, u, &whence))
     return info.Env().Undefined();
-  return num_or_err(info.Env(), Sys::Lseek,
-                    ::lseek(static_cast<int>(fd), off, static_cast<int>(whence)));
+  return num_or_err(info.Env(), Sys::Lseek, ::lseek(static_cast<int>(fd), off, static_cast<int>(whence)));
 }
 
 Napi::Value DoStat(const Napi::CallbackInfo& info, bool nofollow) {
@@ -192,8 +188,7 @@ Napi::Value Access(const Napi::CallbackInfo& info) {
   const char* u = "access(path: string, mode: number)";
   std::string path;
   int64_t mode;
-  if (!want_string(info, 0, u, &path) || !want_int(info, 1, u, &mode))
-    return info.Env().Undefined();
+  if (!want_string(info, 0, u, &path) || !want_int(info, 1, u, &mode)) return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Access, ::access(path.c_str(), static_cast<int>(mode)));
 }
 
@@ -201,12 +196,12 @@ Napi::Value Faccessat(const Napi::CallbackInfo& info) {
   const char* u = "faccessat(dirfd: number, path: string, mode: number, flags?: number)";
   int64_t dirfd, mode, flags;
   std::string path;
-  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) ||
-      !want_int(info, 2, u, &mode) || !want_int(info, 3, u, &flags, true, 0))
+  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) || !want_int(info, 2, u, &mode) ||
+      !want_int(info, 3, u, &flags, true, 0))
     return info.Env().Undefined();
-  return num_or_err(info.Env(), Sys::Faccessat,
-                    ::faccessat(static_cast<int>(dirfd), path.c_str(), static_cast<int>(mode),
-                                static_cast<int>(flags)));
+  return num_or_err(
+      info.Env(), Sys::Faccessat,
+      ::faccessat(static_cast<int>(dirfd), path.c_str(), static_cast<int>(mode), static_cast<int>(flags)));
 }
 
 struct linux_dirent64 {
@@ -222,8 +217,7 @@ struct linux_dirent64 {
 Napi::Value Getdents64(const Napi::CallbackInfo& info) {
   const char* u = "getdents64(fd: number, bufferSize?: number)";
   int64_t fd, size;
-  if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &size, true, 32768))
-    return info.Env().Undefined();
+  if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &size, true, 32768)) return info.Env().Undefined();
   if (size < 512 || size > (1 << 24)) {
     usage(info, "getdents64 bufferSize must be 512..16 MiB");
     return info.Env().Undefined();
@@ -297,8 +291,8 @@ Napi::Value Mount(const Napi::CallbackInfo& info) {
   if (info.Length() > 4 && !info[4].IsUndefined() && !want_string(info, 4, u, &data))
     return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Mount,
-                    ::mount(src.c_str(), target.c_str(), fstype.c_str(),
-                            static_cast<unsigned long>(flags), data.empty() ? nullptr : data.c_str()));
+                    ::mount(src.c_str(), target.c_str(), fstype.c_str(), static_cast<unsigned long>(flags),
+                            data.empty() ? nullptr : data.c_str()));
 }
 
 Napi::Value Umount2(const Napi::CallbackInfo& info) {
@@ -321,6 +315,8 @@ Napi::Value MonotonicNs(const Napi::CallbackInfo& info) {
 Napi::Object Constants(Napi::Env env) {
   Napi::Object c = Napi::Object::New(env);
 #define C(name) c.Set(#name, Napi::Number::New(env, name))
+  // One line per family, by hand.
+  // clang-format off
   C(O_RDONLY); C(O_WRONLY); C(O_RDWR); C(O_APPEND); C(O_CREAT); C(O_EXCL); C(O_TRUNC);
   C(O_DIRECTORY); C(O_PATH); C(O_NONBLOCK); C(O_NOFOLLOW); C(O_CLOEXEC);
   C(AT_FDCWD); C(AT_SYMLINK_NOFOLLOW); C(AT_EMPTY_PATH); C(AT_EACCESS);
@@ -329,6 +325,7 @@ Napi::Object Constants(Napi::Env env) {
   C(S_IFMT); C(S_IFDIR); C(S_IFREG); C(S_IFLNK);
   C(DT_UNKNOWN); C(DT_DIR); C(DT_REG); C(DT_LNK);
   C(MNT_DETACH); C(MS_RDONLY); C(MS_NOSUID); C(MS_NODEV); C(MS_NOEXEC);
+  // clang-format on
 #undef C
   return c;
 }

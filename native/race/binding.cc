@@ -5,8 +5,8 @@
 #include <memory>
 #include <mutex>
 
-#include "config_parse.h"
 #include "../sys_error.h"
+#include "config_parse.h"
 #include "engine.h"
 #include "race.h"
 
@@ -54,7 +54,8 @@ Napi::Object stats_obj(Napi::Env env, Engine& e) {
   for (auto& w : e.counters) step_asides += w->step_asides.load(std::memory_order_relaxed);
   o.Set("stepAsides", static_cast<double>(step_asides));
   o.Set("controllerNice", e.ctl.controller_nice);
-  if (e.ctl.boost_errno) o.Set("controllerBoostError", std::string("setpriority(2) failed, ") + errno_code(e.ctl.boost_errno));
+  if (e.ctl.boost_errno)
+    o.Set("controllerBoostError", std::string("setpriority(2) failed, ") + errno_code(e.ctl.boost_errno));
   o.Set("busyRetries", static_cast<double>(e.ctl.busy_retries.load()));
   o.Set("busyChecks", static_cast<double>(e.ctl.busy_checks.load()));
   o.Set("dropCaches", static_cast<double>(e.ctl.drop_caches.load()));

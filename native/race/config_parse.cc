@@ -23,15 +23,17 @@ bool get_str(Napi::Env env, Napi::Object o, const char* key, std::string* out, b
   return true;
 }
 
+// An integer in lo..hi; the limits are exact as doubles (at most 2^53).
 template <typename T>
-bool get_num(Napi::Env env, Napi::Object o, const char* key, T* out, double lo, double hi) {
+bool get_num(Napi::Env env, Napi::Object o, const char* key, T* out, int64_t lo, int64_t hi) {
   Napi::Value v = o.Get(key);
   if (v.IsUndefined()) return true;
   if (!v.IsNumber()) return bad(env, std::string(key) + " must be a number");
   double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= lo && d <= hi) || d != static_cast<double>(static_cast<int64_t>(d)))
-    return bad(env, std::string(key) + " must be an integer in " + std::to_string(static_cast<int64_t>(lo)) +
-                        ".." + std::to_string(static_cast<int64_t>(hi)));
+  if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) ||
+      d != static_cast<double>(static_cast<int64_t>(d)))
+    return bad(env,
+               std::string(key) + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
   *out = static_cast<T>(d);
   return true;
 }
@@ -90,66 +92,63 @@ bool parse_strings(Napi::Env env, Napi::Value v, const std::string& where, std::
   return true;
 }
 
+bool parse_dirs(Napi::Env env, Napi::Value v, std::vector<DirTarget>* out) {
+  if (v.IsUndefined()) return true;
+  const std::string usage = std::string(kKeyDirs) + " must be an array of {path, names}";
+  if (!v.IsArray()) return bad(env, usage);
+  Napi::Array arr = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value dv = arr.Get(i);
+    if (!dv.IsObject()) return bad(env, usage);
+    DirTarget d;
+    std::string w = std::string(kKeyDirs) + "[" + std::to_string(i) + "].";
+    if (!get_str(env, dv.As<Napi::Object>(), "path", &d.path, true, w) ||
+        !parse_strings(env, dv.As<Napi::Object>().Get("names"), w + "names", &d.names))
+      return false;
+    if (d.names.empty()) return bad(env, w + "names must not be empty");
+    out->push_back(std::move(d));
+  }
+  return true;
+}
+
+bool parse_list(Napi::Env env, Napi::Value v, Config* c) {
+  if (v.IsUndefined()) return true;
+  const std::string where = std::string(kKeyList) + ".";
+  if (!v.IsObject()) return bad(env, std::string(kKeyList) + " must be {dir, name}");
+  c->has_list = true;
+  return get_str(env, v.As<Napi::Object>(), "dir", &c->list.dir, true, where) &&
+         get_str(env, v.As<Napi::Object>(), "name", &c->list.name, true, where);
+}
+
+bool parse_weights(Napi::Env env, Napi::Value v, uint32_t (&weight)[kOpCount]) {
+  if (v.IsUndefined()) return true;
+  if (!v.IsObject()) return bad(env, std::string(kKeyWeights) + " must be an object");
+  // Given weights describe the whole mix: ops not named are left out.
+  for (auto& x : weight) x = 0;
+  for (int op = 0; op < kOpCount; op++)
+    if (kOpWeightKeys[op] &&
+        !get_num(env, v.As<Napi::Object>(), kOpWeightKeys[op], &weight[op], kWeightMin, kWeightMax))
+      return false;
+  return true;
+}
+
 }  // namespace
 
+// Names, defaults and limits come from the parameter table (params.gen.h).
 bool parse_config(Napi::Env env, Napi::Object o, Config* c) {
-  if (!get_num(env, o, "threads", &c->threads, 0, 64) ||
-      !get_num(env, o, "durationMs", &c->duration_ms, 0, 86400000) ||
-      !get_num(env, o, "maxCycles", &c->max_cycles, 0, 9007199254740991.0) ||
-      !get_num(env, o, "dwellPresentUs", &c->dwell_present_us, 0, 60000000) ||
-      !get_num(env, o, "dwellAbsentUs", &c->dwell_absent_us, 0, 60000000) ||
-      !get_num(env, o, "dropCachesEvery", &c->drop_caches_every, 0, 1e9) ||
-      !get_num(env, o, "dropCachesIntervalMs", &c->drop_caches_interval_ms, -1, 3600000) ||
-      !get_num(env, o, "busyCheckEvery", &c->busy_check_every, 0, 1e9) ||
-      !get_num(env, o, "progressMs", &c->progress_ms, 0, 3600000) ||
-      !get_num(env, o, "heldDirfds", &c->held_dirfds, 1, 64) ||
-      !get_num(env, o, "maxBusyRetries", &c->max_busy_retries, 0, 1e12) ||
-      !get_num(env, o, "racers", &c->racers, -1, 64) ||
-      !get_num(env, o, "stepAsideUs", &c->step_aside_us, 0, 1000000))
-    return false;
-  if (!get_str(env, o, "dropCachesPath", &c->drop_caches_path, false, "")) return false;
-  if (!parse_actions(env, o.Get("create"), "create", &c->create, 0) ||
-      !parse_actions(env, o.Get("remove"), "remove", &c->remove, 0))
+  auto num = [&](const char* key, auto* field, int64_t lo, int64_t hi) {
+    return get_num(env, o, key, field, lo, hi);
+  };
+  auto str = [&](const char* key, std::string* field) { return get_str(env, o, key, field, false, ""); };
+  if (!visit_int_params(c, num) || !visit_string_params(c, str)) return false;
+  if (!parse_actions(env, o.Get(kKeyCreate), kKeyCreate, &c->create, 0) ||
+      !parse_actions(env, o.Get(kKeyRemove), kKeyRemove, &c->remove, 0))
     return false;
   if (c->create.empty() || c->remove.empty()) return bad(env, "create and remove need at least one action");
-  if (!parse_strings(env, o.Get("files"), "files", &c->files)) return false;
-  if (!get_str(env, o, "enable", &c->enable, false, "")) return false;
-  Napi::Value dirs = o.Get("dirs");
-  if (!dirs.IsUndefined()) {
-    if (!dirs.IsArray()) return bad(env, "dirs must be an array of {path, names}");
-    Napi::Array arr = dirs.As<Napi::Array>();
-    for (uint32_t i = 0; i < arr.Length(); i++) {
-      Napi::Value dv = arr.Get(i);
-      if (!dv.IsObject()) return bad(env, "dirs must be an array of {path, names}");
-      DirTarget d;
-      std::string w = "dirs[" + std::to_string(i) + "].";
-      if (!get_str(env, dv.As<Napi::Object>(), "path", &d.path, true, w) ||
-          !parse_strings(env, dv.As<Napi::Object>().Get("names"), w + "names", &d.names))
-        return false;
-      if (d.names.empty()) return bad(env, w + "names must not be empty");
-      c->dirs.push_back(std::move(d));
-    }
-  }
-  Napi::Value list = o.Get("list");
-  if (!list.IsUndefined()) {
-    if (!list.IsObject()) return bad(env, "list must be {dir, name}");
-    c->has_list = true;
-    if (!get_str(env, list.As<Napi::Object>(), "dir", &c->list.dir, true, "list.") ||
-        !get_str(env, list.As<Napi::Object>(), "name", &c->list.name, true, "list."))
-      return false;
-  }
-  Napi::Value w = o.Get("weights");
-  if (!w.IsUndefined()) {
-    if (!w.IsObject()) return bad(env, "weights must be an object");
-    // Given weights describe the whole mix: ops not named are left out.
-    for (auto& x : c->weight) x = 0;
-    static const struct { const char* key; Op op; } keys[] = {
-        {"openRead", kOpenRead}, {"enableWrite", kEnableWrite}, {"stat", kStat},
-        {"openat", kOpenat},     {"fstatat", kFstatat},         {"getdents", kGetdents},
-        {"heldWrite", kHeldWrite}};
-    for (auto& k : keys)
-      if (!get_num(env, w.As<Napi::Object>(), k.key, &c->weight[k.op], 0, 1000)) return false;
-  }
+  if (!parse_strings(env, o.Get(kKeyFiles), kKeyFiles, &c->files) ||
+      !parse_dirs(env, o.Get(kKeyDirs), &c->dirs) || !parse_list(env, o.Get(kKeyList), c) ||
+      !parse_weights(env, o.Get(kKeyWeights), c->weight))
+    return false;
   if (c->busy_check_every && c->enable.empty()) return bad(env, "busyCheckEvery needs enable");
   return true;
 }

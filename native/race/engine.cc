@@ -40,7 +40,9 @@ const char* action_sys(ActionKind k) {
   return "?";
 }
 
-int write_all_once(int fd, const std::string& s) {
+// One write(2) of s, as tracefs control files need (a short write is not
+// retried); 0 or the errno.
+int write_once(int fd, const std::string& s) {
   ssize_t r = ::write(fd, s.data(), s.size());
   if (r < 0) return errno;
   return 0;
@@ -116,7 +118,7 @@ struct GateClosed {
 
 Engine::Engine(Config cfg) : cfg_(std::move(cfg)) {
   if (cfg_.threads <= 0) cfg_.threads = online_cpus();
-  if (cfg_.threads > 64) cfg_.threads = 64;
+  if (cfg_.threads > kThreadsMax) cfg_.threads = kThreadsMax;
   racers_ = cfg_.racers < 0 ? online_cpus() : cfg_.racers;
   if (racers_ > cfg_.threads || cfg_.step_aside_us == 0) racers_ = cfg_.threads;
   for (int i = 0; i < cfg_.threads; i++) counters.emplace_back(new WorkerCounters());
@@ -165,11 +167,11 @@ int Engine::do_action(const Action& a) {
           if (fd < 0) return errno;
           it = kept_fds_.emplace(a.path, fd).first;
         }
-        return write_all_once(it->second, a.line);
+        return write_once(it->second, a.line);
       }
       int fd = ::open(a.path.c_str(), flags | O_CLOEXEC, 0644);
       if (fd < 0) return errno;
-      int e = write_all_once(fd, a.line);
+      int e = write_once(fd, a.line);
       ::close(fd);
       return e;
     }
@@ -220,7 +222,7 @@ bool Engine::busy_check() {
   ctl.busy_checks.fetch_add(1, std::memory_order_relaxed);
   int fd = ::open(cfg_.enable.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  int e = write_all_once(fd, "1");
+  int e = write_once(fd, "1");
   if (e != 0) {
     ::close(fd);
     return false;
@@ -239,7 +241,7 @@ bool Engine::busy_check() {
     ::close(fd);
     return true;
   }
-  write_all_once(fd, "0");
+  write_once(fd, "0");
   ::close(fd);
   return false;
 }
@@ -312,47 +314,93 @@ void Engine::boost_controller() {
   ctl.controller_nice = errno ? 0 : nice;
 }
 
-void Engine::controller() {
-  boost_controller();
-  uint64_t k = 0;
-  const uint64_t deadline = cfg_.duration_ms ? start_ns + cfg_.duration_ms * 1000000ull : 0;
-  while (!stop_.load(std::memory_order_relaxed)) {
-    if (deadline && now_ns() >= deadline) {
-      stop_reason = "duration";
-      break;
-    }
-    if (cfg_.max_cycles && k >= cfg_.max_cycles) {
-      stop_reason = "cycles";
-      break;
-    }
-    k++;
-    if (!create_step(k)) break;
-    sleep_us(cfg_.dwell_present_us);
-    if (!remove_step(k)) break;
-    ctl.cycles.store(k, std::memory_order_relaxed);
-    if (cfg_.drop_caches_every && k % cfg_.drop_caches_every == 0) {
-      int fd = ::open(cfg_.drop_caches_path.c_str(), O_WRONLY | O_CLOEXEC);
-      int de = fd < 0 ? errno : write_all_once(fd, "6");
-      if (fd >= 0) ::close(fd);
-      (de ? ctl.drop_caches_errors : ctl.drop_caches).fetch_add(1, std::memory_order_relaxed);
-    }
-    sleep_us(cfg_.dwell_absent_us);
-  }
-  if (stop_reason.empty()) stop_reason = error.empty() ? "stopped" : "error";
+// The run's end before cycle k+1 ("duration" or "cycles"), or nullptr to go on.
+const char* Engine::limit_reached(uint64_t k, uint64_t deadline) const {
+  if (deadline && now_ns() >= deadline) return "duration";
+  if (cfg_.max_cycles && k >= cfg_.max_cycles) return "cycles";
+  return nullptr;
+}
+
+// Cycle k: create, dwell present, remove, drop caches (every
+// drop_caches_every cycles), dwell absent. False: a step failed (error set).
+bool Engine::run_cycle(uint64_t k) {
+  if (!create_step(k)) return false;
+  sleep_us(cfg_.dwell_present_us);
+  if (!remove_step(k)) return false;
+  ctl.cycles.store(k, std::memory_order_relaxed);
+  if (cfg_.drop_caches_every && k % cfg_.drop_caches_every == 0) drop_caches();
+  sleep_us(cfg_.dwell_absent_us);
+  return true;
+}
+
+// Names why the run ended (an error wins) and stops everything else.
+void Engine::end_controller() {
   if (!error.empty()) stop_reason = "error";
+  else if (stop_reason.empty()) stop_reason = "stopped";
   controller_done_.store(true);
   stop();
 }
 
+void Engine::controller() {
+  boost_controller();
+  const uint64_t deadline = cfg_.duration_ms ? start_ns + cfg_.duration_ms * 1000000ull : 0;
+  for (uint64_t k = 0; !stop_.load(std::memory_order_relaxed);) {
+    if (const char* why = limit_reached(k, deadline)) {
+      stop_reason = why;
+      break;
+    }
+    if (!run_cycle(++k)) break;
+  }
+  end_controller();
+}
+
+// Writes 6 to drop_caches once (2 plus the bit that keeps dmesg quiet) and
+// counts the write or its failure.
+void Engine::drop_caches() {
+  int fd = ::open(cfg_.drop_caches_path.c_str(), O_WRONLY | O_CLOEXEC);
+  int e = fd < 0 ? errno : write_once(fd, "6");
+  if (fd >= 0) ::close(fd);
+  (e ? ctl.drop_caches_errors : ctl.drop_caches).fetch_add(1, std::memory_order_relaxed);
+}
+
 // drop_caches from its own thread: reclaim races every op, not just the
-// absent phase. Writes 6 (2 plus the bit that keeps dmesg quiet).
+// absent phase.
 void Engine::dropper() {
   while (!stop_.load()) {
-    int fd = ::open(cfg_.drop_caches_path.c_str(), O_WRONLY | O_CLOEXEC);
-    int de = fd < 0 ? errno : write_all_once(fd, "6");
-    if (fd >= 0) ::close(fd);
-    (de ? ctl.drop_caches_errors : ctl.drop_caches).fetch_add(1, std::memory_order_relaxed);
+    drop_caches();
     sleep_us(static_cast<uint64_t>(cfg_.drop_caches_interval_ms) * 1000);
+  }
+}
+
+// Sends a snapshot every progress_ms (when set) until the run stops.
+void Engine::wait_reporting_progress(const std::function<void(const Snapshot&)>& progress) {
+  const auto tick = std::chrono::milliseconds(cfg_.progress_ms ? cfg_.progress_ms : 1000);
+  auto next = std::chrono::steady_clock::now() + tick;
+  std::unique_lock<std::mutex> l(mu_);
+  while (!stop_.load()) {
+    cv_.wait_until(l, next, [this] { return stop_.load(); });
+    if (stop_.load()) break;
+    if (std::chrono::steady_clock::now() >= next) {
+      l.unlock();
+      if (cfg_.progress_ms) progress(snapshot());
+      next += tick;
+      l.lock();
+    }
+  }
+}
+
+// A worker whose loop never returned was killed inside a system call: the
+// kernel oopsed under it. Records a violation naming the op it was in.
+void Engine::record_killed_workers() {
+  for (int i = 0; i < cfg_.threads; i++) {
+    WorkerCounters& c = *counters[static_cast<size_t>(i)];
+    if (c.finished.load()) continue;
+    int op = c.cur_op.load();
+    const char* path = c.cur_path.load();
+    uint64_t s = seq_.load();
+    violations.add(Violation{i, s, s, "worker-killed", op >= 0 ? kOpNames[op] : "?", path ? path : "?",
+                             "the system call returns", "the thread died inside it (kernel oops?)",
+                             c.cur_start.load(), elapsed_ns + start_ns});
   }
 }
 
@@ -367,22 +415,7 @@ void Engine::run(const std::function<void(const Snapshot&)>& progress) {
   std::thread dropper_thread;
   if (cfg_.drop_caches_interval_ms >= 0) dropper_thread = std::thread([this] { dropper(); });
   std::thread ctl_thread([this] { controller(); });
-
-  const auto tick = std::chrono::milliseconds(cfg_.progress_ms ? cfg_.progress_ms : 1000);
-  auto next = std::chrono::steady_clock::now() + tick;
-  {
-    std::unique_lock<std::mutex> l(mu_);
-    while (!stop_.load()) {
-      cv_.wait_until(l, next, [this] { return stop_.load(); });
-      if (stop_.load()) break;
-      if (std::chrono::steady_clock::now() >= next) {
-        l.unlock();
-        if (cfg_.progress_ms) progress(snapshot());
-        next += tick;
-        l.lock();
-      }
-    }
-  }
+  wait_reporting_progress(progress);
   // The controller ends its cycle (leaving the event absent) before the
   // workers stop, so the last removal is still raced and judged.
   ctl_thread.join();
@@ -390,18 +423,7 @@ void Engine::run(const std::function<void(const Snapshot&)>& progress) {
   for (auto& t : threads) t.join();
   if (dropper_thread.joinable()) dropper_thread.join();
   elapsed_ns = now_ns() - start_ns;
-  // A worker whose loop never returned was killed inside a system call:
-  // the kernel oopsed under it. Name the op it was in.
-  for (int i = 0; i < cfg_.threads; i++) {
-    WorkerCounters& c = *counters[static_cast<size_t>(i)];
-    if (c.finished.load()) continue;
-    int op = c.cur_op.load();
-    const char* path = c.cur_path.load();
-    uint64_t s = seq_.load();
-    violations.add(Violation{i, s, s, "worker-killed", op >= 0 ? kOpNames[op] : "?", path ? path : "?",
-                             "the system call returns", "the thread died inside it (kernel oops?)",
-                             c.cur_start.load(), elapsed_ns + start_ns});
-  }
+  record_killed_workers();
   workers.clear();
 }
 

@@ -1,6 +1,8 @@
 // The race engine: N workers run an op mix against an event's paths while a
 // controller creates and removes it in a loop; every op is judged against
-// the generation counter (judge.h) as it happens, in native code.
+// the generation counter as it happens, in native code (the rules are in
+// worker.cc: judge_path and the op_* functions; remove-while-enabled in
+// Engine::busy_check).
 #pragma once
 #include <stdint.h>
 
@@ -24,7 +26,7 @@ namespace race {
 //   4k+1 present:  created, the remove step not started
 //   4k+2 removing: the remove step started (EBUSY retries stay here)
 //   4k+3 absent:   the removal returned success
-// The generation counter (odd while absent) is 2k + (phase == 3).
+// The generation number reports show is 2k + (phase == 3): odd while absent.
 inline uint64_t phase_of(uint64_t s) { return s & 3; }
 inline uint64_t cycle_of(uint64_t s) { return s >> 2; }
 inline uint64_t generation_of(uint64_t s) { return 2 * cycle_of(s) + (phase_of(s) == 3); }
@@ -76,11 +78,16 @@ class Engine {
   friend class Worker;
   void controller();
   void boost_controller();
+  const char* limit_reached(uint64_t k, uint64_t deadline) const;
+  bool run_cycle(uint64_t k);
   bool create_step(uint64_t k);
   bool remove_step(uint64_t k);
+  void end_controller();
+  void drop_caches();
   void dropper();
-  bool run_step(const std::vector<Action>& step, bool is_remove, int* failed_errno,
-                const Action** failed);
+  void wait_reporting_progress(const std::function<void(const Snapshot&)>& progress);
+  void record_killed_workers();
+  bool run_step(const std::vector<Action>& step, bool is_remove, int* failed_errno, const Action** failed);
   int do_action(const Action& a);
   bool busy_check();
   void fail(const std::string& why);
@@ -88,7 +95,7 @@ class Engine {
 
   Config cfg_;
   Gate gate_;
-  int racers_ = 0;  // workers [0, racers_) never step aside
+  int racers_ = 0;                // workers [0, racers_) never step aside
   std::atomic<uint64_t> seq_{3};  // cycle 0, absent: the engine starts with nothing created
   std::atomic<bool> stop_{false};
   std::atomic<bool> controller_done_{false};

@@ -5,10 +5,6 @@
 namespace tfsr {
 namespace race {
 
-const char* const kOpNames[kOpCount] = {
-    "open-read", "enable-write", "stat", "openat", "fstatat",
-    "getdents", "held-write", "list-stat", "dirfd-open"};
-
 WorkerCounters::WorkerCounters() {
   for (auto& o : ops) o.store(0, std::memory_order_relaxed);
   for (auto& a : err)

@@ -92,8 +92,8 @@ struct ControllerStats {
   std::atomic<uint64_t> drop_caches{0};
   std::atomic<uint64_t> drop_caches_errors{0};
   LatencyHist create_ns, remove_ns;  // read only after the controller joined
-  int controller_nice = 0;  // what the boost reached (engine.cc)
-  int boost_errno = 0;      // why it did not, e.g. EPERM
+  int controller_nice = 0;           // what the boost reached (engine.cc)
+  int boost_errno = 0;               // why it did not, e.g. EPERM
 };
 
 // errno 0 -> "OK", else its code name; "OTHER" for the overflow slot.

@@ -29,10 +29,42 @@ struct linux_dirent64 {
   char d_name[];
 };
 
+// Adds every entry of directory fd but . and .. to `out` (getdents64(2) to
+// the end); 0 or the errno that ended it.
+int read_listing(int fd, Listing* out) {
+  alignas(8) char buf[8192];
+  for (;;) {
+    long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+    if (n < 0) return errno;
+    if (n == 0) return 0;
+    for (long off = 0; off < n;) {
+      auto* d = reinterpret_cast<linux_dirent64*>(buf + off);
+      off += d->d_reclen;
+      if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) out->add(d->d_name);
+    }
+  }
+}
+
 }  // namespace
 
+void Listing::add(const char* name) {
+  size_t len = strlen(name) + 1;
+  if (used + len > sizeof names) return;
+  memcpy(names + used, name, len);
+  used += len;
+}
+
+bool Listing::contains(const std::string& name) const {
+  bool found = false;
+  each([&](const char* nm) { found = found || name == nm; });
+  return found;
+}
+
 Worker::Worker(Engine& e, int id)
-    : e_(e), cfg_(e.cfg_), id_(id), c_(*e.counters[static_cast<size_t>(id)]),
+    : e_(e),
+      cfg_(e.cfg_),
+      id_(id),
+      c_(*e.counters[static_cast<size_t>(id)]),
       rng_(0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1) ^ now_ns()) {
   uint32_t w[kOpCount];
   for (int i = 0; i < kOpCount; i++) w[i] = cfg_.weight[i];
@@ -42,7 +74,7 @@ Worker::Worker(Engine& e, int id)
   if (cfg_.dirs.empty()) w[kOpenat] = w[kFstatat] = 0;
   if (!cfg_.has_list) w[kGetdents] = 0;
   if (cfg_.enable.empty()) w[kHeldWrite] = 0;
-  w[kListStat] = w[kDirOpen] = 0;
+  w[kListStat] = w[kDirfdOpen] = 0;
   for (auto& f : cfg_.files) stat_paths_.push_back(f);
   for (auto& d : cfg_.dirs) stat_paths_.push_back(d.path);
   if (stat_paths_.empty()) w[kStat] = 0;
@@ -91,7 +123,7 @@ void Worker::run() {
   while (!e_.workers_stop_.load(std::memory_order_relaxed)) {
     if (steps_aside && e_.gate_.wait(cfg_.step_aside_us))
       c_.step_asides.store(c_.step_asides.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    if ((!held_.empty() || !held_enable_.empty()) && ++since_dir_open_ >= 16) refresh_dirs(seq());
+    if ((!held_.empty() || !held_enable_.empty()) && ++since_refresh_ >= 16) refresh_held_fds(seq());
     switch (pick()) {
       case kOpenRead: op_open_read(); break;
       case kEnableWrite: op_enable_write(); break;
@@ -107,13 +139,12 @@ void Worker::run() {
 }
 
 void Worker::violation(const char* rule, Op op, const std::string& path, const char* expected,
-                       const std::string& got, uint64_t s0, uint64_t s1, uint64_t t0,
-                       uint64_t t1) {
+                       const std::string& got, uint64_t s0, uint64_t s1, uint64_t t0, uint64_t t1) {
   e_.violations.add(Violation{id_, s0, s1, rule, kOpNames[op], path, expected, got, t0, t1});
 }
 
-void Worker::judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0,
-                        uint64_t t1, bool strict_absent) {
+void Worker::judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0, uint64_t t1,
+                        bool strict_absent) {
   PhaseClass c = classify(s0, s1);
   if (c == kAbsent && strict_absent && e != ENOENT)
     violation("absent-not-enoent", op, path, "ENOENT", got_name(e), s0, s1, t0, t1);
@@ -150,8 +181,8 @@ void Worker::op_enable_write() {
     // The fd reaches at newest generation cycle_of(s1); once that one's
     // removal returned, enabling through it would reach a freed event.
     if (r >= 0 && removed_since(cycle_of(s1), s2))
-      violation("write-after-removal", kEnableWrite, p, "ENODEV",
-                std::string("success (wrote ") + val + ")", s2, s3, t2, t3);
+      violation("write-after-removal", kEnableWrite, p, "ENODEV", std::string("success (wrote ") + val + ")",
+                s2, s3, t2, t3);
     s1 = s3;
   }
   c_.bump(kEnableWrite, classify(s0, s1), e);
@@ -182,28 +213,28 @@ void Worker::hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag,
   ring[slot] = Held{fd, tag, exact};
 }
 
-// Opens fds to hold from this generation: dirfds on every dir target and,
-// for held-write, an fd on enable. An fd's tag is the newest generation it
-// can reach; exact when its open started after the previous removal.
-void Worker::refresh_dirs(uint64_t s) {
+// Opens `path` (judged as a dirfd-open) and holds the fd in `ring`, tagged
+// with the newest generation it can reach; exact when its open started
+// after the previous removal.
+void Worker::open_and_hold(const char* path, int flags, std::vector<Held>& ring, uint32_t& next) {
+  Opened o = open_judged(kDirfdOpen, path, flags);
+  c_.bump(kDirfdOpen, classify(o.s0, o.s1), o.e);
+  if (o.fd >= 0) hold(ring, next, o.fd, cycle_of(o.s1), o.s0 + 1 >= 4 * cycle_of(o.s1));
+}
+
+// Once per generation: opens fds to hold from it, dirfds on every dir target
+// and, for held-write, an fd on enable.
+void Worker::refresh_held_fds(uint64_t s) {
   // Any phase but absent: the tag logic copes with opens that straddle.
-  if (phase_of(s) == 3 || cycle_of(s) == last_dir_cycle_) return;
-  last_dir_cycle_ = cycle_of(s);
-  since_dir_open_ = 0;
+  if (phase_of(s) == 3 || cycle_of(s) == last_held_cycle_) return;
+  last_held_cycle_ = cycle_of(s);
+  since_refresh_ = 0;
   for (size_t d = 0; d < held_.size(); d++) {
-    const char* p = cfg_.dirs[d].path.c_str();
     // Both kinds of dirfd the removal scenarios hold: O_PATH and O_DIRECTORY.
     int flags = (rnd() & 1) ? (O_PATH | O_DIRECTORY) : (O_RDONLY | O_DIRECTORY);
-    Opened o = open_judged(kDirOpen, p, flags);
-    c_.bump(kDirOpen, classify(o.s0, o.s1), o.e);
-    if (o.fd >= 0) hold(held_[d], next_slot_[d], o.fd, cycle_of(o.s1), o.s0 + 1 >= 4 * cycle_of(o.s1));
+    open_and_hold(cfg_.dirs[d].path.c_str(), flags, held_[d], next_slot_[d]);
   }
-  if (!held_enable_.empty()) {
-    const char* p = cfg_.enable.c_str();
-    Opened o = open_judged(kDirOpen, p, O_WRONLY);
-    c_.bump(kDirOpen, classify(o.s0, o.s1), o.e);
-    if (o.fd >= 0) hold(held_enable_, next_enable_slot_, o.fd, cycle_of(o.s1), o.s0 + 1 >= 4 * cycle_of(o.s1));
-  }
+  if (!held_enable_.empty()) open_and_hold(cfg_.enable.c_str(), O_WRONLY, held_enable_, next_enable_slot_);
 }
 
 // Writes "0"/"1" through an enable fd held from some generation: once that
@@ -256,11 +287,12 @@ void Worker::op_dirfd(bool use_openat) {
       violation("stale-dirfd", op, cfg_.dirs[d].path + " gen " + std::to_string(2 * h->tag) + " / " + name,
                 "ENOENT", got_name(e), s0, s1, t0, t1);
   } else if (h->exact && cycle_of(s0) == h->tag && classify(s0, s1) == kPresent && e == ENOENT) {
-    violation("present-enoent", op, cfg_.dirs[d].path + " / " + name, "success", got_name(e), s0,
-              s1, t0, t1);
+    violation("present-enoent", op, cfg_.dirs[d].path + " / " + name, "success", got_name(e), s0, s1, t0, t1);
   }
 }
 
+// Lists the list target's dir: the removed entry must not be listed in an
+// absent phase; then every listed entry is stat'ed (stat_listed).
 void Worker::op_getdents() {
   const ListTarget& L = cfg_.list;
   uint64_t t0 = doing(kGetdents, L.dir.c_str()), s0 = seq();
@@ -274,51 +306,33 @@ void Worker::op_getdents() {
     judge_path(kGetdents, L.dir.c_str(), s0, s1, e, t0, t1, false);
     return;
   }
-  alignas(8) char buf[8192];
-  char names[8192];  // NUL-separated entry names
-  size_t used = 0, count = 0;
-  int e = 0;
-  for (;;) {
-    long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
-    if (n < 0) {
-      e = errno;
-      break;
-    }
-    if (n == 0) break;
-    for (long off = 0; off < n;) {
-      auto* d = reinterpret_cast<linux_dirent64*>(buf + off);
-      off += d->d_reclen;
-      const char* nm = d->d_name;
-      if (!strcmp(nm, ".") || !strcmp(nm, "..")) continue;
-      size_t len = strlen(nm) + 1;
-      if (used + len > sizeof names) continue;
-      memcpy(names + used, nm, len);
-      used += len;
-      count++;
-    }
-  }
+  Listing listing;
+  int e = read_listing(fd, &listing);
   ::close(fd);
   uint64_t s1 = seq(), t1 = now_ns();
   c_.bump(kGetdents, classify(s0, s1), e);
-  bool listed = false;
-  for (size_t off = 0; off < used; off += strlen(names + off) + 1)
-    if (L.name == names + off) listed = true;
-  if (listed && classify(s0, s1) == kAbsent)
-    violation("listed-after-removal", kGetdents, L.dir + "/" + L.name, "not listed", "listed", s0,
-              s1, t0, t1);
+  if (classify(s0, s1) == kAbsent && listing.contains(L.name))
+    violation("listed-after-removal", kGetdents, L.dir + "/" + L.name, "not listed", "listed", s0, s1, t0,
+              t1);
+  stat_listed(listing);
+}
+
+// Stats every listed entry by path: the removed entry is judged by the
+// strict path rules, the others (which may outlive the event) only for
+// vanishing while present.
+void Worker::stat_listed(const Listing& listing) {
+  const ListTarget& L = cfg_.list;
   char path[4096];
-  for (size_t off = 0; off < used; off += strlen(names + off) + 1) {
-    const char* nm = names + off;
+  listing.each([&](const char* nm) {
     int w = snprintf(path, sizeof path, "%s%s", list_prefix_.c_str(), nm);
-    if (w < 0 || static_cast<size_t>(w) >= sizeof path) continue;
+    if (w < 0 || static_cast<size_t>(w) >= sizeof path) return;
     struct stat st;
     uint64_t t2 = doing(kListStat, L.dir.c_str()), s2 = seq();
     int se = ::stat(path, &st) < 0 ? errno : 0;
     uint64_t s3 = seq(), t3 = now_ns();
     c_.bump(kListStat, classify(s2, s3), se);
     judge_path(kListStat, path, s2, s3, se, t2, t3, L.name == nm);
-  }
-  (void)count;
+  });
 }
 
 }  // namespace race

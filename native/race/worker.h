@@ -1,9 +1,15 @@
 // One race worker: picks ops from the weighted mix and judges each against
-// the generation counter read before and after it (the rules of issue 3).
+// the generation counter read before and after it. The rules: a path op
+// inside an absent phase gets ENOENT and never gets ENOENT inside a present
+// one (absent-not-enoent, present-enoent); a name reached through a dirfd
+// held from a removed generation is gone (stale-dirfd); a write through an
+// fd on a removed event's enable fails (write-after-removal); a listing in
+// an absent phase does not show the removed entry (listed-after-removal).
 #pragma once
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <string>
 #include <vector>
@@ -12,6 +18,20 @@
 
 namespace tfsr {
 namespace race {
+
+// The entry names of one listing, NUL-separated in a fixed buffer (no
+// allocation on the hot path); a name that does not fit is left out.
+struct Listing {
+  char names[8192];
+  size_t used = 0;
+  void add(const char* name);
+  bool contains(const std::string& name) const;
+  // Calls f(name) for each entry.
+  template <typename F>
+  void each(F f) const {
+    for (size_t off = 0; off < used; off += strlen(names + off) + 1) f(names + off);
+  }
+};
 
 class Worker {
  public:
@@ -64,12 +84,14 @@ class Worker {
   void op_dirfd(bool use_openat);
   void op_getdents();
   void op_held_write();
+  void stat_listed(const Listing& listing);
   void hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag, bool exact);
-  void refresh_dirs(uint64_t s);
+  void open_and_hold(const char* path, int flags, std::vector<Held>& ring, uint32_t& next);
+  void refresh_held_fds(uint64_t s);
   // Strict path rules: ENOENT inside an absent phase, never ENOENT inside a
   // present one. Counts nothing (callers bump the histogram).
-  void judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0,
-                  uint64_t t1, bool strict_absent = true);
+  void judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0, uint64_t t1,
+                  bool strict_absent = true);
   void violation(const char* rule, Op op, const std::string& path, const char* expected,
                  const std::string& got, uint64_t s0, uint64_t s1, uint64_t t0, uint64_t t1);
 
@@ -85,8 +107,8 @@ class Worker {
   std::vector<uint32_t> next_slot_;
   std::vector<Held> held_enable_;  // enable fds from earlier generations
   uint32_t next_enable_slot_ = 1;
-  uint64_t last_dir_cycle_ = 0;
-  uint32_t since_dir_open_ = 0;
+  uint64_t last_held_cycle_ = 0;  // the cycle whose fds refresh_held_fds() last opened
+  uint32_t since_refresh_ = 0;    // ops since then
   std::string list_prefix_;
 };
 

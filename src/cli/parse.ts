@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+// Limits from the race parameter table (which loads no addon).
+import { MAX_DURATION_MS, RACE_PARAMS } from '../native/race-params.js';
+
+const { min: MIN_THREADS, max: MAX_THREADS } = RACE_PARAMS.threads;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-export const MAX_DURATION_MS = 24 * 3_600_000;
-export const MAX_THREADS = 64;
 
 /** "3s", "500ms", "2m", "1h", or plain seconds ("3"). */
 export function parseDuration(text: string, flag = '--duration'): number {
@@ -27,9 +29,9 @@ export function parseDuration(text: string, flag = '--duration'): number {
  */
 export function parseThreads(text: string | undefined): number {
   if (text === undefined) return Math.min(os.availableParallelism(), MAX_THREADS);
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--threads '${text}' is not a whole number: use 1 to ${MAX_THREADS}`);
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--threads '${text}' is not a whole number: use ${MIN_THREADS} to ${MAX_THREADS}`);
   const n = Number(text);
-  if (n < 1 || n > MAX_THREADS) throw new UsageError(`--threads ${n} is out of range: use 1 to ${MAX_THREADS}`);
+  if (n < MIN_THREADS || n > MAX_THREADS) throw new UsageError(`--threads ${n} is out of range: use ${MIN_THREADS} to ${MAX_THREADS}`);
   return n;
 }
 

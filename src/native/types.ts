@@ -1,4 +1,4 @@
-import type { RaceConfig } from '../race/types.js';
+import type { RaceAction, RaceConfig } from './race-params.js';
 
 // The shape of the native addon (native/*.cc). Nothing outside src/native/
 // touches the raw addon: everything goes through these types.
@@ -86,11 +86,9 @@ export interface NativeAddon extends NativeRaceAddon {
 
 // ---- Race engine (native/race/). src/race/ wraps these with validation. ----
 
-export type NativeRaceAction =
-  | { kind: 'write'; path: string; line: string; flags?: number; keepOpen?: boolean; onBusy?: NativeRaceAction[] }
-  | { kind: 'mkdir' | 'rmdir' | 'unlink' | 'create-file'; path: string; onBusy?: NativeRaceAction[] };
-
-/** The config crosses as is: src/race/types.ts documents each field. */
+/** The engine's wire contract, declared with the parameter table (./race-params.ts). */
+export type NativeRaceAction = RaceAction;
+/** The config crosses as is: ./race-params.ts documents each key. */
 export type NativeRaceConfig = RaceConfig;
 
 export interface NativeRaceSnapshot {

@@ -24,11 +24,6 @@ export async function runRace(config: RaceConfig, opts: RunRaceOptions = {}): Pr
   }
 }
 
-/** Stops every race running in this process (for SIGINT handlers). */
-export function stopAllRaces(): number {
-  return native.raceStopAll();
-}
-
 function emptyNativeStats(threads: number): NativeRaceStats {
   const lat = { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
   return {

@@ -1,89 +1,11 @@
 // The race engine's public types: what a race does (RaceConfig), what it
 // saw (RaceStats), and each broken expectation (Violation).
-import type { NativeRaceAction } from '../native/types.js';
+// The config's types and the op names are the engine's wire contract,
+// declared once with the parameter table (src/native/race-params.ts).
+import type { OpKind } from '../native/race-params.js';
 
-/**
- * One step of the controller's create or remove list. `write` opens `path`
- * (O_WRONLY|O_APPEND unless `flags`) and writes `line` in one write(2);
- * `keepOpen` keeps that fd for the whole run (control files). On EBUSY the
- * `onBusy` actions run (errors ignored) and the action is retried.
- */
-export type RaceAction = NativeRaceAction;
-
-export const OP_KINDS = [
-  'open-read',
-  'enable-write',
-  'stat',
-  'openat',
-  'fstatat',
-  'getdents',
-  'held-write',
-  'list-stat',
-  'dirfd-open',
-] as const;
-export type OpKind = (typeof OP_KINDS)[number];
-
-/**
- * Relative weights of the ops a worker picks. Given weights are the whole
- * mix (ops not named are left out); without them: openRead 4, enableWrite 1,
- * stat 2, openat 2, fstatat 2, getdents 1. Ops without a target drop out.
- */
-export interface RaceWeights {
-  openRead?: number;
-  enableWrite?: number;
-  stat?: number;
-  openat?: number;
-  fstatat?: number;
-  getdents?: number;
-  /** Write 0/1 through enable fds held from earlier generations (tracefs only: plain files accept it). */
-  heldWrite?: number;
-}
-
-export interface RaceConfig {
-  /** Worker threads, 1..64; default: online CPUs. */
-  threads?: number;
-  /** Run time; 0 runs until stopped or maxCycles. Default 3000. At most a day. */
-  durationMs?: number;
-  /** Stop after this many create/remove cycles (0: unbounded). */
-  maxCycles?: number;
-  create: RaceAction[];
-  /** Must take away every path below (the absent-phase rules assume it). */
-  remove: RaceAction[];
-  /** Files to open+read+close and stat. */
-  files?: string[];
-  /** The enable file workers write "0"/"1" to. */
-  enable?: string;
-  /** Directories whose fds workers hold across generations, and names to reach through them. */
-  dirs?: { path: string; names: string[] }[];
-  /** getdents64 of dir, then stat of every entry; `name` is the entry the remove step takes away. */
-  list?: { dir: string; name: string };
-  weights?: RaceWeights;
-  /** Sleep after the create step returned (the present phase), microseconds. */
-  dwellPresentUs?: number;
-  /** Sleep after the removal returned (the absent phase), microseconds. */
-  dwellAbsentUs?: number;
-  /** Write 6 to drop_caches every K cycles (in the absent phase). */
-  dropCachesEvery?: number;
-  /** Write 6 to drop_caches from its own thread every N ms (0: back to back). */
-  dropCachesIntervalMs?: number;
-  /** Default /proc/sys/vm/drop_caches; tests point it at a plain file. */
-  dropCachesPath?: string;
-  /** Every K cycles the controller enables the event and checks that removal gives EBUSY. */
-  busyCheckEvery?: number;
-  /** Progress snapshot period; default 1000, 0: none. */
-  progressMs?: number;
-  /** Dirfds each worker holds per dir (slot 0 keeps the first generation); default 8. */
-  heldDirfds?: number;
-  maxBusyRetries?: number;
-  /**
-   * Workers that keep starting ops while the controller creates or removes
-   * (the rest step aside, so the writes are not starved as threads grow);
-   * -1 (default): one per online CPU. See native/race/engine.cc.
-   */
-  racers?: number;
-  /** Longest a worker steps aside from one create or remove step, microseconds; default 2000, 0: never. */
-  stepAsideUs?: number;
-}
+export type { OpKind, RaceAction, RaceConfig, RaceWeights } from '../native/race-params.js';
+export { OP_KINDS } from '../native/race-params.js';
 
 export type PhaseName = 'creating' | 'present' | 'removing' | 'absent';
 
@@ -98,7 +20,7 @@ export interface Violation {
   /** 'success' or an errno name. */
   got: string;
   cycle: number;
-  /** The issue's generation counter (odd while absent) before and after the op. */
+  /** The generation counter (odd while absent) before and after the op. */
   generationBefore: number;
   generationAfter: number;
   phaseBefore: PhaseName;

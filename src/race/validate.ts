@@ -1,15 +1,23 @@
 // Checks a RaceConfig in TS for messages that say how to fix it; the addon
-// checks again for safety. Returns the problems, empty when fine.
-import type { RaceAction, RaceConfig } from './types.js';
+// checks again for safety. Names, types and limits come from the parameter
+// table (src/native/race-params.ts). Returns the problems, empty when fine.
+import {
+  ACTION_KINDS,
+  MAX_DURATION_MS,
+  MAX_THREADS,
+  RACE_OPS,
+  RACE_PARAMS,
+  WEIGHT_LIMITS,
+  type IntParam,
+  type RaceAction,
+  type RaceConfig,
+  type RaceParam,
+} from '../native/race-params.js';
 
-export const MAX_THREADS = 64;
-export const MAX_DURATION_MS = 86_400_000;
-const KNOWN = new Set([
-  'threads', 'durationMs', 'maxCycles', 'create', 'remove', 'files', 'enable', 'dirs', 'list',
-  'weights', 'dwellPresentUs', 'dwellAbsentUs', 'dropCachesEvery', 'dropCachesIntervalMs',
-  'dropCachesPath', 'busyCheckEvery', 'progressMs', 'heldDirfds', 'maxBusyRetries', 'racers', 'stepAsideUs',
-]);
-const ACTION_KINDS = new Set(['write', 'mkdir', 'rmdir', 'unlink', 'create-file']);
+export { MAX_DURATION_MS, MAX_THREADS };
+
+const PARAMS = Object.entries(RACE_PARAMS) as [keyof RaceConfig, RaceParam][];
+const WEIGHT_KEYS = new Set<string>(RACE_OPS.flatMap((o) => ('weight' in o ? [o.weight.key] : [])));
 
 export class RaceConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -22,16 +30,22 @@ function intIn(v: unknown, lo: number, hi: number): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 }
 
+/** "threads must be an integer 1..64 (got 0)", with what special values mean. */
+function checkInt(name: string, v: unknown, p: Pick<IntParam, 'min' | 'max' | 'note'>, out: string[]): void {
+  if (v !== undefined && !intIn(v, p.min, p.max))
+    out.push(`${name} must be an integer ${p.min}..${p.max}${p.note ? ` (${p.note})` : ''} (got ${String(v)})`);
+}
+
 function checkActions(list: unknown, where: string, out: string[], nested = false): void {
   if (!Array.isArray(list) || (!nested && list.length === 0)) {
     out.push(`${where} must be a non-empty array of actions`);
     return;
   }
+  const kinds: readonly string[] = ACTION_KINDS;
   list.forEach((a: Partial<RaceAction> & { line?: unknown }, i) => {
     const at = `${where}[${i}]`;
     if (!a || typeof a !== 'object') return void out.push(`${at} must be an object`);
-    if (!ACTION_KINDS.has(String(a.kind)))
-      out.push(`${at}.kind must be one of ${[...ACTION_KINDS].join(', ')} (got ${String(a.kind)})`);
+    if (!kinds.includes(String(a.kind))) out.push(`${at}.kind must be one of ${kinds.join(', ')} (got ${String(a.kind)})`);
     if (typeof a.path !== 'string' || !a.path.startsWith('/')) out.push(`${at}.path must be an absolute path`);
     if (a.kind === 'write' && typeof a.line !== 'string') out.push(`${at}.line must be a string`);
     if (a.onBusy !== undefined) {
@@ -41,19 +55,30 @@ function checkActions(list: unknown, where: string, out: string[], nested = fals
   });
 }
 
+function checkWeights(w: unknown, out: string[]): void {
+  if (w === undefined) return;
+  if (!w || typeof w !== 'object') return void out.push('weights must be an object');
+  for (const [k, v] of Object.entries(w)) {
+    if (!WEIGHT_KEYS.has(k)) out.push(`unknown weight ${k}: use ${[...WEIGHT_KEYS].join(', ')}`);
+    else checkInt(`weights.${k}`, v, WEIGHT_LIMITS, out);
+  }
+}
+
+/** Each key's type and limits, as the table declares them. */
+function checkParams(c: RaceConfig, out: string[]): void {
+  for (const k of Object.keys(c)) if (!(k in RACE_PARAMS)) out.push(`unknown option ${k}`);
+  for (const [name, p] of PARAMS) {
+    const v: unknown = c[name];
+    if (p.type === 'int') checkInt(name, v, p, out);
+    else if (p.type === 'string' && v !== undefined && typeof v !== 'string') out.push(`${name} must be a string`);
+    else if (p.type === 'actions') checkActions(v, name, out);
+    else if (p.type === 'weights') checkWeights(v, out);
+  }
+}
+
 export function raceConfigProblems(c: RaceConfig): string[] {
   const p: string[] = [];
-  for (const k of Object.keys(c)) if (!KNOWN.has(k)) p.push(`unknown option ${k}`);
-  if (c.threads !== undefined && !intIn(c.threads, 1, MAX_THREADS))
-    p.push(`threads must be an integer 1..${MAX_THREADS} (got ${String(c.threads)})`);
-  if (c.durationMs !== undefined && !intIn(c.durationMs, 0, MAX_DURATION_MS))
-    p.push(`durationMs must be an integer 0..${MAX_DURATION_MS} (a day) (got ${String(c.durationMs)})`);
-  if (c.racers !== undefined && !intIn(c.racers, -1, MAX_THREADS))
-    p.push(`racers must be an integer -1..${MAX_THREADS} (-1: one per online CPU) (got ${String(c.racers)})`);
-  if (c.stepAsideUs !== undefined && !intIn(c.stepAsideUs, 0, 1_000_000))
-    p.push(`stepAsideUs must be an integer 0..1000000 (0: workers never step aside) (got ${String(c.stepAsideUs)})`);
-  checkActions(c.create, 'create', p);
-  checkActions(c.remove, 'remove', p);
+  checkParams(c, p);
   const hasTarget = (c.files?.length ?? 0) > 0 || c.enable || (c.dirs?.length ?? 0) > 0 || c.list;
   if (!hasTarget) p.push('nothing to race: give files, enable, dirs or list');
   for (const [i, d] of (c.dirs ?? []).entries())
