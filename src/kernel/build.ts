@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../errors.js';
-import { cacheRoot } from '../vm/paths.js';
+import { cacheRoot } from '../host/paths.js';
 import { configKey, configure, fragmentFiles, type Base } from './configure.js';
 import { debianSource, userSource, DEFAULT_SERIES, type KernelSource } from './source.js';
-import { buildPaths, describePatches, prepareTree, readMeta, treeKey, validateName, writeMeta, type BuildMeta } from './tree.js';
+import { buildPaths, describePatches, prepareTree, readMeta, treeKey, validateBuildName, writeMeta, type BuildMeta } from './tree.js';
 
 export interface BuildOptions {
   name?: string;
@@ -106,7 +106,7 @@ export async function buildKernel(o: BuildOptions): Promise<BuildResult> {
     return path.resolve(p);
   });
   for (const f of o.fragments ?? []) if (!fs.existsSync(f)) throw new UsageError(`--config ${f}: no such file`);
-  const name = validateName(o.name ?? defaultName(base, kasan, patchFiles));
+  const name = validateBuildName(o.name ?? defaultName(base, kasan, patchFiles));
   await checkBuildDeps();
 
   const src = await resolveSource(o, log);

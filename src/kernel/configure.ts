@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { checkConfig, kconfigDepends, kconfigSymbols, mergeConfig, parseFragment, type ConfigOption } from './config.js';
-import { sha256 } from './tree.js';
+import { sha256Of } from '../host/hash.js';
 
 export type Base = 'tiny' | 'defconfig';
 
@@ -22,7 +22,7 @@ export function fragmentFiles(o: { kasan: boolean; extra?: string[] }): string[]
 }
 
 export function configKey(base: Base, fragments: string[]): string {
-  return sha256(JSON.stringify([base, ...fragments.map((f) => fs.readFileSync(f, 'utf8'))]));
+  return sha256Of(JSON.stringify([base, ...fragments.map((f) => fs.readFileSync(f, 'utf8'))]));
 }
 
 const STAMP = '.tracefs-regress-config';

@@ -8,9 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { PrivateApt } from './apt.js';
-import { compareVersions, sha256 } from './kernels.js';
-import { cacheDirs } from './paths.js';
+import { PrivateApt } from '../host/apt.js';
+import { sha256File } from '../host/hash.js';
+import { compareVersions } from './kernels.js';
+import { cacheDirs } from '../host/paths.js';
 
 export const QEMU_SUITE = 'bookworm-backports';
 /**
@@ -54,7 +55,7 @@ export function readQemuEntry(dir: string): QemuInstall | undefined {
     const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as QemuManifest;
     const must = [QEMU_BIN, 'usr/share/qemu/linuxboot_dma.bin', 'usr/share/seabios/bios-256k.bin'];
     if (!must.every((f) => f in m.sha256)) return undefined;
-    for (const [f, sum] of Object.entries(m.sha256)) if (sha256(path.join(dir, f)) !== sum) return undefined;
+    for (const [f, sum] of Object.entries(m.sha256)) if (sha256File(path.join(dir, f)) !== sum) return undefined;
     return installAt(dir, m.debVersion);
   } catch {
     return undefined;
@@ -131,7 +132,7 @@ export async function fetchQemuInto(apt: PrivateApt, debVersion: string, dir: st
     const manifest: QemuManifest = {
       debVersion,
       packages: pkgs,
-      sha256: Object.fromEntries(files.map((f) => [f, sha256(path.join(tmp, f))])),
+      sha256: Object.fromEntries(files.map((f) => [f, sha256File(path.join(tmp, f))])),
       fetchedAt: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -18,7 +18,7 @@ import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js
 import { emulatorInt3 } from './outcome.js';
 import { guestExpectArgs, judgeVmReport, loadForVm, splitExpectArgs } from './expect.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
-import { cacheDirs } from './paths.js';
+import { cacheDirs } from '../host/paths.js';
 import { parseCpus, parseMemory } from './qemu.js';
 import { chooseQemu, describeQemu, hostQemuSources } from './qemu-choice.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultName, makeArgs, makeEnv } from '../../../src/kernel/build.js';
 import { debVersionOf, makefileVersion, versionDir } from '../../../src/kernel/source.js';
-import { treeKey, validateName } from '../../../src/kernel/tree.js';
+import { treeKey, validateBuildName } from '../../../src/kernel/tree.js';
 
 describe('kernel build helpers', () => {
   it('names a build after what went into it', () => {
@@ -17,8 +17,8 @@ describe('kernel build helpers', () => {
   });
 
   it('rejects build names that are not plain directory names', () => {
-    expect(validateName('tiny-kasan_1.0')).toBe('tiny-kasan_1.0');
-    for (const bad of ['', '../x', 'a/b', '-x', 'a b']) expect(() => validateName(bad)).toThrow(/bad build name/);
+    expect(validateBuildName('tiny-kasan_1.0')).toBe('tiny-kasan_1.0');
+    for (const bad of ['', '../x', 'a/b', '-x', 'a b']) expect(() => validateBuildName(bad)).toThrow(/bad build name/);
   });
 
   it('keys a tree by its source and the patches applied, in order', () => {

@@ -9,12 +9,12 @@ import {
   pick,
   readCacheEntry,
   resolveDebian,
-  sha256,
   type Candidate,
   type KernelImage,
   type Manifest,
 } from '../../../src/vm/kernels.js';
-import type { PrivateApt } from '../../../src/vm/apt.js';
+import type { PrivateApt } from '../../../src/host/apt.js';
+import { sha256File } from '../../../src/host/hash.js';
 import { UsageError } from '../../../src/errors.js';
 
 const NAMES = [
@@ -92,7 +92,7 @@ describe('kernel cache', () => {
       release,
       packages: [`linux-image-${release}`],
       modules: ['9p.ko'],
-      sha256: Object.fromEntries(files.map((f) => [f, sha256(path.join(dir, f))])),
+      sha256: Object.fromEntries(files.map((f) => [f, sha256File(path.join(dir, f))])),
       fetchedAt: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { archiveHosts, parseDeb822, parseOneLine, privateSourcesList, PrivateApt, systemSources } from '../../../src/vm/apt.js';
+import { archiveHosts, parseDeb822, parseOneLine, privateSourcesList, PrivateApt, systemSources } from '../../../src/host/apt.js';
 
 const DEB822 = `Types: deb
 # http://snapshot.debian.org/archive/debian/20250520T000000Z

@@ -1,7 +1,7 @@
-// A private apt state for fetching Debian kernels: its own sources list, lists
-// and cache under ~/.cache, reusing the archive host the system already uses
-// (a mirror or proxy may be the only way out). The system's apt configuration
-// is only read, never written.
+// A private apt state for fetching Debian kernels, QEMU and kernel sources:
+// its own sources list, lists and cache under ~/.cache, reusing the archive
+// host the system already uses (a mirror or proxy may be the only way out).
+// The system's apt configuration is only read, never written.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
