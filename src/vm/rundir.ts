@@ -4,7 +4,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheDirs } from './paths.js';
+import { cacheDirs } from '../host/paths.js';
+import { pidAlive } from '../util/pid.js';
 
 /** Run directories left by failed runs are kept for a week, then pruned. */
 function pruneRuns(maxAgeMs = 7 * 24 * 3600_000): void {
@@ -41,7 +42,7 @@ export function reapOrphans(): string[] {
   for (const n of names) {
     const owner = Number(/-(\d+)-[0-9a-f]{6}$/.exec(n)?.[1]);
     const dir = path.join(cacheDirs.runs(), n);
-    if (!owner || alive(owner)) continue;
+    if (!owner || pidAlive(owner)) continue;
     try {
       const pid = Number(fs.readFileSync(path.join(dir, 'qemu.pid'), 'utf8').trim());
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -54,15 +55,6 @@ export function reapOrphans(): string[] {
     }
   }
   return killed;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function newRunDir(): string {
