@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { checkConfig, kconfigDepends, kconfigSymbols, mergeConfig, parseFragment, type ConfigOption } from './config.js';
+import type { ConfigOption } from '../util/kconfig.js';
+import { checkConfig, kconfigDepends, kconfigSymbols, mergeConfig, parseFragment } from './config.js';
 import { sha256Of } from '../host/hash.js';
 
 export type Base = 'tiny' | 'defconfig';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { missingOptions, parseConfig, readBzImage } from '../../../src/vm/custom.js';
+import { missingOptions, readBzImage } from '../../../src/vm/custom.js';
+import { parseKconfig } from '../../../src/util/kconfig.js';
 import { isStaticElf } from '../../../src/vm/deps.js';
 
 function fakeBzImage(version: string): Buffer {
@@ -24,7 +25,7 @@ describe('custom kernels', () => {
   });
 
   it('names the missing config options, allowing =m only with --modules', () => {
-    const cfg = parseConfig(
+    const cfg = parseKconfig(
       ['BLK_DEV_INITRD', 'DEVTMPFS', 'TMPFS', 'PROC_FS', 'SYSFS', 'BINFMT_SCRIPT', 'BINFMT_ELF', 'TRACING', 'VIRTIO_PCI']
         .map((o) => `CONFIG_${o}=y`)
         .join('\n') + '\nCONFIG_NET_9P=m\nCONFIG_NET_9P_VIRTIO=m\nCONFIG_9P_FS=m\n',
