@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../errors.js';
+import { isStaticElf, readHead } from '../util/elf.js';
 import { BUSYBOX } from './initramfs.js';
 
 export interface Dep {
@@ -47,21 +48,7 @@ function inPath(cmd: string): boolean {
   return findInPath(cmd) !== undefined;
 }
 
-/** True when an ELF file has no PT_INTERP: Debian's plain busybox package is dynamic and useless in an initramfs. */
-export function isStaticElf(buf: Buffer): boolean {
-  if (buf.length < 64 || buf.toString('latin1', 0, 4) !== '\x7fELF' || buf[4] !== 2) return false;
-  const phoff = Number(buf.readBigUInt64LE(0x20));
-  const phentsize = buf.readUInt16LE(0x36);
-  const phnum = buf.readUInt16LE(0x38);
-  for (let i = 0; i < phnum; i++) {
-    const off = phoff + i * phentsize;
-    if (off + 4 > buf.length) return false;
-    if (buf.readUInt32LE(off) === 3) return false; // PT_INTERP
-  }
-  return true;
-}
-
-/** Missing packages (deduplicated), checking what each dep needs. */
+/** Missing packages (deduplicated), checking what each dep needs. Debian's plain busybox is dynamic: useless in an initramfs. */
 export function missingPackages(o: { debian: boolean }, exists = inPath, readHead = readHeadOf): string[] {
   const pkgs = new Set<string>();
   for (const d of DEPS) {
@@ -73,14 +60,7 @@ export function missingPackages(o: { debian: boolean }, exists = inPath, readHea
 }
 
 function readHeadOf(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const b = Buffer.alloc(4096);
-    const n = fs.readSync(fd, b, 0, b.length, 0);
-    return b.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readHead(file, 4096);
 }
 
 export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m: string) => void }): Promise<void> {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { missingOptions, readBzImage } from '../../../src/vm/custom.js';
 import { parseKconfig } from '../../../src/util/kconfig.js';
-import { isStaticElf } from '../../../src/vm/deps.js';
 
 function fakeBzImage(version: string): Buffer {
   const b = Buffer.alloc(0x1000);
@@ -38,19 +37,6 @@ describe('custom kernels', () => {
     ]);
     cfg.delete('DEVTMPFS');
     expect(missingOptions(cfg, true)).toEqual(['CONFIG_DEVTMPFS=y']);
-  });
-
-  it('tells a static ELF from a dynamic one', async () => {
-    const fs = await import('node:fs');
-    const head = (f: string) => {
-      const b = Buffer.alloc(4096);
-      const fd = fs.openSync(f, 'r');
-      fs.readSync(fd, b, 0, b.length, 0);
-      fs.closeSync(fd);
-      return b;
-    };
-    expect(isStaticElf(head(process.execPath))).toBe(false);
-    if (fs.existsSync('/bin/busybox')) expect(isStaticElf(head('/bin/busybox'))).toBe(true);
   });
 });
 
