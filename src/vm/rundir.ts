@@ -64,3 +64,17 @@ export function newRunDir(): string {
   fs.mkdirSync(path.join(dir, 'share'), { recursive: true });
   return dir;
 }
+
+/** After a boot: the caller takes the run directory, it goes (a clean run), or it stays for inspection. */
+export type Retention = 'caller' | 'remove' | 'inspect';
+
+export function retentionOf(r: { clean: boolean; callerKeeps: boolean }): Retention {
+  if (r.callerKeeps) return 'caller'; // the caller reads the share and removes it
+  return r.clean ? 'remove' : 'inspect';
+}
+
+/** A removed run directory goes whole; one kept for inspection loses only its initramfs (the big file). */
+export function retainRunDir(dir: string, r: Retention): void {
+  if (r === 'remove') fs.rmSync(dir, { recursive: true, force: true });
+  else if (r === 'inspect') fs.rmSync(path.join(dir, 'initramfs.cpio'), { force: true });
+}
