@@ -38,7 +38,18 @@ export interface BuildMeta {
 
 export const buildsRoot = () => path.join(cacheRoot(), 'build');
 
-export function buildPaths(name: string) {
+export interface BuildPaths {
+  dir: string;
+  tree: string;
+  /** The object dir, inside the tree (see above). */
+  out: string;
+  meta: string;
+  bzImage: string;
+  config: string;
+  log: string;
+}
+
+export function buildPaths(name: string): BuildPaths {
   const dir = path.join(buildsRoot(), name);
   const tree = path.join(dir, 'tree');
   return {
