@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../errors.js';
+import { EnvironmentError } from '../errors.js';
 import { isStaticElf, readHead } from '../util/elf.js';
 import { BUSYBOX } from './initramfs.js';
 
@@ -68,10 +68,10 @@ export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m
   if (!missing.length) return;
   const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (!o.install) {
-    throw new UsageError(`the VM runner needs ${missing.join(', ')}; install with: ${cmd} (or pass --install-deps)`);
+    throw new EnvironmentError(`the VM runner needs ${missing.join(', ')}; install with: ${cmd} (or pass --install-deps)`);
   }
   if (process.getuid?.() !== 0 || !fs.existsSync('/etc/debian_version')) {
-    throw new UsageError(`--install-deps works as root on Debian-like systems only; install ${missing.join(', ')} yourself`);
+    throw new EnvironmentError(`--install-deps works as root on Debian-like systems only; install ${missing.join(', ')} yourself`);
   }
   o.log(`installing ${missing.join(' ')}`);
   const r = await execa('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
@@ -79,7 +79,7 @@ export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m
     all: true,
     env: { DEBIAN_FRONTEND: 'noninteractive' },
   });
-  if (r.exitCode !== 0) throw new UsageError(`${cmd} failed: ${(r.all ?? '').split('\n').slice(-3).join(' ')}`);
+  if (r.exitCode !== 0) throw new EnvironmentError(`${cmd} failed: ${(r.all ?? '').split('\n').slice(-3).join(' ')}`);
   const still = missingPackages(o);
-  if (still.length) throw new UsageError(`still missing after install: ${still.join(', ')}`);
+  if (still.length) throw new EnvironmentError(`still missing after install: ${still.join(', ')}`);
 }

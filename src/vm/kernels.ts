@@ -5,7 +5,7 @@
 // checksum before use; a damaged one is fetched again.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
 import { sha256File } from '../host/hash.js';
 import { cacheDirs } from '../host/paths.js';
@@ -152,7 +152,7 @@ export async function resolveDebian(
 function findIn(root: string, release: string, pkgs: string[], bootPath: string, name: string): string {
   const tries = [bootPath, `usr/lib/modules/${release}/${name}`, `lib/modules/${release}/${name}`].map((f) => path.join(root, f));
   const hit = tries.find((f) => fs.existsSync(f));
-  if (!hit) throw new UsageError(`${pkgs.join(' ')} has no ${name} (looked for ${tries.map((f) => f.slice(root.length)).join(', ')})`);
+  if (!hit) throw new EnvironmentError(`${pkgs.join(' ')} has no ${name} (looked for ${tries.map((f) => f.slice(root.length)).join(', ')})`);
   return hit;
 }
 

@@ -7,7 +7,7 @@
 // prerequisite anyway) brings them in.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { EnvironmentError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
 import { sha256File } from '../host/hash.js';
 import { compareVersions } from './kernels.js';
@@ -97,7 +97,7 @@ export async function resolveBackportsQemu(
   if (!debVersion) {
     const cached = newestCached();
     if (cached) return cached;
-    throw new UsageError(`the package lists have no qemu-system-x86 in ${QEMU_SUITE}`);
+    throw new EnvironmentError(`the package lists have no qemu-system-x86 in ${QEMU_SUITE}`);
   }
   const dir = path.join(cacheDirs.qemu(), entryName(debVersion));
   const hit = readQemuEntry(dir);
@@ -124,7 +124,7 @@ export async function fetchQemuInto(apt: PrivateApt, debVersion: string, dir: st
     const root = await apt.unpack(pkgs, work);
     fs.rmSync(tmp, { recursive: true, force: true });
     for (const rel of [QEMU_BIN, ...QEMU_DATA_DIRS]) {
-      if (!fs.existsSync(path.join(root, rel))) throw new UsageError(`${pkgs.join(' ')} has no ${rel}`);
+      if (!fs.existsSync(path.join(root, rel))) throw new EnvironmentError(`${pkgs.join(' ')} has no ${rel}`);
       // dereference: seabios' vgabios.bin is a relative link; the entry holds plain files only.
       fs.cpSync(path.join(root, rel), path.join(tmp, rel), { recursive: true, dereference: true });
     }
@@ -141,7 +141,7 @@ export async function fetchQemuInto(apt: PrivateApt, debVersion: string, dir: st
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(tmp, dir);
     const entry = readQemuEntry(dir);
-    if (!entry) throw new UsageError(`the QEMU cache entry ${dir} did not verify after fetching`);
+    if (!entry) throw new EnvironmentError(`the QEMU cache entry ${dir} did not verify after fetching`);
     return entry;
   } finally {
     // After a failure, neither the download nor a half-built entry stays behind.

@@ -50,3 +50,19 @@ describe('prerequisites', () => {
     expect(dyn).toEqual(['busybox-static']);
   });
 });
+
+describe('missing prerequisites', () => {
+  it('are an environment error naming the apt command, not a usage error', async () => {
+    const { ensureDeps } = await import('../../../src/vm/deps.js');
+    const { EnvironmentError } = await import('../../../src/errors.js');
+    const old = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const run = ensureDeps({ debian: false, install: false, log: () => {} });
+      await expect(run).rejects.toThrow(EnvironmentError);
+      await expect(ensureDeps({ debian: false, install: false, log: () => {} })).rejects.toThrow(/apt-get install -y --no-install-recommends/);
+    } finally {
+      process.env.PATH = old;
+    }
+  });
+});
