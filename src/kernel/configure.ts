@@ -62,6 +62,16 @@ function dependsHint(tree: string, name: string): string {
   return '';
 }
 
+/** What `scripts/config -s` says each option is in the .config olddefconfig wrote. */
+async function readBack(tree: string, dotConfig: string, names: string[]): Promise<Map<string, string>> {
+  const observed = new Map<string, string>();
+  for (const name of names) {
+    const r = await execa(path.join(tree, 'scripts/config'), ['--file', dotConfig, '-s', name]);
+    observed.set(name, r.stdout.trim());
+  }
+  return observed;
+}
+
 export interface ConfigureResult {
   skipped: boolean;
   /** Fragment options this kernel version does not have at all. */
@@ -90,11 +100,7 @@ export async function configure(o: {
 
   const all = new Map<string, ConfigOption>();
   for (const frag of wanted) for (const opt of frag) all.set(opt.name, opt);
-  const observed = new Map<string, string>();
-  for (const name of all.keys()) {
-    const r = await execa(path.join(o.tree, 'scripts/config'), ['--file', dotConfig, '-s', name]);
-    observed.set(name, r.stdout.trim());
-  }
+  const observed = await readBack(o.tree, dotConfig, [...all.keys()]);
   const { mismatches, absent } = checkConfig([...all.values()], observed, definedSymbols(o.tree));
   if (mismatches.length) {
     const lines = mismatches.map((m) => `  CONFIG_${m.name}: wanted ${m.wanted}, got ${m.got}${dependsHint(o.tree, m.name)}`);
