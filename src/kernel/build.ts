@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError, UsageError } from '../errors.js';
+import { findInPath } from '../host/programs.js';
 import { cacheRoot } from '../host/paths.js';
 import { configKey, configure, fragmentFiles, type Base } from './configure.js';
 import { debianSource, userSource, DEFAULT_SERIES, type KernelSource } from './source.js';
@@ -74,24 +75,13 @@ export function makeArgs(jobs: number, targets: string[]): string[] {
   return ['O=out', 'CC=ccache gcc', 'HOSTCC=ccache gcc', `-j${jobs}`, ...targets];
 }
 
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? '').split(':').some((d) => {
-    try {
-      fs.accessSync(path.join(d || '.', cmd), fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 export const BUILD_DEPS_HINT =
   'apt-get install -y --no-install-recommends make gcc flex bison bc ccache patch cpio perl libelf-dev libssl-dev xz-utils';
 
 /** What a kernel build lacks here (tools, headers); synchronous, so a test can decide to skip at collection. */
 export function missingBuildDeps(): string[] {
   const need = ['make', 'gcc', 'flex', 'bison', 'bc', 'ccache', 'patch', 'cpio', 'perl'];
-  const missing = need.filter((t) => !onPath(t));
+  const missing = need.filter((t) => findInPath(t) === undefined);
   if (!fs.existsSync('/usr/include/libelf.h')) missing.push('libelf-dev');
   if (!fs.existsSync('/usr/include/openssl/ssl.h')) missing.push('libssl-dev');
   return missing;

@@ -1,9 +1,9 @@
 // Host programs the VM runner needs, a clear message naming the apt command
 // when one is missing, and --install-deps to install them.
 import fs from 'node:fs';
-import path from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../errors.js';
+import { findInPath } from '../host/programs.js';
 import { isStaticElf, readHead } from '../util/elf.js';
 import { BUSYBOX } from './initramfs.js';
 
@@ -28,21 +28,6 @@ export const DEPS: Dep[] = [
 
 export const APT_PACKAGES = ['qemu-system-x86', 'busybox-static', 'kmod', 'cpio', 'xz-utils'];
 export const INSTALL_HINT = `apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
-
-/** Where cmd would run from (PATH, then the sbin dirs a non-root PATH lacks); undefined if nowhere. */
-export function findInPath(cmd: string): string | undefined {
-  if (cmd.startsWith('/')) return fs.existsSync(cmd) ? cmd : undefined;
-  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean).concat(['/usr/sbin', '/sbin']);
-  for (const d of dirs) {
-    try {
-      fs.accessSync(path.join(d, cmd), fs.constants.X_OK);
-      return path.join(d, cmd);
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
 
 function inPath(cmd: string): boolean {
   return findInPath(cmd) !== undefined;

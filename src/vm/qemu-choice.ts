@@ -6,7 +6,7 @@
 //   > QEMU from bookworm-backports (cached, else fetched) > the system's older
 //   QEMU, which then runs single-threaded TCG.
 import { EnvironmentError, UsageError } from '../errors.js';
-import { findInPath } from './deps.js';
+import { findInPath } from '../host/programs.js';
 import { resolveBackportsQemu } from './qemu-backports.js';
 import type { QemuBin } from './qemu.js';
 import { MTTCG_MIN, mttcgSafe, probeQemu, type QemuProbe, type QemuVersion } from './qemu-version.js';
