@@ -4,14 +4,14 @@
 // kernel before the package's bin is wired. Needs dist/ (npm run build).
 import { Command, CommanderError } from 'commander';
 import { kernelCommand } from '../dist/cli/commands/kernel.js';
-import { UsageError } from '../dist/errors.js';
+import { isReportedError } from '../dist/errors.js';
 
 const program = new Command('kernel-build').exitOverride().addCommand(kernelCommand(), { isDefault: true });
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : 2;
-  else if (e instanceof UsageError) {
+  else if (isReportedError(e)) {
     process.stderr.write(`tracefs-regress kernel: ${e.message}\n`);
     process.exitCode = 2;
   } else {

@@ -1,8 +1,6 @@
 // Option parsers shared by the commands. Each throws a UsageError naming the
 // problem and the fix (exit 2) before anything touches tracefs.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { UsageError } from '../errors.js';
 // Limits from the race parameter table (which loads no addon).
 import { MAX_DURATION_MS, RACE_PARAMS } from '../native/race-params.js';
@@ -35,27 +33,8 @@ export function parseThreads(text: string | undefined): number {
   return n;
 }
 
-/** Fails now, not after a long run, when the report cannot be written. */
-export function checkOutputWritable(file: string, flag = '--output'): void {
-  const dir = path.dirname(path.resolve(file));
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.statSync(file);
-  } catch {
-    // a new file: its directory must exist and be writable
-  }
-  if (st?.isDirectory()) throw new UsageError(`${flag} ${file} is a directory: name a file such as ${path.join(file, 'report.json')}`);
-  try {
-    fs.accessSync(st ? file : dir, fs.constants.W_OK);
-    if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
-    // access(2) says yes to root even on a read-only mount: try it for real
-    const fd = fs.openSync(file, 'a');
-    fs.closeSync(fd);
-    if (!st) fs.unlinkSync(file);
-  } catch (e) {
-    throw new UsageError(`${flag} ${file} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): pick a writable path`);
-  }
-}
+// checkOutputWritable lives in util/ (vm/ uses it too, and vm/ is below cli/).
+export { checkOutputWritable } from '../util/output.js';
 
 /** Accumulates a repeatable option. */
 export function collect(value: string, previous: string[] = []): string[] {

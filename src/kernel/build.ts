@@ -6,11 +6,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../errors.js';
-import { cacheRoot } from '../vm/paths.js';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { findInPath } from '../host/programs.js';
+import { cacheRoot } from '../host/paths.js';
 import { configKey, configure, fragmentFiles, type Base } from './configure.js';
 import { debianSource, userSource, DEFAULT_SERIES, type KernelSource } from './source.js';
-import { buildPaths, describePatches, prepareTree, readMeta, treeKey, validateName, writeMeta, type BuildMeta } from './tree.js';
+import {
+  buildPaths,
+  describePatches,
+  prepareTree,
+  readMeta,
+  treeKey,
+  validateBuildName,
+  writeMeta,
+  type AppliedPatch,
+  type BuildMeta,
+  type BuildPaths,
+} from './tree.js';
 
 export interface BuildOptions {
   name?: string;
@@ -63,24 +75,13 @@ export function makeArgs(jobs: number, targets: string[]): string[] {
   return ['O=out', 'CC=ccache gcc', 'HOSTCC=ccache gcc', `-j${jobs}`, ...targets];
 }
 
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? '').split(':').some((d) => {
-    try {
-      fs.accessSync(path.join(d || '.', cmd), fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 export const BUILD_DEPS_HINT =
   'apt-get install -y --no-install-recommends make gcc flex bison bc ccache patch cpio perl libelf-dev libssl-dev xz-utils';
 
 /** What a kernel build lacks here (tools, headers); synchronous, so a test can decide to skip at collection. */
 export function missingBuildDeps(): string[] {
   const need = ['make', 'gcc', 'flex', 'bison', 'bc', 'ccache', 'patch', 'cpio', 'perl'];
-  const missing = need.filter((t) => !onPath(t));
+  const missing = need.filter((t) => findInPath(t) === undefined);
   if (!fs.existsSync('/usr/include/libelf.h')) missing.push('libelf-dev');
   if (!fs.existsSync('/usr/include/openssl/ssl.h')) missing.push('libssl-dev');
   return missing;
@@ -88,7 +89,7 @@ export function missingBuildDeps(): string[] {
 
 export async function checkBuildDeps(): Promise<void> {
   const missing = missingBuildDeps();
-  if (missing.length) throw new UsageError(`kernel build needs ${missing.join(', ')}: ${BUILD_DEPS_HINT}`);
+  if (missing.length) throw new EnvironmentError(`kernel build needs ${missing.join(', ')}: ${BUILD_DEPS_HINT}`);
 }
 
 async function resolveSource(o: BuildOptions, log: (m: string) => void): Promise<KernelSource> {
@@ -96,42 +97,48 @@ async function resolveSource(o: BuildOptions, log: (m: string) => void): Promise
   return debianSource(o.series ?? DEFAULT_SERIES, { refresh: o.refreshSource, log });
 }
 
-export async function buildKernel(o: BuildOptions): Promise<BuildResult> {
-  const log = o.log ?? (() => {});
-  const started = Date.now();
+/** The checked user input of a build: its base, KASAN, patch files (absolute) and name. */
+export interface BuildInput {
+  name: string;
+  base: Base;
+  kasan: boolean;
+  patchFiles: string[];
+}
+
+/** Every file named must exist and the name must make a directory; nothing is fetched or built yet. */
+export function checkBuildInput(o: BuildOptions, exists: (f: string) => boolean = fs.existsSync): BuildInput {
   const base = o.base ?? 'tiny';
   const kasan = !!o.kasan;
   const patchFiles = (o.patches ?? []).map((p) => {
-    if (!fs.existsSync(p)) throw new UsageError(`--patch ${p}: no such file`);
+    if (!exists(p)) throw new UsageError(`--patch ${p}: no such file`);
     return path.resolve(p);
   });
-  for (const f of o.fragments ?? []) if (!fs.existsSync(f)) throw new UsageError(`--config ${f}: no such file`);
-  const name = validateName(o.name ?? defaultName(base, kasan, patchFiles));
-  await checkBuildDeps();
+  for (const f of o.fragments ?? []) if (!exists(f)) throw new UsageError(`--config ${f}: no such file`);
+  const name = validateBuildName(o.name ?? defaultName(base, kasan, patchFiles));
+  return { name, base, kasan, patchFiles };
+}
 
-  const src = await resolveSource(o, log);
-  const fragments = fragmentFiles({ kasan, extra: (o.fragments ?? []).map((f) => path.resolve(f)) });
-  const patches = describePatches(patchFiles);
-  const meta: BuildMeta = {
-    name,
+/** What meta.json records of a build before it runs (complete: false). */
+export function buildMeta(input: BuildInput, src: KernelSource, patches: AppliedPatch[], configKey: string): BuildMeta {
+  return {
+    name: input.name,
     source: src.dir,
     sourceLabel: src.label,
     kernelVersion: src.kernelVersion,
-    base,
-    kasan,
-    configKey: configKey(base, fragments),
+    base: input.base,
+    kasan: input.kasan,
+    configKey,
     treeKey: treeKey(src.dir, patches),
     patches,
     complete: false,
   };
-  const p = buildPaths(name);
-  const how = await prepareTree(meta, log, { fresh: o.fresh });
-  writeMeta({ ...(readMeta(name) ?? meta), ...meta, complete: false });
+}
 
-  const jobs = o.jobs ?? Math.max(1, Math.min(os.availableParallelism(), 2));
-  const make = async (targets: string[]) => {
+/** make in the tree under nice, its output appended to the build log; a failure quotes the log's tail. */
+function makeRunner(p: BuildPaths, jobs: number, nice: number): (targets: string[]) => Promise<void> {
+  return async (targets) => {
     fs.appendFileSync(p.log, `\n$ make ${makeArgs(jobs, targets).join(' ')}\n`);
-    const r = await execa('nice', ['-n', String(o.nice ?? 19), 'make', ...makeArgs(jobs, targets)], {
+    const r = await execa('nice', ['-n', String(nice), 'make', ...makeArgs(jobs, targets)], {
       cwd: p.tree,
       env: makeEnv(),
       reject: false,
@@ -143,20 +150,45 @@ export async function buildKernel(o: BuildOptions): Promise<BuildResult> {
       throw new Error(`make ${targets.join(' ')} failed (exit ${r.exitCode}); last lines of ${p.log}:\n${tail}`);
     }
   };
-  fs.appendFileSync(p.log, `\n=== ${new Date().toISOString()} build ${name}: ${how}\n`);
-  await configure({ tree: p.tree, out: p.out, base, fragments, key: meta.configKey, make, log });
-  if (o.configOnly) {
-    fs.copyFileSync(path.join(p.out, '.config'), p.config);
-    const seconds = Math.round((Date.now() - started) / 100) / 10;
-    return { name, bzImage: '', config: p.config, seconds, how, meta: { ...meta, complete: false } };
-  }
-  log(`make bzImage (-j${jobs}, nice ${o.nice ?? 19}, ccache ${ccacheDir()}); log: ${p.log}`);
-  await make(['bzImage']);
-  // Copies next to meta.json: the VM runner finds `config` beside the image, and a later rebuild cannot change them under a running VM.
+}
+
+/**
+ * Copies next to meta.json: the VM runner finds `config` beside the image,
+ * and a later rebuild cannot change them under a running VM.
+ */
+function publishImage(p: BuildPaths): void {
   fs.copyFileSync(path.join(p.out, 'arch/x86/boot/bzImage'), p.bzImage + '.tmp');
   fs.renameSync(p.bzImage + '.tmp', p.bzImage);
   fs.copyFileSync(path.join(p.out, '.config'), p.config);
-  const seconds = Math.round((Date.now() - started) / 100) / 10;
+}
+
+const secondsSince = (t0: number) => Math.round((Date.now() - t0) / 100) / 10;
+
+export async function buildKernel(o: BuildOptions): Promise<BuildResult> {
+  const log = o.log ?? (() => {});
+  const started = Date.now();
+  const input = checkBuildInput(o);
+  const { name } = input;
+  await checkBuildDeps();
+  const src = await resolveSource(o, log);
+  const fragments = fragmentFiles({ kasan: input.kasan, extra: (o.fragments ?? []).map((f) => path.resolve(f)) });
+  const meta = buildMeta(input, src, describePatches(input.patchFiles), configKey(input.base, fragments));
+  const p = buildPaths(name);
+  const how = await prepareTree(meta, log, { fresh: o.fresh });
+  writeMeta({ ...(readMeta(name) ?? meta), ...meta, complete: false });
+
+  const jobs = o.jobs ?? Math.max(1, Math.min(os.availableParallelism(), 2));
+  const make = makeRunner(p, jobs, o.nice ?? 19);
+  fs.appendFileSync(p.log, `\n=== ${new Date().toISOString()} build ${name}: ${how}\n`);
+  await configure({ tree: p.tree, out: p.out, base: input.base, fragments, key: meta.configKey, make, log });
+  if (o.configOnly) {
+    fs.copyFileSync(path.join(p.out, '.config'), p.config);
+    return { name, bzImage: '', config: p.config, seconds: secondsSince(started), how, meta: { ...meta, complete: false } };
+  }
+  log(`make bzImage (-j${jobs}, nice ${o.nice ?? 19}, ccache ${ccacheDir()}); log: ${p.log}`);
+  await make(['bzImage']);
+  publishImage(p);
+  const seconds = secondsSince(started);
   const done: BuildMeta = { ...meta, complete: true, seconds, builtAt: new Date().toISOString() };
   writeMeta(done);
   return { name, bzImage: p.bzImage, config: p.config, seconds, how, meta: done };

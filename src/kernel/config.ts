@@ -1,30 +1,11 @@
-// Kernel config fragments: parse, merge over a base .config, and check what
-// olddefconfig kept. Pure functions, so the rules are unit-tested without a tree.
+// Kernel config fragments: merge over a base .config, and check what
+// olddefconfig kept. Pure functions, so the rules are unit-tested without a
+// tree. The line grammar is util/kconfig.ts's, shared with tracefs/ and vm/.
+import { parseConfigLine, parseKconfig, renderConfigLine, type ConfigOption } from '../util/kconfig.js';
 
-/** One wanted option: `CONFIG_X=y|m|value` or `# CONFIG_X is not set` (value 'n'). */
-export interface ConfigOption {
-  name: string;
-  value: string;
-}
-
-const SET = /^CONFIG_([A-Za-z0-9_]+)=(.*)$/;
-const UNSET = /^# CONFIG_([A-Za-z0-9_]+) is not set$/;
-
-/** The options a fragment sets, in order; later lines win, like kconfig. Comments are ignored. */
+/** The options a fragment sets, in order of first mention; later lines win, like kconfig. */
 export function parseFragment(text: string): ConfigOption[] {
-  const byName = new Map<string, ConfigOption>();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    const set = SET.exec(line);
-    const unset = set ? null : UNSET.exec(line);
-    if (set) byName.set(set[1]!, { name: set[1]!, value: set[2]! });
-    else if (unset) byName.set(unset[1]!, { name: unset[1]!, value: 'n' });
-  }
-  return [...byName.values()];
-}
-
-function render(o: ConfigOption): string {
-  return o.value === 'n' ? `# CONFIG_${o.name} is not set` : `CONFIG_${o.name}=${o.value}`;
+  return [...parseKconfig(text)].map(([name, value]) => ({ name, value }));
 }
 
 /**
@@ -40,14 +21,14 @@ export function mergeConfig(base: string, ...fragments: ConfigOption[][]): strin
   if (lines.at(-1) === '') lines.pop();
   const seen = new Set<string>();
   const out = lines.map((line) => {
-    const name = (SET.exec(line) ?? UNSET.exec(line))?.[1];
+    const name = parseConfigLine(line)?.name;
     const o = name ? wanted.get(name) : undefined;
     if (!o) return line;
     seen.add(o.name);
-    return render(o);
+    return renderConfigLine(o);
   });
   const added = [...wanted.values()].filter((o) => !seen.has(o.name));
-  if (added.length) out.push('# tracefs-regress fragments', ...added.map(render));
+  if (added.length) out.push('# tracefs-regress fragments', ...added.map(renderConfigLine));
   return out.join('\n') + '\n';
 }
 

@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { checkConfig, kconfigDepends, kconfigSymbols, mergeConfig, parseFragment, type ConfigOption } from './config.js';
-import { sha256 } from './tree.js';
+import type { ConfigOption } from '../util/kconfig.js';
+import { checkConfig, kconfigDepends, kconfigSymbols, mergeConfig, parseFragment } from './config.js';
+import { sha256Of } from '../host/hash.js';
 
 export type Base = 'tiny' | 'defconfig';
 
@@ -22,7 +23,7 @@ export function fragmentFiles(o: { kasan: boolean; extra?: string[] }): string[]
 }
 
 export function configKey(base: Base, fragments: string[]): string {
-  return sha256(JSON.stringify([base, ...fragments.map((f) => fs.readFileSync(f, 'utf8'))]));
+  return sha256Of(JSON.stringify([base, ...fragments.map((f) => fs.readFileSync(f, 'utf8'))]));
 }
 
 const STAMP = '.tracefs-regress-config';
@@ -61,6 +62,16 @@ function dependsHint(tree: string, name: string): string {
   return '';
 }
 
+/** What `scripts/config -s` says each option is in the .config olddefconfig wrote. */
+async function readBack(tree: string, dotConfig: string, names: string[]): Promise<Map<string, string>> {
+  const observed = new Map<string, string>();
+  for (const name of names) {
+    const r = await execa(path.join(tree, 'scripts/config'), ['--file', dotConfig, '-s', name]);
+    observed.set(name, r.stdout.trim());
+  }
+  return observed;
+}
+
 export interface ConfigureResult {
   skipped: boolean;
   /** Fragment options this kernel version does not have at all. */
@@ -89,11 +100,7 @@ export async function configure(o: {
 
   const all = new Map<string, ConfigOption>();
   for (const frag of wanted) for (const opt of frag) all.set(opt.name, opt);
-  const observed = new Map<string, string>();
-  for (const name of all.keys()) {
-    const r = await execa(path.join(o.tree, 'scripts/config'), ['--file', dotConfig, '-s', name]);
-    observed.set(name, r.stdout.trim());
-  }
+  const observed = await readBack(o.tree, dotConfig, [...all.keys()]);
   const { mismatches, absent } = checkConfig([...all.values()], observed, definedSymbols(o.tree));
   if (mismatches.length) {
     const lines = mismatches.map((m) => `  CONFIG_${m.name}: wanted ${m.wanted}, got ${m.got}${dependsHint(o.tree, m.name)}`);

@@ -15,7 +15,7 @@ export interface FtraceCase {
   status: FtraceStatus;
 }
 
-/** The sets issue 5 compares: every test of these test.d/ dirs. */
+/** The sets the self-test compares with tracefs-regress: every test of these test.d/ dirs (dynamic events and instances). */
 export const DEFAULT_SETS = ['kprobe', 'dynevent', 'instances'];
 
 const ESC = /\x1b\[[0-9;]*m/g;

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../errors.js';
-import { PrivateApt } from '../vm/apt.js';
-import { cacheDirs, cacheRoot } from '../vm/paths.js';
+import { PrivateApt } from '../host/apt.js';
+import { cacheDirs, cacheRoot } from '../host/paths.js';
 
 export interface KernelSource {
   /** Absolute path of the pristine tree (never written to). */

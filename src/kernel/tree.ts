@@ -5,12 +5,12 @@
 // lines are identical in every build dir. A new mutant's object dir can then
 // start as a copy of the clean build's, and make recompiles only the files
 // the patch changed (10 s instead of a full ccache-assisted rebuild).
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../errors.js';
-import { cacheRoot } from '../vm/paths.js';
+import { sha256Of } from '../host/hash.js';
+import { cacheRoot } from '../host/paths.js';
 import { patchedFiles, preamble } from './patches.js';
 
 export interface AppliedPatch {
@@ -38,7 +38,18 @@ export interface BuildMeta {
 
 export const buildsRoot = () => path.join(cacheRoot(), 'build');
 
-export function buildPaths(name: string) {
+export interface BuildPaths {
+  dir: string;
+  tree: string;
+  /** The object dir, inside the tree (see above). */
+  out: string;
+  meta: string;
+  bzImage: string;
+  config: string;
+  log: string;
+}
+
+export function buildPaths(name: string): BuildPaths {
   const dir = path.join(buildsRoot(), name);
   const tree = path.join(dir, 'tree');
   return {
@@ -52,14 +63,12 @@ export function buildPaths(name: string) {
   };
 }
 
-export function validateName(name: string): string {
+export function validateBuildName(name: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
     throw new UsageError(`bad build name '${name}': use letters, digits, '.', '_' and '-' (it becomes a directory)`);
   }
   return name;
 }
-
-export const sha256 = (s: string | Buffer) => crypto.createHash('sha256').update(s).digest('hex');
 
 export function readMeta(name: string): BuildMeta | undefined {
   try {
@@ -78,12 +87,12 @@ export function describePatches(files: string[]): AppliedPatch[] {
     const text = fs.readFileSync(f, 'utf8');
     // Only the diff counts: editing a mutant's header must not force a rebuild.
     const diff = text.split('\n').slice(preamble(text).length).join('\n');
-    return { file: path.resolve(f), sha256: sha256(diff), files: patchedFiles(text) };
+    return { file: path.resolve(f), sha256: sha256Of(diff), files: patchedFiles(text) };
   });
 }
 
 export function treeKey(source: string, patches: AppliedPatch[]): string {
-  return sha256(JSON.stringify([source, patches.map((p) => p.sha256)]));
+  return sha256Of(JSON.stringify([source, patches.map((p) => p.sha256)]));
 }
 
 /**

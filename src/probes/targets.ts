@@ -1,6 +1,6 @@
 // What each kind of probe is attached to on this machine. Chosen once per run.
 import fs from 'node:fs';
-import { entryFileOffsetOf } from './elf.js';
+import { entryFileOffsetOf } from '../util/elf.js';
 import type { ProbeTarget } from './definitions.js';
 import type { ProbeKind } from '../model.js';
 

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import zlib from 'node:zlib';
+import { parseKconfig } from '../util/kconfig.js';
 import type { KernelInfo } from './types.js';
 
 export function parseRelease(release: string): [number, number, number] {
@@ -9,19 +10,9 @@ export function parseRelease(release: string): [number, number, number] {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : [0, 0, 0];
 }
 
-/** CONFIG_X=value lines; "# CONFIG_X is not set" is recorded as 'n'. */
+/** util/kconfig.ts's parse, keyed by the full CONFIG_X name as reports and `doctor` print it. */
 export function parseKernelConfig(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const set = /^(CONFIG_[A-Za-z0-9_]+)=(.*)$/.exec(line);
-    if (set) {
-      out.set(set[1]!, set[2]!);
-      continue;
-    }
-    const unset = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/.exec(line);
-    if (unset) out.set(unset[1]!, 'n');
-  }
-  return out;
+  return new Map([...parseKconfig(text)].map(([name, value]) => [`CONFIG_${name}`, value]));
 }
 
 function readConfig(release: string): { source: string; text: string } | undefined {

@@ -1,6 +1,9 @@
 // One guest run: build the initramfs, boot QEMU, follow the console, and turn
 // what comes back (report or run journal, exit code, console, timeout) into
-// one outcome. The watching is guest-watch.ts's, the verdict outcome.ts's.
+// one outcome. Each step is its own function: the guest's environment, the
+// console watch (guest-watch.ts), QEMU's configuration, reading the evidence,
+// the facts for the verdict (outcome.ts's classifyBoot) and what happens to
+// the run directory (rundir.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunReport } from '../report/types.js';
@@ -9,12 +12,12 @@ import { buildCmdline } from './cmdline.js';
 import { looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
 import { GuestWatch } from './guest-watch.js';
 import { buildInitramfs, type GuestPlan } from './initramfs.js';
-import { classifyBoot, type BootStatus } from './outcome.js';
+import { classifyBoot, endedAfterFailure, type BootFacts, type BootStatus, type WatchTimes } from './outcome.js';
 import { partialRun } from './partial.js';
 import { parseJournal } from '../report/journal.js';
 import type { KernelImage } from './kernels.js';
-import { newRunDir, reapOrphans } from './rundir.js';
-import { guestCodeFromQemu, runQemu, type QemuBin } from './qemu.js';
+import { newRunDir, reapOrphans, retainRunDir, retentionOf } from './rundir.js';
+import { guestCodeFromQemu, runQemu, type QemuBin, type QemuConfig, type QemuResult } from './qemu.js';
 
 export interface BootOptions {
   kernel: KernelImage;
@@ -83,79 +86,127 @@ export const DEFAULT_RESULT_LINE = /^\s*(?:(?:not )?ok \d+ |(?:PASS|FAIL|SKIP|UN
 /** Where a guest running `run --journal` appends its records, inside the results share. */
 export const JOURNAL_FILE = 'journal.jsonl';
 
+/** The files of one run, all inside its run directory. */
+export interface RunFiles {
+  dir: string;
+  /** The results share the guest writes into (report, run journal, exit code). */
+  share: string;
+  serialLog: string;
+  initrd: string;
+  journal: string;
+  pidFile: string;
+}
+
+export function runFiles(dir: string): RunFiles {
+  const share = path.join(dir, 'share');
+  return {
+    dir,
+    share,
+    serialLog: path.join(dir, 'serial.log'),
+    initrd: path.join(dir, 'initramfs.cpio'),
+    journal: path.join(share, JOURNAL_FILE),
+    pidFile: path.join(dir, 'qemu.pid'),
+  };
+}
+
 export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
   for (const k of reapOrphans()) o.log?.(`ended an orphaned qemu left by a killed run: ${k}`);
-  const dir = newRunDir();
-  const share = path.join(dir, 'share');
-  const serialLog = path.join(dir, 'serial.log');
+  const f = runFiles(newRunDir());
   const accelerator = describeAccel(o.accel);
-  await buildInitramfs(guestPlan(o, share, accelerator), path.join(dir, 'initramfs.cpio'));
+  await buildInitramfs(guestPlan(o, f.share, accelerator), f.initrd);
   const end = new AbortController();
-  const watch = new GuestWatch({
-    serialLog,
-    journal: path.join(share, JOURNAL_FILE),
+  const watch = watchConsole(o, f, () => end.abort());
+  const q = await runQemu(qemuConfig(o, f), { timeoutMs: o.timeoutMs, qemu: o.qemu, signal: end.signal }).finally(() =>
+    watch.stop(),
+  );
+  const seen = readEvidence(f, q.exitCode, accelerator);
+  if (o.keepLog) fs.copyFileSync(f.serialLog, o.keepLog);
+  const out = outcomeOf(o, f, accelerator, q, watch, seen);
+  keepOrRemove(out, o);
+  return out;
+}
+
+/** Follows the console and the run journal while QEMU runs; asks for QEMU's end when the grace after an oops runs out. */
+function watchConsole(o: BootOptions, f: RunFiles, endQemu: () => void): GuestWatch {
+  return new GuestWatch({
+    serialLog: f.serialLog,
+    journal: f.journal,
     graceMs: o.oopsGraceMs,
     resultLine: o.resultLine ?? DEFAULT_RESULT_LINE,
     verbose: o.verbose,
     onConsole: o.onConsole,
-    onGraceExpired: () => end.abort(),
+    onGraceExpired: endQemu,
   }).start();
-  const q = await runQemu(
-    {
-      kernel: o.kernel.vmlinuz,
-      initrd: path.join(dir, 'initramfs.cpio'),
-      cmdline: buildCmdline({ append: o.append }),
-      accel: o.accel,
-      memoryMiB: o.memoryMiB,
-      cpus: o.cpus,
-      serialLog,
-      resultsDir: share,
-      hostRoot: '/',
-      pidFile: path.join(dir, 'qemu.pid'),
-    },
-    { timeoutMs: o.timeoutMs, qemu: o.qemu, signal: end.signal },
-  ).finally(() => watch.stop());
+}
 
-  const text = readText(serialLog);
+/** QEMU's configuration for this run: the kernel, our initramfs, the host root and the results share. */
+export function qemuConfig(o: BootOptions, f: RunFiles): QemuConfig {
+  return {
+    kernel: o.kernel.vmlinuz,
+    initrd: f.initrd,
+    cmdline: buildCmdline({ append: o.append }),
+    accel: o.accel,
+    memoryMiB: o.memoryMiB,
+    cpus: o.cpus,
+    serialLog: f.serialLog,
+    resultsDir: f.share,
+    hostRoot: '/',
+    pidFile: f.pidFile,
+  };
+}
+
+/** What the guest left behind once QEMU ended: its console, its exit code and its results. */
+export interface Evidence {
+  console: string;
+  marks: ReturnType<typeof parseMarkers>;
+  consoleFailures: string[];
+  guestCode?: number;
+  report?: RunReport;
+  partial?: boolean;
+  running?: string;
+}
+
+function readEvidence(f: RunFiles, qemuExit: number | undefined, accelerator: string): Evidence {
+  const text = readText(f.serialLog);
   const marks = parseMarkers(text);
-  const consoleFailures = scanConsole(text);
-  const guestCode = readInt(path.join(share, 'exit-code')) ?? marks.exit ?? guestCodeFromQemu(q.exitCode);
-  const { report, partial, running } = readResults(share, accelerator);
-  if (o.keepLog) fs.copyFileSync(serialLog, o.keepLog);
+  const guestCode = readInt(path.join(f.share, 'exit-code')) ?? marks.exit ?? guestCodeFromQemu(qemuExit);
+  return { console: text, marks, consoleFailures: scanConsole(text), guestCode, ...readResults(f.share, accelerator) };
+}
 
-  const endedAfterFailure =
-    watch.expiredMs !== undefined && watch.failureMs !== undefined && o.oopsGraceMs !== undefined
-      ? { graceMs: o.oopsGraceMs, failureMs: watch.failureMs, endedMs: q.durationMs }
-      : undefined;
-  const verdict = classifyBoot({
+/** The facts the classifier judges, from the options, QEMU's result, the watch and the evidence. */
+export function bootFacts(o: BootOptions, accelerator: string, q: QemuResult, watch: WatchTimes, seen: Evidence): BootFacts {
+  return {
     accelerator,
     timeoutMs: o.timeoutMs,
     memoryMiB: o.memoryMiB,
     interrupted: q.interrupted,
     timedOut: q.timedOut,
-    endedAfterFailure,
-    consoleFailures,
-    running,
-    setupError: marks.error,
-    guestCode,
-    outOfMemory: looksOutOfMemory(text),
+    endedAfterFailure: endedAfterFailure(watch, o.oopsGraceMs, q.durationMs),
+    consoleFailures: seen.consoleFailures,
+    running: seen.running,
+    setupError: seen.marks.error,
+    guestCode: seen.guestCode,
+    outOfMemory: looksOutOfMemory(seen.console),
     qemuExit: q.exitCode,
     qemuStderr: q.stderr,
-  });
-  const out: BootOutcome = {
-    ...verdict,
+  };
+}
+
+function outcomeOf(o: BootOptions, f: RunFiles, accelerator: string, q: QemuResult, watch: WatchTimes, seen: Evidence): BootOutcome {
+  return {
+    ...classifyBoot(bootFacts(o, accelerator, q, watch, seen)),
     kernel: o.kernel.release || o.kernel.spec,
     accelerator,
-    guestCode,
-    report,
-    ...(partial ? { partial } : {}),
-    ...(running ? { running } : {}),
-    consoleFailures,
-    serialLog: o.keepLog ?? serialLog,
-    runDir: dir,
+    guestCode: seen.guestCode,
+    report: seen.report,
+    ...(seen.partial ? { partial: seen.partial } : {}),
+    ...(seen.running ? { running: seen.running } : {}),
+    consoleFailures: seen.consoleFailures,
+    serialLog: o.keepLog ?? f.serialLog,
+    runDir: f.dir,
     timings: {
       totalMs: q.durationMs,
-      initUptimeS: marks.initUptime,
+      initUptimeS: seen.marks.initUptime,
       runStartMs: watch.runStartMs,
       firstResultMs: watch.firstResultMs,
       failureMs: watch.failureMs,
@@ -163,8 +214,6 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
     },
     interrupted: q.interrupted,
   };
-  retainRunDir(out, o);
-  return out;
 }
 
 /** The guest's final report; failing that, the one its run journal gives, and what was running. */
@@ -175,37 +224,38 @@ function readResults(share: string, accelerator: string): { report?: RunReport; 
   return { report: j.report, partial: j.report !== undefined, running: j.running };
 }
 
-/** What the guest's /init runs, and with which environment. */
-function guestPlan(o: BootOptions, share: string, accelerator: string): GuestPlan {
+/** The environment the guest command runs with: a fixed PATH and locale, no colour, and who it is. */
+export function guestEnv(accelerator: string): Record<string, string> {
+  return {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: '/root',
+    LANG: 'C.UTF-8',
+    TERM: 'dumb',
+    NO_COLOR: '1',
+    TRACEFS_REGRESS_ACCEL: accelerator,
+    TRACEFS_REGRESS_GUEST: '1',
+  };
+}
+
+/** What the guest's /init runs, and with which environment; it powers off 30 s after the host's timeout. */
+export function guestPlan(o: BootOptions, share: string, accelerator: string): GuestPlan {
   return {
     modules: o.kernel.modules,
     moduleDir: o.kernel.moduleDir,
     sharePath: share,
     cwd: o.cwd,
     argv: o.guestArgv(share),
-    env: {
-      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      HOME: '/root',
-      LANG: 'C.UTF-8',
-      TERM: 'dumb',
-      NO_COLOR: '1',
-      TRACEFS_REGRESS_ACCEL: accelerator,
-      TRACEFS_REGRESS_GUEST: '1',
-    },
+    env: guestEnv(accelerator),
     watchdogS: o.timeoutMs / 1000 + 30,
   };
 }
 
 /** Keep the run directory (console log, share) only when something needs looking at. */
-function retainRunDir(out: BootOutcome, o: BootOptions): void {
-  if (o.keepRunDir) return; // the caller reads the share and removes it
-  if (out.status === 'DONE' && out.guestCode === 0) {
-    fs.rmSync(out.runDir, { recursive: true, force: true });
-    if (!o.keepLog) out.serialLog = '';
-  } else {
-    fs.rmSync(path.join(out.runDir, 'initramfs.cpio'), { force: true });
-    o.log?.(`run directory kept for inspection: ${out.runDir}`);
-  }
+function keepOrRemove(out: BootOutcome, o: BootOptions): void {
+  const r = retentionOf({ clean: out.status === 'DONE' && out.guestCode === 0, callerKeeps: !!o.keepRunDir });
+  retainRunDir(out.runDir, r);
+  if (r === 'remove' && !o.keepLog) out.serialLog = '';
+  if (r === 'inspect') o.log?.(`run directory kept for inspection: ${out.runDir}`);
 }
 
 function readText(file: string): string {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { parseKconfig } from '../util/kconfig.js';
 import type { KernelImage } from './kernels.js';
 import { insmodOrder, locateTree, stageModules } from './modules.js';
 
@@ -22,18 +23,6 @@ export function readBzImage(buf: Buffer): { release: string } | undefined {
   if (!ptr || start >= buf.length) return { release: '' };
   const end = buf.indexOf(0, start);
   return { release: buf.toString('latin1', start, end < 0 ? start + 128 : end).split(' ')[0] ?? '' };
-}
-
-/** CONFIG_X=y|m|n from a .config text. */
-export function parseConfig(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^CONFIG_(\w+)=(.*)$/.exec(line);
-    if (m) out.set(m[1]!, m[2]!);
-    const n = /^# CONFIG_(\w+) is not set/.exec(line);
-    if (n) out.set(n[1]!, 'n');
-  }
-  return out;
 }
 
 /** What the config lacks for a VM boot, as CONFIG_ names (modules allowed when haveModules). */
@@ -76,7 +65,7 @@ export async function resolveCustom(image: string, modulesDir: string | undefine
   }
   const config = findConfig(image, hdr.release, modulesDir);
   if (config) {
-    const missing = missingOptions(parseConfig(fs.readFileSync(config, 'utf8')), !!modulesDir);
+    const missing = missingOptions(parseKconfig(fs.readFileSync(config, 'utf8')), !!modulesDir);
     if (missing.length) throw new UsageError(`--kernel ${image} cannot boot the test VM: ${config} lacks ${missing.join(', ')}`);
   }
   if (!modulesDir) {

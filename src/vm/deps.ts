@@ -1,9 +1,10 @@
 // Host programs the VM runner needs, a clear message naming the apt command
 // when one is missing, and --install-deps to install them.
 import fs from 'node:fs';
-import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../errors.js';
+import { EnvironmentError } from '../errors.js';
+import { findInPath } from '../host/programs.js';
+import { isStaticElf, readHead } from '../util/elf.js';
 import { BUSYBOX } from './initramfs.js';
 
 export interface Dep {
@@ -28,40 +29,11 @@ export const DEPS: Dep[] = [
 export const APT_PACKAGES = ['qemu-system-x86', 'busybox-static', 'kmod', 'cpio', 'xz-utils'];
 export const INSTALL_HINT = `apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
 
-/** Where cmd would run from (PATH, then the sbin dirs a non-root PATH lacks); undefined if nowhere. */
-export function findInPath(cmd: string): string | undefined {
-  if (cmd.startsWith('/')) return fs.existsSync(cmd) ? cmd : undefined;
-  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean).concat(['/usr/sbin', '/sbin']);
-  for (const d of dirs) {
-    try {
-      fs.accessSync(path.join(d, cmd), fs.constants.X_OK);
-      return path.join(d, cmd);
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
-
 function inPath(cmd: string): boolean {
   return findInPath(cmd) !== undefined;
 }
 
-/** True when an ELF file has no PT_INTERP: Debian's plain busybox package is dynamic and useless in an initramfs. */
-export function isStaticElf(buf: Buffer): boolean {
-  if (buf.length < 64 || buf.toString('latin1', 0, 4) !== '\x7fELF' || buf[4] !== 2) return false;
-  const phoff = Number(buf.readBigUInt64LE(0x20));
-  const phentsize = buf.readUInt16LE(0x36);
-  const phnum = buf.readUInt16LE(0x38);
-  for (let i = 0; i < phnum; i++) {
-    const off = phoff + i * phentsize;
-    if (off + 4 > buf.length) return false;
-    if (buf.readUInt32LE(off) === 3) return false; // PT_INTERP
-  }
-  return true;
-}
-
-/** Missing packages (deduplicated), checking what each dep needs. */
+/** Missing packages (deduplicated), checking what each dep needs. Debian's plain busybox is dynamic: useless in an initramfs. */
 export function missingPackages(o: { debian: boolean }, exists = inPath, readHead = readHeadOf): string[] {
   const pkgs = new Set<string>();
   for (const d of DEPS) {
@@ -73,14 +45,7 @@ export function missingPackages(o: { debian: boolean }, exists = inPath, readHea
 }
 
 function readHeadOf(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const b = Buffer.alloc(4096);
-    const n = fs.readSync(fd, b, 0, b.length, 0);
-    return b.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readHead(file, 4096);
 }
 
 export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m: string) => void }): Promise<void> {
@@ -88,10 +53,10 @@ export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m
   if (!missing.length) return;
   const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (!o.install) {
-    throw new UsageError(`the VM runner needs ${missing.join(', ')}; install with: ${cmd} (or pass --install-deps)`);
+    throw new EnvironmentError(`the VM runner needs ${missing.join(', ')}; install with: ${cmd} (or pass --install-deps)`);
   }
   if (process.getuid?.() !== 0 || !fs.existsSync('/etc/debian_version')) {
-    throw new UsageError(`--install-deps works as root on Debian-like systems only; install ${missing.join(', ')} yourself`);
+    throw new EnvironmentError(`--install-deps works as root on Debian-like systems only; install ${missing.join(', ')} yourself`);
   }
   o.log(`installing ${missing.join(' ')}`);
   const r = await execa('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
@@ -99,7 +64,7 @@ export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m
     all: true,
     env: { DEBIAN_FRONTEND: 'noninteractive' },
   });
-  if (r.exitCode !== 0) throw new UsageError(`${cmd} failed: ${(r.all ?? '').split('\n').slice(-3).join(' ')}`);
+  if (r.exitCode !== 0) throw new EnvironmentError(`${cmd} failed: ${(r.all ?? '').split('\n').slice(-3).join(' ')}`);
   const still = missingPackages(o);
-  if (still.length) throw new UsageError(`still missing after install: ${still.join(', ')}`);
+  if (still.length) throw new EnvironmentError(`still missing after install: ${still.join(', ')}`);
 }

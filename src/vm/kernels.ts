@@ -3,12 +3,12 @@
 // (vmlinuz, config, the 9p/virtio modules in insmod order) under
 // ~/.cache/tracefs-regress/kernels/<release>. A cache entry is verified by
 // checksum before use; a damaged one is fetched again.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { PrivateApt } from './apt.js';
-import { cacheDirs } from './paths.js';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { PrivateApt } from '../host/apt.js';
+import { sha256File } from '../host/hash.js';
+import { cacheDirs } from '../host/paths.js';
 import { insmodOrder, locateTree, stageModules } from './modules.js';
 
 export interface KernelImage {
@@ -80,15 +80,11 @@ export function parseDebianSpec(spec: string): string | undefined {
   return m?.[1];
 }
 
-export function sha256(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
 /** A cache entry as a KernelImage if complete and intact; undefined otherwise. */
 export function readCacheEntry(dir: string, spec: string): KernelImage | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    for (const [f, sum] of Object.entries(m.sha256)) if (sha256(path.join(dir, f)) !== sum) return undefined;
+    for (const [f, sum] of Object.entries(m.sha256)) if (sha256File(path.join(dir, f)) !== sum) return undefined;
     const must = ['vmlinuz', 'config', ...m.modules.map((x) => `modules/${x}`)];
     if (!must.every((f) => f in m.sha256)) return undefined;
     return {
@@ -156,7 +152,7 @@ export async function resolveDebian(
 function findIn(root: string, release: string, pkgs: string[], bootPath: string, name: string): string {
   const tries = [bootPath, `usr/lib/modules/${release}/${name}`, `lib/modules/${release}/${name}`].map((f) => path.join(root, f));
   const hit = tries.find((f) => fs.existsSync(f));
-  if (!hit) throw new UsageError(`${pkgs.join(' ')} has no ${name} (looked for ${tries.map((f) => f.slice(root.length)).join(', ')})`);
+  if (!hit) throw new EnvironmentError(`${pkgs.join(' ')} has no ${name} (looked for ${tries.map((f) => f.slice(root.length)).join(', ')})`);
   return hit;
 }
 
@@ -187,7 +183,7 @@ export async function fetchInto(apt: PrivateApt, c: Candidate, dir: string, spec
       release: c.release,
       packages: pkgs,
       modules,
-      sha256: Object.fromEntries(files.map((f) => [f, sha256(path.join(tmp, f))])),
+      sha256: Object.fromEntries(files.map((f) => [f, sha256File(path.join(tmp, f))])),
       fetchedAt: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

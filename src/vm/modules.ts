@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 
 /** What the guest needs as modules (or built in): the virtio PCI transport and 9p. */
 export const GUEST_MODULES = ['virtio_pci', '9pnet_virtio', '9p'];
@@ -62,7 +62,7 @@ export async function insmodOrder(tree: ModuleTree, wanted = GUEST_MODULES): Pro
   const modDir = path.join(tree.root, 'lib', 'modules', tree.release);
   if (!fs.existsSync(path.join(modDir, 'modules.dep'))) {
     const d = await execa('depmod', ['-b', tree.root, tree.release], { reject: false, all: true });
-    if (d.exitCode !== 0) throw new UsageError(`depmod -b ${tree.root} ${tree.release} failed: ${d.all}`);
+    if (d.exitCode !== 0) throw new EnvironmentError(`depmod -b ${tree.root} ${tree.release} failed: ${d.all}`);
   }
   const r = await execa('modprobe', ['-d', tree.root, '-S', tree.release, '--show-depends', '-a', ...wanted], {
     reject: false,
@@ -93,7 +93,7 @@ export async function stageModules(files: string[], dest: string): Promise<strin
     const tool = f.endsWith('.xz') ? 'xz' : f.endsWith('.zst') ? 'zstd' : f.endsWith('.gz') ? 'gzip' : undefined;
     if (tool) {
       const r = await execa(tool, ['-dc', f], { encoding: 'buffer', reject: false });
-      if (r.exitCode !== 0) throw new UsageError(`cannot decompress ${f} with ${tool} (install it: apt-get install ${tool === 'xz' ? 'xz-utils' : tool})`);
+      if (r.exitCode !== 0) throw new EnvironmentError(`cannot decompress ${f} with ${tool} (install it: apt-get install ${tool === 'xz' ? 'xz-utils' : tool})`);
       fs.writeFileSync(out, r.stdout);
     } else {
       fs.copyFileSync(f, out);

@@ -23,6 +23,20 @@ export interface BootFacts {
   qemuStderr: string;
 }
 
+/** When the console watch saw a failure line and when the grace after it ran out (ms since QEMU started). */
+export interface WatchTimes {
+  runStartMs?: number;
+  firstResultMs?: number;
+  failureMs?: number;
+  expiredMs?: number;
+}
+
+/** The host ended the guest after a kernel failure: both watch times set and a grace given; undefined otherwise. */
+export function endedAfterFailure(w: WatchTimes, graceMs: number | undefined, endedMs: number): BootFacts['endedAfterFailure'] {
+  if (w.expiredMs === undefined || w.failureMs === undefined || graceMs === undefined) return undefined;
+  return { graceMs, failureMs: w.failureMs, endedMs };
+}
+
 const s = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** Status and message, most telling first: a signal, the host ending a failed guest, a timeout, a kernel failure, setup, no result. */

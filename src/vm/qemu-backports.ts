@@ -7,10 +7,11 @@
 // prerequisite anyway) brings them in.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { PrivateApt } from './apt.js';
-import { compareVersions, sha256 } from './kernels.js';
-import { cacheDirs } from './paths.js';
+import { EnvironmentError } from '../errors.js';
+import { PrivateApt } from '../host/apt.js';
+import { sha256File } from '../host/hash.js';
+import { compareVersions } from './kernels.js';
+import { cacheDirs } from '../host/paths.js';
 
 export const QEMU_SUITE = 'bookworm-backports';
 /**
@@ -54,7 +55,7 @@ export function readQemuEntry(dir: string): QemuInstall | undefined {
     const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as QemuManifest;
     const must = [QEMU_BIN, 'usr/share/qemu/linuxboot_dma.bin', 'usr/share/seabios/bios-256k.bin'];
     if (!must.every((f) => f in m.sha256)) return undefined;
-    for (const [f, sum] of Object.entries(m.sha256)) if (sha256(path.join(dir, f)) !== sum) return undefined;
+    for (const [f, sum] of Object.entries(m.sha256)) if (sha256File(path.join(dir, f)) !== sum) return undefined;
     return installAt(dir, m.debVersion);
   } catch {
     return undefined;
@@ -96,7 +97,7 @@ export async function resolveBackportsQemu(
   if (!debVersion) {
     const cached = newestCached();
     if (cached) return cached;
-    throw new UsageError(`the package lists have no qemu-system-x86 in ${QEMU_SUITE}`);
+    throw new EnvironmentError(`the package lists have no qemu-system-x86 in ${QEMU_SUITE}`);
   }
   const dir = path.join(cacheDirs.qemu(), entryName(debVersion));
   const hit = readQemuEntry(dir);
@@ -123,7 +124,7 @@ export async function fetchQemuInto(apt: PrivateApt, debVersion: string, dir: st
     const root = await apt.unpack(pkgs, work);
     fs.rmSync(tmp, { recursive: true, force: true });
     for (const rel of [QEMU_BIN, ...QEMU_DATA_DIRS]) {
-      if (!fs.existsSync(path.join(root, rel))) throw new UsageError(`${pkgs.join(' ')} has no ${rel}`);
+      if (!fs.existsSync(path.join(root, rel))) throw new EnvironmentError(`${pkgs.join(' ')} has no ${rel}`);
       // dereference: seabios' vgabios.bin is a relative link; the entry holds plain files only.
       fs.cpSync(path.join(root, rel), path.join(tmp, rel), { recursive: true, dereference: true });
     }
@@ -131,7 +132,7 @@ export async function fetchQemuInto(apt: PrivateApt, debVersion: string, dir: st
     const manifest: QemuManifest = {
       debVersion,
       packages: pkgs,
-      sha256: Object.fromEntries(files.map((f) => [f, sha256(path.join(tmp, f))])),
+      sha256: Object.fromEntries(files.map((f) => [f, sha256File(path.join(tmp, f))])),
       fetchedAt: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -140,7 +141,7 @@ export async function fetchQemuInto(apt: PrivateApt, debVersion: string, dir: st
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(tmp, dir);
     const entry = readQemuEntry(dir);
-    if (!entry) throw new UsageError(`the QEMU cache entry ${dir} did not verify after fetching`);
+    if (!entry) throw new EnvironmentError(`the QEMU cache entry ${dir} did not verify after fetching`);
     return entry;
   } finally {
     // After a failure, neither the download nor a half-built entry stays behind.

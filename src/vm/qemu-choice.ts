@@ -5,8 +5,8 @@
 //   TRACEFS_REGRESS_QEMU (explicit) > the system's qemu-system-x86_64 if >= 8.1
 //   > QEMU from bookworm-backports (cached, else fetched) > the system's older
 //   QEMU, which then runs single-threaded TCG.
-import { UsageError } from '../errors.js';
-import { findInPath } from './deps.js';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { findInPath } from '../host/programs.js';
 import { resolveBackportsQemu } from './qemu-backports.js';
 import type { QemuBin } from './qemu.js';
 import { MTTCG_MIN, mttcgSafe, probeQemu, type QemuProbe, type QemuVersion } from './qemu-version.js';
@@ -62,7 +62,7 @@ export async function chooseQemu(s: QemuSources): Promise<QemuChoice> {
       `so guests run single-threaded TCG (unless --tcg multi): their vCPUs take turns and two syscalls never run at once`;
     return { bin: s.system, dataDirs: [], version: sys.version, source: 'system', why: sysWords, fallback };
   }
-  throw new UsageError(
+  throw new EnvironmentError(
     `no working QEMU: ${sysWords}, and the bookworm-backports QEMU is not usable (${unusable}); ` +
       'install with: apt-get install -y --no-install-recommends qemu-system-x86 (or set TRACEFS_REGRESS_QEMU)',
   );

@@ -4,7 +4,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheDirs } from './paths.js';
+import { cacheDirs } from '../host/paths.js';
+import { pidAlive } from '../util/pid.js';
 
 /** Run directories left by failed runs are kept for a week, then pruned. */
 function pruneRuns(maxAgeMs = 7 * 24 * 3600_000): void {
@@ -41,7 +42,7 @@ export function reapOrphans(): string[] {
   for (const n of names) {
     const owner = Number(/-(\d+)-[0-9a-f]{6}$/.exec(n)?.[1]);
     const dir = path.join(cacheDirs.runs(), n);
-    if (!owner || alive(owner)) continue;
+    if (!owner || pidAlive(owner)) continue;
     try {
       const pid = Number(fs.readFileSync(path.join(dir, 'qemu.pid'), 'utf8').trim());
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -56,19 +57,24 @@ export function reapOrphans(): string[] {
   return killed;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export function newRunDir(): string {
   pruneRuns();
   const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
   const dir = path.join(cacheDirs.runs(), id);
   fs.mkdirSync(path.join(dir, 'share'), { recursive: true });
   return dir;
+}
+
+/** After a boot: the caller takes the run directory, it goes (a clean run), or it stays for inspection. */
+export type Retention = 'caller' | 'remove' | 'inspect';
+
+export function retentionOf(r: { clean: boolean; callerKeeps: boolean }): Retention {
+  if (r.callerKeeps) return 'caller'; // the caller reads the share and removes it
+  return r.clean ? 'remove' : 'inspect';
+}
+
+/** A removed run directory goes whole; one kept for inspection loses only its initramfs (the big file). */
+export function retainRunDir(dir: string, r: Retention): void {
+  if (r === 'remove') fs.rmSync(dir, { recursive: true, force: true });
+  else if (r === 'inspect') fs.rmSync(path.join(dir, 'initramfs.cpio'), { force: true });
 }

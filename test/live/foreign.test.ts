@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { CLI, KNOWN_BUGS_FILE, liveSkipReason, tracefsRoot } from './live-env.js';
-import { entryFileOffsetOf } from '../../src/probes/elf.js';
+import { entryFileOffsetOf } from '../../src/util/elf.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 

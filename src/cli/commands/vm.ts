@@ -5,28 +5,7 @@
 // guest's own `run` under TCG above all -- pays for each module it loads.
 import { Command, Option } from 'commander';
 import { collect } from '../parse.js';
-
-export interface VmOpts {
-  kernel: string[];
-  matrix?: string;
-  modules?: string;
-  append?: string;
-  memory: string;
-  cpus: string;
-  timeout: string;
-  keepLog?: string;
-  tcg?: string;
-  installDeps?: boolean;
-  fetchOnly?: boolean;
-  verbose?: boolean;
-}
-
-/**
- * Guest CPUs by default. On a 2-core host, 3 vCPUs under multi-threaded TCG
- * caught the Debian 6.18 eventfs_iterate oops at about twice the rate of 2
- * vCPUs (4 were no better than 3): README "Defaults, measured".
- */
-export const DEFAULT_VM_CPUS = 3;
+import { DEFAULT_VM_CPUS, type VmOpts } from '../../vm/options.js';
 
 export function vmCommand(): Command {
   return new Command('vm')

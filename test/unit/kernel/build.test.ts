@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultName, makeArgs, makeEnv } from '../../../src/kernel/build.js';
+import { buildMeta, checkBuildDeps, checkBuildInput, defaultName, makeArgs, makeEnv } from '../../../src/kernel/build.js';
+import { EnvironmentError, UsageError } from '../../../src/errors.js';
 import { debVersionOf, makefileVersion, versionDir } from '../../../src/kernel/source.js';
-import { treeKey, validateName } from '../../../src/kernel/tree.js';
+import { treeKey, validateBuildName } from '../../../src/kernel/tree.js';
 
 describe('kernel build helpers', () => {
   it('names a build after what went into it', () => {
@@ -17,8 +18,8 @@ describe('kernel build helpers', () => {
   });
 
   it('rejects build names that are not plain directory names', () => {
-    expect(validateName('tiny-kasan_1.0')).toBe('tiny-kasan_1.0');
-    for (const bad of ['', '../x', 'a/b', '-x', 'a b']) expect(() => validateName(bad)).toThrow(/bad build name/);
+    expect(validateBuildName('tiny-kasan_1.0')).toBe('tiny-kasan_1.0');
+    for (const bad of ['', '../x', 'a/b', '-x', 'a b']) expect(() => validateBuildName(bad)).toThrow(/bad build name/);
   });
 
   it('keys a tree by its source and the patches applied, in order', () => {
@@ -35,5 +36,53 @@ describe('kernel build helpers', () => {
     expect(versionDir('1:6.12.117-1~deb12u1')).toBe('1_6.12.117-1_deb12u1');
     expect(makefileVersion('# SPDX\nVERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\nEXTRAVERSION =\n')).toBe('6.12.117');
     expect(makefileVersion('all:\n')).toBeUndefined();
+  });
+
+  it('checks the input first: files that exist, a name that makes a directory', () => {
+    const all = () => true;
+    expect(checkBuildInput({}, all)).toEqual({ name: 'tiny', base: 'tiny', kasan: false, patchFiles: [] });
+    expect(checkBuildInput({ base: 'defconfig', kasan: true, patches: ['/m/02-x.patch'] }, all)).toEqual({
+      name: 'defconfig-kasan-02-x',
+      base: 'defconfig',
+      kasan: true,
+      patchFiles: ['/m/02-x.patch'],
+    });
+  });
+
+  it('refuses planted bad input with a UsageError naming the option', () => {
+    const none = () => false;
+    expect(() => checkBuildInput({ patches: ['/nope.patch'] }, none)).toThrow(UsageError);
+    expect(() => checkBuildInput({ patches: ['/nope.patch'] }, none)).toThrow(/--patch \/nope\.patch: no such file/);
+    expect(() => checkBuildInput({ fragments: ['/nope.config'] }, none)).toThrow(/--config \/nope\.config: no such file/);
+    expect(() => checkBuildInput({ name: '../escape' }, none)).toThrow(UsageError);
+  });
+
+  it('records what went into a build before it runs', () => {
+    const src = { dir: '/s', label: 'debian linux-source-6.12 6.12.1-1', kernelVersion: '6.12.1' };
+    const patches = [{ file: '/m/a.patch', sha256: 'aa', files: ['fs/tracefs/inode.c'] }];
+    const m = buildMeta({ name: 'tiny-a', base: 'tiny', kasan: false, patchFiles: ['/m/a.patch'] }, src, patches, 'ck');
+    expect(m).toEqual({
+      name: 'tiny-a',
+      source: '/s',
+      sourceLabel: src.label,
+      kernelVersion: '6.12.1',
+      base: 'tiny',
+      kasan: false,
+      configKey: 'ck',
+      treeKey: treeKey('/s', patches),
+      patches,
+      complete: false,
+    });
+  });
+
+  it('a missing compiler or header is an environment error, not bad input', async () => {
+    const old = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await expect(checkBuildDeps()).rejects.toThrow(EnvironmentError);
+      await expect(checkBuildDeps()).rejects.toThrow(/kernel build needs make, gcc/);
+    } finally {
+      process.env.PATH = old;
+    }
   });
 });

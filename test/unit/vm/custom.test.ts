@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { missingOptions, parseConfig, readBzImage } from '../../../src/vm/custom.js';
-import { isStaticElf } from '../../../src/vm/deps.js';
+import { missingOptions, readBzImage } from '../../../src/vm/custom.js';
+import { parseKconfig } from '../../../src/util/kconfig.js';
 
 function fakeBzImage(version: string): Buffer {
   const b = Buffer.alloc(0x1000);
@@ -24,7 +24,7 @@ describe('custom kernels', () => {
   });
 
   it('names the missing config options, allowing =m only with --modules', () => {
-    const cfg = parseConfig(
+    const cfg = parseKconfig(
       ['BLK_DEV_INITRD', 'DEVTMPFS', 'TMPFS', 'PROC_FS', 'SYSFS', 'BINFMT_SCRIPT', 'BINFMT_ELF', 'TRACING', 'VIRTIO_PCI']
         .map((o) => `CONFIG_${o}=y`)
         .join('\n') + '\nCONFIG_NET_9P=m\nCONFIG_NET_9P_VIRTIO=m\nCONFIG_9P_FS=m\n',
@@ -38,19 +38,6 @@ describe('custom kernels', () => {
     cfg.delete('DEVTMPFS');
     expect(missingOptions(cfg, true)).toEqual(['CONFIG_DEVTMPFS=y']);
   });
-
-  it('tells a static ELF from a dynamic one', async () => {
-    const fs = await import('node:fs');
-    const head = (f: string) => {
-      const b = Buffer.alloc(4096);
-      const fd = fs.openSync(f, 'r');
-      fs.readSync(fd, b, 0, b.length, 0);
-      fs.closeSync(fd);
-      return b;
-    };
-    expect(isStaticElf(head(process.execPath))).toBe(false);
-    if (fs.existsSync('/bin/busybox')) expect(isStaticElf(head('/bin/busybox'))).toBe(true);
-  });
 });
 
 describe('prerequisites', () => {
@@ -61,5 +48,21 @@ describe('prerequisites', () => {
     // a dynamic busybox (Debian's plain busybox package) is not enough for an initramfs
     const dyn = missingPackages({ debian: false }, () => true, () => Buffer.alloc(64));
     expect(dyn).toEqual(['busybox-static']);
+  });
+});
+
+describe('missing prerequisites', () => {
+  it('are an environment error naming the apt command, not a usage error', async () => {
+    const { ensureDeps } = await import('../../../src/vm/deps.js');
+    const { EnvironmentError } = await import('../../../src/errors.js');
+    const old = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const run = ensureDeps({ debian: false, install: false, log: () => {} });
+      await expect(run).rejects.toThrow(EnvironmentError);
+      await expect(ensureDeps({ debian: false, install: false, log: () => {} })).rejects.toThrow(/apt-get install -y --no-install-recommends/);
+    } finally {
+      process.env.PATH = old;
+    }
   });
 });

@@ -9,13 +9,13 @@ import {
   pick,
   readCacheEntry,
   resolveDebian,
-  sha256,
   type Candidate,
   type KernelImage,
   type Manifest,
 } from '../../../src/vm/kernels.js';
-import type { PrivateApt } from '../../../src/vm/apt.js';
-import { UsageError } from '../../../src/errors.js';
+import type { PrivateApt } from '../../../src/host/apt.js';
+import { sha256File } from '../../../src/host/hash.js';
+import { EnvironmentError, UsageError } from '../../../src/errors.js';
 
 const NAMES = [
   'linux-image-6.1.0-9-amd64',
@@ -92,7 +92,7 @@ describe('kernel cache', () => {
       release,
       packages: [`linux-image-${release}`],
       modules: ['9p.ko'],
-      sha256: Object.fromEntries(files.map((f) => [f, sha256(path.join(dir, f))])),
+      sha256: Object.fromEntries(files.map((f) => [f, sha256File(path.join(dir, f))])),
       fetchedAt: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
@@ -144,7 +144,7 @@ describe('kernel cache', () => {
 
   it('falls back to the newest cached kernel of the series when the archive is unreachable', async () => {
     writeEntry(path.join(home, 'tracefs-regress', 'kernels', '6.12.90+deb13-amd64'), '6.12.90+deb13-amd64');
-    const offline = { ...fakeApt, update: async () => { throw new UsageError('cannot update'); } } as unknown as PrivateApt;
+    const offline = { ...fakeApt, update: async () => { throw new EnvironmentError('cannot update'); } } as unknown as PrivateApt;
     const k = await resolveDebian('debian:6.12', () => {}, offline);
     expect(k.release).toBe('6.12.90+deb13-amd64');
     await expect(resolveDebian('debian:6.1', () => {}, offline)).rejects.toThrow(/cannot update/);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BootOutcome } from '../../../src/vm/boot.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from '../../../src/vm/matrix.js';
 import { parseQemuVersion } from '../../../src/vm/qemu-version.js';
-import { splitReportArgs } from '../../../src/vm/run-vm.js';
+import { splitReportArgs } from '../../../src/vm/plan.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 
 const tool = { name: 'tracefs-regress', version: '0.0.0' };

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   entryName, QEMU_BIN, readQemuEntry, resolveBackportsQemu, type QemuInstall, type QemuManifest,
 } from '../../../src/vm/qemu-backports.js';
-import { sha256 } from '../../../src/vm/kernels.js';
-import type { PrivateApt } from '../../../src/vm/apt.js';
-import { UsageError } from '../../../src/errors.js';
+import { sha256File } from '../../../src/host/hash.js';
+import type { PrivateApt } from '../../../src/host/apt.js';
+import { EnvironmentError } from '../../../src/errors.js';
 
 const V = '1:10.0.2+ds-2+deb13u1~bpo12+1';
 
@@ -38,7 +38,7 @@ describe('backports QEMU cache', () => {
     const m: QemuManifest = {
       debVersion,
       packages: ['qemu-system-x86/bookworm-backports'],
-      sha256: Object.fromEntries(Object.keys(files).map((f) => [f, sha256(path.join(dir, f))])),
+      sha256: Object.fromEntries(Object.keys(files).map((f) => [f, sha256File(path.join(dir, f))])),
       fetchedAt: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
@@ -105,7 +105,7 @@ describe('backports QEMU cache', () => {
   });
 
   it('uses the newest cached entry when the archive is unreachable, and fails without one', async () => {
-    const offline = { update: async () => { throw new UsageError('cannot update'); } } as unknown as PrivateApt;
+    const offline = { update: async () => { throw new EnvironmentError('cannot update'); } } as unknown as PrivateApt;
     await expect(resolveBackportsQemu(() => {}, offline)).rejects.toThrow(/cannot update/);
     writeEntry(qdir('1:9.2.1+ds-1~bpo12+1'), '1:9.2.1+ds-1~bpo12+1');
     writeEntry(qdir(V), V);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseQemu, type QemuSources } from '../../../src/vm/qemu-choice.js';
 import { parseQemuVersion, type QemuProbe } from '../../../src/vm/qemu-version.js';
-import { UsageError } from '../../../src/errors.js';
+import { EnvironmentError, UsageError } from '../../../src/errors.js';
 
 const BP = { bin: '/c/qemu/10/usr/bin/qemu-system-x86_64', dataDirs: ['/c/qemu/10/usr/share/qemu', '/c/qemu/10/usr/share/seabios'] };
 
@@ -61,7 +61,7 @@ describe('QEMU choice', () => {
   });
 
   it('falls back when the archive cannot be reached, and when the archive only has an old one', async () => {
-    const offline = sources({ '/usr/bin/qemu-system-x86_64': '7.2.22' }, { backports: async () => { throw new UsageError('cannot update the Debian package lists'); } });
+    const offline = sources({ '/usr/bin/qemu-system-x86_64': '7.2.22' }, { backports: async () => { throw new EnvironmentError('cannot update the Debian package lists'); } });
     expect((await chooseQemu(offline)).fallback).toMatch(/not usable \(cannot update the Debian package lists\)/);
     const old = sources({ '/usr/bin/qemu-system-x86_64': '7.2.22', [BP.bin]: '8.0.4' });
     expect((await chooseQemu(old)).fallback).toMatch(/not usable \(it is 8\.0\.4\)/);
@@ -70,5 +70,6 @@ describe('QEMU choice', () => {
   it('fails with the apt command when there is no working QEMU at all', async () => {
     const none = sources({}, { system: undefined, backports: async () => { throw new Error('offline'); } });
     await expect(chooseQemu(none)).rejects.toThrow(/no working QEMU: no system QEMU.*apt-get install -y --no-install-recommends qemu-system-x86/);
+    await expect(chooseQemu(none)).rejects.toThrow(EnvironmentError);
   });
 });

@@ -1,7 +1,8 @@
 // The vm command's defaults are measured (README "Defaults, measured"): the
 // option table must carry the measured figure, not a stale literal.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VM_CPUS, vmCommand } from '../../../../src/cli/commands/vm.js';
+import { vmCommand } from '../../../../src/cli/commands/vm.js';
+import { DEFAULT_VM_CPUS } from '../../../../src/vm/options.js';
 
 describe('vm command defaults', () => {
   it('--cpus defaults to the measured guest size', () => {

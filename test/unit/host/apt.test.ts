@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { archiveHosts, parseDeb822, parseOneLine, privateSourcesList, PrivateApt, systemSources } from '../../../src/vm/apt.js';
+import { EnvironmentError } from '../../../src/errors.js';
+import { archiveHosts, parseDeb822, parseOneLine, privateSourcesList, PrivateApt, systemSources } from '../../../src/host/apt.js';
 
 const DEB822 = `Types: deb
 # http://snapshot.debian.org/archive/debian/20250520T000000Z
@@ -58,6 +59,8 @@ describe('apt sources', () => {
 
   it('refuses when no Debian archive is configured', () => {
     expect(() => archiveHosts(parseOneLine('deb http://ppa.example/ubuntu jammy main\n'))).toThrow(/no Debian archive/);
+    // the machine's apt setup, not the user's input: an environment error (exit 2 all the same)
+    expect(() => archiveHosts([])).toThrow(EnvironmentError);
   });
 
   it('writes one line per suite with the kernel-bearing suites', () => {

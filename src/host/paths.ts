@@ -1,5 +1,6 @@
-// Where the VM runner keeps its state. Everything lives under the user's cache
-// dir, never /tmp: the guest mounts a tmpfs on /tmp, which would hide it.
+// Where the VM runner and the kernel builder keep their state. Everything
+// lives under the user's cache dir, never /tmp: the guest mounts a tmpfs on
+// /tmp, which would hide it.
 import os from 'node:os';
 import path from 'node:path';
 

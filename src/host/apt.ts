@@ -1,11 +1,11 @@
-// A private apt state for fetching Debian kernels: its own sources list, lists
-// and cache under ~/.cache, reusing the archive host the system already uses
-// (a mirror or proxy may be the only way out). The system's apt configuration
-// is only read, never written.
+// A private apt state for fetching Debian kernels, QEMU and kernel sources:
+// its own sources list, lists and cache under ~/.cache, reusing the archive
+// host the system already uses (a mirror or proxy may be the only way out).
+// The system's apt configuration is only read, never written.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../errors.js';
+import { EnvironmentError } from '../errors.js';
 
 export interface AptSource {
   uri: string;
@@ -90,7 +90,7 @@ export function archiveHosts(sources: AptSource[]): { archive: string; security:
   const isSec = (s: AptSource) => s.suites.some((x) => x.endsWith('-security')) || /debian-security\/?$/.test(s.uri);
   const archive = debian.find((s) => !isSec(s));
   if (!archive) {
-    throw new UsageError(
+    throw new EnvironmentError(
       'no Debian archive found in /etc/apt/sources.list(.d); debian:<series> kernels need one (or use --kernel PATH)',
     );
   }
@@ -148,7 +148,7 @@ export class PrivateApt {
     const failed = r.exitCode !== 0 || /^(E:|Err:)/m.test(r.all ?? '');
     if (failed) {
       const why = (r.all ?? '').split('\n').filter((l) => /^(E:|Err:|W: Failed)/.test(l)).slice(0, 3).join('; ');
-      throw new UsageError(
+      throw new EnvironmentError(
         `cannot update the Debian package lists (${why || `apt-get exit ${r.exitCode}`}); ` +
           'check the network to the archive, or boot a local kernel with --kernel PATH',
       );
@@ -181,7 +181,7 @@ export class PrivateApt {
     const root = path.join(dir, 'root');
     for (const deb of await this.download(pkgs, dir)) {
       const x = await execa('dpkg-deb', ['-x', deb, root], { reject: false, all: true });
-      if (x.exitCode !== 0) throw new UsageError(`dpkg-deb -x ${deb} failed: ${x.all}`);
+      if (x.exitCode !== 0) throw new EnvironmentError(`dpkg-deb -x ${deb} failed: ${x.all}`);
     }
     return root;
   }
@@ -192,13 +192,13 @@ export class PrivateApt {
     const r = await execa('apt-get', [...this.options(), '-q', 'download', ...pkgs], { cwd: dir, reject: false, all: true });
     if (r.exitCode !== 0) {
       const why = (r.all ?? '').split('\n').filter((l) => /^(E:|Err:)/.test(l)).slice(0, 3).join('; ');
-      throw new UsageError(`cannot download ${pkgs.join(' ')} from the Debian archive (${why}); check the network`);
+      throw new EnvironmentError(`cannot download ${pkgs.join(' ')} from the Debian archive (${why}); check the network`);
     }
     const debs = fs.readdirSync(dir).filter((f) => f.endsWith('.deb'));
     return pkgs.map((p) => {
       // "qemu-system-x86/bookworm-backports" arrives as qemu-system-x86_<version>_amd64.deb.
       const f = debs.find((d) => d.startsWith(`${p.replace(/[/=].*$/, '')}_`));
-      if (!f) throw new UsageError(`apt-get download ${p} produced no .deb in ${dir}`);
+      if (!f) throw new EnvironmentError(`apt-get download ${p} produced no .deb in ${dir}`);
       return path.join(dir, f);
     });
   }

@@ -1,0 +1,99 @@
+// The `vm` command's input, all of it checked before anything is fetched or
+// booted: the report format and path, the --expect files, the guest's size,
+// the timeout, the TCG mode and the kernels. Bad input is a UsageError.
+import fs from 'node:fs';
+import path from 'node:path';
+import { EnvironmentError, UsageError } from '../errors.js';
+import type { ExpectEntry } from '../expect/types.js';
+import { packageRoot } from '../package.js';
+import { isFormat, type Format } from '../report/index.js';
+import { CATALOGUE } from '../scenarios/catalogue.js';
+import { checkOutputWritable } from '../util/output.js';
+import { parseTcg, type TcgThread } from './accel.js';
+import { guestExpectArgs, loadForVm, splitExpectArgs } from './expect.js';
+import { parseDebianSpec } from './kernels.js';
+import type { VmOpts } from './options.js';
+import { parseCpus, parseMemory } from './qemu.js';
+
+export const MATRIX_DEBIAN = ['debian:6.1', 'debian:6.12', 'debian:6.18', 'debian:latest'];
+
+export const isDebianSpec = (spec: string): boolean => spec.startsWith('debian:');
+
+/** What a `vm` run will do, from the checked input. */
+export interface VmPlan {
+  /** `run`'s arguments for the guest, --expect files as absolute paths. */
+  guestArgs: string[];
+  /** How the host renders the reports (the guest always writes JSON), and where. */
+  format: Format;
+  output?: string;
+  expectations: ExpectEntry[];
+  memoryMiB: number;
+  cpus: number;
+  timeoutMs: number;
+  tcg?: TcgThread;
+  specs: string[];
+  /** The CLI the guest runs: this package's bin/tracefs-regress.js. */
+  entry: string;
+}
+
+/** Pull --format/--output out of the guest's args: the guest always writes JSON; the host renders. */
+export function splitReportArgs(args: string[]): { rest: string[]; format: string; output?: string } {
+  const rest: string[] = [];
+  let format = 'pretty';
+  let output: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^(--format|-f|--output|-o)(?:=(.*))?$/.exec(a);
+    if (!m) {
+      rest.push(a);
+      continue;
+    }
+    const v = m[2] ?? args[++i];
+    if (v === undefined) throw new UsageError(`${m[1]} needs a value`);
+    if (m[1] === '--format' || m[1] === '-f') format = v;
+    else output = v;
+  }
+  return { rest, format, output };
+}
+
+/** Every option checked, in the order the user reads them; throws on the first bad one. */
+export function planVm(runArgs: string[], o: VmOpts): VmPlan {
+  const guest = planGuestRun(runArgs);
+  const memoryMiB = parseMemory(o.memory);
+  const cpus = parseCpus(o.cpus);
+  const timeoutS = Number(o.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout ${o.timeout}: use a number of seconds`);
+  const tcg = parseTcg(o.tcg);
+  const specs = kernelSpecs(o);
+  return { ...guest, memoryMiB, cpus, timeoutMs: timeoutS * 1000, tcg, specs, entry: guestEntry() };
+}
+
+/** The guest's `run` arguments (after --): report options, --expect files. */
+function planGuestRun(runArgs: string[]): Pick<VmPlan, 'guestArgs' | 'format' | 'output' | 'expectations'> {
+  const { rest: withExpect, format, output } = splitReportArgs(runArgs);
+  const { rest: guestRest, files: expectFiles } = splitExpectArgs(withExpect);
+  if (guestRest.includes('--ignore-skips') && expectFiles.length === 0) throw new UsageError('--ignore-skips goes with --expect FILE');
+  const expectations = loadForVm(expectFiles, CATALOGUE.map((s) => s.id));
+  const guestArgs = [...guestRest, ...guestExpectArgs(expectFiles, packageRoot)];
+  if (!isFormat(format)) throw new UsageError(`--format '${format}' is not one of pretty, ktap, json, junit`);
+  if (output) checkOutputWritable(output);
+  return { guestArgs, format, output, expectations };
+}
+
+/** The kernels to boot: --matrix, the --kernel list, or debian:6.12. */
+export function kernelSpecs(o: Pick<VmOpts, 'kernel' | 'matrix' | 'modules'>): string[] {
+  if (o.matrix && o.kernel.length) throw new UsageError('use either --matrix or --kernel, not both');
+  const specs = o.matrix ? MATRIX_DEBIAN : o.kernel.length ? o.kernel : ['debian:6.12'];
+  for (const s of specs) parseDebianSpec(s);
+  if (o.modules && specs.some(isDebianSpec)) throw new UsageError('--modules goes with a custom --kernel PATH only');
+  return specs;
+}
+
+/** The guest runs this package's CLI from dist/, over the read-only host root. */
+function guestEntry(): string {
+  const entry = path.join(packageRoot, 'bin', 'tracefs-regress.js');
+  if (!fs.existsSync(path.join(packageRoot, 'dist', 'cli', 'main.js'))) {
+    throw new EnvironmentError(`the guest runs ${entry}, which needs dist/: run \`npm run build\` first`);
+  }
+  return entry;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
+import { kernelSpecs, MATRIX_DEBIAN, planVm } from '../../../src/vm/plan.js';
+import type { VmOpts } from '../../../src/vm/options.js';
+
+const OPTS: VmOpts = { kernel: [], memory: '2G', cpus: '3', timeout: '1200' };
+
+describe('vm input', () => {
+  it('plans the default run: debian:6.12, the guest writing JSON, the host rendering pretty', () => {
+    const p = planVm(['--scenario', 'removed-*', '--format', 'ktap'], OPTS);
+    expect(p).toMatchObject({ specs: ['debian:6.12'], format: 'ktap', memoryMiB: 2048, cpus: 3, timeoutMs: 1_200_000 });
+    expect(p.guestArgs).toEqual(['--scenario', 'removed-*']);
+    expect(p.entry).toMatch(/bin\/tracefs-regress\.js$/);
+  });
+
+  it('picks the kernels: --matrix, --kernel, or the default', () => {
+    expect(kernelSpecs({ kernel: [], matrix: 'debian' })).toEqual(MATRIX_DEBIAN);
+    expect(kernelSpecs({ kernel: ['debian:6.1', '/x/bzImage'] })).toEqual(['debian:6.1', '/x/bzImage']);
+    expect(kernelSpecs({ kernel: ['/x/bzImage'], modules: '/x/mods' })).toEqual(['/x/bzImage']);
+  });
+
+  it('refuses bad input (planted) with a UsageError naming the option', () => {
+    const bad: [string[], Partial<VmOpts>, RegExp][] = [
+      [[], { timeout: '0' }, /--timeout 0/],
+      [[], { timeout: 'soon' }, /--timeout soon/],
+      [[], { memory: 'lots' }, /--memory lots/],
+      [[], { cpus: '0' }, /--cpus 0/],
+      [[], { tcg: 'both' }, /--tcg both/],
+      [['--format', 'xml'], {}, /--format 'xml'/],
+      [['--ignore-skips'], {}, /--ignore-skips goes with --expect/],
+      [[], { matrix: 'debian', kernel: ['debian:6.1'] }, /either --matrix or --kernel/],
+      [[], { kernel: ['debian:6'] }, /bad kernel 'debian:6'/],
+      [[], { kernel: ['debian:6.12'], modules: '/x' }, /--modules goes with a custom --kernel/],
+    ];
+    for (const [args, o, why] of bad) {
+      expect(() => planVm(args, { ...OPTS, ...o }), why.source).toThrow(UsageError);
+      expect(() => planVm(args, { ...OPTS, ...o })).toThrow(why);
+    }
+  });
+});
