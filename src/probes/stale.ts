@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { native, C, isErr, writeOnce } from '../native/index.js';
 import { OWNER_PREFIX } from './ownership.js';
+import { pidAlive } from '../util/pid.js';
 import { removalLine, SYNTHETIC_GROUP } from './definitions.js';
 import { disableEvent } from './enable.js';
 
@@ -39,16 +40,6 @@ export function parseOwnedEvents(file: string, text: string): ListedEvent[] {
 export function ownerPid(name: string): number | undefined {
   const m = OWNED.exec(name);
   return m ? Number(m[1]) : undefined;
-}
-
-export function pidAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface CleanupReport {
