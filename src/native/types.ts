@@ -106,19 +106,25 @@ export interface NativeLatency {
   max: number;
 }
 
+/** The controller's phase around an op. */
+export type PhaseName = 'creating' | 'present' | 'removing' | 'absent';
+
 export interface NativeViolation {
   /** Worker index; -1 for the controller. */
   thread: number;
+  /** absent-not-enoent | present-enoent | stale-dirfd | write-after-removal | listed-after-removal | remove-while-enabled */
   rule: string;
   op: string;
   path: string;
   expected: string;
+  /** 'success' or an errno name. */
   got: string;
   cycle: number;
+  /** The generation counter (odd while absent) before and after the op. */
   generationBefore: number;
   generationAfter: number;
-  phaseBefore: 'creating' | 'present' | 'removing' | 'absent';
-  phaseAfter: 'creating' | 'present' | 'removing' | 'absent';
+  phaseBefore: PhaseName;
+  phaseAfter: PhaseName;
   /** Since the start of the run. */
   startNs: number;
   endNs: number;

@@ -3,28 +3,17 @@
 // The config's types and the op names are the engine's wire contract,
 // declared once with the parameter table (src/native/race-params.ts).
 import type { OpKind } from '../native/race-params.js';
+import type { NativeViolation, PhaseName } from '../native/types.js';
 
 export type { OpKind, RaceAction, RaceConfig, RaceWeights } from '../native/race-params.js';
 export { OP_KINDS } from '../native/race-params.js';
 
-export type PhaseName = 'creating' | 'present' | 'removing' | 'absent';
+export type { PhaseName };
 
-export interface Violation {
+/** A NativeViolation as reports show it: the controller named, times in microseconds. */
+export interface Violation extends Omit<NativeViolation, 'thread' | 'startNs' | 'endNs'> {
   /** Worker index, or 'controller'. */
   thread: number | 'controller';
-  /** absent-not-enoent | present-enoent | stale-dirfd | write-after-removal | listed-after-removal | remove-while-enabled */
-  rule: string;
-  op: string;
-  path: string;
-  expected: string;
-  /** 'success' or an errno name. */
-  got: string;
-  cycle: number;
-  /** The generation counter (odd while absent) before and after the op. */
-  generationBefore: number;
-  generationAfter: number;
-  phaseBefore: PhaseName;
-  phaseAfter: PhaseName;
   /** Microseconds since the start of the run. */
   startUs: number;
   endUs: number;
