@@ -1,10 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { buildKernel } from '../../kernel/build.js';
 import { fragmentFiles } from '../../kernel/configure.js';
 import { readMutants } from '../../kernel/patches.js';
 import { buildPaths, buildsRoot, readMeta } from '../../kernel/tree.js';
+import {
+  DEFAULT_RACE_RUNS,
+  DEFAULT_TIMEOUT_S,
+  MAX_RACE_RUNS,
+  parseSelftestOptions,
+  type SelftestFlags,
+} from '../../kernel/selftest/options.js';
 import { collect } from '../parse.js';
 import { EXIT, UsageError } from '../../errors.js';
 
@@ -22,6 +30,9 @@ interface BuildOpts {
   configOnly?: boolean;
   quiet?: boolean;
 }
+
+/** The package root: three levels above dist/cli/commands (or src/cli/commands). */
+const packageRoot = () => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 function buildSub(): Command {
   return new Command('build')
@@ -107,11 +118,40 @@ function mutantsSub(): Command {
     });
 }
 
+function selftestSub(): Command {
+  return new Command('selftest')
+    .description(
+      'prove the suite catches the planted regressions: build the clean kernel and every test/mutants/*.patch, boot each in the VM runner, ' +
+        'check every mutant fails where its header says (and the clean kernel passes), then compare with ftracetest; ' +
+        'exit 0 all as expected, 1 a problem, 2 bad options, 130 stopped',
+    )
+    .option('--kasan', 'build every kernel with kernel/kasan.config too')
+    .option('--only <mutant>', 'only this mutant (and the clean kernel), repeatable', collect, [])
+    .addOption(new Option('--ftracetest', 'run the ftracetest comparison (the default)').hideHelp())
+    .option('--no-ftracetest', 'skip the ftracetest comparison (~22 min)')
+    .option('--ftracetest-only', 'run only the ftracetest comparison, not the suite')
+    .option('--timeout <seconds>', 'kill a guest that runs longer', String(DEFAULT_TIMEOUT_S))
+    .option('--race-runs <n>', `boots per race-only mutant (Race: yes), each must catch it (1-${MAX_RACE_RUNS})`, String(DEFAULT_RACE_RUNS))
+    .option('--out <dir>', 'results directory (default: ~/.cache/tracefs-regress/selftest/<start time>)')
+    .action(async (o: SelftestFlags) => {
+      const { runSelftest } = await import('../../kernel/selftest/run.js');
+      const root = packageRoot();
+      const mutants = readMutants(path.join(root, 'test/mutants'));
+      const opts = parseSelftestOptions(o, mutants.map((m) => m.name));
+      process.exitCode = await runSelftest(opts, mutants, {
+        root,
+        say: (m) => process.stderr.write(`selftest: ${m}\n`),
+        print: (s) => process.stdout.write(s),
+      });
+    });
+}
+
 export function kernelCommand(): Command {
   return new Command('kernel')
     .description('build test kernels for `vm --kernel`, with planted regressions for the self-test')
     .addCommand(buildSub())
     .addCommand(listSub())
     .addCommand(configSub())
-    .addCommand(mutantsSub());
+    .addCommand(mutantsSub())
+    .addCommand(selftestSub());
 }
