@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { buildKernel } from '../../kernel/build.js';
 import { fragmentFiles } from '../../kernel/configure.js';
@@ -15,6 +14,7 @@ import {
 } from '../../kernel/selftest/options.js';
 import { collect } from '../parse.js';
 import { EXIT, UsageError } from '../../errors.js';
+import { packageRoot } from '../../package.js';
 
 interface BuildOpts {
   name?: string;
@@ -30,9 +30,6 @@ interface BuildOpts {
   configOnly?: boolean;
   quiet?: boolean;
 }
-
-/** The package root: three levels above dist/cli/commands (or src/cli/commands). */
-const packageRoot = () => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 function buildSub(): Command {
   return new Command('build')
@@ -135,11 +132,10 @@ function selftestSub(): Command {
     .option('--out <dir>', 'results directory (default: ~/.cache/tracefs-regress/selftest/<start time>)')
     .action(async (o: SelftestFlags) => {
       const { runSelftest } = await import('../../kernel/selftest/run.js');
-      const root = packageRoot();
-      const mutants = readMutants(path.join(root, 'test/mutants'));
+      const mutants = readMutants(path.join(packageRoot, 'test/mutants'));
       const opts = parseSelftestOptions(o, mutants.map((m) => m.name));
       process.exitCode = await runSelftest(opts, mutants, {
-        root,
+        root: packageRoot,
         say: (m) => process.stderr.write(`selftest: ${m}\n`),
         print: (s) => process.stdout.write(s),
       });
