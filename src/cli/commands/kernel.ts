@@ -13,7 +13,7 @@ import {
   type SelftestFlags,
 } from '../../kernel/selftest/options.js';
 import { collect } from '../parse.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { packageRoot } from '../../package.js';
 
 interface BuildOpts {
@@ -132,7 +132,9 @@ function selftestSub(): Command {
     .option('--out <dir>', 'results directory (default: ~/.cache/tracefs-regress/selftest/<start time>)')
     .action(async (o: SelftestFlags) => {
       const { runSelftest } = await import('../../kernel/selftest/run.js');
-      const mutants = readMutants(path.join(packageRoot, 'test/mutants'));
+      const dir = path.join(packageRoot, 'test/mutants');
+      if (!fs.existsSync(dir)) throw new EnvironmentError(`no ${dir}: the self-test runs from a checkout of the repository, not an installed package`);
+      const mutants = readMutants(dir);
       const opts = parseSelftestOptions(o, mutants.map((m) => m.name));
       process.exitCode = await runSelftest(opts, mutants, {
         root: packageRoot,
