@@ -131,11 +131,11 @@ function selftestSub(): Command {
     .option('--race-runs <n>', `boots per race-only mutant (Race: yes), each must catch it (1-${MAX_RACE_RUNS})`, String(DEFAULT_RACE_RUNS))
     .option('--out <dir>', 'results directory (default: ~/.cache/tracefs-regress/selftest/<start time>)')
     .action(async (o: SelftestFlags) => {
-      const { runSelftest } = await import('../../kernel/selftest/run.js');
       const dir = path.join(packageRoot, 'test/mutants');
       if (!fs.existsSync(dir)) throw new EnvironmentError(`no ${dir}: the self-test runs from a checkout of the repository, not an installed package`);
       const mutants = readMutants(dir);
       const opts = parseSelftestOptions(o, mutants.map((m) => m.name));
+      const { runSelftest } = await import('../../kernel/selftest/run.js');
       process.exitCode = await runSelftest(opts, mutants, {
         root: packageRoot,
         say: (m) => process.stderr.write(`selftest: ${m}\n`),
