@@ -18,15 +18,20 @@ for (const f of ['dist/kernel/selftest/run.js', 'dist/cli/main.js']) {
     process.exit(2);
   }
 }
-if (tsc.exitCode !== 0) say(`tsc reported type errors (dist/ written anyway):\n${tsc.all.split('\n').slice(0, 10).join('\n')}`);
+if (tsc.exitCode !== 0)
+  say(`tsc reported type errors (dist/ written anyway):\n${tsc.all.split('\n').slice(0, 10).join('\n')}`);
 
 // A signal reaches the child too (same process group, or forwarded): it stops
 // its guest and exits 130; this script waits for it and passes its code on.
-const child = execa(process.execPath, [path.join(root, 'bin/tracefs-regress.js'), 'kernel', 'selftest', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  reject: false,
-});
+const child = execa(
+  process.execPath,
+  [path.join(root, 'bin/tracefs-regress.js'), 'kernel', 'selftest', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    reject: false,
+  },
+);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 const r = await child;
 process.exitCode = r.exitCode ?? 128 + (r.signal === 'SIGTERM' ? 15 : 2);

@@ -128,13 +128,21 @@ function selftestSub(): Command {
     .option('--no-ftracetest', 'skip the ftracetest comparison (~22 min)')
     .option('--ftracetest-only', 'run only the ftracetest comparison, not the suite')
     .option('--timeout <seconds>', 'kill a guest that runs longer', String(DEFAULT_TIMEOUT_S))
-    .option('--race-runs <n>', `boots per race-only mutant (Race: yes), each must catch it (1-${MAX_RACE_RUNS})`, String(DEFAULT_RACE_RUNS))
+    .option(
+      '--race-runs <n>',
+      `boots per race-only mutant (Race: yes), each must catch it (1-${MAX_RACE_RUNS})`,
+      String(DEFAULT_RACE_RUNS),
+    )
     .option('--out <dir>', 'results directory (default: ~/.cache/tracefs-regress/selftest/<start time>)')
     .action(async (o: SelftestFlags) => {
       const dir = path.join(packageRoot, 'test/mutants');
-      if (!fs.existsSync(dir)) throw new EnvironmentError(`no ${dir}: the self-test runs from a checkout of the repository, not an installed package`);
+      if (!fs.existsSync(dir)) {
+        const why = 'the self-test runs from a checkout of the repository, not an installed package';
+        throw new EnvironmentError(`no ${dir}: ${why}`);
+      }
       const mutants = readMutants(dir);
-      const opts = parseSelftestOptions(o, mutants.map((m) => m.name));
+      const names = mutants.map((m) => m.name);
+      const opts = parseSelftestOptions(o, names);
       const { runSelftest } = await import('../../kernel/selftest/run.js');
       process.exitCode = await runSelftest(opts, mutants, {
         root: packageRoot,

@@ -21,10 +21,18 @@ const QUOTE = 'a[kprobe]: stat x: expected ENOENT, got success';
 describe('self-test tables', () => {
   it('renders the suite table as the script did: times on FAIL, * on claims, NOT OK, the first violation per mutant', () => {
     const rows: SuiteRow[] = [
-      { name: 'clean', cells: cells({ a: { status: 'PASS', expected: false }, b: { status: 'SKIP', expected: false } }), verdict: ok(), wallMs: 63_400 },
+      {
+        name: 'clean',
+        cells: cells({ a: { status: 'PASS', expected: false }, b: { status: 'SKIP', expected: false } }),
+        verdict: ok(),
+        wallMs: 63_400,
+      },
       {
         name: 'm1',
-        cells: cells({ a: { status: 'FAIL', expected: true, atS: 4.25, quote: QUOTE }, b: { status: 'UNRES', expected: false } }),
+        cells: cells({
+          a: { status: 'FAIL', expected: true, atS: 4.25, quote: QUOTE },
+          b: { status: 'UNRES', expected: false },
+        }),
         verdict: ok({ a: QUOTE }),
         wallMs: 61_000,
       },
@@ -43,11 +51,22 @@ describe('self-test tables', () => {
     );
   });
 
-  it('renders a race-only mutant\'s boots: hits, median and each boot\'s seconds, who caught it', () => {
-    const line = renderRaceLine({ name: 'r', boots: 2, hits: 1, secondsToFailure: [30.71], medianS: 30.71, by: ['race-x'] });
+  it("renders a race-only mutant's boots: hits, median and each boot's seconds, who caught it", () => {
+    const line = renderRaceLine({
+      name: 'r',
+      boots: 2,
+      hits: 1,
+      secondsToFailure: [30.71],
+      medianS: 30.71,
+      by: ['race-x'],
+    });
     expect(line).toBe('r: caught in 1/2 boots; first failure after 30.7 s of racing (median; 30.7); by race-x');
-    expect(renderRaceLine({ name: 'r', boots: 3, hits: 0, secondsToFailure: [], by: [] })).toBe('r: caught in 0/3 boots; by nothing');
-    expect(renderRaceSection([line, 'q'], 3)).toBe(`\n\nRace-only mutants, 3 boots each under the defaults:\n- ${line}\n- q`);
+    expect(renderRaceLine({ name: 'r', boots: 3, hits: 0, secondsToFailure: [], by: [] })).toBe(
+      'r: caught in 0/3 boots; by nothing',
+    );
+    expect(renderRaceSection([line, 'q'], 3)).toBe(
+      `\n\nRace-only mutants, 3 boots each under the defaults:\n- ${line}\n- q`,
+    );
     expect(renderRaceSection([], 3)).toBe('');
   });
 
@@ -55,9 +74,24 @@ describe('self-test tables', () => {
     const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => `${n} [FAIL]`);
     expect(
       renderFtraceTable([
-        { name: 'clean', clean: true, comparison: { caught: false, summary: '6 pass, 0 fail, 0 unresolved of 6', newlyFailing: [] }, wallMs: 275_000 },
-        { name: 'm1', clean: false, comparison: { caught: true, summary: '0 pass, 6 fail', newlyFailing: six }, wallMs: 270_400 },
-        { name: 'm3', clean: false, comparison: { caught: false, summary: '6 pass', newlyFailing: [] }, wallMs: 257_000 },
+        {
+          name: 'clean',
+          clean: true,
+          comparison: { caught: false, summary: '6 pass, 0 fail, 0 unresolved of 6', newlyFailing: [] },
+          wallMs: 275_000,
+        },
+        {
+          name: 'm1',
+          clean: false,
+          comparison: { caught: true, summary: '0 pass, 6 fail', newlyFailing: six },
+          wallMs: 270_400,
+        },
+        {
+          name: 'm3',
+          clean: false,
+          comparison: { caught: false, summary: '6 pass', newlyFailing: [] },
+          wallMs: 257_000,
+        },
       ]),
     ).toBe(
       '| kernel | ftracetest verdict | newly failing tests (vs clean) | wall |\n|---|---|---|---|\n' +
@@ -68,9 +102,15 @@ describe('self-test tables', () => {
   });
 
   it('passes only with no problems, and says so only when the suite ran', () => {
-    expect(selftestOutcome([], { suiteRan: true })).toEqual({ exitCode: 0, lines: ['every mutant caught where its header says; the clean kernel passed'] });
+    expect(selftestOutcome([], { suiteRan: true })).toEqual({
+      exitCode: 0,
+      lines: ['every mutant caught where its header says; the clean kernel passed'],
+    });
     expect(selftestOutcome([], { suiteRan: false })).toEqual({ exitCode: 0, lines: [] });
-    expect(selftestOutcome(['a: x', 'b: y'], { suiteRan: true })).toEqual({ exitCode: 1, lines: ['FAILED:\n  a: x\n  b: y'] });
+    expect(selftestOutcome(['a: x', 'b: y'], { suiteRan: true })).toEqual({
+      exitCode: 1,
+      lines: ['FAILED:\n  a: x\n  b: y'],
+    });
   });
 });
 
@@ -109,7 +149,9 @@ describe('a planted miss fails the self-test', () => {
   it('and the same mutant caught renders ok and passes', () => {
     const r = report([result('removed-files-enoent', 'FAIL', 'success')]);
     const v = verdictFor(r, mutant);
-    expect(renderSuiteTable([{ name: 'm', cells: scenarioCells(r, mutant), verdict: v, wallMs: 60_000 }])).toContain('| m | FAIL 2.0s* | ok | 60 s |');
+    expect(renderSuiteTable([{ name: 'm', cells: scenarioCells(r, mutant), verdict: v, wallMs: 60_000 }])).toContain(
+      '| m | FAIL 2.0s* | ok | 60 s |',
+    );
     expect(selftestOutcome(kernelProblems('m', v), { suiteRan: true }).exitCode).toBe(0);
   });
 
@@ -119,8 +161,8 @@ describe('a planted miss fails the self-test', () => {
       'clean: clean kernel: removed-files-enoent FAIL: removed-files-enoent[kprobe]: stat /t/events/g/e/enable: expected ENOENT, got success',
       'clean: clean kernel: no scenario passed',
     ]);
-    expect(kernelProblems('r', ok(), { problems: ['r: a race-only mutant missed in 1 of 3 boots under the defaults'] })).toEqual([
-      'r: r: a race-only mutant missed in 1 of 3 boots under the defaults',
-    ]);
+    expect(
+      kernelProblems('r', ok(), { problems: ['r: a race-only mutant missed in 1 of 3 boots under the defaults'] }),
+    ).toEqual(['r: r: a race-only mutant missed in 1 of 3 boots under the defaults']);
   });
 });
