@@ -5,8 +5,16 @@ import { buildKernel } from '../../kernel/build.js';
 import { fragmentFiles } from '../../kernel/configure.js';
 import { readMutants } from '../../kernel/patches.js';
 import { buildPaths, buildsRoot, readMeta } from '../../kernel/tree.js';
+import {
+  DEFAULT_RACE_RUNS,
+  DEFAULT_TIMEOUT_S,
+  MAX_RACE_RUNS,
+  parseSelftestOptions,
+  type SelftestFlags,
+} from '../../kernel/selftest/options.js';
 import { collect } from '../parse.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
+import { packageRoot } from '../../package.js';
 
 interface BuildOpts {
   name?: string;
@@ -107,11 +115,49 @@ function mutantsSub(): Command {
     });
 }
 
+function selftestSub(): Command {
+  return new Command('selftest')
+    .description(
+      'prove the suite catches the planted regressions: build the clean kernel and every test/mutants/*.patch, boot each in the VM runner, ' +
+        'check every mutant fails where its header says (and the clean kernel passes), then compare with ftracetest; ' +
+        'exit 0 all as expected, 1 a problem, 2 bad options, 130 stopped',
+    )
+    .option('--kasan', 'build every kernel with kernel/kasan.config too')
+    .option('--only <mutant>', 'only this mutant (and the clean kernel), repeatable', collect, [])
+    .addOption(new Option('--ftracetest', 'run the ftracetest comparison (the default)').hideHelp())
+    .option('--no-ftracetest', 'skip the ftracetest comparison (~22 min)')
+    .option('--ftracetest-only', 'run only the ftracetest comparison, not the suite')
+    .option('--timeout <seconds>', 'kill a guest that runs longer', String(DEFAULT_TIMEOUT_S))
+    .option(
+      '--race-runs <n>',
+      `boots per race-only mutant (Race: yes), each must catch it (1-${MAX_RACE_RUNS})`,
+      String(DEFAULT_RACE_RUNS),
+    )
+    .option('--out <dir>', 'results directory (default: ~/.cache/tracefs-regress/selftest/<start time>)')
+    .action(async (o: SelftestFlags) => {
+      const dir = path.join(packageRoot, 'test/mutants');
+      if (!fs.existsSync(dir)) {
+        const why = 'the self-test runs from a checkout of the repository, not an installed package';
+        throw new EnvironmentError(`no ${dir}: ${why}`);
+      }
+      const mutants = readMutants(dir);
+      const names = mutants.map((m) => m.name);
+      const opts = parseSelftestOptions(o, names);
+      const { runSelftest } = await import('../../kernel/selftest/run.js');
+      process.exitCode = await runSelftest(opts, mutants, {
+        root: packageRoot,
+        say: (m) => process.stderr.write(`selftest: ${m}\n`),
+        print: (s) => process.stdout.write(s),
+      });
+    });
+}
+
 export function kernelCommand(): Command {
   return new Command('kernel')
     .description('build test kernels for `vm --kernel`, with planted regressions for the self-test')
     .addCommand(buildSub())
     .addCommand(listSub())
     .addCommand(configSub())
-    .addCommand(mutantsSub());
+    .addCommand(mutantsSub())
+    .addCommand(selftestSub());
 }

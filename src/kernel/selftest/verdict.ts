@@ -1,29 +1,16 @@
-// The self-test's judgement (scripts/test-mutants.mjs): given the suite's JSON
+// The self-test's judgement (`kernel selftest`): given the suite's JSON
 // report for a kernel and the mutant's header, did the suite catch exactly
-// what the header claims? Pure, so the rules are unit-tested without a VM.
-import type { RunReport, ScenarioResult } from '../report/types.js';
-import type { MutantHeader } from './patches.js';
-import type { FtraceCase } from './ftracetest.js';
-import { median } from '../bench/stats.js';
-import { BOOT_RESULT, CONSOLE_RESULT } from '../vm/matrix.js';
+// what the header claims? Pure, so the rules are unit-tested without a VM;
+// report/selftest.ts renders what these return.
+import type { RunReport, ScenarioResult } from '../../report/types.js';
+import type { Cell, FtraceComparison, RaceTally, Verdict } from '../../report/selftest.js';
+import { renderRaceLine } from '../../report/selftest.js';
+import type { MutantHeader } from '../patches.js';
+import type { FtraceCase } from '../ftracetest.js';
+import { median } from '../../bench/stats.js';
+import { BOOT_RESULT, CONSOLE_RESULT } from '../../vm/matrix.js';
 
 const HOST_RESULTS = [CONSOLE_RESULT, BOOT_RESULT];
-
-export interface Verdict {
-  ok: boolean;
-  summary: string;
-  problems: string[];
-  /** scenario id -> the first violation, quoted. */
-  caught: Record<string, string>;
-}
-
-export interface Cell {
-  status: 'PASS' | 'FAIL' | 'UNRES' | 'SKIP' | '-';
-  expected: boolean;
-  /** Seconds from the start of the suite to the end of the first failing run of this scenario. */
-  atS?: number;
-  quote?: string;
-}
 
 /** `op path: expected X, got Y`: the violating op, as the report gives it. */
 export function quote(r: ScenarioResult): string | undefined {
@@ -118,39 +105,6 @@ export function verdictFor(report: RunReport | undefined, mutant: MutantHeader |
   return { ok: problems.length === 0, summary, problems, caught };
 }
 
-export interface TableRow {
-  name: string;
-  cells: Map<string, Cell>;
-  verdict: Verdict;
-  wallMs: number;
-}
-
-/** Markdown: one row per kernel, one column per scenario; FAIL cells carry the time to the violation, * marks the header's claims. */
-export function renderTable(rows: TableRow[]): string {
-  const ids: string[] = [];
-  for (const r of rows) for (const id of r.cells.keys()) if (!ids.includes(id)) ids.push(id);
-  const head = `| kernel | ${ids.join(' | ')} | verdict | suite wall |`;
-  const sep = `|${'---|'.repeat(ids.length + 3)}`;
-  const body = rows.map((r) => {
-    const cells = ids.map((id) => {
-      const c = r.cells.get(id);
-      if (!c) return '';
-      const t = c.status === 'FAIL' && c.atS !== undefined ? ` ${c.atS.toFixed(1)}s` : '';
-      return `${c.status}${t}${c.expected ? '*' : ''}`;
-    });
-    return `| ${r.name} | ${cells.join(' | ')} | ${r.verdict.ok ? 'ok' : 'NOT OK'} | ${(r.wallMs / 1000).toFixed(0)} s |`;
-  });
-  const first = rows
-    .flatMap((r) => Object.entries(r.verdict.caught).slice(0, 1).map(([id, q]) => `- ${r.name} / ${id}: ${q}`));
-  return [head, sep, ...body, '', '`*` = named in the mutant\'s header; FAIL time = seconds from suite start to the end of the first failing run.', '', 'First violation quoted per mutant:', ...first].join('\n');
-}
-
-export interface FtraceComparison {
-  caught: boolean;
-  summary: string;
-  newlyFailing: string[];
-}
-
 /** A mutant is caught by ftracetest when a test that passed on the clean kernel no longer passes (or the run broke). */
 export function compareFtrace(
   clean: { cases: FtraceCase[]; status: string } | undefined,
@@ -181,7 +135,6 @@ export function raceSecondsToFailure(report: RunReport | undefined, raceIds: Rea
   return undefined;
 }
 
-
 export interface RaceRun {
   ok: boolean;
   secondsToFailure?: number;
@@ -190,15 +143,23 @@ export interface RaceRun {
 }
 
 /** A race-only mutant over several boots: caught only if every boot caught it; time to failure as a median. */
-export function raceSummary(name: string, runs: RaceRun[]): { ok: boolean; line: string; problems: string[] } {
+export function raceSummary(name: string, runs: readonly RaceRun[]): { ok: boolean; tally: RaceTally; line: string; problems: string[] } {
   const hits = runs.filter((r) => r.ok).length;
   const times = runs.flatMap((r) => (r.secondsToFailure === undefined ? [] : [r.secondsToFailure]));
-  const med = median(times);
-  const line =
-    `${name}: caught in ${hits}/${runs.length} boots` +
-    (med === undefined ? '' : `; first failure after ${med.toFixed(1)} s of racing (median; ${times.map((x) => x.toFixed(1)).join(', ')})`) +
-    `; by ${[...new Set(runs.flatMap((r) => r.caught))].join(', ') || 'nothing'}`;
+  const tally: RaceTally = {
+    name,
+    boots: runs.length,
+    hits,
+    secondsToFailure: times,
+    medianS: median(times),
+    by: [...new Set(runs.flatMap((r) => r.caught))],
+  };
   const problems = hits === runs.length ? [] : [`${name}: a race-only mutant missed in ${runs.length - hits} of ${runs.length} boots under the defaults`];
   if (!runs.length) problems.push(`${name}: no boot ran`);
-  return { ok: problems.length === 0, line, problems };
+  return { ok: problems.length === 0, tally, line: renderRaceLine(tally), problems };
+}
+
+/** What fails the self-test on one kernel: its verdict's problems, and a race-only mutant's misses over its boots. */
+export function kernelProblems(name: string, verdict: Verdict, race?: { problems: string[] }): string[] {
+  return [...verdict.problems, ...(race?.problems ?? [])].map((p) => `${name}: ${p}`);
 }

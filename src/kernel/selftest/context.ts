@@ -1,0 +1,68 @@
+// What every step of the self-test shares: the kernels and what each step
+// learnt about them (written to summary.json as it is), where results go, how
+// to log, and whether a signal asked the run to stop.
+import os from 'node:os';
+import type { ResultPromise } from 'execa';
+import type { RunReport } from '../../report/types.js';
+import type { FtraceComparison, Verdict } from '../../report/selftest.js';
+import type { FtraceCase } from '../ftracetest.js';
+import type { Mutant } from '../patches.js';
+import type { SelftestOptions } from './options.js';
+import type { RaceRun } from './verdict.js';
+
+export interface SelftestKernel {
+  /** clean, or the mutant's name; -kasan appended under --kasan. */
+  name: string;
+  mutant?: Mutant;
+  patches: string[];
+  build?: { bzImage: string; seconds: number; how: string; load: string; source: string };
+  suite?: { exitCode: number | undefined; wallMs: number; vmLog: string[] };
+  /** The suite's JSON report of the first boot (left out of summary.json). */
+  report?: RunReport;
+  verdict?: Verdict;
+  raceRuns?: RaceRun[];
+  raceLine?: string;
+  ftrace?: { cases: FtraceCase[]; status: string; message?: string; wallMs: number; consoleFailures: string[] };
+  ftraceVerdict?: FtraceComparison;
+}
+
+/** SIGINT/SIGTERM: the running guest is killed, nothing else starts. */
+export class Stopper {
+  stopping = false;
+  /** The running `vm` child, killed on a signal. */
+  child: ResultPromise | undefined;
+  readonly #onSignal = (sig: NodeJS.Signals) => {
+    // npm's script forwards the terminal's ^C that reached this process too: once is enough.
+    if (this.stopping) return;
+    this.stopping = true;
+    this.say(`${sig}: stopping; the running guest is killed, nothing else starts`);
+    this.child?.kill('SIGTERM');
+  };
+  constructor(private readonly say: (m: string) => void) {}
+  install(): this {
+    process.on('SIGINT', this.#onSignal);
+    process.on('SIGTERM', this.#onSignal);
+    return this;
+  }
+  uninstall(): void {
+    process.off('SIGINT', this.#onSignal);
+    process.off('SIGTERM', this.#onSignal);
+  }
+}
+
+export interface SelftestContext {
+  /** The package root: bin/, test/mutants/. */
+  root: string;
+  opts: SelftestOptions;
+  /** Ids of the race scenarios (a race-only mutant must leave all others passing). */
+  raceIds: ReadonlySet<string>;
+  say: (m: string) => void;
+  stop: Stopper;
+}
+
+/** The host's load averages, for build lines: a slow build on a loaded machine is not a regression. */
+export const loadAvg = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');

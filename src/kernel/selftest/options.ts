@@ -1,0 +1,65 @@
+// `kernel selftest`'s options, checked before anything builds or boots: a bad
+// value is a UsageError (exit 2) naming the fix, not a default in disguise.
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import { cacheRoot } from '../../vm/paths.js';
+
+/** As commander hands them over (strings, flags). */
+export interface SelftestFlags {
+  kasan?: boolean;
+  only: string[];
+  /** false with --no-ftracetest. */
+  ftracetest?: boolean;
+  ftracetestOnly?: boolean;
+  timeout: string;
+  raceRuns: string;
+  out?: string;
+}
+
+export interface SelftestOptions {
+  kasan: boolean;
+  /** Mutant names to run (besides the clean kernel); empty: all. */
+  only: string[];
+  /** Run the tracefs-regress suite on every kernel (off with --ftracetest-only). */
+  suite: boolean;
+  /** Run ftracetest on every kernel (off with --no-ftracetest). */
+  ftracetest: boolean;
+  /** Seconds per guest, as given (the vm command parses it again). */
+  timeout: string;
+  timeoutS: number;
+  /** Boots per race-only mutant; each must catch it. */
+  raceRuns: number;
+  outDir: string;
+}
+
+export const DEFAULT_TIMEOUT_S = 1200;
+export const DEFAULT_RACE_RUNS = 3;
+export const MAX_RACE_RUNS = 50;
+
+/** Results of a run go here unless --out says otherwise: one directory per run, named by its start. */
+export function defaultOutDir(now: Date = new Date()): string {
+  return path.join(cacheRoot(), 'selftest', now.toISOString().replace(/[:.]/g, '-'));
+}
+
+export function parseSelftestOptions(f: SelftestFlags, mutantNames: readonly string[], now?: Date): SelftestOptions {
+  const raceRuns = Number(f.raceRuns);
+  if (!/^\d+$/.test(f.raceRuns.trim()) || raceRuns < 1 || raceRuns > MAX_RACE_RUNS) {
+    throw new UsageError(`--race-runs ${f.raceRuns}: use a whole number from 1 to ${MAX_RACE_RUNS}`);
+  }
+  const timeoutS = Number(f.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout ${f.timeout}: use a number of seconds`);
+  const ftracetest = f.ftracetest !== false;
+  if (f.ftracetestOnly && !ftracetest) throw new UsageError('--ftracetest-only and --no-ftracetest leave nothing to run: give one of them');
+  const unknown = f.only.filter((n) => !mutantNames.includes(n));
+  if (unknown.length) throw new UsageError(`--only ${unknown.join(', ')}: no such mutant; the mutants are ${mutantNames.join(', ')}`);
+  return {
+    kasan: !!f.kasan,
+    only: f.only,
+    suite: !f.ftracetestOnly,
+    ftracetest,
+    timeout: f.timeout,
+    timeoutS,
+    raceRuns,
+    outDir: f.out ?? defaultOutDir(now),
+  };
+}

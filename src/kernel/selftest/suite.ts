@@ -1,0 +1,97 @@
+// Step 2: the suite in the VM runner, one boot per kernel (and --race-runs
+// boots per race-only mutant), each judged against the mutant's header.
+//
+// Each boot is a `tracefs-regress vm` child process, not an in-process call
+// into vm/: the command line is the VM runner's stable interface, the child's
+// own signal handling kills its QEMU, and its whole output is kept per boot.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { EXIT } from '../../errors.js';
+import type { RunReport } from '../../report/types.js';
+import { renderRaceSection, renderSuiteTable } from '../../report/selftest.js';
+import type { SelftestContext, SelftestKernel } from './context.js';
+import { kernelProblems, raceSecondsToFailure, raceSummary, scenarioCells, verdictFor, type RaceRun } from './verdict.js';
+
+interface Boot {
+  suite: NonNullable<SelftestKernel['suite']>;
+  report: RunReport | undefined;
+}
+
+/** One boot of the suite under the runner's defaults (the mutant's Cmdline added); run args after `--`. */
+export async function bootSuite(ctx: SelftestContext, k: SelftestKernel, tag: string, runArgs: string[]): Promise<Boot> {
+  const out = ctx.opts.outDir;
+  const report = path.join(out, `${tag}.json`);
+  const started = Date.now();
+  const append = k.mutant?.cmdline ? ['--append', k.mutant.cmdline] : [];
+  const args = [
+    path.join(ctx.root, 'bin/tracefs-regress.js'),
+    'vm',
+    '--kernel',
+    k.build!.bzImage,
+    ...append,
+    '--timeout',
+    ctx.opts.timeout,
+    '--keep-log',
+    path.join(out, `${tag}.console.log`),
+    '--',
+    ...runArgs,
+    '--format',
+    'json',
+    '--output',
+    report,
+  ];
+  const child = execa(process.execPath, args, { cwd: ctx.root, reject: false, all: true });
+  ctx.stop.child = child;
+  const r = await child;
+  ctx.stop.child = undefined;
+  fs.writeFileSync(path.join(out, `${tag}.vm.log`), r.all);
+  return {
+    suite: { exitCode: r.exitCode, wallMs: Date.now() - started, vmLog: r.all.split('\n').filter((l) => l.startsWith('vm:')) },
+    report: fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as RunReport) : undefined,
+  };
+}
+
+const secs = (ms: number) => (ms / 1000).toFixed(0);
+
+/**
+ * A race may miss in one boot: a race-only mutant must be caught in every one
+ * of --race-runs boots. The first boot ran the whole suite (which also shows
+ * the single-threaded scenarios pass); the others run the races only.
+ */
+async function rebootRaces(ctx: SelftestContext, k: SelftestKernel): Promise<string[]> {
+  const v0 = k.verdict!;
+  const runs: RaceRun[] = [{ ok: v0.ok, secondsToFailure: raceSecondsToFailure(k.report, ctx.raceIds), caught: Object.keys(v0.caught) }];
+  for (let i = 2; i <= ctx.opts.raceRuns && !ctx.stop.stopping; i++) {
+    const b = await bootSuite(ctx, k, `${k.name}.${i}`, ['--scenario', 'race-*']);
+    const v = verdictFor(b.report, k.mutant, { kasan: ctx.opts.kasan, raceIds: ctx.raceIds });
+    runs.push({ ok: v.ok, secondsToFailure: raceSecondsToFailure(b.report, ctx.raceIds), caught: Object.keys(v.caught) });
+    ctx.say(`  boot ${i}: ${v.ok ? 'caught' : 'NOT caught'}: ${v.summary} (${secs(b.suite.wallMs)} s)`);
+    for (const p of v.problems) ctx.say(`    ${p}`);
+  }
+  const sum = raceSummary(k.name, runs);
+  k.raceRuns = runs;
+  k.raceLine = sum.line;
+  ctx.say(`  ${sum.line}`);
+  return kernelProblems(k.name, v0, sum);
+}
+
+/** Boots and judges every kernel; pushes each problem onto failures. EXIT.sigint when a signal stopped the run. */
+export async function runSuites(ctx: SelftestContext, kernels: SelftestKernel[], failures: string[]): Promise<number | undefined> {
+  for (const k of kernels) {
+    if (ctx.stop.stopping) return EXIT.sigint;
+    ctx.say(`suite on ${k.name}${k.mutant?.cmdline ? ` (guest cmdline + ${k.mutant.cmdline})` : ''}`);
+    Object.assign(k, await bootSuite(ctx, k, k.name, []));
+    k.verdict = verdictFor(k.report, k.mutant, { kasan: ctx.opts.kasan, raceIds: ctx.raceIds });
+    ctx.say(`  ${k.verdict.ok ? 'as expected' : 'NOT as expected'}: ${k.verdict.summary} (${secs(k.suite!.wallMs)} s)`);
+    failures.push(...(k.mutant?.race ? await rebootRaces(ctx, k) : kernelProblems(k.name, k.verdict)));
+  }
+  return undefined;
+}
+
+/** The suite table and, when race-only mutants ran, their boots. */
+export function suiteTable(kernels: readonly SelftestKernel[], raceRuns: number): string {
+  const rows = kernels.map((k) => ({ name: k.name, cells: scenarioCells(k.report, k.mutant), verdict: k.verdict!, wallMs: k.suite!.wallMs }));
+  const races = kernels.flatMap((k) => (k.raceLine ? [k.raceLine] : []));
+  return renderSuiteTable(rows) + renderRaceSection(races, raceRuns);
+}
