@@ -2,7 +2,7 @@
 // value is a UsageError (exit 2) naming the fix, not a default in disguise.
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { cacheRoot } from '../../vm/paths.js';
+import { cacheRoot } from '../../host/paths.js';
 
 /** As commander hands them over (strings, flags). */
 export interface SelftestFlags {
