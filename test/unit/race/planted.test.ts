@@ -24,6 +24,13 @@ const base = (): Pick<RaceConfig, 'threads' | 'durationMs' | 'dwellPresentUs' | 
   progressMs: 0,
 });
 
+/**
+ * For checks that need enough cycles rather than a span of time: on a loaded
+ * 2-CPU host 400 ms can pass with no cycle at all. Stops at `cycles`, well
+ * under a second when the machine is idle.
+ */
+const byCycles = (cycles = 300): Pick<RaceConfig, 'durationMs' | 'maxCycles'> => ({ durationMs: 20_000, maxCycles: cycles });
+
 function rules(s: RaceStats): Set<string> {
   return new Set(s.violations.map((v) => `${v.rule} ${v.op} ${v.got}`));
 }
@@ -84,6 +91,7 @@ describe('race checker with plain files', () => {
     const f = path.join(dir, 'enable');
     const s = await runRace({
       ...base(),
+      ...byCycles(),
       threads: 6,
       racers: 1,
       create: [{ kind: 'create-file', path: f }],
@@ -164,6 +172,7 @@ describe('race checker with plain files', () => {
     const f = path.join(dir, 'enable');
     const s = await runRace({
       ...base(),
+      ...byCycles(),
       create: [{ kind: 'create-file', path: f }],
       remove: [{ kind: 'unlink', path: f }],
       files: [f],
