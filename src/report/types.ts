@@ -65,7 +65,15 @@ export interface ScenarioResult {
   notes?: string[];
   /** Set when an --expect entry applied to this result (whatever its verdict). */
   expectation?: ExpectationNote;
+  /**
+   * The variant never ran: the run was interrupted (SIGINT/SIGTERM) or stopped
+   * by --bail first. Status UNRESOLVED, reason "not run: ...", so the plan keeps it.
+   */
+  notRun?: NotRun;
 }
+
+/** Why a planned variant never ran. */
+export type NotRun = 'interrupted' | 'bail';
 
 export interface RunEnvironment {
   kernel: { release: string; version: string; machine: string };
