@@ -104,8 +104,15 @@ export function toJson(report: RunReport): Record<string, unknown> {
   });
 }
 
+/**
+ * JSON.stringify escapes C0 controls; DEL and C1 (U+009B is a CSI to some
+ * terminals) are escaped too, so `cat report.json` shows every kernel byte as text.
+ */
 const stringify = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x), 2) + '\n';
+  JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x), 2).replace(
+    /[\x7f-\x9f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  ) + '\n';
 
 export function renderJson(report: RunReport): string {
   return stringify(toJson(report));

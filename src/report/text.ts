@@ -5,14 +5,17 @@ import type { RaceStats, RaceSummary } from '../race/types.js';
 import type { ExpectationNote, RunEnvironment, RunReport, ScenarioResult } from './types.js';
 import type { HealthDelta } from '../health/types.js';
 
-/** Control characters (a read's payload, a kernel line) escaped so one item stays one line. */
+/**
+ * Control characters (a read's payload, a kernel line) escaped so one item
+ * stays one line and no terminal acts on it: C0, DEL and C1 (U+009B is a CSI).
+ */
 export function oneLine(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 /** "open /x/enable: expected ENOENT, got fd" */
 export function evidenceSummary(e: Evidence): string {
-  return `${e.op} ${e.path}: expected ${oneLine(e.expected)}, got ${oneLine(e.got)}`;
+  return `${oneLine(e.op)} ${oneLine(e.path)}: expected ${oneLine(e.expected)}, got ${oneLine(e.got)}`;
 }
 
 /**
