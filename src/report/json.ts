@@ -66,6 +66,7 @@ const resultJson = (r: ScenarioResult) =>
     title: r.title,
     status: r.status,
     reason: r.reason,
+    notRun: r.notRun,
     checks: r.checks,
     durationMs: r.durationMs,
     evidence: r.evidence.map(evidenceJson),
@@ -79,7 +80,7 @@ const resultJson = (r: ScenarioResult) =>
   });
 
 const summaryJson = (s: Summary, exitCode: number) => ({
-  pass: s.pass, fail: s.fail, xfail: s.xfail, xpass: s.xpass, unresolved: s.unresolved, skip: s.skip, total: s.total, exitCode,
+  pass: s.pass, fail: s.fail, xfail: s.xfail, xpass: s.xpass, unresolved: s.unresolved, notRun: s.notRun, skip: s.skip, total: s.total, exitCode,
 });
 
 /** The object renderJson serializes. */

@@ -48,6 +48,7 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
   const [word, style] = LABEL[r.status];
   const head = `${paint(word.padEnd(5), style)} ${t(r.name)}`;
   if (r.status === 'UNSUPPORTED') return `${head}  ${t(r.reason ?? 'unsupported')}`;
+  if (r.notRun) return `${head}  ${t(r.reason ?? 'not run')}`;
   let line = `${head}  ${r.checks} check${r.checks === 1 ? '' : 's'}  ${r.durationMs} ms`;
   // A race's own figures (cycles/s first) replace the generic stats picks.
   const stats = r.race ? raceText(r.race) : statsHighlights(r.stats).map(([k, v]) => `${k}=${compactNumber(v)}`);
@@ -88,12 +89,13 @@ function raceText(race: RaceSummary): string[] {
   return raceFields(race).map(([k, v]) => `${SHORT[k] ?? k}=${typeof v === 'number' ? compactNumber(v) : v}`);
 }
 
-/** "12 passed, 0 failed, 7 skipped" (", 1 unresolved", ", 2 xfailed", ", 1 xpassed" only when there are some). */
+/** "12 passed, 0 failed, 7 skipped" (", 1 unresolved", ", 3 not run", ", 2 xfailed", ", 1 xpassed" only when there are some). */
 export function totalsLine(s: Summary, color?: boolean): string {
   const paint = painter(color);
   const failed = `${s.fail} failed`;
   let t = `${s.pass} passed, ${s.fail > 0 ? paint(failed, 'red') : failed}, ${s.skip} skipped`;
-  if (s.unresolved > 0) t += `, ${paint(`${s.unresolved} unresolved`, 'magenta')}`;
+  if (s.unresolved > s.notRun) t += `, ${paint(`${s.unresolved - s.notRun} unresolved`, 'magenta')}`;
+  if (s.notRun > 0) t += `, ${paint(`${s.notRun} not run`, 'magenta')}`;
   if (s.xfail > 0) t += `, ${paint(`${s.xfail} xfailed`, 'cyan')}`;
   if (s.xpass > 0) t += `, ${paint(`${s.xpass} xpassed`, 'red')}`;
   return t;
@@ -113,8 +115,11 @@ function body(report: RunReport, opts: PrettyOptions): string[] {
   for (const n of shared) out.push(`note: ${t(n)}`);
   if (!opts.liveShown) for (const r of report.results) out.push(liveLine(r, { ...opts, sharedNotes: shared }));
   else {
-    const bad = report.results.filter((r) => isFailing(r.status)).map((r) => r.name);
+    // Live lines showed what ran; what never ran is named here.
+    const bad = report.results.filter((r) => isFailing(r.status) && !r.notRun).map((r) => t(r.name));
     if (bad.length > 0) out.push(`not passed: ${bad.join(', ')}`);
+    const notRun = report.results.filter((r) => r.notRun).map((r) => t(r.name));
+    if (notRun.length > 0) out.push(`not run: ${notRun.join(', ')}`);
   }
   if (report.interrupted) out.push(`interrupted: ${t(report.interrupted)}`);
   return out;

@@ -103,19 +103,25 @@ export interface Summary {
   xfail: number;
   /** Passes where an expectations file expects a failure (not counted in pass). */
   xpass: number;
+  /** UNRESOLVED, not-run ones included. */
   unresolved: number;
+  /** Of the unresolved: variants that never ran (interrupted, --bail). */
+  notRun: number;
   skip: number;
   total: number;
 }
 
 export function summarize(results: readonly ScenarioResult[]): Summary {
-  const s: Summary = { pass: 0, fail: 0, xfail: 0, xpass: 0, unresolved: 0, skip: 0, total: results.length };
+  const s: Summary = { pass: 0, fail: 0, xfail: 0, xpass: 0, unresolved: 0, notRun: 0, skip: 0, total: results.length };
   for (const r of results) {
     if (r.status === 'PASS') s.pass++;
     else if (r.status === 'FAIL') s.fail++;
     else if (r.status === 'XFAIL') s.xfail++;
     else if (r.status === 'XPASS') s.xpass++;
-    else if (r.status === 'UNRESOLVED') s.unresolved++;
+    else if (r.status === 'UNRESOLVED') {
+      s.unresolved++;
+      if (r.notRun) s.notRun++;
+    }
     else s.skip++;
   }
   return s;
