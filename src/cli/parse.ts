@@ -1,9 +1,8 @@
 // Option parsers shared by the commands. Each throws a UsageError naming the
 // problem and the fix (exit 2) before anything touches tracefs.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { OutputFile } from './output.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 export const MAX_DURATION_MS = 24 * 3_600_000;
@@ -33,26 +32,14 @@ export function parseThreads(text: string | undefined): number {
   return n;
 }
 
-/** Fails now, not after a long run, when the report cannot be written. */
+/**
+ * Fails now, not after a long run, when the report cannot be written there:
+ * OutputFile.open's checks (a regular file on storage, writable), then the
+ * file is left as it was (removed again if the check created it). `run` keeps
+ * the OutputFile open instead; `vm` checks with this.
+ */
 export function checkOutputWritable(file: string, flag = '--output'): void {
-  const dir = path.dirname(path.resolve(file));
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.statSync(file);
-  } catch {
-    // a new file: its directory must exist and be writable
-  }
-  if (st?.isDirectory()) throw new UsageError(`${flag} ${file} is a directory: name a file such as ${path.join(file, 'report.json')}`);
-  try {
-    fs.accessSync(st ? file : dir, fs.constants.W_OK);
-    if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
-    // access(2) says yes to root even on a read-only mount: try it for real
-    const fd = fs.openSync(file, 'a');
-    fs.closeSync(fd);
-    if (!st) fs.unlinkSync(file);
-  } catch (e) {
-    throw new UsageError(`${flag} ${file} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): pick a writable path`);
-  }
+  OutputFile.open(file, flag, { truncate: false }).discard();
 }
 
 /** Accumulates a repeatable option. */
