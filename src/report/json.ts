@@ -67,6 +67,7 @@ const resultJson = (r: ScenarioResult) =>
     status: r.status,
     reason: r.reason,
     notRun: r.notRun,
+    cutShort: r.cutShort,
     checks: r.checks,
     durationMs: r.durationMs,
     evidence: r.evidence.map(evidenceJson),

@@ -49,6 +49,7 @@ function caseProperties(r: ScenarioResult): XmlElement[] {
   // CI dashboards have no XFAIL: a property says which expectation judged the case.
   if (r.expectation) p.push(prop('expectation', r.expectation.verdict), prop('expectation.entry', entryLabel(r.expectation)));
   if (r.notRun) p.push(prop('notRun', r.notRun));
+  if (r.cutShort) p.push(prop('cutShort', r.cutShort));
   if (r.race) {
     for (const [k, v] of raceFields(r.race)) p.push(prop(`race.${k}`, v));
     p.push(prop('race.overlapWhy', r.race.overlapWhy));

@@ -5,7 +5,7 @@ import { summarize, type RunReport, type ScenarioResult } from './types.js';
 import { EXIT } from '../errors.js';
 import { exitCodeFor } from './exit-code.js';
 import {
-  evidenceDetail, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, raceFields, raceNote,
+  cutShortNote, evidenceDetail, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, raceFields, raceNote,
   runNotes, statsHighlights,
 } from './text.js';
 
@@ -46,6 +46,9 @@ function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string
     const stats = statsHighlights(r.stats);
     if (stats.length > 0) out.push(diag(`stats: ${stats.map(([k, v]) => `${k}=${Math.round(v * 100) / 100}`).join(' ')}`));
   }
+  // Last, right above the result line it qualifies.
+  const cut = cutShortNote(r);
+  if (cut) out.push(diag(`note: ${cut}`));
   return out;
 }
 

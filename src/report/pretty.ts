@@ -3,7 +3,7 @@
 import { isFailing, summarize, type RunReport, type ScenarioResult, type Summary } from './types.js';
 import type { RaceSummary } from '../race/types.js';
 import {
-  compactNumber, evidenceDetail, evidenceSummary, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes,
+  compactNumber, cutShortNote, evidenceDetail, evidenceSummary, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes,
   raceFields, raceNote, runNotes, statsHighlights,
 } from './text.js';
 
@@ -54,7 +54,9 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
   const stats = r.race ? raceText(r.race) : statsHighlights(r.stats).map(([k, v]) => `${k}=${compactNumber(v)}`);
   if (stats.length > 0) line += '  ' + stats.join(' ');
   const out = [line];
-  // Always shown, PASS included: a race that could not overlap must not read as strong evidence.
+  // Always shown, PASS included: a run the signal cut short, a race that could not overlap, must not read as strong evidence.
+  const cut = cutShortNote(r);
+  if (cut) out.push(`${IND}note: ${t(cut)}`);
   const note = raceNote(r.race);
   if (note) out.push(`${IND}note: ${t(note)}`);
   if (r.expectation) {

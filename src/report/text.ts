@@ -135,11 +135,15 @@ export function raceNote(race: RaceSummary | undefined): string | undefined {
   return `the race's workers could not overlap (${race.overlapWhy}), so a PASS here proves little`;
 }
 
-/** A result's notes for display: the race note first, then its own (without repeating it). */
+/** What every report says of a variant a signal stopped while it ran. */
+export function cutShortNote(r: ScenarioResult): string | undefined {
+  return r.cutShort ? `cut short by ${r.cutShort}: the verdict covers only the time before it` : undefined;
+}
+
+/** A result's notes for display: the cut-short and race notes first, then its own (without repeating them). */
 export function resultNotes(r: ScenarioResult): string[] {
-  const note = raceNote(r.race);
-  const own = r.notes ?? [];
-  return note && !own.includes(note) ? [note, ...own] : [...own];
+  const first = [cutShortNote(r), raceNote(r.race)].filter((n): n is string => n !== undefined);
+  return [...first, ...(r.notes ?? []).filter((n) => !first.includes(n))];
 }
 
 /** The race's figures in display order, cycles/s (the figure of merit) first. */

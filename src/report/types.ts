@@ -70,6 +70,8 @@ export interface ScenarioResult {
    * by --bail first. Status UNRESOLVED, reason "not run: ...", so the plan keeps it.
    */
   notRun?: NotRun;
+  /** The signal that stopped this variant while it ran (e.g. SIGTERM): its verdict covers only the time before. */
+  cutShort?: string;
 }
 
 /** Why a planned variant never ran. */

@@ -98,10 +98,8 @@ export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<Ru
           continue;
         }
         const r = await runVariant(tracefs, scenario, kind, owner, health, opts);
-        if (opts.signal.aborted) {
-          // Cut short: its verdict covers only the time before the signal (a race's cycles say how much).
-          r.notes = [...(r.notes ?? []), `interrupted by ${abortReason(opts.signal)} while running`];
-        }
+        // Cut short: its verdict covers only the time before the signal (a race's cycles say how much).
+        if (opts.signal.aborted) r.cutShort = abortReason(opts.signal);
         results.push(r);
         opts.onResult?.(r);
         if (opts.bail && isFailing(r.status)) {
