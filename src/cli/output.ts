@@ -107,7 +107,7 @@ export class OutputFile {
     return this.fdOrClosed;
   }
 
-  /** Writes all of text and closes the file; a failure is an EnvironmentError naming the file and errno. */
+  /** Writes all of text and closes the file; a failure empties the file and is an EnvironmentError naming it and the errno. */
   writeAndClose(text: string): void {
     const fd = this.fd;
     this.written = true;
@@ -115,6 +115,12 @@ export class OutputFile {
     try {
       for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
     } catch (e) {
+      try {
+        // No half report left to pass for a whole one (a cut KTAP still parses): the report is on stdout.
+        fs.ftruncateSync(fd, 0);
+      } catch {
+        /* the fd itself is what failed */
+      }
       this.close();
       throw new EnvironmentError(`${this.flag} ${this.file}: write failed (${codeOf(e)})`);
     }
