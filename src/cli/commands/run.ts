@@ -131,7 +131,13 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     });
     journal?.close();
     // Interrupted or not, the same report (its not-run variants included) through the same fd.
-    emit(report, plan.format, plan.output, { skipLive: true });
+    try {
+      emit(report, plan.format, plan.output, { skipLive: true });
+    } catch (e) {
+      if (!abort.signal.aborted || !(e instanceof EnvironmentError)) throw e;
+      // Teardown exits 130/143 as soon as the hook returns: say it here, not in main.
+      process.stderr.write(`tracefs-regress: ${e.message}\n`);
+    }
   } finally {
     setInterruptHook(undefined);
     reported();
