@@ -80,7 +80,11 @@ export class OutputFile {
     }
     let fd: number;
     try {
-      fd = fs.openSync(file, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY | (opts.truncate === false ? 0 : O_TRUNC), 0o644);
+      fd = fs.openSync(
+        file,
+        O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY | (opts.truncate === false ? 0 : O_TRUNC),
+        0o644,
+      );
     } catch (e) {
       const code = codeOf(e);
       if (code === 'EISDIR') return refuse('a directory');
@@ -93,7 +97,10 @@ export class OutputFile {
       const what = notRegular(fs.fstatSync(fd));
       if (what) refuse(what);
       const fsName = kernelFs(fd, file);
-      if (fsName) throw new UsageError(`${flag} ${file} is a file of ${fsName}, a kernel interface, not storage: name a file on a disk or tmpfs`);
+      if (fsName)
+        throw new UsageError(
+          `${flag} ${file} is a file of ${fsName}, a kernel interface, not storage: name a file on a disk or tmpfs`,
+        );
     } catch (e) {
       out.discard();
       throw e;
@@ -113,7 +120,7 @@ export class OutputFile {
     this.written = true;
     const buf = Buffer.from(text);
     try {
-      for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+      for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
     } catch (e) {
       try {
         // No half report left to pass for a whole one (a cut KTAP still parses): the report is on stdout.

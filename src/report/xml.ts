@@ -11,7 +11,11 @@ export interface XmlElement {
   text?: string;
 }
 
-export function el(name: string, attrs: Array<[string, string | number]> = [], children: XmlElement[] = []): XmlElement {
+export function el(
+  name: string,
+  attrs: Array<[string, string | number]> = [],
+  children: XmlElement[] = [],
+): XmlElement {
   return { name, attrs, children };
 }
 
@@ -25,7 +29,8 @@ const hex = (n: number, w: number): string => n.toString(16).padStart(w, '0');
  * Control characters but tab, newline and CR; DEL and C1; lone surrogates; U+FFFE/U+FFFF.
  * The first are illegal in XML 1.0, the others legal but read by terminals or by no one.
  */
-const UNSAFE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Characters XML cannot carry (or a terminal would act on) made visible as \xNN (\uNNNN above 0xff). */
 export function xmlSafe(s: string): string {
@@ -37,10 +42,20 @@ export function xmlSafe(s: string): string {
 
 /** Character data: & and < always, > too (so "]]>" never appears), CR as a reference (a parser would fold it). */
 export function escapeText(s: string): string {
-  return xmlSafe(s).replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'));
+  return xmlSafe(s).replace(/[&<>\r]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;',
+  );
 }
 
-const ATTR: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const ATTR: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
 
 /** An attribute value: tab, newline and CR as references, or attribute-value normalization turns them into spaces. */
 export function escapeAttr(s: string): string {

@@ -27,7 +27,9 @@ describe('--output is opened, and refused unless a regular file on storage', () 
     const fifo = path.join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     expect(() => OutputFile.open(fifo)).toThrow(UsageError);
-    expect(() => OutputFile.open(fifo)).toThrow(`--output ${fifo} is a FIFO: name a regular file (e.g. ./report.json), or leave --output out and redirect stdout`);
+    expect(() => OutputFile.open(fifo)).toThrow(
+      `--output ${fifo} is a FIFO: name a regular file (e.g. ./report.json), or leave --output out and redirect stdout`,
+    );
     // With a reader the open itself would succeed: the check is by type, not by open's errno.
     const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     try {
@@ -45,21 +47,27 @@ describe('--output is opened, and refused unless a regular file on storage', () 
   });
 
   it('a directory is refused, naming a file inside it', () => {
-    expect(() => OutputFile.open(dir)).toThrow(`--output ${dir} is a directory: name a file such as ${path.join(dir, 'report.json')}`);
+    expect(() => OutputFile.open(dir)).toThrow(
+      `--output ${dir} is a directory: name a file such as ${path.join(dir, 'report.json')}`,
+    );
   });
 
   it('/proc/self/mem (a regular file of proc) is refused, and /sys files too', () => {
-    expect(() => OutputFile.open('/proc/self/mem')).toThrow(/^--output \/proc\/self\/mem is a file of proc, a kernel interface, not storage: name a file on a disk or tmpfs$/);
+    expect(() => OutputFile.open('/proc/self/mem')).toThrow(
+      /^--output \/proc\/self\/mem is a file of proc, a kernel interface, not storage: name a file on a disk or tmpfs$/,
+    );
     expect(() => OutputFile.open('/sys/kernel/notes')).toThrow(UsageError);
   });
 
   it('a path in a missing directory is not writable (ENOENT)', () => {
-    expect(() => OutputFile.open(path.join(dir, 'missing', 'r.json'))).toThrow(/is not writable \(ENOENT\): pick a writable path/);
+    expect(() => OutputFile.open(path.join(dir, 'missing', 'r.json'))).toThrow(
+      /is not writable \(ENOENT\): pick a writable path/,
+    );
   });
 
   it('a regular file: truncated at open, written through the fd, closed', () => {
     const f = path.join(dir, 'old.json');
-    fs.writeFileSync(f, 'an older run\'s report, longer than the new one');
+    fs.writeFileSync(f, "an older run's report, longer than the new one");
     const out = OutputFile.open(f);
     expect(fs.readFileSync(f, 'utf8')).toBe('');
     out.writeAndClose('{"new":1}\n');
@@ -109,7 +117,9 @@ describe('a write that fails after the run', () => {
     const lib = path.join(dir, 'lib');
     for (const f of ['cli/output.ts', 'errors.ts']) {
       const src = fs.readFileSync(path.resolve(__dirname, '../../../src', f), 'utf8');
-      const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const js = ts.transpileModule(src, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      }).outputText;
       fs.mkdirSync(path.dirname(path.join(lib, f)), { recursive: true });
       fs.writeFileSync(path.join(lib, f.replace(/\.ts$/, '.js')), js);
     }
@@ -118,7 +128,10 @@ describe('a write that fails after the run', () => {
     const script = `import { OutputFile } from ${JSON.stringify(path.join(lib, 'cli/output.js'))};
       const out = OutputFile.open(${JSON.stringify(target)});
       try { out.writeAndClose('x'.repeat(100000)); } catch (e) { console.log(e.name + ': ' + e.message); }`;
-    const r = spawnSync('prlimit', ['--fsize=4096', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync('prlimit', ['--fsize=4096', process.execPath, '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.stdout.trim()).toBe(`EnvironmentError: --output ${target}: write failed (EFBIG)`);
     // The 4096 bytes that did fit are cut again: no half report is left to pass for a whole one.
     expect(fs.statSync(target).size).toBe(0);

@@ -9,7 +9,8 @@ import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 import { fail, pass, skip, unresolved, report } from './fixtures.js';
 import { all, parseStrict } from './strict-xml.js';
 
-const HOSTILE = 'a ]]> b ]]]]> c ]]> \x1b[31mred\x1b[0m \x07 \x00 \x7f \u009b é → 😀 \ud800 <t a="q"> & \'s\'\r\nline 2\tend';
+const HOSTILE =
+  'a ]]> b ]]]]> c ]]> \x1b[31mred\x1b[0m \x07 \x00 \x7f \u009b é → 😀 \ud800 <t a="q"> & \'s\'\r\nline 2\tend';
 
 const hostileFail: ScenarioResult = {
   ...fail,
@@ -50,10 +51,17 @@ describe('JUnit parsed back strictly', () => {
   });
 
   it('catches a writer that splits only the first "]]>" of a CDATA section (planted: the old library\'s bug)', () => {
-    const unescape = (s: string) => s.replace(/&(lt|gt|amp|quot|#13);/g, (_m, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#13': '\r' })[e]!);
+    const unescape = (s: string) =>
+      s.replace(
+        /&(lt|gt|amp|quot|#13);/g,
+        (_m, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#13': '\r' })[e]!,
+      );
     const cdataFirstOnly = (r: RunReport) =>
-      renderJunit(r).replace(/(<failure[^>]*>)([\s\S]*?)(<\/failure>)/, (_m, a: string, body: string, c: string) =>
-        `${a}<![CDATA[${unescape(body).replace(']]>', ']]]]><![CDATA[>')}]]>${c}`);
+      renderJunit(r).replace(
+        /(<failure[^>]*>)([\s\S]*?)(<\/failure>)/,
+        (_m, a: string, body: string, c: string) =>
+          `${a}<![CDATA[${unescape(body).replace(']]>', ']]]]><![CDATA[>')}]]>${c}`,
+      );
     expect(() => roundTrip(cdataFirstOnly)).toThrow(/]]>/);
   });
 
@@ -74,7 +82,9 @@ describe('JUnit parsed back strictly', () => {
 
   it('names the kernel in each classname when several kernels share the document, and only then', () => {
     const a = report([pass]);
-    const b = report([pass], { env: { ...a.env, kernel: { ...a.env.kernel, release: '6.1.0-40-amd64' }, accelerator: 'tcg thread=multi' } });
+    const b = report([pass], {
+      env: { ...a.env, kernel: { ...a.env.kernel, release: '6.1.0-40-amd64' }, accelerator: 'tcg thread=multi' },
+    });
     const root = parseStrict(renderJunitMatrix([a, b]));
     expect(all(root, 'testcase').map((c) => c.attrs.classname)).toEqual([
       '6.18.44-fc-v782.removed-files-enoent',

@@ -14,7 +14,9 @@ describe('an interrupted run, planted', () => {
     expect(lines[1]).toBe('1..2');
     expect(lines).toContain('ok 1 race-reopen[uprobe]');
     // The race the signal stopped says so, directly before its result line.
-    expect(lines[lines.indexOf('ok 1 race-reopen[uprobe]') - 1]).toBe('# note: cut short by SIGTERM: the verdict covers only the time before it');
+    expect(lines[lines.indexOf('ok 1 race-reopen[uprobe]') - 1]).toBe(
+      '# note: cut short by SIGTERM: the verdict covers only the time before it',
+    );
     expect(lines).toContain('not ok 2 removed-files-enoent[uprobe] # ERROR not run: interrupted by SIGTERM');
     expect(lines).toContain('# interrupted: SIGTERM');
     expect(lines).toContain('# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:1');
@@ -31,7 +33,11 @@ describe('an interrupted run, planted', () => {
 
   it('JSON: the result with notRun, the summary counting it', () => {
     const j = JSON.parse(renderJson(rep));
-    expect(j.results[1]).toMatchObject({ status: 'UNRESOLVED', notRun: 'interrupted', reason: 'not run: interrupted by SIGTERM' });
+    expect(j.results[1]).toMatchObject({
+      status: 'UNRESOLVED',
+      notRun: 'interrupted',
+      reason: 'not run: interrupted by SIGTERM',
+    });
     expect(j.results[0]).toMatchObject({ status: 'PASS', cutShort: 'SIGTERM' });
     expect(j.summary).toMatchObject({ pass: 1, unresolved: 1, notRun: 1, total: 2, exitCode: 1 });
   });
@@ -42,7 +48,9 @@ describe('an interrupted run, planted', () => {
     expect(full).toContain('note: cut short by SIGTERM: the verdict covers only the time before it');
     expect(full.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed, 0 skipped, 1 not run');
     const recap = renderPretty(rep, { liveShown: true });
-    expect(recap).toBe('not run: removed-files-enoent[uprobe]\ninterrupted: SIGTERM\n1 passed, 0 failed, 0 skipped, 1 not run\n');
+    expect(recap).toBe(
+      'not run: removed-files-enoent[uprobe]\ninterrupted: SIGTERM\n1 passed, 0 failed, 0 skipped, 1 not run\n',
+    );
   });
 
   it('the exit code is what an interrupted run already had', () => {

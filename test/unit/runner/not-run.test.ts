@@ -24,25 +24,49 @@ const tracefs: Tracefs = {
 };
 
 const scenario = (id: string, run: () => ScenarioOutcome): Scenario => ({
-  id, title: id, description: id, requires: [], references: [], run: async () => run(),
+  id,
+  title: id,
+  description: id,
+  requires: [],
+  references: [],
+  run: async () => run(),
 });
 const PASS: ScenarioOutcome = { status: 'PASS', evidence: [], checks: 1 };
-const FAIL: ScenarioOutcome = { status: 'FAIL', evidence: [{ op: 'open', path: '/x', expected: 'ENOENT', got: 'fd' }], checks: 1 };
+const FAIL: ScenarioOutcome = {
+  status: 'FAIL',
+  evidence: [{ op: 'open', path: '/x', expected: 'ENOENT', got: 'fd' }],
+  checks: 1,
+};
 
 function options(scenarios: Scenario[], abort: AbortController, extra: Partial<SuiteOptions> = {}): SuiteOptions {
   const kinds: ProbeKind[] = ['uprobe', 'kprobe'];
-  return { scenarios, kinds, bail: false, signal: abort.signal, hooks: { log: () => {}, progress: () => {} }, durationMs: 10, threads: 1, ...extra };
+  return {
+    scenarios,
+    kinds,
+    bail: false,
+    signal: abort.signal,
+    hooks: { log: () => {}, progress: () => {} },
+    durationMs: 10,
+    threads: 1,
+    ...extra,
+  };
 }
 
 describe('a run cut short keeps its whole plan', () => {
   it('SIGTERM during the second scenario: the rest are UNRESOLVED "not run: interrupted by SIGTERM"', async () => {
     const abort = new AbortController();
     const ran: string[] = [];
-    const rep = await runSuite(tracefs, options([
-      scenario('first', () => (ran.push('first'), PASS)),
-      scenario('second', () => (ran.push('second'), abort.abort('SIGTERM'), PASS)),
-      scenario('third', () => (ran.push('third'), PASS)),
-    ], abort));
+    const rep = await runSuite(
+      tracefs,
+      options(
+        [
+          scenario('first', () => (ran.push('first'), PASS)),
+          scenario('second', () => (ran.push('second'), abort.abort('SIGTERM'), PASS)),
+          scenario('third', () => (ran.push('third'), PASS)),
+        ],
+        abort,
+      ),
+    );
     expect(ran).toEqual(['first', 'second']);
     expect(rep.interrupted).toBe('SIGTERM');
     expect(rep.results.map((r) => [r.name, r.status, r.notRun ?? '', r.reason ?? ''])).toEqual([
@@ -65,9 +89,19 @@ describe('a run cut short keeps its whole plan', () => {
 
   it('--bail after a failure: the rest are UNRESOLVED "not run: --bail after <name> failed"', async () => {
     const abort = new AbortController();
-    const rep = await runSuite(tracefs, options([
-      scenario('ok', () => PASS), scenario('broken', () => FAIL), scenario('later', () => PASS), scenario('last', () => PASS),
-    ], abort, { kinds: ['uprobe'], bail: true }));
+    const rep = await runSuite(
+      tracefs,
+      options(
+        [
+          scenario('ok', () => PASS),
+          scenario('broken', () => FAIL),
+          scenario('later', () => PASS),
+          scenario('last', () => PASS),
+        ],
+        abort,
+        { kinds: ['uprobe'], bail: true },
+      ),
+    );
     expect(rep.interrupted).toBe('--bail after broken[uprobe]');
     expect(rep.results.map((r) => [r.name, r.status, r.reason ?? ''])).toEqual([
       ['ok[uprobe]', 'PASS', ''],
@@ -83,7 +117,9 @@ describe('a run cut short keeps its whole plan', () => {
     const abort = new AbortController();
     abort.abort('SIGINT');
     const rep = await runSuite(tracefs, options([scenario('a', () => PASS)], abort, { kinds: ['uprobe'] }));
-    expect(rep.results).toMatchObject([{ name: 'a[uprobe]', status: 'UNRESOLVED', notRun: 'interrupted', reason: 'not run: interrupted by SIGINT' }]);
+    expect(rep.results).toMatchObject([
+      { name: 'a[uprobe]', status: 'UNRESOLVED', notRun: 'interrupted', reason: 'not run: interrupted by SIGINT' },
+    ]);
     expect(renderPretty(rep)).toContain('0 passed, 0 failed, 0 skipped, 1 not run');
     expect(JSON.parse(renderJson(rep)).summary).toMatchObject({ unresolved: 1, notRun: 1, total: 1, exitCode: 1 });
     expect(renderJunit(rep)).toContain('<error message="not run: interrupted by SIGINT" type="NOT_RUN"/>');
