@@ -33,9 +33,6 @@ export function parseThreads(text: string | undefined): number {
   return n;
 }
 
-// checkOutputWritable lives in util/ (vm/ uses it too, and vm/ is below cli/).
-export { checkOutputWritable } from '../util/output.js';
-
 /** Accumulates a repeatable option. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

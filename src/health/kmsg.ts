@@ -12,13 +12,78 @@ export interface KmsgRecord {
   tsUsec: number;
   /** '-' whole record, 'c' / '+' fragments of a continued line (older kernels). */
   flags: string;
-  /** Unescaped text; may hold several lines when printk was handed embedded newlines. */
+  /**
+   * The text, UTF-8 decoded, safe to print: control characters but newline are \xNN (unescapeKmsg).
+   * May hold several lines when printk was handed embedded newlines.
+   */
   message: string;
 }
 
-/** The kernel escapes non-printable bytes (and '\' itself) as \xNN; undo it. */
+/**
+ * The bytes of a record's text. The kernel writes every byte below ' ', from
+ * 127 up, and '\' itself as \xNN (printk.c, msg_add_ext_text), so UTF-8 text
+ * arrives escaped byte by byte; anything else arriving unescaped is taken as UTF-8.
+ */
+export function kmsgBytes(s: string): Buffer {
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const m of s.matchAll(/\\x([0-9a-fA-F]{2})/g)) {
+    parts.push(Buffer.from(s.slice(last, m.index), 'utf8'), Buffer.from([parseInt(m[1]!, 16)]));
+    last = m.index + m[0].length;
+  }
+  parts.push(Buffer.from(s.slice(last), 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** Length of the well-formed UTF-8 sequence at b[i] (RFC 3629: no overlongs, surrogates or > U+10FFFF), 0 if none. */
+function utf8Length(b: Buffer, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && b[i + k]! >= lo && b[i + k]! <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const lo = c === 0xe0 ? 0xa0 : 0x80;
+    const hi = c === 0xed ? 0x9f : 0xbf;
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const lo = c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xf4 ? 0x8f : 0xbf;
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+const hex2 = (n: number): string => `\\x${n.toString(16).padStart(2, '0')}`;
+
+/**
+ * Text a terminal can be shown: UTF-8 decoded, newlines kept (they split a
+ * record into lines), every other control character (C0, DEL, C1 such as
+ * U+009B, a CSI) and every byte that is not part of well-formed UTF-8 written
+ * as \xNN, so no kernel byte reaches a terminal or a report raw.
+ */
+export function visibleText(b: Buffer): string {
+  let out = '';
+  for (let i = 0; i < b.length; ) {
+    const n = utf8Length(b, i);
+    if (n === 0) {
+      out += hex2(b[i]!);
+      i++;
+      continue;
+    }
+    const ch = b.toString('utf8', i, i + n);
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0x0a) out += ch;
+    else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) out += hex2(cp);
+    else out += ch;
+    i += n;
+  }
+  return out;
+}
+
+/** A record's escaped text as a reader may see it: \xNN undone, UTF-8 decoded, control characters but newline escaped. */
 export function unescapeKmsg(s: string): string {
-  return s.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return visibleText(kmsgBytes(s));
 }
 
 /** One record as read(2) returned it; undefined if it is not a kmsg record. */

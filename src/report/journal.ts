@@ -43,25 +43,27 @@ export function parseJournal(text: string): JournalRecord[] {
 }
 
 /**
- * Writes records to FILE, one write(2) each. A journal that stops working (share gone) must not
+ * Writes records to FILE, one write(2) each (a partial write is finished). A journal that stops working (share gone) must not
  * fail the run it documents: the first error is reported through onError,
  * later records are dropped.
  */
 export class JournalWriter {
   private fd: number | undefined;
 
+  /** file: a path (opened and truncated here), or an fd opened for it (the CLI checks and opens --journal first); closed by close(). */
   constructor(
-    file: string,
+    file: string | number,
     private readonly onError: (m: string) => void,
   ) {
     // One journal per run: an old run's records must not pass for this one's.
-    this.fd = fs.openSync(file, 'w');
+    this.fd = typeof file === 'number' ? file : fs.openSync(file, 'w');
   }
 
   write(r: JournalRecord): void {
     if (this.fd === undefined) return;
     try {
-      fs.writeSync(this.fd, journalLine(r));
+      const buf = Buffer.from(journalLine(r));
+      for (let off = 0; off < buf.length; ) off += fs.writeSync(this.fd, buf, off, buf.length - off);
     } catch (e) {
       this.onError(`journal write failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); no further records`);
       this.close();

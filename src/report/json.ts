@@ -66,6 +66,8 @@ const resultJson = (r: ScenarioResult) =>
     title: r.title,
     status: r.status,
     reason: r.reason,
+    notRun: r.notRun,
+    cutShort: r.cutShort,
     checks: r.checks,
     durationMs: r.durationMs,
     evidence: r.evidence.map(evidenceJson),
@@ -79,7 +81,7 @@ const resultJson = (r: ScenarioResult) =>
   });
 
 const summaryJson = (s: Summary, exitCode: number) => ({
-  pass: s.pass, fail: s.fail, xfail: s.xfail, xpass: s.xpass, unresolved: s.unresolved, skip: s.skip, total: s.total, exitCode,
+  pass: s.pass, fail: s.fail, xfail: s.xfail, xpass: s.xpass, unresolved: s.unresolved, notRun: s.notRun, skip: s.skip, total: s.total, exitCode,
 });
 
 /** The object renderJson serializes. */
@@ -104,8 +106,15 @@ export function toJson(report: RunReport): Record<string, unknown> {
   });
 }
 
+/**
+ * JSON.stringify escapes C0 controls; DEL and C1 (U+009B is a CSI to some
+ * terminals) are escaped too, so `cat report.json` shows every kernel byte as text.
+ */
 const stringify = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x), 2) + '\n';
+  JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x), 2).replace(
+    /[\x7f-\x9f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  ) + '\n';
 
 export function renderJson(report: RunReport): string {
   return stringify(toJson(report));

@@ -1,12 +1,12 @@
-// JUnit XML through junit-report-builder (what Jenkins, GitLab and most CI
-// dashboards read): one <testsuite> per run, one <testcase> per result.
-import { createRequire } from 'node:module';
-import type { Builder, TestCase } from 'junit-report-builder';
+// JUnit XML (what Jenkins, GitLab and most CI dashboards read): one
+// <testsuite> per run, one <testcase> per result, written by xml.ts, which
+// escapes every character (no CDATA, so a "]]>" in a failure cannot end it).
 import type { RunReport, ScenarioResult } from './types.js';
 import {
   entryLabel, evidenceDetail, evidenceSummary, expectationText, healthProblems, kernelLabel, raceFields, raceNote, resultNotes,
   statsHighlights,
 } from './text.js';
+import { el, serialize, textEl, type XmlElement } from './xml.js';
 
 /** "tracefs-regress 6.12.38+deb12-amd64 (tcg thread=single)" */
 export function suiteName(report: RunReport): string {
@@ -24,27 +24,7 @@ export function failureText(r: ScenarioResult): string {
     out.push(`kernel health: ${healthProblems(r.health).join('; ')}`);
     for (const l of r.health.kernelLines) out.push(`    ${l}`);
   }
-  return xmlText(out.join('\n'));
-}
-
-// Required on first use, not imported: only --format junit needs it, and a TCG
-// guest pays seconds for its module graph (lodash, xmlbuilder). The package is
-// CommonJS (module.exports = builder) whatever its typings' `export default` says.
-let root: Builder | undefined;
-function junitBuilder(): Builder {
-  if (!root) {
-    const m = createRequire(import.meta.url)('junit-report-builder') as Builder & { default?: Builder };
-    root = m.default ?? m;
-  }
-  return root;
-}
-
-/**
- * Characters XML 1.0 cannot carry (the library silently drops them) made visible
- * as \xNN, so a stray byte in a read payload or kernel line is still quoted.
- */
-export function xmlText(s: string): string {
-  return s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return out.join('\n');
 }
 
 function systemOut(r: ScenarioResult): string {
@@ -59,63 +39,106 @@ function systemOut(r: ScenarioResult): string {
   for (const n of r.health?.notes ?? []) out.push(`health note: ${n}`);
   if (r.stats !== undefined) out.push(`stats: ${JSON.stringify(r.stats, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x))}`);
   if (r.references.length > 0) out.push(`references: ${r.references.join(', ')}`);
-  return xmlText(out.join('\n'));
+  return out.join('\n');
 }
 
-function addCase(tc: TestCase, r: ScenarioResult): void {
-  tc.className(xmlText(r.scenario)).name(xmlText(r.name)).time(r.durationMs / 1000);
-  tc.property('kind', r.kind).property('checks', String(r.checks));
+const prop = (name: string, value: string | number): XmlElement => el('property', [['name', name], ['value', value]]);
+
+function caseProperties(r: ScenarioResult): XmlElement[] {
+  const p = [prop('kind', r.kind), prop('checks', r.checks)];
   // CI dashboards have no XFAIL: a property says which expectation judged the case.
-  if (r.expectation) {
-    tc.property('expectation', r.expectation.verdict).property('expectation.entry', xmlText(entryLabel(r.expectation)));
-  }
+  if (r.expectation) p.push(prop('expectation', r.expectation.verdict), prop('expectation.entry', entryLabel(r.expectation)));
+  if (r.notRun) p.push(prop('notRun', r.notRun));
+  if (r.cutShort) p.push(prop('cutShort', r.cutShort));
   if (r.race) {
-    for (const [k, v] of raceFields(r.race)) tc.property(`race.${k}`, String(v));
-    tc.property('race.overlapWhy', xmlText(r.race.overlapWhy));
+    for (const [k, v] of raceFields(r.race)) p.push(prop(`race.${k}`, v));
+    p.push(prop('race.overlapWhy', r.race.overlapWhy));
     const note = raceNote(r.race);
-    if (note) tc.property('race.note', xmlText(note));
+    if (note) p.push(prop('race.note', note));
   } else {
-    for (const [k, v] of statsHighlights(r.stats)) tc.property(`stats.${k}`, String(v));
+    for (const [k, v] of statsHighlights(r.stats)) p.push(prop(`stats.${k}`, v));
   }
+  return p;
+}
+
+/** The <failure>, <error> or <skipped> of a result, if it has one. */
+function outcome(r: ScenarioResult): XmlElement | undefined {
   if (r.status === 'FAIL') {
     const first = r.evidence[0];
     const msg = first ? evidenceSummary(first) : r.health && !r.health.ok ? `kernel health: ${healthProblems(r.health).join('; ')}` : 'failed';
-    tc.failure(xmlText(msg), 'FAIL').stacktrace(failureText(r));
-  } else if (r.status === 'UNRESOLVED') {
-    // ftracetest's UNRESOLVED: the scenario could not reach a verdict (setup broke); JUnit calls that an error.
-    tc.error(xmlText(r.reason ?? 'unresolved'), 'UNRESOLVED', failureText(r) || undefined);
-  } else if (r.status === 'XPASS') {
-    tc.failure(xmlText(`XPASS: expected to fail (${r.expectation ? entryLabel(r.expectation) : 'expectations'}) but passed`), 'XPASS');
-  } else if (r.status === 'UNSUPPORTED') {
-    // <skipped/> carries no message in this library; the reason goes in a property and system-out.
-    tc.skipped().property('skipped.reason', xmlText(r.reason ?? 'unsupported'));
+    return textEl('failure', [['message', msg], ['type', 'FAIL']], failureText(r));
   }
+  if (r.status === 'UNRESOLVED') {
+    // ftracetest's UNRESOLVED: the scenario could not reach a verdict (setup broke, or it never ran); JUnit calls that an error.
+    return textEl('error', [['message', r.reason ?? 'unresolved'], ['type', r.notRun ? 'NOT_RUN' : 'UNRESOLVED']], failureText(r));
+  }
+  if (r.status === 'XPASS') {
+    const why = `XPASS: expected to fail (${r.expectation ? entryLabel(r.expectation) : 'expectations'}) but passed`;
+    return el('failure', [['message', why], ['type', 'XPASS']]);
+  }
+  if (r.status === 'UNSUPPORTED') return el('skipped', [['message', r.reason ?? 'unsupported']]);
+  return undefined;
+}
+
+/**
+ * classname: the scenario id; with several kernels in one document, prefixed
+ * by the kernel ("6.12.38+deb12-amd64.race-reopen": Jenkins takes the part
+ * before the last dot as the package, so each kernel groups its cases).
+ */
+function testCase(r: ScenarioResult, kernel: string | undefined): XmlElement {
+  const classname = kernel ? `${kernel}.${r.scenario}` : r.scenario;
+  const children = [el('properties', [], caseProperties(r))];
+  const o = outcome(r);
+  if (o) children.push(o);
   const so = systemOut(r);
-  if (so) tc.standardOutput(so);
+  if (so) children.push(textEl('system-out', [], so));
+  return el('testcase', [['classname', classname], ['name', r.name], ['time', r.durationMs / 1000]], children);
 }
 
-function addSuite(b: Builder, report: RunReport): void {
-  const s = b.testSuite().name(suiteName(report)).timestamp(report.startedAt).time(report.durationMs / 1000);
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function counts(results: readonly ScenarioResult[]): Counts {
+  const c = { tests: results.length, failures: 0, errors: 0, skipped: 0 };
+  for (const r of results) {
+    if (r.status === 'FAIL' || r.status === 'XPASS') c.failures++;
+    else if (r.status === 'UNRESOLVED') c.errors++;
+    else if (r.status === 'UNSUPPORTED') c.skipped++;
+  }
+  return c;
+}
+
+const countAttrs = (c: Counts): Array<[string, number]> => [['tests', c.tests], ['failures', c.failures], ['errors', c.errors], ['skipped', c.skipped]];
+
+function suite(report: RunReport, qualify: boolean): XmlElement {
   const e = report.env;
-  s.property('kernel.release', e.kernel.release)
-    .property('kernel.version', e.kernel.version)
-    .property('kernel.machine', e.kernel.machine)
-    .property('tracefs', e.tracefs)
-    .property('features', e.features.join(','))
-    .property('hostname', e.hostname)
-    .property('tool.version', report.tool.version);
-  if (e.accelerator) s.property('accelerator', e.accelerator);
-  if (report.interrupted) s.property('interrupted', report.interrupted);
-  (e.notes ?? []).forEach((n, i) => s.property(`note.${i + 1}`, xmlText(n)));
-  for (const r of report.results) addCase(s.testCase(), r);
+  const props = [
+    prop('kernel.release', e.kernel.release),
+    prop('kernel.version', e.kernel.version),
+    prop('kernel.machine', e.kernel.machine),
+    prop('tracefs', e.tracefs),
+    prop('features', e.features.join(',')),
+    prop('hostname', e.hostname),
+    prop('tool.version', report.tool.version),
+  ];
+  if (e.accelerator) props.push(prop('accelerator', e.accelerator));
+  if (report.interrupted) props.push(prop('interrupted', report.interrupted));
+  (e.notes ?? []).forEach((n, i) => props.push(prop(`note.${i + 1}`, n)));
+  const kernel = qualify ? kernelLabel(e) : undefined;
+  const attrs: Array<[string, string | number]> = [
+    ['name', suiteName(report)], ['timestamp', report.startedAt], ['time', report.durationMs / 1000], ...countAttrs(counts(report.results)),
+  ];
+  return el('testsuite', attrs, [el('properties', [], props), ...report.results.map((r) => testCase(r, kernel))]);
 }
 
-/** Several runs (one per kernel) as several suites of one document. */
+/** Several runs (one per kernel) as several suites of one document; each case's classname names its kernel. */
 export function renderJunitMatrix(reports: readonly RunReport[]): string {
-  // newBuilder(): the default export is a process-wide singleton that would accumulate suites.
-  const b = junitBuilder().newBuilder();
-  for (const r of reports) addSuite(b, r);
-  return b.build() + '\n';
+  const total = counts(reports.flatMap((r) => r.results));
+  return serialize(el('testsuites', countAttrs(total), reports.map((r) => suite(r, reports.length > 1))));
 }
 
 export function renderJunit(report: RunReport): string {

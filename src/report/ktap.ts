@@ -5,7 +5,7 @@ import { summarize, type RunReport, type ScenarioResult } from './types.js';
 import { EXIT } from '../errors.js';
 import { exitCodeFor } from './exit-code.js';
 import {
-  evidenceDetail, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, raceFields, raceNote,
+  cutShortNote, evidenceDetail, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, raceFields, raceNote,
   runNotes, statsHighlights,
 } from './text.js';
 
@@ -20,6 +20,8 @@ function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string
   const out: string[] = [];
   // An XFAIL keeps its evidence: it is a real kernel failure, only an expected one.
   const failed = r.status === 'FAIL' || r.status === 'UNRESOLVED' || r.status === 'XFAIL';
+  // A variant that never ran says so in its directive; it has nothing else to tell.
+  if (r.notRun) return [];
   if (r.status === 'UNRESOLVED') out.push(diag(`UNRESOLVED: ${r.reason ?? 'no reason given'}`));
   if (r.expectation && r.expectation.verdict !== 'skip') for (const l of expectationText(r.expectation)) out.push(diag(`expect: ${l}`));
   if (failed) {
@@ -44,12 +46,17 @@ function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string
     const stats = statsHighlights(r.stats);
     if (stats.length > 0) out.push(diag(`stats: ${stats.map(([k, v]) => `${k}=${Math.round(v * 100) / 100}`).join(' ')}`));
   }
+  // Last, right above the result line it qualifies.
+  const cut = cutShortNote(r);
+  if (cut) out.push(diag(`note: ${cut}`));
   return out;
 }
 
 function resultLine(r: ScenarioResult, n: number): string {
   const name = ktapName(r.name);
   if (r.status === 'PASS') return `ok ${n} ${name}`;
+  // Interrupted or cut by --bail before it ran: in the plan, and not ok (KTAP's ERROR directive).
+  if (r.notRun) return `not ok ${n} ${name} # ERROR ${ktapName(r.reason ?? 'not run')}`;
   if (r.status === 'UNSUPPORTED') return `ok ${n} ${name} # SKIP ${ktapName(r.reason ?? 'unsupported')}`;
   // kselftest's ksft_test_result_xfail: `ok N # XFAIL reason`.
   if (r.status === 'XFAIL') return `ok ${n} ${name} # XFAIL ${ktapName(r.expectation?.why ?? 'expected failure')}`;

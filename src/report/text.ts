@@ -5,14 +5,17 @@ import type { RaceStats, RaceSummary } from '../race/types.js';
 import type { ExpectationNote, RunEnvironment, RunReport, ScenarioResult } from './types.js';
 import type { HealthDelta } from '../health/types.js';
 
-/** Control characters (a read's payload, a kernel line) escaped so one item stays one line. */
+/**
+ * Control characters (a read's payload, a kernel line) escaped so one item
+ * stays one line and no terminal acts on it: C0, DEL and C1 (U+009B is a CSI).
+ */
 export function oneLine(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 /** "open /x/enable: expected ENOENT, got fd" */
 export function evidenceSummary(e: Evidence): string {
-  return `${e.op} ${e.path}: expected ${oneLine(e.expected)}, got ${oneLine(e.got)}`;
+  return `${oneLine(e.op)} ${oneLine(e.path)}: expected ${oneLine(e.expected)}, got ${oneLine(e.got)}`;
 }
 
 /**
@@ -132,11 +135,15 @@ export function raceNote(race: RaceSummary | undefined): string | undefined {
   return `the race's workers could not overlap (${race.overlapWhy}), so a PASS here proves little`;
 }
 
-/** A result's notes for display: the race note first, then its own (without repeating it). */
+/** What every report says of a variant a signal stopped while it ran. */
+export function cutShortNote(r: ScenarioResult): string | undefined {
+  return r.cutShort ? `cut short by ${r.cutShort}: the verdict covers only the time before it` : undefined;
+}
+
+/** A result's notes for display: the cut-short and race notes first, then its own (without repeating them). */
 export function resultNotes(r: ScenarioResult): string[] {
-  const note = raceNote(r.race);
-  const own = r.notes ?? [];
-  return note && !own.includes(note) ? [note, ...own] : [...own];
+  const first = [cutShortNote(r), raceNote(r.race)].filter((n): n is string => n !== undefined);
+  return [...first, ...(r.notes ?? []).filter((n) => !first.includes(n))];
 }
 
 /** The race's figures in display order, cycles/s (the figure of merit) first. */

@@ -65,7 +65,17 @@ export interface ScenarioResult {
   notes?: string[];
   /** Set when an --expect entry applied to this result (whatever its verdict). */
   expectation?: ExpectationNote;
+  /**
+   * The variant never ran: the run was interrupted (SIGINT/SIGTERM) or stopped
+   * by --bail first. Status UNRESOLVED, reason "not run: ...", so the plan keeps it.
+   */
+  notRun?: NotRun;
+  /** The signal that stopped this variant while it ran (e.g. SIGTERM): its verdict covers only the time before. */
+  cutShort?: string;
 }
+
+/** Why a planned variant never ran. */
+export type NotRun = 'interrupted' | 'bail';
 
 export interface RunEnvironment {
   kernel: { release: string; version: string; machine: string };
@@ -95,19 +105,25 @@ export interface Summary {
   xfail: number;
   /** Passes where an expectations file expects a failure (not counted in pass). */
   xpass: number;
+  /** UNRESOLVED, not-run ones included. */
   unresolved: number;
+  /** Of the unresolved: variants that never ran (interrupted, --bail). */
+  notRun: number;
   skip: number;
   total: number;
 }
 
 export function summarize(results: readonly ScenarioResult[]): Summary {
-  const s: Summary = { pass: 0, fail: 0, xfail: 0, xpass: 0, unresolved: 0, skip: 0, total: results.length };
+  const s: Summary = { pass: 0, fail: 0, xfail: 0, xpass: 0, unresolved: 0, notRun: 0, skip: 0, total: results.length };
   for (const r of results) {
     if (r.status === 'PASS') s.pass++;
     else if (r.status === 'FAIL') s.fail++;
     else if (r.status === 'XFAIL') s.xfail++;
     else if (r.status === 'XPASS') s.xpass++;
-    else if (r.status === 'UNRESOLVED') s.unresolved++;
+    else if (r.status === 'UNRESOLVED') {
+      s.unresolved++;
+      if (r.notRun) s.notRun++;
+    }
     else s.skip++;
   }
   return s;

@@ -5,7 +5,7 @@ import { startHealthWatch, type HealthWatch } from '../health/index.js';
 import { Ownership } from '../probes/ownership.js';
 import type { ProbeKind } from '../model.js';
 import { KIND_FEATURE } from '../tracefs/features.js';
-import { isFailing, type RunEnvironment, type RunReport, type ScenarioResult } from '../report/types.js';
+import { isFailing, type NotRun, type RunEnvironment, type RunReport, type ScenarioResult } from '../report/types.js';
 import { type HealthDelta } from '../health/types.js';
 import { applyToResult, skipEntryFor, skippedResult } from '../expect/apply.js';
 import type { ExpectEntry } from '../expect/types.js';
@@ -67,25 +67,44 @@ export function runEnvironment(tracefs: Tracefs, notes: readonly string[] = []):
   };
 }
 
+/** Why the rest of the plan will not run: the result each remaining variant gets. */
+interface Stop {
+  notRun: NotRun;
+  reason: string;
+}
+
+/** "SIGTERM", or what else the signal was aborted with. */
+function abortReason(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : 'an abort';
+}
+
 export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<RunReport> {
   const started = Date.now();
   const owner = new Ownership(tracefs.root, onTeardown);
   const health = startHealthWatch();
   const results: ScenarioResult[] = [];
   let interrupted: string | undefined;
+  // Every planned variant gets a result, run or not, so a report's plan (KTAP's 1..N) is the whole selection.
+  let stop: Stop | undefined;
   try {
-    outer: for (const scenario of opts.scenarios) {
+    for (const scenario of opts.scenarios) {
       for (const kind of opts.kinds) {
-        if (opts.signal.aborted) {
-          interrupted = String(opts.signal.reason ?? 'interrupted');
-          break outer;
+        if (!stop && opts.signal.aborted) {
+          interrupted = abortReason(opts.signal);
+          stop = { notRun: 'interrupted', reason: `not run: interrupted by ${interrupted}` };
+        }
+        if (stop) {
+          results.push(notRunResult(tracefs, scenario, kind, opts, stop));
+          continue;
         }
         const r = await runVariant(tracefs, scenario, kind, owner, health, opts);
+        // Cut short: its verdict covers only the time before the signal (a race's cycles say how much).
+        if (opts.signal.aborted) r.cutShort = abortReason(opts.signal);
         results.push(r);
         opts.onResult?.(r);
         if (opts.bail && isFailing(r.status)) {
           interrupted = `--bail after ${r.name}`;
-          break outer;
+          stop = { notRun: 'bail', reason: `not run: --bail after ${r.name} failed` };
         }
       }
     }
@@ -93,7 +112,7 @@ export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<Ru
     owner.close();
     health.close();
   }
-  if (!interrupted && opts.signal.aborted) interrupted = String(opts.signal.reason ?? 'interrupted');
+  if (!interrupted && opts.signal.aborted) interrupted = abortReason(opts.signal);
   return {
     tool: { name: 'tracefs-regress', version: toolVersion() },
     startedAt: new Date(started).toISOString(),
@@ -104,6 +123,41 @@ export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<Ru
   };
 }
 
+type ResultBase = Pick<ScenarioResult, 'name' | 'scenario' | 'kind' | 'title' | 'references'>;
+
+function resultBase(scenario: Scenario, kind: ProbeKind): ResultBase {
+  return { name: `${scenario.id}[${kind}]`, scenario: scenario.id, kind, title: scenario.title, references: scenario.references };
+}
+
+/** The SKIP a variant gets without running (a requirement this kernel lacks, an --expect skip entry), if any. */
+function preflight(tracefs: Tracefs, scenario: Scenario, kind: ProbeKind, opts: SuiteOptions): ScenarioResult | undefined {
+  const base = resultBase(scenario, kind);
+  const skip = unmet(tracefs, scenario, kind);
+  if (skip) return { ...base, status: 'UNSUPPORTED', reason: skip, evidence: [], checks: 0, durationMs: 0 };
+  const release = tracefs.kernel.release;
+  const known = opts.expect && !opts.expect.ignoreSkips ? skipEntryFor(opts.expect.entries, scenario.id, kind, release) : undefined;
+  // Checked before anything is created: such a variant would crash this kernel.
+  return known ? skippedResult(base, known, release) : undefined;
+}
+
+/**
+ * A variant the run stopped before: UNRESOLVED "not run: ..." (its SKIP if it
+ * would not have run here anyway), so reports count it and the plan stays whole.
+ */
+export function notRunResult(tracefs: Tracefs, scenario: Scenario, kind: ProbeKind, opts: SuiteOptions, stop: Stop): ScenarioResult {
+  return (
+    preflight(tracefs, scenario, kind, opts) ?? {
+      ...resultBase(scenario, kind),
+      status: 'UNRESOLVED',
+      reason: stop.reason,
+      evidence: [],
+      checks: 0,
+      durationMs: 0,
+      notRun: stop.notRun,
+    }
+  );
+}
+
 async function runVariant(
   tracefs: Tracefs,
   scenario: Scenario,
@@ -112,14 +166,11 @@ async function runVariant(
   health: HealthWatch,
   opts: SuiteOptions,
 ): Promise<ScenarioResult> {
-  const name = `${scenario.id}[${kind}]`;
-  const base = { name, scenario: scenario.id, kind, title: scenario.title, references: scenario.references };
-  const skip = unmet(tracefs, scenario, kind);
-  if (skip) return { ...base, status: 'UNSUPPORTED', reason: skip, evidence: [], checks: 0, durationMs: 0 };
+  const skipped = preflight(tracefs, scenario, kind, opts);
+  if (skipped) return skipped;
+  const base = resultBase(scenario, kind);
+  const name = base.name;
   const release = tracefs.kernel.release;
-  const known = opts.expect && !opts.expect.ignoreSkips ? skipEntryFor(opts.expect.entries, scenario.id, kind, release) : undefined;
-  // Checked before anything is created: such a variant would crash this kernel.
-  if (known) return skippedResult(base, known, release);
 
   opts.onStart?.(name, scenario);
   const ctx = new VariantContext(tracefs, kind, opts, opts.signal, owner, opts.hooks);

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
@@ -12,8 +11,9 @@ import { FORMATS, render, exitCodeFor, liveLine, useColor, type Format } from '.
 import type { RunReport } from '../../report/types.js';
 import { JournalWriter } from '../../report/journal.js';
 import { toolVersion } from '../../package.js';
-import { checkOutputWritable, collect, parseDuration, parseThreads } from '../parse.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { collect, parseDuration, parseThreads } from '../parse.js';
+import { OutputFile } from '../../util/output.js';
+import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
 
 interface RunOpts {
@@ -58,6 +58,9 @@ interface RunPlan {
   threads: number;
   scenarios: Scenario[];
   expect?: ExpectOptions;
+  /** --output and --journal, open since planRun: checked by opening them, written through these fds. */
+  output?: OutputFile;
+  journal?: OutputFile;
 }
 
 function planRun(o: RunOpts): RunPlan {
@@ -70,14 +73,31 @@ function planRun(o: RunOpts): RunPlan {
     threads: parseThreads(o.threads),
     scenarios: selectScenarios(CATALOGUE, o.scenario),
   };
-  if (o.output) checkOutputWritable(o.output);
-  if (o.journal) checkOutputWritable(o.journal, '--journal');
   const expect = expectOptions(o);
-  return expect ? { ...plan, expect } : plan;
+  if (expect) plan.expect = expect;
+  // Opened last, so a mistake above creates no file; before openTracefs, so a bad path writes nothing there.
+  if (o.output) plan.output = OutputFile.open(o.output);
+  try {
+    if (o.journal) plan.journal = OutputFile.open(o.journal, '--journal');
+  } catch (e) {
+    plan.output?.discard();
+    throw e;
+  }
+  return plan;
 }
 
 async function run(o: RunOpts): Promise<number> {
   const plan = planRun(o);
+  try {
+    return await runPlan(o, plan);
+  } finally {
+    // Stopped before a report (no tracefs, not root): an --output this run created is removed again.
+    plan.output?.discard();
+    plan.journal?.discard();
+  }
+}
+
+async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   const tracefs = openTracefs({ path: o.tracefs, onTeardown });
   const { kinds } = selectKinds(o.probe, tracefs.kinds);
   const progress = new ProgressLine(process.stderr);
@@ -87,32 +107,42 @@ async function run(o: RunOpts): Promise<number> {
     say(`removed leftovers of dead runs: ${[...stale.removedEvents, ...stale.removedInstances].join(', ')}`);
   }
 
-  const journal = o.journal ? new JournalWriter(o.journal, say) : undefined;
+  const journal = plan.journal ? new JournalWriter(plan.journal.release(), say) : undefined;
   journal?.write({ type: 'start', tool: { name: 'tracefs-regress', version: toolVersion() }, startedAt: new Date().toISOString(), env: runEnvironment(tracefs) });
   const abort = new AbortController();
-  let finished: Promise<RunReport> | undefined;
+  // On SIGINT/SIGTERM the hook stops the workers and waits for the report below (teardown exits 130/143 next).
+  let reported!: () => void;
+  const reportDone = new Promise<void>((resolve) => (reported = resolve));
   setInterruptHook(async (signal) => {
     abort.abort(signal);
-    // Workers stop within a second; the partial report is still printed.
-    const report = await finished;
-    if (report) emit(report, plan.format, o.output);
+    await reportDone;
   });
-  finished = runSuite(tracefs, {
-    scenarios: plan.scenarios,
-    kinds,
-    durationMs: plan.durationMs,
-    threads: plan.threads,
-    bail: !!o.bail,
-    ...(plan.expect ? { expect: plan.expect } : {}),
-    signal: abort.signal,
-    ...liveHooks(o, plan, progress, journal),
-  });
-  const report = await finished;
-  journal?.close();
-  setInterruptHook(undefined);
-  if (abort.signal.aborted) return EXIT.sigint; // the hook has printed and teardown exits
-  emit(report, plan.format, o.output, { skipLive: true });
-  return exitCodeFor(report);
+  let report: RunReport;
+  try {
+    report = await runSuite(tracefs, {
+      scenarios: plan.scenarios,
+      kinds,
+      durationMs: plan.durationMs,
+      threads: plan.threads,
+      bail: !!o.bail,
+      ...(plan.expect ? { expect: plan.expect } : {}),
+      signal: abort.signal,
+      ...liveHooks(o, plan, progress, journal),
+    });
+    journal?.close();
+    // Interrupted or not, the same report (its not-run variants included) through the same fd.
+    try {
+      emit(report, plan.format, plan.output, { skipLive: true });
+    } catch (e) {
+      if (!abort.signal.aborted || !(e instanceof EnvironmentError)) throw e;
+      // Teardown exits 130/143 as soon as the hook returns: say it here, not in main.
+      process.stderr.write(`tracefs-regress: ${e.message}\n`);
+    }
+  } finally {
+    setInterruptHook(undefined);
+    reported();
+  }
+  return abort.signal.aborted ? EXIT.sigint : exitCodeFor(report);
 }
 
 /** What the run shows and journals as it goes: a status line per scenario, a line per result. */
@@ -146,13 +176,33 @@ function expectOptions(o: RunOpts): ExpectOptions | undefined {
   return { entries: o.expect.flatMap((f) => loadExpectations(f, ids)), ignoreSkips: !!o.ignoreSkips };
 }
 
-function emit(report: RunReport, format: Format, output: string | undefined, opts: { skipLive?: boolean } = {}): void {
-  const text = render(format, report, { color: !output && useColor(process.stdout), liveShown: !!opts.skipLive && format === 'pretty' });
-  if (output) {
-    fs.writeFileSync(output, text);
-    // the human still gets the totals
-    if (format !== 'pretty') process.stderr.write(render('pretty', report, { color: false, liveShown: true }));
-  } else {
-    process.stdout.write(text);
+/**
+ * The report to --output (through the fd opened before the run) or stdout. A
+ * write that fails is an EnvironmentError (exit 2) after the report went to
+ * stdout instead, so it is never lost.
+ */
+export function emit(
+  report: RunReport,
+  format: Format,
+  output: OutputFile | undefined,
+  opts: { skipLive?: boolean; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {},
+): void {
+  const stdout = opts.stdout ?? process.stdout;
+  const stderr = opts.stderr ?? process.stderr;
+  // Live lines went to stdout only without --output: only then is the recap enough.
+  const liveShown = !!opts.skipLive && format === 'pretty' && !output;
+  const text = render(format, report, { color: !output && useColor(stdout as { isTTY?: boolean }), liveShown });
+  if (!output) {
+    stdout.write(text);
+    return;
   }
+  try {
+    output.writeAndClose(text);
+  } catch (e) {
+    if (!(e instanceof EnvironmentError)) throw e;
+    stdout.write(text);
+    throw new EnvironmentError(`${e.message}; the report went to stdout instead`);
+  }
+  // the human still gets the totals
+  if (format !== 'pretty') stderr.write(render('pretty', report, { color: false, liveShown: true }));
 }

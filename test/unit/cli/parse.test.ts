@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseThreads, checkOutputWritable } from '../../../src/cli/parse.js';
+import { parseDuration, parseThreads } from '../../../src/cli/parse.js';
+import { checkOutputWritable } from '../../../src/util/output.js';
 import { UsageError } from '../../../src/errors.js';
 
 describe('option parsing', () => {

@@ -109,3 +109,45 @@ describe('KmsgScanner', () => {
     expect(s.alarms).toBe(0);
   });
 });
+
+describe('kmsg text: bytes, then UTF-8, then control characters shown', () => {
+  // As /dev/kmsg gives them: every byte below ' ', from 127 up, and '\' escaped as \xNN.
+  const ESC_SEQ = '\\x1b[2J\\x1b]0;owned\\x07red\\x1b[0m';
+
+  it('shows ESC sequences, BEL and NUL as \\xNN, never raw', () => {
+    const r = parseKmsgRecord(`4,7,1000,-;evil ${ESC_SEQ} nul\\x00 bel\\x07 del\\x7f tab\\x09 cr\\x0d`)!;
+    expect(r.message).toBe('evil \\x1b[2J\\x1b]0;owned\\x07red\\x1b[0m nul\\x00 bel\\x07 del\\x7f tab\\x09 cr\\x0d');
+    expect(r.message).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  });
+
+  it('decodes UTF-8 that the kernel escaped byte by byte ("é" c3 a9, "→" e2 86 92, "😀" f0 9f 98 80)', () => {
+    const r = parseKmsgRecord('6,8,1000,-;caf\\xc3\\xa9 a \\xe2\\x86\\x92 b \\xf0\\x9f\\x98\\x80')!;
+    expect(r.message).toBe('café a → b 😀');
+    expect(unescapeKmsg('d\\xc3\\xa9j\\xc3\\xa0 vu')).toBe('déjà vu');
+  });
+
+  it('keeps a backslash the kernel escaped, and a newline as a line break', () => {
+    expect(unescapeKmsg('a\\x5cb\\x0ac')).toBe('a\\b\nc');
+  });
+
+  it('shows bytes that are not well-formed UTF-8 as \\xNN (lone, cut, overlong, surrogate) and C1 controls too', () => {
+    expect(unescapeKmsg('\\xff x \\xc3 y \\xe2\\x86 z')).toBe('\\xff x \\xc3 y \\xe2\\x86 z');
+    expect(unescapeKmsg('\\xc0\\xaf \\xed\\xa0\\x80')).toBe('\\xc0\\xaf \\xed\\xa0\\x80');
+    // U+009B (c2 9b) is a CSI to some terminals.
+    expect(unescapeKmsg('csi\\xc2\\x9b31m')).toBe('csi\\x9b31m');
+  });
+
+  it('takes text that arrives unescaped as UTF-8, and still escapes its controls', () => {
+    expect(unescapeKmsg('é \x1b[31m')).toBe('é \\x1b[31m');
+  });
+
+  it('the scanner keeps only escaped lines: a splat with an ESC sequence and UTF-8', () => {
+    const s = new KmsgScanner({ context: 2, maxLines: 10 });
+    s.feed(rec(1, `BUG: KASAN: comm ${ESC_SEQ}\\x0a name caf\\xc3\\xa9 \\xe2\\x86\\x92 x`));
+    expect(s.lines.map((l) => l.replace(/^\[[^\]]+\] /, ''))).toEqual([
+      'BUG: KASAN: comm \\x1b[2J\\x1b]0;owned\\x07red\\x1b[0m',
+      ' name café → x',
+    ]);
+    expect(s.lines.join('')).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+  });
+});

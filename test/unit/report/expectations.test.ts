@@ -10,7 +10,7 @@ import { pass, skip, fail, xfail, xpass, report } from './fixtures.js';
 
 describe('XFAIL and XPASS', () => {
   it('count apart from pass and fail', () => {
-    expect(summarize([pass, xfail, xpass, fail, skip])).toEqual({ pass: 1, fail: 1, xfail: 1, xpass: 1, unresolved: 0, skip: 1, total: 5 });
+    expect(summarize([pass, xfail, xpass, fail, skip])).toEqual({ pass: 1, fail: 1, xfail: 1, xpass: 1, unresolved: 0, notRun: 0, skip: 1, total: 5 });
   });
 
   it('exit 0 for XFAIL (something ran, as expected), 1 for XPASS', () => {
@@ -47,7 +47,7 @@ describe('XFAIL and XPASS', () => {
 
   it('JSON: counts, the exit code and the expectation as data', () => {
     const j = toJson(report([xfail, xpass])) as { summary: Record<string, number>; results: Array<Record<string, unknown>> };
-    expect(j.summary).toEqual({ pass: 0, fail: 0, xfail: 1, xpass: 1, unresolved: 0, skip: 0, total: 2, exitCode: 1 });
+    expect(j.summary).toEqual({ pass: 0, fail: 0, xfail: 1, xpass: 1, unresolved: 0, notRun: 0, skip: 0, total: 2, exitCode: 1 });
     expect(j.results[0]!.status).toBe('XFAIL');
     expect(j.results[0]!.expectation).toMatchObject({ verdict: 'xfail', entry: 4, signature: ['WARNING:', 'enable_trace_kprobe'] });
     // the VM console's oops, explained by another result's expected failure, says by which

@@ -171,3 +171,14 @@ export const xpass = result({
   checks: 20,
   expectation: { ...note6_1, verdict: 'xpass' },
 });
+
+/** A variant a SIGTERM kept from running (the runner's not-run result). */
+export const notRunTerm = result({
+  name: 'removed-files-enoent[uprobe]',
+  status: 'UNRESOLVED',
+  reason: 'not run: interrupted by SIGTERM',
+  notRun: 'interrupted',
+  checks: 0,
+  durationMs: 0,
+  references: [],
+});

@@ -21,7 +21,7 @@ describe('JSON report', () => {
   it('carries the summary with the exit code, evidence, health and stats as they are', () => {
     const j = JSON.parse(renderJson(report([pass, skip, fail, race], { interrupted: '--bail after held-fd-enodev[uprobe]' })));
     expect(j.schema).toBe(JSON_SCHEMA);
-    expect(j.summary).toEqual({ pass: 2, fail: 1, xfail: 0, xpass: 0, unresolved: 0, skip: 1, total: 4, exitCode: 1 });
+    expect(j.summary).toEqual({ pass: 2, fail: 1, xfail: 0, xpass: 0, unresolved: 0, notRun: 0, skip: 1, total: 4, exitCode: 1 });
     expect(j.interrupted).toMatch(/--bail/);
     expect(j.results[2].health.taint).toEqual({ before: 0, after: 160, letters: 'BD', gained: 'BD' });
     expect(j.results[2].health.kernelLines[0]).toContain('BUG: KASAN');
@@ -39,7 +39,7 @@ describe('JSON report', () => {
   it('puts several runs in one document with overall totals', () => {
     const j = JSON.parse(renderJsonMatrix([report([pass]), report([fail, skip])]));
     expect(j.runs).toHaveLength(2);
-    expect(j.summary).toEqual({ pass: 1, fail: 1, xfail: 0, xpass: 0, unresolved: 0, skip: 1, total: 3, exitCode: 1 });
+    expect(j.summary).toEqual({ pass: 1, fail: 1, xfail: 0, xpass: 0, unresolved: 0, notRun: 0, skip: 1, total: 3, exitCode: 1 });
   });
 });
 
