@@ -9,9 +9,9 @@ namespace tfsr {
 // Grouped by hand, as the calls are.
 // clang-format off
 enum class Sys : int {
-  Open, Openat, Close, Read, Pread, Write, Pwrite, Lseek, Stat, Lstat, Fstat,
-  Fstatat, Access, Faccessat, Getdents64, Chdir, Fchdir, Getcwd, Mkdir, Rmdir,
-  Unlink, Mount, Umount2, Count
+  Open, Openat, Close, Read, Pread, Write, Pwrite, Lseek, Stat, Lstat,
+  Fstatat, Access, Getdents64, Chdir, Fchdir, Getcwd, Mkdir, Rmdir,
+  Mount, Umount2, Count
 };
 // clang-format on
 

@@ -9,9 +9,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
+#include <climits>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,8 +35,10 @@ bool want_string(const Napi::CallbackInfo& info, size_t i, const char* line, std
   return true;
 }
 
+// An integral JS number in [lo, hi] (by default an int). Truncating would
+// turn NaN, 1.7 or 2**32+18 into fd 0, 1 or 18: a write to the wrong file.
 bool want_int(const Napi::CallbackInfo& info, size_t i, const char* line, int64_t* out, bool optional = false,
-              int64_t dflt = 0) {
+              int64_t dflt = 0, int64_t lo = INT32_MIN, int64_t hi = INT32_MAX) {
   if (info.Length() <= i || info[i].IsUndefined()) {
     if (optional) {
       *out = dflt;
@@ -43,8 +47,28 @@ bool want_int(const Napi::CallbackInfo& info, size_t i, const char* line, int64_
     return usage(info, line);
   }
   if (!info[i].IsNumber()) return usage(info, line);
-  *out = info[i].As<Napi::Number>().Int64Value();
+  double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d != std::trunc(d) || d < static_cast<double>(lo) || d > static_cast<double>(hi))
+    return usage(info, line);
+  *out = static_cast<int64_t>(d);
   return true;
+}
+
+// A file descriptor: 0..INT_MAX.
+bool want_fd(const Napi::CallbackInfo& info, size_t i, const char* line, int64_t* out) {
+  return want_int(info, i, line, out, false, 0, 0, INT32_MAX);
+}
+
+// A directory fd for the *at calls: an fd or AT_FDCWD.
+bool want_dirfd(const Napi::CallbackInfo& info, size_t i, const char* line, int64_t* out) {
+  if (!want_int(info, i, line, out)) return false;
+  return *out >= 0 || *out == AT_FDCWD ? true : usage(info, line);
+}
+
+// A file offset: what a JS number holds exactly (|x| <= 2^53 - 1), never negative for pread/pwrite.
+constexpr int64_t kMaxSafe = 9007199254740991;
+bool want_offset(const Napi::CallbackInfo& info, size_t i, const char* line, int64_t* out, bool signed_ok) {
+  return want_int(info, i, line, out, false, 0, signed_ok ? -kMaxSafe : 0, kMaxSafe);
 }
 
 Napi::Value num_or_err(Napi::Env env, Sys s, long r) {
@@ -93,7 +117,7 @@ Napi::Value Openat(const Napi::CallbackInfo& info) {
   const char* u = "openat(dirfd: number, path: string, flags: number, mode?: number)";
   int64_t dirfd, flags, mode;
   std::string path;
-  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) || !want_int(info, 2, u, &flags) ||
+  if (!want_dirfd(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) || !want_int(info, 2, u, &flags) ||
       !want_int(info, 3, u, &mode, true, 0))
     return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Openat,
@@ -103,7 +127,7 @@ Napi::Value Openat(const Napi::CallbackInfo& info) {
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
   int64_t fd;
-  if (!want_int(info, 0, "close(fd: number)", &fd)) return info.Env().Undefined();
+  if (!want_fd(info, 0, "close(fd: number)", &fd)) return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Close, ::close(static_cast<int>(fd)));
 }
 
@@ -111,8 +135,8 @@ Napi::Value DoRead(const Napi::CallbackInfo& info, bool positional) {
   const char* u =
       positional ? "pread(fd: number, length: number, offset: number)" : "read(fd: number, length: number)";
   int64_t fd, len, off = 0;
-  if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &len) ||
-      (positional && !want_int(info, 2, u, &off)))
+  if (!want_fd(info, 0, u, &fd) || !want_int(info, 1, u, &len) ||
+      (positional && !want_offset(info, 2, u, &off, false)))
     return info.Env().Undefined();
   if (len < 0 || len > (1 << 26)) {
     usage(info, "read length must be 0..64 MiB");
@@ -132,7 +156,8 @@ Napi::Value DoWrite(const Napi::CallbackInfo& info, bool positional) {
                              : "write(fd: number, data: string | Buffer)";
   int64_t fd, off = 0;
   std::string data;
-  if (!want_int(info, 0, u, &fd) || !want_data(info, 1, &data) || (positional && !want_int(info, 2, u, &off)))
+  if (!want_fd(info, 0, u, &fd) || !want_data(info, 1, &data) ||
+      (positional && !want_offset(info, 2, u, &off, false)))
     return info.Env().Undefined();
   // One write(2) for the whole string: a tracefs control file parses each
   // write as one command, so a split write would be two broken commands.
@@ -146,7 +171,7 @@ Napi::Value Pwrite(const Napi::CallbackInfo& info) { return DoWrite(info, true);
 Napi::Value Lseek(const Napi::CallbackInfo& info) {
   const char* u = "lseek(fd: number, offset: number, whence: number)";
   int64_t fd, off, whence;
-  if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &off) || !want_int(info, 2, u, &whence))
+  if (!want_fd(info, 0, u, &fd) || !want_offset(info, 1, u, &off, true) || !want_int(info, 2, u, &whence))
     return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Lseek, ::lseek(static_cast<int>(fd), off, static_cast<int>(whence)));
 }
@@ -163,19 +188,11 @@ Napi::Value DoStat(const Napi::CallbackInfo& info, bool nofollow) {
 Napi::Value Stat(const Napi::CallbackInfo& info) { return DoStat(info, false); }
 Napi::Value Lstat(const Napi::CallbackInfo& info) { return DoStat(info, true); }
 
-Napi::Value Fstat(const Napi::CallbackInfo& info) {
-  int64_t fd;
-  if (!want_int(info, 0, "fstat(fd: number)", &fd)) return info.Env().Undefined();
-  struct stat st;
-  if (::fstat(static_cast<int>(fd), &st) < 0) return sys_error(info.Env(), Sys::Fstat, errno);
-  return stat_obj(info.Env(), st);
-}
-
 Napi::Value Fstatat(const Napi::CallbackInfo& info) {
   const char* u = "fstatat(dirfd: number, path: string, flags?: number)";
   int64_t dirfd, flags;
   std::string path;
-  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) ||
+  if (!want_dirfd(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) ||
       !want_int(info, 2, u, &flags, true, 0))
     return info.Env().Undefined();
   struct stat st;
@@ -192,18 +209,6 @@ Napi::Value Access(const Napi::CallbackInfo& info) {
   return num_or_err(info.Env(), Sys::Access, ::access(path.c_str(), static_cast<int>(mode)));
 }
 
-Napi::Value Faccessat(const Napi::CallbackInfo& info) {
-  const char* u = "faccessat(dirfd: number, path: string, mode: number, flags?: number)";
-  int64_t dirfd, mode, flags;
-  std::string path;
-  if (!want_int(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) || !want_int(info, 2, u, &mode) ||
-      !want_int(info, 3, u, &flags, true, 0))
-    return info.Env().Undefined();
-  return num_or_err(
-      info.Env(), Sys::Faccessat,
-      ::faccessat(static_cast<int>(dirfd), path.c_str(), static_cast<int>(mode), static_cast<int>(flags)));
-}
-
 struct linux_dirent64 {
   ino64_t d_ino;
   off64_t d_off;
@@ -217,7 +222,7 @@ struct linux_dirent64 {
 Napi::Value Getdents64(const Napi::CallbackInfo& info) {
   const char* u = "getdents64(fd: number, bufferSize?: number)";
   int64_t fd, size;
-  if (!want_int(info, 0, u, &fd) || !want_int(info, 1, u, &size, true, 32768)) return info.Env().Undefined();
+  if (!want_fd(info, 0, u, &fd) || !want_int(info, 1, u, &size, true, 32768)) return info.Env().Undefined();
   if (size < 512 || size > (1 << 24)) {
     usage(info, "getdents64 bufferSize must be 512..16 MiB");
     return info.Env().Undefined();
@@ -248,7 +253,7 @@ Napi::Value Chdir(const Napi::CallbackInfo& info) {
 
 Napi::Value Fchdir(const Napi::CallbackInfo& info) {
   int64_t fd;
-  if (!want_int(info, 0, "fchdir(fd: number)", &fd)) return info.Env().Undefined();
+  if (!want_fd(info, 0, "fchdir(fd: number)", &fd)) return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Fchdir, ::fchdir(static_cast<int>(fd)));
 }
 
@@ -275,12 +280,6 @@ Napi::Value Rmdir(const Napi::CallbackInfo& info) {
   return num_or_err(info.Env(), Sys::Rmdir, ::rmdir(path.c_str()));
 }
 
-Napi::Value Unlink(const Napi::CallbackInfo& info) {
-  std::string path;
-  if (!want_string(info, 0, "unlink(path: string)", &path)) return info.Env().Undefined();
-  return num_or_err(info.Env(), Sys::Unlink, ::unlink(path.c_str()));
-}
-
 Napi::Value Mount(const Napi::CallbackInfo& info) {
   const char* u = "mount(source: string, target: string, fstype: string, flags: number, data?: string)";
   std::string src, target, fstype, data;
@@ -302,14 +301,6 @@ Napi::Value Umount2(const Napi::CallbackInfo& info) {
   if (!want_string(info, 0, u, &target) || !want_int(info, 1, u, &flags, true, 0))
     return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Umount2, ::umount2(target.c_str(), static_cast<int>(flags)));
-}
-
-Napi::Value MonotonicNs(const Napi::CallbackInfo& info) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return Napi::BigInt::New(info.Env(),
-                           static_cast<uint64_t>(static_cast<uint64_t>(ts.tv_sec) * 1000000000ull +
-                                                 static_cast<uint64_t>(ts.tv_nsec)));
 }
 
 Napi::Object Constants(Napi::Env env) {
@@ -343,20 +334,16 @@ void register_syscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("lseek", Napi::Function::New(env, Lseek, "lseek"));
   exports.Set("stat", Napi::Function::New(env, Stat, "stat"));
   exports.Set("lstat", Napi::Function::New(env, Lstat, "lstat"));
-  exports.Set("fstat", Napi::Function::New(env, Fstat, "fstat"));
   exports.Set("fstatat", Napi::Function::New(env, Fstatat, "fstatat"));
   exports.Set("access", Napi::Function::New(env, Access, "access"));
-  exports.Set("faccessat", Napi::Function::New(env, Faccessat, "faccessat"));
   exports.Set("getdents64", Napi::Function::New(env, Getdents64, "getdents64"));
   exports.Set("chdir", Napi::Function::New(env, Chdir, "chdir"));
   exports.Set("fchdir", Napi::Function::New(env, Fchdir, "fchdir"));
   exports.Set("getcwd", Napi::Function::New(env, Getcwd, "getcwd"));
   exports.Set("mkdir", Napi::Function::New(env, Mkdir, "mkdir"));
   exports.Set("rmdir", Napi::Function::New(env, Rmdir, "rmdir"));
-  exports.Set("unlink", Napi::Function::New(env, Unlink, "unlink"));
   exports.Set("mount", Napi::Function::New(env, Mount, "mount"));
   exports.Set("umount2", Napi::Function::New(env, Umount2, "umount2"));
-  exports.Set("monotonicNs", Napi::Function::New(env, MonotonicNs, "monotonicNs"));
   exports.Set("constants", Constants(env));
 }
 

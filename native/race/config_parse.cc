@@ -57,6 +57,10 @@ bool parse_action(Napi::Env env, Napi::Value v, const std::string& where, Action
     if (!get_str(env, o, "line", &a->line, true, where + ".")) return false;
     a->flags = O_WRONLY | O_APPEND;
     if (!get_num(env, o, "flags", &a->flags, 0, 0x7fffffff)) return false;
+    // Control files are appended to: a truncating or creating open could
+    // empty a file other tracers use, or make one outside tracefs.
+    if (a->flags & (O_TRUNC | O_CREAT))
+      return bad(env, where + ".flags must not include O_TRUNC or O_CREAT (control files are appended to)");
     Napi::Value k = o.Get("keepOpen");
     a->keep_open = k.IsBoolean() && k.As<Napi::Boolean>().Value();
   }
@@ -87,7 +91,10 @@ bool parse_strings(Napi::Env env, Napi::Value v, const std::string& where, std::
   for (uint32_t i = 0; i < arr.Length(); i++) {
     Napi::Value s = arr.Get(i);
     if (!s.IsString()) return bad(env, where + " must be an array of strings");
-    out->push_back(s.As<Napi::String>().Utf8Value());
+    std::string str = s.As<Napi::String>().Utf8Value();
+    if (str.find('\0') != std::string::npos)
+      return bad(env, where + "[" + std::to_string(i) + "] contains NUL");
+    out->push_back(std::move(str));
   }
   return true;
 }

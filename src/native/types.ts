@@ -64,10 +64,8 @@ export interface NativeAddon extends NativeRaceAddon {
   lseek(fd: number, offset: number, whence: number): Result<number>;
   stat(path: string): Result<Stat>;
   lstat(path: string): Result<Stat>;
-  fstat(fd: number): Result<Stat>;
   fstatat(dirfd: number, path: string, flags?: number): Result<Stat>;
   access(path: string, mode: number): Result<number>;
-  faccessat(dirfd: number, path: string, mode: number, flags?: number): Result<number>;
   /** One getdents64(2) call; [] at the end of the directory. */
   getdents64(fd: number, bufferSize?: number): Result<Dirent[]>;
   chdir(path: string): Result<number>;
@@ -76,11 +74,8 @@ export interface NativeAddon extends NativeRaceAddon {
   getcwd(): Result<string>;
   mkdir(path: string, mode?: number): Result<number>;
   rmdir(path: string): Result<number>;
-  unlink(path: string): Result<number>;
   mount(source: string, target: string, fstype: string, flags: number, data?: string): Result<number>;
   umount2(target: string, flags?: number): Result<number>;
-  /** CLOCK_MONOTONIC in nanoseconds. */
-  monotonicNs(): bigint;
   constants: Constants;
 }
 

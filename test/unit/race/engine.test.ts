@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { C, native } from '../../../src/native/index.js';
 import { RaceConfigError, raceConfigProblems, runRace, summaryLines, type RaceConfig } from '../../../src/race/index.js';
 
 let dir: string;
@@ -27,6 +28,14 @@ function plain(extra: Partial<RaceConfig> = {}): RaceConfig {
 }
 
 describe('race config validation', () => {
+  it('the native parser refuses a truncating or creating write and a NUL in any path (TypeError)', () => {
+    const write = (flags: number) => ({ kind: 'write' as const, path: path.join(dir, 'f'), line: 'x', flags });
+    expect(() => native.raceStart({ ...plain(), create: [write(C.O_WRONLY | C.O_TRUNC)] })).toThrow(/O_TRUNC or O_CREAT/);
+    expect(() => native.raceStart({ ...plain(), create: [write(C.O_WRONLY | C.O_CREAT)] })).toThrow(/O_TRUNC or O_CREAT/);
+    expect(() => native.raceStart({ ...plain(), files: [`${dir}/f\0/x`] })).toThrow(/contains NUL/);
+    expect(() => native.raceStart({ ...plain(), dirs: [{ path: dir, names: ['f\0x'] }] })).toThrow(/contains NUL/);
+  });
+
   it('names each problem and how to fix it', () => {
     expect(raceConfigProblems(plain())).toEqual([]);
     expect(raceConfigProblems(plain({ threads: 0 }))).toEqual(['threads must be an integer 1..64 (got 0)']);
