@@ -53,7 +53,18 @@ export const pathLike = fc
   )
   .map(([parts, trailing]) => `/${parts.join('/')}${trailing ? '/' : ''}`);
 
-/** Runs `property` and says whether fast-check found a counterexample (for planted bad implementations). */
-export function findsCounterexample<T>(arb: fc.Arbitrary<T>, predicate: (v: T) => void, numRuns = 5000): boolean {
-  return fc.check(fc.property(arb, predicate), { numRuns }).failed;
+/**
+ * Whether fast-check finds an input on which `check` fails one of its
+ * expect() assertions (for planted bad implementations). A crash of another
+ * kind (a TypeError in the planted code) does not count: the property itself
+ * must be what catches the bad implementation.
+ */
+export function findsCounterexample<T>(arb: fc.Arbitrary<T>, check: (v: T) => void, numRuns = 5000): boolean {
+  const r = fc.check(
+    fc.property(arb, (v) => {
+      check(v);
+    }),
+    { numRuns },
+  );
+  return r.failed && (r.errorInstance as Error | undefined)?.name === 'AssertionError';
 }
