@@ -64,7 +64,7 @@ export function findsCounterexample<T>(arb: fc.Arbitrary<T>, check: (v: T) => vo
     fc.property(arb, (v) => {
       check(v);
     }),
-    { numRuns },
+    { numRuns, endOnFailure: true }, // no shrinking: that a counterexample exists is the point
   );
   return r.failed && (r.errorInstance as Error | undefined)?.name === 'AssertionError';
 }
