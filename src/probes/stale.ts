@@ -102,7 +102,7 @@ export const realStaleSys: StaleSys = {
  * moment (rmdir of an instance with a file open is EBUSY); a holder still
  * there after ~150 ms is real, and the rmdir counts as failed.
  */
-export const BUSY_RETRY_MS = [10, 20, 40, 80];
+export const BUSY_RETRY_MS: readonly number[] = [10, 20, 40, 80];
 
 function rmdirInstance(sys: StaleSys, dir: string): Result<number> {
   let r = sys.rmdir(dir);

@@ -8,7 +8,14 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { define, removalLine, CONTROL_FILE, SYNTHETIC_GROUP, type Definition, type ProbeTarget } from '../../../src/probes/definitions.js';
+import {
+  define,
+  removalLine,
+  CONTROL_FILE,
+  SYNTHETIC_GROUP,
+  type Definition,
+  type ProbeTarget,
+} from '../../../src/probes/definitions.js';
 import { NameError, assertSingleCommand } from '../../../src/probes/names.js';
 import { isOneCommand, kernelGoodName, plainSymbol } from '../util/kernel-reading.js';
 import { findsCounterexample, identifier, pathLike, symbol, validOrHostile, HOSTILE } from '../util/hostile.js';
@@ -21,13 +28,21 @@ type Removal = (controlFile: string, group: string, event: string) => string;
 const name = validOrHostile(identifier);
 const target: fc.Arbitrary<ProbeTarget> = fc.oneof(
   fc.record({ kind: fc.constant('kprobe' as const), symbol: validOrHostile(symbol), ret: fc.boolean() }),
-  fc.record({ kind: fc.constant('uprobe' as const), path: validOrHostile(pathLike), offset: fc.oneof(fc.bigInt({ min: -16n, max: 1n << 64n }), fc.bigInt({ min: U64_END - 4n, max: U64_END + 4n })) }),
+  fc.record({
+    kind: fc.constant('uprobe' as const),
+    path: validOrHostile(pathLike),
+    offset: fc.oneof(fc.bigInt({ min: -16n, max: 1n << 64n }), fc.bigInt({ min: U64_END - 4n, max: U64_END + 4n })),
+  }),
   fc.record({ kind: fc.constant('fprobe' as const), symbol: validOrHostile(symbol) }),
   fc.record({ kind: fc.constant('eprobe' as const), system: name, event: name }),
   fc.record({ kind: fc.constant('synthetic' as const) }),
 );
 const controlFile = fc.oneof(
-  fc.constantFrom(...Object.values(CONTROL_FILE), '/sys/kernel/tracing/synthetic_events', '/sys/kernel/tracing/uprobe_events'),
+  fc.constantFrom(
+    ...Object.values(CONTROL_FILE),
+    '/sys/kernel/tracing/synthetic_events',
+    '/sys/kernel/tracing/uprobe_events',
+  ),
   fc.constantFrom(...HOSTILE),
 );
 
@@ -150,15 +165,45 @@ const trusting: Define = (group, event, t) => {
   const line = (s: string) => assertSingleCommand(s);
   switch (t.kind) {
     case 'kprobe':
-      return { group, event, file: CONTROL_FILE.kprobe, createLine: line(`${t.ret ? 'r' : 'p'}:${at} ${t.symbol}`), removeLine: line(`-:${at}`) };
+      return {
+        group,
+        event,
+        file: CONTROL_FILE.kprobe,
+        createLine: line(`${t.ret ? 'r' : 'p'}:${at} ${t.symbol}`),
+        removeLine: line(`-:${at}`),
+      };
     case 'uprobe':
-      return { group, event, file: CONTROL_FILE.uprobe, createLine: line(`p:${at} ${t.path}:0x${t.offset.toString(16)}`), removeLine: line(`-:${at}`) };
+      return {
+        group,
+        event,
+        file: CONTROL_FILE.uprobe,
+        createLine: line(`p:${at} ${t.path}:0x${t.offset.toString(16)}`),
+        removeLine: line(`-:${at}`),
+      };
     case 'fprobe':
-      return { group, event, file: CONTROL_FILE.fprobe, createLine: line(`f:${at} ${t.symbol}`), removeLine: line(`-:${at}`) };
+      return {
+        group,
+        event,
+        file: CONTROL_FILE.fprobe,
+        createLine: line(`f:${at} ${t.symbol}`),
+        removeLine: line(`-:${at}`),
+      };
     case 'eprobe':
-      return { group, event, file: CONTROL_FILE.eprobe, createLine: line(`e:${at} ${t.system}.${t.event}`), removeLine: line(`-:${at}`) };
+      return {
+        group,
+        event,
+        file: CONTROL_FILE.eprobe,
+        createLine: line(`e:${at} ${t.system}.${t.event}`),
+        removeLine: line(`-:${at}`),
+      };
     case 'synthetic':
-      return { group: SYNTHETIC_GROUP, event, file: CONTROL_FILE.synthetic, createLine: line(`${event} u64 tfsr_value`), removeLine: line(`!${event}`) };
+      return {
+        group: SYNTHETIC_GROUP,
+        event,
+        file: CONTROL_FILE.synthetic,
+        createLine: line(`${event} u64 tfsr_value`),
+        removeLine: line(`!${event}`),
+      };
   }
 };
 
@@ -169,7 +214,11 @@ describe('the same properties catch planted bad builders', () => {
 
   it('a builder that validates names but not the uprobe path', () => {
     const pathUnchecked: Define = (g, e, t) => (t.kind === 'uprobe' ? trusting(g, e, t) : define(g, e, t));
-    const uprobeArgs = fc.tuple(fc.constant('tfsr_1_ab'), fc.constant('e1'), target.filter((t) => t.kind === 'uprobe'));
+    const uprobeArgs = fc.tuple(
+      fc.constant('tfsr_1_ab'),
+      fc.constant('e1'),
+      target.filter((t) => t.kind === 'uprobe'),
+    );
     expect(findsCounterexample(uprobeArgs, ([g, e, t]) => definitionProperty(pathUnchecked)(g, e, t))).toBe(true);
   });
 

@@ -5,7 +5,14 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateName, validateSymbol, validatePath, assertSingleCommand, NameError, MAX_NAME_LEN } from '../../../src/probes/names.js';
+import {
+  validateName,
+  validateSymbol,
+  validatePath,
+  assertSingleCommand,
+  NameError,
+  MAX_NAME_LEN,
+} from '../../../src/probes/names.js';
 import { isOneCommand, kernelGoodName, plainSymbol } from '../util/kernel-reading.js';
 import { findsCounterexample, identifier, pathLike, symbol, validOrHostile, hostileString } from '../util/hostile.js';
 
@@ -72,11 +79,19 @@ function oneCommandProperty(gate: (s: string) => string) {
   };
 }
 
-const lineLike = validOrHostile(fc.constantFrom('p:tfsr_1_ab/e1 vfs_read', '-:tfsr_1_ab/e1', '!tfsr_1_ab_s1', 'tfsr_1_ab_s1 u64 tfsr_value'));
+const lineLike = validOrHostile(
+  fc.constantFrom('p:tfsr_1_ab/e1 vfs_read', '-:tfsr_1_ab/e1', '!tfsr_1_ab_s1', 'tfsr_1_ab_s1 u64 tfsr_value'),
+);
 
 describe('names.ts properties over hostile input', () => {
   it('validateName: NameError, or a kernel-good name of at most 64 characters', () => {
-    fc.assert(fc.property(validOrHostile(identifier), nameProperty((s) => validateName('event', s))), RUNS);
+    fc.assert(
+      fc.property(
+        validOrHostile(identifier),
+        nameProperty((s) => validateName('event', s)),
+      ),
+      RUNS,
+    );
   });
 
   it('validateSymbol: NameError, or a plain symbol', () => {
@@ -139,7 +154,8 @@ describe('the same properties catch planted bad validators', () => {
 
   it('a command gate that forgets "\\r"', () => {
     const noCr = (line: string) => {
-      if (/[\x00-\x0c\x0e-\x1f\x7f-\uffff]/.test(line) || line.trim() !== line || line.length === 0) throw new NameError('bad');
+      if (/[\x00-\x0c\x0e-\x1f\x7f-\uffff]/.test(line) || line.trim() !== line || line.length === 0)
+        throw new NameError('bad');
       return line;
     };
     expect(findsCounterexample(lineLike, oneCommandProperty(noCr))).toBe(true);

@@ -18,7 +18,8 @@ type Scan = (glob: string, text: string) => GlobScan;
 /** The reference: `*` is [\s\S]*, `?` is [\s\S], everything else literal; code units (no u flag), like globMatch. */
 function globRegex(glob: string): RegExp {
   let src = '^';
-  for (const c of glob.split('')) src += c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  for (const c of glob.split(''))
+    src += c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
   return new RegExp(`${src}$`);
 }
 
@@ -32,8 +33,13 @@ function stepBound(glob: string, text: string): number {
 }
 
 // Small inputs: an alphabet where matches are common, with regex metacharacters and surrogate halves.
-const small = (max: number) => fc.array(fc.constantFrom('a', 'b', '.', '[', ']', '\\', '-', 'é', '\ud83d', '\ude00'), { maxLength: max }).map((a) => a.join(''));
-const smallGlob = fc.array(fc.constantFrom('a', 'b', '*', '*', '?', '.', '[', '\\', 'é', '\ud83d'), { maxLength: 8 }).map((a) => a.join(''));
+const small = (max: number) =>
+  fc
+    .array(fc.constantFrom('a', 'b', '.', '[', ']', '\\', '-', 'é', '\ud83d', '\ude00'), { maxLength: max })
+    .map((a) => a.join(''));
+const smallGlob = fc
+  .array(fc.constantFrom('a', 'b', '*', '*', '?', '.', '[', '\\', 'é', '\ud83d'), { maxLength: 8 })
+  .map((a) => a.join(''));
 /** A glob and a text made from it (each '*' filled, each '?' one character), sometimes mutated: matches are frequent. */
 const derived = fc
   .tuple(smallGlob, fc.array(small(3), { minLength: 8, maxLength: 8 }), fc.option(fc.tuple(fc.nat(), small(1))))
@@ -62,7 +68,9 @@ const manyStars = fc
 const longText = fc.oneof(
   fc.constant('a'.repeat(10_000)),
   fc.array(fc.constantFrom('a', 'b'), { minLength: 10_000, maxLength: 10_000 }).map((a) => a.join('')),
-  fc.tuple(fc.constantFrom('a', 'ab', 'aab', 'abb'), fc.constant(10_000)).map(([s, n]) => s.repeat(Math.ceil(n / s.length)).slice(0, n)),
+  fc
+    .tuple(fc.constantFrom('a', 'ab', 'aab', 'abb'), fc.constant(10_000))
+    .map(([s, n]) => s.repeat(Math.ceil(n / s.length)).slice(0, n)),
 );
 
 function agreesWithReference(scan: Scan) {
@@ -149,7 +157,13 @@ describe('the same properties catch planted bad matchers', () => {
   });
 
   it('the backtracking matcher agrees with the reference: only the step property can catch it', () => {
-    fc.assert(fc.property(pairs, agreesWithReference((g, t) => backtrackingScan(g, t, Infinity))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(
+        pairs,
+        agreesWithReference((g, t) => backtrackingScan(g, t, Infinity)),
+      ),
+      { numRuns: 1000 },
+    );
   });
 
   it('a matcher that never retries a "*" disagrees with the reference', () => {

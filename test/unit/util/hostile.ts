@@ -8,15 +8,50 @@ import fc from 'fast-check';
 
 /** One character or short run that has broken a command line somewhere. */
 export const HOSTILE = [
-  '\n', '\r', '\t', '\v', '\f', ' ', '\0', '\x1b', '\x7f', ':', '!', '-', '/', '//', '..', '.', '#', ';', '+', '=',
-  '\u0085', '\u00a0', '\u2028', '\u2029', '\ufeff', '\ud800', '\u0820', 'é', '𝕏', '-:g/e', '\n-:g/e', 'p:g/e',
+  '\n',
+  '\r',
+  '\t',
+  '\v',
+  '\f',
+  ' ',
+  '\0',
+  '\x1b',
+  '\x7f',
+  ':',
+  '!',
+  '-',
+  '/',
+  '//',
+  '..',
+  '.',
+  '#',
+  ';',
+  '+',
+  '=',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\ud800',
+  '\u0820',
+  'é',
+  '𝕏',
+  '-:g/e',
+  '\n-:g/e',
+  'p:g/e',
 ] as const;
 
 const hostileChar = fc.constantFrom(...HOSTILE);
 
 /** Any string with hostile parts: fragments, arbitrary code points, long runs. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  { weight: 5, arbitrary: fc.array(fc.oneof(hostileChar, fc.constantFrom('a', 'Z', '_', '0', '9', 'tfsr_1_ab')), { maxLength: 12 }).map((a) => a.join('')) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .array(fc.oneof(hostileChar, fc.constantFrom('a', 'Z', '_', '0', '9', 'tfsr_1_ab')), { maxLength: 12 })
+      .map((a) => a.join('')),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 24 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
   {
@@ -40,7 +75,11 @@ export function spliced(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
 
 /** Valid-looking and hostile values in one arbitrary, for a validator's input. */
 export function validOrHostile(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  return fc.oneof({ weight: 2, arbitrary: valid }, { weight: 3, arbitrary: spliced(valid) }, { weight: 2, arbitrary: hostileString });
+  return fc.oneof(
+    { weight: 2, arbitrary: valid },
+    { weight: 3, arbitrary: spliced(valid) },
+    { weight: 2, arbitrary: hostileString },
+  );
 }
 
 export const identifier = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,70}$/);
@@ -48,7 +87,10 @@ export const symbol = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,40}$/);
 /** Absolute paths from plausible and tricky components ('', '.', '..'), with or without a trailing '/'. */
 export const pathLike = fc
   .tuple(
-    fc.array(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.+-]{1,10}$/), fc.constantFrom('usr', 'bin', 'true', '..', '.', '')), { minLength: 0, maxLength: 6 }),
+    fc.array(
+      fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.+-]{1,10}$/), fc.constantFrom('usr', 'bin', 'true', '..', '.', '')),
+      { minLength: 0, maxLength: 6 },
+    ),
     fc.boolean(),
   )
   .map(([parts, trailing]) => `/${parts.join('/')}${trailing ? '/' : ''}`);

@@ -32,5 +32,10 @@ export function plainSymbol(s: unknown): boolean {
 export function isOneCommand(line: unknown): boolean {
   if (typeof line !== 'string') return false;
   const bytes = Buffer.from(line, 'utf8');
-  return bytes.length > 0 && bytes.every((b) => b >= 0x20 && b <= 0x7e) && bytes[0] !== 0x20 && bytes[bytes.length - 1] !== 0x20;
+  return (
+    bytes.length > 0 &&
+    bytes.every((b) => b >= 0x20 && b <= 0x7e) &&
+    bytes[0] !== 0x20 &&
+    bytes[bytes.length - 1] !== 0x20
+  );
 }
