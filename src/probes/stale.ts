@@ -138,8 +138,10 @@ export function removeStale(root: string, isAlive: (pid: number) => boolean = pi
     if (pid === undefined || isAlive(pid)) continue;
     for (const ev of stale) sys.disable(`${instancesDir}/${inst}/events/${ev.group}/${ev.event}/enable`);
     const r = rmdirInstance(sys, `${instancesDir}/${inst}`);
+    // ENOENT: the directory is gone; ENODEV: instance_rmdir() found no such
+    // trace array (another rmdir of it is under way or done): both already gone.
     if (!isErr(r)) report.removedInstances.push(inst);
-    else if (r.code === 'ENOENT') report.alreadyGone.push(`instances/${inst}`);
+    else if (r.code === 'ENOENT' || r.code === 'ENODEV') report.alreadyGone.push(`instances/${inst}`);
     else report.failed.push(`instances/${inst}: rmdir ${r.code}`);
   }
   for (const ev of stale) {

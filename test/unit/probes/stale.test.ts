@@ -139,6 +139,14 @@ describe('removeStale with two cleanups at once (issue 11 item 8)', () => {
     expect(r.removedEvents).toEqual(['tfsr_42_abcdef/e1', 'synthetic/tfsr_42_abcdef_s3']);
   });
 
+  it('an instance rmdir that gets ENODEV (the kernel found no such trace array: another rmdir of it won) is already gone', () => {
+    // Seen live with two cleanups at once before this fix: 'rmdir ENODEV', exit 1.
+    const t = leftovers();
+    const r = removeStale('/t', dead, { ...bind(t), rmdir: () => new SysError('rmdir', 19, 'ENODEV') });
+    expect(r.failed).toEqual([]);
+    expect(r.alreadyGone).toEqual(['instances/tfsr_42_abcdef_i1']);
+  });
+
   it('an instance held open for good (EBUSY) still fails, after the short retries', () => {
     const t = leftovers();
     t.busy.set('tfsr_42_abcdef_i1', Infinity);
