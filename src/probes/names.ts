@@ -10,8 +10,18 @@ export const MAX_NAME_LEN = 64;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Kernel symbols may carry compiler suffixes such as .isra.0 or .cold. */
 const SYMBOL = /^[A-Za-z_][A-Za-z0-9_.]*$/;
-/** An absolute path with nothing the probe parser splits on. */
-const SAFE_PATH = /^\/[A-Za-z0-9_.+\-/]*$/;
+/**
+ * An absolute, normalised path (what realpath gives: no empty, '.' or '..'
+ * component, no trailing '/') with nothing the probe parser splits on.
+ */
+const SAFE_PATH = /^(?:\/[A-Za-z0-9_.+-]+)+$/;
+const DOT_COMPONENT = /\/\.\.?(?=\/|$)/;
+/**
+ * One command as the kernel reads it: printable ASCII only. Its parser splits
+ * commands at '\n' and fields with the kernel's isspace(), whose Latin-1 table
+ * counts byte 0xa0 as a space: U+00A0 (c2 a0) would split a field.
+ */
+const ONE_COMMAND = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
 /** A name that would not make exactly one control-file command: bad input, exit 2. */
 export class NameError extends UsageError {
@@ -21,8 +31,8 @@ export class NameError extends UsageError {
   }
 }
 
-function describe(s: string): string {
-  return JSON.stringify(s);
+function describe(s: unknown): string {
+  return typeof s === 'string' ? JSON.stringify(s) : `(a ${typeof s}, not a string)`;
 }
 
 /** A group or event name: a C identifier of at most 64 characters. */
@@ -38,25 +48,30 @@ export function validateName(what: 'group' | 'event' | 'instance', name: string)
 }
 
 export function validateSymbol(sym: string): string {
-  if (!SYMBOL.test(sym) || sym.length > 256) {
+  if (typeof sym !== 'string' || sym.length > 256 || !SYMBOL.test(sym)) {
     throw new NameError(`kernel symbol ${describe(sym)} is not a plain symbol name ([A-Za-z_][A-Za-z0-9_.]*)`);
   }
   return sym;
 }
 
 export function validatePath(p: string): string {
-  if (!SAFE_PATH.test(p) || p.length > 4096 || p.includes('//')) {
-    throw new NameError(`uprobe target path ${describe(p)} must be absolute and use only [A-Za-z0-9_.+-/]: ':' and whitespace would split the definition`);
+  if (typeof p !== 'string' || p.length > 4096 || !SAFE_PATH.test(p)) {
+    throw new NameError(
+      `uprobe target path ${describe(p)} must be absolute and use only [A-Za-z0-9_.+-/]: ':' and whitespace would split the definition` +
+        ' (and no empty component or trailing \'/\')',
+    );
   }
+  if (DOT_COMPONENT.test(p)) throw new NameError(`uprobe target path ${describe(p)} has a '.' or '..' component: pass its realpath`);
   return p;
 }
 
 /**
- * The last gate before a control-file write: one line, no control characters.
+ * The last gate before a control-file write: one line of printable ASCII,
+ * no leading or trailing space.
  * Definitions are built from validated parts, so this failing means a bug.
  */
 export function assertSingleCommand(line: string): string {
-  if (/[\x00-\x1f\x7f]/.test(line) || line.trim() !== line || line.length === 0) {
+  if (typeof line !== 'string' || !ONE_COMMAND.test(line)) {
     throw new NameError(`refusing to write ${describe(line)} to a control file: it is not exactly one command`);
   }
   return line;

@@ -13,8 +13,11 @@ export function cleanupCommand(): Command {
       const r = removeStale(t.root);
       for (const e of r.removedEvents) process.stdout.write(`removed event ${e}\n`);
       for (const i of r.removedInstances) process.stdout.write(`removed instance ${i}\n`);
+      for (const g of r.alreadyGone) process.stdout.write(`already removed (by another cleanup or run) ${g}\n`);
       for (const f of r.failed) process.stderr.write(`could not remove ${f}\n`);
-      if (!r.removedEvents.length && !r.removedInstances.length && !r.failed.length) process.stdout.write('nothing to clean up\n');
+      if (!r.removedEvents.length && !r.removedInstances.length && !r.alreadyGone.length && !r.failed.length) {
+        process.stdout.write('nothing to clean up\n');
+      }
       process.exitCode = r.failed.length ? EXIT.failed : EXIT.ok;
     });
 }

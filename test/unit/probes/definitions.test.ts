@@ -38,4 +38,11 @@ describe('control-file definitions', () => {
     expect(() => removalLine('uprobe_events', 'tfsr_1_ab', 'e1:x')).toThrow(NameError);
     expect(() => removalLine('uprobe_events', 'tfsr_1_ab\n-:x', 'e1')).toThrow(NameError);
   });
+
+  it('refuses a uprobe offset the kernel cannot parse as an unsigned long (found stating the property)', () => {
+    const at = (offset: bigint) => define('g', 'e', { kind: 'uprobe', path: '/usr/bin/true', offset });
+    expect(() => at(1n << 64n)).toThrow(RangeError);
+    expect(() => at(-1n)).toThrow(RangeError);
+    expect(at((1n << 64n) - 1n).createLine).toBe('p:g/e /usr/bin/true:0xffffffffffffffff');
+  });
 });

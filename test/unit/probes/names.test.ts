@@ -45,4 +45,26 @@ describe('probe name validation', () => {
       expect(() => assertSingleCommand(bad)).toThrow(NameError);
     }
   });
+
+  // Found by the property tests (names.props.test.ts); each failed before the fix.
+  it('refuses a path that is not normalised: ".." and "." components, a trailing "/", "/" alone', () => {
+    for (const bad of ['/usr/bin/../../etc/shadow', '/./bin/true', '/bin/.', '/usr/..', '/usr/bin/', '/']) {
+      expect(() => validatePath(bad)).toThrow(NameError);
+    }
+    expect(validatePath('/usr/lib/x86_64-linux-gnu/libc.so.6')).toBe('/usr/lib/x86_64-linux-gnu/libc.so.6');
+    expect(validatePath('/opt/.hidden/..x/a...b')).toBe('/opt/.hidden/..x/a...b');
+  });
+
+  it('the last gate refuses non-ASCII the kernel reads as space or control (U+00A0 is bytes c2 a0; isspace(0xa0))', () => {
+    for (const bad of ['p:g/e\u00a0x', 'p:g/e x\u0085', 'p:g/e x\u2028-:a/b', '\ufeffp:g/e x', 'p:g/e \u0820']) {
+      expect(() => assertSingleCommand(bad)).toThrow(NameError);
+    }
+  });
+
+  it('refuses non-strings with NameError, not a TypeError or a symbol named "null"', () => {
+    expect(() => validateSymbol(null as unknown as string)).toThrow(NameError);
+    expect(() => validateSymbol(undefined as unknown as string)).toThrow(NameError);
+    expect(() => assertSingleCommand(0 as unknown as string)).toThrow(NameError);
+    expect(() => validatePath(undefined as unknown as string)).toThrow(NameError);
+  });
 });
