@@ -39,34 +39,74 @@ for (let i = 0; i < boots; i++) {
     const t0 = Date.now();
     const r = await execa(
       process.execPath,
-      [path.join(root, 'bin', 'tracefs-regress.js'), 'vm', '--kernel', kernel, '--tcg', mode, '--keep-log', log, '--',
-        ...runArgs, '--format', 'json', '--output', report],
+      [
+        path.join(root, 'bin', 'tracefs-regress.js'),
+        'vm',
+        '--kernel',
+        kernel,
+        '--tcg',
+        mode,
+        '--keep-log',
+        log,
+        '--',
+        ...runArgs,
+        '--format',
+        'json',
+        '--output',
+        report,
+      ],
       { reject: false, stdin: 'ignore' },
     );
     const wall = (Date.now() - t0) / 1000;
     const m = /started ([\d.]+) s, first result ([\d.]+|n\/a)(?: s)?, total ([\d.]+) s/.exec(r.stderr) ?? [];
     const consoleLines = fs.existsSync(log)
-      ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => /Oops|BUG:|KASAN|Kernel panic|general protection/.test(l))
+      ? fs
+          .readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => /Oops|BUG:|KASAN|Kernel panic|general protection/.test(l))
       : [];
     let counts = '';
     try {
       const j = JSON.parse(fs.readFileSync(report, 'utf8'));
       const by = {};
       for (const x of j.results) by[x.status] = (by[x.status] ?? 0) + 1;
-      counts = Object.entries(by).map(([k, v]) => `${k}=${v}`).join(' ');
+      counts = Object.entries(by)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
     } catch {
       counts = 'no report';
     }
-    const row = { mode, boot: i + 1, exit: r.exitCode, guestStart: m[1], firstResult: m[2], total: m[3], wall, load, counts, oops: consoleLines.length, consoleLines };
+    const row = {
+      mode,
+      boot: i + 1,
+      exit: r.exitCode,
+      guestStart: m[1],
+      firstResult: m[2],
+      total: m[3],
+      wall,
+      load,
+      counts,
+      oops: consoleLines.length,
+      consoleLines,
+    };
     rows.push(row);
     console.log(JSON.stringify(row));
   }
 }
 console.log('\nmode    boots  oopses  guest-start  first-result  total (median s)');
-const med = (xs) => { const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+const med = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
 for (const mode of modes) {
   const r = rows.filter((x) => x.mode === mode);
-  console.log(`${mode.padEnd(8)}${String(r.length).padEnd(7)}${String(r.filter((x) => x.oops).length).padEnd(8)}` +
-    `${med(r.map((x) => Number(x.guestStart))).toString().padEnd(13)}${med(r.map((x) => Number(x.firstResult))).toString().padEnd(14)}${med(r.map((x) => Number(x.total)))}`);
+  console.log(
+    `${mode.padEnd(8)}${String(r.length).padEnd(7)}${String(r.filter((x) => x.oops).length).padEnd(8)}` +
+      `${med(r.map((x) => Number(x.guestStart)))
+        .toString()
+        .padEnd(13)}${med(r.map((x) => Number(x.firstResult)))
+        .toString()
+        .padEnd(14)}${med(r.map((x) => Number(x.total)))}`,
+  );
 }
 console.log(`logs and reports: ${work}`);

@@ -26,7 +26,13 @@ const trials = [
   { name: 'race-readers', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9, repeat: 5 },
   { name: 'race-mix', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9, repeat: 5 },
   { name: 'race-enable', drivers: ['c-ref', 'engine'], ratio: ['engine', 'c-ref'], target: 0.9, repeat: 16 },
-  { name: 'failing-open', drivers: ['c', 'fs.openSync', 'addon'], ratio: ['addon', 'fs.openSync'], target: 2, repeat: 5 },
+  {
+    name: 'failing-open',
+    drivers: ['c', 'fs.openSync', 'addon'],
+    ratio: ['addon', 'fs.openSync'],
+    target: 2,
+    repeat: 5,
+  },
   { name: 'rss-30s', drivers: ['engine'], repeat: 1 },
 ];
 
@@ -35,13 +41,18 @@ function compileRef() {
   const dir = path.join(root, 'build', 'bench');
   fs.mkdirSync(dir, { recursive: true });
   for (const name of ['race-ref', 'open-ref'])
-    execFileSync(process.env.CC ?? 'cc', ['-O2', '-pthread', '-o', path.join(dir, name), path.join(here, 'bench', `${name}.c`)], { stdio: 'inherit' });
+    execFileSync(
+      process.env.CC ?? 'cc',
+      ['-O2', '-pthread', '-o', path.join(dir, name), path.join(here, 'bench', `${name}.c`)],
+      { stdio: 'inherit' },
+    );
   return path.join(dir, 'race-ref');
 }
 
 function runPair(trial, driver, ref) {
   const r = spawnSync(process.execPath, [child, trial, driver, ref ?? ''], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error((r.stderr || r.stdout || `exit ${r.status ?? r.signal}`).trim().split('\n').slice(-3).join(' | '));
+  if (r.status !== 0)
+    throw new Error((r.stderr || r.stdout || `exit ${r.status ?? r.signal}`).trim().split('\n').slice(-3).join(' | '));
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
@@ -51,8 +62,15 @@ const fmt = (x) => Math.round(x).toLocaleString('en-US').padStart(12);
 
 function main() {
   if (process.getuid?.() !== 0) console.log('note: not root; the race trials need root and tracefs');
-  console.log(`tracefs-regress bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), kernel ${os.release()}, node ${process.version}`);
-  console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `tracefs-regress bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), kernel ${os.release()}, node ${process.version}`,
+  );
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   let ref;
   try {
     ref = compileRef();
@@ -92,16 +110,24 @@ function main() {
       if (r.cpuNs !== undefined) parts.push(`${(r.cpuNs / r.ops / 1000).toFixed(2)} CPU-us/op`);
       if (r.violations !== undefined) parts.push(`${r.violations} violations`);
       if (r.maxRssKb !== undefined) parts.push(`peak RSS ${(r.maxRssKb / 1024).toFixed(1)} MB`);
-      const spread = ok.length > 1 ? `  (${ok.length} runs, ops/s ${ok.map((x) => Math.round(rate(x, 'ops'))).join(' ')})` : '';
+      const spread =
+        ok.length > 1 ? `  (${ok.length} runs, ops/s ${ok.map((x) => Math.round(rate(x, 'ops'))).join(' ')})` : '';
       console.log(`  ${d.padEnd(12)} ${parts.join('  ')}${spread}`);
       for (const bad of runs[d].filter((x) => x.error)) console.log(`  ${d.padEnd(12)} ERROR ${bad.error}`);
     }
     if (t.ratio && res[t.ratio[0]] && res[t.ratio[1]]) {
       const v = compare(res[t.ratio[0]], res[t.ratio[1]], t.target);
-      const line = v.map((x) => `${x.key}/s ${x.ratio.toFixed(2)}x${x.interval ? ` [90% ${x.interval[0].toFixed(2)}-${x.interval[1].toFixed(2)}]` : ''}`);
+      const line = v.map(
+        (x) =>
+          `${x.key}/s ${x.ratio.toFixed(2)}x${x.interval ? ` [90% ${x.interval[0].toFixed(2)}-${x.interval[1].toFixed(2)}]` : ''}`,
+      );
       const met = v.every((x) => x.met);
-      const unsure = v.some((x) => !x.decided) ? '; an interval spans the target, more runs (BENCH_REPEAT) would tell' : '';
-      console.log(`  ratio ${t.ratio[0]}/${t.ratio[1]}: ${line.join(', ')} (target >= ${t.target}x): ${met ? 'met' : 'NOT met'}${unsure}`);
+      const unsure = v.some((x) => !x.decided)
+        ? '; an interval spans the target, more runs (BENCH_REPEAT) would tell'
+        : '';
+      console.log(
+        `  ratio ${t.ratio[0]}/${t.ratio[1]}: ${line.join(', ')} (target >= ${t.target}x): ${met ? 'met' : 'NOT met'}${unsure}`,
+      );
       verdicts.push([t.name, met]);
     }
     if (t.name === 'rss-30s' && res.engine) {
@@ -111,8 +137,15 @@ function main() {
     }
   }
   const missed = verdicts.filter(([, ok]) => !ok).map(([n]) => n);
-  console.log(`\ntargets met: ${verdicts.length - missed.length} of ${verdicts.length}${missed.length ? ` (not met: ${missed.join(', ')})` : ''}`);
-  console.log(`load average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `\ntargets met: ${verdicts.length - missed.length} of ${verdicts.length}${missed.length ? ` (not met: ${missed.join(', ')})` : ''}`,
+  );
+  console.log(
+    `load average at end: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 main();

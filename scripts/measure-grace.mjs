@@ -29,12 +29,16 @@ const RESULT = /^(PASS|FAIL|SKIP|UNRES\w*)\s+(\S+)/;
 
 for (let i = 0; i < boots; i++) {
   const t0 = Date.now();
-  const child = execa(process.execPath, [path.join(root, 'bin', 'tracefs-regress.js'), 'vm', '--kernel', kernel, '--', ...runArgs, '--format', 'json'], {
-    reject: false,
-    stdin: 'ignore',
-    stdout: 'ignore',
-    buffer: false,
-  });
+  const child = execa(
+    process.execPath,
+    [path.join(root, 'bin', 'tracefs-regress.js'), 'vm', '--kernel', kernel, '--', ...runArgs, '--format', 'json'],
+    {
+      reject: false,
+      stdin: 'ignore',
+      stdout: 'ignore',
+      buffer: false,
+    },
+  );
   const results = [];
   let rest = '';
   child.stderr.on('data', (d) => {

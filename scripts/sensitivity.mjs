@@ -46,7 +46,8 @@ if (!Number.isInteger(boots) || boots < 1 || boots > 100) die(`--boots ${opt.boo
 const modes = opt.modes.split(',');
 if (!modes.every((m) => m === 'single' || m === 'multi')) die(`--modes ${opt.modes}: use single, multi or both`);
 const cpusList = opt.cpus.split(',').map(Number);
-if (!cpusList.every((c) => Number.isInteger(c) && c >= 1 && c <= 64)) die(`--cpus ${opt.cpus}: use whole numbers from 1 to 64`);
+if (!cpusList.every((c) => Number.isInteger(c) && c >= 1 && c <= 64))
+  die(`--cpus ${opt.cpus}: use whole numbers from 1 to 64`);
 const runArgs = dash >= 0 ? argv.slice(dash + 1) : ['--scenario', 'race-*'];
 
 await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, reject: false });
@@ -68,13 +69,18 @@ for (const name of names) {
     continue;
   }
   const m = mutants.find((x) => x.name === name);
-  if (!m) die(`unknown kernel '${name}': use debian:<series> or a race-only mutant (${mutants.map((x) => x.name).join(', ')})`);
+  if (!m)
+    die(
+      `unknown kernel '${name}': use debian:<series> or a race-only mutant (${mutants.map((x) => x.name).join(', ')})`,
+    );
   say(`building ${m.name} (seeded from the clean build, as the self-test does)`);
   const b = await buildKernel({ name: m.name, patches: [m.file], log: (l) => say(`  ${l}`) });
   kernels.push({ name, spec: b.bzImage, append: m.cmdline ? ['--append', m.cmdline] : [], signature: undefined });
 }
 
-const out = opt.out ?? path.join(os.homedir(), '.cache/tracefs-regress/sensitivity', new Date().toISOString().replace(/[:.]/g, '-'));
+const out =
+  opt.out ??
+  path.join(os.homedir(), '.cache/tracefs-regress/sensitivity', new Date().toISOString().replace(/[:.]/g, '-'));
 fs.mkdirSync(out, { recursive: true });
 let child;
 let stopping = false;
@@ -96,8 +102,27 @@ for (let i = 1; i <= boots && !stopping; i++) {
         const load = os.loadavg()[0].toFixed(1);
         child = execa(
           process.execPath,
-          [path.join(root, 'bin/tracefs-regress.js'), 'vm', '--kernel', k.spec, ...k.append, '--tcg', mode, '--cpus', String(cpus),
-            '--timeout', opt.timeout, '--keep-log', path.join(out, `${tag}.console.log`), '--', ...runArgs, '--format', 'json', '--output', report],
+          [
+            path.join(root, 'bin/tracefs-regress.js'),
+            'vm',
+            '--kernel',
+            k.spec,
+            ...k.append,
+            '--tcg',
+            mode,
+            '--cpus',
+            String(cpus),
+            '--timeout',
+            opt.timeout,
+            '--keep-log',
+            path.join(out, `${tag}.console.log`),
+            '--',
+            ...runArgs,
+            '--format',
+            'json',
+            '--output',
+            report,
+          ],
           { cwd: root, reject: false, all: true, stdin: 'ignore' },
         );
         const r = await child;
@@ -105,7 +130,9 @@ for (let i = 1; i <= boots && !stopping; i++) {
         const json = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : undefined;
         const t = { kernel: k.name, mode, cpus, exitCode: r.exitCode, load, ...judgeTrial(json, raceIds, k.signature) };
         trials.push(t);
-        say(`${tag}: ${t.caught ? `caught after ${t.secondsToFailure?.toFixed(1)} s (${t.quote})` : 'missed'}; exit ${r.exitCode}, load ${load}`);
+        say(
+          `${tag}: ${t.caught ? `caught after ${t.secondsToFailure?.toFixed(1)} s (${t.quote})` : 'missed'}; exit ${r.exitCode}, load ${load}`,
+        );
       }
     }
   }
@@ -113,4 +140,6 @@ for (let i = 1; i <= boots && !stopping; i++) {
 const table = renderSensitivity(trials);
 fs.writeFileSync(path.join(out, 'trials.json'), JSON.stringify(trials, null, 2) + '\n');
 fs.writeFileSync(path.join(out, 'table.md'), table + '\n');
-process.stdout.write(`\n${table}\n\nrun args: ${runArgs.join(' ')}; ${boots} boot(s) per cell; host ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; results in ${out}\n`);
+process.stdout.write(
+  `\n${table}\n\nrun args: ${runArgs.join(' ')}; ${boots} boot(s) per cell; host ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; results in ${out}\n`,
+);

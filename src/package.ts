@@ -11,6 +11,7 @@ let version: string | undefined;
 
 /** package.json's version, read once. */
 export function toolVersion(): string {
-  version ??= (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string })
+    .version;
   return version;
 }

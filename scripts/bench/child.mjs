@@ -23,7 +23,9 @@ function tick() {
   let last = { ops: 0, cycles: 0 };
   return (p) => {
     const k = 1000 / TICK_MS;
-    process.stderr.write(`tick ${Math.round((p.ops - last.ops) * k)} ops/s ${Math.round((p.cycles - last.cycles) * k)} cycles/s\n`);
+    process.stderr.write(
+      `tick ${Math.round((p.ops - last.ops) * k)} ops/s ${Math.round((p.cycles - last.cycles) * k)} cycles/s\n`,
+    );
     last = p;
   };
 }
@@ -63,28 +65,50 @@ async function engineRace(mixName, ms) {
   const w = MIXES[mixName];
   const p = benchProbe(`bench${process.pid % 1000}`);
   const a = addon();
-  const ctl = (line) => ({ kind: 'write', path: p.control, line, flags: fs.constants.O_WRONLY | fs.constants.O_APPEND, keepOpen: true });
+  const ctl = (line) => ({
+    kind: 'write',
+    path: p.control,
+    line,
+    flags: fs.constants.O_WRONLY | fs.constants.O_APPEND,
+    keepOpen: true,
+  });
   try {
     const cpu0 = process.cpuUsage();
-    const s = await a.raceStart({
-      threads: THREADS,
-      durationMs: ms,
-      progressMs: TICK_MS,
-      create: [ctl(p.createLine)],
-      remove: [{ ...ctl(p.removeLine), onBusy: [{ kind: 'write', path: `${p.eventDir}/enable`, line: '0', flags: fs.constants.O_WRONLY }] }],
-      files: ['enable', 'filter', 'format', 'id', 'trigger'].map((f) => `${p.eventDir}/${f}`),
-      enable: `${p.eventDir}/enable`,
-      dirs: [
-        { path: p.eventDir, names: ['enable', 'format', 'id'] },
-        { path: p.groupDir, names: [`${p.event}/enable`, p.event] },
-      ],
-      list: { dir: p.groupDir, name: p.event },
-      weights: { openRead: w[0], enableWrite: w[1], stat: w[2], openat: w[3], fstatat: w[4], getdents: w[5] },
-    }, TICK_MS ? tick() : undefined).done;
+    const s = await a.raceStart(
+      {
+        threads: THREADS,
+        durationMs: ms,
+        progressMs: TICK_MS,
+        create: [ctl(p.createLine)],
+        remove: [
+          {
+            ...ctl(p.removeLine),
+            onBusy: [{ kind: 'write', path: `${p.eventDir}/enable`, line: '0', flags: fs.constants.O_WRONLY }],
+          },
+        ],
+        files: ['enable', 'filter', 'format', 'id', 'trigger'].map((f) => `${p.eventDir}/${f}`),
+        enable: `${p.eventDir}/enable`,
+        dirs: [
+          { path: p.eventDir, names: ['enable', 'format', 'id'] },
+          { path: p.groupDir, names: [`${p.event}/enable`, p.event] },
+        ],
+        list: { dir: p.groupDir, name: p.event },
+        weights: { openRead: w[0], enableWrite: w[1], stat: w[2], openat: w[3], fstatat: w[4], getdents: w[5] },
+      },
+      TICK_MS ? tick() : undefined,
+    ).done;
     const cpu = process.cpuUsage(cpu0);
     if (s.error) throw new Error(s.error);
     const ops = Object.values(s.ops).reduce((n, o) => n + o.count, 0);
-    return { ops, cycles: s.cycles, elapsedNs: s.elapsedNs, cpuNs: (cpu.user + cpu.system) * 1000, violations: s.violationCount, busyRetries: s.busyRetries, maxRssKb: process.resourceUsage().maxRSS };
+    return {
+      ops,
+      cycles: s.cycles,
+      elapsedNs: s.elapsedNs,
+      cpuNs: (cpu.user + cpu.system) * 1000,
+      violations: s.violationCount,
+      busyRetries: s.busyRetries,
+      maxRssKb: process.resourceUsage().maxRSS,
+    };
   } finally {
     removeProbe(p);
   }
@@ -93,10 +117,21 @@ async function engineRace(mixName, ms) {
 function refRace(mixName, ms) {
   const p = benchProbe(`bench${process.pid % 1000}`);
   try {
-    const out = execFileSync(refBin, [
-      String(THREADS), String(ms), p.control, p.createLine, p.removeLine, p.eventDir, p.groupDir, p.event,
-      ...MIXES[mixName].map(String),
-    ], { encoding: 'utf8' });
+    const out = execFileSync(
+      refBin,
+      [
+        String(THREADS),
+        String(ms),
+        p.control,
+        p.createLine,
+        p.removeLine,
+        p.eventDir,
+        p.groupDir,
+        p.event,
+        ...MIXES[mixName].map(String),
+      ],
+      { encoding: 'utf8' },
+    );
     return JSON.parse(out);
   } finally {
     removeProbe(p);
@@ -109,7 +144,9 @@ function failingOpen(driver) {
   const target = `${TRACEFS}/events/tfsr_${process.pid}_none/ev/enable`;
   const N = Number(process.env.BENCH_OPENS ?? 300000);
   if (driver === 'c') {
-    const r = JSON.parse(execFileSync(path.join(path.dirname(refBin), 'open-ref'), [target, String(N)], { encoding: 'utf8' }));
+    const r = JSON.parse(
+      execFileSync(path.join(path.dirname(refBin), 'open-ref'), [target, String(N)], { encoding: 'utf8' }),
+    );
     if (r.fails !== N) throw new Error(`expected ${N} failures, got ${r.fails}`);
     return { ops: r.ops, elapsedNs: r.elapsedNs };
   }
@@ -147,7 +184,11 @@ const trials = {
   'race-readers': { engine: () => engineRace('readers', MS), 'c-ref': () => refRace('readers', MS) },
   'race-mix': { engine: () => engineRace('mix', MS), 'c-ref': () => refRace('mix', MS) },
   'race-enable': { engine: () => engineRace('enable', MS), 'c-ref': () => refRace('enable', MS) },
-  'failing-open': { c: () => failingOpen('c'), addon: () => failingOpen('addon'), 'fs.openSync': () => failingOpen('fs.openSync') },
+  'failing-open': {
+    c: () => failingOpen('c'),
+    addon: () => failingOpen('addon'),
+    'fs.openSync': () => failingOpen('fs.openSync'),
+  },
   'rss-30s': { engine: () => engineRace(process.env.BENCH_RSS_MIX ?? 'mix', RSS_MS) },
 };
 

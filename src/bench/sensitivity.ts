@@ -21,7 +21,9 @@ export interface Trial {
 }
 
 function text(r: ScenarioResult): string {
-  return [r.reason ?? '', ...r.evidence.flatMap((e) => [e.got, e.detail ?? '']), ...(r.health?.kernelLines ?? [])].join('\n');
+  return [r.reason ?? '', ...r.evidence.flatMap((e) => [e.got, e.detail ?? '']), ...(r.health?.kernelLines ?? [])].join(
+    '\n',
+  );
 }
 
 /**

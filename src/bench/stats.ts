@@ -21,7 +21,9 @@ export function pool(runs: readonly BenchRun[]): BenchRun {
   if (runs.length === 0) throw new Error('pool: no runs');
   const sum = (k: keyof BenchRun): number | undefined =>
     runs.every((r) => r[k] !== undefined) ? runs.reduce((n, r) => n + (r[k] as number), 0) : undefined;
-  const maxRss = runs.every((r) => r.maxRssKb !== undefined) ? Math.max(...runs.map((r) => r.maxRssKb as number)) : undefined;
+  const maxRss = runs.every((r) => r.maxRssKb !== undefined)
+    ? Math.max(...runs.map((r) => r.maxRssKb as number))
+    : undefined;
   return {
     ops: sum('ops') as number,
     elapsedNs: sum('elapsedNs') as number,

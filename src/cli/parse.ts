@@ -27,9 +27,11 @@ export function parseDuration(text: string, flag = '--duration'): number {
  */
 export function parseThreads(text: string | undefined): number {
   if (text === undefined) return Math.min(os.availableParallelism(), MAX_THREADS);
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--threads '${text}' is not a whole number: use ${MIN_THREADS} to ${MAX_THREADS}`);
+  if (!/^\d+$/.test(text.trim()))
+    throw new UsageError(`--threads '${text}' is not a whole number: use ${MIN_THREADS} to ${MAX_THREADS}`);
   const n = Number(text);
-  if (n < MIN_THREADS || n > MAX_THREADS) throw new UsageError(`--threads ${n} is out of range: use ${MIN_THREADS} to ${MAX_THREADS}`);
+  if (n < MIN_THREADS || n > MAX_THREADS)
+    throw new UsageError(`--threads ${n} is out of range: use ${MIN_THREADS} to ${MAX_THREADS}`);
   return n;
 }
 

@@ -14,7 +14,12 @@ export function covers(e: ExpectEntry, scenario: string, kind: ResultKind, relea
 }
 
 /** The first skip entry for this variant on this kernel: the runner does not run it. */
-export function skipEntryFor(entries: readonly ExpectEntry[], scenario: string, kind: ProbeKind, release: string): ExpectEntry | undefined {
+export function skipEntryFor(
+  entries: readonly ExpectEntry[],
+  scenario: string,
+  kind: ProbeKind,
+  release: string,
+): ExpectEntry | undefined {
   return entries.find((e) => e.action === 'skip' && covers(e, scenario, kind, release));
 }
 
@@ -39,7 +44,11 @@ export function findSignature(lines: readonly string[], signature: readonly stri
   return lines.find((l) => signature.every((p) => l.includes(p)));
 }
 
-function note(e: ExpectEntry, verdict: ExpectationNote['verdict'], extra: Partial<ExpectationNote> = {}): ExpectationNote {
+function note(
+  e: ExpectEntry,
+  verdict: ExpectationNote['verdict'],
+  extra: Partial<ExpectationNote> = {},
+): ExpectationNote {
   return {
     verdict,
     source: e.source,
@@ -70,8 +79,20 @@ export function skipReason(e: ExpectEntry, release: string): string {
 }
 
 /** A result a skip entry kept from running. */
-export function skippedResult(base: Omit<ScenarioResult, 'status' | 'evidence' | 'checks' | 'durationMs'>, e: ExpectEntry, release: string): ScenarioResult {
-  return { ...base, status: 'UNSUPPORTED', reason: skipReason(e, release), evidence: [], checks: 0, durationMs: 0, expectation: note(e, 'skip') };
+export function skippedResult(
+  base: Omit<ScenarioResult, 'status' | 'evidence' | 'checks' | 'durationMs'>,
+  e: ExpectEntry,
+  release: string,
+): ScenarioResult {
+  return {
+    ...base,
+    status: 'UNSUPPORTED',
+    reason: skipReason(e, release),
+    evidence: [],
+    checks: 0,
+    durationMs: 0,
+    expectation: note(e, 'skip'),
+  };
 }
 
 /**

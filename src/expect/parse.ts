@@ -20,7 +20,8 @@ const MIN_SIGNATURE = 3;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-const isObject = (v: Json | undefined): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: Json | undefined): v is { [k: string]: Json } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates the text of one expectations file; `scenarios` are the ids a glob must match at least one of. */
 export function parseExpectations(text: string, source: string, scenarios: readonly string[]): ExpectEntry[] {
@@ -28,7 +29,9 @@ export function parseExpectations(text: string, source: string, scenarios: reado
   try {
     doc = JSON.parse(text) as Json;
   } catch (e) {
-    throw new UsageError(`--expect ${source}: not valid JSON (${(e as Error).message}): fix the syntax (JSON allows no comments or trailing commas; put notes in "why")`);
+    throw new UsageError(
+      `--expect ${source}: not valid JSON (${(e as Error).message}): fix the syntax (JSON allows no comments or trailing commas; put notes in "why")`,
+    );
   }
   const fail = (what: string): never => {
     throw new UsageError(`--expect ${source}: ${what}`);
@@ -38,7 +41,10 @@ export function parseExpectations(text: string, source: string, scenarios: reado
   for (const k of Object.keys(top)) {
     if (!TOP_KEYS.includes(k)) fail(`unknown top-level key "${k}": use ${TOP_KEYS.join(', ')}`);
   }
-  if (top.schema !== EXPECT_SCHEMA) fail(`"schema" must be "${EXPECT_SCHEMA}" (got ${JSON.stringify(top.schema ?? null)}): this tool reads that format`);
+  if (top.schema !== EXPECT_SCHEMA)
+    fail(
+      `"schema" must be "${EXPECT_SCHEMA}" (got ${JSON.stringify(top.schema ?? null)}): this tool reads that format`,
+    );
   if (top.description !== undefined && typeof top.description !== 'string') fail('"description" must be a string');
   if (!Array.isArray(top.entries)) fail('"entries" must be an array of entries');
   return (top.entries as Json[]).map((e, i) => parseEntry(e, i, source, scenarios));
@@ -55,13 +61,15 @@ function parseEntry(e: Json, index: number, source: string, scenarios: readonly 
   for (const k of Object.keys(o)) {
     if (!ENTRY_KEYS.includes(k)) fail(`unknown key "${k}": use ${ENTRY_KEYS.join(', ')}`);
   }
-  for (const k of REQUIRED) if (o[k] === undefined) fail(`"${k}" is missing (every entry needs ${REQUIRED.join(', ')})`);
+  for (const k of REQUIRED)
+    if (o[k] === undefined) fail(`"${k}" is missing (every entry needs ${REQUIRED.join(', ')})`);
   const str = (k: string): string => {
     const v = o[k];
     if (typeof v !== 'string' || v.trim() === '') fail(`"${k}" must be a non-empty string`);
     return v as string;
   };
-  if (o.reference !== undefined && (typeof o.reference !== 'string' || o.reference.trim() === '')) fail('"reference" must be a non-empty string');
+  if (o.reference !== undefined && (typeof o.reference !== 'string' || o.reference.trim() === ''))
+    fail('"reference" must be a non-empty string');
   return {
     scenario: checkScenario(str('scenario'), scenarios, fail),
     kind: checkKind(str('kind'), fail),
@@ -77,10 +85,14 @@ function parseEntry(e: Json, index: number, source: string, scenarios: readonly 
 
 function checkScenario(scenario: string, scenarios: readonly string[], fail: Fail): string {
   if (!SCENARIO_GLOB.test(scenario)) {
-    fail(`"scenario" ${JSON.stringify(scenario)} is not an id or glob: use letters, digits, - and the wildcards * and ? (e.g. "race-*")`);
+    fail(
+      `"scenario" ${JSON.stringify(scenario)} is not an id or glob: use letters, digits, - and the wildcards * and ? (e.g. "race-*")`,
+    );
   }
   if (!scenarios.some((id) => globMatch(scenario, id))) {
-    fail(`"scenario" ${JSON.stringify(scenario)} matches no scenario: use one of ${scenarios.join(', ')} or a glob over them`);
+    fail(
+      `"scenario" ${JSON.stringify(scenario)} matches no scenario: use one of ${scenarios.join(', ')} or a glob over them`,
+    );
   }
   return scenario;
 }
@@ -94,14 +106,18 @@ function checkKind(kind: string, fail: Fail): ExpectEntry['kind'] {
 
 function checkRelease(release: string, fail: Fail): string {
   if (!RELEASE_GLOB.test(release)) {
-    fail(`"release" ${JSON.stringify(release)} is not a release glob: use what uname -r prints with * and ? (e.g. "6.18.*", "6.1.0-*-amd64"); regexes are not supported`);
+    fail(
+      `"release" ${JSON.stringify(release)} is not a release glob: use what uname -r prints with * and ? (e.g. "6.18.*", "6.1.0-*-amd64"); regexes are not supported`,
+    );
   }
   return release;
 }
 
 function checkAction(action: string, fail: Fail): Action {
   if (!(ACTIONS as readonly string[]).includes(action)) {
-    fail(`"action" ${JSON.stringify(action)} is unknown: use xfail (must fail), flaky (pass or the expected failure) or skip (do not run)`);
+    fail(
+      `"action" ${JSON.stringify(action)} is unknown: use xfail (must fail), flaky (pass or the expected failure) or skip (do not run)`,
+    );
   }
   return action as Action;
 }
@@ -112,9 +128,12 @@ function checkSignature(sig: Json | undefined, fail: Fail): string[] {
     fail('"signature" must be a string, or an array of strings that must all appear in one line');
   }
   for (const p of parts as string[]) {
-    if (/[\x00-\x1f\x7f]/.test(p)) fail(`"signature" part ${JSON.stringify(p)} has a control character: a signature matches within one line`);
+    if (/[\x00-\x1f\x7f]/.test(p))
+      fail(`"signature" part ${JSON.stringify(p)} has a control character: a signature matches within one line`);
     if (p.trim().length < MIN_SIGNATURE) {
-      fail(`"signature" part ${JSON.stringify(p)} is too short to identify a bug: name a function or a file:line (e.g. "eventfs_iterate")`);
+      fail(
+        `"signature" part ${JSON.stringify(p)} is too short to identify a bug: name a function or a file:line (e.g. "eventfs_iterate")`,
+      );
     }
   }
   return [...(parts as string[])];
@@ -127,7 +146,9 @@ export function loadExpectations(file: string, scenarios: readonly string[]): Ex
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new UsageError(`--expect ${file}: cannot read it (${code}): give the path of an expectations file, e.g. kernel/known-bugs.json`);
+    throw new UsageError(
+      `--expect ${file}: cannot read it (${code}): give the path of an expectations file, e.g. kernel/known-bugs.json`,
+    );
   }
   return parseExpectations(text, file, scenarios);
 }

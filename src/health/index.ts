@@ -2,5 +2,13 @@ export { startHealthWatch, systemSources, readFileNative } from './system.js';
 export { createHealthWatch, buildDelta, type HealthWatch, type HealthSources, type KmsgSource } from './oracle.js';
 export { readCounters, parseCounter, COUNTER_PATHS, type Counters, type FileReader } from './counters.js';
 export { taintLetters, printTainted, taintGained, taintBits, describeTaint, TAINT_FLAGS } from './taint.js';
-export { parseKmsgRecord, isAlarm, KmsgScanner, ALARM_PATTERNS, DEFAULT_SCAN_LIMITS, type KmsgRecord, type ScanLimits } from './kmsg.js';
+export {
+  parseKmsgRecord,
+  isAlarm,
+  KmsgScanner,
+  ALARM_PATTERNS,
+  DEFAULT_SCAN_LIMITS,
+  type KmsgRecord,
+  type ScanLimits,
+} from './kmsg.js';
 export { KmsgReader } from './kmsg-reader.js';

@@ -64,7 +64,7 @@ const hex2 = (n: number): string => `\\x${n.toString(16).padStart(2, '0')}`;
  */
 export function visibleText(b: Buffer): string {
   let out = '';
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const n = utf8Length(b, i);
     if (n === 0) {
       out += hex2(b[i]!);

@@ -84,7 +84,8 @@ export function createHealthWatch(src: HealthSources, limits: ScanLimits = DEFAU
     if (!kmsg) return;
     const r = kmsg.drain();
     for (const rec of r.records) sc.feed(rec);
-    if (r.overwritten > 0) out.push(`${r.overwritten} kernel log read(s) hit EPIPE: records were overwritten before being read`);
+    if (r.overwritten > 0)
+      out.push(`${r.overwritten} kernel log read(s) hit EPIPE: records were overwritten before being read`);
     if (r.error) {
       out.push(`kernel log watch stopped: ${r.error}`);
       notes.push(`kernel log watch stopped: ${r.error}`);

@@ -37,7 +37,8 @@ export const TAINT_FLAGS: readonly TaintFlag[] = Object.freeze([
 
 // BigInt throughout: JS bitwise operators are 32-bit signed, and the mask is an unsigned long.
 function bits(mask: number): bigint {
-  if (!Number.isSafeInteger(mask) || mask < 0) throw new RangeError(`taint mask must be a non-negative integer, got ${mask}`);
+  if (!Number.isSafeInteger(mask) || mask < 0)
+    throw new RangeError(`taint mask must be a non-negative integer, got ${mask}`);
   return BigInt(mask);
 }
 

@@ -15,7 +15,14 @@ export interface AptSource {
 }
 
 /** Suites beyond the system's own: where newer kernels come from. */
-export const ARCHIVE_SUITES = ['bookworm', 'bookworm-updates', 'bookworm-backports', 'trixie', 'trixie-updates', 'trixie-backports'];
+export const ARCHIVE_SUITES = [
+  'bookworm',
+  'bookworm-updates',
+  'bookworm-backports',
+  'trixie',
+  'trixie-updates',
+  'trixie-backports',
+];
 export const SECURITY_SUITES = ['bookworm-security', 'trixie-security'];
 export const DEFAULT_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 
@@ -137,7 +144,8 @@ export class PrivateApt {
   /** Write the sources list and refresh the lists when older than maxAgeMs (or forced). */
   async update(opts: { maxAgeMs?: number; force?: boolean; etc?: string } = {}): Promise<void> {
     const list = privateSourcesList(archiveHosts(systemSources(opts.etc)));
-    for (const d of ['lists/partial', 'cache/archives/partial']) fs.mkdirSync(path.join(this.dir, d), { recursive: true });
+    for (const d of ['lists/partial', 'cache/archives/partial'])
+      fs.mkdirSync(path.join(this.dir, d), { recursive: true });
     const stamp = path.join(this.dir, 'updated');
     const old = fs.existsSync(this.sourceList) ? fs.readFileSync(this.sourceList, 'utf8') : '';
     let fresh = old === list && fs.existsSync(stamp);
@@ -147,7 +155,11 @@ export class PrivateApt {
     const r = await execa('apt-get', [...this.options(), '-q', 'update'], { reject: false, all: true });
     const failed = r.exitCode !== 0 || /^(E:|Err:)/m.test(r.all ?? '');
     if (failed) {
-      const why = (r.all ?? '').split('\n').filter((l) => /^(E:|Err:|W: Failed)/.test(l)).slice(0, 3).join('; ');
+      const why = (r.all ?? '')
+        .split('\n')
+        .filter((l) => /^(E:|Err:|W: Failed)/.test(l))
+        .slice(0, 3)
+        .join('; ');
       throw new EnvironmentError(
         `cannot update the Debian package lists (${why || `apt-get exit ${r.exitCode}`}); ` +
           'check the network to the archive, or boot a local kernel with --kernel PATH',
@@ -189,10 +201,20 @@ export class PrivateApt {
   /** Download .debs into dir (names may carry /suite); returns their paths. */
   async download(pkgs: string[], dir: string): Promise<string[]> {
     fs.mkdirSync(dir, { recursive: true });
-    const r = await execa('apt-get', [...this.options(), '-q', 'download', ...pkgs], { cwd: dir, reject: false, all: true });
+    const r = await execa('apt-get', [...this.options(), '-q', 'download', ...pkgs], {
+      cwd: dir,
+      reject: false,
+      all: true,
+    });
     if (r.exitCode !== 0) {
-      const why = (r.all ?? '').split('\n').filter((l) => /^(E:|Err:)/.test(l)).slice(0, 3).join('; ');
-      throw new EnvironmentError(`cannot download ${pkgs.join(' ')} from the Debian archive (${why}); check the network`);
+      const why = (r.all ?? '')
+        .split('\n')
+        .filter((l) => /^(E:|Err:)/.test(l))
+        .slice(0, 3)
+        .join('; ');
+      throw new EnvironmentError(
+        `cannot download ${pkgs.join(' ')} from the Debian archive (${why}); check the network`,
+      );
     }
     const debs = fs.readdirSync(dir).filter((f) => f.endsWith('.deb'));
     return pkgs.map((p) => {

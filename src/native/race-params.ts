@@ -101,7 +101,14 @@ export const RACE_PARAMS = {
   /** Write 6 to drop_caches every K cycles (in the absent phase). */
   dropCachesEvery: int('uint32_t', 0, 0, 1e9, 'write drop_caches every K cycles (absent phase); 0: off'),
   /** Write 6 to drop_caches from its own thread every N ms (0: back to back). */
-  dropCachesIntervalMs: int('int64_t', -1, -1, 3_600_000, 'write drop_caches from its own thread every N ms', '-1: off, 0: back to back'),
+  dropCachesIntervalMs: int(
+    'int64_t',
+    -1,
+    -1,
+    3_600_000,
+    'write drop_caches from its own thread every N ms',
+    '-1: off, 0: back to back',
+  ),
   /** Every K cycles the controller enables the event and checks that removal gives EBUSY. */
   busyCheckEvery: int('uint32_t', 0, 0, 1e9, 'every K cycles: enable, then removal must give EBUSY; 0: off'),
   /** Progress snapshot period; 0: none. */
@@ -115,9 +122,23 @@ export const RACE_PARAMS = {
    * (the rest step aside, so the writes are not starved as threads grow);
    * -1 (default): one per online CPU. See native/race/engine.cc.
    */
-  racers: int('int', -1, -1, 64, 'workers that never step aside from a create or remove step', '-1: one per online CPU'),
+  racers: int(
+    'int',
+    -1,
+    -1,
+    64,
+    'workers that never step aside from a create or remove step',
+    '-1: one per online CPU',
+  ),
   /** Longest a worker steps aside from one create or remove step, microseconds; 0: never. */
-  stepAsideUs: int('uint32_t', 2000, 0, 1_000_000, 'longest a worker steps aside from one step, us', '0: workers never step aside'),
+  stepAsideUs: int(
+    'uint32_t',
+    2000,
+    0,
+    1_000_000,
+    'longest a worker steps aside from one step, us',
+    '0: workers never step aside',
+  ),
   /** Default /proc/sys/vm/drop_caches; tests point it at a plain file. */
   dropCachesPath: { type: 'string', default: '/proc/sys/vm/drop_caches', help: 'the drop_caches file' },
   create: { type: 'actions', required: true, help: 'the create step' },

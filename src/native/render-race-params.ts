@@ -41,17 +41,18 @@ export function renderRaceParamsHeader(): string {
     '// The ops a worker runs, in stats order.',
     `enum Op : int { ${RACE_OPS.map((o) => `k${camel(o.name)}`).join(', ')}, kOpCount };`,
     '',
-    '// Each op\'s name in the stats and violations.',
+    "// Each op's name in the stats and violations.",
     `inline constexpr const char* kOpNames[kOpCount] = {${RACE_OPS.map((o) => cString(o.name)).join(', ')}};`,
-    '// Each op\'s key in config.weights; nullptr: never picked.',
+    "// Each op's key in config.weights; nullptr: never picked.",
     `inline constexpr const char* kOpWeightKeys[kOpCount] = {${RACE_OPS.map((o) => ('weight' in o ? cString(o.weight.key) : 'nullptr')).join(', ')}};`,
     `constexpr int64_t kWeightMin = ${WEIGHT_LIMITS.min}, kWeightMax = ${WEIGHT_LIMITS.max};`,
     '',
     '// Keys of the parameters parsed structurally (config_parse.cc).',
   );
   for (const [name] of structs) L.push(`inline constexpr const char kKey${camel(name)}[] = ${cString(name)};`);
-  L.push('', '// The integer parameters\' limits, inclusive.');
-  for (const [name, p] of ints) L.push(`constexpr int64_t ${limit(name, 'Min')} = ${p.min}, ${limit(name, 'Max')} = ${p.max};`);
+  L.push('', "// The integer parameters' limits, inclusive.");
+  for (const [name, p] of ints)
+    L.push(`constexpr int64_t ${limit(name, 'Min')} = ${p.min}, ${limit(name, 'Max')} = ${p.max};`);
   L.push('', '// The scalar parameters with their defaults; Config (config.h) adds the rest.', 'struct Params {');
   for (const [name, p] of ints) L.push(`  ${p.cType} ${cName(name)} = ${cDefault(p)};  // ${p.help}; ${range(p)}`);
   for (const [name, p] of strings) L.push(`  std::string ${cName(name)} = ${cString(p.default)};  // ${p.help}`);
@@ -63,7 +64,9 @@ export function renderRaceParamsHeader(): string {
     'template <typename Visit>',
     'bool visit_int_params(Params* p, Visit&& visit) {',
     '  return ' +
-      ints.map(([name]) => `visit(${cString(name)}, &p->${cName(name)}, ${limit(name, 'Min')}, ${limit(name, 'Max')})`).join(' &&\n         ') +
+      ints
+        .map(([name]) => `visit(${cString(name)}, &p->${cName(name)}, ${limit(name, 'Min')}, ${limit(name, 'Max')})`)
+        .join(' &&\n         ') +
       ';',
     '}',
     '',

@@ -38,15 +38,42 @@ export interface Dirent {
 }
 
 export interface Constants {
-  O_RDONLY: number; O_WRONLY: number; O_RDWR: number; O_APPEND: number; O_CREAT: number;
-  O_EXCL: number; O_TRUNC: number; O_DIRECTORY: number; O_PATH: number; O_NONBLOCK: number;
-  O_NOFOLLOW: number; O_CLOEXEC: number;
-  AT_FDCWD: number; AT_SYMLINK_NOFOLLOW: number; AT_EMPTY_PATH: number; AT_EACCESS: number;
-  F_OK: number; R_OK: number; W_OK: number; X_OK: number;
-  SEEK_SET: number; SEEK_CUR: number; SEEK_END: number;
-  S_IFMT: number; S_IFDIR: number; S_IFREG: number; S_IFLNK: number;
-  DT_UNKNOWN: number; DT_DIR: number; DT_REG: number; DT_LNK: number;
-  MNT_DETACH: number; MS_RDONLY: number; MS_NOSUID: number; MS_NODEV: number; MS_NOEXEC: number;
+  O_RDONLY: number;
+  O_WRONLY: number;
+  O_RDWR: number;
+  O_APPEND: number;
+  O_CREAT: number;
+  O_EXCL: number;
+  O_TRUNC: number;
+  O_DIRECTORY: number;
+  O_PATH: number;
+  O_NONBLOCK: number;
+  O_NOFOLLOW: number;
+  O_CLOEXEC: number;
+  AT_FDCWD: number;
+  AT_SYMLINK_NOFOLLOW: number;
+  AT_EMPTY_PATH: number;
+  AT_EACCESS: number;
+  F_OK: number;
+  R_OK: number;
+  W_OK: number;
+  X_OK: number;
+  SEEK_SET: number;
+  SEEK_CUR: number;
+  SEEK_END: number;
+  S_IFMT: number;
+  S_IFDIR: number;
+  S_IFREG: number;
+  S_IFLNK: number;
+  DT_UNKNOWN: number;
+  DT_DIR: number;
+  DT_REG: number;
+  DT_LNK: number;
+  MNT_DETACH: number;
+  MS_RDONLY: number;
+  MS_NOSUID: number;
+  MS_NODEV: number;
+  MS_NOEXEC: number;
 }
 
 /** The raw addon. Every fd returned is O_CLOEXEC. */

@@ -53,7 +53,8 @@ export function define(group: string, event: string, target: ProbeTarget): Defin
       break;
     case 'uprobe':
       // The kernel reads the offset as an unsigned long (kstrtoul): anything else is EINVAL at write time.
-      if (target.offset < 0n || target.offset >= 1n << 64n) throw new RangeError(`uprobe offset 0x${target.offset.toString(16)} is outside [0, 2^64)`);
+      if (target.offset < 0n || target.offset >= 1n << 64n)
+        throw new RangeError(`uprobe offset 0x${target.offset.toString(16)} is outside [0, 2^64)`);
       create = `p:${at} ${validatePath(target.path)}:0x${target.offset.toString(16)}`;
       break;
     case 'fprobe':

@@ -37,12 +37,17 @@ function describe(s: unknown): string {
 
 /** A group or event name: a C identifier of at most 64 characters. */
 export function validateName(what: 'group' | 'event' | 'instance', name: string): string {
-  if (typeof name !== 'string' || name.length === 0) throw new NameError(`${what} name is empty: use a C identifier such as tfsr_probe`);
+  if (typeof name !== 'string' || name.length === 0)
+    throw new NameError(`${what} name is empty: use a C identifier such as tfsr_probe`);
   if (name.length > MAX_NAME_LEN) {
-    throw new NameError(`${what} name ${describe(name)} is ${name.length} characters: the kernel's limit is ${MAX_NAME_LEN}`);
+    throw new NameError(
+      `${what} name ${describe(name)} is ${name.length} characters: the kernel's limit is ${MAX_NAME_LEN}`,
+    );
   }
   if (!IDENT.test(name)) {
-    throw new NameError(`${what} name ${describe(name)} is not a C identifier ([A-Za-z_][A-Za-z0-9_]*): whitespace, ':' and '/' would change the command`);
+    throw new NameError(
+      `${what} name ${describe(name)} is not a C identifier ([A-Za-z_][A-Za-z0-9_]*): whitespace, ':' and '/' would change the command`,
+    );
   }
   return name;
 }
@@ -58,10 +63,11 @@ export function validatePath(p: string): string {
   if (typeof p !== 'string' || p.length > 4096 || !SAFE_PATH.test(p)) {
     throw new NameError(
       `uprobe target path ${describe(p)} must be absolute and use only [A-Za-z0-9_.+-/]: ':' and whitespace would split the definition` +
-        ' (and no empty component or trailing \'/\')',
+        " (and no empty component or trailing '/')",
     );
   }
-  if (DOT_COMPONENT.test(p)) throw new NameError(`uprobe target path ${describe(p)} has a '.' or '..' component: pass its realpath`);
+  if (DOT_COMPONENT.test(p))
+    throw new NameError(`uprobe target path ${describe(p)} has a '.' or '..' component: pass its realpath`);
   return p;
 }
 

@@ -90,7 +90,8 @@ export class Ownership {
   /** A new event (not yet created) of the given kind, in this run's group or one from newGroup(). */
   newProbe(kind: ProbeKind, opts: { group?: string } = {}): Probe {
     const group = opts.group ?? this.group;
-    if (!group.startsWith(this.group)) throw new Error(`refusing to create a probe in a group this run does not own: ${group}`);
+    if (!group.startsWith(this.group))
+      throw new Error(`refusing to create a probe in a group this run does not own: ${group}`);
     // Synthetic events share the group 'synthetic': the run id in the event name marks them ours.
     const event = kind === 'synthetic' ? `${group}_e${++this.seq}` : `e${++this.seq}`;
     const p = new OwnedProbe(this.root, kind, define(group, event, targetFor(kind)));

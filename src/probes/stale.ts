@@ -106,7 +106,11 @@ function rmdirInstance(sys: StaleSys, dir: string): Result<number> {
 }
 
 /** Removes what dead runs left; live runs (another terminal, a parallel CI job) are left alone. */
-export function removeStale(root: string, isAlive: (pid: number) => boolean = pidAlive, sys: StaleSys = realStaleSys): CleanupReport {
+export function removeStale(
+  root: string,
+  isAlive: (pid: number) => boolean = pidAlive,
+  sys: StaleSys = realStaleSys,
+): CleanupReport {
   const report: CleanupReport = { removedEvents: [], removedInstances: [], alreadyGone: [], failed: [] };
   const instancesDir = `${root}/instances`;
   const instances = sys.list(instancesDir);

@@ -31,7 +31,10 @@ export function targetFor(kind: ProbeKind): ProbeTarget {
     case 'kprobe':
     case 'fprobe': {
       const sym = pickKernelSymbol(fs.readFileSync('/proc/kallsyms', 'utf8'));
-      if (!sym) throw new TargetError(`none of ${KERNEL_SYMBOLS.join(', ')} is in /proc/kallsyms (is kptr_restrict hiding symbols?)`);
+      if (!sym)
+        throw new TargetError(
+          `none of ${KERNEL_SYMBOLS.join(', ')} is in /proc/kallsyms (is kptr_restrict hiding symbols?)`,
+        );
       t = { kind, symbol: sym };
       break;
     }
@@ -47,7 +50,9 @@ export function targetFor(kind: ProbeKind): ProbeTarget {
           err = e;
         }
       }
-      throw new TargetError(`no executable for a uprobe among ${UPROBE_BINARIES.join(', ')}: ${(err as Error).message}`);
+      throw new TargetError(
+        `no executable for a uprobe among ${UPROBE_BINARIES.join(', ')}: ${(err as Error).message}`,
+      );
     }
     case 'eprobe':
       // sched_switch exists on every kernel with eprobes (5.15+).

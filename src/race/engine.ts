@@ -2,7 +2,16 @@
 // JS thread, forwards progress, and turns an AbortSignal into raceStop().
 import { native } from '../native/index.js';
 import type { NativeLatency, NativeRaceStats, NativeRaceSnapshot } from '../native/types.js';
-import { OP_KINDS, type Latency, type OpKind, type OpStats, type RaceConfig, type RaceProgress, type RaceStats, type RunRaceOptions } from './types.js';
+import {
+  OP_KINDS,
+  type Latency,
+  type OpKind,
+  type OpStats,
+  type RaceConfig,
+  type RaceProgress,
+  type RaceStats,
+  type RunRaceOptions,
+} from './types.js';
 import { RaceConfigError, raceConfigProblems } from './validate.js';
 
 export { RaceConfigError } from './validate.js';
@@ -27,8 +36,23 @@ export async function runRace(config: RaceConfig, opts: RunRaceOptions = {}): Pr
 function emptyNativeStats(threads: number): NativeRaceStats {
   const lat = { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
   return {
-    stopReason: 'stopped', elapsedNs: 0, threads, cycles: 0, racers: 0, stepAsides: 0, controllerNice: 0, busyRetries: 0, busyChecks: 0, dropCaches: 0,
-    dropCachesErrors: 0, createLatencyNs: lat, removeLatencyNs: lat, ops: {}, violationCount: 0, violations: [], violationsByRule: {},
+    stopReason: 'stopped',
+    elapsedNs: 0,
+    threads,
+    cycles: 0,
+    racers: 0,
+    stepAsides: 0,
+    controllerNice: 0,
+    busyRetries: 0,
+    busyChecks: 0,
+    dropCaches: 0,
+    dropCachesErrors: 0,
+    createLatencyNs: lat,
+    removeLatencyNs: lat,
+    ops: {},
+    violationCount: 0,
+    violations: [],
+    violationsByRule: {},
   };
 }
 

@@ -19,13 +19,24 @@ export function summaryLines(label: string, s: RaceStats): string[] {
     const o = s.ops[k];
     if (!o.count) continue;
     const hist = (['present', 'absent', 'transition'] as const)
-      .map((c) => `${c} ${Object.entries(o.errnos[c]).map(([e, v]) => `${e}=${v}`).join(',') || '-'}`)
+      .map(
+        (c) =>
+          `${c} ${
+            Object.entries(o.errnos[c])
+              .map(([e, v]) => `${e}=${v}`)
+              .join(',') || '-'
+          }`,
+      )
       .join('; ');
     lines.push(`race ${label}: ${k} ${n(o.perSec)}/s [${hist}]`);
   }
   for (const v of s.violations.slice(0, 10))
-    lines.push(`race ${label}: VIOLATION ${v.rule}: ${v.op} ${v.path} expected ${v.expected}, got ${v.got} (thread ${v.thread}, gen ${v.generationBefore}->${v.generationAfter}, ${v.phaseBefore}->${v.phaseAfter})`);
-  lines.push(`race ${label}: End of test: ${s.violationCount === 0 && !s.error ? 'SUCCESS' : 'FAILURE'} (${s.violationCount} violations)`);
+    lines.push(
+      `race ${label}: VIOLATION ${v.rule}: ${v.op} ${v.path} expected ${v.expected}, got ${v.got} (thread ${v.thread}, gen ${v.generationBefore}->${v.generationAfter}, ${v.phaseBefore}->${v.phaseAfter})`,
+    );
+  lines.push(
+    `race ${label}: End of test: ${s.violationCount === 0 && !s.error ? 'SUCCESS' : 'FAILURE'} (${s.violationCount} violations)`,
+  );
   return lines;
 }
 

@@ -45,7 +45,8 @@ function checkActions(list: unknown, where: string, out: string[], nested = fals
   list.forEach((a: Partial<RaceAction> & { line?: unknown }, i) => {
     const at = `${where}[${i}]`;
     if (!a || typeof a !== 'object') return void out.push(`${at} must be an object`);
-    if (!kinds.includes(String(a.kind))) out.push(`${at}.kind must be one of ${kinds.join(', ')} (got ${String(a.kind)})`);
+    if (!kinds.includes(String(a.kind)))
+      out.push(`${at}.kind must be one of ${kinds.join(', ')} (got ${String(a.kind)})`);
     if (typeof a.path !== 'string' || !a.path.startsWith('/')) out.push(`${at}.path must be an absolute path`);
     if (a.kind === 'write' && typeof a.line !== 'string') out.push(`${at}.line must be a string`);
     if (a.onBusy !== undefined) {

@@ -47,5 +47,13 @@ export { renderKtap, renderKtapMatrix } from './ktap.js';
 export { renderJson, renderJsonMatrix, toJson, JSON_SCHEMA } from './json.js';
 export { renderJunit, renderJunitMatrix } from './junit.js';
 export { statsHighlights } from './text.js';
-export { summarize, isFailing, type RunReport, type ScenarioResult, type Summary, type ResultStatus, type ExpectationNote } from './types.js';
+export {
+  summarize,
+  isFailing,
+  type RunReport,
+  type ScenarioResult,
+  type Summary,
+  type ResultStatus,
+  type ExpectationNote,
+} from './types.js';
 export { type HealthDelta } from '../health/types.js';

@@ -63,9 +63,11 @@ export class JournalWriter {
     if (this.fd === undefined) return;
     try {
       const buf = Buffer.from(journalLine(r));
-      for (let off = 0; off < buf.length; ) off += fs.writeSync(this.fd, buf, off, buf.length - off);
+      for (let off = 0; off < buf.length;) off += fs.writeSync(this.fd, buf, off, buf.length - off);
     } catch (e) {
-      this.onError(`journal write failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); no further records`);
+      this.onError(
+        `journal write failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); no further records`,
+      );
       this.close();
     }
   }

@@ -15,14 +15,17 @@ function compact<T extends Record<string, unknown>>(o: T): T {
   return o;
 }
 
-const evidenceJson = (e: Evidence) => compact({ op: e.op, path: e.path, expected: e.expected, got: e.got, detail: e.detail });
+const evidenceJson = (e: Evidence) =>
+  compact({ op: e.op, path: e.path, expected: e.expected, got: e.got, detail: e.detail });
 
 const healthJson = (h: HealthDelta) =>
   compact({
     ok: h.ok,
     oopsCount: h.oopsCount && { before: h.oopsCount.before, after: h.oopsCount.after },
     warnCount: h.warnCount && { before: h.warnCount.before, after: h.warnCount.after },
-    taint: h.taint && compact({ before: h.taint.before, after: h.taint.after, letters: h.taint.letters, gained: h.taint.gained }),
+    taint:
+      h.taint &&
+      compact({ before: h.taint.before, after: h.taint.after, letters: h.taint.letters, gained: h.taint.gained }),
     kernelLines: [...h.kernelLines],
     notes: h.notes && [...h.notes],
   });
@@ -81,7 +84,15 @@ const resultJson = (r: ScenarioResult) =>
   });
 
 const summaryJson = (s: Summary, exitCode: number) => ({
-  pass: s.pass, fail: s.fail, xfail: s.xfail, xpass: s.xpass, unresolved: s.unresolved, notRun: s.notRun, skip: s.skip, total: s.total, exitCode,
+  pass: s.pass,
+  fail: s.fail,
+  xfail: s.xfail,
+  xpass: s.xpass,
+  unresolved: s.unresolved,
+  notRun: s.notRun,
+  skip: s.skip,
+  total: s.total,
+  exitCode,
 });
 
 /** The object renderJson serializes. */

@@ -3,7 +3,15 @@
 // escapes every character (no CDATA, so a "]]>" in a failure cannot end it).
 import type { RunReport, ScenarioResult } from './types.js';
 import {
-  entryLabel, evidenceDetail, evidenceSummary, expectationText, healthProblems, kernelLabel, raceFields, raceNote, resultNotes,
+  entryLabel,
+  evidenceDetail,
+  evidenceSummary,
+  expectationText,
+  healthProblems,
+  kernelLabel,
+  raceFields,
+  raceNote,
+  resultNotes,
   statsHighlights,
 } from './text.js';
 import { el, serialize, textEl, type XmlElement } from './xml.js';
@@ -37,17 +45,23 @@ function systemOut(r: ScenarioResult): string {
   }
   for (const n of resultNotes(r)) out.push(`note: ${n}`);
   for (const n of r.health?.notes ?? []) out.push(`health note: ${n}`);
-  if (r.stats !== undefined) out.push(`stats: ${JSON.stringify(r.stats, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x))}`);
+  if (r.stats !== undefined)
+    out.push(`stats: ${JSON.stringify(r.stats, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x))}`);
   if (r.references.length > 0) out.push(`references: ${r.references.join(', ')}`);
   return out.join('\n');
 }
 
-const prop = (name: string, value: string | number): XmlElement => el('property', [['name', name], ['value', value]]);
+const prop = (name: string, value: string | number): XmlElement =>
+  el('property', [
+    ['name', name],
+    ['value', value],
+  ]);
 
 function caseProperties(r: ScenarioResult): XmlElement[] {
   const p = [prop('kind', r.kind), prop('checks', r.checks)];
   // CI dashboards have no XFAIL: a property says which expectation judged the case.
-  if (r.expectation) p.push(prop('expectation', r.expectation.verdict), prop('expectation.entry', entryLabel(r.expectation)));
+  if (r.expectation)
+    p.push(prop('expectation', r.expectation.verdict), prop('expectation.entry', entryLabel(r.expectation)));
   if (r.notRun) p.push(prop('notRun', r.notRun));
   if (r.cutShort) p.push(prop('cutShort', r.cutShort));
   if (r.race) {
@@ -65,16 +79,37 @@ function caseProperties(r: ScenarioResult): XmlElement[] {
 function outcome(r: ScenarioResult): XmlElement | undefined {
   if (r.status === 'FAIL') {
     const first = r.evidence[0];
-    const msg = first ? evidenceSummary(first) : r.health && !r.health.ok ? `kernel health: ${healthProblems(r.health).join('; ')}` : 'failed';
-    return textEl('failure', [['message', msg], ['type', 'FAIL']], failureText(r));
+    const msg = first
+      ? evidenceSummary(first)
+      : r.health && !r.health.ok
+        ? `kernel health: ${healthProblems(r.health).join('; ')}`
+        : 'failed';
+    return textEl(
+      'failure',
+      [
+        ['message', msg],
+        ['type', 'FAIL'],
+      ],
+      failureText(r),
+    );
   }
   if (r.status === 'UNRESOLVED') {
     // ftracetest's UNRESOLVED: the scenario could not reach a verdict (setup broke, or it never ran); JUnit calls that an error.
-    return textEl('error', [['message', r.reason ?? 'unresolved'], ['type', r.notRun ? 'NOT_RUN' : 'UNRESOLVED']], failureText(r));
+    return textEl(
+      'error',
+      [
+        ['message', r.reason ?? 'unresolved'],
+        ['type', r.notRun ? 'NOT_RUN' : 'UNRESOLVED'],
+      ],
+      failureText(r),
+    );
   }
   if (r.status === 'XPASS') {
     const why = `XPASS: expected to fail (${r.expectation ? entryLabel(r.expectation) : 'expectations'}) but passed`;
-    return el('failure', [['message', why], ['type', 'XPASS']]);
+    return el('failure', [
+      ['message', why],
+      ['type', 'XPASS'],
+    ]);
   }
   if (r.status === 'UNSUPPORTED') return el('skipped', [['message', r.reason ?? 'unsupported']]);
   return undefined;
@@ -92,7 +127,15 @@ function testCase(r: ScenarioResult, kernel: string | undefined): XmlElement {
   if (o) children.push(o);
   const so = systemOut(r);
   if (so) children.push(textEl('system-out', [], so));
-  return el('testcase', [['classname', classname], ['name', r.name], ['time', r.durationMs / 1000]], children);
+  return el(
+    'testcase',
+    [
+      ['classname', classname],
+      ['name', r.name],
+      ['time', r.durationMs / 1000],
+    ],
+    children,
+  );
 }
 
 interface Counts {
@@ -112,7 +155,12 @@ function counts(results: readonly ScenarioResult[]): Counts {
   return c;
 }
 
-const countAttrs = (c: Counts): Array<[string, number]> => [['tests', c.tests], ['failures', c.failures], ['errors', c.errors], ['skipped', c.skipped]];
+const countAttrs = (c: Counts): Array<[string, number]> => [
+  ['tests', c.tests],
+  ['failures', c.failures],
+  ['errors', c.errors],
+  ['skipped', c.skipped],
+];
 
 function suite(report: RunReport, qualify: boolean): XmlElement {
   const e = report.env;
@@ -130,7 +178,10 @@ function suite(report: RunReport, qualify: boolean): XmlElement {
   (e.notes ?? []).forEach((n, i) => props.push(prop(`note.${i + 1}`, n)));
   const kernel = qualify ? kernelLabel(e) : undefined;
   const attrs: Array<[string, string | number]> = [
-    ['name', suiteName(report)], ['timestamp', report.startedAt], ['time', report.durationMs / 1000], ...countAttrs(counts(report.results)),
+    ['name', suiteName(report)],
+    ['timestamp', report.startedAt],
+    ['time', report.durationMs / 1000],
+    ...countAttrs(counts(report.results)),
   ];
   return el('testsuite', attrs, [el('properties', [], props), ...report.results.map((r) => testCase(r, kernel))]);
 }
@@ -138,7 +189,13 @@ function suite(report: RunReport, qualify: boolean): XmlElement {
 /** Several runs (one per kernel) as several suites of one document; each case's classname names its kernel. */
 export function renderJunitMatrix(reports: readonly RunReport[]): string {
   const total = counts(reports.flatMap((r) => r.results));
-  return serialize(el('testsuites', countAttrs(total), reports.map((r) => suite(r, reports.length > 1))));
+  return serialize(
+    el(
+      'testsuites',
+      countAttrs(total),
+      reports.map((r) => suite(r, reports.length > 1)),
+    ),
+  );
 }
 
 export function renderJunit(report: RunReport): string {

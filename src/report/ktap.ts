@@ -5,8 +5,18 @@ import { summarize, type RunReport, type ScenarioResult } from './types.js';
 import { EXIT } from '../errors.js';
 import { exitCodeFor } from './exit-code.js';
 import {
-  cutShortNote, evidenceDetail, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes, raceFields, raceNote,
-  runNotes, statsHighlights,
+  cutShortNote,
+  evidenceDetail,
+  expectationText,
+  healthProblems,
+  kernelLabel,
+  MAX_EVIDENCE_SHOWN,
+  oneLine,
+  ownHealthNotes,
+  raceFields,
+  raceNote,
+  runNotes,
+  statsHighlights,
 } from './text.js';
 
 /** A test name or directive reason: one line, no '#' (it would start a directive). */
@@ -23,13 +33,15 @@ function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string
   // A variant that never ran says so in its directive; it has nothing else to tell.
   if (r.notRun) return [];
   if (r.status === 'UNRESOLVED') out.push(diag(`UNRESOLVED: ${r.reason ?? 'no reason given'}`));
-  if (r.expectation && r.expectation.verdict !== 'skip') for (const l of expectationText(r.expectation)) out.push(diag(`expect: ${l}`));
+  if (r.expectation && r.expectation.verdict !== 'skip')
+    for (const l of expectationText(r.expectation)) out.push(diag(`expect: ${l}`));
   if (failed) {
     for (const e of r.evidence.slice(0, MAX_EVIDENCE_SHOWN)) {
       out.push(diag(`evidence: op=${e.op} path=${e.path} expected=${e.expected} got=${e.got}`));
       for (const d of evidenceDetail(e, r.health)) out.push(diag(`  ${d}`));
     }
-    if (r.evidence.length > MAX_EVIDENCE_SHOWN) out.push(diag(`... and ${r.evidence.length - MAX_EVIDENCE_SHOWN} more evidence items`));
+    if (r.evidence.length > MAX_EVIDENCE_SHOWN)
+      out.push(diag(`... and ${r.evidence.length - MAX_EVIDENCE_SHOWN} more evidence items`));
   }
   if (r.health && !r.health.ok) {
     out.push(diag(`health: ${healthProblems(r.health).join('; ')}`));
@@ -38,13 +50,20 @@ function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string
   for (const n of ownHealthNotes(r, shared)) out.push(diag(`health note: ${n}`));
   if (r.race) {
     // The race's own figures, cycles/s first, and whether its workers could overlap at all.
-    out.push(diag(`race: ${raceFields(r.race).map(([k, v]) => `${k}=${v}`).join(' ')}`));
+    out.push(
+      diag(
+        `race: ${raceFields(r.race)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      ),
+    );
     out.push(diag(`race overlap: ${r.race.overlap ? 'yes' : 'no'} (${r.race.overlapWhy})`));
     const note = raceNote(r.race);
     if (note) out.push(diag(`note: ${note}`));
   } else {
     const stats = statsHighlights(r.stats);
-    if (stats.length > 0) out.push(diag(`stats: ${stats.map(([k, v]) => `${k}=${Math.round(v * 100) / 100}`).join(' ')}`));
+    if (stats.length > 0)
+      out.push(diag(`stats: ${stats.map(([k, v]) => `${k}=${Math.round(v * 100) / 100}`).join(' ')}`));
   }
   // Last, right above the result line it qualifies.
   const cut = cutShortNote(r);
@@ -70,7 +89,11 @@ function resultLine(r: ScenarioResult, n: number): string {
 export function ktapLines(report: RunReport): string[] {
   const out = ['KTAP version 1', `1..${report.results.length}`];
   const env = report.env;
-  out.push(diag(`${report.tool.name} ${report.tool.version} on ${env.kernel.release} ${env.kernel.machine}, tracefs ${env.tracefs}`));
+  out.push(
+    diag(
+      `${report.tool.name} ${report.tool.version} on ${env.kernel.release} ${env.kernel.machine}, tracefs ${env.tracefs}`,
+    ),
+  );
   if (env.accelerator) out.push(diag(`accelerator: ${env.accelerator}`));
   const shared = runNotes(report);
   for (const n of shared) out.push(diag(`note: ${n}`));
@@ -79,7 +102,11 @@ export function ktapLines(report: RunReport): string[] {
   });
   if (report.interrupted) out.push(diag(`interrupted: ${report.interrupted}`));
   const s = summarize(report.results);
-  out.push(diag(`Totals: pass:${s.pass} fail:${s.fail} xfail:${s.xfail} xpass:${s.xpass} skip:${s.skip} error:${s.unresolved}`));
+  out.push(
+    diag(
+      `Totals: pass:${s.pass} fail:${s.fail} xfail:${s.xfail} xpass:${s.xpass} skip:${s.skip} error:${s.unresolved}`,
+    ),
+  );
   return out;
 }
 

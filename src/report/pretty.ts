@@ -3,8 +3,20 @@
 import { isFailing, summarize, type RunReport, type ScenarioResult, type Summary } from './types.js';
 import type { RaceSummary } from '../race/types.js';
 import {
-  compactNumber, cutShortNote, evidenceDetail, evidenceSummary, expectationText, healthProblems, kernelLabel, MAX_EVIDENCE_SHOWN, oneLine, ownHealthNotes,
-  raceFields, raceNote, runNotes, statsHighlights,
+  compactNumber,
+  cutShortNote,
+  evidenceDetail,
+  evidenceSummary,
+  expectationText,
+  healthProblems,
+  kernelLabel,
+  MAX_EVIDENCE_SHOWN,
+  oneLine,
+  ownHealthNotes,
+  raceFields,
+  raceNote,
+  runNotes,
+  statsHighlights,
 } from './text.js';
 
 export interface PrettyOptions {
@@ -61,7 +73,8 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
   if (note) out.push(`${IND}note: ${t(note)}`);
   if (r.expectation) {
     // A flaky entry's pass is news only in verbose mode; every other verdict always shows.
-    if (r.expectation.verdict !== 'flaky-pass' || opts.verbose) for (const l of expectationText(r.expectation)) out.push(`${IND}${t(l)}`);
+    if (r.expectation.verdict !== 'flaky-pass' || opts.verbose)
+      for (const l of expectationText(r.expectation)) out.push(`${IND}${t(l)}`);
   }
   // A known failure (XFAIL) says which entry and line matched; its full evidence is for -v and the machine formats.
   const failed = r.status !== 'PASS' && r.status !== 'XPASS' && (r.status !== 'XFAIL' || !!opts.verbose);
@@ -71,7 +84,8 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
       out.push(IND + evidenceSummary(e));
       for (const d of evidenceDetail(e, r.health)) out.push(`${IND}  ${paint(t(d), 'dim')}`);
     }
-    if (r.evidence.length > MAX_EVIDENCE_SHOWN) out.push(`${IND}... and ${r.evidence.length - MAX_EVIDENCE_SHOWN} more`);
+    if (r.evidence.length > MAX_EVIDENCE_SHOWN)
+      out.push(`${IND}... and ${r.evidence.length - MAX_EVIDENCE_SHOWN} more`);
   }
   if (r.health && !r.health.ok && (r.status !== 'XFAIL' || opts.verbose)) {
     out.push(`${IND}${paint('kernel:', 'red')} ${healthProblems(r.health).join(', ')}`);
@@ -106,7 +120,11 @@ export function totalsLine(s: Summary, color?: boolean): string {
 function headerLine(report: RunReport): string {
   const e = report.env;
   const accel = e.accelerator ? `, ${e.accelerator}` : '';
-  return t(`${report.tool.name} ${report.tool.version} on ${e.kernel.release} (${e.kernel.machine}${accel}), tracefs ${e.tracefs}`) + `, ${(report.durationMs / 1000).toFixed(1)} s`;
+  return (
+    t(
+      `${report.tool.name} ${report.tool.version} on ${e.kernel.release} (${e.kernel.machine}${accel}), tracefs ${e.tracefs}`,
+    ) + `, ${(report.durationMs / 1000).toFixed(1)} s`
+  );
 }
 
 /** Everything but the totals line. */

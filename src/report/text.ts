@@ -10,7 +10,9 @@ import type { HealthDelta } from '../health/types.js';
  * stays one line and no terminal acts on it: C0, DEL and C1 (U+009B is a CSI).
  */
 export function oneLine(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /** "open /x/enable: expected ENOENT, got fd" */
@@ -31,10 +33,13 @@ export function evidenceDetail(e: Evidence, h: HealthDelta | undefined): string[
 /** What made a health delta not ok, e.g. ["oops_count 0 -> 1", "taint gained D (now DW)"]. */
 export function healthProblems(h: HealthDelta): string[] {
   const out: string[] = [];
-  if (h.oopsCount && h.oopsCount.after > h.oopsCount.before) out.push(`oops_count ${h.oopsCount.before} -> ${h.oopsCount.after}`);
-  if (h.warnCount && h.warnCount.after > h.warnCount.before) out.push(`warn_count ${h.warnCount.before} -> ${h.warnCount.after}`);
+  if (h.oopsCount && h.oopsCount.after > h.oopsCount.before)
+    out.push(`oops_count ${h.oopsCount.before} -> ${h.oopsCount.after}`);
+  if (h.warnCount && h.warnCount.after > h.warnCount.before)
+    out.push(`warn_count ${h.warnCount.before} -> ${h.warnCount.after}`);
   if (h.taint && h.taint.gained) out.push(`taint gained ${h.taint.gained} (now ${h.taint.letters}, ${h.taint.after})`);
-  else if (h.taint && h.taint.after !== h.taint.before) out.push(`taint ${h.taint.before} -> ${h.taint.after} (${h.taint.letters || 'none'})`);
+  else if (h.taint && h.taint.after !== h.taint.before)
+    out.push(`taint ${h.taint.before} -> ${h.taint.after} (${h.taint.letters || 'none'})`);
   const reports = h.kernelLines.filter((l) => !l.startsWith('... ')).length;
   if (reports > 0) out.push(`${reports} kernel log line${reports === 1 ? '' : 's'}`);
   if (!h.ok && out.length === 0) out.push('kernel health check failed');
@@ -113,7 +118,9 @@ export function expectationText(n: ExpectationNote): string[] {
         'but it passed: if this kernel is fixed, drop or narrow the entry; if the failure does not show in every run, make it "flaky"',
       ];
     case 'flaky-pass':
-      return [`passed; a failure with ${signatureText(n.signature)} would also be accepted (${entryLabel(n)}, flaky): ${n.why}${ref}`];
+      return [
+        `passed; a failure with ${signatureText(n.signature)} would also be accepted (${entryLabel(n)}, flaky): ${n.why}${ref}`,
+      ];
     case 'mismatch':
       return [
         `not the expected failure: ${entryLabel(n)} expects ${signatureText(n.signature)} (${n.why}), which this failure does not show`,

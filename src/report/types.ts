@@ -123,8 +123,7 @@ export function summarize(results: readonly ScenarioResult[]): Summary {
     else if (r.status === 'UNRESOLVED') {
       s.unresolved++;
       if (r.notRun) s.notRun++;
-    }
-    else s.skip++;
+    } else s.skip++;
   }
   return s;
 }

@@ -126,16 +126,28 @@ export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<Ru
 type ResultBase = Pick<ScenarioResult, 'name' | 'scenario' | 'kind' | 'title' | 'references'>;
 
 function resultBase(scenario: Scenario, kind: ProbeKind): ResultBase {
-  return { name: `${scenario.id}[${kind}]`, scenario: scenario.id, kind, title: scenario.title, references: scenario.references };
+  return {
+    name: `${scenario.id}[${kind}]`,
+    scenario: scenario.id,
+    kind,
+    title: scenario.title,
+    references: scenario.references,
+  };
 }
 
 /** The SKIP a variant gets without running (a requirement this kernel lacks, an --expect skip entry), if any. */
-function preflight(tracefs: Tracefs, scenario: Scenario, kind: ProbeKind, opts: SuiteOptions): ScenarioResult | undefined {
+function preflight(
+  tracefs: Tracefs,
+  scenario: Scenario,
+  kind: ProbeKind,
+  opts: SuiteOptions,
+): ScenarioResult | undefined {
   const base = resultBase(scenario, kind);
   const skip = unmet(tracefs, scenario, kind);
   if (skip) return { ...base, status: 'UNSUPPORTED', reason: skip, evidence: [], checks: 0, durationMs: 0 };
   const release = tracefs.kernel.release;
-  const known = opts.expect && !opts.expect.ignoreSkips ? skipEntryFor(opts.expect.entries, scenario.id, kind, release) : undefined;
+  const known =
+    opts.expect && !opts.expect.ignoreSkips ? skipEntryFor(opts.expect.entries, scenario.id, kind, release) : undefined;
   // Checked before anything is created: such a variant would crash this kernel.
   return known ? skippedResult(base, known, release) : undefined;
 }
@@ -144,7 +156,13 @@ function preflight(tracefs: Tracefs, scenario: Scenario, kind: ProbeKind, opts: 
  * A variant the run stopped before: UNRESOLVED "not run: ..." (its SKIP if it
  * would not have run here anyway), so reports count it and the plan stays whole.
  */
-export function notRunResult(tracefs: Tracefs, scenario: Scenario, kind: ProbeKind, opts: SuiteOptions, stop: Stop): ScenarioResult {
+export function notRunResult(
+  tracefs: Tracefs,
+  scenario: Scenario,
+  kind: ProbeKind,
+  opts: SuiteOptions,
+  stop: Stop,
+): ScenarioResult {
   return (
     preflight(tracefs, scenario, kind, opts) ?? {
       ...resultBase(scenario, kind),
@@ -181,7 +199,10 @@ async function runVariant(
     out = await scenario.run(ctx);
   } catch (e) {
     const err = e as Error;
-    out = err instanceof SetupError ? err.outcome() : { status: 'UNRESOLVED', reason: `${err.name}: ${err.message}`, evidence: [], checks: 0 };
+    out =
+      err instanceof SetupError
+        ? err.outcome()
+        : { status: 'UNRESOLVED', reason: `${err.name}: ${err.message}`, evidence: [], checks: 0 };
   }
   const left = ctx.finish();
   const durationMs = Math.round(performance.now() - t0);
@@ -207,13 +228,22 @@ async function runVariant(
 
 function applyHealth(result: ScenarioResult, delta: HealthDelta): void {
   const parts: string[] = [];
-  if (delta.oopsCount && delta.oopsCount.after > delta.oopsCount.before) parts.push(`oops_count ${delta.oopsCount.before}->${delta.oopsCount.after}`);
-  if (delta.warnCount && delta.warnCount.after > delta.warnCount.before) parts.push(`warn_count ${delta.warnCount.before}->${delta.warnCount.after}`);
-  if (delta.taint && delta.taint.after !== delta.taint.before) parts.push(`taint ${delta.taint.before}->${delta.taint.after} (${delta.taint.letters})`);
+  if (delta.oopsCount && delta.oopsCount.after > delta.oopsCount.before)
+    parts.push(`oops_count ${delta.oopsCount.before}->${delta.oopsCount.after}`);
+  if (delta.warnCount && delta.warnCount.after > delta.warnCount.before)
+    parts.push(`warn_count ${delta.warnCount.before}->${delta.warnCount.after}`);
+  if (delta.taint && delta.taint.after !== delta.taint.before)
+    parts.push(`taint ${delta.taint.before}->${delta.taint.after} (${delta.taint.letters})`);
   if (delta.kernelLines.length) parts.push(`${delta.kernelLines.length} kernel log lines`);
   result.status = 'FAIL';
   result.evidence = [
     ...result.evidence,
-    { op: 'kernel health', path: '/dev/kmsg', expected: 'no oops, warning, new taint or kernel report', got: parts.join(', ') || 'unhealthy', detail: delta.kernelLines.join('\n') },
+    {
+      op: 'kernel health',
+      path: '/dev/kmsg',
+      expected: 'no oops, warning, new taint or kernel report',
+      got: parts.join(', ') || 'unhealthy',
+      detail: delta.kernelLines.join('\n'),
+    },
   ];
 }

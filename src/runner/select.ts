@@ -13,7 +13,9 @@ export function selectScenarios(all: readonly Scenario[], patterns: string[]): S
   for (const p of patterns) {
     const hits = all.filter((s) => globMatch(p, s.id));
     if (hits.length === 0) {
-      throw new UsageError(`unknown scenario '${p}': pick ids or globs from ${all.map((s) => s.id).join(', ')} (see 'tracefs-regress list')`);
+      throw new UsageError(
+        `unknown scenario '${p}': pick ids or globs from ${all.map((s) => s.id).join(', ')} (see 'tracefs-regress list')`,
+      );
     }
     hits.forEach((h) => picked.add(h));
   }
@@ -25,7 +27,10 @@ export function selectScenarios(all: readonly Scenario[], patterns: string[]): S
  * An explicit kind must be one this kernel supports; the defaults are reported as SKIP when missing.
  */
 export function selectKinds(requested: string[], supported: ProbeKind[]): { kinds: ProbeKind[]; explicit: boolean } {
-  const words = requested.flatMap((r) => r.split(',')).map((w) => w.trim()).filter(Boolean);
+  const words = requested
+    .flatMap((r) => r.split(','))
+    .map((w) => w.trim())
+    .filter(Boolean);
   if (words.length === 0) return { kinds: DEFAULT_KINDS, explicit: false };
   if (words.includes('all')) return { kinds: supported.length ? supported : DEFAULT_KINDS, explicit: false };
   const kinds: ProbeKind[] = [];

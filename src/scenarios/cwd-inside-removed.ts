@@ -33,7 +33,11 @@ export const scenario: Scenario = {
       native.fchdir(home);
       native.close(home);
     }
-    exp.succeeds('stat (the new event, by absolute path)', `${ev.eventDir}/enable`, native.stat(`${ev.eventDir}/enable`));
+    exp.succeeds(
+      'stat (the new event, by absolute path)',
+      `${ev.eventDir}/enable`,
+      native.stat(`${ev.eventDir}/enable`),
+    );
     return exp.outcome();
   },
 };

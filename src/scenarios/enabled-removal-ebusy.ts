@@ -13,7 +13,9 @@ export const scenario: Scenario = {
     'Enable the event, try to remove it: EBUSY, and every file still opens and enable reads 1. Write 0 to enable: ' +
     'removal succeeds and the files give ENOENT.',
   requires: [],
-  references: ['trace_probe/dyn_event: removal of a busy event returns -EBUSY (dyn_event_release, trace_probe_unregister_event_call)'],
+  references: [
+    'trace_probe/dyn_event: removal of a busy event returns -EBUSY (dyn_event_release, trace_probe_unregister_event_call)',
+  ],
   async run(ctx) {
     const exp = new Expect();
     const ev = ctx.newProbe();
@@ -27,7 +29,13 @@ export const scenario: Scenario = {
         if (exp.succeeds('open (event still present)', `${ev.eventDir}/${f}`, fd)) native.close(fd);
       }
       const state = readText(enable);
-      exp.that(!isErr(state) && state.trim() === '1', 'read', enable, '1', isErr(state) ? state.code : JSON.stringify(state.trim()));
+      exp.that(
+        !isErr(state) && state.trim() === '1',
+        'read',
+        enable,
+        '1',
+        isErr(state) ? state.code : JSON.stringify(state.trim()),
+      );
     } finally {
       exp.succeeds('write 0', enable, writeOnce(enable, '0'));
     }

@@ -12,7 +12,13 @@ export function eventFiles(exp: Expect, eventDir: string): string[] {
   const names = listDir(eventDir);
   if (!exp.succeeds('getdents64', eventDir, names)) return REQUIRED_FILES;
   const missing = REQUIRED_FILES.filter((f) => !names.includes(f));
-  exp.that(missing.length === 0, 'getdents64', eventDir, `lists ${REQUIRED_FILES.join(' ')}`, `missing ${missing.join(' ')}`);
+  exp.that(
+    missing.length === 0,
+    'getdents64',
+    eventDir,
+    `lists ${REQUIRED_FILES.join(' ')}`,
+    `missing ${missing.join(' ')}`,
+  );
   return names;
 }
 
@@ -50,7 +56,10 @@ export function expectGone(exp: Expect, path: string): void {
   exp.fails('lstat', path, native.lstat(path), 'ENOENT');
   exp.fails('access(F_OK)', path, native.access(path, C.F_OK), 'ENOENT');
   // A ghost file that does open is closed at once: never write into a freed event.
-  for (const [op, flags] of [['open(O_RDONLY)', C.O_RDONLY], ['open(O_WRONLY)', C.O_WRONLY]] as const) {
+  for (const [op, flags] of [
+    ['open(O_RDONLY)', C.O_RDONLY],
+    ['open(O_WRONLY)', C.O_WRONLY],
+  ] as const) {
     const fd = native.open(path, flags);
     exp.fails(op, path, fd, 'ENOENT');
     if (!isErr(fd)) native.close(fd);

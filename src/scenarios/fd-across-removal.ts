@@ -37,7 +37,8 @@ export const scenario: Scenario = {
       exp.succeeds(`write "${ev.remove.line}" (fds open)`, ev.remove.file, ev.delete());
       for (const h of fds) {
         exp.fails('pread (fd held across removal)', h.path, native.pread(h.fd, 4096, 0), 'ENODEV');
-        if (h.write) exp.fails(`write "${h.write}" (fd held across removal)`, h.path, native.write(h.fd, h.write), 'ENODEV');
+        if (h.write)
+          exp.fails(`write "${h.write}" (fd held across removal)`, h.path, native.write(h.fd, h.write), 'ENODEV');
       }
     } finally {
       for (const h of fds) {

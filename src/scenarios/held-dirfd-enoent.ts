@@ -36,7 +36,10 @@ export const scenario: Scenario = {
     // The synthetic group is shared with others: it stays, so its fd is not stale.
     if (ctx.kind !== 'synthetic') dirs.push(['group dir', ev.groupDir, `${ev.event}/`]);
     for (const [label, dir, prefix] of dirs) {
-      for (const [how, flags] of [['O_PATH', C.O_PATH], ['O_DIRECTORY', C.O_RDONLY | C.O_DIRECTORY]] as const) {
+      for (const [how, flags] of [
+        ['O_PATH', C.O_PATH],
+        ['O_DIRECTORY', C.O_RDONLY | C.O_DIRECTORY],
+      ] as const) {
         const fd = ctx.hold(exp.must(`open ${dir} ${how}`, native.open(dir, flags | C.O_DIRECTORY)));
         held.push({ label: `${label} ${how}`, fd, prefix, listable: how === 'O_DIRECTORY' });
       }
@@ -75,7 +78,13 @@ function checkStale(exp: Expect, held: Held[], files: string[], when: string): v
       }
       const extra = names.filter((n) => n !== '.' && n !== '..');
       const ok = extra.length === 0 && (!isErr(r) || r.code === 'EINVAL' || r.code === 'ENOENT');
-      exp.that(ok, 'getdents64', `<${h.label} fd> (${when})`, 'only . and .. (or EINVAL)', extra.length ? `lists ${extra.join(' ')}` : isErr(r) ? r.code : 'ok');
+      exp.that(
+        ok,
+        'getdents64',
+        `<${h.label} fd> (${when})`,
+        'only . and .. (or EINVAL)',
+        extra.length ? `lists ${extra.join(' ')}` : isErr(r) ? r.code : 'ok',
+      );
     }
   }
 }

@@ -11,8 +11,8 @@ export const scenario: Scenario = {
   id: 'instance-files',
   title: 'event files inside an instance follow removal, EBUSY and rmdir',
   description:
-    'In instances/tfsr_...: the probe\'s files appear; removal while the instance\'s enable is open succeeds and the ' +
-    'instance\'s files give ENOENT; removal while enabled in the instance gives EBUSY; rmdir of the instance while one ' +
+    "In instances/tfsr_...: the probe's files appear; removal while the instance's enable is open succeeds and the " +
+    "instance's files give ENOENT; removal while enabled in the instance gives EBUSY; rmdir of the instance while one " +
     'of its files is open gives EBUSY, and after close it succeeds and every instance path gives ENOENT.',
   requires: ['instances'],
   references: [
@@ -37,7 +37,9 @@ export const scenario: Scenario = {
     // 2. Enabled in the instance only: removal is refused.
     exp.must(`re-create ${ev.create.line}`, ev.add());
     // A re-created event that cannot be enabled in the instance is the stale-dentry bug itself.
-    if (!exp.succeeds('write "1" (re-created event, in the instance)', `${dir}/enable`, writeOnce(`${dir}/enable`, '1'))) {
+    if (
+      !exp.succeeds('write "1" (re-created event, in the instance)', `${dir}/enable`, writeOnce(`${dir}/enable`, '1'))
+    ) {
       return exp.outcome();
     }
     exp.fails(`write "${ev.remove.line}" (enabled in instance)`, ev.remove.file, ev.delete(), 'EBUSY');

@@ -13,7 +13,7 @@ export const scenario: Scenario = probeRaceScenario(
     title: 'getdents64 of a group that outlives the raced event lists only what exists',
     description:
       'As race-getdents, with no dwell and a sibling event created first in the same group for the whole race: the group dir and ' +
-      'its child list stay while the raced event, the list\'s last entry, is removed and re-created under listings ' +
+      "its child list stay while the raced event, the list's last entry, is removed and re-created under listings " +
       'of the group (the `tree events/kprobes/` over many probes that found CVE-2024-46785). A listing done entirely ' +
       'after the removal returned must not contain the event; the sibling must never vanish.',
     requires: [],

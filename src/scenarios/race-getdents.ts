@@ -11,9 +11,9 @@ export const scenario: Scenario = probeRaceScenario(
     title: 'getdents64 of the group racing removal lists only what exists',
     description:
       'Workers getdents64 the group dir and stat every listed entry, plus stat the event files, while the event is ' +
-      'created and removed. The event is its group\'s only one, so the group dir goes away with it (its sibling-kept ' +
+      "created and removed. The event is its group's only one, so the group dir goes away with it (its sibling-kept " +
       'twin is race-getdents-sibling). A listing done entirely after the removal returned must not contain the event; ' +
-      'an entry listed and stat\'ed entirely while the event exists must not give ENOENT.',
+      "an entry listed and stat'ed entirely while the event exists must not give ENOENT.",
     requires: [],
     references: [
       'CVE-2024-46785 eventfs: Use list_del_rcu() for SRCU protected list variable (6.6.51, 6.10.10, 6.11)',

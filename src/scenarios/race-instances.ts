@@ -12,7 +12,7 @@ export const scenario: Scenario = {
   title: 'instance mkdir/rmdir racing readers of its event files',
   description:
     'Our event exists throughout; the controller creates and removes instances/tfsr_... in a loop (rmdir retried on ' +
-    'EBUSY while a worker has one of its files open) while workers open, read, stat and enable the event\'s files ' +
+    "EBUSY while a worker has one of its files open) while workers open, read, stat and enable the event's files " +
     'inside the instance and use dirfds held on its event and group dirs. After rmdir returned, every path and ' +
     'dirfd into the instance must give ENOENT; while it exists, none may.',
   requires: ['instances'],

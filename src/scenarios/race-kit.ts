@@ -40,9 +40,14 @@ export function discoverFiles(probe: Probe): string[] {
  * group listing. A group kept alive by a sibling is not a stale dir after a
  * removal, so no dirfds are held on it then.
  */
-function eventTargets(probe: Probe, files: string[], groupStays: boolean): Pick<RaceConfig, 'files' | 'enable' | 'dirs' | 'list'> {
+function eventTargets(
+  probe: Probe,
+  files: string[],
+  groupStays: boolean,
+): Pick<RaceConfig, 'files' | 'enable' | 'dirs' | 'list'> {
   const dirs: RaceConfig['dirs'] = [{ path: probe.eventDir, names: files }];
-  if (groupVanishes(probe) && !groupStays) dirs.push({ path: probe.groupDir, names: [`${probe.event}/enable`, probe.event] });
+  if (groupVanishes(probe) && !groupStays)
+    dirs.push({ path: probe.groupDir, names: [`${probe.event}/enable`, probe.event] });
   return {
     files: files.map((f) => `${probe.eventDir}/${f}`),
     enable: `${probe.eventDir}/enable`,
@@ -119,7 +124,12 @@ export function violationEvidence(v: Violation): Evidence {
   };
 }
 
-export function raceOutcome(label: string, stats: RaceStats, interrupted: boolean, host: RaceHost = thisHost()): ScenarioOutcome {
+export function raceOutcome(
+  label: string,
+  stats: RaceStats,
+  interrupted: boolean,
+  host: RaceHost = thisHost(),
+): ScenarioOutcome {
   const notes = summaryLines(label, stats);
   if (stats.violationCount > stats.violations.length)
     notes.push(`${stats.violationCount - stats.violations.length} more violations counted, not kept in full`);
@@ -131,7 +141,15 @@ export function raceOutcome(label: string, stats: RaceStats, interrupted: boolea
     return { status: 'UNRESOLVED', reason: `race stopped: ${stats.error}`, evidence, checks, stats, race, notes };
   if (stats.violationCount > 0) return { status: 'FAIL', evidence, checks, stats, race, notes };
   if (!interrupted && (stats.cycles === 0 || stats.totalOps === 0))
-    return { status: 'UNRESOLVED', reason: 'the race ran no create/remove cycle or no op', evidence, checks, stats, race, notes };
+    return {
+      status: 'UNRESOLVED',
+      reason: 'the race ran no create/remove cycle or no op',
+      evidence,
+      checks,
+      stats,
+      race,
+      notes,
+    };
   return { status: 'PASS', evidence, checks, stats, race, notes };
 }
 

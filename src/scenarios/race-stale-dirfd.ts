@@ -12,7 +12,7 @@ export const scenario: Scenario = probeRaceScenario(
     description:
       'Each worker holds O_PATH and O_DIRECTORY fds on the event dir and the group dir from up to 16 generations (the ' +
       'first one for the whole run) and openat/fstatat the event files through them while the event is removed and ' +
-      're-created. Through a dirfd of generation g, every op that starts after g\'s removal returned must give ENOENT.',
+      "re-created. Through a dirfd of generation g, every op that starts after g's removal returned must give ENOENT.",
     requires: [],
     references: [
       '8dce06e98c70 eventfs: Clean up dentry ops and add revalidate function (v6.8-rc3)',

@@ -33,7 +33,13 @@ export const scenario: Scenario = {
     const listed = listDir(ev.eventDir);
     if (exp.succeeds('getdents64 (new event)', ev.eventDir, listed)) {
       const missing = REQUIRED_FILES.filter((f) => !listed.includes(f));
-      exp.that(missing.length === 0, 'getdents64 (new event)', ev.eventDir, `lists ${REQUIRED_FILES.join(' ')}`, `missing ${missing.join(' ')}`);
+      exp.that(
+        missing.length === 0,
+        'getdents64 (new event)',
+        ev.eventDir,
+        `lists ${REQUIRED_FILES.join(' ')}`,
+        `missing ${missing.join(' ')}`,
+      );
       for (const f of listed) {
         const p = `${ev.eventDir}/${f}`;
         const fd = native.open(p, C.O_RDONLY);
@@ -45,7 +51,13 @@ export const scenario: Scenario = {
     }
     exp.fails('write "1" through the old enable fd', enable, native.pwrite(oldEnable, '1', 0), 'ENODEV');
     const state = readText(enable);
-    exp.that(!isErr(state) && state.trim() === '0', 'read (new event after stale write)', enable, '0', isErr(state) ? state.code : JSON.stringify(state.trim()));
+    exp.that(
+      !isErr(state) && state.trim() === '0',
+      'read (new event after stale write)',
+      enable,
+      '0',
+      isErr(state) ? state.code : JSON.stringify(state.trim()),
+    );
     return exp.outcome();
   },
 };

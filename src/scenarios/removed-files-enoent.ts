@@ -38,7 +38,13 @@ export const scenario: Scenario = {
     const listed = listDir(ev.groupDir);
     if (exp.succeeds('getdents64', ev.groupDir, listed)) {
       exp.that(!listed.includes(ev.event), 'getdents64', ev.groupDir, `no ${ev.event}`, `lists ${ev.event}`);
-      exp.that(listed.includes(sibling.event), 'getdents64', ev.groupDir, `lists ${sibling.event}`, listed.join(' ') || '(empty)');
+      exp.that(
+        listed.includes(sibling.event),
+        'getdents64',
+        ev.groupDir,
+        `lists ${sibling.event}`,
+        listed.join(' ') || '(empty)',
+      );
     }
     warm(sibling.eventDir, files, 1);
     exp.succeeds(`write "${sibling.remove.line}"`, sibling.remove.file, sibling.delete());

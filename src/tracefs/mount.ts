@@ -39,14 +39,18 @@ export function locate(explicit: string | undefined, opts: { mount?: boolean; on
     throw new UsageError('must run as root: tracefs control files are writable by root only (run it with sudo)');
   }
   if (!tracefsInKernel()) {
-    throw new UsageError('this kernel has no tracefs (not in /proc/filesystems): build it with CONFIG_FTRACE=y and CONFIG_TRACING=y');
+    throw new UsageError(
+      'this kernel has no tracefs (not in /proc/filesystems): build it with CONFIG_FTRACE=y and CONFIG_TRACING=y',
+    );
   }
   const mounts = readMounts();
   if (explicit) {
     const m = mountOf(mounts, explicit);
     const ok = m && (m.fsType === 'tracefs' || (m.fsType === 'debugfs' && fs.existsSync(`${explicit}/README`)));
     if (!ok || !fs.existsSync(`${explicit}/README`)) {
-      throw new UsageError(`--tracefs ${explicit} is not a tracefs mount (no README there): omit --tracefs or pass the mount point, e.g. ${DEFAULT_TRACEFS}`);
+      throw new UsageError(
+        `--tracefs ${explicit} is not a tracefs mount (no README there): omit --tracefs or pass the mount point, e.g. ${DEFAULT_TRACEFS}`,
+      );
     }
     return { root: explicit, mountedByUs: false, readOnly: m!.options.includes('ro') };
   }
@@ -77,6 +81,8 @@ function mountOurs(onTeardown: OnTeardown): Located {
 /** Refuses a read-only tracefs before anything is written. */
 export function requireWritable(loc: Located): void {
   if (loc.readOnly) {
-    throw new UsageError(`tracefs at ${loc.root} is mounted read-only: remount it read-write ('mount -o remount,rw ${loc.root}')`);
+    throw new UsageError(
+      `tracefs at ${loc.root} is mounted read-only: remount it read-write ('mount -o remount,rw ${loc.root}')`,
+    );
   }
 }

@@ -35,7 +35,9 @@ export function parseMountinfo(text: string): MountEntry[] {
  * Where tracefs is reachable: a tracefs mount (preferring /sys/kernel/tracing),
  * else tracing/ under a debugfs mount (debugfs automounts tracefs there).
  */
-export function locateTracefs(mounts: MountEntry[]): { path: string; entry: MountEntry; viaDebugfs: boolean } | undefined {
+export function locateTracefs(
+  mounts: MountEntry[],
+): { path: string; entry: MountEntry; viaDebugfs: boolean } | undefined {
   const tracefs = mounts.filter((m) => m.fsType === 'tracefs');
   const preferred = tracefs.find((m) => m.mountPoint === '/sys/kernel/tracing') ?? tracefs[0];
   if (preferred) return { path: preferred.mountPoint, entry: preferred, viaDebugfs: false };

@@ -6,7 +6,12 @@ import type { OnTeardown } from '../model.js';
 import type { Tracefs } from './types.js';
 
 /** `onTeardown` gets the unmount step when tracefs had to be mounted. */
-export function openTracefs(opts: { path?: string; writable?: boolean; mount?: boolean; onTeardown: OnTeardown }): Tracefs {
+export function openTracefs(opts: {
+  path?: string;
+  writable?: boolean;
+  mount?: boolean;
+  onTeardown: OnTeardown;
+}): Tracefs {
   const loc = locate(opts.path, { mount: opts.mount ?? true, onTeardown: opts.onTeardown });
   if (opts.writable ?? true) requireWritable(loc);
   const input = readFeatureInput(loc.root);

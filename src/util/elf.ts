@@ -47,7 +47,13 @@ export function readElfHeaders(buf: Buffer): ElfHeaders {
     programs.push(
       is64
         ? { type: u32(o), flags: u32(o + 4), offset: u64(o + 8), vaddr: u64(o + 16), filesz: u64(o + 32) }
-        : { type: u32(o), offset: BigInt(u32(o + 4)), vaddr: BigInt(u32(o + 8)), filesz: BigInt(u32(o + 16)), flags: u32(o + 24) },
+        : {
+            type: u32(o),
+            offset: BigInt(u32(o + 4)),
+            vaddr: BigInt(u32(o + 8)),
+            filesz: BigInt(u32(o + 16)),
+            flags: u32(o + 24),
+          },
     );
   }
   return { entry, programs };

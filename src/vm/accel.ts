@@ -21,7 +21,10 @@ export type Accel = { kind: 'kvm' } | { kind: 'tcg'; thread: TcgThread };
  */
 export function defaultTcg(qemu: QemuVersion | undefined): { thread: TcgThread; why: string } {
   if (mttcgSafe(qemu)) {
-    return { thread: 'multi', why: `QEMU ${qemu!.text} >= ${MTTCG_MIN.text}: multi-threaded TCG, the guest's vCPUs run at once` };
+    return {
+      thread: 'multi',
+      why: `QEMU ${qemu!.text} >= ${MTTCG_MIN.text}: multi-threaded TCG, the guest's vCPUs run at once`,
+    };
   }
   const v = qemu ? `QEMU ${qemu.text} < ${MTTCG_MIN.text}` : 'QEMU version unknown';
   return {
@@ -74,12 +77,16 @@ export async function chooseAccel(
   candidate = kvmCandidate,
 ): Promise<{ accel: Accel; why: string }> {
   if (o.tcg) {
-    const risky = o.tcg === 'multi' && !mttcgSafe(o.qemu) ? `; beware: ${defaultTcg(o.qemu).why.split(':')[0]}, expect emulator int3 oopses` : '';
+    const risky =
+      o.tcg === 'multi' && !mttcgSafe(o.qemu)
+        ? `; beware: ${defaultTcg(o.qemu).why.split(':')[0]}, expect emulator int3 oopses`
+        : '';
     return { accel: { kind: 'tcg', thread: o.tcg }, why: `--tcg ${o.tcg}${risky}` };
   }
   const d = defaultTcg(o.qemu);
   const tcg: Accel = { kind: 'tcg', thread: d.thread };
   if (!candidate()) return { accel: tcg, why: `no vmx/svm in /proc/cpuinfo or no usable /dev/kvm; ${d.why}` };
-  if (await trial({ kind: 'kvm' })) return { accel: { kind: 'kvm' }, why: 'vmx/svm present and a KVM trial boot worked' };
+  if (await trial({ kind: 'kvm' }))
+    return { accel: { kind: 'kvm' }, why: 'vmx/svm present and a KVM trial boot worked' };
   return { accel: tcg, why: `vmx/svm present but a KVM trial boot failed; ${d.why}` };
 }

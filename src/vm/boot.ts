@@ -174,7 +174,13 @@ function readEvidence(f: RunFiles, qemuExit: number | undefined, accelerator: st
 }
 
 /** The facts the classifier judges, from the options, QEMU's result, the watch and the evidence. */
-export function bootFacts(o: BootOptions, accelerator: string, q: QemuResult, watch: WatchTimes, seen: Evidence): BootFacts {
+export function bootFacts(
+  o: BootOptions,
+  accelerator: string,
+  q: QemuResult,
+  watch: WatchTimes,
+  seen: Evidence,
+): BootFacts {
   return {
     accelerator,
     timeoutMs: o.timeoutMs,
@@ -192,7 +198,14 @@ export function bootFacts(o: BootOptions, accelerator: string, q: QemuResult, wa
   };
 }
 
-function outcomeOf(o: BootOptions, f: RunFiles, accelerator: string, q: QemuResult, watch: WatchTimes, seen: Evidence): BootOutcome {
+function outcomeOf(
+  o: BootOptions,
+  f: RunFiles,
+  accelerator: string,
+  q: QemuResult,
+  watch: WatchTimes,
+  seen: Evidence,
+): BootOutcome {
   return {
     ...classifyBoot(bootFacts(o, accelerator, q, watch, seen)),
     kernel: o.kernel.release || o.kernel.spec,

@@ -19,6 +19,7 @@ export function buildCmdline(o: CmdlineOptions = {}): string {
   // The kernel takes the command line as one string of at most COMMAND_LINE_SIZE (2048 on x86).
   if (/[\n\0]/.test(extra)) throw new UsageError('--append must be one line of kernel arguments');
   const line = [...BASE_ARGS, ...(extra ? [extra] : [])].join(' ');
-  if (line.length > 2047) throw new UsageError(`--append makes the kernel command line ${line.length} bytes; x86 allows 2047`);
+  if (line.length > 2047)
+    throw new UsageError(`--append makes the kernel command line ${line.length} bytes; x86 allows 2047`);
   return line;
 }

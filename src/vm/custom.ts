@@ -11,7 +11,16 @@ import { insmodOrder, locateTree, stageModules } from './modules.js';
 
 /** Options the guest boot path needs; 'm' is fine when --modules supplies them. */
 export const MODULAR_OK = ['VIRTIO_PCI', 'NET_9P', 'NET_9P_VIRTIO', '9P_FS'];
-export const BUILTIN_REQUIRED = ['BLK_DEV_INITRD', 'DEVTMPFS', 'TMPFS', 'PROC_FS', 'SYSFS', 'BINFMT_SCRIPT', 'BINFMT_ELF', 'TRACING'];
+export const BUILTIN_REQUIRED = [
+  'BLK_DEV_INITRD',
+  'DEVTMPFS',
+  'TMPFS',
+  'PROC_FS',
+  'SYSFS',
+  'BINFMT_SCRIPT',
+  'BINFMT_ELF',
+  'TRACING',
+];
 
 /** The x86 boot protocol's setup header: 0xAA55 at 0x1FE, "HdrS" at 0x202, the version string pointer at 0x20E. */
 export function readBzImage(buf: Buffer): { release: string } | undefined {
@@ -46,7 +55,11 @@ export function findConfig(image: string, release: string, modulesDir?: string):
   return tries.find((f) => fs.existsSync(f));
 }
 
-export async function resolveCustom(image: string, modulesDir: string | undefined, stageDir: string): Promise<KernelImage> {
+export async function resolveCustom(
+  image: string,
+  modulesDir: string | undefined,
+  stageDir: string,
+): Promise<KernelImage> {
   let buf: Buffer;
   try {
     const fd = fs.openSync(image, 'r');
@@ -55,7 +68,9 @@ export async function resolveCustom(image: string, modulesDir: string | undefine
     fs.closeSync(fd);
     buf = buf.subarray(0, n);
   } catch (e) {
-    throw new UsageError(`--kernel ${image}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(
+      `--kernel ${image}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const hdr = readBzImage(buf);
   if (!hdr) {
@@ -66,7 +81,8 @@ export async function resolveCustom(image: string, modulesDir: string | undefine
   const config = findConfig(image, hdr.release, modulesDir);
   if (config) {
     const missing = missingOptions(parseKconfig(fs.readFileSync(config, 'utf8')), !!modulesDir);
-    if (missing.length) throw new UsageError(`--kernel ${image} cannot boot the test VM: ${config} lacks ${missing.join(', ')}`);
+    if (missing.length)
+      throw new UsageError(`--kernel ${image} cannot boot the test VM: ${config} lacks ${missing.join(', ')}`);
   }
   if (!modulesDir) {
     return { spec: image, release: hdr.release, vmlinuz: path.resolve(image), config, modules: [] };

@@ -53,10 +53,14 @@ export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m
   if (!missing.length) return;
   const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (!o.install) {
-    throw new EnvironmentError(`the VM runner needs ${missing.join(', ')}; install with: ${cmd} (or pass --install-deps)`);
+    throw new EnvironmentError(
+      `the VM runner needs ${missing.join(', ')}; install with: ${cmd} (or pass --install-deps)`,
+    );
   }
   if (process.getuid?.() !== 0 || !fs.existsSync('/etc/debian_version')) {
-    throw new EnvironmentError(`--install-deps works as root on Debian-like systems only; install ${missing.join(', ')} yourself`);
+    throw new EnvironmentError(
+      `--install-deps works as root on Debian-like systems only; install ${missing.join(', ')} yourself`,
+    );
   }
   o.log(`installing ${missing.join(' ')}`);
   const r = await execa('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {

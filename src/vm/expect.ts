@@ -21,7 +21,8 @@ export function splitExpectArgs(args: readonly string[]): { rest: string[]; file
       continue;
     }
     const v = m[1] ?? args[++i];
-    if (v === undefined || v === '') throw new UsageError('--expect needs a file, e.g. --expect kernel/known-bugs.json');
+    if (v === undefined || v === '')
+      throw new UsageError('--expect needs a file, e.g. --expect kernel/known-bugs.json');
     files.push(v);
   }
   return { rest, files };
@@ -38,7 +39,9 @@ export function guestExpectArgs(files: readonly string[], projectRoot: string, c
     const abs = path.resolve(cwd, f);
     const hidden = HIDDEN_IN_GUEST.find((d) => under(abs, d));
     if (hidden && !under(abs, projectRoot)) {
-      throw new UsageError(`--expect ${f}: the guest mounts a fresh tmpfs on ${hidden} and cannot see ${abs}: put the file elsewhere (e.g. your home or the project directory)`);
+      throw new UsageError(
+        `--expect ${f}: the guest mounts a fresh tmpfs on ${hidden} and cannot see ${abs}: put the file elsewhere (e.g. your home or the project directory)`,
+      );
     }
     return ['--expect', abs];
   });

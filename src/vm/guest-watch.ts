@@ -77,7 +77,8 @@ export class GuestWatch {
 
   constructor(private readonly o: GuestWatchOptions) {
     this.tails = [new ConsoleTail(o.serialLog, (l, ms) => this.consoleLine(l, ms), 100, this.t0)];
-    if (o.journal) this.tails.push(new ConsoleTail(o.journal, (l, ms) => this.progress(ms + expectedMs(l)), 100, this.t0));
+    if (o.journal)
+      this.tails.push(new ConsoleTail(o.journal, (l, ms) => this.progress(ms + expectedMs(l)), 100, this.t0));
   }
 
   start(): this {
@@ -127,9 +128,12 @@ export class GuestWatch {
     const due = graceDeadline(this, this.o.graceMs);
     if (due === undefined) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.expiredMs = Date.now() - this.t0;
-      this.o.onGraceExpired();
-    }, Math.max(0, due - (Date.now() - this.t0)));
+    this.timer = setTimeout(
+      () => {
+        this.expiredMs = Date.now() - this.t0;
+        this.o.onGraceExpired();
+      },
+      Math.max(0, due - (Date.now() - this.t0)),
+    );
   }
 }

@@ -60,9 +60,13 @@ fail() { echo "${MARK.error} $*"; report ${GUEST_SETUP_FAILED}; }
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-${p.watchdogS ? `# If the host side died (even SIGKILL), the guest still ends: QEMU exits on poweroff.
+${
+  p.watchdogS
+    ? `# If the host side died (even SIGKILL), the guest still ends: QEMU exits on poweroff.
 (sleep ${Math.ceil(p.watchdogS)}; echo "${MARK.error} guest watchdog: still running after ${Math.ceil(p.watchdogS)} s"; poweroff -f) &
-` : ''}echo "${MARK.init} uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)"
+`
+    : ''
+}echo "${MARK.init} uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)"
 for m in ${p.modules.map(sq).join(' ')}; do
   insmod "/lib/modules/$m" || fail "insmod $m failed"
 done
@@ -94,20 +98,28 @@ export function keepVisible(cwd: string): string {
     if (under) out.push(`mkdir -p /saved${d} && mount -o bind /host${d} /saved${d} || fail "bind ${d}"`);
     out.push(`mount -t tmpfs tmpfs /host${d} || fail "mount tmpfs on ${d}"`);
     if (under) {
-      out.push(`mkdir -p ${sq(`/host${cwd}`)} && mount -o bind ${sq(`/saved${cwd}`)} ${sq(`/host${cwd}`)} || fail ${sq(`bind ${cwd} back over the tmpfs`)}`);
+      out.push(
+        `mkdir -p ${sq(`/host${cwd}`)} && mount -o bind ${sq(`/saved${cwd}`)} ${sq(`/host${cwd}`)} || fail ${sq(`bind ${cwd} back over the tmpfs`)}`,
+      );
     }
   }
   return out.join('\n') + '\n';
 }
 
 /** Every archive entry: pure, so tests can list exactly what the guest gets. */
-export function initramfsEntries(p: GuestPlan, busybox: Buffer, applets: string[], moduleData: (name: string) => Buffer): CpioEntry[] {
+export function initramfsEntries(
+  p: GuestPlan,
+  busybox: Buffer,
+  applets: string[],
+  moduleData: (name: string) => Buffer,
+): CpioEntry[] {
   const dirs = ['bin', 'dev', 'proc', 'sys', 'tmp', 'host', 'lib', 'lib/modules'];
   const entries: CpioEntry[] = dirs.map((d) => ({ type: 'dir', path: d }));
   entries.push({ type: 'chardev', path: 'dev/console', major: 5, minor: 1 });
   entries.push({ type: 'file', path: 'bin/busybox', data: busybox, mode: 0o755 });
   // Linking busybox to itself makes a symlink loop the kernel refuses to exec (ELOOP, error -40).
-  for (const a of applets) if (a !== 'busybox' && !a.includes('/')) entries.push({ type: 'symlink', path: `bin/${a}`, target: 'busybox' });
+  for (const a of applets)
+    if (a !== 'busybox' && !a.includes('/')) entries.push({ type: 'symlink', path: `bin/${a}`, target: 'busybox' });
   for (const m of p.modules) entries.push({ type: 'file', path: `lib/modules/${m}`, data: moduleData(m) });
   entries.push({ type: 'file', path: 'init', data: initScript(p), mode: 0o755 });
   return entries;

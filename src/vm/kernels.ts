@@ -108,7 +108,10 @@ function newestCached(series: string, spec: string): KernelImage | undefined {
   } catch {
     return undefined;
   }
-  const ok = rels.filter((r) => series === 'latest' || r.startsWith(`${series}.`)).sort(compareVersions).reverse();
+  const ok = rels
+    .filter((r) => series === 'latest' || r.startsWith(`${series}.`))
+    .sort(compareVersions)
+    .reverse();
   for (const r of ok) {
     const k = readCacheEntry(path.join(cacheDirs.kernels(), r), spec);
     if (k) return k;
@@ -123,7 +126,13 @@ export async function availableSeries(apt = new PrivateApt(cacheDirs.apt())): Pr
   return [...new Set(cands.map((c) => c.series))].sort(compareVersions);
 }
 
-type Fetcher = (apt: PrivateApt, c: Candidate, dir: string, spec: string, log: (m: string) => void) => Promise<KernelImage>;
+type Fetcher = (
+  apt: PrivateApt,
+  c: Candidate,
+  dir: string,
+  spec: string,
+  log: (m: string) => void,
+) => Promise<KernelImage>;
 
 export async function resolveDebian(
   spec: string,
@@ -150,14 +159,25 @@ export async function resolveDebian(
 
 /** 6.x ships boot/vmlinuz-<rel>; 7.x's split packages put vmlinuz and config in the modules dir. */
 function findIn(root: string, release: string, pkgs: string[], bootPath: string, name: string): string {
-  const tries = [bootPath, `usr/lib/modules/${release}/${name}`, `lib/modules/${release}/${name}`].map((f) => path.join(root, f));
+  const tries = [bootPath, `usr/lib/modules/${release}/${name}`, `lib/modules/${release}/${name}`].map((f) =>
+    path.join(root, f),
+  );
   const hit = tries.find((f) => fs.existsSync(f));
-  if (!hit) throw new EnvironmentError(`${pkgs.join(' ')} has no ${name} (looked for ${tries.map((f) => f.slice(root.length)).join(', ')})`);
+  if (!hit)
+    throw new EnvironmentError(
+      `${pkgs.join(' ')} has no ${name} (looked for ${tries.map((f) => f.slice(root.length)).join(', ')})`,
+    );
   return hit;
 }
 
 /** Download, unpack, pick the modules, and publish the cache entry atomically. */
-export async function fetchInto(apt: PrivateApt, c: Candidate, dir: string, spec: string, log: (m: string) => void): Promise<KernelImage> {
+export async function fetchInto(
+  apt: PrivateApt,
+  c: Candidate,
+  dir: string,
+  spec: string,
+  log: (m: string) => void,
+): Promise<KernelImage> {
   // 7.x splits the image into linux-binary (vmlinuz), linux-base (config) and linux-modules.
   const deps = await apt.depends(c.pkg);
   const ver = c.release.replace(/-amd64$/, '');

@@ -16,12 +16,21 @@ const MULTI_TCG_NOTE =
   'seen under multi-threaded TCG, where QEMU (7.2, and rarely 10.0.2 too) can raise `Oops: int3` while the kernel patches ' +
   'its own text (an emulator artefact, not necessarily a kernel regression): re-run with --tcg single to confirm';
 
-function synthetic(name: string, status: ScenarioResult['status'], reason: string, lines: string[], notes: string[] = []): ScenarioResult {
+function synthetic(
+  name: string,
+  status: ScenarioResult['status'],
+  reason: string,
+  lines: string[],
+  notes: string[] = [],
+): ScenarioResult {
   return {
     name,
     scenario: name,
     kind: 'vm',
-    title: name === CONSOLE_RESULT ? 'the guest console shows no panic, oops, BUG or KASAN report' : 'the guest booted and reported back',
+    title:
+      name === CONSOLE_RESULT
+        ? 'the guest console shows no panic, oops, BUG or KASAN report'
+        : 'the guest booted and reported back',
     status,
     reason,
     evidence: lines.map((l) => ({ op: 'console', path: 'serial', expected: 'no kernel failure report', got: l })),
@@ -55,14 +64,24 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
         results: [],
       };
   report.env.accelerator ??= o.accelerator;
-  const multi = o.accelerator === 'tcg thread=multi' && (!mttcgSafe(qemu) || o.consoleFailures.some((l) => /\bOops: int3\b/.test(l)));
+  const multi =
+    o.accelerator === 'tcg thread=multi' &&
+    (!mttcgSafe(qemu) || o.consoleFailures.some((l) => /\bOops: int3\b/.test(l)));
   if (o.consoleFailures.length) {
     report.results.push(
-      synthetic(CONSOLE_RESULT, 'FAIL', o.message ?? 'kernel failure on the console', o.consoleFailures, multi ? [MULTI_TCG_NOTE] : []),
+      synthetic(
+        CONSOLE_RESULT,
+        'FAIL',
+        o.message ?? 'kernel failure on the console',
+        o.consoleFailures,
+        multi ? [MULTI_TCG_NOTE] : [],
+      ),
     );
   }
   if (!o.report || (o.status !== 'DONE' && o.status !== 'KERNEL_FAILURE')) {
-    report.results.push(synthetic(BOOT_RESULT, 'UNRESOLVED', o.message ?? o.status, o.serialLog ? [`console log: ${o.serialLog}`] : []));
+    report.results.push(
+      synthetic(BOOT_RESULT, 'UNRESOLVED', o.message ?? o.status, o.serialLog ? [`console log: ${o.serialLog}`] : []),
+    );
     if (o.status === 'TIMEOUT') report.interrupted = 'TIMEOUT';
   }
   return report;
@@ -77,7 +96,8 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
 export function exitCodeOf(o: BootOutcome, report?: RunReport): number {
   if (o.status === 'INTERRUPTED') return o.interrupted === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
   if (o.status === 'GUEST_SETUP') return EXIT.usage;
-  if (o.status === 'KERNEL_FAILURE' && o.report && report) return combinedExitCode([o.guestCode ?? EXIT.failed, exitCodeFor(report)]);
+  if (o.status === 'KERNEL_FAILURE' && o.report && report)
+    return combinedExitCode([o.guestCode ?? EXIT.failed, exitCodeFor(report)]);
   if (o.status !== 'DONE') return EXIT.failed;
   return o.guestCode ?? EXIT.failed;
 }
@@ -90,7 +110,12 @@ export function combinedExitCode(codes: number[]): number {
 }
 
 const CELL: Record<ScenarioResult['status'], string> = {
-  PASS: 'PASS', FAIL: 'FAIL', UNRESOLVED: 'UNRES', UNSUPPORTED: 'SKIP', XFAIL: 'XFAIL', XPASS: 'XPASS',
+  PASS: 'PASS',
+  FAIL: 'FAIL',
+  UNRESOLVED: 'UNRES',
+  UNSUPPORTED: 'SKIP',
+  XFAIL: 'XFAIL',
+  XPASS: 'XPASS',
 };
 
 /** Rows: result names in first-seen order; columns: kernels. */
@@ -104,10 +129,21 @@ export function matrixTable(reports: RunReport[]): string {
   };
   const w0 = Math.max('scenario'.length, ...rows.map((r) => r.length));
   const widths = cols.map((c) => Math.max(c.length, 5));
-  const line = (first: string, cells: string[]) => [first.padEnd(w0), ...cells.map((c, i) => c.padEnd(widths[i]!))].join('  ').trimEnd();
-  return [
-    line('scenario', cols),
-    line('-'.repeat(w0), widths.map((w) => '-'.repeat(w))),
-    ...rows.map((name) => line(name, reports.map((r) => cell(r, name)))),
-  ].join('\n') + '\n';
+  const line = (first: string, cells: string[]) =>
+    [first.padEnd(w0), ...cells.map((c, i) => c.padEnd(widths[i]!))].join('  ').trimEnd();
+  return (
+    [
+      line('scenario', cols),
+      line(
+        '-'.repeat(w0),
+        widths.map((w) => '-'.repeat(w)),
+      ),
+      ...rows.map((name) =>
+        line(
+          name,
+          reports.map((r) => cell(r, name)),
+        ),
+      ),
+    ].join('\n') + '\n'
+  );
 }

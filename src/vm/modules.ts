@@ -37,7 +37,8 @@ export function locateTree(dir: string, release?: string): ModuleTree {
     if (!fs.existsSync(d)) continue;
     const rels = fs.readdirSync(d).filter((r) => !release || r === release);
     if (rels.length === 1) return { root: base === 'lib/modules' ? abs : path.join(abs, 'usr'), release: rels[0]! };
-    if (rels.length > 1) throw new UsageError(`--modules ${dir}: several releases (${rels.join(', ')}); point at one of them`);
+    if (rels.length > 1)
+      throw new UsageError(`--modules ${dir}: several releases (${rels.join(', ')}); point at one of them`);
   }
   throw new UsageError(
     `--modules ${dir}: no modules tree${release ? ` for ${release}` : ''} (expected lib/modules/<release>/ with modules.order or kernel/)`,
@@ -58,7 +59,10 @@ export function parseShowDepends(out: string): { insmod: string[]; builtin: stri
 }
 
 /** The insmod order for the guest's modules in this tree (runs depmod first when needed). */
-export async function insmodOrder(tree: ModuleTree, wanted = GUEST_MODULES): Promise<{ insmod: string[]; builtin: string[] }> {
+export async function insmodOrder(
+  tree: ModuleTree,
+  wanted = GUEST_MODULES,
+): Promise<{ insmod: string[]; builtin: string[] }> {
   const modDir = path.join(tree.root, 'lib', 'modules', tree.release);
   if (!fs.existsSync(path.join(modDir, 'modules.dep'))) {
     const d = await execa('depmod', ['-b', tree.root, tree.release], { reject: false, all: true });
@@ -93,7 +97,10 @@ export async function stageModules(files: string[], dest: string): Promise<strin
     const tool = f.endsWith('.xz') ? 'xz' : f.endsWith('.zst') ? 'zstd' : f.endsWith('.gz') ? 'gzip' : undefined;
     if (tool) {
       const r = await execa(tool, ['-dc', f], { encoding: 'buffer', reject: false });
-      if (r.exitCode !== 0) throw new EnvironmentError(`cannot decompress ${f} with ${tool} (install it: apt-get install ${tool === 'xz' ? 'xz-utils' : tool})`);
+      if (r.exitCode !== 0)
+        throw new EnvironmentError(
+          `cannot decompress ${f} with ${tool} (install it: apt-get install ${tool === 'xz' ? 'xz-utils' : tool})`,
+        );
       fs.writeFileSync(out, r.stdout);
     } else {
       fs.copyFileSync(f, out);

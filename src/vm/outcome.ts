@@ -32,7 +32,11 @@ export interface WatchTimes {
 }
 
 /** The host ended the guest after a kernel failure: both watch times set and a grace given; undefined otherwise. */
-export function endedAfterFailure(w: WatchTimes, graceMs: number | undefined, endedMs: number): BootFacts['endedAfterFailure'] {
+export function endedAfterFailure(
+  w: WatchTimes,
+  graceMs: number | undefined,
+  endedMs: number,
+): BootFacts['endedAfterFailure'] {
   if (w.expiredMs === undefined || w.failureMs === undefined || graceMs === undefined) return undefined;
   return { graceMs, failureMs: w.failureMs, endedMs };
 }
@@ -52,13 +56,25 @@ export function classifyBoot(f: BootFacts): { status: BootStatus; message?: stri
         `for ${s(e.graceMs)}: qemu ended at ${s(e.endedMs)} (${f.accelerator})`,
     };
   }
-  if (f.timedOut) return { status: 'TIMEOUT', message: `TIMEOUT: the guest did not finish within ${f.timeoutMs / 1000} s${during}; qemu killed` };
-  if (f.consoleFailures.length) return { status: 'KERNEL_FAILURE', message: `the guest kernel reported a failure on the console${during} (${f.accelerator})` };
+  if (f.timedOut)
+    return {
+      status: 'TIMEOUT',
+      message: `TIMEOUT: the guest did not finish within ${f.timeoutMs / 1000} s${during}; qemu killed`,
+    };
+  if (f.consoleFailures.length)
+    return {
+      status: 'KERNEL_FAILURE',
+      message: `the guest kernel reported a failure on the console${during} (${f.accelerator})`,
+    };
   if (f.setupError) return { status: 'GUEST_SETUP', message: `guest setup failed: ${f.setupError}` };
   if (f.guestCode === undefined) {
-    if (f.outOfMemory) return { status: 'GUEST_SETUP', message: `the guest ran out of memory with ${f.memoryMiB} MiB; raise --memory` };
+    if (f.outOfMemory)
+      return { status: 'GUEST_SETUP', message: `the guest ran out of memory with ${f.memoryMiB} MiB; raise --memory` };
     const why = f.qemuStderr.trim() ? `: ${f.qemuStderr.trim().split('\n').pop()}` : '';
-    return { status: 'NO_RESULT', message: `the guest ended without reporting back${during} (qemu exit ${f.qemuExit}${why})` };
+    return {
+      status: 'NO_RESULT',
+      message: `the guest ended without reporting back${during} (qemu exit ${f.qemuExit}${why})`,
+    };
   }
   return { status: 'DONE' };
 }

@@ -18,7 +18,10 @@ export interface PartialRun {
  * variant that started last without a result. endedMs (epoch ms) is when the
  * guest ended, for the report's duration.
  */
-export function partialRun(records: readonly JournalRecord[], o: { accelerator?: string; endedMs: number }): PartialRun {
+export function partialRun(
+  records: readonly JournalRecord[],
+  o: { accelerator?: string; endedMs: number },
+): PartialRun {
   const start = records.find((r) => r.type === 'start');
   const results = new Map<string, ScenarioResult>();
   let running: string | undefined;
@@ -38,7 +41,9 @@ export function partialRun(records: readonly JournalRecord[], o: { accelerator?:
     durationMs: Number.isFinite(startedMs) ? Math.max(0, o.endedMs - startedMs) : 0,
     env: { ...start.env, ...(start.env.accelerator || !o.accelerator ? {} : { accelerator: o.accelerator }) },
     results: [...results.values()],
-    interrupted: running ? `the guest ended during ${running}; results up to it came from the run journal` : 'the guest ended before its final report; results came from the run journal',
+    interrupted: running
+      ? `the guest ended during ${running}; results up to it came from the run journal`
+      : 'the guest ended before its final report; results came from the run journal',
   };
   return { report, running };
 }

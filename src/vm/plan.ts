@@ -62,7 +62,8 @@ export function planVm(runArgs: string[], o: VmOpts): VmPlan {
   const memoryMiB = parseMemory(o.memory);
   const cpus = parseCpus(o.cpus);
   const timeoutS = Number(o.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout ${o.timeout}: use a number of seconds`);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+    throw new UsageError(`--timeout ${o.timeout}: use a number of seconds`);
   const tcg = parseTcg(o.tcg);
   const specs = kernelSpecs(o);
   return { ...guest, memoryMiB, cpus, timeoutMs: timeoutS * 1000, tcg, specs, entry: guestEntry() };
@@ -72,8 +73,12 @@ export function planVm(runArgs: string[], o: VmOpts): VmPlan {
 function planGuestRun(runArgs: string[]): Pick<VmPlan, 'guestArgs' | 'format' | 'output' | 'expectations'> {
   const { rest: withExpect, format, output } = splitReportArgs(runArgs);
   const { rest: guestRest, files: expectFiles } = splitExpectArgs(withExpect);
-  if (guestRest.includes('--ignore-skips') && expectFiles.length === 0) throw new UsageError('--ignore-skips goes with --expect FILE');
-  const expectations = loadForVm(expectFiles, CATALOGUE.map((s) => s.id));
+  if (guestRest.includes('--ignore-skips') && expectFiles.length === 0)
+    throw new UsageError('--ignore-skips goes with --expect FILE');
+  const expectations = loadForVm(
+    expectFiles,
+    CATALOGUE.map((s) => s.id),
+  );
   const guestArgs = [...guestRest, ...guestExpectArgs(expectFiles, packageRoot)];
   if (!isFormat(format)) throw new UsageError(`--format '${format}' is not one of pretty, ktap, json, junit`);
   if (output) checkOutputWritable(output);

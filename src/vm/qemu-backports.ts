@@ -110,11 +110,19 @@ export async function resolveBackportsQemu(
 function filesUnder(root: string, rel: string): string[] {
   const full = path.join(root, rel);
   if (!fs.statSync(full).isDirectory()) return [rel];
-  return fs.readdirSync(full).sort().flatMap((n) => filesUnder(root, path.join(rel, n)));
+  return fs
+    .readdirSync(full)
+    .sort()
+    .flatMap((n) => filesUnder(root, path.join(rel, n)));
 }
 
 /** Download, unpack, keep the binary and data dirs, and publish the cache entry atomically. */
-export async function fetchQemuInto(apt: PrivateApt, debVersion: string, dir: string, log: (m: string) => void): Promise<QemuInstall> {
+export async function fetchQemuInto(
+  apt: PrivateApt,
+  debVersion: string,
+  dir: string,
+  log: (m: string) => void,
+): Promise<QemuInstall> {
   const pkgs = QEMU_PACKAGES.map((p) => `${p}/${QEMU_SUITE}`);
   const work = path.join(cacheDirs.downloads(), `qemu-${entryName(debVersion)}.${process.pid}`);
   const tmp = `${dir}.tmp${process.pid}`;

@@ -36,21 +36,44 @@ export async function chooseQemu(s: QemuSources): Promise<QemuChoice> {
   if (s.explicit) {
     const p = await s.probe(s.explicit);
     if (!p.ok) {
-      throw new UsageError(`TRACEFS_REGRESS_QEMU=${s.explicit} does not run (${p.why}); point it at a working qemu-system-x86_64 or unset it`);
+      throw new UsageError(
+        `TRACEFS_REGRESS_QEMU=${s.explicit} does not run (${p.why}); point it at a working qemu-system-x86_64 or unset it`,
+      );
     }
-    return { bin: s.explicit, dataDirs: [], version: p.version, source: 'TRACEFS_REGRESS_QEMU', why: 'set in the environment' };
+    return {
+      bin: s.explicit,
+      dataDirs: [],
+      version: p.version,
+      source: 'TRACEFS_REGRESS_QEMU',
+      why: 'set in the environment',
+    };
   }
   const sys = s.system ? await s.probe(s.system) : undefined;
   if (s.system && sys?.ok && mttcgSafe(sys.version)) {
-    return { bin: s.system, dataDirs: [], version: sys.version, source: 'system', why: `the system's QEMU is ${MIN} or newer` };
+    return {
+      bin: s.system,
+      dataDirs: [],
+      version: sys.version,
+      source: 'system',
+      why: `the system's QEMU is ${MIN} or newer`,
+    };
   }
-  const sysWords = !s.system ? 'no system QEMU' : sys?.ok ? `the system's QEMU ${sys.version.text} is older than ${MIN}` : `the system's QEMU does not run (${sys?.why})`;
+  const sysWords = !s.system
+    ? 'no system QEMU'
+    : sys?.ok
+      ? `the system's QEMU ${sys.version.text} is older than ${MIN}`
+      : `the system's QEMU does not run (${sys?.why})`;
   let unusable: string;
   try {
     const b = await s.backports();
     const p = await s.probe(b.bin);
     if (p.ok && mttcgSafe(p.version)) {
-      return { ...b, version: p.version, source: 'bookworm-backports', why: `${sysWords}; this one is cached from bookworm-backports` };
+      return {
+        ...b,
+        version: p.version,
+        source: 'bookworm-backports',
+        why: `${sysWords}; this one is cached from bookworm-backports`,
+      };
     }
     unusable = p.ok ? `it is ${p.version.text}` : `it does not run: ${p.why}`;
   } catch (e) {

@@ -56,6 +56,11 @@ export async function probeQemu(bin: string): Promise<QemuProbe> {
   if (version) return { ok: true, version };
   return {
     ok: false,
-    why: probeFailure({ exitCode: r.exitCode, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), code: (r as { code?: string }).code }),
+    why: probeFailure({
+      exitCode: r.exitCode,
+      stdout: String(r.stdout ?? ''),
+      stderr: String(r.stderr ?? ''),
+      code: (r as { code?: string }).code,
+    }),
   };
 }

@@ -43,7 +43,9 @@ export function parseMemory(v: string): number {
   if (!m) throw new UsageError(`--memory ${v}: use a size such as 2G or 1536M`);
   const mib = Math.round(Number(m[1]) * (m[2]?.[0]?.toUpperCase() === 'G' ? 1024 : 1));
   if (mib < MIN_MEMORY_MIB) {
-    throw new UsageError(`--memory ${v} is too small to boot the guest and run node; use at least ${MIN_MEMORY_MIB}M (default 2G)`);
+    throw new UsageError(
+      `--memory ${v} is too small to boot the guest and run node; use at least ${MIN_MEMORY_MIB}M (default 2G)`,
+    );
   }
   return mib;
 }
@@ -60,20 +62,31 @@ export function qemuArgs(c: QemuConfig): string[] {
     ...(c.dataDirs ?? []).flatMap((d) => ['-L', d]),
     '-nodefaults',
     '-no-user-config',
-    '-display', 'none',
-    '-monitor', 'none',
-    '-nic', 'none',
-    '-machine', 'pc',
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-nic',
+    'none',
+    '-machine',
+    'pc',
     ...accelArgs(c.accel),
-    '-smp', String(c.cpus),
-    '-m', `${c.memoryMiB}M`,
+    '-smp',
+    String(c.cpus),
+    '-m',
+    `${c.memoryMiB}M`,
     '-no-reboot',
-    '-kernel', c.kernel,
-    '-initrd', c.initrd,
-    '-append', c.cmdline,
+    '-kernel',
+    c.kernel,
+    '-initrd',
+    c.initrd,
+    '-append',
+    c.cmdline,
     // A file, not stdio: -nographic output carries SeaBIOS escape sequences.
-    '-serial', `file:${c.serialLog}`,
-    '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
+    '-serial',
+    `file:${c.serialLog}`,
+    '-device',
+    'isa-debug-exit,iobase=0xf4,iosize=4',
     ...(c.pidFile ? ['-pidfile', c.pidFile] : []),
     ...(c.hostRoot
       ? fs9p(`local,path=${c.hostRoot},mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap`)
@@ -105,7 +118,10 @@ function hasSetpriv(): boolean {
 }
 
 /** signal: the caller ends QEMU early (e.g. the guest oopsed and made no progress since). */
-export async function runQemu(c: QemuConfig, o: { timeoutMs: number; qemu?: QemuBin; signal?: AbortSignal }): Promise<QemuResult> {
+export async function runQemu(
+  c: QemuConfig,
+  o: { timeoutMs: number; qemu?: QemuBin; signal?: AbortSignal },
+): Promise<QemuResult> {
   const args = qemuArgs({ ...c, dataDirs: o.qemu?.dataDirs ?? c.dataDirs });
   const bin = o.qemu?.bin ?? qemuBinary();
   // setpriv execs qemu in place with PR_SET_PDEATHSIG: qemu dies with us, even on SIGKILL.

@@ -54,7 +54,11 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
 }
 
 /** Each spec as a bootable image, fetched or checked; the same image twice is booted once. */
-async function resolveKernels(specs: string[], modules: string | undefined, say: (m: string) => void): Promise<KernelImage[]> {
+async function resolveKernels(
+  specs: string[],
+  modules: string | undefined,
+  say: (m: string) => void,
+): Promise<KernelImage[]> {
   const kernels: KernelImage[] = [];
   for (const s of specs) {
     const k = isDebianSpec(s) ? await resolveDebian(s, say) : await resolveCustom(s, modules, stageDir());
@@ -104,7 +108,9 @@ async function bootKernel(k: KernelImage, accel: Accel, many: boolean, run: VmRu
   const first = await boot();
   const int3 = emulatorInt3(first.accelerator, first.consoleFailures);
   if (!int3 || first.status === 'INTERRUPTED') return { outcome: first };
-  run.say(`${first.kernel}: '${int3}' under multi-threaded TCG is QEMU's text-patching fault, not a kernel verdict: booting once more`);
+  run.say(
+    `${first.kernel}: '${int3}' under multi-threaded TCG is QEMU's text-patching fault, not a kernel verdict: booting once more`,
+  );
   const outcome = await boot();
   const note = `boot 1 discarded: '${int3}' under multi-threaded TCG (a QEMU fault; console log ${first.serialLog || 'not kept'}); these results are from boot 2`;
   return { outcome, note };
@@ -129,7 +135,16 @@ function bootBase(k: KernelImage, a: Accel, run: VmRun): Omit<BootOptions, 'time
 /** The guest's command: `run` writing its report and journal into the results share. */
 function guestArgv(plan: VmPlan, share: string): string[] {
   return [
-    ...[process.execPath, plan.entry, 'run', ...plan.guestArgs, '--format', 'json', '--output', path.join(share, 'report.json')],
+    ...[
+      process.execPath,
+      plan.entry,
+      'run',
+      ...plan.guestArgs,
+      '--format',
+      'json',
+      '--output',
+      path.join(share, 'report.json'),
+    ],
     ...['--journal', path.join(share, JOURNAL_FILE)],
   ];
 }
@@ -141,8 +156,12 @@ function sayOutcome(out: BootOutcome, say: (m: string) => void): void {
     `${out.kernel}: ${out.status}${out.message ? ` (${out.message})` : ''}; guest command started ${fmt(t.runStartMs)}, ` +
       `first result ${fmt(t.firstResultMs)}, total ${fmt(t.totalMs)} after QEMU started (${out.accelerator})`,
   );
-  if (t.failureMs !== undefined) say(`  kernel failure on the console ${fmt(t.failureMs)} after QEMU started${out.running ? `, during ${out.running}` : ''}`);
-  if (out.partial) say(`  the guest wrote no final report: ${out.report?.results.length ?? 0} results from its run journal`);
+  if (t.failureMs !== undefined)
+    say(
+      `  kernel failure on the console ${fmt(t.failureMs)} after QEMU started${out.running ? `, during ${out.running}` : ''}`,
+    );
+  if (out.partial)
+    say(`  the guest wrote no final report: ${out.report?.results.length ?? 0} results from its run journal`);
   for (const l of out.consoleFailures) say(`  console: ${l}`);
   if (out.serialLog && out.status !== 'DONE') say(`  console log: ${out.serialLog}`);
 }

@@ -79,7 +79,8 @@ export function layerProblems(edges: readonly Edge[], layers = LAYERS): string[]
     else if (rb === ra) problems.push(`import within one layer: ${e.from} -> ${e.to} (${a} and ${b} share a layer)`);
   }
   for (const u of unknown) problems.push(`${u} is in no layer: add it to LAYERS in test/layers/graph.ts`);
-  for (const units of unitCycles(between)) problems.push(`cycle among units: ${units.join(', ')} import each other in a loop`);
+  for (const units of unitCycles(between))
+    problems.push(`cycle among units: ${units.join(', ')} import each other in a loop`);
   return problems;
 }
 

@@ -18,9 +18,19 @@ live('run --expect', () => {
     fs.writeFileSync(f, JSON.stringify({ schema: 'tracefs-regress/expect@1', entries }));
     return f;
   };
-  const entry = { scenario: 'removed-files-enoent', kind: 'uprobe', release: '*', signature: 'no such line anywhere', why: 'planted' };
+  const entry = {
+    scenario: 'removed-files-enoent',
+    kind: 'uprobe',
+    release: '*',
+    signature: 'no such line anywhere',
+    why: 'planted',
+  };
   const run = (f: string, ...more: string[]) =>
-    execa('node', [CLI, 'run', '-s', 'removed-files-enoent', '-p', 'uprobe', '--format', 'ktap', '--expect', f, ...more], { reject: false });
+    execa(
+      'node',
+      [CLI, 'run', '-s', 'removed-files-enoent', '-p', 'uprobe', '--format', 'ktap', '--expect', f, ...more],
+      { reject: false },
+    );
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-expect-'));
@@ -31,7 +41,12 @@ live('run --expect', () => {
 
   it('a bad file exits 2 naming the entry and the fix, and writes nothing to tracefs', async () => {
     const before = fs.readFileSync(`${tracefsRoot()}/uprobe_events`, 'utf8');
-    const r = await run(file('bad.json', [{ ...entry, action: 'xfail' }, { ...entry, action: 'xfial' }]));
+    const r = await run(
+      file('bad.json', [
+        { ...entry, action: 'xfail' },
+        { ...entry, action: 'xfial' },
+      ]),
+    );
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--expect .*bad\.json: entries\[1\]: "action" "xfial" is unknown: use xfail/);
     expect(r.stdout).toBe('');
@@ -56,7 +71,9 @@ live('run --expect', () => {
     const f = file('skip.json', [{ ...entry, action: 'skip' }]);
     const r = await run(f);
     expect(r.exitCode, r.stderr).toBe(4);
-    expect(r.stdout).toMatch(/^ok 1 removed-files-enoent\[uprobe\] # SKIP known kernel bug, not run on \S+: planted \(.*skip\.json entry 0; --ignore-skips runs it\)$/m);
+    expect(r.stdout).toMatch(
+      /^ok 1 removed-files-enoent\[uprobe\] # SKIP known kernel bug, not run on \S+: planted \(.*skip\.json entry 0; --ignore-skips runs it\)$/m,
+    );
     const again = await run(f, '--ignore-skips');
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^ok 1 removed-files-enoent\[uprobe\]$/m);

@@ -42,9 +42,13 @@ live('foreign probes and instances', () => {
     }
   });
 
-  it('a whole run leaves them alone and removes only the dead run\'s leftovers', async () => {
+  it("a whole run leaves them alone and removes only the dead run's leftovers", async () => {
     // The whole catalogue; what oopses this host's kernel is skipped by the project's expectations file.
-    const r = await execa('node', [CLI, 'run', '-p', 'uprobe', '--duration', '1s', '--format', 'ktap', '--expect', KNOWN_BUGS_FILE], { reject: false });
+    const r = await execa(
+      'node',
+      [CLI, 'run', '-p', 'uprobe', '--duration', '1s', '--format', 'ktap', '--expect', KNOWN_BUGS_FILE],
+      { reject: false },
+    );
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const events = fs.readFileSync(`${root}/uprobe_events`, 'utf8');
     expect(events).toContain(`p:${foreign}/keepme`);

@@ -37,14 +37,24 @@ export function leftovers(root = tracefsRoot()): string[] {
   const out: string[] = [];
   for (const f of ['kprobe_events', 'uprobe_events', 'dynamic_events', 'synthetic_events']) {
     try {
-      out.push(...fs.readFileSync(`${root}/${f}`, 'utf8').split('\n').filter((l) => l.includes('tfsr_')));
+      out.push(
+        ...fs
+          .readFileSync(`${root}/${f}`, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('tfsr_')),
+      );
     } catch {
       // not in this kernel
     }
   }
   for (const d of ['instances', 'events']) {
     try {
-      out.push(...fs.readdirSync(`${root}/${d}`).filter((n) => n.startsWith('tfsr_')).map((n) => `${d}/${n}`));
+      out.push(
+        ...fs
+          .readdirSync(`${root}/${d}`)
+          .filter((n) => n.startsWith('tfsr_'))
+          .map((n) => `${d}/${n}`),
+      );
     } catch {
       // no such dir
     }

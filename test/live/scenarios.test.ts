@@ -29,7 +29,10 @@ live('scenarios on the running kernel', () => {
     runTeardown();
   });
 
-  const entries = loadExpectations(KNOWN_BUGS_FILE, CATALOGUE.map((s) => s.id));
+  const entries = loadExpectations(
+    KNOWN_BUGS_FILE,
+    CATALOGUE.map((s) => s.id),
+  );
 
   for (const scenario of CATALOGUE) {
     it(`${scenario.id}: every supported kind passes (or is a known bug), unsupported default kinds skip with a reason`, async () => {

@@ -19,7 +19,11 @@ live('interrupting a run', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} mid-race stops within a second or two and leaves nothing tfsr_`, async () => {
       expect(leftovers()).toEqual([]);
-      const child = execa('node', [CLI, 'run', '-s', 'race-reopen', '-p', 'uprobe', '--duration', '60s', '--format', 'json'], { reject: false });
+      const child = execa(
+        'node',
+        [CLI, 'run', '-s', 'race-reopen', '-p', 'uprobe', '--duration', '60s', '--format', 'json'],
+        { reject: false },
+      );
       const ownGroup = () => leftovers().some((l) => l.includes(`tfsr_${child.pid}_`));
       // The race is under way once our group shows up in tracefs.
       expect(await waitFor(ownGroup, 20_000)).toBe(true);
@@ -32,7 +36,10 @@ live('interrupting a run', () => {
       expect(tookMs).toBeLessThan(5000);
       expect(leftovers()).toEqual([]);
       // the partial report, with the statistics of the interrupted race
-      const report = JSON.parse(r.stdout) as { interrupted?: string; results: { name: string; stats?: { cycles?: number } }[] };
+      const report = JSON.parse(r.stdout) as {
+        interrupted?: string;
+        results: { name: string; stats?: { cycles?: number } }[];
+      };
       expect(report.interrupted).toBeTruthy();
       const race = report.results.find((x) => x.name === 'race-reopen[uprobe]');
       expect(race?.stats?.cycles).toBeGreaterThan(0);

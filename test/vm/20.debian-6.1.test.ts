@@ -29,15 +29,23 @@ const runArgs = [...removal.flatMap((id) => ['--scenario', id]), '--expect', KNO
 describeVm('vm debian:6.1, removal scenarios', ['--kernel', 'debian:6.1'], runArgs, 900_000, (run) => {
   it('boots 6.1 and runs each removal scenario with kprobes', () => {
     expect(run().report.env.kernel.release).toMatch(/^6\.1\./);
-    for (const id of removal) expect(run().report.results.some((r) => r.scenario === id && r.kind === 'kprobe'), id).toBe(true);
+    for (const id of removal)
+      expect(
+        run().report.results.some((r) => r.scenario === id && r.kind === 'kprobe'),
+        id,
+      ).toBe(true);
   });
 
   it('passes, or skips with a reason; the known 6.1 failure is expected, so the run passes', () => {
-    const bad = run().report.results.filter((r) => r.status !== 'PASS' && r.status !== 'UNSUPPORTED' && r.scenario !== KNOWN_6_1.scenario);
+    const bad = run().report.results.filter(
+      (r) => r.status !== 'PASS' && r.status !== 'UNSUPPORTED' && r.scenario !== KNOWN_6_1.scenario,
+    );
     expect(bad, JSON.stringify(bad, null, 2)).toEqual([]);
-    for (const r of run().report.results.filter((x) => x.status === 'UNSUPPORTED')) expect(r.reason, r.name).toBeTruthy();
+    for (const r of run().report.results.filter((x) => x.status === 'UNSUPPORTED'))
+      expect(r.reason, r.name).toBeTruthy();
     // kprobes exist on 6.1: a kprobe variant skipped for lack of them would be a false reason
-    for (const r of run().report.results.filter((x) => x.kind === 'kprobe')) expect(r.reason ?? '', r.name).not.toMatch(/kprobe_events not available/);
+    for (const r of run().report.results.filter((x) => x.kind === 'kprobe'))
+      expect(r.reason ?? '', r.name).not.toMatch(/kprobe_events not available/);
     expect(run().exitCode).toBe(0);
   });
 
@@ -50,7 +58,11 @@ describeVm('vm debian:6.1, removal scenarios', ['--kernel', 'debian:6.1'], runAr
       expect(r.expectation!.source).toBe(KNOWN_BUGS);
       expect(r.expectation!.matched ?? '', r.name).toMatch(KNOWN_6_1.kernelLine);
       const lines = r.evidence.map((e) => `${e.op.split(' ')[0]} ${e.path}`);
-      for (const re of KNOWN_6_1.evidence) expect(lines.some((l) => re.test(l)), `${r.name}: ${re}`).toBe(true);
+      for (const re of KNOWN_6_1.evidence)
+        expect(
+          lines.some((l) => re.test(l)),
+          `${r.name}: ${re}`,
+        ).toBe(true);
       const kernel = r.evidence.find((e) => e.op === 'kernel health');
       expect(kernel?.detail ?? '', r.name).toMatch(KNOWN_6_1.kernelLine);
     }

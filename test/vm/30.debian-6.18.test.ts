@@ -31,7 +31,10 @@ describeVm(
       const other = results.filter((r) => r.status !== 'PASS' && r.status !== 'XFAIL');
       expect(other, JSON.stringify(other, null, 2)).toEqual([]);
       const xfail = results.filter((r) => r.status === 'XFAIL');
-      expect(xfail.length, `no race caught the oops: ${results.map((r) => `${r.name} ${r.status}`).join(', ')}`).toBeGreaterThan(0);
+      expect(
+        xfail.length,
+        `no race caught the oops: ${results.map((r) => `${r.name} ${r.status}`).join(', ')}`,
+      ).toBeGreaterThan(0);
       for (const r of xfail) {
         expect([...RACES, 'vm-console'], r.name).toContain(r.scenario);
         expect(r.expectation?.matched ?? '', r.name).toContain('eventfs_iterate');

@@ -7,11 +7,24 @@ import { describeVm } from './helpers.js';
 
 const races = CATALOGUE.filter((s) => s.race).map((s) => s.id);
 
-describeVm('vm debian:latest, race scenarios with uprobes', ['--kernel', 'debian:latest'], [...races.flatMap((id) => ['--scenario', id]), '--probe', 'uprobe'], 900_000, (run) => {
-  it('boots a 7.x kernel and every race scenario passes', () => {
-    expect(run().report.env.kernel.release).toMatch(/^[7-9]\.\d+\./);
-    const got = run().report.results.map((r) => `${r.name}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
-    expect(got.sort(), JSON.stringify(run().report.results.filter((r) => r.status !== 'PASS'), null, 2)).toEqual(races.map((id) => `${id}[uprobe]: PASS`).sort());
-    expect(run().exitCode).toBe(0);
-  });
-});
+describeVm(
+  'vm debian:latest, race scenarios with uprobes',
+  ['--kernel', 'debian:latest'],
+  [...races.flatMap((id) => ['--scenario', id]), '--probe', 'uprobe'],
+  900_000,
+  (run) => {
+    it('boots a 7.x kernel and every race scenario passes', () => {
+      expect(run().report.env.kernel.release).toMatch(/^[7-9]\.\d+\./);
+      const got = run().report.results.map((r) => `${r.name}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
+      expect(
+        got.sort(),
+        JSON.stringify(
+          run().report.results.filter((r) => r.status !== 'PASS'),
+          null,
+          2,
+        ),
+      ).toEqual(races.map((id) => `${id}[uprobe]: PASS`).sort());
+      expect(run().exitCode).toBe(0);
+    });
+  },
+);

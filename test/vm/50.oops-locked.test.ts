@@ -16,7 +16,9 @@ const TIMEOUT_S = 300;
 
 function noBuild(): string | undefined {
   const m = missingBuildDeps();
-  return m.length ? `the planted-oops kernel cannot be built here (missing ${m.join(', ')}): ${BUILD_DEPS_HINT}` : undefined;
+  return m.length
+    ? `the planted-oops kernel cannot be built here (missing ${m.join(', ')}): ${BUILD_DEPS_HINT}`
+    : undefined;
 }
 
 async function plantedKernel(): Promise<string[]> {
@@ -42,7 +44,9 @@ describeVm(
 
     it('reports KERNEL_FAILURE naming the running scenario, quoting BUG, RIP and the call trace', () => {
       const c = run().report.results.find((x) => x.name === 'vm-console')!;
-      expect(c.reason).toMatch(/during fd-across-removal\[uprobe\] at [\d.]+ s and the guest made no progress for 20 s: qemu ended/);
+      expect(c.reason).toMatch(
+        /during fd-across-removal\[uprobe\] at [\d.]+ s and the guest made no progress for 20 s: qemu ended/,
+      );
       const lines = c.evidence.map((e) => e.got);
       expect(lines).toContainEqual(expect.stringMatching(/^BUG: kernel NULL pointer dereference/));
       expect(lines).toContainEqual(expect.stringMatching(/^RIP: 0010:event_enable_write\+/));

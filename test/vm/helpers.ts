@@ -23,7 +23,8 @@ export function unavailable(): string | undefined {
 /** The guest runs bin/tracefs-regress.js, i.e. dist/: bring it up to date with src/ first. */
 export async function buildDist(): Promise<void> {
   const r = await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, reject: false, all: true });
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error(`tsc produced no dist/cli/main.js: ${r.all}`);
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')))
+    throw new Error(`tsc produced no dist/cli/main.js: ${r.all}`);
 }
 
 export interface VmRun {
@@ -52,12 +53,16 @@ export async function runVm(vmArgs: string[], runArgs: string[], timeoutMs: numb
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-vm-')), 'report.json');
   const cli = path.join(ROOT, 'bin', 'tracefs-regress.js');
   const t0 = Date.now();
-  const r = await execa(process.execPath, [cli, 'vm', ...vmArgs, '--', ...runArgs, '--format', 'json', '--output', out], {
-    cwd: ROOT,
-    reject: false,
-    timeout: timeoutMs,
-    stdin: 'ignore',
-  });
+  const r = await execa(
+    process.execPath,
+    [cli, 'vm', ...vmArgs, '--', ...runArgs, '--format', 'json', '--output', out],
+    {
+      cwd: ROOT,
+      reject: false,
+      timeout: timeoutMs,
+      stdin: 'ignore',
+    },
+  );
   process.stderr.write(r.stderr + '\n');
   if (!fs.existsSync(out)) throw new Error(`vm wrote no report (exit ${r.exitCode}): ${r.stderr.slice(-2000)}`);
   const report = JSON.parse(fs.readFileSync(out, 'utf8')) as VmRun['report'];

@@ -6,7 +6,9 @@ import { onTeardown } from '../../runner/teardown.js';
 
 export function cleanupCommand(): Command {
   return new Command('cleanup')
-    .description("remove what dead runs left in tracefs (events, groups and instances named tfsr_<pid>_... whose pid is gone); live runs are left alone")
+    .description(
+      'remove what dead runs left in tracefs (events, groups and instances named tfsr_<pid>_... whose pid is gone); live runs are left alone',
+    )
     .option('--tracefs <path>', 'tracefs mount point (default: found in /proc/self/mountinfo)')
     .action((o: { tracefs?: string }) => {
       const t = openTracefs({ path: o.tracefs, onTeardown });

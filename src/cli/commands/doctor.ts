@@ -22,9 +22,20 @@ export function fragmentDifferences(running: Map<string, string>, fragment: stri
 
 /** Kernel options that matter to the suite (the full list a test kernel needs: kernel/tracefs-regress.config). */
 const RELEVANT = [
-  'CONFIG_FTRACE', 'CONFIG_TRACING', 'CONFIG_KPROBES', 'CONFIG_KPROBE_EVENTS', 'CONFIG_UPROBES', 'CONFIG_UPROBE_EVENTS',
-  'CONFIG_DYNAMIC_EVENTS', 'CONFIG_FPROBE_EVENTS', 'CONFIG_EPROBE_EVENTS', 'CONFIG_SYNTH_EVENTS', 'CONFIG_HIST_TRIGGERS',
-  'CONFIG_KASAN', 'CONFIG_DEBUG_LIST', 'CONFIG_PROVE_LOCKING',
+  'CONFIG_FTRACE',
+  'CONFIG_TRACING',
+  'CONFIG_KPROBES',
+  'CONFIG_KPROBE_EVENTS',
+  'CONFIG_UPROBES',
+  'CONFIG_UPROBE_EVENTS',
+  'CONFIG_DYNAMIC_EVENTS',
+  'CONFIG_FPROBE_EVENTS',
+  'CONFIG_EPROBE_EVENTS',
+  'CONFIG_SYNTH_EVENTS',
+  'CONFIG_HIST_TRIGGERS',
+  'CONFIG_KASAN',
+  'CONFIG_DEBUG_LIST',
+  'CONFIG_PROVE_LOCKING',
 ];
 
 export function doctorCommand(): Command {
@@ -32,7 +43,8 @@ export function doctorCommand(): Command {
     .description('check this machine: root, tracefs, features, kernel version and the kernel options that matter')
     .option('--tracefs <path>', 'tracefs mount point')
     .action((o: { tracefs?: string }) => {
-      const line = (ok: boolean | undefined, what: string) => process.stdout.write(`${ok === undefined ? '  -' : ok ? ' ok' : ' NO'}  ${what}\n`);
+      const line = (ok: boolean | undefined, what: string) =>
+        process.stdout.write(`${ok === undefined ? '  -' : ok ? ' ok' : ' NO'}  ${what}\n`);
       line(isRoot(), `running as root (uid ${process.getuid?.()})`);
       line(tracefsInKernel(), 'tracefs in /proc/filesystems');
       let code: number = EXIT.ok;
@@ -48,8 +60,14 @@ export function doctorCommand(): Command {
           line(true, `kernel config from ${t.kernel.configSource}`);
           for (const c of RELEVANT) line(undefined, `${c}=${t.kernel.config.get(c) ?? '(unset)'}`);
           // What a test kernel built for the suite has (=m is fine where the VM runner loads modules).
-          const diff = fragmentDifferences(t.kernel.config, fs.readFileSync(`${packageRoot}/kernel/tracefs-regress.config`, 'utf8'));
-          line(diff.length === 0, `kernel/tracefs-regress.config: ${diff.length ? `${diff.length} options differ: ${diff.join(', ')}` : 'every option as asked'}`);
+          const diff = fragmentDifferences(
+            t.kernel.config,
+            fs.readFileSync(`${packageRoot}/kernel/tracefs-regress.config`, 'utf8'),
+          );
+          line(
+            diff.length === 0,
+            `kernel/tracefs-regress.config: ${diff.length ? `${diff.length} options differ: ${diff.join(', ')}` : 'every option as asked'}`,
+          );
         } else {
           line(false, 'kernel config: no /proc/config.gz or /boot/config-* (options not checked)');
         }

@@ -36,17 +36,33 @@ function buildSub(): Command {
     .description(
       'build an x86_64 bzImage for `vm --kernel` (everything built in, no modules) under ~/.cache/tracefs-regress/build/<name>; prints its path',
     )
-    .option('--name <name>', 'build name, one directory each (default: from base, --kasan and patch names, e.g. tiny-kasan)')
-    .option('--source <dir>', "a kernel source tree to build (default: Debian's linux-source-<series>, fetched with apt-get download)")
+    .option(
+      '--name <name>',
+      'build name, one directory each (default: from base, --kasan and patch names, e.g. tiny-kasan)',
+    )
+    .option(
+      '--source <dir>',
+      "a kernel source tree to build (default: Debian's linux-source-<series>, fetched with apt-get download)",
+    )
     .option('--series <x.y>', 'Debian linux-source series when no --source is given', '6.12')
     .option('--refresh', "fetch the archive's newest linux-source even when one is already extracted")
-    .addOption(new Option('--base <base>', 'starting config: tinyconfig (~6 min cold) or x86_64_defconfig + kvm_guest.config (~17 min)').choices(['tiny', 'defconfig']).default('tiny'))
+    .addOption(
+      new Option(
+        '--base <base>',
+        'starting config: tinyconfig (~6 min cold) or x86_64_defconfig + kvm_guest.config (~17 min)',
+      )
+        .choices(['tiny', 'defconfig'])
+        .default('tiny'),
+    )
     .option('--kasan', 'add kernel/kasan.config: generic inline KASAN')
     .option('--patch <file>', 'apply a patch (-p1) to a copy of the tree first, repeatable, in order', collect, [])
-    .option('--config <fragment>', 'an extra config fragment merged after the project\'s, repeatable', collect, [])
+    .option('--config <fragment>', "an extra config fragment merged after the project's, repeatable", collect, [])
     .option('-j, --jobs <n>', 'make -j (default: up to 2; the machine is usually shared)')
     .option('--fresh', 'start from an empty object dir (ccache still applies)')
-    .option('--config-only', 'stop after the config is merged and checked; print the .config path (does this tree take the fragment?)')
+    .option(
+      '--config-only',
+      'stop after the config is merged and checked; print the .config path (does this tree take the fragment?)',
+    )
     .option('-q, --quiet', 'print only the bzImage path')
     .action(async (o: BuildOpts) => {
       const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
@@ -88,7 +104,9 @@ function listSub(): Command {
       if (!m) continue;
       const patches = m.patches.map((p) => path.basename(p.file)).join(',') || '-';
       const state = m.complete ? `${m.seconds ?? '?'} s` : 'incomplete';
-      process.stdout.write(`${n}\t${m.kernelVersion}\t${m.base}${m.kasan ? '+kasan' : ''}\t${patches}\t${state}\t${buildPaths(n).bzImage}\n`);
+      process.stdout.write(
+        `${n}\t${m.kernelVersion}\t${m.base}${m.kasan ? '+kasan' : ''}\t${patches}\t${state}\t${buildPaths(n).bzImage}\n`,
+      );
     }
     if (!names.length) process.stdout.write('no kernels built yet: tracefs-regress kernel build\n');
   });
@@ -109,8 +127,12 @@ function mutantsSub(): Command {
     .option('--dir <dir>', 'mutant directory', 'test/mutants')
     .action((o: { dir: string }) => {
       for (const m of readMutants(o.dir)) {
-        const race = m.race ? `  race-only: caught only when ops overlap${m.cmdline ? `; guest cmdline + ${m.cmdline}` : ''}\n` : '';
-        process.stdout.write(`${m.name}\n  undoes: ${m.undoes.join('; ')}\n  expect: ${m.expect.join(', ')}\n${race}  file:   ${m.file}\n`);
+        const race = m.race
+          ? `  race-only: caught only when ops overlap${m.cmdline ? `; guest cmdline + ${m.cmdline}` : ''}\n`
+          : '';
+        process.stdout.write(
+          `${m.name}\n  undoes: ${m.undoes.join('; ')}\n  expect: ${m.expect.join(', ')}\n${race}  file:   ${m.file}\n`,
+        );
       }
     });
 }

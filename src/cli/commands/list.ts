@@ -29,7 +29,9 @@ export function listCommand(): Command {
         for (const k of PROBE_KINDS) {
           if (!DEFAULT_KINDS.includes(k) && !t.kinds.includes(k)) continue;
           const miss = unmet(t, s, k);
-          out.push(`    ${s.id}[${k}]: ${miss ? `SKIP ${miss}` : 'runs here'}${DEFAULT_KINDS.includes(k) ? '' : ' (with --probe ' + k + ')'}`);
+          out.push(
+            `    ${s.id}[${k}]: ${miss ? `SKIP ${miss}` : 'runs here'}${DEFAULT_KINDS.includes(k) ? '' : ' (with --probe ' + k + ')'}`,
+          );
         }
       }
       if (!t) out.push(`(not checked against this kernel: ${why})`);

@@ -33,19 +33,37 @@ interface RunOpts {
 
 export function runCommand(): Command {
   return new Command('run')
-    .description('run the scenarios against this kernel\'s tracefs (as root); exit 0 only when every applicable one passed')
+    .description(
+      "run the scenarios against this kernel's tracefs (as root); exit 0 only when every applicable one passed",
+    )
     .option('-s, --scenario <id|glob>', 'scenario id or glob, repeatable (default: all)', collect, [])
-    .option('-p, --probe <kind>', "probe kind: kprobe, uprobe, fprobe, eprobe, synthetic or all, repeatable (default: kprobe and uprobe)", collect, [])
+    .option(
+      '-p, --probe <kind>',
+      'probe kind: kprobe, uprobe, fprobe, eprobe, synthetic or all, repeatable (default: kprobe and uprobe)',
+      collect,
+      [],
+    )
     .addOption(new Option('-f, --format <format>', 'report format').default('pretty'))
     .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
-    .option('--journal <file>', 'write one JSON line per scenario start and result to FILE as the run goes (what `vm` reads when a guest dies)')
+    .option(
+      '--journal <file>',
+      'write one JSON line per scenario start and result to FILE as the run goes (what `vm` reads when a guest dies)',
+    )
     .option('--tracefs <path>', 'tracefs mount point (default: found in /proc/self/mountinfo, mounted if absent)')
     .option('--duration <time>', 'length of each race scenario, e.g. 3s, 500ms, 2m', '3s')
     .option('--threads <n>', 'race worker threads, 1-64 (default: online CPUs)')
-    .option('--expect <file>', 'known kernel bugs (JSON, e.g. kernel/known-bugs.json): a matching failure is XFAIL, an expected one that passes XPASS; repeatable', collect, [])
-    .option('--ignore-skips', "run what the --expect files' skip entries keep from running (a pass or the expected failure is then accepted)")
+    .option(
+      '--expect <file>',
+      'known kernel bugs (JSON, e.g. kernel/known-bugs.json): a matching failure is XFAIL, an expected one that passes XPASS; repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--ignore-skips',
+      "run what the --expect files' skip entries keep from running (a pass or the expected failure is then accepted)",
+    )
     .option('--bail', 'stop after the first failing scenario')
-    .option('-v, --verbose', 'print each scenario\'s diagnostics as it runs')
+    .option('-v, --verbose', "print each scenario's diagnostics as it runs")
     .action(async (o: RunOpts) => {
       process.exitCode = await run(o);
     });
@@ -108,7 +126,12 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   }
 
   const journal = plan.journal ? new JournalWriter(plan.journal.release(), say) : undefined;
-  journal?.write({ type: 'start', tool: { name: 'tracefs-regress', version: toolVersion() }, startedAt: new Date().toISOString(), env: runEnvironment(tracefs) });
+  journal?.write({
+    type: 'start',
+    tool: { name: 'tracefs-regress', version: toolVersion() },
+    startedAt: new Date().toISOString(),
+    env: runEnvironment(tracefs),
+  });
   const abort = new AbortController();
   // On SIGINT/SIGTERM the hook stops the workers and waits for the report below (teardown exits 130/143 next).
   let reported!: () => void;
@@ -157,7 +180,12 @@ function liveHooks(
   return {
     hooks: { log: (m) => o.verbose && progress.print(`  ${m}`), progress: (l) => progress.update(l) },
     onStart: (name, scenario) => {
-      journal?.write({ type: 'running', name, at: new Date().toISOString(), ...(scenario.race ? { expectMs: plan.durationMs } : {}) });
+      journal?.write({
+        type: 'running',
+        name,
+        at: new Date().toISOString(),
+        ...(scenario.race ? { expectMs: plan.durationMs } : {}),
+      });
       progress.status(`${name} ...`);
     },
     onResult: (r) => {
@@ -170,7 +198,10 @@ function liveHooks(
 
 /** Every --expect file, validated against the catalogue before tracefs is touched. */
 function expectOptions(o: RunOpts): ExpectOptions | undefined {
-  if (o.ignoreSkips && o.expect.length === 0) throw new UsageError('--ignore-skips goes with --expect FILE: it runs what the file\'s skip entries keep from running');
+  if (o.ignoreSkips && o.expect.length === 0)
+    throw new UsageError(
+      "--ignore-skips goes with --expect FILE: it runs what the file's skip entries keep from running",
+    );
   if (o.expect.length === 0) return undefined;
   const ids = CATALOGUE.map((s) => s.id);
   return { entries: o.expect.flatMap((f) => loadExpectations(f, ids)), ignoreSkips: !!o.ignoreSkips };

@@ -10,19 +10,34 @@ import { DEFAULT_VM_CPUS, type VmOpts } from '../../vm/options.js';
 export function vmCommand(): Command {
   return new Command('vm')
     .description('boot kernels in QEMU and run the suite inside each (as root in the guest); -- passes run options')
-    .option('-k, --kernel <path|debian:series>', 'bzImage, or debian:6.1|6.12|6.18|latest; repeat for a matrix (default debian:6.12)', collect, [])
-    .addOption(new Option('--matrix <set>', 'run a set of kernels one after another (debian: 6.1, 6.12, 6.18, latest)').choices(['debian']))
+    .option(
+      '-k, --kernel <path|debian:series>',
+      'bzImage, or debian:6.1|6.12|6.18|latest; repeat for a matrix (default debian:6.12)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--matrix <set>', 'run a set of kernels one after another (debian: 6.1, 6.12, 6.18, latest)').choices([
+        'debian',
+      ]),
+    )
     .option('--modules <dir>', "a custom kernel's modules tree (lib/modules/<release> or an install root)")
     .option('--append <args>', 'extra kernel command-line arguments')
     .option('--memory <size>', 'guest memory', '2G')
     .option('--cpus <n>', 'guest CPUs', String(DEFAULT_VM_CPUS))
     .option('--timeout <seconds>', 'kill a guest that runs longer (reported as TIMEOUT)', '1200')
     .option('--keep-log <file>', 'copy the serial console log here (a matrix adds .<kernel>)')
-    .option('--tcg <mode>', 'TCG threading when KVM is unusable: single or multi (default: multi with QEMU >= 8.1, which vm fetches from bookworm-backports when the system QEMU is older; else single)')
+    .option(
+      '--tcg <mode>',
+      'TCG threading when KVM is unusable: single or multi (default: multi with QEMU >= 8.1, which vm fetches from bookworm-backports when the system QEMU is older; else single)',
+    )
     .option('--install-deps', 'apt-get install the missing VM prerequisites (root, Debian-like)')
     .option('--fetch-only', 'fetch and cache the kernels, boot nothing (CI cache warm-up)')
     .option('-v, --verbose', 'also print the guest kernel console during boot')
-    .argument('[run-args...]', 'options for `run` inside the guest (after --), e.g. -- --scenario removed-* --format ktap')
+    .argument(
+      '[run-args...]',
+      'options for `run` inside the guest (after --), e.g. -- --scenario removed-* --format ktap',
+    )
     .action(async (runArgs: string[], o: VmOpts) => {
       const { runVm } = await import('../../vm/run-vm.js');
       process.exitCode = await runVm(runArgs, o);

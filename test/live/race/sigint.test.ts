@@ -10,7 +10,9 @@ const live = describe.skipIf(!!liveSkipReason);
 
 live('race engine and SIGINT', () => {
   it('stops the workers and leaves the probe removed', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'test/live/race/fixtures/sigint-child.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'test/live/race/fixtures/sigint-child.mjs')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8');
     const started = new Promise<void>((resolve) => {
@@ -24,7 +26,13 @@ live('race engine and SIGINT', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
-    const res = JSON.parse(out.trim().split('\n').at(-1)!) as { stopReason: string; cycles: number; violations: number; stopMs: number; group: string };
+    const res = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      stopReason: string;
+      cycles: number;
+      violations: number;
+      stopMs: number;
+      group: string;
+    };
     process.stdout.write(`SIGINT to stopped race: ${res.stopMs.toFixed(1)} ms, ${res.cycles} cycles\n`);
     expect(res.stopReason).toBe('stopped');
     expect(res.violations).toBe(0);

@@ -4,7 +4,15 @@ import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { define } from '../../../src/probes/definitions.js';
 import { targetFor } from '../../../src/probes/targets.js';
-import { controlAction, disableAction, mkdirAction, rmdirAction, runRace, summaryLines, type RaceConfig } from '../../../src/race/index.js';
+import {
+  controlAction,
+  disableAction,
+  mkdirAction,
+  rmdirAction,
+  runRace,
+  summaryLines,
+  type RaceConfig,
+} from '../../../src/race/index.js';
 import { leftovers, liveSkipReason, tracefsRoot } from '../live-env.js';
 
 const live = liveSkipReason ? describe.skip : describe;
@@ -24,7 +32,12 @@ live('race engine on a live uprobe', () => {
     const file = `${root}/${d.file}`;
     const eventDir = `${root}/events/${group}/${event}`;
     created.push({ file, line: d.removeLine });
-    return { create: { file, line: d.createLine }, remove: { file, line: d.removeLine }, eventDir, groupDir: `${root}/events/${group}` };
+    return {
+      create: { file, line: d.createLine },
+      remove: { file, line: d.removeLine },
+      eventDir,
+      groupDir: `${root}/events/${group}`,
+    };
   }
 
   function appendLine(file: string, line: string): void {
@@ -112,7 +125,7 @@ live('race engine on a live uprobe', () => {
     expect(fs.existsSync(p.eventDir)).toBe(false);
   });
 
-  it('instance mkdir/rmdir racing readers of the instance\'s event files', async () => {
+  it("instance mkdir/rmdir racing readers of the instance's event files", async () => {
     const p = probe('inst');
     const inst = `${root}/instances/tfsr_${process.pid}_race`;
     instances.push(inst);

@@ -4,14 +4,31 @@ import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 
 const OOPS = 'BUG: kernel NULL pointer dereference, address: 0000000000000050\nRIP: 0010:eventfs_iterate+0x29c/0x340';
 
-function result(scenario: string, status: ScenarioResult['status'], durationMs: number, kernelLines: string[] = [], cyclesPerSec = 500): ScenarioResult {
+function result(
+  scenario: string,
+  status: ScenarioResult['status'],
+  durationMs: number,
+  kernelLines: string[] = [],
+  cyclesPerSec = 500,
+): ScenarioResult {
   return {
     name: `${scenario}[uprobe]`,
     scenario,
     kind: 'uprobe',
     title: scenario,
     status,
-    evidence: status === 'FAIL' ? [{ op: 'kernel health', path: '/dev/kmsg', expected: 'no oops', got: 'oops_count 0->1', detail: kernelLines.join('\n') }] : [],
+    evidence:
+      status === 'FAIL'
+        ? [
+            {
+              op: 'kernel health',
+              path: '/dev/kmsg',
+              expected: 'no oops',
+              got: 'oops_count 0->1',
+              detail: kernelLines.join('\n'),
+            },
+          ]
+        : [],
     checks: 1,
     durationMs,
     references: [],
@@ -31,7 +48,11 @@ const RACES = new Set(['race-reopen', 'race-getdents']);
 
 describe('sensitivity trials', () => {
   it('counts a race failure carrying the signature, timed from the first race', () => {
-    const r = report([result('removed-files-enoent', 'PASS', 5000), result('race-reopen', 'PASS', 3000, [], 400), result('race-getdents', 'FAIL', 1500, [OOPS], 600)]);
+    const r = report([
+      result('removed-files-enoent', 'PASS', 5000),
+      result('race-reopen', 'PASS', 3000, [], 400),
+      result('race-getdents', 'FAIL', 1500, [OOPS], 600),
+    ]);
     expect(judgeTrial(r, RACES, 'eventfs_iterate')).toEqual({
       caught: true,
       secondsToFailure: 4.5,
@@ -54,13 +75,35 @@ describe('sensitivity trials', () => {
   });
 
   it('counts the host console result when the guest died mid-race', () => {
-    const console: ScenarioResult = { ...result('vm-console', 'FAIL', 0), evidence: [{ op: 'console', path: 'serial', expected: 'no kernel failure report', got: 'RIP: 0010:eventfs_iterate+0x29c/0x340' }] };
+    const console: ScenarioResult = {
+      ...result('vm-console', 'FAIL', 0),
+      evidence: [
+        {
+          op: 'console',
+          path: 'serial',
+          expected: 'no kernel failure report',
+          got: 'RIP: 0010:eventfs_iterate+0x29c/0x340',
+        },
+      ],
+    };
     const r = report([result('race-reopen', 'PASS', 3000), console]);
-    expect(judgeTrial(r, RACES, 'eventfs_iterate')).toMatchObject({ caught: true, secondsToFailure: 3, quote: 'vm-console[uprobe]: RIP: 0010:eventfs_iterate+0x29c/0x340' });
+    expect(judgeTrial(r, RACES, 'eventfs_iterate')).toMatchObject({
+      caught: true,
+      secondsToFailure: 3,
+      quote: 'vm-console[uprobe]: RIP: 0010:eventfs_iterate+0x29c/0x340',
+    });
   });
 
   it('renders caught fractions and medians per kernel, mode and vCPUs', () => {
-    const t = (caught: boolean, s?: number, cpus = 2): Trial => ({ kernel: 'debian:6.18', mode: 'multi', cpus, exitCode: caught ? 1 : 0, caught, secondsToFailure: s, cyclesPerSec: 100 });
+    const t = (caught: boolean, s?: number, cpus = 2): Trial => ({
+      kernel: 'debian:6.18',
+      mode: 'multi',
+      cpus,
+      exitCode: caught ? 1 : 0,
+      caught,
+      secondsToFailure: s,
+      cyclesPerSec: 100,
+    });
     const md = renderSensitivity([t(true, 2), t(false), t(true, 4), t(true, 1, 4)]);
     expect(md.split('\n')).toEqual([
       '| kernel | TCG | vCPUs | caught | median s of racing to first failure | median cycles/s |',

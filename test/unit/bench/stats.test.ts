@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compare, pool, prng, rate, ratioInterval, type BenchRun } from '../../../src/bench/stats.js';
 
-const run = (ops: number, seconds: number, extra: Partial<BenchRun> = {}): BenchRun => ({ ops, elapsedNs: seconds * 1e9, ...extra });
+const run = (ops: number, seconds: number, extra: Partial<BenchRun> = {}): BenchRun => ({
+  ops,
+  elapsedNs: seconds * 1e9,
+  ...extra,
+});
 
 describe('pool', () => {
   it('weighs every second alike: total ops over total time, not the mean of rates', () => {
@@ -45,7 +49,10 @@ describe('compare', () => {
 
   it('meets the target only when every rate does', () => {
     const ok = compare([run(95, 1, { cycles: 9.5 }), run(95, 1, { cycles: 9.5 })], ref, 0.9);
-    expect(ok.map((v) => [v.key, v.met])).toEqual([['ops', true], ['cycles', true]]);
+    expect(ok.map((v) => [v.key, v.met])).toEqual([
+      ['ops', true],
+      ['cycles', true],
+    ]);
     // Planted: fast ops but too few create/remove cycles must fail.
     const slowCycles = compare([run(120, 1, { cycles: 8 }), run(120, 1, { cycles: 8 })], ref, 0.9);
     expect(slowCycles.find((v) => v.key === 'cycles')?.met).toBe(false);

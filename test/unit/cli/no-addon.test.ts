@@ -10,16 +10,26 @@ const repo = path.resolve(__dirname, '../../..');
 let copy: string;
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'tracefs-regress.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'tracefs-regress.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 beforeAll(() => {
   copy = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-no-addon-'));
-  for (const f of ['package.json', 'bin', 'kernel']) fs.cpSync(path.join(repo, f), path.join(copy, f), { recursive: true });
+  for (const f of ['package.json', 'bin', 'kernel'])
+    fs.cpSync(path.join(repo, f), path.join(copy, f), { recursive: true });
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(copy, 'node_modules'));
   // Compiled from the sources under test, not the checkout's dist/ (which may be stale).
-  execFileSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', path.join(repo, 'tsconfig.build.json'), '--outDir', path.join(copy, 'dist')]);
+  execFileSync(process.execPath, [
+    path.join(repo, 'node_modules/typescript/bin/tsc'),
+    '-p',
+    path.join(repo, 'tsconfig.build.json'),
+    '--outDir',
+    path.join(copy, 'dist'),
+  ]);
 }, 120_000);
 
 afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));

@@ -13,7 +13,8 @@ describe('option parsing', () => {
     expect(parseDuration('2m')).toBe(120_000);
     expect(parseDuration('1.5')).toBe(1500);
     expect(parseDuration('24h')).toBe(86_400_000);
-    for (const bad of ['', 'soon', '3 s', '-1s', '0s', '25h', '1d']) expect(() => parseDuration(bad)).toThrow(UsageError);
+    for (const bad of ['', 'soon', '3 s', '-1s', '0s', '25h', '1d'])
+      expect(() => parseDuration(bad)).toThrow(UsageError);
   });
   it('threads', () => {
     expect(parseThreads('1')).toBe(1);

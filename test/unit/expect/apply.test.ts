@@ -8,18 +8,44 @@ import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 import { exitCodeFor } from '../../../src/report/exit-code.js';
 
 const entry = (over: Partial<ExpectEntry>): ExpectEntry => ({
-  scenario: 'race-getdents', kind: '*', release: '6.18.*', signature: ['eventfs_iterate'], action: 'xfail', why: 'oops in eventfs_iterate',
-  source: 'known.json', index: 0, ...over,
+  scenario: 'race-getdents',
+  kind: '*',
+  release: '6.18.*',
+  signature: ['eventfs_iterate'],
+  action: 'xfail',
+  why: 'oops in eventfs_iterate',
+  source: 'known.json',
+  index: 0,
+  ...over,
 });
 const OOPS = 'RIP: 0010:eventfs_iterate+0x29c/0x340';
 const res = (status: ScenarioResult['status'], over: Partial<ScenarioResult> = {}): ScenarioResult => ({
-  name: 'race-getdents[uprobe]', scenario: 'race-getdents', kind: 'uprobe', title: 't', status, evidence: [], checks: 5, durationMs: 3000, references: [], ...over,
+  name: 'race-getdents[uprobe]',
+  scenario: 'race-getdents',
+  kind: 'uprobe',
+  title: 't',
+  status,
+  evidence: [],
+  checks: 5,
+  durationMs: 3000,
+  references: [],
+  ...over,
 });
 const oopsed = res('FAIL', {
-  evidence: [{ op: 'kernel health', path: '/dev/kmsg', expected: 'no oops', got: 'oops_count 0->1', detail: `BUG: kernel NULL pointer dereference, address: 0000000000000050\n${OOPS}` }],
+  evidence: [
+    {
+      op: 'kernel health',
+      path: '/dev/kmsg',
+      expected: 'no oops',
+      got: 'oops_count 0->1',
+      detail: `BUG: kernel NULL pointer dereference, address: 0000000000000050\n${OOPS}`,
+    },
+  ],
   health: { ok: false, kernelLines: ['BUG: kernel NULL pointer dereference, address: 0000000000000050', OOPS] },
 });
-const otherFail = res('FAIL', { evidence: [{ op: 'open', path: '/t/events/g/e/enable', expected: 'ENOENT', got: 'success (fd 7)' }] });
+const otherFail = res('FAIL', {
+  evidence: [{ op: 'open', path: '/t/events/g/e/enable', expected: 'ENOENT', got: 'success (fd 7)' }],
+});
 const R = '6.18.15+deb13-amd64';
 
 describe('which entries cover a variant', () => {
@@ -49,10 +75,20 @@ describe('applyToResult', () => {
   });
 
   it('every part of a signature must be in one line', () => {
-    const warn = res('FAIL', { health: { ok: false, kernelLines: ['WARNING: CPU: 0 PID: 1 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110'] } });
+    const warn = res('FAIL', {
+      health: {
+        ok: false,
+        kernelLines: ['WARNING: CPU: 0 PID: 1 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110'],
+      },
+    });
     const both = entry({ signature: ['WARNING:', 'enable_trace_kprobe'] });
     expect(applyToResult(warn, [both], R).status).toBe('XFAIL');
-    const split = res('FAIL', { health: { ok: false, kernelLines: ['WARNING: CPU: 0 PID: 1 at kernel/trace/trace_uprobe.c:1123', 'RIP: enable_trace_kprobe+0x1f'] } });
+    const split = res('FAIL', {
+      health: {
+        ok: false,
+        kernelLines: ['WARNING: CPU: 0 PID: 1 at kernel/trace/trace_uprobe.c:1123', 'RIP: enable_trace_kprobe+0x1f'],
+      },
+    });
     expect(applyToResult(split, [both], R).status).toBe('FAIL');
   });
 
@@ -90,7 +126,7 @@ describe('applyToResult', () => {
     expect(applyToResult(oopsed, [], R)).toEqual(oopsed);
   });
 
-  it('is idempotent, and a re-application with other entries starts from the scenario\'s own verdict', () => {
+  it("is idempotent, and a re-application with other entries starts from the scenario's own verdict", () => {
     const es = [entry({})];
     for (const r0 of [oopsed, otherFail, res('PASS')]) {
       const once = applyToResult(r0, es, R);
@@ -102,29 +138,53 @@ describe('applyToResult', () => {
 
 describe('skip entries', () => {
   it('the first skip entry for the variant, and the SKIP result it gives', () => {
-    const es = [entry({ action: 'flaky' }), entry({ action: 'skip', release: '6.18.44-fc-*', index: 1, why: 'oopses the host' })];
+    const es = [
+      entry({ action: 'flaky' }),
+      entry({ action: 'skip', release: '6.18.44-fc-*', index: 1, why: 'oopses the host' }),
+    ];
     expect(skipEntryFor(es, 'race-getdents', 'uprobe', R)).toBeUndefined();
     const e = skipEntryFor(es, 'race-getdents', 'uprobe', '6.18.44-fc-v782')!;
     expect(e.index).toBe(1);
-    const r = skippedResult({ name: 'race-getdents[uprobe]', scenario: 'race-getdents', kind: 'uprobe', title: 't', references: [] }, e, '6.18.44-fc-v782');
+    const r = skippedResult(
+      { name: 'race-getdents[uprobe]', scenario: 'race-getdents', kind: 'uprobe', title: 't', references: [] },
+      e,
+      '6.18.44-fc-v782',
+    );
     expect(r.status).toBe('UNSUPPORTED');
-    expect(r.reason).toBe('known kernel bug, not run on 6.18.44-fc-v782: oopses the host (known.json entry 1; --ignore-skips runs it)');
+    expect(r.reason).toBe(
+      'known kernel bug, not run on 6.18.44-fc-v782: oopses the host (known.json entry 1; --ignore-skips runs it)',
+    );
     expect(r.expectation?.verdict).toBe('skip');
   });
 });
 
-describe('applyExpectations on a report (the host re-applying a guest\'s)', () => {
+describe("applyExpectations on a report (the host re-applying a guest's)", () => {
   const console = res('FAIL', {
-    name: 'vm-console', scenario: 'vm-console', kind: 'kprobe',
-    evidence: ['BUG: kernel NULL pointer dereference, address: 0000000000000050', OOPS].map((got) => ({ op: 'console', path: 'serial', expected: 'no kernel failure report', got })),
+    name: 'vm-console',
+    scenario: 'vm-console',
+    kind: 'kprobe',
+    evidence: ['BUG: kernel NULL pointer dereference, address: 0000000000000050', OOPS].map((got) => ({
+      op: 'console',
+      path: 'serial',
+      expected: 'no kernel failure report',
+      got,
+    })),
   });
   const report = (results: ScenarioResult[]): RunReport => ({
-    tool: { name: 'tracefs-regress', version: '0' }, startedAt: '', durationMs: 1, results,
-    env: { kernel: { release: R, version: '', machine: 'x86_64' }, tracefs: '/sys/kernel/tracing', features: [], hostname: 'g' },
+    tool: { name: 'tracefs-regress', version: '0' },
+    startedAt: '',
+    durationMs: 1,
+    results,
+    env: {
+      kernel: { release: R, version: '', machine: 'x86_64' },
+      tracefs: '/sys/kernel/tracing',
+      features: [],
+      hostname: 'g',
+    },
   });
   const opts = { explainable: ['vm-console'] };
 
-  it('uses the report\'s kernel release and does not change its input', () => {
+  it("uses the report's kernel release and does not change its input", () => {
     const rep = report([oopsed]);
     const out = applyExpectations(rep, [entry({})]);
     expect(out.results[0]!.status).toBe('XFAIL');

@@ -10,8 +10,16 @@ import { EXPECT_SCHEMA } from '../../../src/expect/types.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 
 const IDS = ['removed-files-enoent', 'fd-across-removal', 'race-getdents', 'race-recreate'];
-const good = { scenario: 'race-getdents', kind: '*', release: '6.18.*', signature: 'eventfs_iterate', action: 'flaky', why: 'oops in eventfs_iterate' };
-const doc = (entries: unknown[], top: Record<string, unknown> = {}) => JSON.stringify({ schema: EXPECT_SCHEMA, entries, ...top });
+const good = {
+  scenario: 'race-getdents',
+  kind: '*',
+  release: '6.18.*',
+  signature: 'eventfs_iterate',
+  action: 'flaky',
+  why: 'oops in eventfs_iterate',
+};
+const doc = (entries: unknown[], top: Record<string, unknown> = {}) =>
+  JSON.stringify({ schema: EXPECT_SCHEMA, entries, ...top });
 const parse = (text: string) => parseExpectations(text, 'f.json', IDS);
 /** The message a bad input gets; fails the test when it is accepted. */
 function refusal(text: string): string {
@@ -32,14 +40,21 @@ describe('expectations file: accepted', () => {
   });
 
   it('a signature of several parts, a reference and a description', () => {
-    const [e] = parse(doc([{ ...good, action: 'xfail', signature: ['WARNING:', 'enable_trace_kprobe'], reference: '6.1.192' }], { description: 'ours' }));
+    const [e] = parse(
+      doc([{ ...good, action: 'xfail', signature: ['WARNING:', 'enable_trace_kprobe'], reference: '6.1.192' }], {
+        description: 'ours',
+      }),
+    );
     expect(e!.signature).toEqual(['WARNING:', 'enable_trace_kprobe']);
     expect(e!.reference).toBe('6.1.192');
   });
 
-  it('the project\'s own kernel/known-bugs.json, against the real catalogue', () => {
+  it("the project's own kernel/known-bugs.json, against the real catalogue", () => {
     const file = path.resolve(import.meta.dirname, '..', '..', '..', 'kernel', 'known-bugs.json');
-    const entries = loadExpectations(file, CATALOGUE.map((s) => s.id));
+    const entries = loadExpectations(
+      file,
+      CATALOGUE.map((s) => s.id),
+    );
     expect(entries.length).toBeGreaterThanOrEqual(10);
     expect(new Set(entries.map((e) => e.action))).toEqual(new Set(['skip', 'flaky', 'xfail']));
   });
@@ -50,22 +65,62 @@ describe('expectations file: refused, naming the entry and the fix', () => {
     ['not JSON', '{"schema": ', /not valid JSON .*fix the syntax/],
     ['an array at the top', '[]', /must be an object \{"schema"/],
     ['a wrong schema', JSON.stringify({ schema: 'x@9', entries: [] }), /"schema" must be "tracefs-regress\/expect@1"/],
-    ['an unknown top-level key', doc([], { entrys: [] }), /unknown top-level key "entrys": use schema, description, entries/],
+    [
+      'an unknown top-level key',
+      doc([], { entrys: [] }),
+      /unknown top-level key "entrys": use schema, description, entries/,
+    ],
     ['entries not an array', JSON.stringify({ schema: EXPECT_SCHEMA, entries: {} }), /"entries" must be an array/],
     ['an entry that is not an object', doc([good, 'race-*']), /entries\[1\]: must be an object/],
-    ['an unknown key', doc([{ ...good, signatures: 'x' }]), /entries\[0\]: unknown key "signatures": use scenario, kind, release, signature, action, why, reference/],
+    [
+      'an unknown key',
+      doc([{ ...good, signatures: 'x' }]),
+      /entries\[0\]: unknown key "signatures": use scenario, kind, release, signature, action, why, reference/,
+    ],
     ['a missing key', doc([{ ...good, why: undefined }]), /entries\[0\]: "why" is missing/],
     ['an empty why', doc([{ ...good, why: ' ' }]), /"why" must be a non-empty string/],
-    ['a regex for a scenario', doc([{ ...good, scenario: 'race-(getdents|recreate)' }]), /"scenario" .* is not an id or glob: .*wildcards \* and \?/],
+    [
+      'a regex for a scenario',
+      doc([{ ...good, scenario: 'race-(getdents|recreate)' }]),
+      /"scenario" .* is not an id or glob: .*wildcards \* and \?/,
+    ],
     ['a bracket glob', doc([{ ...good, scenario: 'race-[gr]*' }]), /is not an id or glob/],
-    ['a glob that names no scenario', doc([good, { ...good, scenario: 'race-getdent' }]), /entries\[1\]: "scenario" "race-getdent" matches no scenario: use one of removed-files-enoent, fd-across-removal/],
-    ['an unknown kind', doc([{ ...good, kind: 'kprobes' }]), /"kind" "kprobes" is not a probe kind: use one of kprobe, uprobe, fprobe, eprobe, synthetic or "\*"/],
-    ['a regex release', doc([{ ...good, release: '^6\\.18\\.' }]), /"release" .* is not a release glob: .*regexes are not supported/],
+    [
+      'a glob that names no scenario',
+      doc([good, { ...good, scenario: 'race-getdent' }]),
+      /entries\[1\]: "scenario" "race-getdent" matches no scenario: use one of removed-files-enoent, fd-across-removal/,
+    ],
+    [
+      'an unknown kind',
+      doc([{ ...good, kind: 'kprobes' }]),
+      /"kind" "kprobes" is not a probe kind: use one of kprobe, uprobe, fprobe, eprobe, synthetic or "\*"/,
+    ],
+    [
+      'a regex release',
+      doc([{ ...good, release: '^6\\.18\\.' }]),
+      /"release" .* is not a release glob: .*regexes are not supported/,
+    ],
     ['a release with a space', doc([{ ...good, release: '6.18 *' }]), /is not a release glob/],
-    ['an unknown action', doc([{ ...good, action: 'ignore' }]), /"action" "ignore" is unknown: use xfail \(must fail\), flaky .* or skip/],
-    ['a one-character signature', doc([{ ...good, signature: 'e' }]), /"signature" part "e" is too short to identify a bug/],
-    ['an empty signature list', doc([{ ...good, signature: [] }]), /"signature" must be a string, or an array of strings/],
-    ['a number in the signature', doc([{ ...good, signature: ['eventfs', 3] }]), /"signature" must be a string, or an array/],
+    [
+      'an unknown action',
+      doc([{ ...good, action: 'ignore' }]),
+      /"action" "ignore" is unknown: use xfail \(must fail\), flaky .* or skip/,
+    ],
+    [
+      'a one-character signature',
+      doc([{ ...good, signature: 'e' }]),
+      /"signature" part "e" is too short to identify a bug/,
+    ],
+    [
+      'an empty signature list',
+      doc([{ ...good, signature: [] }]),
+      /"signature" must be a string, or an array of strings/,
+    ],
+    [
+      'a number in the signature',
+      doc([{ ...good, signature: ['eventfs', 3] }]),
+      /"signature" must be a string, or an array/,
+    ],
     ['a newline in the signature', doc([{ ...good, signature: 'BUG:\nRIP' }]), /has a control character/],
     ['a reference that is not a string', doc([{ ...good, reference: 12 }]), /"reference" must be a non-empty string/],
   ];
@@ -79,7 +134,9 @@ describe('expectations file: refused, naming the entry and the fix', () => {
 
   it('an unreadable file names the path and an example', () => {
     const missing = path.join(os.tmpdir(), 'tfsr-no-such-expect.json');
-    expect(() => loadExpectations(missing, IDS)).toThrow(/--expect .*tfsr-no-such-expect\.json: cannot read it \(ENOENT\)/);
+    expect(() => loadExpectations(missing, IDS)).toThrow(
+      /--expect .*tfsr-no-such-expect\.json: cannot read it \(ENOENT\)/,
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-expect-'));
     try {
       expect(() => loadExpectations(dir, IDS)).toThrow(/cannot read it \(EISDIR\)/);

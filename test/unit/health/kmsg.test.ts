@@ -5,9 +5,16 @@ const rec = (seq: number, msg: string, pri = 3, ts = 1_234_567) => `${pri},${seq
 
 describe('kmsg parsing', () => {
   it('parses a record with a dictionary continuation', () => {
-    const r = parseKmsgRecord('4,1042,98765432,-,caller=T123;WARNING: CPU: 0 PID: 1 at kernel/x.c:1\n SUBSYSTEM=acpi\n DEVICE=+acpi:PNP\n');
+    const r = parseKmsgRecord(
+      '4,1042,98765432,-,caller=T123;WARNING: CPU: 0 PID: 1 at kernel/x.c:1\n SUBSYSTEM=acpi\n DEVICE=+acpi:PNP\n',
+    );
     expect(r).toEqual({
-      priority: 4, level: 4, facility: 0, seq: 1042, tsUsec: 98765432, flags: '-',
+      priority: 4,
+      level: 4,
+      facility: 0,
+      seq: 1042,
+      tsUsec: 98765432,
+      flags: '-',
       message: 'WARNING: CPU: 0 PID: 1 at kernel/x.c:1',
     });
   });

@@ -1,5 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { taintLetters, printTainted, taintGained, taintBits, describeTaint, TAINT_FLAGS } from '../../../src/health/taint.js';
+import {
+  taintLetters,
+  printTainted,
+  taintGained,
+  taintBits,
+  describeTaint,
+  TAINT_FLAGS,
+} from '../../../src/health/taint.js';
 
 describe('taint decoding', () => {
   it('indexes the table by bit number, as kernel/panic.c does', () => {

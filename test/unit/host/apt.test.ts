@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../../src/errors.js';
-import { archiveHosts, parseDeb822, parseOneLine, privateSourcesList, PrivateApt, systemSources } from '../../../src/host/apt.js';
+import {
+  archiveHosts,
+  parseDeb822,
+  parseOneLine,
+  privateSourcesList,
+  PrivateApt,
+  systemSources,
+} from '../../../src/host/apt.js';
 
 const DEB822 = `Types: deb
 # http://snapshot.debian.org/archive/debian/20250520T000000Z
@@ -23,7 +30,11 @@ describe('apt sources', () => {
   it('parses deb822 stanzas', () => {
     const s = parseDeb822(DEB822);
     expect(s).toHaveLength(2);
-    expect(s[0]).toMatchObject({ uri: 'http://deb.debian.org/debian', suites: ['bookworm', 'bookworm-updates'], components: ['main'] });
+    expect(s[0]).toMatchObject({
+      uri: 'http://deb.debian.org/debian',
+      suites: ['bookworm', 'bookworm-updates'],
+      components: ['main'],
+    });
     expect(s[1]!.suites).toEqual(['bookworm-security']);
   });
 
@@ -36,7 +47,14 @@ describe('apt sources', () => {
     const s = parseOneLine(
       '# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian bookworm main contrib\ndeb-src http://x/debian bookworm main\n',
     );
-    expect(s).toEqual([{ uri: 'http://mirror.example/debian', suites: ['bookworm'], components: ['main', 'contrib'], signedBy: '/k.gpg' }]);
+    expect(s).toEqual([
+      {
+        uri: 'http://mirror.example/debian',
+        suites: ['bookworm'],
+        components: ['main', 'contrib'],
+        signedBy: '/k.gpg',
+      },
+    ]);
   });
 
   it('finds the archive and security hosts the system uses, ignoring third-party repos', () => {
@@ -64,7 +82,11 @@ describe('apt sources', () => {
   });
 
   it('writes one line per suite with the kernel-bearing suites', () => {
-    const list = privateSourcesList({ archive: 'http://m/debian', security: 'http://m/debian-security', signedBy: '/k.gpg' });
+    const list = privateSourcesList({
+      archive: 'http://m/debian',
+      security: 'http://m/debian-security',
+      signedBy: '/k.gpg',
+    });
     const lines = list.split('\n').filter((l) => l.startsWith('deb '));
     expect(lines).toContain('deb [signed-by=/k.gpg] http://m/debian bookworm-backports main');
     expect(lines).toContain('deb [signed-by=/k.gpg] http://m/debian trixie-backports main');

@@ -31,7 +31,8 @@ describe('race parameter table', () => {
   it('the TS validation takes every integer limit from the table', () => {
     for (const [name, p] of ints) {
       // Only this key's range message (other rules, such as busyCheckEvery needing enable, aside).
-      const problems = (v: number) => raceConfigProblems({ ...base, [name]: v }).filter((m) => m.startsWith(`${name} must`));
+      const problems = (v: number) =>
+        raceConfigProblems({ ...base, [name]: v }).filter((m) => m.startsWith(`${name} must`));
       expect(problems(p.min), `${name} = min`).toEqual([]);
       expect(problems(p.max), `${name} = max`).toEqual([]);
       const note = p.note ? ` (${p.note})` : '';
@@ -43,8 +44,12 @@ describe('race parameter table', () => {
 
   it('weights: known keys only, each in range', () => {
     expect(raceConfigProblems({ ...base, weights: { openRead: 1000, heldWrite: 0 } })).toEqual([]);
-    expect(raceConfigProblems({ ...base, weights: { openread: 1 } as RaceConfig['weights'] })[0]).toMatch(/unknown weight openread: use openRead, /);
-    expect(raceConfigProblems({ ...base, weights: { stat: 1001 } })).toEqual(['weights.stat must be an integer 0..1000 (got 1001)']);
+    expect(raceConfigProblems({ ...base, weights: { openread: 1 } as RaceConfig['weights'] })[0]).toMatch(
+      /unknown weight openread: use openRead, /,
+    );
+    expect(raceConfigProblems({ ...base, weights: { stat: 1001 } })).toEqual([
+      'weights.stat must be an integer 0..1000 (got 1001)',
+    ]);
   });
 
   it('the native parser rejects what the table rules out, naming the key and its range', () => {
@@ -54,7 +59,9 @@ describe('race parameter table', () => {
           new TypeError(`raceStart(config): ${name} must be an integer in ${p.min}..${p.max}`),
         );
     }
-    expect(() => native.raceStart({ ...base, weights: { stat: 1001 } })).toThrow(/stat must be an integer in 0\.\.1000/);
+    expect(() => native.raceStart({ ...base, weights: { stat: 1001 } })).toThrow(
+      /stat must be an integer in 0\.\.1000/,
+    );
     expect(() => native.raceStart({ ...base, enable: 1 as unknown as string })).toThrow(/enable must be a string/);
     expect(fs.existsSync(f)).toBe(false);
   });

@@ -5,7 +5,11 @@ import { NameError } from '../../../src/probes/names.js';
 describe('control-file definitions', () => {
   it('kprobe and kretprobe', () => {
     const d = define('tfsr_1_ab', 'e1', { kind: 'kprobe', symbol: 'do_sys_openat2' });
-    expect(d).toMatchObject({ file: 'kprobe_events', createLine: 'p:tfsr_1_ab/e1 do_sys_openat2', removeLine: '-:tfsr_1_ab/e1' });
+    expect(d).toMatchObject({
+      file: 'kprobe_events',
+      createLine: 'p:tfsr_1_ab/e1 do_sys_openat2',
+      removeLine: '-:tfsr_1_ab/e1',
+    });
     expect(define('g', 'r1', { kind: 'kprobe', symbol: 'vfs_read', ret: true }).createLine).toBe('r:g/r1 vfs_read');
   });
 
@@ -16,8 +20,13 @@ describe('control-file definitions', () => {
   });
 
   it('fprobe and eprobe go through dynamic_events', () => {
-    expect(define('g', 'f', { kind: 'fprobe', symbol: 'vfs_read' })).toMatchObject({ file: 'dynamic_events', createLine: 'f:g/f vfs_read' });
-    expect(define('g', 'x', { kind: 'eprobe', system: 'sched', event: 'sched_switch' }).createLine).toBe('e:g/x sched.sched_switch');
+    expect(define('g', 'f', { kind: 'fprobe', symbol: 'vfs_read' })).toMatchObject({
+      file: 'dynamic_events',
+      createLine: 'f:g/f vfs_read',
+    });
+    expect(define('g', 'x', { kind: 'eprobe', system: 'sched', event: 'sched_switch' }).createLine).toBe(
+      'e:g/x sched.sched_switch',
+    );
   });
 
   it('synthetic events live in the synthetic group and are removed with !', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { validateName, validateSymbol, validatePath, assertSingleCommand, NameError, MAX_NAME_LEN } from '../../../src/probes/names.js';
+import {
+  validateName,
+  validateSymbol,
+  validatePath,
+  assertSingleCommand,
+  NameError,
+  MAX_NAME_LEN,
+} from '../../../src/probes/names.js';
 
 describe('probe name validation', () => {
   it('accepts C identifiers up to the kernel limit', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseOwnedEvents, ownerPid, removeStale, BUSY_RETRY_MS, type CleanupReport, type StaleSys } from '../../../src/probes/stale.js';
+import {
+  parseOwnedEvents,
+  ownerPid,
+  removeStale,
+  BUSY_RETRY_MS,
+  type CleanupReport,
+  type StaleSys,
+} from '../../../src/probes/stale.js';
 import { SysError, type Result } from '../../../src/native/types.js';
 
 describe('finding our events in control files', () => {
@@ -95,7 +102,12 @@ function leftovers(): FakeTracefs {
   return t;
 }
 const dead = (pid: number) => pid !== 42;
-const ALL_OF_42 = ['instances/tfsr_42_abcdef_i1', 'tfsr_42_abcdef/e1', 'tfsr_42_abcdef/e2', 'synthetic/tfsr_42_abcdef_s3'];
+const ALL_OF_42 = [
+  'instances/tfsr_42_abcdef_i1',
+  'tfsr_42_abcdef/e1',
+  'tfsr_42_abcdef/e2',
+  'synthetic/tfsr_42_abcdef_s3',
+];
 
 describe('removeStale with two cleanups at once (issue 11 item 8)', () => {
   it('removes what a dead run left, and nothing foreign', () => {
@@ -174,7 +186,10 @@ describe('removeStale with two cleanups at once (issue 11 item 8)', () => {
 
   it('a removal write refused for another reason (EBUSY: still enabled somewhere) fails', () => {
     const t = leftovers();
-    const r = removeStale('/t', dead, { ...bind(t), remove: (f, l) => (f.endsWith('kprobe_events') ? new SysError('write', 16, 'EBUSY') : t.remove(f, l)) });
+    const r = removeStale('/t', dead, {
+      ...bind(t),
+      remove: (f, l) => (f.endsWith('kprobe_events') ? new SysError('write', 16, 'EBUSY') : t.remove(f, l)),
+    });
     expect(r.failed).toEqual(['tfsr_42_abcdef/e1: EBUSY']);
     expect(r.removedEvents).toEqual(['tfsr_42_abcdef/e2', 'synthetic/tfsr_42_abcdef_s3']);
   });

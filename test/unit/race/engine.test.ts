@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { C, native } from '../../../src/native/index.js';
-import { RaceConfigError, raceConfigProblems, runRace, summaryLines, type RaceConfig } from '../../../src/race/index.js';
+import {
+  RaceConfigError,
+  raceConfigProblems,
+  runRace,
+  summaryLines,
+  type RaceConfig,
+} from '../../../src/race/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -30,8 +36,12 @@ function plain(extra: Partial<RaceConfig> = {}): RaceConfig {
 describe('race config validation', () => {
   it('the native parser refuses a truncating or creating write and a NUL in any path (TypeError)', () => {
     const write = (flags: number) => ({ kind: 'write' as const, path: path.join(dir, 'f'), line: 'x', flags });
-    expect(() => native.raceStart({ ...plain(), create: [write(C.O_WRONLY | C.O_TRUNC)] })).toThrow(/O_TRUNC or O_CREAT/);
-    expect(() => native.raceStart({ ...plain(), create: [write(C.O_WRONLY | C.O_CREAT)] })).toThrow(/O_TRUNC or O_CREAT/);
+    expect(() => native.raceStart({ ...plain(), create: [write(C.O_WRONLY | C.O_TRUNC)] })).toThrow(
+      /O_TRUNC or O_CREAT/,
+    );
+    expect(() => native.raceStart({ ...plain(), create: [write(C.O_WRONLY | C.O_CREAT)] })).toThrow(
+      /O_TRUNC or O_CREAT/,
+    );
     expect(() => native.raceStart({ ...plain(), files: [`${dir}/f\0/x`] })).toThrow(/contains NUL/);
     expect(() => native.raceStart({ ...plain(), dirs: [{ path: dir, names: ['f\0x'] }] })).toThrow(/contains NUL/);
   });
@@ -44,14 +54,20 @@ describe('race config validation', () => {
     expect(raceConfigProblems(plain({ files: [] }))[0]).toMatch(/nothing to race/);
     expect(raceConfigProblems({ ...plain(), create: [] })[0]).toMatch(/create must be a non-empty array/);
     expect(raceConfigProblems({ ...plain(), treads: 2 } as RaceConfig)).toContain('unknown option treads');
-    expect(raceConfigProblems(plain({ remove: [{ kind: 'rm' as 'rmdir', path: '/x' }] }))[0]).toMatch(/kind must be one of/);
+    expect(raceConfigProblems(plain({ remove: [{ kind: 'rm' as 'rmdir', path: '/x' }] }))[0]).toMatch(
+      /kind must be one of/,
+    );
   });
 
   it('racers and stepAsideUs are checked, with what the special values mean', () => {
     expect(raceConfigProblems(plain({ racers: -1, stepAsideUs: 0 }))).toEqual([]);
-    expect(raceConfigProblems(plain({ racers: -2 }))).toEqual(['racers must be an integer -1..64 (-1: one per online CPU) (got -2)']);
+    expect(raceConfigProblems(plain({ racers: -2 }))).toEqual([
+      'racers must be an integer -1..64 (-1: one per online CPU) (got -2)',
+    ]);
     expect(raceConfigProblems(plain({ racers: 65 }))[0]).toMatch(/racers must be an integer -1\.\.64/);
-    expect(raceConfigProblems(plain({ stepAsideUs: 1.5 }))[0]).toMatch(/stepAsideUs must be an integer 0\.\.1000000 \(0: workers never step aside\)/);
+    expect(raceConfigProblems(plain({ stepAsideUs: 1.5 }))[0]).toMatch(
+      /stepAsideUs must be an integer 0\.\.1000000 \(0: workers never step aside\)/,
+    );
   });
 
   it('runRace rejects a bad config before starting anything', async () => {
@@ -104,7 +120,14 @@ describe('race run control', () => {
     const d = path.join(dir, 'ev');
     fs.mkdirSync(d);
     fs.writeFileSync(path.join(d, 'enable'), '0');
-    const s = await runRace(plain({ threads: 2, create: [{ kind: 'mkdir', path: d }], remove: [{ kind: 'rmdir', path: d }], files: [path.join(d, 'enable')] }));
+    const s = await runRace(
+      plain({
+        threads: 2,
+        create: [{ kind: 'mkdir', path: d }],
+        remove: [{ kind: 'rmdir', path: d }],
+        files: [path.join(d, 'enable')],
+      }),
+    );
     expect(s.error).toBe(`create: mkdir(${d}): EEXIST`);
     expect(s.violationCount).toBe(0);
   });
@@ -125,7 +148,7 @@ describe('race run control', () => {
 });
 
 describe('the step-aside gate', () => {
-  it('workers beyond the racers step aside from the controller\'s steps; the run stays clean', async () => {
+  it("workers beyond the racers step aside from the controller's steps; the run stays clean", async () => {
     const s = await runRace(plain({ threads: 4, racers: 1, dwellPresentUs: 0, dwellAbsentUs: 0 }));
     expect(s.racers).toBe(1);
     expect(s.stepAsides).toBeGreaterThan(0);
@@ -134,7 +157,10 @@ describe('the step-aside gate', () => {
     expect(summaryLines('t', s)[0]).toMatch(/4 threads \(1 racing every write\), controller nice/);
     // Root boosts the controller; anyone else runs it at nice 0 and says why.
     if (process.getuid?.() === 0) expect(s.controllerNice).toBe(-20);
-    else expect(s.controllerNice === -20 || /^setpriority\(2\) failed, E[A-Z]+$/.test(s.controllerBoostError ?? '')).toBe(true);
+    else
+      expect(s.controllerNice === -20 || /^setpriority\(2\) failed, E[A-Z]+$/.test(s.controllerBoostError ?? '')).toBe(
+        true,
+      );
   });
 
   it('stepAsideUs 0: every worker races every write', async () => {
@@ -163,7 +189,13 @@ describe('the step-aside gate', () => {
     setTimeout(() => ac.abort(), 200);
     const started = Date.now();
     const s = await runRace(
-      plain({ threads: 4, racers: 1, durationMs: 60_000, remove: [{ kind: 'rmdir', path: d }], create: [{ kind: 'create-file', path: path.join(dir, 'f') }] }),
+      plain({
+        threads: 4,
+        racers: 1,
+        durationMs: 60_000,
+        remove: [{ kind: 'rmdir', path: d }],
+        create: [{ kind: 'create-file', path: path.join(dir, 'f') }],
+      }),
       { signal: ac.signal },
     );
     expect(Date.now() - started).toBeLessThan(10_000);

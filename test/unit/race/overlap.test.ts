@@ -7,10 +7,23 @@ import type { NativeRaceStats } from '../../../src/native/types.js';
 
 const lat = { count: 1, p50: 1, p90: 1, p99: 1, max: 1 };
 const native: NativeRaceStats = {
-  stopReason: 'duration', elapsedNs: 3e9, threads: 2, cycles: 140, busyRetries: 0, busyChecks: 0, dropCaches: 0,
-  dropCachesErrors: 0, createLatencyNs: lat, removeLatencyNs: lat, racers: 2, stepAsides: 0, controllerNice: 0,
+  stopReason: 'duration',
+  elapsedNs: 3e9,
+  threads: 2,
+  cycles: 140,
+  busyRetries: 0,
+  busyChecks: 0,
+  dropCaches: 0,
+  dropCachesErrors: 0,
+  createLatencyNs: lat,
+  removeLatencyNs: lat,
+  racers: 2,
+  stepAsides: 0,
+  controllerNice: 0,
   ops: { 'open-read': { count: 7_201, errnos: { present: { OK: 7_201 }, absent: {}, transition: {} } } },
-  violationCount: 0, violations: [], violationsByRule: {},
+  violationCount: 0,
+  violations: [],
+  violationsByRule: {},
 };
 const stats: RaceStats = toStats(native);
 
@@ -18,7 +31,10 @@ describe('whether race workers can overlap', () => {
   it('yes on a host with 2+ CPUs, in a KVM guest, and under multi-threaded TCG', () => {
     expect(canOverlap({ cpus: 2 })).toEqual({ overlap: true, why: '2 online CPUs' });
     expect(canOverlap({ accelerator: 'kvm', cpus: 4 }).overlap).toBe(true);
-    expect(canOverlap({ accelerator: 'tcg thread=multi', cpus: 2 })).toEqual({ overlap: true, why: 'multi-threaded TCG guest: 2 vCPUs on their own host threads' });
+    expect(canOverlap({ accelerator: 'tcg thread=multi', cpus: 2 })).toEqual({
+      overlap: true,
+      why: 'multi-threaded TCG guest: 2 vCPUs on their own host threads',
+    });
   });
 
   it('no under single-threaded TCG, on one CPU, and for an accelerator it does not know', () => {
@@ -28,7 +44,10 @@ describe('whether race workers can overlap', () => {
     });
     expect(canOverlap({ cpus: 1 })).toEqual({ overlap: false, why: '1 CPU online: the workers take turns' });
     expect(canOverlap({ accelerator: 'kvm', cpus: 1 }).overlap).toBe(false);
-    expect(canOverlap({ accelerator: 'hvf', cpus: 8 })).toMatchObject({ overlap: false, why: expect.stringMatching(/unknown accelerator 'hvf'/) });
+    expect(canOverlap({ accelerator: 'hvf', cpus: 8 })).toMatchObject({
+      overlap: false,
+      why: expect.stringMatching(/unknown accelerator 'hvf'/),
+    });
   });
 
   it('reads the accelerator the VM runner passes, none on a host', () => {
@@ -40,7 +59,8 @@ describe('whether race workers can overlap', () => {
   it('summarises cycles, ops and their rates (rounded), threads and CPUs', () => {
     expect(raceSummary(stats, { accelerator: 'tcg thread=single', cpus: 2 })).toEqual({
       overlap: false,
-      overlapWhy: 'single-threaded TCG guest: its 2 vCPUs take turns on one host thread, so two syscalls never run at once',
+      overlapWhy:
+        'single-threaded TCG guest: its 2 vCPUs take turns on one host thread, so two syscalls never run at once',
       cpus: 2,
       threads: 2,
       cycles: 140,
@@ -53,7 +73,10 @@ describe('whether race workers can overlap', () => {
   it('every race outcome carries the summary, PASS, FAIL and UNRESOLVED alike', () => {
     const single = { accelerator: 'tcg thread=single', cpus: 2 };
     expect(raceOutcome('x', stats, false, single).race?.overlap).toBe(false);
-    expect(raceOutcome('x', toStats({ ...native, cycles: 0 }), false, single)).toMatchObject({ status: 'UNRESOLVED', race: { cycles: 0 } });
+    expect(raceOutcome('x', toStats({ ...native, cycles: 0 }), false, single)).toMatchObject({
+      status: 'UNRESOLVED',
+      race: { cycles: 0 },
+    });
     expect(raceOutcome('x', stats, false, { cpus: 2 }).race?.overlap).toBe(true);
   });
 });

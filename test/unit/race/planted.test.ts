@@ -29,7 +29,10 @@ const base = (): Pick<RaceConfig, 'threads' | 'durationMs' | 'dwellPresentUs' | 
  * 2-CPU host 400 ms can pass with no cycle at all. Stops at `cycles`, well
  * under a second when the machine is idle.
  */
-const byCycles = (cycles = 300): Pick<RaceConfig, 'durationMs' | 'maxCycles'> => ({ durationMs: 20_000, maxCycles: cycles });
+const byCycles = (cycles = 300): Pick<RaceConfig, 'durationMs' | 'maxCycles'> => ({
+  durationMs: 20_000,
+  maxCycles: cycles,
+});
 
 function rules(s: RaceStats): Set<string> {
   return new Set(s.violations.map((v) => `${v.rule} ${v.op} ${v.got}`));
@@ -45,8 +48,14 @@ describe('race checker with plain files', () => {
     const f = path.join(d, 'enable');
     const s = await runRace({
       ...base(),
-      create: [{ kind: 'mkdir', path: d }, { kind: 'create-file', path: f }],
-      remove: [{ kind: 'unlink', path: f }, { kind: 'rmdir', path: d }],
+      create: [
+        { kind: 'mkdir', path: d },
+        { kind: 'create-file', path: f },
+      ],
+      remove: [
+        { kind: 'unlink', path: f },
+        { kind: 'rmdir', path: d },
+      ],
       files: [f],
       dirs: [{ path: d, names: ['enable'] }],
       list: { dir, name: 'ev' },
@@ -59,7 +68,8 @@ describe('race checker with plain files', () => {
     expect(s.violationsByRule).toEqual({});
     expect(s.stopReason).toBe('duration');
     expect(s.cycles).toBeGreaterThan(0);
-    for (const k of ['open-read', 'stat', 'openat', 'fstatat', 'getdents'] as const) expect(s.ops[k].count).toBeGreaterThan(0);
+    for (const k of ['open-read', 'stat', 'openat', 'fstatat', 'getdents'] as const)
+      expect(s.ops[k].count).toBeGreaterThan(0);
     expect(s.ops['open-read'].errnos.absent.OK).toBeUndefined();
     expect(fs.existsSync(d)).toBe(false);
   });
@@ -81,7 +91,13 @@ describe('race checker with plain files', () => {
     expect(r).toContain('listed-after-removal getdents listed');
     expect([...r].some((x) => x.startsWith('write-after-removal enable-write success'))).toBe(true);
     const v = s.violations.find((x) => x.op === 'open-read')!;
-    expect(v).toMatchObject({ path: f, expected: 'ENOENT', got: 'success', phaseBefore: 'absent', phaseAfter: 'absent' });
+    expect(v).toMatchObject({
+      path: f,
+      expected: 'ENOENT',
+      got: 'success',
+      phaseBefore: 'absent',
+      phaseAfter: 'absent',
+    });
     expect(v.generationBefore % 2).toBe(1);
     expect(typeof v.thread).toBe('number');
     expect(v.endUs).toBeGreaterThanOrEqual(v.startUs);
@@ -104,12 +120,15 @@ describe('race checker with plain files', () => {
     expect(s.violations.some((v) => typeof v.thread === 'number' && v.thread >= 1)).toBe(true);
   });
 
-  it('a file recreated behind the counter\'s back is caught too', async () => {
+  it("a file recreated behind the counter's back is caught too", async () => {
     const f = path.join(dir, 'format');
     const s = await runRace({
       ...base(),
       create: [{ kind: 'create-file', path: f }],
-      remove: [{ kind: 'unlink', path: f }, { kind: 'create-file', path: f }],
+      remove: [
+        { kind: 'unlink', path: f },
+        { kind: 'create-file', path: f },
+      ],
       files: [f],
       weights: { openRead: 1, stat: 1 },
     });
@@ -123,7 +142,10 @@ describe('race checker with plain files', () => {
     const f = path.join(dir, 'id');
     const s = await runRace({
       ...base(),
-      create: [{ kind: 'create-file', path: f }, { kind: 'unlink', path: f }],
+      create: [
+        { kind: 'create-file', path: f },
+        { kind: 'unlink', path: f },
+      ],
       remove: [{ kind: 'create-file', path: path.join(dir, 'unrelated') }],
       files: [f],
       weights: { openRead: 1, stat: 1 },

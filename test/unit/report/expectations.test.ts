@@ -10,7 +10,16 @@ import { pass, skip, fail, xfail, xpass, report } from './fixtures.js';
 
 describe('XFAIL and XPASS', () => {
   it('count apart from pass and fail', () => {
-    expect(summarize([pass, xfail, xpass, fail, skip])).toEqual({ pass: 1, fail: 1, xfail: 1, xpass: 1, unresolved: 0, notRun: 0, skip: 1, total: 5 });
+    expect(summarize([pass, xfail, xpass, fail, skip])).toEqual({
+      pass: 1,
+      fail: 1,
+      xfail: 1,
+      xpass: 1,
+      unresolved: 0,
+      notRun: 0,
+      skip: 1,
+      total: 5,
+    });
   });
 
   it('exit 0 for XFAIL (something ran, as expected), 1 for XPASS', () => {
@@ -23,11 +32,17 @@ describe('XFAIL and XPASS', () => {
   it('KTAP: ok # XFAIL with the entry, the matched line and the evidence; not ok # XPASS; real totals', () => {
     const t = renderKtap(report([xfail, xpass]));
     const lines = t.split('\n');
-    const ok = lines.indexOf('ok 1 fd-across-removal[kprobe] # XFAIL Debian 6.1: a trigger written through an fd held across removal reaches the unregistered probe');
+    const ok = lines.indexOf(
+      'ok 1 fd-across-removal[kprobe] # XFAIL Debian 6.1: a trigger written through an fd held across removal reaches the unregistered probe',
+    );
     expect(ok).toBeGreaterThan(0);
     const diags = lines.slice(3, ok);
-    expect(diags).toContain('# expect: expected failure (kernel/known-bugs.json entry 4): Debian 6.1: a trigger written through an fd held across removal reaches the unregistered probe [README, What it found]');
-    expect(diags).toContain('# expect: signature "WARNING:" and "enable_trace_kprobe" found: WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110');
+    expect(diags).toContain(
+      '# expect: expected failure (kernel/known-bugs.json entry 4): Debian 6.1: a trigger written through an fd held across removal reaches the unregistered probe [README, What it found]',
+    );
+    expect(diags).toContain(
+      '# expect: signature "WARNING:" and "enable_trace_kprobe" found: WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110',
+    );
     expect(diags.some((l) => l.startsWith('# evidence: op=pread'))).toBe(true);
     expect(t).toContain('not ok 2 fd-across-removal[kprobe] # XPASS Debian 6.1');
     expect(t).toContain('# expect: but it passed: if this kernel is fixed, drop or narrow the entry');
@@ -40,18 +55,43 @@ describe('XFAIL and XPASS', () => {
     expect(cases[0]).not.toContain('<failure');
     expect(cases[0]).toContain('<property name="expectation" value="xfail"/>');
     expect(cases[0]).toContain('<property name="expectation.entry" value="kernel/known-bugs.json entry 4"/>');
-    expect(cases[0]).toMatch(/<system-out>[^]*XFAIL: expected failure[^]*pread \(fd held across removal\)[^]*<\/system-out>/);
-    expect(cases[1]).toContain('<failure message="XPASS: expected to fail (kernel/known-bugs.json entry 4) but passed" type="XPASS"');
+    expect(cases[0]).toMatch(
+      /<system-out>[^]*XFAIL: expected failure[^]*pread \(fd held across removal\)[^]*<\/system-out>/,
+    );
+    expect(cases[1]).toContain(
+      '<failure message="XPASS: expected to fail (kernel/known-bugs.json entry 4) but passed" type="XPASS"',
+    );
     expect(x).toContain('failures="1"');
   });
 
   it('JSON: counts, the exit code and the expectation as data', () => {
-    const j = toJson(report([xfail, xpass])) as { summary: Record<string, number>; results: Array<Record<string, unknown>> };
-    expect(j.summary).toEqual({ pass: 0, fail: 0, xfail: 1, xpass: 1, unresolved: 0, notRun: 0, skip: 0, total: 2, exitCode: 1 });
+    const j = toJson(report([xfail, xpass])) as {
+      summary: Record<string, number>;
+      results: Array<Record<string, unknown>>;
+    };
+    expect(j.summary).toEqual({
+      pass: 0,
+      fail: 0,
+      xfail: 1,
+      xpass: 1,
+      unresolved: 0,
+      notRun: 0,
+      skip: 0,
+      total: 2,
+      exitCode: 1,
+    });
     expect(j.results[0]!.status).toBe('XFAIL');
-    expect(j.results[0]!.expectation).toMatchObject({ verdict: 'xfail', entry: 4, signature: ['WARNING:', 'enable_trace_kprobe'] });
+    expect(j.results[0]!.expectation).toMatchObject({
+      verdict: 'xfail',
+      entry: 4,
+      signature: ['WARNING:', 'enable_trace_kprobe'],
+    });
     // the VM console's oops, explained by another result's expected failure, says by which
-    const console = { ...xfail, name: 'vm-console', expectation: { ...xfail.expectation!, via: 'fd-across-removal[kprobe]' } };
+    const console = {
+      ...xfail,
+      name: 'vm-console',
+      expectation: { ...xfail.expectation!, via: 'fd-across-removal[kprobe]' },
+    };
     const c = toJson(report([console])) as { results: Array<{ expectation: { via?: string } }> };
     expect(c.results[0]!.expectation.via).toBe('fd-across-removal[kprobe]');
   });

@@ -8,10 +8,23 @@ export function raceStats(): RaceStats {
   const lat = { count: 1, p50: 1, p90: 1, p99: 1, max: 1 };
   const errnos = (n: number) => ({ present: { OK: n }, absent: {}, transition: {} });
   return toStats({
-    stopReason: 'duration', elapsedNs: 1e9, threads: 4, cycles: 90_000, racers: 4, stepAsides: 0, controllerNice: 0,
-    busyRetries: 0, busyChecks: 0, dropCaches: 0, dropCachesErrors: 0, createLatencyNs: lat, removeLatencyNs: lat,
+    stopReason: 'duration',
+    elapsedNs: 1e9,
+    threads: 4,
+    cycles: 90_000,
+    racers: 4,
+    stepAsides: 0,
+    controllerNice: 0,
+    busyRetries: 0,
+    busyChecks: 0,
+    dropCaches: 0,
+    dropCachesErrors: 0,
+    createLatencyNs: lat,
+    removeLatencyNs: lat,
     ops: { 'open-read': { count: 150_000, errnos: errnos(150_000) }, stat: { count: 60_000, errnos: errnos(60_000) } },
-    violationCount: 0, violations: [], violationsByRule: {},
+    violationCount: 0,
+    violations: [],
+    violationsByRule: {},
   });
 }
 
@@ -32,7 +45,12 @@ export function result(over: Partial<ScenarioResult> & Pick<ScenarioResult, 'nam
 export const pass = result({
   name: 'removed-files-enoent[uprobe]',
   status: 'PASS',
-  health: { ok: true, oopsCount: { before: 0, after: 0 }, taint: { before: 0, after: 0, letters: '' }, kernelLines: [] },
+  health: {
+    ok: true,
+    oopsCount: { before: 0, after: 0 },
+    taint: { before: 0, after: 0, letters: '' },
+    kernelLines: [],
+  },
 });
 
 export const skip = result({
@@ -50,8 +68,21 @@ export const fail = result({
   checks: 8,
   durationMs: 40,
   evidence: [
-    { op: 'read', path: '/sys/kernel/tracing/events/g/e/enable', expected: 'ENODEV', got: '"0\\n" (2 bytes)', detail: 'generation 3\nthread 1' },
-    { op: 'kernel health', path: '/dev/kmsg', expected: 'no oops', got: 'oops_count 0->1', detail: '[   12.000001] BUG: KASAN: slab-use-after-free in event_enable_write+0x40/0x120\n[   12.000002] Write of size 4' },
+    {
+      op: 'read',
+      path: '/sys/kernel/tracing/events/g/e/enable',
+      expected: 'ENODEV',
+      got: '"0\\n" (2 bytes)',
+      detail: 'generation 3\nthread 1',
+    },
+    {
+      op: 'kernel health',
+      path: '/dev/kmsg',
+      expected: 'no oops',
+      got: 'oops_count 0->1',
+      detail:
+        '[   12.000001] BUG: KASAN: slab-use-after-free in event_enable_write+0x40/0x120\n[   12.000002] Write of size 4',
+    },
   ],
   health: {
     ok: false,
@@ -122,7 +153,8 @@ export const raceSingle = result({
   durationMs: 3_010,
   race: {
     overlap: false,
-    overlapWhy: 'single-threaded TCG guest: its 2 vCPUs take turns on one host thread, so two syscalls never run at once',
+    overlapWhy:
+      'single-threaded TCG guest: its 2 vCPUs take turns on one host thread, so two syscalls never run at once',
     cpus: 2,
     threads: 2,
     cycles: 140,
@@ -134,7 +166,8 @@ export const raceSingle = result({
 });
 
 /** Words every format must carry for raceSingle. */
-export const NO_OVERLAP = /the race's workers could not overlap \(single-threaded TCG guest: .*\), so a PASS here proves little/;
+export const NO_OVERLAP =
+  /the race's workers could not overlap \(single-threaded TCG guest: .*\), so a PASS here proves little/;
 
 const note6_1 = {
   source: 'kernel/known-bugs.json',
@@ -152,15 +185,30 @@ export const xfail = result({
   status: 'XFAIL',
   checks: 20,
   evidence: [
-    { op: 'pread (fd held across removal)', path: '/sys/kernel/tracing/events/g/e/filter', expected: 'ENODEV', got: 'success (5 bytes)' },
-    { op: 'kernel health', path: '/dev/kmsg', expected: 'no oops', got: 'warn_count 0->1', detail: 'WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110' },
+    {
+      op: 'pread (fd held across removal)',
+      path: '/sys/kernel/tracing/events/g/e/filter',
+      expected: 'ENODEV',
+      got: 'success (5 bytes)',
+    },
+    {
+      op: 'kernel health',
+      path: '/dev/kmsg',
+      expected: 'no oops',
+      got: 'warn_count 0->1',
+      detail: 'WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110',
+    },
   ],
   health: {
     ok: false,
     warnCount: { before: 0, after: 1 },
     kernelLines: ['WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110'],
   },
-  expectation: { ...note6_1, verdict: 'xfail', matched: 'WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110' },
+  expectation: {
+    ...note6_1,
+    verdict: 'xfail',
+    matched: 'WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110',
+  },
 });
 
 /** A pass where an xfail entry expects a failure: a fixed kernel, or a stale entry. */

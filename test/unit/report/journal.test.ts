@@ -8,8 +8,16 @@ import { JournalWriter, journalLine, parseJournal, type JournalRecord } from '..
 const result: JournalRecord = {
   type: 'result',
   result: {
-    name: 'race-reopen[uprobe]', scenario: 'race-reopen', kind: 'uprobe', title: 't\nwith a newline', status: 'PASS',
-    evidence: [], checks: 1, durationMs: 3000, references: [], stats: { totalOps: 123n } as unknown as RaceStats,
+    name: 'race-reopen[uprobe]',
+    scenario: 'race-reopen',
+    kind: 'uprobe',
+    title: 't\nwith a newline',
+    status: 'PASS',
+    evidence: [],
+    checks: 1,
+    durationMs: 3000,
+    references: [],
+    stats: { totalOps: 123n } as unknown as RaceStats,
   },
 };
 

@@ -10,14 +10,19 @@ function tags(xml: string, tag: string): Array<Record<string, string>> {
 }
 
 describe('JUnit XML', () => {
-  const xml = renderJunit(report([pass, skip, fail, unresolved, race], { env: { ...report([]).env, accelerator: 'tcg thread=single' } }));
+  const xml = renderJunit(
+    report([pass, skip, fail, unresolved, race], { env: { ...report([]).env, accelerator: 'tcg thread=single' } }),
+  );
 
   it('has one suite named after the kernel and accelerator, with counts', () => {
     const suites = tags(xml, 'testsuite');
     expect(suites).toHaveLength(1);
     expect(suites[0]).toMatchObject({
       name: 'tracefs-regress 6.18.44-fc-v782 (tcg thread=single)',
-      tests: '5', failures: '1', errors: '1', skipped: '1',
+      tests: '5',
+      failures: '1',
+      errors: '1',
+      skipped: '1',
     });
     expect(xml).toContain('<property name="kernel.release" value="6.18.44-fc-v782"/>');
     expect(xml).toContain('<property name="accelerator" value="tcg thread=single"/>');
@@ -43,7 +48,10 @@ describe('JUnit XML', () => {
     expect(xml).toContain('BUG: KASAN: slab-use-after-free in event_enable_write');
     expect(xml).toContain('<skipped message="kprobe_events not available in this kernel"/>');
     expect(xml).toMatch(/SKIP: kprobe_events not available/);
-    expect(tags(xml, 'error')[0]).toMatchObject({ type: 'UNRESOLVED', message: 'could not remove: instances/tfsr_1_ab' });
+    expect(tags(xml, 'error')[0]).toMatchObject({
+      type: 'UNRESOLVED',
+      message: 'could not remove: instances/tfsr_1_ab',
+    });
   });
 
   it('carries race statistics as properties and system-out', () => {
@@ -59,7 +67,9 @@ describe('JUnit XML', () => {
   });
 
   it('escapes XML and keeps bytes XML cannot carry visible', () => {
-    const x = renderJunit(report([{ ...fail, evidence: [{ op: 'write', path: '/x', expected: '<ok>', got: 'a & "b" \x01 ]]> end' }] }]));
+    const x = renderJunit(
+      report([{ ...fail, evidence: [{ op: 'write', path: '/x', expected: '<ok>', got: 'a & "b" \x01 ]]> end' }] }]),
+    );
     expect(x).toContain('message="write /x: expected &lt;ok&gt;, got a &amp; &quot;b&quot; \\x01 ]]&gt; end"');
     expect(x).not.toMatch(/[\x00-\x08]/);
     // No CDATA at all: character data is escaped, so "]]>" cannot end anything early.
@@ -81,7 +91,14 @@ describe('JUnit: race properties and the no-overlap note', () => {
   it('gives the race figures as properties, cycles/s first', () => {
     const props = tags(renderJunit(report([raceMulti])), 'property').filter((p) => p.name!.startsWith('race.'));
     expect(props.map((p) => p.name)).toEqual([
-      'race.cyclesPerSec', 'race.cycles', 'race.opsPerSec', 'race.ops', 'race.threads', 'race.cpus', 'race.overlap', 'race.overlapWhy',
+      'race.cyclesPerSec',
+      'race.cycles',
+      'race.opsPerSec',
+      'race.ops',
+      'race.threads',
+      'race.cpus',
+      'race.overlap',
+      'race.overlapWhy',
     ]);
     expect(props[0]).toEqual({ name: 'race.cyclesPerSec', value: '1004' });
     expect(props.find((p) => p.name === 'race.overlap')?.value).toBe('yes');

@@ -24,11 +24,15 @@ describe('KTAP v1', () => {
     expect(notOk).toBeGreaterThan(0);
     const diags = lines.slice(3, notOk);
     expect(diags.every((l) => l.startsWith('# '))).toBe(true);
-    expect(diags).toContain('# evidence: op=read path=/sys/kernel/tracing/events/g/e/enable expected=ENODEV got="0\\n" (2 bytes)');
+    expect(diags).toContain(
+      '# evidence: op=read path=/sys/kernel/tracing/events/g/e/enable expected=ENODEV got="0\\n" (2 bytes)',
+    );
     expect(diags).toContain('#   generation 3');
     expect(diags).toContain('# health: oops_count 0 -> 1; taint gained BD (now BD, 160); 2 kernel log lines');
     expect(diags.filter((l) => l.includes('BUG: KASAN: slab-use-after-free'))).toHaveLength(1);
-    expect(diags).toContain('# kernel: [   12.000001] BUG: KASAN: slab-use-after-free in event_enable_write+0x40/0x120');
+    expect(diags).toContain(
+      '# kernel: [   12.000001] BUG: KASAN: slab-use-after-free in event_enable_write+0x40/0x120',
+    );
   });
 
   it('reports UNRESOLVED as not ok with the reason', () => {
@@ -38,7 +42,9 @@ describe('KTAP v1', () => {
   });
 
   it('carries race statistics as a diagnostic', () => {
-    expect(renderKtap(report([race]))).toContain('# stats: opsPerSec=210000 cyclesPerSec=90000 cycles=90000 violations=0 threads=4 elapsedMs=1000\nok 1 race-reopen[uprobe]');
+    expect(renderKtap(report([race]))).toContain(
+      '# stats: opsPerSec=210000 cyclesPerSec=90000 cycles=90000 violations=0 threads=4 elapsedMs=1000\nok 1 race-reopen[uprobe]',
+    );
   });
 
   it('keeps names and reasons on one line and free of #', () => {
@@ -48,7 +54,12 @@ describe('KTAP v1', () => {
   });
 
   it('notes interruptions and run-wide notes', () => {
-    const t = renderKtap(report([pass], { interrupted: 'SIGINT', env: { ...report([]).env, notes: ['kernel log not watched'], accelerator: 'tcg thread=single' } }));
+    const t = renderKtap(
+      report([pass], {
+        interrupted: 'SIGINT',
+        env: { ...report([]).env, notes: ['kernel log not watched'], accelerator: 'tcg thread=single' },
+      }),
+    );
     expect(t).toContain('# interrupted: SIGINT');
     expect(t).toContain('# note: kernel log not watched');
     expect(t).toContain('# accelerator: tcg thread=single');
@@ -56,7 +67,9 @@ describe('KTAP v1', () => {
 
   it('nests one run per kernel as indented subtests', () => {
     const a = report([pass, skip]);
-    const b = report([fail], { env: { ...a.env, kernel: { ...a.env.kernel, release: '6.12.38+deb12-amd64' }, accelerator: 'tcg thread=single' } });
+    const b = report([fail], {
+      env: { ...a.env, kernel: { ...a.env.kernel, release: '6.12.38+deb12-amd64' }, accelerator: 'tcg thread=single' },
+    });
     const c = report([skip], { env: { ...a.env, kernel: { ...a.env.kernel, release: '6.1.0-40-amd64' } } });
     const lines = renderKtapMatrix([a, b, c]).trimEnd().split('\n');
     expect(lines.slice(0, 4)).toEqual(['KTAP version 1', '1..3', '  KTAP version 1', '  1..2']);

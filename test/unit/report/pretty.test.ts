@@ -14,15 +14,23 @@ describe('pretty summary', () => {
 
   it('follows a failure with its evidence and kernel lines, indented, once each', () => {
     const t = renderPretty(report([fail, unresolved]));
-    expect(t).toContain('FAIL  held-fd-enodev[uprobe]  8 checks  40 ms\n      read /sys/kernel/tracing/events/g/e/enable: expected ENODEV, got "0\\n" (2 bytes)\n        generation 3\n');
-    expect(t).toContain('      kernel: oops_count 0 -> 1, taint gained BD (now BD, 160), 2 kernel log lines\n        [   12.000001] BUG: KASAN');
+    expect(t).toContain(
+      'FAIL  held-fd-enodev[uprobe]  8 checks  40 ms\n      read /sys/kernel/tracing/events/g/e/enable: expected ENODEV, got "0\\n" (2 bytes)\n        generation 3\n',
+    );
+    expect(t).toContain(
+      '      kernel: oops_count 0 -> 1, taint gained BD (now BD, 160), 2 kernel log lines\n        [   12.000001] BUG: KASAN',
+    );
     expect(t.match(/BUG: KASAN/g)).toHaveLength(1);
-    expect(t).toContain('UNRES instances[uprobe]  3 checks  35 ms\n      unresolved: could not remove: instances/tfsr_1_ab');
+    expect(t).toContain(
+      'UNRES instances[uprobe]  3 checks  35 ms\n      unresolved: could not remove: instances/tfsr_1_ab',
+    );
     expect(t.trimEnd().split('\n').at(-1)).toBe('0 passed, 1 failed, 0 skipped, 1 unresolved');
   });
 
   it('shows race statistics compactly', () => {
-    expect(liveLine(race)).toBe('PASS  race-reopen[uprobe]  1 check  3012 ms  opsPerSec=210.0k cyclesPerSec=90.0k cycles=90.0k violations=0 threads=4 elapsedMs=1000');
+    expect(liveLine(race)).toBe(
+      'PASS  race-reopen[uprobe]  1 check  3012 ms  opsPerSec=210.0k cyclesPerSec=90.0k cycles=90.0k violations=0 threads=4 elapsedMs=1000',
+    );
   });
 
   it('has no escape codes unless colour is asked for', () => {
@@ -48,7 +56,9 @@ describe('pretty summary', () => {
   });
 
   it('says when the run was interrupted', () => {
-    expect(renderPretty(report([pass], { interrupted: 'SIGINT' }))).toContain('interrupted: SIGINT\n1 passed, 0 failed, 0 skipped\n');
+    expect(renderPretty(report([pass], { interrupted: 'SIGINT' }))).toContain(
+      'interrupted: SIGINT\n1 passed, 0 failed, 0 skipped\n',
+    );
   });
 
   it('totals a matrix of kernels on the last line', () => {
@@ -57,8 +67,12 @@ describe('pretty summary', () => {
     const lines = renderPrettyMatrix([a, b]).trimEnd().split('\n');
     expect(lines).toContain('== 6.18.44-fc-v782 (tcg thread=single) ==');
     expect(lines.at(-1)).toBe('1 passed, 1 failed, 1 skipped');
-    expect(totalsLine({ pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0, unresolved: 0, notRun: 0, total: 0 })).toBe('0 passed, 0 failed, 0 skipped');
-    expect(totalsLine({ pass: 1, fail: 0, xfail: 2, xpass: 1, skip: 0, unresolved: 0, notRun: 0, total: 4 })).toBe('1 passed, 0 failed, 0 skipped, 2 xfailed, 1 xpassed');
+    expect(totalsLine({ pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0, unresolved: 0, notRun: 0, total: 0 })).toBe(
+      '0 passed, 0 failed, 0 skipped',
+    );
+    expect(totalsLine({ pass: 1, fail: 0, xfail: 2, xpass: 1, skip: 0, unresolved: 0, notRun: 0, total: 4 })).toBe(
+      '1 passed, 0 failed, 0 skipped, 2 xfailed, 1 xpassed',
+    );
   });
 });
 
@@ -81,8 +95,17 @@ describe('pretty: race figures and the no-overlap note', () => {
     expect(liveLine(raceMulti)).not.toMatch(/could not overlap/);
   });
 
-  it('says the note once under --verbose, even when the note came back in the result\'s own notes (a guest JSON)', () => {
-    const back = { ...raceSingle, notes: [...(raceSingle.notes ?? []), liveLine(raceSingle).split('\n')[1]!.trim().replace(/^note: /, '')] };
+  it("says the note once under --verbose, even when the note came back in the result's own notes (a guest JSON)", () => {
+    const back = {
+      ...raceSingle,
+      notes: [
+        ...(raceSingle.notes ?? []),
+        liveLine(raceSingle)
+          .split('\n')[1]!
+          .trim()
+          .replace(/^note: /, ''),
+      ],
+    };
     const t = liveLine(back, { verbose: true });
     expect(t.match(new RegExp(NO_OVERLAP.source, 'g'))).toHaveLength(1);
     expect(t).toContain('End of test: SUCCESS');

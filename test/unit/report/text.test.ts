@@ -5,7 +5,12 @@ import { pass, raceStats, report } from './fixtures.js';
 describe('report wording', () => {
   it('picks the race figures worth a line, ops/s first', () => {
     expect(statsHighlights(raceStats())).toEqual([
-      ['opsPerSec', 210_000], ['cyclesPerSec', 90_000], ['cycles', 90_000], ['violations', 0], ['threads', 4], ['elapsedMs', 1000],
+      ['opsPerSec', 210_000],
+      ['cyclesPerSec', 90_000],
+      ['cycles', 90_000],
+      ['violations', 0],
+      ['threads', 4],
+      ['elapsedMs', 1000],
     ]);
     expect(statsHighlights(undefined)).toEqual([]);
   });
@@ -23,7 +28,13 @@ describe('report wording', () => {
   });
 
   it('names what made health fail', () => {
-    expect(healthProblems({ ok: false, warnCount: { before: 1, after: 2 }, kernelLines: ['x', '... 3 more kernel lines not kept'] })).toEqual(['warn_count 1 -> 2', '1 kernel log line']);
+    expect(
+      healthProblems({
+        ok: false,
+        warnCount: { before: 1, after: 2 },
+        kernelLines: ['x', '... 3 more kernel lines not kept'],
+      }),
+    ).toEqual(['warn_count 1 -> 2', '1 kernel log line']);
     expect(healthProblems({ ok: false, kernelLines: [] })).toEqual(['kernel health check failed']);
     expect(healthProblems({ ok: true, kernelLines: [] })).toEqual([]);
   });

@@ -10,7 +10,10 @@ describe('scenario selection', () => {
   it('all by default, by id or glob, in catalogue order', () => {
     expect(selectScenarios(all, [])).toHaveLength(4);
     expect(selectScenarios(all, ['race-*']).map((x) => x.id)).toEqual(['race-reopen', 'race-getdents']);
-    expect(selectScenarios(all, ['race-getdents', 'removed-files-enoent']).map((x) => x.id)).toEqual(['removed-files-enoent', 'race-getdents']);
+    expect(selectScenarios(all, ['race-getdents', 'removed-files-enoent']).map((x) => x.id)).toEqual([
+      'removed-files-enoent',
+      'race-getdents',
+    ]);
   });
   it('an unknown id is a usage error listing the valid ones', () => {
     expect(() => selectScenarios(all, ['nope'])).toThrow(UsageError);

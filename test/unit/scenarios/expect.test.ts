@@ -5,7 +5,7 @@ import { SysError } from '../../../src/native/index.js';
 const ENOENT = new SysError('open', 2, 'ENOENT');
 const ENODEV = new SysError('read', 19, 'ENODEV');
 
-describe('Expect: the scenarios\' checker', () => {
+describe("Expect: the scenarios' checker", () => {
   it('passes when the kernel answers as a correct kernel does', () => {
     const e = new Expect();
     e.fails('open', '/t/enable', ENOENT, 'ENOENT');
@@ -59,7 +59,11 @@ describe('a step that breaks mid-scenario', () => {
     try {
       e.must('create p:g/e x', new SysError('write', 22, 'EINVAL'));
     } catch (x) {
-      expect((x as SetupError).outcome()).toMatchObject({ status: 'UNRESOLVED', reason: 'create p:g/e x: write EINVAL', checks: 1 });
+      expect((x as SetupError).outcome()).toMatchObject({
+        status: 'UNRESOLVED',
+        reason: 'create p:g/e x: write EINVAL',
+        checks: 1,
+      });
     }
     expect.assertions(1);
   });

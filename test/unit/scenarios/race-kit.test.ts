@@ -9,17 +9,43 @@ import type { NativeRaceStats } from '../../../src/native/types.js';
 function stats(over: Partial<NativeRaceStats> = {}): NativeRaceStats {
   const lat = { count: 10, p50: 7000, p90: 9000, p99: 12000, max: 20000 };
   return {
-    stopReason: 'duration', elapsedNs: 2e9, threads: 2, cycles: 10, racers: 2, stepAsides: 0, controllerNice: 0, busyRetries: 0, busyChecks: 1, dropCaches: 0,
-    dropCachesErrors: 0, createLatencyNs: lat, removeLatencyNs: lat,
-    ops: { 'open-read': { count: 100, errnos: { present: { OK: 50 }, absent: { ENOENT: 40 }, transition: { ENODEV: 10 } } } },
-    violationCount: 0, violations: [], violationsByRule: {},
+    stopReason: 'duration',
+    elapsedNs: 2e9,
+    threads: 2,
+    cycles: 10,
+    racers: 2,
+    stepAsides: 0,
+    controllerNice: 0,
+    busyRetries: 0,
+    busyChecks: 1,
+    dropCaches: 0,
+    dropCachesErrors: 0,
+    createLatencyNs: lat,
+    removeLatencyNs: lat,
+    ops: {
+      'open-read': { count: 100, errnos: { present: { OK: 50 }, absent: { ENOENT: 40 }, transition: { ENODEV: 10 } } },
+    },
+    violationCount: 0,
+    violations: [],
+    violationsByRule: {},
     ...over,
   };
 }
 
 const v = {
-  thread: 1, rule: 'absent-not-enoent', op: 'open-read', path: '/t/events/g/e/enable', expected: 'ENOENT', got: 'success',
-  cycle: 4, generationBefore: 9, generationAfter: 9, phaseBefore: 'absent', phaseAfter: 'absent', startNs: 1500, endNs: 4500,
+  thread: 1,
+  rule: 'absent-not-enoent',
+  op: 'open-read',
+  path: '/t/events/g/e/enable',
+  expected: 'ENOENT',
+  got: 'success',
+  cycle: 4,
+  generationBefore: 9,
+  generationAfter: 9,
+  phaseBefore: 'absent',
+  phaseAfter: 'absent',
+  startNs: 1500,
+  endNs: 4500,
 } as const;
 
 describe('race outcome', () => {
@@ -40,17 +66,33 @@ describe('race outcome', () => {
   });
 
   it('violations fail with evidence naming op, path, expected and got', () => {
-    const o = raceOutcome('x', toStats(stats({ violationCount: 150, violations: [v], violationsByRule: { 'absent-not-enoent': 150 } })), false);
+    const o = raceOutcome(
+      'x',
+      toStats(stats({ violationCount: 150, violations: [v], violationsByRule: { 'absent-not-enoent': 150 } })),
+      false,
+    );
     expect(o.status).toBe('FAIL');
     expect(o.evidence).toEqual([violationEvidence(toStats(stats({ violations: [v] })).violations[0]!)]);
-    expect(o.evidence[0]).toMatchObject({ op: 'open-read', path: '/t/events/g/e/enable', expected: 'ENOENT', got: 'success' });
+    expect(o.evidence[0]).toMatchObject({
+      op: 'open-read',
+      path: '/t/events/g/e/enable',
+      expected: 'ENOENT',
+      got: 'success',
+    });
     expect(o.evidence[0]!.detail).toMatch(/absent-not-enoent; thread 1; generation 9->9 \(absent->absent\)/);
     expect(o.notes).toContain('149 more violations counted, not kept in full');
   });
 
   it('a failed create/remove step is UNRESOLVED with the reason; an empty race is not a PASS', () => {
-    const bad = raceOutcome('x', toStats(stats({ stopReason: 'error', error: 'create: write(/t/uprobe_events): EEXIST' })), false);
-    expect(bad).toMatchObject({ status: 'UNRESOLVED', reason: 'race stopped: create: write(/t/uprobe_events): EEXIST' });
+    const bad = raceOutcome(
+      'x',
+      toStats(stats({ stopReason: 'error', error: 'create: write(/t/uprobe_events): EEXIST' })),
+      false,
+    );
+    expect(bad).toMatchObject({
+      status: 'UNRESOLVED',
+      reason: 'race stopped: create: write(/t/uprobe_events): EEXIST',
+    });
     expect(raceOutcome('x', toStats(stats({ cycles: 0 })), false).status).toBe('UNRESOLVED');
     // Interrupted before a cycle completed: partial, not unresolved.
     const cut = raceOutcome('x', toStats(stats({ cycles: 0, stopReason: 'stopped' })), true);

@@ -15,15 +15,35 @@ describe('feature detection', () => {
 
   it('kprobe first when present; fprobe only with dynamic_events', () => {
     const readme = '\t  f[:[<group>/][<event>]] <func-name>[%return] [<args>]\n';
-    expect(supportedKinds(detectFeatures({ entries: new Set(['kprobe_events', 'uprobe_events', 'dynamic_events']), readme, dropCachesWritable: false }))).toEqual(['kprobe', 'uprobe', 'fprobe']);
-    expect(supportedKinds(detectFeatures({ entries: new Set(['kprobe_events']), readme, dropCachesWritable: false }))).toEqual(['kprobe']);
+    expect(
+      supportedKinds(
+        detectFeatures({
+          entries: new Set(['kprobe_events', 'uprobe_events', 'dynamic_events']),
+          readme,
+          dropCachesWritable: false,
+        }),
+      ),
+    ).toEqual(['kprobe', 'uprobe', 'fprobe']);
+    expect(
+      supportedKinds(detectFeatures({ entries: new Set(['kprobe_events']), readme, dropCachesWritable: false })),
+    ).toEqual(['kprobe']);
   });
 });
 
 describe('config refinement', () => {
   it('a README that advertises eprobes loses to CONFIG_EPROBE_EVENTS=n; unknown config changes nothing', () => {
     const f = new Set(['uprobe_events', 'eprobe_events', 'fprobe_events'] as const);
-    expect([...refineWithConfig(f, new Map([['CONFIG_EPROBE_EVENTS', 'n'], ['CONFIG_FPROBE_EVENTS', 'y']]))].sort()).toEqual(['fprobe_events', 'uprobe_events']);
+    expect(
+      [
+        ...refineWithConfig(
+          f,
+          new Map([
+            ['CONFIG_EPROBE_EVENTS', 'n'],
+            ['CONFIG_FPROBE_EVENTS', 'y'],
+          ]),
+        ),
+      ].sort(),
+    ).toEqual(['fprobe_events', 'uprobe_events']);
     expect([...refineWithConfig(f, new Map())].sort()).toEqual(['uprobe_events']);
     expect(refineWithConfig(f, undefined)).toBe(f);
   });

@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseMountinfo, locateTracefs, mountOf } from '../../../src/tracefs/mountinfo.js';
 
-const line = (id: number, mp: string, opts: string, fs: string, src = 'nodev') => `${id} 1 0:${id} / ${mp} ${opts} shared:1 - ${fs} ${src} rw`;
+const line = (id: number, mp: string, opts: string, fs: string, src = 'nodev') =>
+  `${id} 1 0:${id} / ${mp} ${opts} shared:1 - ${fs} ${src} rw`;
 
 describe('mountinfo', () => {
   it('parses mount points with escapes and fs types', () => {
     const m = parseMountinfo(line(1, '/mnt/with\\040space', 'rw,nosuid', 'ext4', '/dev/vda'));
-    expect(m[0]).toEqual({ mountPoint: '/mnt/with space', fsType: 'ext4', source: '/dev/vda', options: ['rw', 'nosuid'] });
+    expect(m[0]).toEqual({
+      mountPoint: '/mnt/with space',
+      fsType: 'ext4',
+      source: '/dev/vda',
+      options: ['rw', 'nosuid'],
+    });
   });
 
   it('prefers /sys/kernel/tracing, else any tracefs, else debugfs/tracing', () => {
-    const both = parseMountinfo([line(1, '/mnt/t', 'rw', 'tracefs'), line(2, '/sys/kernel/tracing', 'rw', 'tracefs')].join('\n'));
+    const both = parseMountinfo(
+      [line(1, '/mnt/t', 'rw', 'tracefs'), line(2, '/sys/kernel/tracing', 'rw', 'tracefs')].join('\n'),
+    );
     expect(locateTracefs(both)?.path).toBe('/sys/kernel/tracing');
     const other = parseMountinfo(line(1, '/mnt/t', 'ro', 'tracefs'));
     expect(locateTracefs(other)?.path).toBe('/mnt/t');

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { entryFileOffset, entryFileOffsetOf, ElfError, isStaticElf, readHead } from '../../../src/util/elf.js';
 
 /** A minimal little-endian ELF64 with one R+X PT_LOAD at vaddr 0x401000, file offset 0x1000. */
-function elf64({ entry = 0x401234n, vaddr = 0x401000n, offset = 0x1000n, flags = 5, filesz = 0x2000n, type = 1 } = {}): Buffer {
+function elf64({
+  entry = 0x401234n,
+  vaddr = 0x401000n,
+  offset = 0x1000n,
+  flags = 5,
+  filesz = 0x2000n,
+  type = 1,
+} = {}): Buffer {
   const b = Buffer.alloc(64 + 56);
   b.writeUInt32BE(0x7f454c46, 0);
   b[4] = 2; // ELFCLASS64

@@ -24,10 +24,29 @@ describe('kernel config parser', () => {
   });
 
   it('sets nothing from a malformed line (planted), so a checker sees the option as missing', () => {
-    for (const bad of ['CONFIG_TRACING y', 'CONFIG_=y', 'CONFIG TRACING=y', '#CONFIG_TRACING is not set', 'TRACING=y', 'CONFIG_TRAC-ING=y']) {
+    for (const bad of [
+      'CONFIG_TRACING y',
+      'CONFIG_=y',
+      'CONFIG TRACING=y',
+      '#CONFIG_TRACING is not set',
+      'TRACING=y',
+      'CONFIG_TRAC-ING=y',
+    ]) {
       expect(parseConfigLine(bad), bad).toBeUndefined();
     }
-    const good = ['BLK_DEV_INITRD', 'DEVTMPFS', 'TMPFS', 'PROC_FS', 'SYSFS', 'BINFMT_SCRIPT', 'BINFMT_ELF', 'VIRTIO_PCI', 'NET_9P', 'NET_9P_VIRTIO', '9P_FS'];
+    const good = [
+      'BLK_DEV_INITRD',
+      'DEVTMPFS',
+      'TMPFS',
+      'PROC_FS',
+      'SYSFS',
+      'BINFMT_SCRIPT',
+      'BINFMT_ELF',
+      'VIRTIO_PCI',
+      'NET_9P',
+      'NET_9P_VIRTIO',
+      '9P_FS',
+    ];
     const text = good.map((o) => `CONFIG_${o}=y`).join('\n') + '\nCONFIG_TRACING y\n';
     expect(missingOptions(parseKconfig(text), true)).toEqual(['CONFIG_TRACING=y']);
   });

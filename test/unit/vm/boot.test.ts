@@ -5,7 +5,13 @@ import { retentionOf } from '../../../src/vm/rundir.js';
 import type { QemuResult } from '../../../src/vm/qemu.js';
 
 const OPTS: BootOptions = {
-  kernel: { spec: 'debian:6.12', release: '6.12.0-1-amd64', vmlinuz: '/k/vmlinuz', modules: ['9p.ko'], moduleDir: '/k/modules' },
+  kernel: {
+    spec: 'debian:6.12',
+    release: '6.12.0-1-amd64',
+    vmlinuz: '/k/vmlinuz',
+    modules: ['9p.ko'],
+    moduleDir: '/k/modules',
+  },
   accel: { kind: 'tcg', thread: 'multi' },
   memoryMiB: 2048,
   cpus: 3,
@@ -28,19 +34,33 @@ describe('one boot, in parts', () => {
       journal: '/c/run/x/share/journal.jsonl',
       pidFile: '/c/run/x/qemu.pid',
     });
-    expect(qemuConfig(OPTS, f)).toMatchObject({ kernel: '/k/vmlinuz', initrd: f.initrd, resultsDir: f.share, hostRoot: '/', pidFile: f.pidFile });
+    expect(qemuConfig(OPTS, f)).toMatchObject({
+      kernel: '/k/vmlinuz',
+      initrd: f.initrd,
+      resultsDir: f.share,
+      hostRoot: '/',
+      pidFile: f.pidFile,
+    });
   });
 
   it("gives the guest a fixed environment naming the accelerator, and a watchdog 30 s past the host's timeout", () => {
     const g = guestPlan(OPTS, '/c/run/x/share', 'tcg thread=multi');
     expect(g.argv).toEqual(['node', 'run', '--output', '/c/run/x/share/report.json']);
-    expect(g.env).toMatchObject({ TRACEFS_REGRESS_ACCEL: 'tcg thread=multi', TRACEFS_REGRESS_GUEST: '1', NO_COLOR: '1' });
+    expect(g.env).toMatchObject({
+      TRACEFS_REGRESS_ACCEL: 'tcg thread=multi',
+      TRACEFS_REGRESS_GUEST: '1',
+      NO_COLOR: '1',
+    });
     expect(g.watchdogS).toBe(1230);
     expect(g.modules).toEqual(['9p.ko']);
   });
 
   it('says the host ended the guest only when a failure was seen, the grace ran out and a grace was given', () => {
-    expect(endedAfterFailure({ failureMs: 10, expiredMs: 30 }, 20, 31)).toEqual({ graceMs: 20, failureMs: 10, endedMs: 31 });
+    expect(endedAfterFailure({ failureMs: 10, expiredMs: 30 }, 20, 31)).toEqual({
+      graceMs: 20,
+      failureMs: 10,
+      endedMs: 31,
+    });
     expect(endedAfterFailure({ failureMs: 10 }, 20, 31)).toBeUndefined();
     expect(endedAfterFailure({ expiredMs: 30 }, 20, 31)).toBeUndefined();
     expect(endedAfterFailure({ failureMs: 10, expiredMs: 30 }, undefined, 31)).toBeUndefined();
@@ -48,11 +68,22 @@ describe('one boot, in parts', () => {
 
   it('turns what the host saw into the facts the classifier judges', () => {
     expect(classifyBoot(bootFacts(OPTS, 'kvm', QEMU, {}, SEEN))).toEqual({ status: 'DONE' });
-    const oops = { ...SEEN, consoleFailures: ['BUG: kernel NULL pointer dereference'], guestCode: undefined, running: 'x[kprobe]' };
+    const oops = {
+      ...SEEN,
+      consoleFailures: ['BUG: kernel NULL pointer dereference'],
+      guestCode: undefined,
+      running: 'x[kprobe]',
+    };
     const f = bootFacts(OPTS, 'kvm', { ...QEMU, durationMs: 51_400 }, { failureMs: 31_400, expiredMs: 51_300 }, oops);
     expect(f.endedAfterFailure).toEqual({ graceMs: 20_000, failureMs: 31_400, endedMs: 51_400 });
     expect(classifyBoot(f).status).toBe('KERNEL_FAILURE');
-    const oom = bootFacts(OPTS, 'kvm', QEMU, {}, { ...SEEN, guestCode: undefined, console: 'Out of memory: Killed process 1 (node)' });
+    const oom = bootFacts(
+      OPTS,
+      'kvm',
+      QEMU,
+      {},
+      { ...SEEN, guestCode: undefined, console: 'Out of memory: Killed process 1 (node)' },
+    );
     expect(oom.outOfMemory).toBe(true);
   });
 

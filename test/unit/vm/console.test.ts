@@ -10,11 +10,15 @@ const OOPS = `[   12.000000] tracefs-regress: ok 1 removed-files-enoent[kprobe]
 
 describe('console scan', () => {
   it('quotes oops lines with their RIP', () => {
-    expect(scanConsole(OOPS)).toEqual(['Oops: int3: 0000 [#1] PREEMPT SMP NOPTI', 'RIP: 0010:ttwu_do_activate+0x5/0x1e0']);
+    expect(scanConsole(OOPS)).toEqual([
+      'Oops: int3: 0000 [#1] PREEMPT SMP NOPTI',
+      'RIP: 0010:ttwu_do_activate+0x5/0x1e0',
+    ]);
   });
 
   it('finds panics, BUG and KASAN reports', () => {
-    const t = '[1.0] BUG: KASAN: use-after-free in eventfs_iterate+0x1\n[2.0] Kernel panic - not syncing: Fatal exception\n';
+    const t =
+      '[1.0] BUG: KASAN: use-after-free in eventfs_iterate+0x1\n[2.0] Kernel panic - not syncing: Fatal exception\n';
     expect(scanConsole(t)).toHaveLength(2);
   });
 
@@ -23,7 +27,9 @@ describe('console scan', () => {
   });
 
   it('reads the guest markers', () => {
-    const m = parseMarkers('TFSR-GUEST-INIT uptime=3.97 kernel=6.1\nTFSR-GUEST-RUN uptime=5.41\nTFSR-GUEST-ERROR cannot mount x\nTFSR-GUEST-EXIT 2\n');
+    const m = parseMarkers(
+      'TFSR-GUEST-INIT uptime=3.97 kernel=6.1\nTFSR-GUEST-RUN uptime=5.41\nTFSR-GUEST-ERROR cannot mount x\nTFSR-GUEST-EXIT 2\n',
+    );
     expect(m).toEqual({ initUptime: 3.97, runUptime: 5.41, error: 'cannot mount x', exit: 2 });
   });
 
@@ -57,8 +63,16 @@ describe('console scan', () => {
   });
 
   it('with every frame marked unreliable (no ORC), skips the oops machinery and keeps the marks', () => {
-    const frames = [' <TASK>', ' ? __die+0x1e/0x60', ' ? page_fault_oops+0x1/0x2', ' ? exc_page_fault+0x1/0x2', ' ? asm_exc_page_fault+0x1/0x2',
-      ' ? event_enable_write+0x4c/0xf0', ' ? vfs_write+0xd8/0x3f0', ' </TASK>'];
+    const frames = [
+      ' <TASK>',
+      ' ? __die+0x1e/0x60',
+      ' ? page_fault_oops+0x1/0x2',
+      ' ? exc_page_fault+0x1/0x2',
+      ' ? asm_exc_page_fault+0x1/0x2',
+      ' ? event_enable_write+0x4c/0xf0',
+      ' ? vfs_write+0xd8/0x3f0',
+      ' </TASK>',
+    ];
     expect(callTraceLine(frames)).toBe('Call Trace: ? event_enable_write+0x4c/0xf0 ? vfs_write+0xd8/0x3f0');
     expect(callTraceLine(['Modules linked in: 9p'])).toBeUndefined();
   });
@@ -70,8 +84,12 @@ describe('console scan', () => {
   });
 
   it("quotes a kernel report once, though the guest echoes it indented in a FAIL result's evidence", () => {
-    const kernel = '[   16.470527] BUG: kernel NULL pointer dereference, address: 0000000000000050\n[   16.474542] RIP: 0010:eventfs_iterate+0x29c/0x340\n';
+    const kernel =
+      '[   16.470527] BUG: kernel NULL pointer dereference, address: 0000000000000050\n[   16.474542] RIP: 0010:eventfs_iterate+0x29c/0x340\n';
     const echo = 'FAIL  race-recreate[uprobe]  19985 checks\n' + kernel.replace(/^/gm, '        ');
-    expect(scanConsole(kernel + echo)).toEqual(['BUG: kernel NULL pointer dereference, address: 0000000000000050', 'RIP: 0010:eventfs_iterate+0x29c/0x340']);
+    expect(scanConsole(kernel + echo)).toEqual([
+      'BUG: kernel NULL pointer dereference, address: 0000000000000050',
+      'RIP: 0010:eventfs_iterate+0x29c/0x340',
+    ]);
   });
 });

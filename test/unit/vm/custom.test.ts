@@ -25,7 +25,17 @@ describe('custom kernels', () => {
 
   it('names the missing config options, allowing =m only with --modules', () => {
     const cfg = parseKconfig(
-      ['BLK_DEV_INITRD', 'DEVTMPFS', 'TMPFS', 'PROC_FS', 'SYSFS', 'BINFMT_SCRIPT', 'BINFMT_ELF', 'TRACING', 'VIRTIO_PCI']
+      [
+        'BLK_DEV_INITRD',
+        'DEVTMPFS',
+        'TMPFS',
+        'PROC_FS',
+        'SYSFS',
+        'BINFMT_SCRIPT',
+        'BINFMT_ELF',
+        'TRACING',
+        'VIRTIO_PCI',
+      ]
         .map((o) => `CONFIG_${o}=y`)
         .join('\n') + '\nCONFIG_NET_9P=m\nCONFIG_NET_9P_VIRTIO=m\nCONFIG_9P_FS=m\n',
     );
@@ -43,10 +53,18 @@ describe('custom kernels', () => {
 describe('prerequisites', () => {
   it('names the packages to install', async () => {
     const { missingPackages } = await import('../../../src/vm/deps.js');
-    const none = missingPackages({ debian: true }, () => false, () => Buffer.alloc(0));
+    const none = missingPackages(
+      { debian: true },
+      () => false,
+      () => Buffer.alloc(0),
+    );
     expect(none).toEqual(['qemu-system-x86', 'busybox-static', 'kmod', 'xz-utils', 'apt', 'dpkg']);
     // a dynamic busybox (Debian's plain busybox package) is not enough for an initramfs
-    const dyn = missingPackages({ debian: false }, () => true, () => Buffer.alloc(64));
+    const dyn = missingPackages(
+      { debian: false },
+      () => true,
+      () => Buffer.alloc(64),
+    );
     expect(dyn).toEqual(['busybox-static']);
   });
 });
@@ -60,7 +78,9 @@ describe('missing prerequisites', () => {
     try {
       const run = ensureDeps({ debian: false, install: false, log: () => {} });
       await expect(run).rejects.toThrow(EnvironmentError);
-      await expect(ensureDeps({ debian: false, install: false, log: () => {} })).rejects.toThrow(/apt-get install -y --no-install-recommends/);
+      await expect(ensureDeps({ debian: false, install: false, log: () => {} })).rejects.toThrow(
+        /apt-get install -y --no-install-recommends/,
+      );
     } finally {
       process.env.PATH = old;
     }

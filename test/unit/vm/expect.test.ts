@@ -7,44 +7,95 @@ import { exitCodeOf, reportOf } from '../../../src/vm/matrix.js';
 import type { ExpectEntry } from '../../../src/expect/types.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 
-const OOPS = ['BUG: kernel NULL pointer dereference, address: 0000000000000050', 'RIP: 0010:eventfs_iterate+0x29c/0x340'];
+const OOPS = [
+  'BUG: kernel NULL pointer dereference, address: 0000000000000050',
+  'RIP: 0010:eventfs_iterate+0x29c/0x340',
+];
 const entry: ExpectEntry = {
-  scenario: 'race-getdents', kind: '*', release: '6.18.*', signature: ['eventfs_iterate'], action: 'flaky', why: 'eventfs_iterate oops',
-  source: '/p/kernel/known-bugs.json', index: 5,
+  scenario: 'race-getdents',
+  kind: '*',
+  release: '6.18.*',
+  signature: ['eventfs_iterate'],
+  action: 'flaky',
+  why: 'eventfs_iterate oops',
+  source: '/p/kernel/known-bugs.json',
+  index: 5,
 };
 const r = (status: ScenarioResult['status'], kernelLines: string[] = []): ScenarioResult => ({
-  name: 'race-getdents[uprobe]', scenario: 'race-getdents', kind: 'uprobe', title: 't', status, checks: 1, durationMs: 3000, references: [],
-  evidence: kernelLines.length ? [{ op: 'kernel health', path: '/dev/kmsg', expected: 'no oops', got: 'oops_count 0->1', detail: kernelLines.join('\n') }] : [],
+  name: 'race-getdents[uprobe]',
+  scenario: 'race-getdents',
+  kind: 'uprobe',
+  title: 't',
+  status,
+  checks: 1,
+  durationMs: 3000,
+  references: [],
+  evidence: kernelLines.length
+    ? [
+        {
+          op: 'kernel health',
+          path: '/dev/kmsg',
+          expected: 'no oops',
+          got: 'oops_count 0->1',
+          detail: kernelLines.join('\n'),
+        },
+      ]
+    : [],
   ...(kernelLines.length ? { health: { ok: false, kernelLines } } : {}),
 });
 const guestReport = (results: ScenarioResult[]): RunReport => ({
-  tool: { name: 'tracefs-regress', version: '0' }, startedAt: '', durationMs: 1, results,
-  env: { kernel: { release: '6.18.15+deb13-amd64', version: '', machine: 'x86_64' }, tracefs: '/sys/kernel/tracing', features: [], hostname: 'g' },
+  tool: { name: 'tracefs-regress', version: '0' },
+  startedAt: '',
+  durationMs: 1,
+  results,
+  env: {
+    kernel: { release: '6.18.15+deb13-amd64', version: '', machine: 'x86_64' },
+    tracefs: '/sys/kernel/tracing',
+    features: [],
+    hostname: 'g',
+  },
 });
 const boot = (o: Partial<BootOutcome>): BootOutcome => ({
-  status: 'KERNEL_FAILURE', kernel: '6.18.15+deb13-amd64', accelerator: 'tcg thread=multi', consoleFailures: OOPS, serialLog: '/r/s', runDir: '/r',
-  timings: { totalMs: 1 }, ...o,
+  status: 'KERNEL_FAILURE',
+  kernel: '6.18.15+deb13-amd64',
+  accelerator: 'tcg thread=multi',
+  consoleFailures: OOPS,
+  serialLog: '/r/s',
+  runDir: '/r',
+  timings: { totalMs: 1 },
+  ...o,
 });
 const tool = { name: 'tracefs-regress', version: '0' };
 
 describe('vm --expect', () => {
   it('takes --expect out of the guest args, repeatable and in = form', () => {
-    expect(splitExpectArgs(['-s', 'race-*', '--expect', 'a.json', '--expect=b.json', '--bail'])).toEqual({ rest: ['-s', 'race-*', '--bail'], files: ['a.json', 'b.json'] });
+    expect(splitExpectArgs(['-s', 'race-*', '--expect', 'a.json', '--expect=b.json', '--bail'])).toEqual({
+      rest: ['-s', 'race-*', '--bail'],
+      files: ['a.json', 'b.json'],
+    });
     expect(() => splitExpectArgs(['--expect'])).toThrow(/--expect needs a file/);
   });
 
   it('gives the guest absolute paths, and refuses a file under the tmpfs the guest mounts', () => {
-    expect(guestExpectArgs(['kernel/known-bugs.json'], '/work/p', '/work/p')).toEqual(['--expect', '/work/p/kernel/known-bugs.json']);
+    expect(guestExpectArgs(['kernel/known-bugs.json'], '/work/p', '/work/p')).toEqual([
+      '--expect',
+      '/work/p/kernel/known-bugs.json',
+    ]);
     expect(guestExpectArgs(['/tmp/ci/p/known.json'], '/tmp/ci/p')).toEqual(['--expect', '/tmp/ci/p/known.json']);
-    expect(() => guestExpectArgs(['/tmp/mine.json'], '/work/p')).toThrow(/fresh tmpfs on \/tmp and cannot see \/tmp\/mine\.json: put the file elsewhere/);
+    expect(() => guestExpectArgs(['/tmp/mine.json'], '/work/p')).toThrow(
+      /fresh tmpfs on \/tmp and cannot see \/tmp\/mine\.json: put the file elsewhere/,
+    );
     expect(() => guestExpectArgs(['x.json'], '/work/p', '/run/user/0')).toThrow(/tmpfs on \/run/);
     expect(guestExpectArgs(['/tmpfoo/x.json'], '/work/p')).toEqual(['--expect', '/tmpfoo/x.json']);
   });
 
-  it('a console oops explained by the guest\'s expected failure is XFAIL and the boot exits with the guest\'s code', () => {
+  it("a console oops explained by the guest's expected failure is XFAIL and the boot exits with the guest's code", () => {
     const o = boot({ guestCode: 0, report: guestReport([{ ...r('XFAIL', OOPS) }]) });
     const rep = judgeVmReport(reportOf(o, tool), [entry]);
-    expect(rep.results.map((x) => `${x.name} ${x.status}`)).toEqual(['race-getdents[uprobe] XFAIL', 'vm-console XFAIL']);
+    expect(rep.results.map((x) => `${x.name} ${x.status}`)).toEqual([
+      'race-getdents[uprobe] XFAIL',
+      'vm-console XFAIL',
+    ]);
     expect(rep.results[1]!.expectation).toMatchObject({ via: 'race-getdents[uprobe]', matched: OOPS[1] });
     expect(exitCodeOf(o, rep)).toBe(0);
   });

@@ -43,7 +43,13 @@ describe('guest watch', () => {
   });
 
   const watch = (onGraceExpired: () => void, o: { graceMs?: number } = { graceMs: 20_000 }) =>
-    new GuestWatch({ serialLog: serial, journal, graceMs: o.graceMs, resultLine: DEFAULT_RESULT_LINE, onGraceExpired }).start();
+    new GuestWatch({
+      serialLog: serial,
+      journal,
+      graceMs: o.graceMs,
+      resultLine: DEFAULT_RESULT_LINE,
+      onGraceExpired,
+    }).start();
 
   it('ends a guest that shows an oops and then makes no progress, once, graceMs after the oops', () => {
     const ended = vi.fn();

@@ -9,7 +9,17 @@ const plan: GuestPlan = {
   moduleDir: '/unused',
   sharePath: '/root/.cache/tracefs-regress/run/x/share',
   cwd: '/work/main',
-  argv: ['/usr/bin/node', '/work/main/bin/tracefs-regress.js', 'run', '--format', 'json', '--output', '/root/.cache/tracefs-regress/run/x/share/report.json', '--scenario', "it's*"],
+  argv: [
+    '/usr/bin/node',
+    '/work/main/bin/tracefs-regress.js',
+    'run',
+    '--format',
+    'json',
+    '--output',
+    '/root/.cache/tracefs-regress/run/x/share/report.json',
+    '--scenario',
+    "it's*",
+  ],
   env: { TRACEFS_REGRESS_ACCEL: 'tcg thread=single', PATH: '/usr/bin:/bin' },
 };
 const applets = ['busybox', 'sh', 'mount', 'insmod', 'chroot', 'dd', 'poweroff'];
@@ -33,7 +43,15 @@ describe('initramfs', () => {
   it('holds busybox, its applets, the modules in order, /dev/console and /init', () => {
     const paths = entries().map((e) => e.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['bin/busybox', 'bin/sh', 'bin/insmod', 'dev/console', 'init', 'host', 'lib/modules/9p.ko']),
+      expect.arrayContaining([
+        'bin/busybox',
+        'bin/sh',
+        'bin/insmod',
+        'dev/console',
+        'init',
+        'host',
+        'lib/modules/9p.ko',
+      ]),
     );
     const mods = paths.filter((p) => p.startsWith('lib/modules/') && p.endsWith('.ko'));
     expect(mods).toEqual(plan.modules.map((m) => `lib/modules/${m}`));
@@ -52,7 +70,10 @@ describe('initramfs', () => {
 
   it.skipIf(!hasCpio)('round-trips file contents, modes and symlinks through cpio(1)', () => {
     const dir = fs.mkdtempSync('/var/tmp/tfsr-cpio-');
-    execaSync('cpio', ['-idm', '--quiet', '--no-absolute-filenames'], { input: writeCpio(entries().filter((e) => e.type !== 'chardev')), cwd: dir });
+    execaSync('cpio', ['-idm', '--quiet', '--no-absolute-filenames'], {
+      input: writeCpio(entries().filter((e) => e.type !== 'chardev')),
+      cwd: dir,
+    });
     expect(fs.readFileSync(`${dir}/lib/modules/9pnet.ko`, 'utf8')).toBe('module 9pnet.ko');
     expect(fs.readlinkSync(`${dir}/bin/sh`)).toBe('busybox');
     expect(fs.statSync(`${dir}/init`).mode & 0o777).toBe(0o755);
@@ -64,7 +85,13 @@ describe('initramfs', () => {
     expect(s.startsWith('#!/bin/sh\n')).toBe(true);
     expect(s).toMatch(/mount -t 9p -o ro,trans=virtio,version=9p2000\.L,msize=512000,cache=loose hostroot \/host/);
     expect(s).toContain(`results '/host${plan.sharePath}'`);
-    for (const fs of ['proc /host/proc', 'sysfs /host/sys', 'devtmpfs /host/dev', 'tmpfs /host/tmp', 'nodev /host/sys/kernel/tracing']) {
+    for (const fs of [
+      'proc /host/proc',
+      'sysfs /host/sys',
+      'devtmpfs /host/dev',
+      'tmpfs /host/tmp',
+      'nodev /host/sys/kernel/tracing',
+    ]) {
       expect(s).toContain(fs);
     }
     // insmod in the given order
@@ -73,7 +100,9 @@ describe('initramfs', () => {
 
   it('init runs the command in the chroot with a clean environment naming the accelerator', () => {
     const s = initScript(plan);
-    expect(s).toContain(`chroot /host /bin/sh -c 'cd "$1" && shift && exec "$@"' sh '/work/main' /usr/bin/env -i TRACEFS_REGRESS_ACCEL='tcg thread=single'`);
+    expect(s).toContain(
+      `chroot /host /bin/sh -c 'cd "$1" && shift && exec "$@"' sh '/work/main' /usr/bin/env -i TRACEFS_REGRESS_ACCEL='tcg thread=single'`,
+    );
     expect(s).toContain(`'--scenario' 'it'\\''s*'`);
     expect(s).toContain('seek=244'); // isa-debug-exit at 0xf4
   });

@@ -58,7 +58,9 @@ describe('Debian kernel resolution', () => {
   });
 
   it('names the available series for an unknown one', () => {
-    expect(() => pick(candidates(NAMES), '5.10')).toThrow(/unknown Debian kernel series '5.10'; available: 6.1, 6.12, 6.18, 7.3, latest/);
+    expect(() => pick(candidates(NAMES), '5.10')).toThrow(
+      /unknown Debian kernel series '5.10'; available: 6.1, 6.12, 6.18, 7.3, latest/,
+    );
   });
 
   it('parses debian: specs strictly', () => {
@@ -120,9 +122,14 @@ describe('kernel cache', () => {
 
   it('reuses an intact entry without fetching', async () => {
     writeEntry(path.join(home, 'tracefs-regress', 'kernels', '6.12.118+deb13-amd64'), '6.12.118+deb13-amd64');
-    const k = await resolveDebian('debian:6.12', () => {}, fakeApt, async () => {
-      throw new Error('must not fetch');
-    });
+    const k = await resolveDebian(
+      'debian:6.12',
+      () => {},
+      fakeApt,
+      async () => {
+        throw new Error('must not fetch');
+      },
+    );
     expect(k.vmlinuz).toBe(path.join(home, 'tracefs-regress', 'kernels', '6.12.118+deb13-amd64', 'vmlinuz'));
   });
 
@@ -132,11 +139,16 @@ describe('kernel cache', () => {
     fs.writeFileSync(path.join(dir, 'vmlinuz'), 'truncated');
     const logs: string[] = [];
     let fetched: Candidate | undefined;
-    const k = await resolveDebian('debian:6.1', (m) => logs.push(m), fakeApt, async (_a, c, d, spec): Promise<KernelImage> => {
-      fetched = c;
-      writeEntry(d, c.release);
-      return readCacheEntry(d, spec)!;
-    });
+    const k = await resolveDebian(
+      'debian:6.1',
+      (m) => logs.push(m),
+      fakeApt,
+      async (_a, c, d, spec): Promise<KernelImage> => {
+        fetched = c;
+        writeEntry(d, c.release);
+        return readCacheEntry(d, spec)!;
+      },
+    );
     expect(fetched?.pkg).toBe('linux-image-6.1.0-56-amd64');
     expect(logs.join('\n')).toMatch(/damaged; fetching it again/);
     expect(k.release).toBe('6.1.0-56-amd64');
@@ -144,7 +156,12 @@ describe('kernel cache', () => {
 
   it('falls back to the newest cached kernel of the series when the archive is unreachable', async () => {
     writeEntry(path.join(home, 'tracefs-regress', 'kernels', '6.12.90+deb13-amd64'), '6.12.90+deb13-amd64');
-    const offline = { ...fakeApt, update: async () => { throw new EnvironmentError('cannot update'); } } as unknown as PrivateApt;
+    const offline = {
+      ...fakeApt,
+      update: async () => {
+        throw new EnvironmentError('cannot update');
+      },
+    } as unknown as PrivateApt;
     const k = await resolveDebian('debian:6.12', () => {}, offline);
     expect(k.release).toBe('6.12.90+deb13-amd64');
     await expect(resolveDebian('debian:6.1', () => {}, offline)).rejects.toThrow(/cannot update/);

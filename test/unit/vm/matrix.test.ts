@@ -7,15 +7,37 @@ import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 
 const tool = { name: 'tracefs-regress', version: '0.0.0' };
 const result = (name: string, status: ScenarioResult['status']): ScenarioResult => ({
-  name, scenario: name.replace(/\[.*/, ''), kind: 'kprobe', title: name, status, evidence: [], checks: 1, durationMs: 1, references: [],
+  name,
+  scenario: name.replace(/\[.*/, ''),
+  kind: 'kprobe',
+  title: name,
+  status,
+  evidence: [],
+  checks: 1,
+  durationMs: 1,
+  references: [],
 });
 const report = (release: string, results: ScenarioResult[]): RunReport => ({
-  tool, startedAt: '', durationMs: 1, results,
-  env: { kernel: { release, version: '', machine: 'x86_64' }, tracefs: '/sys/kernel/tracing', features: [], hostname: 'g' },
+  tool,
+  startedAt: '',
+  durationMs: 1,
+  results,
+  env: {
+    kernel: { release, version: '', machine: 'x86_64' },
+    tracefs: '/sys/kernel/tracing',
+    features: [],
+    hostname: 'g',
+  },
 });
 const outcome = (o: Partial<BootOutcome>): BootOutcome => ({
-  status: 'DONE', kernel: '6.12.1', accelerator: 'tcg thread=single', consoleFailures: [], serialLog: '/r/serial.log', runDir: '/r',
-  timings: { totalMs: 1000 }, ...o,
+  status: 'DONE',
+  kernel: '6.12.1',
+  accelerator: 'tcg thread=single',
+  consoleFailures: [],
+  serialLog: '/r/serial.log',
+  runDir: '/r',
+  timings: { totalMs: 1000 },
+  ...o,
 });
 
 describe('vm outcomes as reports', () => {
@@ -27,7 +49,9 @@ describe('vm outcomes as reports', () => {
 
   it('turns console oopses into a failing result quoting them, flagged when under multi-threaded TCG', () => {
     const o = outcome({
-      status: 'KERNEL_FAILURE', accelerator: 'tcg thread=multi', guestCode: 0,
+      status: 'KERNEL_FAILURE',
+      accelerator: 'tcg thread=multi',
+      guestCode: 0,
       consoleFailures: ['Oops: int3: 0000 [#1] PREEMPT SMP NOPTI', 'RIP: 0010:ttwu_do_activate+0x5/0x1e0'],
       report: report('6.12.1', [result('a[kprobe]', 'PASS')]),
     });
@@ -41,20 +65,38 @@ describe('vm outcomes as reports', () => {
     expect(reportOf(o, tool, parseQemuVersion('QEMU emulator version 7.2.22')).results.at(-1)!.notes).toHaveLength(1);
     expect(reportOf(o, tool, parseQemuVersion('QEMU emulator version 10.0.2')).results.at(-1)!.notes).toHaveLength(1);
     // ... but any other oops from 8.1 on is the kernel's to answer for.
-    const nullDeref = { ...o, consoleFailures: ['BUG: kernel NULL pointer dereference, address: 0000000000000050', 'RIP: 0010:eventfs_iterate+0x29c/0x340'] };
+    const nullDeref = {
+      ...o,
+      consoleFailures: [
+        'BUG: kernel NULL pointer dereference, address: 0000000000000050',
+        'RIP: 0010:eventfs_iterate+0x29c/0x340',
+      ],
+    };
     const fresh = reportOf(nullDeref, tool, parseQemuVersion('QEMU emulator version 10.0.2'));
     expect(fresh.results.find((x) => x.name === 'vm-console')).toMatchObject({ status: 'FAIL', notes: [] });
   });
 
   it('a guest ended after an oops keeps the results its journal sent, and the console result says what was running', () => {
-    const partial = { ...report('6.12.118', [result('removed-files-enoent[uprobe]', 'PASS')]), interrupted: 'the guest ended during fd-across-removal[uprobe]' };
+    const partial = {
+      ...report('6.12.118', [result('removed-files-enoent[uprobe]', 'PASS')]),
+      interrupted: 'the guest ended during fd-across-removal[uprobe]',
+    };
     const o = outcome({
-      status: 'KERNEL_FAILURE', partial: true, running: 'fd-across-removal[uprobe]', report: partial,
+      status: 'KERNEL_FAILURE',
+      partial: true,
+      running: 'fd-across-removal[uprobe]',
+      report: partial,
       message: 'the guest kernel reported a failure on the console during fd-across-removal[uprobe] at 31.4 s ...',
-      consoleFailures: ['BUG: kernel NULL pointer dereference, address: 0000000000000010', 'RIP: 0010:event_enable_write+0x4c/0xf0'],
+      consoleFailures: [
+        'BUG: kernel NULL pointer dereference, address: 0000000000000010',
+        'RIP: 0010:event_enable_write+0x4c/0xf0',
+      ],
     });
     const r = reportOf(o, tool);
-    expect(r.results.map((x) => `${x.name} ${x.status}`)).toEqual(['removed-files-enoent[uprobe] PASS', 'vm-console FAIL']);
+    expect(r.results.map((x) => `${x.name} ${x.status}`)).toEqual([
+      'removed-files-enoent[uprobe] PASS',
+      'vm-console FAIL',
+    ]);
     expect(r.results[1]!.reason).toMatch(/during fd-across-removal\[uprobe\]/);
     expect(r.interrupted).toMatch(/fd-across-removal/);
     expect(exitCodeOf(o)).toBe(1);
@@ -93,7 +135,9 @@ describe('vm outcomes as reports', () => {
 describe('vm argument handling', () => {
   it('takes --format/--output for the host and passes the rest to the guest', () => {
     expect(splitReportArgs(['--scenario', 'x', '--format', 'ktap', '-o', 'r.tap', '--bail'])).toEqual({
-      rest: ['--scenario', 'x', '--bail'], format: 'ktap', output: 'r.tap',
+      rest: ['--scenario', 'x', '--bail'],
+      format: 'ktap',
+      output: 'r.tap',
     });
     expect(splitReportArgs(['--format=junit'])).toEqual({ rest: [], format: 'junit', output: undefined });
     expect(splitReportArgs([])).toEqual({ rest: [], format: 'pretty', output: undefined });

@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  entryName, QEMU_BIN, readQemuEntry, resolveBackportsQemu, type QemuInstall, type QemuManifest,
+  entryName,
+  QEMU_BIN,
+  readQemuEntry,
+  resolveBackportsQemu,
+  type QemuInstall,
+  type QemuManifest,
 } from '../../../src/vm/qemu-backports.js';
 import { sha256File } from '../../../src/host/hash.js';
 import type { PrivateApt } from '../../../src/host/apt.js';
@@ -78,11 +83,15 @@ describe('backports QEMU cache', () => {
     expect(readQemuEntry(dir)).toBeUndefined();
   });
 
-  it('reuses an intact entry of the archive\'s version without fetching', async () => {
+  it("reuses an intact entry of the archive's version without fetching", async () => {
     writeEntry(qdir(V), V);
-    const q = await resolveBackportsQemu(() => {}, fakeApt, async () => {
-      throw new Error('must not fetch');
-    });
+    const q = await resolveBackportsQemu(
+      () => {},
+      fakeApt,
+      async () => {
+        throw new Error('must not fetch');
+      },
+    );
     expect(q.bin).toBe(path.join(qdir(V), QEMU_BIN));
   });
 
@@ -93,11 +102,15 @@ describe('backports QEMU cache', () => {
     const apt = { update: async () => {}, version: async (p: string) => (asked.push(p), V) } as unknown as PrivateApt;
     const logs: string[] = [];
     let fetchedTo = '';
-    const q = await resolveBackportsQemu((m) => logs.push(m), apt, async (_a, v, d): Promise<QemuInstall> => {
-      fetchedTo = d;
-      writeEntry(d, v);
-      return readQemuEntry(d)!;
-    });
+    const q = await resolveBackportsQemu(
+      (m) => logs.push(m),
+      apt,
+      async (_a, v, d): Promise<QemuInstall> => {
+        fetchedTo = d;
+        writeEntry(d, v);
+        return readQemuEntry(d)!;
+      },
+    );
     expect(asked).toEqual(['qemu-system-x86/bookworm-backports']);
     expect(fetchedTo).toBe(qdir(V));
     expect(logs.join('\n')).toMatch(/damaged; fetching it again/);
@@ -105,7 +118,11 @@ describe('backports QEMU cache', () => {
   });
 
   it('uses the newest cached entry when the archive is unreachable, and fails without one', async () => {
-    const offline = { update: async () => { throw new EnvironmentError('cannot update'); } } as unknown as PrivateApt;
+    const offline = {
+      update: async () => {
+        throw new EnvironmentError('cannot update');
+      },
+    } as unknown as PrivateApt;
     await expect(resolveBackportsQemu(() => {}, offline)).rejects.toThrow(/cannot update/);
     writeEntry(qdir('1:9.2.1+ds-1~bpo12+1'), '1:9.2.1+ds-1~bpo12+1');
     writeEntry(qdir(V), V);

@@ -3,7 +3,10 @@ import { chooseQemu, type QemuSources } from '../../../src/vm/qemu-choice.js';
 import { parseQemuVersion, type QemuProbe } from '../../../src/vm/qemu-version.js';
 import { EnvironmentError, UsageError } from '../../../src/errors.js';
 
-const BP = { bin: '/c/qemu/10/usr/bin/qemu-system-x86_64', dataDirs: ['/c/qemu/10/usr/share/qemu', '/c/qemu/10/usr/share/seabios'] };
+const BP = {
+  bin: '/c/qemu/10/usr/bin/qemu-system-x86_64',
+  dataDirs: ['/c/qemu/10/usr/share/qemu', '/c/qemu/10/usr/share/seabios'],
+};
 
 /** Sources where each binary answers --version as `versions` says (a string: the reason it does not run). */
 function sources(versions: Record<string, string>, over: Partial<QemuSources> = {}): QemuSources & { fetched: number } {
@@ -36,7 +39,9 @@ describe('QEMU choice', () => {
   it('refuses a TRACEFS_REGRESS_QEMU that does not run, naming the fix', async () => {
     const s = sources({ '/opt/q/qemu': 'missing library libfdt.so.1' }, { explicit: '/opt/q/qemu' });
     await expect(chooseQemu(s)).rejects.toThrow(UsageError);
-    await expect(chooseQemu(s)).rejects.toThrow(/TRACEFS_REGRESS_QEMU=\/opt\/q\/qemu does not run \(missing library libfdt\.so\.1\); point it at a working/);
+    await expect(chooseQemu(s)).rejects.toThrow(
+      /TRACEFS_REGRESS_QEMU=\/opt\/q\/qemu does not run \(missing library libfdt\.so\.1\); point it at a working/,
+    );
   });
 
   it('uses a system QEMU of 8.1 or newer without fetching', async () => {
@@ -57,19 +62,38 @@ describe('QEMU choice', () => {
     const s = sources({ '/usr/bin/qemu-system-x86_64': '7.2.22', [BP.bin]: 'missing library libcapstone.so.5' });
     const c = await chooseQemu(s);
     expect(c).toMatchObject({ bin: '/usr/bin/qemu-system-x86_64', source: 'system', version: { text: '7.2.22' } });
-    expect(c.fallback).toMatch(/QEMU 7\.2\.22 is older than 8\.1 .*not usable \(it does not run: missing library libcapstone\.so\.5\).*single-threaded TCG.*never run at once/);
+    expect(c.fallback).toMatch(
+      /QEMU 7\.2\.22 is older than 8\.1 .*not usable \(it does not run: missing library libcapstone\.so\.5\).*single-threaded TCG.*never run at once/,
+    );
   });
 
   it('falls back when the archive cannot be reached, and when the archive only has an old one', async () => {
-    const offline = sources({ '/usr/bin/qemu-system-x86_64': '7.2.22' }, { backports: async () => { throw new EnvironmentError('cannot update the Debian package lists'); } });
+    const offline = sources(
+      { '/usr/bin/qemu-system-x86_64': '7.2.22' },
+      {
+        backports: async () => {
+          throw new EnvironmentError('cannot update the Debian package lists');
+        },
+      },
+    );
     expect((await chooseQemu(offline)).fallback).toMatch(/not usable \(cannot update the Debian package lists\)/);
     const old = sources({ '/usr/bin/qemu-system-x86_64': '7.2.22', [BP.bin]: '8.0.4' });
     expect((await chooseQemu(old)).fallback).toMatch(/not usable \(it is 8\.0\.4\)/);
   });
 
   it('fails with the apt command when there is no working QEMU at all', async () => {
-    const none = sources({}, { system: undefined, backports: async () => { throw new Error('offline'); } });
-    await expect(chooseQemu(none)).rejects.toThrow(/no working QEMU: no system QEMU.*apt-get install -y --no-install-recommends qemu-system-x86/);
+    const none = sources(
+      {},
+      {
+        system: undefined,
+        backports: async () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    await expect(chooseQemu(none)).rejects.toThrow(
+      /no working QEMU: no system QEMU.*apt-get install -y --no-install-recommends qemu-system-x86/,
+    );
     await expect(chooseQemu(none)).rejects.toThrow(EnvironmentError);
   });
 });

@@ -86,17 +86,26 @@ describe('accelerator', () => {
   it('defaults to multi-threaded TCG from QEMU 8.1, single below or when the version is unknown', async () => {
     expect(defaultTcg(q10).thread).toBe('multi');
     expect(defaultTcg(q81).thread).toBe('multi');
-    expect(defaultTcg(q72)).toMatchObject({ thread: 'single', why: expect.stringMatching(/QEMU 7\.2\.22 < 8\.1.*int3.*never run at once/) });
+    expect(defaultTcg(q72)).toMatchObject({
+      thread: 'single',
+      why: expect.stringMatching(/QEMU 7\.2\.22 < 8\.1.*int3.*never run at once/),
+    });
     expect(defaultTcg(undefined).thread).toBe('single');
     const noKvm = () => false;
     const ok = async () => true;
-    expect(await chooseAccel({ qemu: q10 }, ok, noKvm)).toMatchObject({ accel: { kind: 'tcg', thread: 'multi' }, why: expect.stringMatching(/no vmx\/svm.*QEMU 10\.0\.2 >= 8\.1/) });
+    expect(await chooseAccel({ qemu: q10 }, ok, noKvm)).toMatchObject({
+      accel: { kind: 'tcg', thread: 'multi' },
+      why: expect.stringMatching(/no vmx\/svm.*QEMU 10\.0\.2 >= 8\.1/),
+    });
     expect((await chooseAccel({ qemu: q72 }, ok, noKvm)).accel).toEqual({ kind: 'tcg', thread: 'single' });
   });
 
   it('lets --tcg override the default either way, warning when multi meets an old QEMU', async () => {
     const ok = async () => true;
-    expect((await chooseAccel({ tcg: 'single', qemu: q10 }, ok, () => false)).accel).toEqual({ kind: 'tcg', thread: 'single' });
+    expect((await chooseAccel({ tcg: 'single', qemu: q10 }, ok, () => false)).accel).toEqual({
+      kind: 'tcg',
+      thread: 'single',
+    });
     const m = await chooseAccel({ tcg: 'multi', qemu: q72 }, ok, () => false);
     expect(m.accel).toEqual({ kind: 'tcg', thread: 'multi' });
     expect(m.why).toMatch(/--tcg multi; beware: QEMU 7\.2\.22 < 8\.1.*int3/);

@@ -31,10 +31,15 @@ describe('run directories', () => {
     const ownedDir = path.join(runs, `2026-01-01T00-00-00-000Z-${process.pid}-fedcba`);
     // Stand-ins for qemu: their command lines name qemu-system and their run dir, as the real one does.
     const fake = (dir: string) =>
-      execa(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', 'qemu-system-x86_64', `file:${dir}/serial.log`], { reject: false });
+      execa(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', 'qemu-system-x86_64', `file:${dir}/serial.log`], {
+        reject: false,
+      });
     const orphan = fake(orphanDir);
     const owned = fake(ownedDir);
-    for (const [d, p] of [[orphanDir, orphan], [ownedDir, owned]] as const) {
+    for (const [d, p] of [
+      [orphanDir, orphan],
+      [ownedDir, owned],
+    ] as const) {
       fs.mkdirSync(d, { recursive: true });
       fs.writeFileSync(path.join(d, 'qemu.pid'), `${p.pid}\n`);
     }
