@@ -11,8 +11,11 @@ export function progressLine(label: string, p: RaceProgress): string {
 
 export function summaryLines(label: string, s: RaceStats): string[] {
   const lines = [
-    `race ${label}: ${s.threads} threads (${s.racers} racing every write), controller nice ${s.controllerNice}${s.controllerBoostError ? ` (${s.controllerBoostError})` : ''}, ${(s.elapsedMs / 1000).toFixed(2)} s, stop: ${s.stopReason}${s.error ? ` (${s.error})` : ''}`,
-    `race ${label}: ${n(s.cyclesPerSec)} cycles/s (${n(s.cycles)} cycles), ${n(s.opsPerSec)} ops/s, step-asides ${n(s.stepAsides)}, busy retries ${n(s.busyRetries)}, drop_caches ${n(s.dropCaches)}`,
+    `race ${label}: ${s.threads} threads (${s.racers} racing every write), ` +
+      `controller nice ${s.controllerNice}${s.controllerBoostError ? ` (${s.controllerBoostError})` : ''}, ` +
+      `${(s.elapsedMs / 1000).toFixed(2)} s, stop: ${s.stopReason}${s.error ? ` (${s.error})` : ''}`,
+    `race ${label}: ${n(s.cyclesPerSec)} cycles/s (${n(s.cycles)} cycles), ${n(s.opsPerSec)} ops/s, ` +
+      `step-asides ${n(s.stepAsides)}, busy retries ${n(s.busyRetries)}, drop_caches ${n(s.dropCaches)}`,
     `race ${label}: create p50/p90/p99/max ${lat(s.createLatency)} us; remove ${lat(s.removeLatency)} us`,
   ];
   for (const k of OP_KINDS) {
@@ -32,7 +35,8 @@ export function summaryLines(label: string, s: RaceStats): string[] {
   }
   for (const v of s.violations.slice(0, 10))
     lines.push(
-      `race ${label}: VIOLATION ${v.rule}: ${v.op} ${v.path} expected ${v.expected}, got ${v.got} (thread ${v.thread}, gen ${v.generationBefore}->${v.generationAfter}, ${v.phaseBefore}->${v.phaseAfter})`,
+      `race ${label}: VIOLATION ${v.rule}: ${v.op} ${v.path} expected ${v.expected}, got ${v.got} ` +
+        `(thread ${v.thread}, gen ${v.generationBefore}->${v.generationAfter}, ${v.phaseBefore}->${v.phaseAfter})`,
     );
   lines.push(
     `race ${label}: End of test: ${s.violationCount === 0 && !s.error ? 'SUCCESS' : 'FAILURE'} (${s.violationCount} violations)`,

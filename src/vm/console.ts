@@ -41,8 +41,34 @@ export function scanConsole(text: string): string[] {
 }
 
 /** Frames the oops machinery itself adds on top of the faulting function (the unwinder marks them '?'). */
-const OOPS_MACHINERY =
-  /^(__die|die|die_addr|page_fault_oops|do_user_addr_fault|exc_page_fault|asm_exc_page_fault|kernelmode_fixup_or_oops|__bad_area_nosemaphore|bad_area_nosemaphore|do_trap|do_error_trap|exc_general_protection|asm_exc_general_protection|exc_invalid_op|asm_exc_invalid_op|handle_bug|exc_int3|asm_exc_int3|show_regs|show_trace_log_lvl|dump_stack\w*|fixup_exception|search_exception_tables)\+/;
+const OOPS_MACHINERY = new RegExp(
+  `^(${[
+    '__die',
+    'die',
+    'die_addr',
+    'page_fault_oops',
+    'do_user_addr_fault',
+    'exc_page_fault',
+    'asm_exc_page_fault',
+    'kernelmode_fixup_or_oops',
+    '__bad_area_nosemaphore',
+    'bad_area_nosemaphore',
+    'do_trap',
+    'do_error_trap',
+    'exc_general_protection',
+    'asm_exc_general_protection',
+    'exc_invalid_op',
+    'asm_exc_invalid_op',
+    'handle_bug',
+    'exc_int3',
+    'asm_exc_int3',
+    'show_regs',
+    'show_trace_log_lvl',
+    'dump_stack\\w*',
+    'fixup_exception',
+    'search_exception_tables',
+  ].join('|')})\\+`,
+);
 
 /**
  * "Call Trace: f+0x1/0x2 g+0x3/0x4 ..." from the lines after `Call Trace:`:

@@ -101,7 +101,9 @@ export function verdictFor(report: RunReport | undefined, mutant: MutantHeader |
     if (!kasan) problems.push(`${mutant.name}: the header expects a KASAN report, none was attached`);
   }
   const extra = Object.keys(caught).filter((id) => !mutant.expect.includes(id));
-  const summary = `caught in ${Object.keys(caught).filter((id) => mutant.expect.includes(id)).length}/${mutant.expect.length} expected scenarios${extra.length ? `; also failed ${extra.join(' ')}` : ''}`;
+  const expected = Object.keys(caught).filter((id) => mutant.expect.includes(id)).length;
+  const also = extra.length ? `; also failed ${extra.join(' ')}` : '';
+  const summary = `caught in ${expected}/${mutant.expect.length} expected scenarios${also}`;
   return { ok: problems.length === 0, summary, problems, caught };
 }
 
@@ -112,7 +114,8 @@ export function compareFtrace(
 ): FtraceComparison {
   const count = (cs: FtraceCase[], s: string) => cs.filter((c) => c.status === s).length;
   if (!run) return { caught: false, summary: 'not run', newlyFailing: [] };
-  const summary = `${count(run.cases, 'PASS')} pass, ${count(run.cases, 'FAIL')} fail, ${count(run.cases, 'UNRESOLVED')} unresolved of ${run.cases.length}${run.status !== 'DONE' ? ` (${run.status})` : ''}`;
+  const counts = `${count(run.cases, 'PASS')} pass, ${count(run.cases, 'FAIL')} fail, ${count(run.cases, 'UNRESOLVED')} unresolved`;
+  const summary = `${counts} of ${run.cases.length}${run.status !== 'DONE' ? ` (${run.status})` : ''}`;
   const passedClean = new Set((clean?.cases ?? []).filter((c) => c.status === 'PASS').map((c) => c.name));
   const newlyFailing = run.cases.filter((c) => passedClean.has(c.name) && c.status !== 'PASS').map((c) => `${c.name} [${c.status}]`);
   const missing = [...passedClean].filter((n) => !run.cases.some((c) => c.name === n));
