@@ -29,6 +29,46 @@ export interface Located {
   readOnly: boolean;
 }
 
+/** statfs(2) f_type of tracefs (debugfs's tracing/ is a tracefs automount: the same). */
+export const TRACEFS_MAGIC = 0x74726163;
+
+export interface DirProbe {
+  realpath(p: string): string;
+  /** statfs(2) f_type. */
+  fsType(p: string): number;
+  exists(p: string): boolean;
+}
+
+const realDirs: DirProbe = {
+  realpath: (p) => fs.realpathSync(p),
+  fsType: (p) => fs.statfsSync(p).type,
+  exists: (p) => fs.existsSync(p),
+};
+
+/**
+ * The real path of a `--tracefs` directory, which must be a tracefs root: a
+ * path string is not trusted (`/sys/kernel/tracing/../../../tmp/x` or a
+ * symlink could lead to a plain directory holding a file named
+ * uprobe_events), so it is resolved and its filesystem asked.
+ */
+export function resolveTracefsDir(given: string, dirs: DirProbe = realDirs): string {
+  const usage = (why: string) =>
+    new UsageError(`--tracefs ${given} ${why}: omit --tracefs or pass the mount point, e.g. ${DEFAULT_TRACEFS}`);
+  let root: string;
+  try {
+    root = dirs.realpath(given);
+  } catch (e) {
+    throw usage(`cannot be resolved (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const type = dirs.fsType(root);
+  if (type !== TRACEFS_MAGIC) {
+    const shown = root === given ? '' : ` (it resolves to ${root})`;
+    throw usage(`is not on tracefs${shown}: its filesystem type is 0x${type.toString(16)}, not 0x74726163`);
+  }
+  if (!dirs.exists(`${root}/README`)) throw usage('is inside tracefs but not its root (no README there)');
+  return root;
+}
+
 /**
  * Finds tracefs, or mounts it at /sys/kernel/tracing when absent. With
  * `explicit`, that path must be a tracefs (or debugfs tracing/) directory.
@@ -45,14 +85,9 @@ export function locate(explicit: string | undefined, opts: { mount?: boolean; on
   }
   const mounts = readMounts();
   if (explicit) {
-    const m = mountOf(mounts, explicit);
-    const ok = m && (m.fsType === 'tracefs' || (m.fsType === 'debugfs' && fs.existsSync(`${explicit}/README`)));
-    if (!ok || !fs.existsSync(`${explicit}/README`)) {
-      throw new UsageError(
-        `--tracefs ${explicit} is not a tracefs mount (no README there): omit --tracefs or pass the mount point, e.g. ${DEFAULT_TRACEFS}`,
-      );
-    }
-    return { root: explicit, mountedByUs: false, readOnly: m!.options.includes('ro') };
+    const root = resolveTracefsDir(explicit);
+    const m = mountOf(mounts, root);
+    return { root, mountedByUs: false, readOnly: !!m?.options.includes('ro') };
   }
   const found = locateTracefs(mounts);
   if (found && fs.existsSync(`${found.path}/README`)) {
