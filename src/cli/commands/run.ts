@@ -49,7 +49,10 @@ export function runCommand(): Command {
       '--journal <file>',
       'write one JSON line per scenario start and result to FILE as the run goes (what `vm` reads when a guest dies)',
     )
-    .option('--tracefs <path>', 'tracefs mount point, resolved and checked to be on tracefs (default: found in /proc/self/mountinfo, mounted if absent)')
+    .option(
+      '--tracefs <path>',
+      'tracefs mount point, resolved and checked to be on tracefs (default: found in /proc/self/mountinfo, mounted if absent)',
+    )
     .option('--duration <time>', 'length of each race scenario, e.g. 3s, 500ms, 2m', '3s')
     .option('--threads <n>', 'race worker threads, 1-64 (default: online CPUs)')
     .option(
