@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
+import { publishDir } from '../host/publish.js';
 import { sha256File } from '../host/hash.js';
 import { cacheDirs } from '../host/paths.js';
 import { insmodOrder, locateTree, stageModules } from './modules.js';
@@ -207,11 +208,12 @@ export async function fetchInto(
       fetchedAt: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    // Publish atomically so a concurrent or interrupted fetch never leaves a half entry in place.
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(tmp, dir);
+    // Atomic, and a valid entry a concurrent fetch published first is kept (it may be in use).
+    publishDir(tmp, dir, (d) => readCacheEntry(d, spec) !== undefined);
     return readCacheEntry(dir, spec)!;
   } finally {
+    // After a failure, neither the download nor a half-built entry stays behind.
     fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(`${dir}.tmp${process.pid}`, { recursive: true, force: true });
   }
 }

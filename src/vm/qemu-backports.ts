@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
+import { publishDir } from '../host/publish.js';
 import { sha256File } from '../host/hash.js';
 import { compareVersions } from './kernels.js';
 import { cacheDirs } from '../host/paths.js';
@@ -146,8 +147,8 @@ export async function fetchQemuInto(
     fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     // Publish atomically so a concurrent or interrupted fetch never leaves a half entry in place.
     fs.mkdirSync(path.dirname(dir), { recursive: true });
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(tmp, dir);
+    // Atomic, and a valid entry a concurrent fetch published first is kept (it may be in use).
+    publishDir(tmp, dir, (d) => readQemuEntry(d) !== undefined);
     const entry = readQemuEntry(dir);
     if (!entry) throw new EnvironmentError(`the QEMU cache entry ${dir} did not verify after fetching`);
     return entry;
