@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunReport } from '../report/types.js';
+import { readGuestFile } from './guest-file.js';
 import { describeAccel, type Accel } from './accel.js';
 import { buildCmdline } from './cmdline.js';
 import { looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
@@ -272,25 +273,18 @@ function keepOrRemove(out: BootOutcome, o: BootOptions): void {
 }
 
 function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
+  return readGuestFile(file) ?? '';
 }
 
 function readInt(file: string): number | undefined {
-  try {
-    const n = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(n) ? n : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = readGuestFile(file);
+  const n = text === undefined ? NaN : Number(text.trim());
+  return Number.isInteger(n) ? n : undefined;
 }
 
 function readReport(file: string, accelerator: string): RunReport | undefined {
   try {
-    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
+    const r = JSON.parse(readGuestFile(file) ?? '') as RunReport;
     if (r && r.env && !r.env.accelerator) r.env.accelerator = accelerator;
     return r;
   } catch {

@@ -2,6 +2,7 @@
 // it while the guest runs (progress, timing of the first result).
 import fs from 'node:fs';
 import { MARK } from './initramfs.js';
+import { openGuestFile } from './guest-file.js';
 
 /** Lines that mean the kernel itself failed: a panic, an oops, BUG or KASAN reports. */
 export const FAILURE_PATTERNS: RegExp[] = [
@@ -134,12 +135,9 @@ export class ConsoleTail {
   }
 
   poll(): void {
-    let fd: number;
-    try {
-      fd = fs.openSync(this.file, 'r');
-    } catch {
-      return;
-    }
+    // The journal is in the guest's share: never follow a link or block on a FIFO there.
+    const fd = openGuestFile(this.file);
+    if (fd === undefined) return;
     try {
       const buf = Buffer.alloc(64 * 1024);
       for (;;) {

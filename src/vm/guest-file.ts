@@ -1,0 +1,42 @@
+// Files in the results share are the guest's: a broken or hostile guest can
+// put a symlink, a FIFO or a device there. The host opens them without
+// following links and without blocking, and reads only regular files.
+import fs from 'node:fs';
+
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+
+/** Reports larger than this are not a guest's report. */
+export const MAX_GUEST_FILE = 64 * 1024 * 1024;
+
+/** An fd on `file` when it is a regular file (not a link, FIFO or device); undefined otherwise. Close it. */
+export function openGuestFile(file: string): number | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  if (fs.fstatSync(fd).isFile()) return fd;
+  fs.closeSync(fd);
+  return undefined;
+}
+
+/** The text of a regular file the guest wrote, at most MAX_GUEST_FILE bytes; undefined when absent or not a regular file. */
+export function readGuestFile(file: string, max = MAX_GUEST_FILE): string | undefined {
+  const fd = openGuestFile(file);
+  if (fd === undefined) return undefined;
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > max) return undefined;
+    const buf = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(fd, buf, got, size - got, got);
+      if (n <= 0) break;
+      got += n;
+    }
+    return buf.toString('utf8', 0, got);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
