@@ -33,7 +33,8 @@ export async function runRace(config: RaceConfig, opts: RunRaceOptions = {}): Pr
   }
 }
 
-function emptyNativeStats(threads: number): NativeRaceStats {
+/** What the engine reports for a run with no cycle (also a base for planted statistics in tests). */
+export function emptyNativeStats(threads: number): NativeRaceStats {
   const lat = { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
   return {
     stopReason: 'stopped',

@@ -1,29 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { canOverlap, raceSummary, thisHost } from '../../../src/race/overlap.js';
 import { raceOutcome } from '../../../src/scenarios/race-kit.js';
-import { toStats } from '../../../src/race/engine.js';
+import { emptyNativeStats, toStats } from '../../../src/race/engine.js';
 import type { RaceStats } from '../../../src/race/types.js';
 import type { NativeRaceStats } from '../../../src/native/types.js';
 
-const lat = { count: 1, p50: 1, p90: 1, p99: 1, max: 1 };
 const native: NativeRaceStats = {
+  ...emptyNativeStats(2),
   stopReason: 'duration',
   elapsedNs: 3e9,
-  threads: 2,
   cycles: 140,
-  busyRetries: 0,
-  busyChecks: 0,
-  dropCaches: 0,
-  dropCachesErrors: 0,
-  createLatencyNs: lat,
-  removeLatencyNs: lat,
   racers: 2,
-  stepAsides: 0,
-  controllerNice: 0,
   ops: { 'open-read': { count: 7_201, errnos: { present: { OK: 7_201 }, absent: {}, transition: {} } } },
-  violationCount: 0,
-  violations: [],
-  violationsByRule: {},
 };
 const stats: RaceStats = toStats(native);
 

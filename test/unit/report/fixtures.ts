@@ -1,30 +1,18 @@
 // Planted RunReports for the reporter tests.
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
-import { toStats } from '../../../src/race/engine.js';
+import { emptyNativeStats, toStats } from '../../../src/race/engine.js';
 import type { RaceStats } from '../../../src/race/types.js';
 
 /** What the engine returns for a clean 1 s race: 150k opens and 60k stats in 90k cycles on 4 threads. */
 export function raceStats(): RaceStats {
-  const lat = { count: 1, p50: 1, p90: 1, p99: 1, max: 1 };
   const errnos = (n: number) => ({ present: { OK: n }, absent: {}, transition: {} });
   return toStats({
+    ...emptyNativeStats(4),
     stopReason: 'duration',
     elapsedNs: 1e9,
-    threads: 4,
     cycles: 90_000,
     racers: 4,
-    stepAsides: 0,
-    controllerNice: 0,
-    busyRetries: 0,
-    busyChecks: 0,
-    dropCaches: 0,
-    dropCachesErrors: 0,
-    createLatencyNs: lat,
-    removeLatencyNs: lat,
     ops: { 'open-read': { count: 150_000, errnos: errnos(150_000) }, stat: { count: 60_000, errnos: errnos(60_000) } },
-    violationCount: 0,
-    violations: [],
-    violationsByRule: {},
   });
 }
 
