@@ -3,8 +3,7 @@
 // the PASS), the entries and the kernel release, so the host can re-apply a
 // guest's already-judged report with the same file and get the same report.
 import type { ExpectationNote, ResultKind, RunReport, ScenarioResult } from '../report/types.js';
-import type { Status } from '../model.js';
-import type { ProbeKind } from '../model.js';
+import type { Status, ProbeKind } from '../model.js';
 import { globMatch } from '../util/glob.js';
 import type { ExpectEntry } from './types.js';
 

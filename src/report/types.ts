@@ -1,6 +1,5 @@
 // What a run produces: every reporter (pretty, KTAP, JSON, JUnit) renders this.
-import type { Evidence, Status } from '../model.js';
-import type { ProbeKind } from '../model.js';
+import type { Evidence, Status, ProbeKind } from '../model.js';
 import type { RaceStats, RaceSummary } from '../race/types.js';
 import type { HealthDelta } from '../health/types.js';
 

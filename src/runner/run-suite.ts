@@ -3,14 +3,13 @@
 import os from 'node:os';
 import { startHealthWatch, type HealthWatch } from '../health/index.js';
 import { Ownership } from '../probes/ownership.js';
-import type { ProbeKind } from '../model.js';
+import type { ProbeKind, Feature } from '../model.js';
 import { KIND_FEATURE } from '../tracefs/features.js';
 import { isFailing, type NotRun, type RunEnvironment, type RunReport, type ScenarioResult } from '../report/types.js';
 import { type HealthDelta } from '../health/types.js';
 import { applyToResult, skipEntryFor, skippedResult } from '../expect/apply.js';
 import type { ExpectEntry } from '../expect/types.js';
 import type { Scenario, ScenarioOptions, ScenarioOutcome } from '../scenarios/types.js';
-import type { Feature } from '../model.js';
 import type { Tracefs } from '../tracefs/types.js';
 import { SetupError } from '../scenarios/expect.js';
 import { VariantContext, type ContextHooks } from './context.js';

@@ -1,7 +1,6 @@
 // What this kernel's tracefs offers, read without writing anything.
 import fs from 'node:fs';
-import type { Feature } from '../model.js';
-import { PROBE_KINDS, type ProbeKind } from '../model.js';
+import { type Feature, PROBE_KINDS, type ProbeKind } from '../model.js';
 
 export interface FeatureProbeInput {
   /** Files and dirs present at the tracefs root. */

@@ -1,5 +1,4 @@
-import type { Feature } from '../model.js';
-import type { ProbeKind } from '../model.js';
+import type { Feature, ProbeKind } from '../model.js';
 
 export interface KernelInfo {
   release: string;

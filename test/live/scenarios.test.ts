@@ -8,11 +8,10 @@ import { CATALOGUE } from '../../src/scenarios/catalogue.js';
 import { loadExpectations } from '../../src/expect/parse.js';
 import { openTracefs } from '../../src/tracefs/open.js';
 import { runSuite } from '../../src/runner/run-suite.js';
-import { runTeardown } from '../../src/runner/teardown.js';
+import { runTeardown, onTeardown } from '../../src/runner/teardown.js';
 import { DEFAULT_KINDS } from '../../src/runner/select.js';
 import type { ScenarioResult } from '../../src/report/types.js';
 import type { RaceStats } from '../../src/race/types.js';
-import { onTeardown } from '../../src/runner/teardown.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 

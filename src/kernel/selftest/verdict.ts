@@ -3,8 +3,7 @@
 // what the header claims? Pure, so the rules are unit-tested without a VM;
 // report/selftest.ts renders what these return.
 import type { RunReport, ScenarioResult } from '../../report/types.js';
-import type { Cell, FtraceComparison, RaceTally, Verdict } from '../../report/selftest.js';
-import { renderRaceLine } from '../../report/selftest.js';
+import { type Cell, type FtraceComparison, type RaceTally, type Verdict, renderRaceLine } from '../../report/selftest.js';
 import type { MutantHeader } from '../patches.js';
 import type { FtraceCase } from '../ftracetest.js';
 import { median } from '../../bench/stats.js';
