@@ -91,7 +91,11 @@ export function qemuArgs(c: QemuConfig): string[] {
     ...(c.hostRoot
       ? fs9p(`local,path=${c.hostRoot},mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap`)
       : []),
-    ...(c.resultsDir ? fs9p(`local,path=${c.resultsDir},mount_tag=results,security_model=none,multidevs=remap`) : []),
+    // The one writable share: mapped-xattr keeps the guest's owners, modes and device nodes in xattrs,
+    // so a guest root cannot leave a setuid-root file or a device node on the host.
+    ...(c.resultsDir
+      ? fs9p(`local,path=${c.resultsDir},mount_tag=results,security_model=mapped-xattr,multidevs=remap`)
+      : []),
   ];
 }
 

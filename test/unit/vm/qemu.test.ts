@@ -20,7 +20,7 @@ describe('qemu command line', () => {
   it('shares the host root read-only and the results dir writable', () => {
     const a = qemuArgs(base);
     expect(a).toContain('local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap');
-    expect(a).toContain('local,path=/r/share,mount_tag=results,security_model=none,multidevs=remap');
+    expect(a).toContain('local,path=/r/share,mount_tag=results,security_model=mapped-xattr,multidevs=remap');
   });
 
   it('has isa-debug-exit, no reboot, a serial log file and the accelerator', () => {
