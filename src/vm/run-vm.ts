@@ -39,29 +39,36 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   // Everything the user typed is checked before anything is fetched or booted.
   const plan = planVm(runArgs, o);
   await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: say });
-  const kernels = await resolveKernels(plan.specs, o.modules, say);
-  // Chosen (and fetched when needed) before --fetch-only returns: CI's cache warm-up gets the QEMU too.
-  const qemu = await chooseQemu(hostQemuSources(say));
-  say(describeQemu(qemu));
-  if (qemu.fallback) say(`note: ${qemu.fallback}`);
-  if (o.fetchOnly) {
-    for (const k of kernels) process.stdout.write(`${k.spec} ${k.release} ${k.vmlinuz}\n`);
-    return EXIT.ok;
+  const stages: string[] = [];
+  try {
+    const kernels = await resolveKernels(plan.specs, o.modules, stages, say);
+    // Chosen (and fetched when needed) before --fetch-only returns: CI's cache warm-up gets the QEMU too.
+    const qemu = await chooseQemu(hostQemuSources(say));
+    say(describeQemu(qemu));
+    if (qemu.fallback) say(`note: ${qemu.fallback}`);
+    if (o.fetchOnly) {
+      for (const k of kernels) process.stdout.write(`${k.spec} ${k.release} ${k.vmlinuz}\n`);
+      return EXIT.ok;
+    }
+    if (kernels.length > 1) say(`kernels: ${kernels.map((k) => k.release || k.spec).join(', ')}`);
+    const boots = await bootAll(kernels, { plan, o, qemu, say });
+    return renderReports(boots, plan, qemu);
+  } finally {
+    // A custom kernel's staged modules are in its initramfs by now: nothing of them is kept.
+    for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
   }
-  if (kernels.length > 1) say(`kernels: ${kernels.map((k) => k.release || k.spec).join(', ')}`);
-  const boots = await bootAll(kernels, { plan, o, qemu, say });
-  return renderReports(boots, plan, qemu);
 }
 
 /** Each spec as a bootable image, fetched or checked; the same image twice is booted once. */
 async function resolveKernels(
   specs: string[],
   modules: string | undefined,
+  stages: string[],
   say: (m: string) => void,
 ): Promise<KernelImage[]> {
   const kernels: KernelImage[] = [];
   for (const s of specs) {
-    const k = isDebianSpec(s) ? await resolveDebian(s, say) : await resolveCustom(s, modules, stageDir());
+    const k = isDebianSpec(s) ? await resolveDebian(s, say) : await resolveCustom(s, modules, stageDir(stages));
     // debian:latest may be the same kernel as debian:6.18: boot it once.
     if (!kernels.some((x) => x.vmlinuz === k.vmlinuz)) kernels.push(k);
   }
@@ -184,9 +191,11 @@ function renderReports(boots: KernelBoot[], plan: VmPlan, qemu: QemuChoice): num
 }
 
 /** Where a custom kernel's modules are staged: under the cache, which the guest can see (not /tmp). */
-function stageDir(): string {
+function stageDir(stages: string[]): string {
   fs.mkdirSync(cacheDirs.runs(), { recursive: true });
-  return fs.mkdtempSync(path.join(cacheDirs.runs(), 'custom-'));
+  const d = fs.mkdtempSync(path.join(cacheDirs.runs(), 'custom-'));
+  stages.push(d);
+  return d;
 }
 
 function fmt(ms: number | undefined): string {
