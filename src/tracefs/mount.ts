@@ -1,9 +1,11 @@
 // Locating (and when needed mounting) tracefs. What we mount we unmount at exit.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { native, C, isErr } from '../native/index.js';
-import { UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import type { OnTeardown } from '../model.js';
-import { parseMountinfo, locateTracefs, mountOf, type MountEntry } from './mountinfo.js';
+import { parseMountinfo, locateTracefs, mountOf, PRIVATE_MOUNT_PREFIX, type MountEntry } from './mountinfo.js';
 
 export const DEFAULT_TRACEFS = '/sys/kernel/tracing';
 
@@ -99,18 +101,27 @@ export function locate(explicit: string | undefined, opts: { mount?: boolean; on
   return mountOurs(opts.onTeardown);
 }
 
+/**
+ * Mounts tracefs at a mount point of this run's own (every tracefs mount
+ * shows the same tree) and detaches only that at exit. Mounting and later
+ * unmounting /sys/kernel/tracing would pull tracefs from under any other run
+ * that found it there meanwhile.
+ */
 function mountOurs(onTeardown: OnTeardown): Located {
-  const r = native.mount('nodev', DEFAULT_TRACEFS, 'tracefs', C.MS_NOSUID | C.MS_NODEV | C.MS_NOEXEC);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PRIVATE_MOUNT_PREFIX}${process.pid}-`));
+  const r = native.mount('nodev', dir, 'tracefs', C.MS_NOSUID | C.MS_NODEV | C.MS_NOEXEC);
   if (isErr(r)) {
-    throw new UsageError(
-      `tracefs is not mounted and mounting it at ${DEFAULT_TRACEFS} failed (${r.code}): mount it with 'mount -t tracefs nodev ${DEFAULT_TRACEFS}'`,
+    fs.rmdirSync(dir);
+    throw new EnvironmentError(
+      `tracefs is not mounted and mounting it at ${dir} failed (${r.code}): mount it with 'mount -t tracefs nodev ${DEFAULT_TRACEFS}'`,
     );
   }
-  onTeardown('unmount tracefs', () => {
+  onTeardown('unmount our tracefs mount', () => {
     // Lazy: a file still open elsewhere in this process must not make exit fail.
-    native.umount2(DEFAULT_TRACEFS, C.MNT_DETACH);
+    native.umount2(dir, C.MNT_DETACH);
+    fs.rmdirSync(dir); // empty once detached
   });
-  return { root: DEFAULT_TRACEFS, mountedByUs: true, readOnly: false };
+  return { root: dir, mountedByUs: true, readOnly: false };
 }
 
 /** Refuses a read-only tracefs before anything is written. */

@@ -31,14 +31,22 @@ export function parseMountinfo(text: string): MountEntry[] {
   return out;
 }
 
+/** The name of a run's private tracefs mount point (see tracefs/mount.ts); another run must not adopt it. */
+export const PRIVATE_MOUNT_PREFIX = 'tfsr-tracefs-';
+
+function isPrivateMount(m: MountEntry): boolean {
+  return (m.mountPoint.split('/').pop() ?? '').startsWith(PRIVATE_MOUNT_PREFIX);
+}
+
 /**
  * Where tracefs is reachable: a tracefs mount (preferring /sys/kernel/tracing),
- * else tracing/ under a debugfs mount (debugfs automounts tracefs there).
+ * else tracing/ under a debugfs mount (debugfs automounts tracefs there). A
+ * run's private mount is never chosen: it goes away when that run ends.
  */
 export function locateTracefs(
   mounts: MountEntry[],
 ): { path: string; entry: MountEntry; viaDebugfs: boolean } | undefined {
-  const tracefs = mounts.filter((m) => m.fsType === 'tracefs');
+  const tracefs = mounts.filter((m) => m.fsType === 'tracefs' && !isPrivateMount(m));
   const preferred = tracefs.find((m) => m.mountPoint === '/sys/kernel/tracing') ?? tracefs[0];
   if (preferred) return { path: preferred.mountPoint, entry: preferred, viaDebugfs: false };
   const debugfs = mounts.find((m) => m.fsType === 'debugfs');

@@ -35,3 +35,12 @@ describe('mountinfo', () => {
     expect(mountOf(m, '/sys/kernel/tracingx')?.fsType).toBe('ext4');
   });
 });
+
+describe("another run's private tracefs mount", () => {
+  it('is never chosen: it goes away when that run ends', () => {
+    const line = (id: number, mp: string) => `${id} 1 0:${id} / ${mp} rw,relatime shared:${id} - tracefs nodev rw`;
+    const mounts = parseMountinfo([line(1, '/tmp/tfsr-tracefs-4242-AbCdEf'), line(2, '/mnt/t')].join('\n'));
+    expect(locateTracefs(mounts)?.path).toBe('/mnt/t');
+    expect(locateTracefs(parseMountinfo(line(1, '/tmp/tfsr-tracefs-4242-AbCdEf')))).toBeUndefined();
+  });
+});
