@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/syscalls.cc",
+        "native/root.cc",
         "native/sys_error.cc",
         "native/race/binding.cc",
         "native/race/config_parse.cc",

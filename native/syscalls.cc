@@ -1,6 +1,9 @@
 // Raw system calls for tracefs work. Each returns its result, or a cached
 // SysError (see sys_error.h) when the call fails: tracefs answers most of
-// what we ask with ENOENT, and that must be cheap to receive.
+// what we ask with ENOENT, and that must be cheap to receive. The path-taking
+// calls (open, stat, lstat, access, chdir, mkdir, rmdir) resolve paths under
+// the registered tracefs root through its fd (root.h); openat and fstatat
+// take the caller's dirfd as given.
 #include "syscalls.h"
 
 #include <dirent.h>
@@ -17,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "root.h"
 #include "sys_error.h"
 
 namespace tfsr {
@@ -110,7 +114,7 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
       !want_int(info, 2, "open(path: string, flags: number, mode?: number)", &mode, true, 0))
     return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Open,
-                    ::open(path.c_str(), static_cast<int>(flags) | O_CLOEXEC, static_cast<mode_t>(mode)));
+                    r_open(root_here(), path.c_str(), static_cast<int>(flags), static_cast<mode_t>(mode)));
 }
 
 Napi::Value Openat(const Napi::CallbackInfo& info) {
@@ -181,7 +185,7 @@ Napi::Value DoStat(const Napi::CallbackInfo& info, bool nofollow) {
   if (!want_string(info, 0, nofollow ? "lstat(path: string)" : "stat(path: string)", &path))
     return info.Env().Undefined();
   struct stat st;
-  int r = nofollow ? ::lstat(path.c_str(), &st) : ::stat(path.c_str(), &st);
+  int r = r_stat(root_here(), path.c_str(), &st, nofollow);
   if (r < 0) return sys_error(info.Env(), nofollow ? Sys::Lstat : Sys::Stat, errno);
   return stat_obj(info.Env(), st);
 }
@@ -206,7 +210,7 @@ Napi::Value Access(const Napi::CallbackInfo& info) {
   std::string path;
   int64_t mode;
   if (!want_string(info, 0, u, &path) || !want_int(info, 1, u, &mode)) return info.Env().Undefined();
-  return num_or_err(info.Env(), Sys::Access, ::access(path.c_str(), static_cast<int>(mode)));
+  return num_or_err(info.Env(), Sys::Access, r_access(root_here(), path.c_str(), static_cast<int>(mode)));
 }
 
 struct linux_dirent64 {
@@ -248,7 +252,7 @@ Napi::Value Getdents64(const Napi::CallbackInfo& info) {
 Napi::Value Chdir(const Napi::CallbackInfo& info) {
   std::string path;
   if (!want_string(info, 0, "chdir(path: string)", &path)) return info.Env().Undefined();
-  return num_or_err(info.Env(), Sys::Chdir, ::chdir(path.c_str()));
+  return num_or_err(info.Env(), Sys::Chdir, r_chdir(root_here(), path.c_str()));
 }
 
 Napi::Value Fchdir(const Napi::CallbackInfo& info) {
@@ -271,13 +275,13 @@ Napi::Value Mkdir(const Napi::CallbackInfo& info) {
   int64_t mode;
   if (!want_string(info, 0, u, &path) || !want_int(info, 1, u, &mode, true, 0755))
     return info.Env().Undefined();
-  return num_or_err(info.Env(), Sys::Mkdir, ::mkdir(path.c_str(), static_cast<mode_t>(mode)));
+  return num_or_err(info.Env(), Sys::Mkdir, r_mkdir(root_here(), path.c_str(), static_cast<mode_t>(mode)));
 }
 
 Napi::Value Rmdir(const Napi::CallbackInfo& info) {
   std::string path;
   if (!want_string(info, 0, "rmdir(path: string)", &path)) return info.Env().Undefined();
-  return num_or_err(info.Env(), Sys::Rmdir, ::rmdir(path.c_str()));
+  return num_or_err(info.Env(), Sys::Rmdir, r_rmdir(root_here(), path.c_str()));
 }
 
 Napi::Value Mount(const Napi::CallbackInfo& info) {
@@ -301,6 +305,63 @@ Napi::Value Umount2(const Napi::CallbackInfo& info) {
   if (!want_string(info, 0, u, &target) || !want_int(info, 1, u, &flags, true, 0))
     return info.Env().Undefined();
   return num_or_err(info.Env(), Sys::Umount2, ::umount2(target.c_str(), static_cast<int>(flags)));
+}
+
+// setRoot(path, writableOutside?): opens path O_PATH|O_DIRECTORY, requires
+// tracefs, and makes it this thread's root (replacing any earlier one, whose
+// fd closes once no race holds it). The fd number, or a SysError: EINVAL for
+// a path that is not canonical (realpath's form), EMEDIUMTYPE when the
+// filesystem is not tracefs, or what open/fstatfs gave.
+Napi::Value SetRoot(const Napi::CallbackInfo& info) {
+  const char* u = "setRoot(path: string, writableOutside?: string[])";
+  std::string path;
+  if (!want_string(info, 0, u, &path)) return info.Env().Undefined();
+  std::vector<std::string> writable;
+  if (info.Length() > 1 && !info[1].IsUndefined()) {
+    if (!info[1].IsArray()) return usage(info, u), info.Env().Undefined();
+    Napi::Array a = info[1].As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) {
+      Napi::Value v = a.Get(i);
+      if (!v.IsString()) return usage(info, u), info.Env().Undefined();
+      std::string w = v.As<Napi::String>().Utf8Value();
+      if (w.empty() || w[0] != '/' || w.find('\0') != std::string::npos)
+        return usage(info, u), info.Env().Undefined();
+      writable.push_back(std::move(w));
+    }
+  }
+  int err = 0;
+  auto r = Root::open(path, std::move(writable), &err);
+  if (!r) return sys_error(info.Env(), Sys::SetRoot, err);
+  set_current_root(r);
+  return Napi::Number::New(info.Env(), r->fd());
+}
+
+// clearRoot(): forgets this thread's root; its fd closes once no race holds it.
+Napi::Value ClearRoot(const Napi::CallbackInfo& info) {
+  bool had = root_here() != nullptr;
+  set_current_root(nullptr);
+  return Napi::Boolean::New(info.Env(), had);
+}
+
+// rootPath(): the registered root's path, or undefined.
+Napi::Value RootPath(const Napi::CallbackInfo& info) {
+  const Root* r = root_here();
+  return r ? Napi::String::New(info.Env(), r->path()) : info.Env().Undefined();
+}
+
+// splitRootPath(prefix, path): split_root_path, for the unit tests.
+Napi::Value SplitRootPath(const Napi::CallbackInfo& info) {
+  const char* u = "splitRootPath(prefix: string, path: string)";
+  std::string prefix, path;
+  if (!want_string(info, 0, u, &prefix) || !want_string(info, 1, u, &path)) return info.Env().Undefined();
+  const char* rel = nullptr;
+  Where w = split_root_path(prefix, path.c_str(), &rel);
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("where", Napi::String::New(info.Env(), w == Where::Inside    ? "inside"
+                                               : w == Where::Escapes ? "escapes"
+                                                                     : "outside"));
+  if (w == Where::Inside) o.Set("rel", Napi::String::New(info.Env(), rel));
+  return o;
 }
 
 Napi::Object Constants(Napi::Env env) {
@@ -344,6 +405,10 @@ void register_syscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("rmdir", Napi::Function::New(env, Rmdir, "rmdir"));
   exports.Set("mount", Napi::Function::New(env, Mount, "mount"));
   exports.Set("umount2", Napi::Function::New(env, Umount2, "umount2"));
+  exports.Set("setRoot", Napi::Function::New(env, SetRoot, "setRoot"));
+  exports.Set("clearRoot", Napi::Function::New(env, ClearRoot, "clearRoot"));
+  exports.Set("rootPath", Napi::Function::New(env, RootPath, "rootPath"));
+  exports.Set("splitRootPath", Napi::Function::New(env, SplitRootPath, "splitRootPath"));
   exports.Set("constants", Constants(env));
 }
 

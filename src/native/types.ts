@@ -76,9 +76,36 @@ export interface Constants {
   MS_NOEXEC: number;
 }
 
-/** The raw addon. Every fd returned is O_CLOEXEC. */
+/** How a path relates to the registered root (native/root.h split_root_path). */
+export type RootSplit = { where: 'inside'; rel: string } | { where: 'outside' | 'escapes' };
+
+/**
+ * The raw addon. Every fd returned is O_CLOEXEC.
+ *
+ * Once setRoot(root) is called, the path-taking calls (open, stat, lstat,
+ * access, chdir, mkdir, rmdir, and every path of raceStart) resolve a path
+ * equal to root or under `root/` relative to the root's O_PATH fd, with
+ * openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS|RESOLVE_NO_XDEV)
+ * (*at calls and a device check where openat2 does not apply); such a path
+ * with a `..` component fails with EXDEV, and so does a write-mode open,
+ * mkdir or rmdir of a path outside the root that is not one of setRoot's
+ * `writableOutside`. openat and fstatat take the caller's dirfd as given.
+ */
 export interface NativeAddon extends NativeRaceAddon {
   init(errorClass: typeof SysError): void;
+  /**
+   * Opens `path` (canonical: what realpath gives) O_PATH|O_DIRECTORY, requires
+   * tracefs (fstatfs), and registers it as this thread's root; the fd number.
+   * EINVAL: not canonical; EMEDIUMTYPE: not tracefs. A race already running
+   * keeps the root it started with.
+   */
+  setRoot(path: string, writableOutside?: string[]): Result<number>;
+  /** Forgets the root (its fd closes once no race holds it); whether one was set. */
+  clearRoot(): boolean;
+  /** The registered root's path. */
+  rootPath(): string | undefined;
+  /** The pure prefix split the resolver uses (for tests). */
+  splitRootPath(prefix: string, path: string): RootSplit;
   open(path: string, flags: number, mode?: number): Result<number>;
   openat(dirfd: number, path: string, flags: number, mode?: number): Result<number>;
   close(fd: number): Result<number>;
