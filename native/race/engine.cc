@@ -116,7 +116,7 @@ struct GateClosed {
 };
 }  // namespace
 
-Engine::Engine(Config cfg) : cfg_(std::move(cfg)) {
+Engine::Engine(Config cfg) : cfg_(std::move(cfg)), root_(current_root()) {
   if (cfg_.threads <= 0) cfg_.threads = online_cpus();
   if (cfg_.threads > kThreadsMax) cfg_.threads = kThreadsMax;
   racers_ = cfg_.racers < 0 ? online_cpus() : cfg_.racers;
@@ -163,23 +163,23 @@ int Engine::do_action(const Action& a) {
       if (a.keep_open) {
         auto it = kept_fds_.find(a.path);
         if (it == kept_fds_.end()) {
-          int fd = ::open(a.path.c_str(), flags | O_CLOEXEC, 0644);
+          int fd = r_open(root_.get(), a.path.c_str(), flags, 0644);
           if (fd < 0) return errno;
           it = kept_fds_.emplace(a.path, fd).first;
         }
         return write_once(it->second, a.line);
       }
-      int fd = ::open(a.path.c_str(), flags | O_CLOEXEC, 0644);
+      int fd = r_open(root_.get(), a.path.c_str(), flags, 0644);
       if (fd < 0) return errno;
       int e = write_once(fd, a.line);
       ::close(fd);
       return e;
     }
-    case ActionKind::Mkdir: return ::mkdir(a.path.c_str(), 0755) < 0 ? errno : 0;
-    case ActionKind::Rmdir: return ::rmdir(a.path.c_str()) < 0 ? errno : 0;
-    case ActionKind::Unlink: return ::unlink(a.path.c_str()) < 0 ? errno : 0;
+    case ActionKind::Mkdir: return r_mkdir(root_.get(), a.path.c_str(), 0755) < 0 ? errno : 0;
+    case ActionKind::Rmdir: return r_rmdir(root_.get(), a.path.c_str()) < 0 ? errno : 0;
+    case ActionKind::Unlink: return r_unlink(root_.get(), a.path.c_str()) < 0 ? errno : 0;
     case ActionKind::CreateFile: {
-      int fd = ::open(a.path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+      int fd = r_open(root_.get(), a.path.c_str(), O_WRONLY | O_CREAT, 0644);
       if (fd < 0) return errno;
       ::close(fd);
       return 0;
@@ -220,7 +220,7 @@ bool Engine::run_step(const std::vector<Action>& step, bool is_remove, int* fail
 // give EBUSY. Returns true when the first remove action already removed it.
 bool Engine::busy_check() {
   ctl.busy_checks.fetch_add(1, std::memory_order_relaxed);
-  int fd = ::open(cfg_.enable.c_str(), O_WRONLY | O_CLOEXEC);
+  int fd = r_open(root_.get(), cfg_.enable.c_str(), O_WRONLY);
   if (fd < 0) return false;
   int e = write_once(fd, "1");
   if (e != 0) {
@@ -357,7 +357,7 @@ void Engine::controller() {
 // Writes 6 to drop_caches once (2 plus the bit that keeps dmesg quiet) and
 // counts the write or its failure.
 void Engine::drop_caches() {
-  int fd = ::open(cfg_.drop_caches_path.c_str(), O_WRONLY | O_CLOEXEC);
+  int fd = r_open(root_.get(), cfg_.drop_caches_path.c_str(), O_WRONLY);
   int e = fd < 0 ? errno : write_once(fd, "6");
   if (fd >= 0) ::close(fd);
   (e ? ctl.drop_caches_errors : ctl.drop_caches).fetch_add(1, std::memory_order_relaxed);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "../root.h"
 #include "config.h"
 #include "stats.h"
 
@@ -103,6 +104,9 @@ class Engine {
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, int> kept_fds_;  // keep_open Write actions, by path (controller only)
+  // The tracefs root registered when the race started (nullptr: none): every
+  // path op of the controller and the workers resolves through it (root.h).
+  std::shared_ptr<const Root> root_;
 };
 
 uint64_t now_ns();

@@ -63,6 +63,7 @@ bool Listing::contains(const std::string& name) const {
 Worker::Worker(Engine& e, int id)
     : e_(e),
       cfg_(e.cfg_),
+      root_(e.root_.get()),
       id_(id),
       c_(*e.counters[static_cast<size_t>(id)]),
       rng_(0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1) ^ now_ns()) {
@@ -192,7 +193,7 @@ void Worker::op_stat() {
   const std::string& p = stat_paths_[rnd() % stat_paths_.size()];
   struct stat st;
   uint64_t t0 = doing(kStat, p.c_str()), s0 = seq();
-  int e = ::stat(p.c_str(), &st) < 0 ? errno : 0;
+  int e = r_stat(root_, p.c_str(), &st) < 0 ? errno : 0;
   uint64_t s1 = seq(), t1 = now_ns();
   judge_path(kStat, p.c_str(), s0, s1, e, t0, t1);
   c_.bump(kStat, classify(s0, s1), e);
@@ -296,7 +297,7 @@ void Worker::op_dirfd(bool use_openat) {
 void Worker::op_getdents() {
   const ListTarget& L = cfg_.list;
   uint64_t t0 = doing(kGetdents, L.dir.c_str()), s0 = seq();
-  int fd = ::open(L.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = r_open(root_, L.dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (fd < 0) {
     int e = errno;
     uint64_t s1 = seq(), t1 = now_ns();
@@ -328,7 +329,7 @@ void Worker::stat_listed(const Listing& listing) {
     if (w < 0 || static_cast<size_t>(w) >= sizeof path) return;
     struct stat st;
     uint64_t t2 = doing(kListStat, L.dir.c_str()), s2 = seq();
-    int se = ::stat(path, &st) < 0 ? errno : 0;
+    int se = r_stat(root_, path, &st) < 0 ? errno : 0;
     uint64_t s3 = seq(), t3 = now_ns();
     c_.bump(kListStat, classify(s2, s3), se);
     judge_path(kListStat, path, s2, s3, se, t2, t3, L.name == nm);

@@ -69,7 +69,7 @@ class Worker {
     Opened o;
     o.t0 = doing(op, path);
     o.s0 = seq();
-    o.fd = ::open(path, flags | O_CLOEXEC);
+    o.fd = r_open(root_, path, flags);
     o.e = o.fd < 0 ? errno : 0;
     o.s1 = seq();
     o.t1 = now_ns();
@@ -97,6 +97,7 @@ class Worker {
 
   Engine& e_;
   const Config& cfg_;
+  const Root* root_;  // the engine's (root.h); nullptr: paths as given
   int id_;
   WorkerCounters& c_;
   uint64_t rng_;
