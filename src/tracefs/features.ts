@@ -1,5 +1,7 @@
 // What this kernel's tracefs offers, read without writing anything.
 import fs from 'node:fs';
+import { EnvironmentError } from '../errors.js';
+import { isErr, listDir, readText } from '../native/index.js';
 import { type Feature, PROBE_KINDS, type ProbeKind } from '../model.js';
 
 export interface FeatureProbeInput {
@@ -60,13 +62,16 @@ export function supportedKinds(features: Set<Feature>): ProbeKind[] {
   return PROBE_KINDS.filter((k) => features.has(KIND_FEATURE[k]));
 }
 
+/**
+ * Reads the root's listing and README through the addon (beneath the
+ * registered root fd, see open.ts), and whether drop_caches is writable.
+ */
 export function readFeatureInput(root: string): FeatureProbeInput {
-  let readme = '';
-  try {
-    readme = fs.readFileSync(`${root}/README`, 'utf8');
-  } catch {
-    // an old or odd tracefs: features come from the file list alone
-  }
+  const text = readText(`${root}/README`);
+  // An old or odd tracefs without a README: features come from the file list alone.
+  const readme = isErr(text) ? '' : text;
+  const entries = listDir(root);
+  if (isErr(entries)) throw new EnvironmentError(`cannot list tracefs at ${root}: ${entries.code}`);
   let dropCachesWritable = false;
   try {
     fs.accessSync('/proc/sys/vm/drop_caches', fs.constants.W_OK);
@@ -74,5 +79,5 @@ export function readFeatureInput(root: string): FeatureProbeInput {
   } catch {
     // not root, or a container with a read-only /proc/sys
   }
-  return { entries: new Set(fs.readdirSync(root)), readme, dropCachesWritable };
+  return { entries: new Set(entries), readme, dropCachesWritable };
 }
