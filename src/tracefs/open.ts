@@ -33,10 +33,15 @@ export function openTracefs(opts: {
   onTeardown: OnTeardown;
 }): Tracefs {
   // Registered first so it runs last (teardown is newest first): every
-  // removal before it still resolves through the root fd.
-  opts.onTeardown('release the tracefs root fd', () => native.clearRoot());
+  // removal before it still resolves through the root fd. A no-op until the
+  // root is held (the addon may not even load).
+  let held = false;
+  opts.onTeardown('release the tracefs root fd', () => {
+    if (held) native.clearRoot();
+  });
   const loc = locate(opts.path, { mount: opts.mount ?? true, onTeardown: opts.onTeardown });
   registerRoot(loc.root);
+  held = true;
   if (opts.writable ?? true) requireWritable(loc);
   const input = readFeatureInput(loc.root);
   const kernel = kernelInfo();
