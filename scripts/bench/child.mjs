@@ -55,9 +55,12 @@ class SysError {
   }
 }
 
+// As a run does (src/tracefs/open.ts): tracefs paths resolve beneath the root fd.
 function addon() {
   const a = require('node-gyp-build')(root);
   a.init(SysError);
+  const fd = a.setRoot(fs.realpathSync(TRACEFS), ['/proc/sys/vm/drop_caches']);
+  if (typeof fd !== 'number') throw new Error(`setRoot(${TRACEFS}): ${fd.code}`);
   return a;
 }
 
