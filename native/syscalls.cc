@@ -2,8 +2,8 @@
 // SysError (see sys_error.h) when the call fails: tracefs answers most of
 // what we ask with ENOENT, and that must be cheap to receive. The path-taking
 // calls (open, stat, lstat, access, chdir, mkdir, rmdir) resolve paths under
-// the registered tracefs root through its fd (root.h); openat and fstatat
-// take the caller's dirfd as given.
+// the registered tracefs root through its fd (root.h), and so do openat and
+// fstatat with AT_FDCWD; with a real dirfd they take it as given.
 #include "syscalls.h"
 
 #include <dirent.h>
@@ -124,6 +124,10 @@ Napi::Value Openat(const Napi::CallbackInfo& info) {
   if (!want_dirfd(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) || !want_int(info, 2, u, &flags) ||
       !want_int(info, 3, u, &mode, true, 0))
     return info.Env().Undefined();
+  // AT_FDCWD with a path under the root is the same lookup as open(): resolved beneath the root.
+  if (dirfd == AT_FDCWD)
+    return num_or_err(info.Env(), Sys::Openat,
+                      r_open(root_here(), path.c_str(), static_cast<int>(flags), static_cast<mode_t>(mode)));
   return num_or_err(info.Env(), Sys::Openat,
                     ::openat(static_cast<int>(dirfd), path.c_str(), static_cast<int>(flags) | O_CLOEXEC,
                              static_cast<mode_t>(mode)));
@@ -200,8 +204,11 @@ Napi::Value Fstatat(const Napi::CallbackInfo& info) {
       !want_int(info, 2, u, &flags, true, 0))
     return info.Env().Undefined();
   struct stat st;
-  if (::fstatat(static_cast<int>(dirfd), path.c_str(), &st, static_cast<int>(flags)) < 0)
-    return sys_error(info.Env(), Sys::Fstatat, errno);
+  // AT_FDCWD (without AT_EMPTY_PATH) is stat or lstat: resolved beneath the root.
+  int r = dirfd == AT_FDCWD && (flags & ~AT_SYMLINK_NOFOLLOW) == 0
+              ? r_stat(root_here(), path.c_str(), &st, (flags & AT_SYMLINK_NOFOLLOW) != 0)
+              : ::fstatat(static_cast<int>(dirfd), path.c_str(), &st, static_cast<int>(flags));
+  if (r < 0) return sys_error(info.Env(), Sys::Fstatat, errno);
   return stat_obj(info.Env(), st);
 }
 

@@ -47,6 +47,11 @@ const race = await native.raceStart({
   files: [q.eventDir + '/enable', q.eventDir + '/id'],
 }).done;
 out.race = { cycles: race.cycles, error: race.error ?? null, violations: race.violationCount };
+const fakeDev = fs.statSync(fake + '/uprobe_events').dev;
+out.statReachesFake = native.stat(root + '/uprobe_events').dev === fakeDev;
+out.fstatatReachesFake = native.fstatat(C.AT_FDCWD, root + '/uprobe_events', 0).dev === fakeDev;
+const at = native.openat(C.AT_FDCWD, root + '/uprobe_events', C.O_WRONLY | C.O_APPEND);
+out.openatReachesFake = !isErr(at) && native.write(at, '') === 0 && fs.statSync('/proc/self/fd/' + at).dev === fakeDev;
 out.writeOutside = show(native.open(fake + '/planted', C.O_WRONLY | C.O_CREAT, 0o644));
 out.dotdot = show(native.open(root + '/events/../uprobe_events', C.O_WRONLY | C.O_APPEND));
 out.left = own.close();
@@ -83,6 +88,8 @@ describe.skipIf(!!liveSkipReason)('the tracefs root fd', () => {
       expect(out.fake).toBe('');
       expect(out.planted).toBe(false);
       expect(out.writeOutside).toBe('EXDEV');
+      // stat, and openat/fstatat with AT_FDCWD, reach the real tracefs too.
+      expect(out).toMatchObject({ statReachesFake: false, fstatatReachesFake: false, openatReachesFake: false });
       expect(out.dotdot).toBe('EXDEV');
       expect(out.rootAfterTeardown).toBeNull();
       expect(out.race).toEqual({ cycles: 20, error: null, violations: 0 });
