@@ -119,9 +119,13 @@ bool Root::may_write_outside(const char* path) const {
 
 int Root::open_beneath(const char* rel, int flags, mode_t mode) const {
   if (!g_no_openat2.load(std::memory_order_relaxed)) {
+    // openat2 refuses (EINVAL) what open(2) silently drops: flags beside
+    // O_PATH other than O_DIRECTORY|O_NOFOLLOW, a mode without O_CREAT, mode
+    // bits beyond 07777. Drop them as open(2) does, so both mean the same.
+    int f = flags & O_PATH ? flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW) : flags;
     struct open_how how {};
-    how.flags = static_cast<uint64_t>(static_cast<unsigned>(flags | O_CLOEXEC));
-    how.mode = (flags & (O_CREAT | __O_TMPFILE)) ? mode : 0;  // openat2 refuses a mode otherwise
+    how.flags = static_cast<uint64_t>(static_cast<unsigned>(f | O_CLOEXEC));
+    how.mode = (f & (O_CREAT | __O_TMPFILE)) ? (mode & 07777) : 0;
     how.resolve = kResolve;
     long fd = ::syscall(SYS_openat2, fd_, rel, &how, sizeof how);
     if (fd >= 0 || errno != ENOSYS) return static_cast<int>(fd);
