@@ -52,6 +52,8 @@ out.statReachesFake = native.stat(root + '/uprobe_events').dev === fakeDev;
 out.fstatatReachesFake = native.fstatat(C.AT_FDCWD, root + '/uprobe_events', 0).dev === fakeDev;
 const at = native.openat(C.AT_FDCWD, root + '/uprobe_events', C.O_WRONLY | C.O_APPEND);
 out.openatReachesFake = !isErr(at) && native.write(at, '') === 0 && fs.statSync('/proc/self/fd/' + at).dev === fakeDev;
+// What open(2) drops silently must not become EINVAL through openat2.
+out.lenient = [C.O_PATH | C.O_NONBLOCK, C.O_PATH | C.O_RDWR].map((f) => typeof native.open(root + '/events', f));
 out.writeOutside = show(native.open(fake + '/planted', C.O_WRONLY | C.O_CREAT, 0o644));
 out.dotdot = show(native.open(root + '/events/../uprobe_events', C.O_WRONLY | C.O_APPEND));
 out.left = own.close();
@@ -88,6 +90,7 @@ describe.skipIf(!!liveSkipReason)('the tracefs root fd', () => {
       expect(out.fake).toBe('');
       expect(out.planted).toBe(false);
       expect(out.writeOutside).toBe('EXDEV');
+      expect(out.lenient).toEqual(['number', 'number']);
       // stat, and openat/fstatat with AT_FDCWD, reach the real tracefs too.
       expect(out).toMatchObject({ statReachesFake: false, fstatatReachesFake: false, openatReachesFake: false });
       expect(out.dotdot).toBe('EXDEV');
