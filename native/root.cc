@@ -236,6 +236,8 @@ int Root::chdir(const char* path) const {
   return ::chdir(path);
 }
 
+void set_openat2_disabled(bool disabled) { g_no_openat2.store(disabled); }
+
 std::shared_ptr<const Root> current_root() { return t_root; }
 const Root* root_here() { return t_root.get(); }
 void set_current_root(std::shared_ptr<const Root> r) { t_root = std::move(r); }

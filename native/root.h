@@ -71,6 +71,9 @@ class Root {
   std::vector<std::string> writable_;
 };
 
+// Tests: pretend the kernel has no openat2 (the < 5.6 fallback), or stop pretending.
+void set_openat2_disabled(bool disabled);
+
 // The process's current root (nullptr when none). The race engine takes its
 // own reference at start, so clearing the root never pulls it from a running
 // race.

@@ -371,6 +371,14 @@ Napi::Value SplitRootPath(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// rootWithoutOpenat2(on): tests take the fallback a kernel < 5.6 takes.
+Napi::Value RootWithoutOpenat2(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsBoolean())
+    return usage(info, "rootWithoutOpenat2(on: boolean)"), info.Env().Undefined();
+  set_openat2_disabled(info[0].As<Napi::Boolean>().Value());
+  return info.Env().Undefined();
+}
+
 Napi::Object Constants(Napi::Env env) {
   Napi::Object c = Napi::Object::New(env);
 #define C(name) c.Set(#name, Napi::Number::New(env, name))
@@ -416,6 +424,7 @@ void register_syscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("clearRoot", Napi::Function::New(env, ClearRoot, "clearRoot"));
   exports.Set("rootPath", Napi::Function::New(env, RootPath, "rootPath"));
   exports.Set("splitRootPath", Napi::Function::New(env, SplitRootPath, "splitRootPath"));
+  exports.Set("rootWithoutOpenat2", Napi::Function::New(env, RootWithoutOpenat2, "rootWithoutOpenat2"));
   exports.Set("constants", Constants(env));
 }
 

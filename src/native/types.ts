@@ -106,6 +106,8 @@ export interface NativeAddon extends NativeRaceAddon {
   rootPath(): string | undefined;
   /** The pure prefix split the resolver uses (for tests). */
   splitRootPath(prefix: string, path: string): RootSplit;
+  /** Tests: resolve as on a kernel without openat2 (< 5.6): openat(O_NOFOLLOW) plus a device check. */
+  rootWithoutOpenat2(on: boolean): void;
   open(path: string, flags: number, mode?: number): Result<number>;
   openat(dirfd: number, path: string, flags: number, mode?: number): Result<number>;
   close(fd: number): Result<number>;

@@ -25,6 +25,7 @@ const { Ownership } = await import(dist + '/probes/ownership.js');
 const { native, C, isErr, readText } = await import(dist + '/native/index.js');
 const { onTeardown, runTeardown } = await import(dist + '/runner/teardown.js');
 const show = (r) => (isErr(r) ? r.code : r);
+if (process.env.TFSR_NO_OPENAT2 === '1') native.rootWithoutOpenat2(true);
 const t = openTracefs({ path: root, onTeardown });
 execFileSync('mount', ['--bind', fake, root]);
 const out = { swapped: fs.statfsSync(root).type !== 0x74726163 && fs.existsSync(root + '/uprobe_events') };
@@ -65,39 +66,46 @@ process.stdout.write(JSON.stringify(out) + '\\n');
 `;
 
 describe.skipIf(!!liveSkipReason)('the tracefs root fd', () => {
-  it('a plain directory mounted over the tracefs path after registration gets no write', async () => {
-    const root = tracefsRoot();
-    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-rootfd-fake-'));
-    try {
-      for (const f of ['README', 'uprobe_events', 'kprobe_events', 'dynamic_events'])
-        fs.writeFileSync(path.join(fake, f), '');
-      fs.mkdirSync(path.join(fake, 'events'));
-      const r = await execa(
-        'unshare',
-        ['-m', '--propagation', 'private', process.execPath, '--input-type=module', '-e', CHILD, root, fake, DIST],
-        { reject: false },
-      );
-      expect(r.exitCode, r.stderr).toBe(0);
-      const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-      // The swap took: by path, the root now shows the fake directory.
-      expect(out.swapped).toBe(true);
-      const event = (out.line as string).split(' ')[0]!.slice(2); // p:GROUP/EVENT ...
-      expect(out).toMatchObject({ add: expect.any(Number), del: expect.any(Number), eventDir: true, left: [] });
-      // The real uprobe_events, read through the fd, had the probe and then did not.
-      expect(out.listedAfterAdd).toContain(event);
-      expect(out.listedAfterDel).not.toContain(event);
-      // Nothing reached the fake: not the definition, not the removal, not a stray file.
-      expect(out.fake).toBe('');
-      expect(out.planted).toBe(false);
-      expect(out.writeOutside).toBe('EXDEV');
-      expect(out.lenient).toEqual(['number', 'number']);
-      // stat, and openat/fstatat with AT_FDCWD, reach the real tracefs too.
-      expect(out).toMatchObject({ statReachesFake: false, fstatatReachesFake: false, openatReachesFake: false });
-      expect(out.dotdot).toBe('EXDEV');
-      expect(out.rootAfterTeardown).toBeNull();
-      expect(out.race).toEqual({ cycles: 20, error: null, violations: 0 });
-    } finally {
-      fs.rmSync(fake, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it.each([
+    ['openat2', '0'],
+    ['the fallback of kernels without openat2', '1'],
+  ])(
+    'a plain directory mounted over the tracefs path after registration gets no write (%s)',
+    async (_how, noOpenat2) => {
+      const root = tracefsRoot();
+      const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-rootfd-fake-'));
+      try {
+        for (const f of ['README', 'uprobe_events', 'kprobe_events', 'dynamic_events'])
+          fs.writeFileSync(path.join(fake, f), '');
+        fs.mkdirSync(path.join(fake, 'events'));
+        const r = await execa(
+          'unshare',
+          ['-m', '--propagation', 'private', process.execPath, '--input-type=module', '-e', CHILD, root, fake, DIST],
+          { reject: false, env: { TFSR_NO_OPENAT2: noOpenat2 } },
+        );
+        expect(r.exitCode, r.stderr).toBe(0);
+        const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+        // The swap took: by path, the root now shows the fake directory.
+        expect(out.swapped).toBe(true);
+        const event = (out.line as string).split(' ')[0]!.slice(2); // p:GROUP/EVENT ...
+        expect(out).toMatchObject({ add: expect.any(Number), del: expect.any(Number), eventDir: true, left: [] });
+        // The real uprobe_events, read through the fd, had the probe and then did not.
+        expect(out.listedAfterAdd).toContain(event);
+        expect(out.listedAfterDel).not.toContain(event);
+        // Nothing reached the fake: not the definition, not the removal, not a stray file.
+        expect(out.fake).toBe('');
+        expect(out.planted).toBe(false);
+        expect(out.writeOutside).toBe('EXDEV');
+        expect(out.lenient).toEqual(['number', 'number']);
+        // stat, and openat/fstatat with AT_FDCWD, reach the real tracefs too.
+        expect(out).toMatchObject({ statReachesFake: false, fstatatReachesFake: false, openatReachesFake: false });
+        expect(out.dotdot).toBe('EXDEV');
+        expect(out.rootAfterTeardown).toBeNull();
+        expect(out.race).toEqual({ cycles: 20, error: null, violations: 0 });
+      } finally {
+        fs.rmSync(fake, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });
