@@ -338,7 +338,7 @@ function readText(file: string): string {
 }
 
 /** The guest command's exit status from the share's exit-code file, or why the file was refused. */
-function readExitCode(file: string): { code?: number; problem?: string } {
+export function readExitCode(file: string): { code?: number; problem?: string } {
   const kind = guestFileProblem(file);
   if (kind) return { problem: kind };
   const text = readGuestFile(file);
