@@ -30,6 +30,14 @@ describe.skipIf(why !== undefined && !REQUIRED)('vm --exec on debian:6.12', () =
     slow = await execVm([...KERNEL, '--timeout', '45'], '/bin/sh', ['-c', 'echo started; exec sleep 1000'], 120_000);
   }, 900_000);
 
+  // A run that went wrong keeps its run directory for inspection: these went wrong on purpose.
+  afterAll(() => {
+    for (const r of [ok, panic, slow]) {
+      const d = r && /run directory kept for inspection: (\S+)/.exec(r.stderr)?.[1];
+      if (d) fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('passes every argument unchanged, stdout and stderr apart, and exits with the program status (200)', () => {
     expect(ok.stdout.split('\0').slice(0, -1)).toEqual(ARGS);
     expect(ok.stderr).toContain('to stderr');
