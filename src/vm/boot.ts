@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunReport } from '../report/types.js';
-import { readGuestFile } from './guest-file.js';
+import { guestFileProblem, parseExitCode, readGuestFile } from './guest-file.js';
+import { ByteTail } from './stdio.js';
 import { describeAccel, type Accel } from './accel.js';
 import { buildCmdline } from './cmdline.js';
 import { looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
@@ -48,6 +49,16 @@ export interface BootOptions {
    * lines); undefined: wait for the guest or --timeout. See OOPS_GRACE_MS.
    */
   oopsGraceMs?: number;
+  /**
+   * `vm --exec`: the guest command's stdout and stderr come back on their own
+   * serial ports, raw, and go here as they arrive (each chunk also counts as
+   * the guest's progress); its stdin is /dev/null.
+   */
+  stdio?: { stdout: (chunk: Buffer) => void; stderr: (chunk: Buffer) => void };
+  /** Host directories the guest command needs that are under /tmp or /run (bound back over the guest's tmpfs). */
+  keepPaths?: string[];
+  /** Any exit status of the guest command is a clean end (vm --exec: the program's status is its own); else only 0. */
+  anyExitIsClean?: boolean;
 }
 
 export type { BootStatus } from './outcome.js';
@@ -98,6 +109,11 @@ export interface RunFiles {
   pidFile: string;
 }
 
+/** `vm --exec`: where QEMU writes the guest's ttyS1 and ttyS2 (outside the share: the host's files, not the guest's). */
+export function stdioFiles(dir: string): { stdout: string; stderr: string } {
+  return { stdout: path.join(dir, 'stdout.log'), stderr: path.join(dir, 'stderr.log') };
+}
+
 export function runFiles(dir: string): RunFiles {
   const share = path.join(dir, 'share');
   return {
@@ -117,10 +133,15 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
   await buildInitramfs(guestPlan(o, f.share, accelerator), f.initrd);
   const end = new AbortController();
   const watch = watchConsole(o, f, () => end.abort());
-  const q = await runQemu(qemuConfig(o, f), { timeoutMs: o.timeoutMs, qemu: o.qemu, signal: end.signal }).finally(() =>
-    watch.stop(),
+  const tails = followStdio(o, f, watch);
+  const q = await runQemu(qemuConfig(o, f), { timeoutMs: o.timeoutMs, qemu: o.qemu, signal: end.signal }).finally(
+    () => {
+      for (const t of tails) t.stop();
+      watch.stop();
+    },
   );
   const seen = readEvidence(f, q.exitCode, accelerator);
+  for (const p of seen.shareProblems ?? []) o.log?.(`ignored ${p}`);
   if (o.keepLog) fs.copyFileSync(f.serialLog, o.keepLog);
   const out = outcomeOf(o, f, accelerator, q, watch, seen);
   keepOrRemove(out, o);
@@ -140,6 +161,20 @@ function watchConsole(o: BootOptions, f: RunFiles, endQemu: () => void): GuestWa
   }).start();
 }
 
+/** `vm --exec`: stream the guest command's stdout and stderr as QEMU writes them. */
+function followStdio(o: BootOptions, f: RunFiles, watch: GuestWatch): ByteTail[] {
+  if (!o.stdio) return [];
+  const files = stdioFiles(f.dir);
+  const to = (sink: (b: Buffer) => void) => (b: Buffer) => {
+    watch.noteProgress();
+    sink(b);
+  };
+  return [
+    new ByteTail(files.stdout, to(o.stdio.stdout)).start(),
+    new ByteTail(files.stderr, to(o.stdio.stderr)).start(),
+  ];
+}
+
 /** QEMU's configuration for this run: the kernel, our initramfs, the host root and the results share. */
 export function qemuConfig(o: BootOptions, f: RunFiles): QemuConfig {
   return {
@@ -150,6 +185,7 @@ export function qemuConfig(o: BootOptions, f: RunFiles): QemuConfig {
     memoryMiB: o.memoryMiB,
     cpus: o.cpus,
     serialLog: f.serialLog,
+    ...(o.stdio ? { stdioLogs: stdioFiles(f.dir) } : {}),
     resultsDir: f.share,
     hostRoot: '/',
     pidFile: f.pidFile,
@@ -165,13 +201,30 @@ export interface Evidence {
   report?: RunReport;
   partial?: boolean;
   running?: string;
+  /** Files of the share the host reads back that it refused: a link, FIFO or device, or an exit-code that is no number. */
+  shareProblems?: string[];
 }
+
+/** The files of the results share the host reads back (all through readGuestFile). */
+export const SHARE_READS = ['exit-code', 'report.json', JOURNAL_FILE] as const;
 
 function readEvidence(f: RunFiles, qemuExit: number | undefined, accelerator: string): Evidence {
   const text = readText(f.serialLog);
   const marks = parseMarkers(text);
-  const guestCode = readInt(path.join(f.share, 'exit-code')) ?? marks.exit ?? guestCodeFromQemu(qemuExit);
-  return { console: text, marks, consoleFailures: scanConsole(text), guestCode, ...readResults(f.share, accelerator) };
+  const exit = readExitCode(path.join(f.share, 'exit-code'));
+  const shareProblems = SHARE_READS.flatMap((n) => {
+    const kind = n === 'exit-code' ? exit.problem : guestFileProblem(path.join(f.share, n));
+    return kind ? [`${n} in the results share: ${kind}`] : [];
+  });
+  const guestCode = exit.code ?? marks.exit ?? guestCodeFromQemu(qemuExit);
+  return {
+    console: text,
+    marks,
+    consoleFailures: scanConsole(text),
+    guestCode,
+    shareProblems,
+    ...readResults(f.share, accelerator),
+  };
 }
 
 /** The facts the classifier judges, from the options, QEMU's result, the watch and the evidence. */
@@ -196,6 +249,7 @@ export function bootFacts(
     outOfMemory: looksOutOfMemory(seen.console),
     qemuExit: q.exitCode,
     qemuStderr: q.stderr,
+    shareProblems: seen.shareProblems,
   };
 }
 
@@ -239,7 +293,7 @@ function readResults(share: string, accelerator: string): { report?: RunReport; 
 }
 
 /** The environment the guest command runs with: a fixed PATH and locale, no colour, and who it is. */
-export function guestEnv(accelerator: string): Record<string, string> {
+export function guestEnv(accelerator: string, share?: string): Record<string, string> {
   return {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: '/root',
@@ -248,6 +302,8 @@ export function guestEnv(accelerator: string): Record<string, string> {
     NO_COLOR: '1',
     TRACEFS_REGRESS_ACCEL: accelerator,
     TRACEFS_REGRESS_GUEST: '1',
+    // Where the guest command may leave files for the host (vm --exec programs).
+    ...(share ? { TRACEFS_REGRESS_SHARE: share } : {}),
   };
 }
 
@@ -259,14 +315,19 @@ export function guestPlan(o: BootOptions, share: string, accelerator: string): G
     sharePath: share,
     cwd: o.cwd,
     argv: o.guestArgv(share),
-    env: guestEnv(accelerator),
+    env: guestEnv(accelerator, share),
     watchdogS: o.timeoutMs / 1000 + 30,
+    ...(o.stdio ? { stdio: true } : {}),
+    ...(o.keepPaths?.length ? { keepPaths: o.keepPaths } : {}),
   };
 }
 
 /** Keep the run directory (console log, share) only when something needs looking at. */
 function keepOrRemove(out: BootOutcome, o: BootOptions): void {
-  const r = retentionOf({ clean: out.status === 'DONE' && out.guestCode === 0, callerKeeps: !!o.keepRunDir });
+  const r = retentionOf({
+    clean: out.status === 'DONE' && (out.guestCode === 0 || (!!o.anyExitIsClean && out.guestCode !== undefined)),
+    callerKeeps: !!o.keepRunDir,
+  });
   retainRunDir(out.runDir, r);
   if (r === 'remove' && !o.keepLog) out.serialLog = '';
   if (r === 'inspect') o.log?.(`run directory kept for inspection: ${out.runDir}`);
@@ -276,10 +337,16 @@ function readText(file: string): string {
   return readGuestFile(file) ?? '';
 }
 
-function readInt(file: string): number | undefined {
+/** The guest command's exit status from the share's exit-code file, or why the file was refused. */
+export function readExitCode(file: string): { code?: number; problem?: string } {
+  const kind = guestFileProblem(file);
+  if (kind) return { problem: kind };
   const text = readGuestFile(file);
-  const n = text === undefined ? NaN : Number(text.trim());
-  return Number.isInteger(n) ? n : undefined;
+  if (text === undefined) return {};
+  const code = parseExitCode(text);
+  return code === undefined
+    ? { problem: `holds ${JSON.stringify(text.slice(0, 40))}, not an exit status 0-255` }
+    : { code };
 }
 
 function readReport(file: string, accelerator: string): RunReport | undefined {

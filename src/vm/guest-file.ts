@@ -40,3 +40,44 @@ export function readGuestFile(file: string, max = MAX_GUEST_FILE): string | unde
     fs.closeSync(fd);
   }
 }
+
+/**
+ * Why the host refuses `file` (it exists but is not a regular file), for the
+ * run's notes: 'a symbolic link, not a regular file', 'a FIFO, ...'.
+ * undefined when it is absent or a regular file. Only lstat: never opened.
+ */
+export function guestFileProblem(file: string): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  if (st.isFile()) return undefined;
+  const what = st.isSymbolicLink()
+    ? 'a symbolic link'
+    : st.isFIFO()
+      ? 'a FIFO'
+      : st.isCharacterDevice()
+        ? 'a character device'
+        : st.isBlockDevice()
+          ? 'a block device'
+          : st.isSocket()
+            ? 'a socket'
+            : st.isDirectory()
+              ? 'a directory'
+              : 'not a file';
+  return `${what}, not a regular file`;
+}
+
+/**
+ * The guest's exit-code file: one decimal number 0-255 and an optional
+ * newline, nothing else. Empty text is no exit status (Number('') is 0: an
+ * empty or truncated file must not read as success).
+ */
+export function parseExitCode(text: string): number | undefined {
+  const m = /^([0-9]{1,3})\n?$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n <= 255 ? n : undefined;
+}

@@ -116,6 +116,11 @@ export class GuestWatch {
     this.o.onConsole?.(line, ms);
   }
 
+  /** The guest showed life now (output of a `vm --exec` program). */
+  noteProgress(): void {
+    this.progress(Date.now() - this.t0);
+  }
+
   /** ms: when the guest last showed life, pushed ahead by what a started race is expected to take. */
   private progress(ms: number): void {
     this.lastProgressMs = Math.max(this.lastProgressMs ?? ms, ms);

@@ -36,7 +36,19 @@ export interface GuestPlan {
   env: Record<string, string>;
   /** The guest powers itself off after this many seconds, even if the host side is gone. */
   watchdogS?: number;
+  /**
+   * `vm --exec`: the command's stdout and stderr go, unchanged byte for byte,
+   * to the second and third serial ports (ttyS1, ttyS2, raw mode), which QEMU
+   * writes to files the host streams; its stdin is /dev/null. Otherwise both
+   * go to the console.
+   */
+  stdio?: boolean;
+  /** More host paths that must stay visible under the guest's fresh /tmp and /run (the --exec program). */
+  keepPaths?: string[];
 }
+
+/** The guest's ports for the command's stdout and stderr (QEMU's second and third -serial). */
+export const STDIO_TTYS = { stdout: '/dev/ttyS1', stderr: '/dev/ttyS2' } as const;
 
 /** Single-quote for sh. */
 export function sq(s: string): string {
@@ -75,11 +87,13 @@ mount -t 9p -o ${NINEP_RW} results ${host(p.sharePath)} || fail "cannot mount th
 mount -t proc proc /host/proc || fail "mount proc"
 mount -t sysfs sysfs /host/sys || fail "mount sysfs"
 mount -t devtmpfs devtmpfs /host/dev || fail "mount devtmpfs"
-${keepVisible(p.cwd)}mount -t tracefs nodev /host/sys/kernel/tracing || fail "cannot mount tracefs (the kernel needs CONFIG_TRACING)"
+${keepVisible(p.cwd, p.keepPaths)}mount -t tracefs nodev /host/sys/kernel/tracing || fail "cannot mount tracefs (the kernel needs CONFIG_TRACING)"
 mount -t debugfs nodev /host/sys/kernel/debug 2>/dev/null
 echo "${MARK.run} uptime=$(cut -d' ' -f1 /proc/uptime)"
-chroot /host /bin/sh -c 'cd "$1" && shift && exec "$@"' sh ${sq(p.cwd)} ${cmd}
+${p.stdio ? stdioSetup() : ''}chroot /host /bin/sh -c 'cd "$1" && shift && exec "$@"' sh ${sq(p.cwd)} ${cmd}${p.stdio ? ` </dev/null >${STDIO_TTYS.stdout} 2>${STDIO_TTYS.stderr}` : ''}
 code=$?
+# The command may have left anything under this name (a FIFO would block this write): replace it.
+rm -rf ${host(path.posix.join(p.sharePath, 'exit-code'))}
 echo "$code" > ${host(path.posix.join(p.sharePath, 'exit-code'))}
 sync
 report "$code"
@@ -87,19 +101,33 @@ report "$code"
 }
 
 /**
+ * Raw ports for the command's output: no CR added before LF, no echo, so the
+ * host gets exactly the bytes written. A kernel without them (fewer than 3
+ * 8250 UARTs) is a setup error, not a silent loss of output.
+ */
+function stdioSetup(): string {
+  const { stdout, stderr } = STDIO_TTYS;
+  return `[ -c ${stdout} ] && [ -c ${stderr} ] || fail "no ${stdout} and ${stderr} for the program's stdout and stderr (the kernel needs CONFIG_SERIAL_8250 with at least 3 UARTs)"
+stty -F ${stdout} raw -echo && stty -F ${stderr} raw -echo || fail "cannot put ${stdout} and ${stderr} in raw mode"
+`;
+}
+
+/**
  * Fresh tmpfs on /tmp and /run, as a booted system has. When the project
  * itself lives there (a CI clone in /tmp), the tmpfs would hide it: its
- * directory is bind-mounted back from the host's copy, saved before.
+ * directory is bind-mounted back from the host's copy, saved before. The same
+ * for each of `more` (the program `vm --exec` runs, and its directory).
  */
-export function keepVisible(cwd: string): string {
+export function keepVisible(cwd: string, more: string[] = []): string {
   const out: string[] = [];
+  const paths = [...new Set([cwd, ...more])];
   for (const d of ['/tmp', '/run']) {
-    const under = cwd.startsWith(`${d}/`);
-    if (under) out.push(`mkdir -p /saved${d} && mount -o bind /host${d} /saved${d} || fail "bind ${d}"`);
+    const under = paths.filter((x) => x.startsWith(`${d}/`));
+    if (under.length) out.push(`mkdir -p /saved${d} && mount -o bind /host${d} /saved${d} || fail "bind ${d}"`);
     out.push(`mount -t tmpfs tmpfs /host${d} || fail "mount tmpfs on ${d}"`);
-    if (under) {
+    for (const x of under) {
       out.push(
-        `mkdir -p ${sq(`/host${cwd}`)} && mount -o bind ${sq(`/saved${cwd}`)} ${sq(`/host${cwd}`)} || fail ${sq(`bind ${cwd} back over the tmpfs`)}`,
+        `mkdir -p ${sq(`/host${x}`)} && mount -o bind ${sq(`/saved${x}`)} ${sq(`/host${x}`)} || fail ${sq(`bind ${x} back over the tmpfs`)}`,
       );
     }
   }

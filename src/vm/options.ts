@@ -14,6 +14,8 @@ export interface VmOpts {
   installDeps?: boolean;
   fetchOnly?: boolean;
   verbose?: boolean;
+  /** `vm --exec PATH`: run this host program in the guest (the positional arguments are its own). */
+  exec?: string;
 }
 
 /**

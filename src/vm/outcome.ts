@@ -21,6 +21,8 @@ export interface BootFacts {
   outOfMemory: boolean;
   qemuExit?: number;
   qemuStderr: string;
+  /** Files of the results share the host refused (a link, FIFO or device; an exit-code that is no number). */
+  shareProblems?: string[];
 }
 
 /** When the console watch saw a failure line and when the grace after it ran out (ms since QEMU started). */
@@ -71,9 +73,10 @@ export function classifyBoot(f: BootFacts): { status: BootStatus; message?: stri
     if (f.outOfMemory)
       return { status: 'GUEST_SETUP', message: `the guest ran out of memory with ${f.memoryMiB} MiB; raise --memory` };
     const why = f.qemuStderr.trim() ? `: ${f.qemuStderr.trim().split('\n').pop()}` : '';
+    const refused = f.shareProblems?.length ? `; refused ${f.shareProblems.join('; ')}` : '';
     return {
       status: 'NO_RESULT',
-      message: `the guest ended without reporting back${during} (qemu exit ${f.qemuExit}${why})`,
+      message: `the guest ended without reporting back${during} (qemu exit ${f.qemuExit}${why})${refused}`,
     };
   }
   return { status: 'DONE' };

@@ -10,6 +10,7 @@ import { isFormat, type Format } from '../report/index.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
 import { checkOutputWritable } from '../util/output.js';
 import { parseTcg, type TcgThread } from './accel.js';
+import { planExec, type ExecHost, type ExecProgram } from './exec.js';
 import { guestExpectArgs, loadForVm, splitExpectArgs } from './expect.js';
 import { parseDebianSpec } from './kernels.js';
 import type { VmOpts } from './options.js';
@@ -67,6 +68,36 @@ export function planVm(runArgs: string[], o: VmOpts): VmPlan {
   const tcg = parseTcg(o.tcg);
   const specs = kernelSpecs(o);
   return { ...guest, memoryMiB, cpus, timeoutMs: timeoutS * 1000, tcg, specs, entry: guestEntry() };
+}
+
+/**
+ * `vm --exec PATH [ARGS...]`: the positional arguments are the program's, not
+ * `run`'s. One kernel (the program's exit status is vm's), no report options.
+ */
+export function planExecVm(args: string[], o: VmOpts, host: ExecHost): VmPlan & { exec: ExecProgram } {
+  if (o.matrix) throw new UsageError('--exec runs one kernel: drop --matrix and give one --kernel');
+  if (o.kernel.length > 1) throw new UsageError('--exec runs one kernel: give --kernel once');
+  if (o.fetchOnly) throw new UsageError('--exec boots the kernel: drop --fetch-only');
+  const exec = planExec(o.exec, args, host);
+  const memoryMiB = parseMemory(o.memory);
+  const cpus = parseCpus(o.cpus);
+  const timeoutS = Number(o.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+    throw new UsageError(`--timeout ${o.timeout}: use a number of seconds`);
+  const tcg = parseTcg(o.tcg);
+  const specs = kernelSpecs(o);
+  return {
+    guestArgs: [],
+    format: 'pretty',
+    expectations: [],
+    memoryMiB,
+    cpus,
+    timeoutMs: timeoutS * 1000,
+    tcg,
+    specs,
+    entry: exec.path,
+    exec,
+  };
 }
 
 /** The guest's `run` arguments (after --): report options, --expect files. */

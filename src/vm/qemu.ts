@@ -25,6 +25,8 @@ export interface QemuConfig {
   memoryMiB: number;
   cpus: number;
   serialLog: string;
+  /** `vm --exec`: the guest's ttyS1 and ttyS2 (the program's stdout and stderr) go to these files. */
+  stdioLogs?: { stdout: string; stderr: string };
   /** Writable share mounted by the guest (mount_tag results); the host root is shared read-only as hostroot. */
   resultsDir?: string;
   hostRoot?: string;
@@ -85,6 +87,7 @@ export function qemuArgs(c: QemuConfig): string[] {
     // A file, not stdio: -nographic output carries SeaBIOS escape sequences.
     '-serial',
     `file:${c.serialLog}`,
+    ...(c.stdioLogs ? ['-serial', `file:${c.stdioLogs.stdout}`, '-serial', `file:${c.stdioLogs.stderr}`] : []),
     '-device',
     'isa-debug-exit,iobase=0xf4,iosize=4',
     ...(c.pidFile ? ['-pidfile', c.pidFile] : []),

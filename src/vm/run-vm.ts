@@ -10,6 +10,7 @@ import { render, renderMany } from '../report/index.js';
 import { chooseAccel, type Accel } from './accel.js';
 import { bootOnce, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
 import { resolveCustom } from './custom.js';
+import { execExitCode } from './exec.js';
 import { ensureDeps } from './deps.js';
 import { judgeVmReport } from './expect.js';
 import { OOPS_GRACE_MS } from './guest-watch.js';
@@ -17,7 +18,7 @@ import { resolveDebian, type KernelImage } from './kernels.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js';
 import type { VmOpts } from './options.js';
 import { emulatorInt3 } from './outcome.js';
-import { isDebianSpec, planVm, type VmPlan } from './plan.js';
+import { isDebianSpec, planExecVm, planVm, type VmPlan } from './plan.js';
 import { chooseQemu, describeQemu, hostQemuSources, type QemuChoice } from './qemu-choice.js';
 
 /** What every boot of one `vm` run shares. */
@@ -35,6 +36,7 @@ interface KernelBoot {
 }
 
 export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
+  if (o.exec !== undefined) return runExec(runArgs, o);
   const say = (m: string) => process.stderr.write(`vm: ${m}\n`);
   // Everything the user typed is checked before anything is fetched or booted.
   const plan = planVm(runArgs, o);
@@ -188,6 +190,46 @@ function renderReports(boots: KernelBoot[], plan: VmPlan, qemu: QemuChoice): num
   else process.stdout.write(text);
   if (reports.length > 1) process.stderr.write('\n' + matrixTable(reports));
   return combinedExitCode(boots.map((b, i) => exitCodeOf(b.outcome, reports[i])));
+}
+
+/**
+ * `vm --exec PATH [ARGS...]`: one kernel, the program instead of the suite.
+ * Its stdout and stderr are this process's, as they arrive; vm's own notes
+ * (fetching, accelerator) only with --verbose, and what went wrong always.
+ */
+async function runExec(args: string[], o: VmOpts): Promise<number> {
+  const warn = (m: string) => process.stderr.write(`vm: ${m}\n`);
+  const say = o.verbose ? warn : () => {};
+  const plan = planExecVm(args, o, { cwd: process.cwd(), envPath: process.env.PATH });
+  await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: warn });
+  const stages: string[] = [];
+  try {
+    const [k] = await resolveKernels(plan.specs, o.modules, stages, say);
+    const qemu = await chooseQemu(hostQemuSources(say));
+    say(describeQemu(qemu));
+    const run: VmRun = { plan, o, qemu, say };
+    const accel = await pickAccel(k!, run);
+    say(`booting ${k!.release || k!.spec} (${plan.memoryMiB} MiB, ${plan.cpus} CPUs): ${plan.exec.argv.join(' ')}`);
+    const out = await bootOnce({
+      ...bootBase(k!, accel, run),
+      log: warn,
+      cwd: plan.exec.cwd,
+      keepPaths: plan.exec.keepPaths,
+      timeoutMs: plan.timeoutMs,
+      keepLog: o.keepLog,
+      oopsGraceMs: OOPS_GRACE_MS,
+      guestArgv: () => plan.exec.argv,
+      anyExitIsClean: true,
+      // Nothing on the console is a result: the program's output has ports of its own.
+      resultLine: /(?!)/,
+      onConsole: o.verbose ? (line) => process.stderr.write(`console: ${line}\n`) : undefined,
+      stdio: { stdout: (b) => process.stdout.write(b), stderr: (b) => process.stderr.write(b) },
+    });
+    if (out.status !== 'DONE' || o.verbose) sayOutcome(out, warn);
+    return execExitCode(out);
+  } finally {
+    for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
+  }
 }
 
 /** Where a custom kernel's modules are staged: under the cache, which the guest can see (not /tmp). */

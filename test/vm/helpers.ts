@@ -106,3 +106,24 @@ export function describeVm(
     });
   });
 }
+
+export interface VmExec {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+}
+
+/** `tracefs-regress vm <vmArgs> --exec <prog> -- <args>`: the program's output and vm's exit status. */
+export async function execVm(vmArgs: string[], prog: string, args: string[], timeoutMs: number): Promise<VmExec> {
+  const cli = path.join(ROOT, 'bin', 'tracefs-regress.js');
+  const t0 = Date.now();
+  const r = await execa(process.execPath, [cli, 'vm', ...vmArgs, '--exec', prog, '--', ...args], {
+    cwd: ROOT,
+    reject: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+  });
+  process.stderr.write(`${r.stderr}\n`);
+  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, wallMs: Date.now() - t0 };
+}

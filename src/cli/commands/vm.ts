@@ -34,9 +34,14 @@ export function vmCommand(): Command {
     .option('--install-deps', 'apt-get install the missing VM prerequisites (root, Debian-like)')
     .option('--fetch-only', 'fetch and cache the kernels, boot nothing (CI cache warm-up)')
     .option('-v, --verbose', 'also print the guest kernel console during boot')
+    .option(
+      '--exec <path>',
+      "run this host program in the guest instead of the suite (one kernel); the arguments (after --) are the program's; " +
+        "its stdout/stderr stream back, its exit status is vm's (1 on a kernel oops/panic or timeout, 2 if the guest can't start it)",
+    )
     .argument(
       '[run-args...]',
-      'options for `run` inside the guest (after --), e.g. -- --scenario removed-* --format ktap',
+      "options for `run` inside the guest (after --), e.g. -- --scenario removed-* --format ktap; with --exec, the program's arguments",
     )
     .action(async (runArgs: string[], o: VmOpts) => {
       const { runVm } = await import('../../vm/run-vm.js');
