@@ -8,12 +8,14 @@
 // lease gives EBUSY while the run lives, in whatever PID namespace, and
 // succeeds once it is gone (the kernel closes a killed process's fds). The
 // lease is removed first, then the run's objects:
-// - A run id with objects but no lease is dead: a run takes its lease before
-//   it creates anything and gives it up after it removed everything, so its
-//   objects without a lease are a dead run's whose lease a cleanup removed
-//   and which then died itself (or leftovers its own teardown could not
-//   remove). (A run of a version before the lease, running at the same time,
-//   would lose its objects here: one version per machine.)
+// - A run id with objects but no lease is not a live run of this version
+//   (a run takes its lease before it creates anything and gives it up after
+//   it removed everything): it is a dead run's whose lease a cleanup removed
+//   before dying itself, or what a teardown could not remove, or a live run
+//   of a version before the lease. The last must not lose its objects (seen
+//   on a shared host: a lease-only cleanup removed a concurrent older run's
+//   probes), so such a run id falls back to the pid test: removed once
+//   kill(pid, 0) fails.
 // - Two cleanups at once: one removes the lease, the other finds it gone
 //   (ENOENT): both go on, and every removal that finds its object gone counts
 //   as already gone, not failed.
@@ -77,6 +79,9 @@ export function runIdOf(entry: string): string | undefined {
   return parseOwnedEvent(name.slice(0, slash), name.slice(slash + 1), SYNTHETIC_GROUP)?.runId;
 }
 
+/** Why a run counts as alive: its lease is held; it has no lease but its pid lives; the pid test (no instances). */
+export type AliveBecause = 'lease held' | 'no lease, pid alive' | 'pid alive';
+
 export interface CleanupReport {
   /** How liveness was decided: the lease, or the pid test where the kernel has no instances. */
   test: OwnershipTest;
@@ -90,8 +95,8 @@ export interface CleanupReport {
    */
   alreadyGone: string[];
   failed: string[];
-  /** Runs found alive (lease held, or pid alive), with what of theirs was left alone. */
-  alive: { runId: string; objects: string[] }[];
+  /** Runs found alive, why, and what of theirs was left alone. */
+  alive: { runId: string; why: AliveBecause; objects: string[] }[];
 }
 
 /** The calls removeStale makes: real by default, planted in unit tests. */
@@ -146,22 +151,35 @@ function rmdirInstance(sys: StaleSys, dir: string): Result<number> {
   return r;
 }
 
-/** Whether run runId is alive, by rmdir of its lease; a free lease is removed on the way. */
-function leaseAlive(sys: StaleSys, root: string, runId: string, report: CleanupReport, listed: boolean): boolean {
+/**
+ * Whether run runId is alive, by rmdir of its lease; a free lease is removed
+ * on the way. Undefined: it is dead.
+ */
+function leaseAlive(
+  sys: StaleSys,
+  root: string,
+  run: { runId: string; pid: number; leaseListed: boolean },
+  isAlive: (pid: number) => boolean,
+  report: CleanupReport,
+): AliveBecause | undefined {
   // No retry on EBUSY: a held lease is a live run, not a cleanup passing through.
-  const r = sys.rmdir(Lease.dirOf(root, runId));
+  const r = sys.rmdir(Lease.dirOf(root, run.runId));
   if (!isErr(r)) {
-    report.removedLeases.push(runId);
-    return false;
+    report.removedLeases.push(run.runId);
+    return undefined;
   }
-  if (r.code === 'EBUSY') return true;
+  if (r.code === 'EBUSY') return 'lease held';
   if (r.code === 'ENOENT' || r.code === 'ENODEV') {
-    if (listed) report.alreadyGone.push(`lease of ${runId}`);
-    return false;
+    // Listed, then gone: another cleanup found it free a moment ago.
+    if (run.leaseListed) {
+      report.alreadyGone.push(`lease of ${run.runId}`);
+      return undefined;
+    }
+    return isAlive(run.pid) ? 'no lease, pid alive' : undefined;
   }
   // Unknown: leave the run alone rather than take a live run's objects.
-  report.failed.push(`lease of ${runId}: rmdir ${r.code} (its objects left alone)`);
-  return true;
+  report.failed.push(`lease of ${run.runId}: rmdir ${r.code} (its objects left alone)`);
+  return 'lease held';
 }
 
 /** Removes what dead runs left; live runs (another terminal, a container, a parallel CI job) are left alone. */
@@ -206,7 +224,12 @@ export function removeStale(
   const dead = new Set<string>();
   for (const [runId, pid] of [...runs].sort(([a], [b]) => a.localeCompare(b))) {
     const leaseListed = owned.some((o) => o.runId === runId && o.what === 'lease');
-    const alive = test === 'lease' ? leaseAlive(sys, root, runId, report, leaseListed) : isAlive(pid);
+    const alive =
+      test === 'lease'
+        ? leaseAlive(sys, root, { runId, pid, leaseListed }, isAlive, report)
+        : isAlive(pid)
+          ? ('pid alive' as const)
+          : undefined;
     if (!alive) {
       dead.add(runId);
       continue;
@@ -215,7 +238,7 @@ export function removeStale(
       ...owned.filter((o) => o.runId === runId).map((o) => `instances/${o.name}`),
       ...events.filter((e) => e.runId === runId).map((e) => `${e.group}/${e.event}`),
     ];
-    report.alive.push({ runId, objects });
+    report.alive.push({ runId, why: alive, objects });
   }
   const stale = events.filter((e) => dead.has(e.runId));
 
@@ -276,10 +299,11 @@ export function describeCleanup(r: CleanupReport): string[] {
   for (const i of r.removedInstances) out.push(`removed instance ${i}${whose(i)}`);
   for (const e of r.removedEvents) out.push(`removed event ${e}${whose(e)}`);
   for (const g of r.alreadyGone) out.push(`already removed (by another cleanup or run): ${g}`);
-  for (const a of r.alive) {
-    const how = r.test === 'lease' ? 'its lease is held' : 'its pid is alive';
-    const what = a.objects.length ? `${a.objects.length} objects (${a.objects.join(', ')})` : 'its lease';
-    out.push(`left ${what} of run ${a.runId}: alive, ${how}`);
-  }
+  const how: Record<AliveBecause, string> = {
+    'lease held': 'its lease is held',
+    'no lease, pid alive': 'no lease but its pid is alive (a run of a version before leases?)',
+    'pid alive': 'its pid is alive',
+  };
+  for (const a of r.alive) out.push(`left run ${a.runId} alone (alive: ${how[a.why]}): ${a.objects.join(', ')}`);
   return out;
 }

@@ -252,7 +252,11 @@ describe('removeStale with two cleanups at once (issue 11 item 8)', () => {
       alreadyGone: [],
       failed: [],
       alive: [
-        { runId: 'tfsr_42_abcdef', objects: ['tfsr_42_abcdef/e1', 'tfsr_42_abcdef/e2', 'synthetic/tfsr_42_abcdef_e3'] },
+        {
+          runId: 'tfsr_42_abcdef',
+          why: 'pid alive',
+          objects: ['tfsr_42_abcdef/e1', 'tfsr_42_abcdef/e2', 'synthetic/tfsr_42_abcdef_e3'],
+        },
       ],
     });
     expect(t.calls).toEqual([]);
@@ -272,6 +276,7 @@ describe('removeStale: liveness from the lease (issue 11 item 2)', () => {
     expect(r.alive).toEqual([
       {
         runId: 'tfsr_42_abcdef',
+        why: 'lease held',
         objects: [
           'instances/tfsr_42_abcdef_lease',
           'instances/tfsr_42_abcdef_i1',
@@ -302,10 +307,24 @@ describe('removeStale: liveness from the lease (issue 11 item 2)', () => {
     expect([...t.instances]).toEqual(['foreign_instance']);
   });
 
-  it("objects without a lease are a dead run's (a run takes its lease before creating anything)", () => {
+  it("objects without a lease: the pid test decides (a dead run's, or a live run of a version before leases)", () => {
     const t = leftovers();
     t.instances.delete('tfsr_42_abcdef_lease');
-    const r = removeStale('/t', () => true, t);
+    const kept = removeStale('/t', () => true, t);
+    expect(kept.alive).toEqual([
+      {
+        runId: 'tfsr_42_abcdef',
+        why: 'no lease, pid alive',
+        objects: [
+          'instances/tfsr_42_abcdef_i1',
+          'tfsr_42_abcdef/e1',
+          'tfsr_42_abcdef/e2',
+          'synthetic/tfsr_42_abcdef_e3',
+        ],
+      },
+    ]);
+    expect(kept.removedEvents).toEqual([]);
+    const r = removeStale('/t', dead, t);
     expect(r.removedLeases).toEqual([]);
     expect(r.alreadyGone).toEqual([]);
     expect(r.failed).toEqual([]);
@@ -323,10 +342,10 @@ describe('removeStale: liveness from the lease (issue 11 item 2)', () => {
         return r;
       },
     };
-    expect(() => removeStale('/t', () => true, dies)).toThrow(Killed);
+    expect(() => removeStale('/t', dead, dies)).toThrow(Killed);
     expect(t.instances.has('tfsr_42_abcdef_lease')).toBe(false);
     expect(t.instances.has('tfsr_42_abcdef_i1')).toBe(true);
-    const next = removeStale('/t', () => true, t);
+    const next = removeStale('/t', dead, t);
     expect(next.failed).toEqual([]);
     expect([...next.removedInstances.map((i) => `instances/${i}`), ...next.removedEvents]).toEqual(ALL_OF_42);
   });
@@ -409,7 +428,7 @@ describe('removeStale on a kernel without instances: the pid test', () => {
     const r = removeStale('/t', dead, t);
     expect(r.test).toBe('pid');
     expect(r.removedEvents).toEqual(['tfsr_42_abcdef/e1', 'tfsr_42_abcdef/e2', 'synthetic/tfsr_42_abcdef_e3']);
-    expect(r.alive).toEqual([{ runId: 'tfsr_7_0a0b0c', objects: ['tfsr_7_0a0b0c/e9'] }]);
+    expect(r.alive).toEqual([{ runId: 'tfsr_7_0a0b0c', why: 'pid alive', objects: ['tfsr_7_0a0b0c/e9'] }]);
     expect(t.calls.filter((c) => c.startsWith('rmdir'))).toEqual([]);
     expect(describeCleanup(r)[0]).toBe(
       'ownership: pid test (no instances on this kernel); runs in other PID namespaces are not seen',
@@ -428,7 +447,7 @@ describe('describeCleanup', () => {
       'removed event tfsr_42_abcdef/e1 (run tfsr_42_abcdef, dead)',
       'removed event tfsr_42_abcdef/e2 (run tfsr_42_abcdef, dead)',
       'removed event synthetic/tfsr_42_abcdef_e3 (run tfsr_42_abcdef, dead)',
-      'left 1 objects (instances/tfsr_7_0a0b0c_lease) of run tfsr_7_0a0b0c: alive, its lease is held',
+      'left run tfsr_7_0a0b0c alone (alive: its lease is held): instances/tfsr_7_0a0b0c_lease',
     ]);
   });
 });
