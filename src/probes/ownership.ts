@@ -1,20 +1,29 @@
-// Everything one run creates in tracefs: its group (tfsr_<pid>_<random>),
-// its events and its instances. Each is recorded before it is created and
-// removed at release(), on errors and on signals (the injected onTeardown).
+// Everything one run creates in tracefs: its lease (lease.ts), its group
+// (tfsr_<pid>_<random>), its events and its instances. Each is recorded before
+// it is created and removed at release(), on errors and on signals (the
+// injected onTeardown); the lease is taken first and given up last.
 import crypto from 'node:crypto';
 import { native, C, isErr, writeOnce, type Result } from '../native/index.js';
 import { define, type Definition } from './definitions.js';
 import { disableEvent } from './enable.js';
 import { targetFor } from './targets.js';
-import { validateName } from './names.js';
+import { RUN_PREFIX, runNames, isRunId } from './names.js';
+import { Lease, type LeaseSys, realLeaseSys } from './lease.js';
 import type { Probe, ControlWrite } from './types.js';
 import type { OnTeardown, ProbeKind } from '../model.js';
 
-export const OWNER_PREFIX = 'tfsr_';
+export const OWNER_PREFIX = RUN_PREFIX;
 
+/** tfsr_<pid>_<6 hex>: the pid says who (in its PID namespace), the tag tells two runs of one pid apart. */
 export function newRunId(): string {
-  return `${OWNER_PREFIX}${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+  return runNames.runId(process.pid, crypto.randomBytes(3).toString('hex'));
 }
+
+/** How other runs tell this run is alive: its lease, or (no instances on this kernel) its pid. */
+export type OwnershipTest = 'lease' | 'pid';
+
+export const PID_TEST_NOTE =
+  'ownership: pid test (no instances on this kernel); runs in other PID namespaces are not seen';
 
 class OwnedProbe implements Probe {
   live = false;
@@ -67,14 +76,27 @@ export class Ownership {
   private instances = new Set<string>();
   private seq = 0;
   private readonly unregister: () => void;
+  private readonly lease: Lease | undefined;
+  readonly test: OwnershipTest;
 
+  /** Takes the run's lease before anything else exists (throws EnvironmentError when it cannot). */
   constructor(
     readonly root: string,
     onTeardown: OnTeardown,
-    runId = newRunId(),
+    readonly runId = newRunId(),
+    leaseSys: LeaseSys = realLeaseSys,
   ) {
-    this.group = validateName('group', runId);
-    this.unregister = onTeardown(`remove ${runId} from ${root}`, () => this.release());
+    if (!isRunId(runId)) throw new Error(`internal: ${JSON.stringify(runId)} is not a run id (tfsr_<pid>_<6 hex>)`);
+    this.group = runId;
+    // Registered before the lease is taken, so a signal right after mkdir still removes it.
+    this.unregister = onTeardown(`remove ${runId} from ${root}`, () => this.releaseAll());
+    this.lease = Lease.take(root, runId, leaseSys);
+    this.test = this.lease ? 'lease' : 'pid';
+  }
+
+  /** For the report: how other runs see this one, when that is the weaker pid test. */
+  get notes(): string[] {
+    return this.test === 'pid' ? [PID_TEST_NOTE] : [];
   }
 
   /**
@@ -84,16 +106,16 @@ export class Ownership {
    * UNRESOLVED, none attributed).
    */
   newGroup(): string {
-    return validateName('group', `${this.group}_g${++this.seq}`);
+    return runNames.group(this.group, ++this.seq);
   }
 
   /** A new event (not yet created) of the given kind, in this run's group or one from newGroup(). */
   newProbe(kind: ProbeKind, opts: { group?: string } = {}): Probe {
     const group = opts.group ?? this.group;
-    if (!group.startsWith(this.group))
+    if (group !== this.group && !group.startsWith(`${this.group}_g`))
       throw new Error(`refusing to create a probe in a group this run does not own: ${group}`);
     // Synthetic events share the group 'synthetic': the run id in the event name marks them ours.
-    const event = kind === 'synthetic' ? `${group}_e${++this.seq}` : `e${++this.seq}`;
+    const event = kind === 'synthetic' ? runNames.syntheticEvent(group, ++this.seq) : runNames.event(++this.seq);
     const p = new OwnedProbe(this.root, kind, define(group, event, targetFor(kind)));
     this.probes.push(p);
     return p;
@@ -101,7 +123,7 @@ export class Ownership {
 
   /** A fresh instance name; created by the caller with mkdir, removed here at release. */
   newInstance(): string {
-    const dir = `${this.root}/instances/${this.group}_i${++this.seq}`;
+    const dir = `${this.root}/instances/${runNames.instance(this.group, ++this.seq)}`;
     this.instances.add(dir);
     return dir;
   }
@@ -129,9 +151,15 @@ export class Ownership {
     return left;
   }
 
-  /** release() and stop watching for signals: the run is over. */
-  close(): string[] {
+  /** Everything, the lease last: once it is free another run may take what is left for a dead run's. */
+  private releaseAll(): string[] {
     const left = this.release();
+    return [...left, ...(this.lease?.release() ?? [])];
+  }
+
+  /** release(), give up the lease, and stop watching for signals: the run is over. */
+  close(): string[] {
+    const left = this.releaseAll();
     this.unregister();
     return left;
   }

@@ -116,7 +116,7 @@ export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<Ru
     tool: { name: 'tracefs-regress', version: toolVersion() },
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    env: runEnvironment(tracefs, health.notes),
+    env: runEnvironment(tracefs, [...owner.notes, ...health.notes]),
     results,
     ...(interrupted ? { interrupted } : {}),
   };

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { native, C, isErr } from '../native/index.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { OnTeardown } from '../model.js';
-import { parseMountinfo, locateTracefs, mountOf, PRIVATE_MOUNT_PREFIX, type MountEntry } from './mountinfo.js';
+import {
+  parseMountinfo,
+  locateTracefs,
+  mountOf,
+  privateMounts,
+  PRIVATE_MOUNT_PREFIX,
+  type MountEntry,
+} from './mountinfo.js';
+import type { Result } from '../native/index.js';
 
 export const DEFAULT_TRACEFS = '/sys/kernel/tracing';
 
@@ -106,22 +114,98 @@ export function locate(explicit: string | undefined, opts: { mount?: boolean; on
  * shows the same tree) and detaches only that at exit. Mounting and later
  * unmounting /sys/kernel/tracing would pull tracefs from under any other run
  * that found it there meanwhile.
+ *
+ * The run holds its mount point open for its whole life: a plain umount(2)
+ * of a mount with an open file is EBUSY, so another run tells a live run's
+ * private mount from a SIGKILLed run's by trying (removeDeadPrivateMounts).
  */
 function mountOurs(onTeardown: OnTeardown): Located {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PRIVATE_MOUNT_PREFIX}${process.pid}-`));
-  const r = native.mount('nodev', dir, 'tracefs', C.MS_NOSUID | C.MS_NODEV | C.MS_NOEXEC);
-  if (isErr(r)) {
-    fs.rmdirSync(dir);
-    throw new EnvironmentError(
-      `tracefs is not mounted and mounting it at ${dir} failed (${r.code}): mount it with 'mount -t tracefs nodev ${DEFAULT_TRACEFS}'`,
-    );
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PRIVATE_MOUNT_PREFIX}${process.pid}-`));
+    const r = native.mount('nodev', dir, 'tracefs', C.MS_NOSUID | C.MS_NODEV | C.MS_NOEXEC);
+    if (isErr(r)) {
+      fs.rmdirSync(dir);
+      throw new EnvironmentError(
+        `tracefs is not mounted and mounting it at ${dir} failed (${r.code}): mount it with 'mount -t tracefs nodev ${DEFAULT_TRACEFS}'`,
+      );
+    }
+    const fd = native.open(dir, C.O_RDONLY | C.O_DIRECTORY | C.O_CLOEXEC);
+    // Another run's cleanup can unmount it between our mount and our open (it is not held yet): mount again.
+    if (isErr(fd) || fs.statfsSync(`/proc/self/fd/${fd}`).type !== TRACEFS_MAGIC) {
+      if (!isErr(fd)) native.close(fd);
+      native.umount2(dir, C.MNT_DETACH);
+      fs.rmSync(dir, { recursive: false, force: true });
+      continue;
+    }
+    onTeardown('unmount our tracefs mount', () => {
+      native.close(fd);
+      // Lazy: a file still open elsewhere in this process must not make exit fail.
+      native.umount2(dir, C.MNT_DETACH);
+      fs.rmdirSync(dir); // empty once detached
+    });
+    return { root: dir, mountedByUs: true, readOnly: false };
   }
-  onTeardown('unmount our tracefs mount', () => {
-    // Lazy: a file still open elsewhere in this process must not make exit fail.
-    native.umount2(dir, C.MNT_DETACH);
-    fs.rmdirSync(dir); // empty once detached
-  });
-  return { root: dir, mountedByUs: true, readOnly: false };
+  throw new EnvironmentError(
+    'tracefs mounted three times at a private mount point and unmounted by someone else each time',
+  );
+}
+
+/** The calls removeDeadPrivateMounts makes: real by default, planted in unit tests. */
+export interface MountSys {
+  mounts(): MountEntry[];
+  /** umount2(2); flags 0 is a plain umount: EBUSY while any file on the mount is open. */
+  umount(dir: string): Result<number>;
+  rmdir(dir: string): Result<number>;
+}
+
+export const realMountSys: MountSys = {
+  mounts: readMounts,
+  umount: (dir) => native.umount2(dir, 0),
+  rmdir: (dir) => native.rmdir(dir),
+};
+
+export interface MountCleanup {
+  /** Private mount points of dead runs: unmounted and their directory removed. */
+  removed: string[];
+  /** Held open by their run: alive, left alone. */
+  alive: string[];
+  failed: string[];
+}
+
+/**
+ * Unmounts and removes the private tracefs mount points of dead runs (a
+ * SIGKILLed run cannot detach its own), as seen in this mount namespace. A
+ * live run holds its mount point open, so the plain umount gives EBUSY and
+ * nothing changes; a dead run's is unmounted by the same call, so there is no
+ * moment between deciding and acting. `own` (this run's) is skipped.
+ */
+export function removeDeadPrivateMounts(own: string | undefined, sys: MountSys = realMountSys): MountCleanup {
+  const out: MountCleanup = { removed: [], alive: [], failed: [] };
+  for (const dir of privateMounts(sys.mounts())) {
+    if (dir === own) continue;
+    const u = sys.umount(dir);
+    if (isErr(u) && u.code === 'EBUSY') {
+      out.alive.push(dir);
+      continue;
+    }
+    // EINVAL: no longer a mount point (another cleanup unmounted it first): only the directory is left.
+    if (isErr(u) && u.code !== 'EINVAL' && u.code !== 'ENOENT') {
+      out.failed.push(`${dir}: umount ${u.code}`);
+      continue;
+    }
+    const r = sys.rmdir(dir);
+    if (!isErr(r) || r.code === 'ENOENT') out.removed.push(dir);
+    else out.failed.push(`${dir}: rmdir ${r.code}`);
+  }
+  return out;
+}
+
+/** Lines for the output of `run` and `cleanup`. Pure. */
+export function describeMountCleanup(m: MountCleanup): string[] {
+  return [
+    ...m.removed.map((d) => `removed the private tracefs mount of a dead run: ${d}`),
+    ...m.alive.map((d) => `left the private tracefs mount ${d}: its run holds it open (alive)`),
+  ];
 }
 
 /** Refuses a read-only tracefs before anything is written. */

@@ -38,6 +38,20 @@ function isPrivateMount(m: MountEntry): boolean {
   return (m.mountPoint.split('/').pop() ?? '').startsWith(PRIVATE_MOUNT_PREFIX);
 }
 
+/** Exactly what mountOurs makes: mkdtemp's `tfsr-tracefs-<pid>-XXXXXX`. */
+const PRIVATE_MOUNT_NAME = new RegExp(`^${PRIVATE_MOUNT_PREFIX}[1-9][0-9]{0,9}-[A-Za-z0-9]{6}$`);
+
+/**
+ * The tracefs mounts some run made for itself (by exact name): candidates for
+ * removal when their run is dead. Never the ones whose name merely starts alike.
+ */
+export function privateMounts(mounts: MountEntry[]): string[] {
+  const out = mounts
+    .filter((m) => m.fsType === 'tracefs' && PRIVATE_MOUNT_NAME.test(m.mountPoint.split('/').pop() ?? ''))
+    .map((m) => m.mountPoint);
+  return [...new Set(out)];
+}
+
 /**
  * Where tracefs is reachable: a tracefs mount (preferring /sys/kernel/tracing),
  * else tracing/ under a debugfs mount (debugfs automounts tracefs there). A

@@ -12,6 +12,10 @@ live('Ownership.release', () => {
   it('removes an instance and a probe enabled in it and at the top level, from any cwd', () => {
     const root = tracefsRoot();
     const owner = new Ownership(root, onTeardown);
+    // The lease exists from the start, and is held: rmdir of it is EBUSY (the kernel fact liveness rests on).
+    const lease = `${root}/instances/${owner.runId}_lease`;
+    expect(fs.existsSync(lease)).toBe(true);
+    expect(() => fs.rmdirSync(lease)).toThrow(expect.objectContaining({ code: 'EBUSY' }));
     const inst = owner.newInstance();
     fs.mkdirSync(inst);
     const p = owner.newProbe('uprobe');
@@ -27,6 +31,7 @@ live('Ownership.release', () => {
     }
     expect(fs.existsSync(inst)).toBe(false);
     expect(fs.existsSync(p.eventDir)).toBe(false);
+    expect(fs.existsSync(lease)).toBe(false);
     expect(leftovers()).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
-import { removeStale } from '../../probes/stale.js';
+import { removeStale, describeCleanup } from '../../probes/stale.js';
+import { removeDeadPrivateMounts, describeMountCleanup } from '../../tracefs/mount.js';
 import { runEnvironment, runSuite, type ExpectOptions, type SuiteOptions } from '../../runner/run-suite.js';
 import type { Scenario } from '../../scenarios/types.js';
 import { loadExpectations } from '../../expect/parse.js';
@@ -123,10 +124,11 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   const { kinds } = selectKinds(o.probe, tracefs.kinds);
   const progress = new ProgressLine(process.stderr);
   const say = (s: string) => progress.print(s);
+  // What dead runs left (their lease free, or no lease at all), whose, and what live runs keep.
   const stale = removeStale(tracefs.root);
-  if (stale.removedEvents.length || stale.removedInstances.length) {
-    say(`removed leftovers of dead runs: ${[...stale.removedEvents, ...stale.removedInstances].join(', ')}`);
-  }
+  const mounts = removeDeadPrivateMounts(tracefs.mountedByUs ? tracefs.root : undefined);
+  for (const line of [...describeCleanup(stale), ...describeMountCleanup(mounts)]) say(line);
+  for (const f of [...stale.failed, ...mounts.failed]) say(`could not remove a dead run's ${f}`);
 
   const journal = plan.journal ? new JournalWriter(plan.journal.release(), say) : undefined;
   journal?.write({
