@@ -23,8 +23,7 @@
 //   the next cleanup removes them by the rule above.
 // Kernels without instances fall back to kill(pid, 0): a run in another PID
 // namespace is then not seen, and the report says so (PID_TEST_NOTE).
-import fs from 'node:fs';
-import { native, C, isErr, writeOnce, type Result } from '../native/index.js';
+import { native, C, isErr, listDir, readText, writeOnce, type Result } from '../native/index.js';
 import { PID_TEST_NOTE, type OwnershipTest } from './ownership.js';
 import { Lease } from './lease.js';
 import { parseOwnedEvent, parseOwnedInstance } from './names.js';
@@ -114,19 +113,20 @@ export interface StaleSys {
   pause(ms: number): void;
 }
 
+// Through the addon, so reads resolve beneath the registered tracefs root fd as the writes do.
 function readOr(path: string): string {
-  try {
-    return fs.readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+  const r = readText(path);
+  return isErr(r) ? '' : r;
 }
 
 const pauseCell = new Int32Array(new SharedArrayBuffer(4));
 
 export const realStaleSys: StaleSys = {
   read: readOr,
-  list: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir) : undefined),
+  list: (dir) => {
+    const r = listDir(dir);
+    return isErr(r) ? undefined : r;
+  },
   rmdir: (path) => native.rmdir(path),
   disable: disableEvent,
   remove: (file, line) => writeOnce(file, line, C.O_APPEND),
