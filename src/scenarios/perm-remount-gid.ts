@@ -26,7 +26,7 @@ function eventPaths(eventsRoot: string, ev: Probe): string[] {
   return [`${eventsRoot}/events`, `${eventsRoot}/events/${ev.group}`, dir, ...names.map((f) => `${dir}/${f}`)];
 }
 
-function expectGid(exp: Expect, paths: readonly string[], gid: number, when: string): void {
+export function expectGid(exp: Expect, paths: readonly string[], gid: number, when: string): void {
   for (const p of paths) {
     const st = native.stat(p);
     if (exp.succeeds(`stat (${when})`, p, st)) {
@@ -36,7 +36,7 @@ function expectGid(exp: Expect, paths: readonly string[], gid: number, when: str
 }
 
 /** A failed restore remount is a FAIL; so is each tracefs line that is not byte for byte as before (both lines quoted). */
-function judgeRestore(exp: Expect, mountPoint: string, r: RestoreResult): void {
+export function judgeRestore(exp: Expect, mountPoint: string, r: RestoreResult): void {
   exp.succeeds('mount(MS_REMOUNT) restoring the original options', mountPoint, r.mount);
   exp.checks++;
   for (const d of r.diffs) {
