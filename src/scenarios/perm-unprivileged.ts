@@ -2,7 +2,7 @@
 // A process without root's uid, gid or groups must not reach tracefs's
 // control files: it cannot create or remove a probe, nor enable one, and what
 // it gets is an errno (recorded per step), never a half-done write.
-import { native, C, readText } from '../native/index.js';
+import { native, C, isErr, readText } from '../native/index.js';
 import { Expect } from './expect.js';
 import { DENIED, UNPRIVILEGED_ID, privilegeLeak, runUnprivileged, type ChildStep } from './perm-child.js';
 import type { Scenario } from './types.js';
@@ -52,7 +52,9 @@ export const scenario: Scenario = {
 
     // 0. What the child can see of the mount itself (recorded, not judged: a mode= option may open it).
     const [seeRoot] = child([{ op: 'search', path: root }]);
-    exp.note(`uid ${UNPRIVILEGED_ID}: search permission on ${root} -> ${seeRoot!.got}`);
+    const rootStat = native.stat(root);
+    const rootMode = isErr(rootStat) ? rootStat.code : `mode ${(rootStat.mode & 0o7777).toString(8).padStart(4, '0')}`;
+    exp.note(`uid ${UNPRIVILEGED_ID}: search permission on ${root} (${rootMode}) -> ${seeRoot!.got}`);
 
     // The same write through an O_PATH fd of root's: past the 0700 root dir, to the file's own permission check.
     const viaFd = (path: string, data: string, what: string) => {
