@@ -127,4 +127,16 @@ live('permission scenarios on the running kernel', () => {
     expectGid(after, [tracefs.root, `${tracefs.root}/events/enable`], origGid, 'after the real restore');
     expect(after.outcome().status).toBe('PASS');
   });
+
+  it('restores from the teardown step alone (what SIGINT/SIGTERM run), once', () => {
+    const tracefs = openTracefs({ onTeardown });
+    const before = readTracefsLines();
+    const ours = mountLineOf(tracefs.root, before)!;
+    const r = GidRemount.apply(tracefs.root, 4242, onTeardown);
+    if ('error' in r) throw new Error(r.error);
+    expect(gidOption(mountLineOf(tracefs.root)!.superOptions)).toBe(4242);
+    expect(runTeardown()).toEqual([]);
+    expect(diffLines(before, readTracefsLines(), ours.mountId)).toEqual([]);
+    expect(r.restore().diffs).toEqual([]); // the same result, no second remount
+  });
 });
