@@ -216,6 +216,12 @@ int Root::rmdir(const char* path) const {
   TFSR_IN_PARENT(::unlinkat(dir, base.c_str(), AT_REMOVEDIR), ::rmdir(path))
 }
 int Root::unlink(const char* path) const { TFSR_IN_PARENT(::unlinkat(dir, base.c_str(), 0), ::unlink(path)) }
+int Root::chmod(const char* path, mode_t mode) const {
+  TFSR_IN_PARENT(::fchmodat(dir, base.c_str(), mode, 0), ::chmod(path, mode))
+}
+int Root::chown(const char* path, uid_t uid, gid_t gid) const {
+  TFSR_IN_PARENT(::fchownat(dir, base.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW), ::chown(path, uid, gid))
+}
 #undef TFSR_IN_PARENT
 
 int Root::chdir(const char* path) const {
@@ -256,6 +262,12 @@ int r_mkdir(const Root* r, const char* path, mode_t mode) {
   return r ? r->mkdir(path, mode) : ::mkdir(path, mode);
 }
 int r_rmdir(const Root* r, const char* path) { return r ? r->rmdir(path) : ::rmdir(path); }
+int r_chmod(const Root* r, const char* path, mode_t mode) {
+  return r ? r->chmod(path, mode) : ::chmod(path, mode);
+}
+int r_chown(const Root* r, const char* path, uid_t uid, gid_t gid) {
+  return r ? r->chown(path, uid, gid) : ::chown(path, uid, gid);
+}
 int r_unlink(const Root* r, const char* path) { return r ? r->unlink(path) : ::unlink(path); }
 int r_chdir(const Root* r, const char* path) { return r ? r->chdir(path) : ::chdir(path); }
 

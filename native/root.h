@@ -5,7 +5,7 @@
 // it becomes (root fd, relative) and is resolved with openat2(RESOLVE_BENEATH
 // | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV), or with
 // the *at calls where openat2 does not apply. While a root is set, a call
-// that writes (a write-mode open, mkdir, rmdir, unlink) to a path outside it
+// that writes (a write-mode open, mkdir, rmdir, unlink, chmod, chown) to a path outside it
 // fails with EXDEV unless the path is one of the root's exact `writable`
 // exceptions (/proc/sys/vm/drop_caches). Without a root, paths pass through.
 #pragma once
@@ -55,6 +55,8 @@ class Root {
   int mkdir(const char* path, mode_t mode) const;
   int rmdir(const char* path) const;
   int unlink(const char* path) const;
+  int chmod(const char* path, mode_t mode) const;
+  int chown(const char* path, uid_t uid, gid_t gid) const;
   int chdir(const char* path) const;
 
  private:
@@ -88,6 +90,8 @@ int r_stat(const Root* r, const char* path, struct stat* st, bool nofollow = fal
 int r_access(const Root* r, const char* path, int mode);
 int r_mkdir(const Root* r, const char* path, mode_t mode);
 int r_rmdir(const Root* r, const char* path);
+int r_chmod(const Root* r, const char* path, mode_t mode);
+int r_chown(const Root* r, const char* path, uid_t uid, gid_t gid);
 int r_unlink(const Root* r, const char* path);
 int r_chdir(const Root* r, const char* path);
 

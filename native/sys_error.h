@@ -11,7 +11,10 @@ namespace tfsr {
 enum class Sys : int {
   Open, Openat, Close, Read, Pread, Write, Pwrite, Lseek, Stat, Lstat,
   Fstatat, Access, Getdents64, Chdir, Fchdir, Getcwd, Mkdir, Rmdir,
-  Mount, Umount2, SetRoot, Count
+  Mount, Umount2, SetRoot,
+  // ownership and mode (perm-* scenarios)
+  Chmod, Fchmod, Chown, Fchown,
+  Count
 };
 // clang-format on
 

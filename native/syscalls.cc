@@ -397,6 +397,60 @@ Napi::Object Constants(Napi::Env env) {
   return c;
 }
 
+// ---- Mode and ownership (perm-* scenarios): chmod/fchmod/chown/fchown, errno as data. ----
+
+// A mode for chmod: permission and set-id/sticky bits only (0..07777).
+bool want_mode(const Napi::CallbackInfo& info, size_t i, const char* line, int64_t* out) {
+  return want_int(info, i, line, out, false, 0, 0, 07777);
+}
+
+// A uid or gid for chown: 0..2^32-2, or -1 for "leave unchanged" ((uid_t)-1 itself is never an id).
+bool want_id(const Napi::CallbackInfo& info, size_t i, const char* line, int64_t* out) {
+  return want_int(info, i, line, out, false, 0, -1, static_cast<int64_t>(UINT32_MAX) - 1);
+}
+
+Napi::Value Chmod(const Napi::CallbackInfo& info) {
+  const char* u = "chmod(path: string, mode: number)";
+  std::string path;
+  int64_t mode;
+  if (!want_string(info, 0, u, &path) || !want_mode(info, 1, u, &mode)) return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Chmod, r_chmod(root_here(), path.c_str(), static_cast<mode_t>(mode)));
+}
+
+Napi::Value Fchmod(const Napi::CallbackInfo& info) {
+  const char* u = "fchmod(fd: number, mode: number)";
+  int64_t fd, mode;
+  if (!want_fd(info, 0, u, &fd) || !want_mode(info, 1, u, &mode)) return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Fchmod, ::fchmod(static_cast<int>(fd), static_cast<mode_t>(mode)));
+}
+
+Napi::Value Chown(const Napi::CallbackInfo& info) {
+  const char* u = "chown(path: string, uid: number, gid: number)";
+  std::string path;
+  int64_t uid, gid;
+  if (!want_string(info, 0, u, &path) || !want_id(info, 1, u, &uid) || !want_id(info, 2, u, &gid))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Chown,
+                    r_chown(root_here(), path.c_str(), static_cast<uid_t>(uid), static_cast<gid_t>(gid)));
+}
+
+Napi::Value Fchown(const Napi::CallbackInfo& info) {
+  const char* u = "fchown(fd: number, uid: number, gid: number)";
+  int64_t fd, uid, gid;
+  if (!want_fd(info, 0, u, &fd) || !want_id(info, 1, u, &uid) || !want_id(info, 2, u, &gid))
+    return info.Env().Undefined();
+  return num_or_err(info.Env(), Sys::Fchown,
+                    ::fchown(static_cast<int>(fd), static_cast<uid_t>(uid), static_cast<gid_t>(gid)));
+}
+
+void register_ownership(Napi::Env env, Napi::Object exports) {
+  exports.Set("chmod", Napi::Function::New(env, Chmod, "chmod"));
+  exports.Set("fchmod", Napi::Function::New(env, Fchmod, "fchmod"));
+  exports.Set("chown", Napi::Function::New(env, Chown, "chown"));
+  exports.Set("fchown", Napi::Function::New(env, Fchown, "fchown"));
+  exports.Get("constants").As<Napi::Object>().Set("MS_REMOUNT", Napi::Number::New(env, MS_REMOUNT));
+}
+
 }  // namespace
 
 void register_syscalls(Napi::Env env, Napi::Object exports) {
@@ -426,6 +480,7 @@ void register_syscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("splitRootPath", Napi::Function::New(env, SplitRootPath, "splitRootPath"));
   exports.Set("rootWithoutOpenat2", Napi::Function::New(env, RootWithoutOpenat2, "rootWithoutOpenat2"));
   exports.Set("constants", Constants(env));
+  register_ownership(env, exports);
 }
 
 }  // namespace tfsr

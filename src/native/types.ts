@@ -74,6 +74,7 @@ export interface Constants {
   MS_NOSUID: number;
   MS_NODEV: number;
   MS_NOEXEC: number;
+  MS_REMOUNT: number;
 }
 
 /** How a path relates to the registered root (native/root.h split_root_path). */
@@ -132,6 +133,12 @@ export interface NativeAddon extends NativeRaceAddon {
   rmdir(path: string): Result<number>;
   mount(source: string, target: string, fstype: string, flags: number, data?: string): Result<number>;
   umount2(target: string, flags?: number): Result<number>;
+  /** mode: 0..0o7777. */
+  chmod(path: string, mode: number): Result<number>;
+  fchmod(fd: number, mode: number): Result<number>;
+  /** uid/gid: 0..2**32-2, or -1 to leave it unchanged. */
+  chown(path: string, uid: number, gid: number): Result<number>;
+  fchown(fd: number, uid: number, gid: number): Result<number>;
   constants: Constants;
 }
 

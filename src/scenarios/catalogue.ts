@@ -8,6 +8,9 @@ import { scenario as fdAcrossRemoval } from './fd-across-removal.js';
 import { scenario as enabledRemovalEbusy } from './enabled-removal-ebusy.js';
 import { scenario as recreateFresh } from './recreate-fresh.js';
 import { scenario as instanceFiles } from './instance-files.js';
+import { scenario as permUnprivileged } from './perm-unprivileged.js';
+import { scenario as permChmodRemoved } from './perm-chmod-removed.js';
+import { scenario as permRemountGid } from './perm-remount-gid.js';
 import { RACE_SCENARIOS } from './race-catalogue.js';
 
 export const CATALOGUE: readonly Scenario[] = [
@@ -18,5 +21,8 @@ export const CATALOGUE: readonly Scenario[] = [
   enabledRemovalEbusy,
   recreateFresh,
   instanceFiles,
+  permUnprivileged,
+  permChmodRemoved,
+  permRemountGid,
   ...RACE_SCENARIOS,
 ];

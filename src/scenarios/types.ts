@@ -1,7 +1,7 @@
 // The scenario model: one scenario per file, metadata at the top (like
 // ftracetest's .tc headers), a run function that returns evidence.
 import type { Probe } from '../probes/types.js';
-import type { Evidence, Feature, ProbeKind, Status } from '../model.js';
+import type { Evidence, Feature, OnTeardown, ProbeKind, Status } from '../model.js';
 import type { Tracefs } from '../tracefs/types.js';
 import type { RaceStats, RaceSummary } from '../race/types.js';
 
@@ -10,6 +10,14 @@ export interface ScenarioOptions {
   durationMs: number;
   /** Race worker threads. */
   threads: number;
+  /**
+   * May a scenario remount tracefs (perm-remount-gid)? Every process using
+   * tracefs sees the remount until it is undone: off on a live box unless
+   * --allow-remount, on by default in the VM runner's guest.
+   */
+  allowRemount?: boolean;
+  /** Registers an undo step that also runs on SIGINT/SIGTERM (runner/teardown.ts); a scenario undoes its own work in any case. */
+  onTeardown?: OnTeardown;
 }
 
 export interface ScenarioContext {

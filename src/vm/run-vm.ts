@@ -148,6 +148,7 @@ function guestArgv(plan: VmPlan, share: string): string[] {
       process.execPath,
       plan.entry,
       'run',
+      '--allow-remount', // the guest's tracefs is the run's alone; a later --no-allow-remount wins
       ...plan.guestArgs,
       '--format',
       'json',

@@ -26,4 +26,15 @@ describeVm('vm debian:6.12, full suite', ['--kernel', 'debian:6.12'], [], 1_500_
       expect(`${r!.name}: ${r!.status}${r!.reason ? ` (${r!.reason})` : ''}`).toBe(`${r!.name}: PASS`);
     }
   });
+
+  it('runs the perm scenarios with both kinds, the remount included (the guest passes --allow-remount)', () => {
+    for (const id of ['perm-unprivileged', 'perm-chmod-removed', 'perm-remount-gid']) {
+      for (const kind of ['kprobe', 'uprobe']) {
+        const r = run().report.results.find((x) => x.scenario === id && x.kind === kind);
+        expect(r ? `${r.name}: ${r.status}${r.reason ? ` (${r.reason})` : ''}` : `no ${id}[${kind}]`).toBe(
+          `${id}[${kind}]: PASS`,
+        );
+      }
+    }
+  });
 });

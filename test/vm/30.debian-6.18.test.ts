@@ -46,3 +46,29 @@ describeVm(
     });
   },
 );
+
+// The permission scenarios, both probe kinds, in a guest of their own (the
+// races above may leave an oopsed kernel behind). The guest passes
+// --allow-remount by default, so perm-remount-gid must run, not SKIP.
+const PERM = ['perm-unprivileged', 'perm-chmod-removed', 'perm-remount-gid'];
+
+describeVm(
+  'vm debian:6.18, permission scenarios',
+  ['--kernel', 'debian:6.18'],
+  ['--scenario', 'perm-*'],
+  600_000,
+  (run) => {
+    it('runs each perm scenario with kprobes and uprobes, and each passes (the remount too)', () => {
+      expect(run().report.env.kernel.release).toMatch(/^6\.18\./);
+      const got = run().report.results.map((r) => `${r.name}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
+      expect(got.sort()).toEqual(PERM.flatMap((id) => [`${id}[kprobe]: PASS`, `${id}[uprobe]: PASS`]).sort());
+      expect(run().exitCode).toBe(0);
+    });
+
+    it('records the errno of each refused unprivileged step, and the byte-for-byte restore', () => {
+      const notes = run().report.results.flatMap((r) => (r as { notes?: string[] }).notes ?? []); // the JSON report carries them
+      expect(notes.filter((n) => /^uid 65534: .* -> open: (EACCES|EPERM)$/.test(n)).length).toBeGreaterThanOrEqual(14);
+      expect(notes.some((n) => /^mountinfo before and after: .* - tracefs /.test(n))).toBe(true);
+    });
+  },
+);

@@ -30,6 +30,7 @@ interface RunOpts {
   threads?: string;
   expect: string[];
   ignoreSkips?: boolean;
+  allowRemount?: boolean;
 }
 
 export function runCommand(): Command {
@@ -66,6 +67,11 @@ export function runCommand(): Command {
       '--ignore-skips',
       "run what the --expect files' skip entries keep from running (a pass or the expected failure is then accepted)",
     )
+    .option(
+      '--allow-remount',
+      'let perm-remount-gid remount tracefs with gid= and restore its options (every process using tracefs sees it meanwhile; on by default in the vm guest)',
+    )
+    .option('--no-allow-remount', 'skip perm-remount-gid (UNSUPPORTED) even where it is on by default')
     .option('--bail', 'stop after the first failing scenario')
     .option('-v, --verbose', "print each scenario's diagnostics as it runs")
     .action(async (o: RunOpts) => {
@@ -152,6 +158,8 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       kinds,
       durationMs: plan.durationMs,
       threads: plan.threads,
+      allowRemount: !!o.allowRemount,
+      onTeardown,
       bail: !!o.bail,
       ...(plan.expect ? { expect: plan.expect } : {}),
       signal: abort.signal,

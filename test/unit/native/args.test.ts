@@ -38,4 +38,24 @@ describe('addon arguments', () => {
     expect(() => native.open('/proc/self/stat\0/x', C.O_RDONLY)).toThrow(TypeError);
     expect(() => native.stat('/\0etc')).toThrow(TypeError);
   });
+
+  it('chmod/chown family: fd, mode and ids in range, -1 only as "unchanged", NUL refused; errno as data', () => {
+    for (const fd of [NaN, 1.7, -1, 2 ** 31]) {
+      expect(() => native.fchmod(fd, 0o600), `fchmod(${fd})`).toThrow(TypeError);
+      expect(() => native.fchown(fd, -1, -1), `fchown(${fd})`).toThrow(TypeError);
+    }
+    for (const mode of [-1, 0o10000, 0.5, NaN]) {
+      expect(() => native.chmod('/nonexistent', mode), `chmod mode ${mode}`).toThrow(TypeError);
+    }
+    for (const id of [-2, 2 ** 32 - 1, 2 ** 32, 1.5]) {
+      expect(() => native.chown('/nonexistent', id, -1), `chown uid ${id}`).toThrow(TypeError);
+      expect(() => native.fchown(0, -1, id), `fchown gid ${id}`).toThrow(TypeError);
+    }
+    expect(() => native.chmod('/x\0/y', 0o600)).toThrow(TypeError);
+    expect(() => native.chown('/x\0/y', -1, -1)).toThrow(TypeError);
+    const gone = native.chmod('/nonexistent/tfsr', 0o600);
+    expect(isErr(gone) && `${gone.syscall}: ${gone.code}`).toBe('chmod: ENOENT');
+    const bad = native.fchown(2 ** 31 - 1, -1, -1);
+    expect(isErr(bad) && `${bad.syscall}: ${bad.code}`).toBe('fchown: EBADF');
+  });
 });
