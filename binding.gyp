@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/syscalls.cc",
         "native/sys_error.cc",
+        "native/watchdog.cc",
         "native/race/binding.cc",
         "native/race/config_parse.cc",
         "native/race/engine.cc",

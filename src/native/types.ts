@@ -77,7 +77,7 @@ export interface Constants {
 }
 
 /** The raw addon. Every fd returned is O_CLOEXEC. */
-export interface NativeAddon extends NativeRaceAddon {
+export interface NativeAddon extends NativeRaceAddon, NativeWatchdogAddon {
   init(errorClass: typeof SysError): void;
   open(path: string, flags: number, mode?: number): Result<number>;
   openat(dirfd: number, path: string, flags: number, mode?: number): Result<number>;
@@ -185,4 +185,28 @@ export interface NativeRaceAddon {
   raceStop(id: number): boolean;
   /** Stops every running race (for SIGINT handlers); returns how many. */
   raceStopAll(): number;
+}
+
+// ---- Per-scenario watchdog (native/watchdog.cc). src/native/watchdog.ts wraps these. ----
+
+/** What an arm saw, from watchdogDisarm. */
+export interface NativeWatchdogResult {
+  /** The deadline passed before the disarm. */
+  fired: boolean;
+  /** Signals sent to the armed thread (one at the deadline, then one every 50 ms until the disarm). */
+  signals: number;
+  /** How long after the deadline the disarm came; 0 when it did not fire. */
+  overrunMs: number;
+}
+
+export interface NativeWatchdogAddon {
+  /**
+   * Arms a watchdog for the calling thread: at the deadline it stops every
+   * running race and signals this thread (and the race threads) until
+   * disarmed, so a blocked system call fails with EINTR. Returns the arm's id.
+   */
+  watchdogArm(timeoutMs: number, label: string): number;
+  watchdogDisarm(id: number): NativeWatchdogResult;
+  /** The signal the watchdog sends (a real-time one nobody else handles); 0 when none is free. */
+  watchdogSignal(): number;
 }
