@@ -45,7 +45,6 @@ describe('the watchdog', () => {
     expect(isErr(first) && first.code).toBe('EINTR');
     expect(isErr(second) && second.code).toBe('EINTR');
     expect(at).toBeGreaterThanOrEqual(295);
-    expect(at).toBeLessThan(300 + 1000);
     expect(r.fired).toBe(true);
     expect(r.signals).toBeGreaterThanOrEqual(2);
     expect(w.disarm()).toBe(r);

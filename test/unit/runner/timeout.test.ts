@@ -133,7 +133,7 @@ describe('a timed-out result', () => {
 });
 
 describe('runSuite with a scenario that blocks', () => {
-  it('a read(2) that blocks for ever is TIMEOUT within the limit plus a margin, its fd is closed, the next scenario runs', async () => {
+  it('a read(2) that blocks for ever is TIMEOUT, each retry interrupted too, its fd is closed, the next scenario runs', async () => {
     const p = fifo('blocks');
     let heldFd = -1;
     const reads: string[] = [];
@@ -148,16 +148,14 @@ describe('runSuite with a scenario that blocks', () => {
     });
     let ranAfter = false;
     const next = scenario('after', async () => ((ranAfter = true), PASS));
-    const t0 = Date.now();
     const rep = await runSuite(tracefs, options([blocking, next], { scenarioTimeoutMs: 1000 }));
-    const took = Date.now() - t0;
     expect(reads).toEqual(['EINTR', 'EINTR', 'EINTR']);
     const [r, after] = rep.results;
     expect(r!.status).toBe('TIMEOUT');
     expect(r!.timeout!.limitMs).toBe(1000);
     expect(r!.timeout!.signals).toBeGreaterThanOrEqual(3);
     expect(r!.durationMs).toBeGreaterThanOrEqual(1000);
-    expect(took).toBeLessThan(1000 + 2000);
+    // (how soon after the limit it came back is the live test's to measure: no timing bounds in unit tests)
     expect(fdTarget(heldFd)).not.toContain('blocks');
     expect(ranAfter).toBe(true);
     expect(after!.status).toBe('PASS');
@@ -184,13 +182,10 @@ describe('runSuite with a scenario that blocks', () => {
       },
       true,
     );
-    const t0 = Date.now();
     const rep = await runSuite(tracefs, options([race], { durationMs: 300, scenarioTimeoutMs: 700 }));
-    const took = Date.now() - t0;
     expect(rep.results[0]!.status).toBe('TIMEOUT');
     expect(rep.results[0]!.timeout!.limitMs).toBe(1000);
-    expect(took).toBeGreaterThanOrEqual(1000);
-    expect(took).toBeLessThan(1000 + 2000);
+    expect(rep.results[0]!.durationMs).toBeGreaterThanOrEqual(1000);
   });
 
   it('a scenario that came back in time is not touched (planted: the same blocking read with a writer)', async () => {
