@@ -28,7 +28,7 @@ export function variantTimeoutMs(scenario: Pick<Scenario, 'race'>, o: TimeoutOpt
   return scenario.race ? o.durationMs + extra : extra;
 }
 
-/** "timed out after 60 s (--scenario-timeout 60 s): interrupted by 3 signals, back 0.1 s after the limit" */
+/** "timed out after 60 s: a system call blocked (or ...); interrupted by 3 signals, back 0.1 s after the limit" */
 export function timeoutReason(limitMs: number, w: WatchdogResult): string {
   const back = `back ${secondsText(Math.round(w.overrunMs / 100) * 100)} s after the limit`;
   return (
