@@ -7,6 +7,7 @@
         "native/syscalls.cc",
         "native/root.cc",
         "native/sys_error.cc",
+        "native/watchdog.cc",
         "native/race/binding.cc",
         "native/race/config_parse.cc",
         "native/race/engine.cc",

@@ -5,6 +5,7 @@
 #include "race/race.h"
 #include "sys_error.h"
 #include "syscalls.h"
+#include "watchdog.h"
 
 namespace {
 
@@ -21,6 +22,7 @@ Napi::Object Register(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   tfsr::register_syscalls(env, exports);
   tfsr::register_race(env, exports);
+  tfsr::register_watchdog(env, exports);
   return exports;
 }
 

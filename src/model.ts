@@ -18,8 +18,13 @@ export type Feature =
   | 'instances'
   | 'drop_caches';
 
-/** ftracetest's result codes. UNSUPPORTED is reported as SKIP; UNRESOLVED (setup broke) fails the run. */
-export type Status = 'PASS' | 'FAIL' | 'UNRESOLVED' | 'UNSUPPORTED';
+/**
+ * ftracetest's result codes. UNSUPPORTED is reported as SKIP; UNRESOLVED
+ * (setup broke) fails the run. TIMEOUT is set by the runner, never by a
+ * scenario: the variant overran its --scenario-timeout (a system call that
+ * blocked), was interrupted, and fails the run.
+ */
+export type Status = 'PASS' | 'FAIL' | 'UNRESOLVED' | 'UNSUPPORTED' | 'TIMEOUT';
 
 /** One observed divergence from what a correct kernel does. */
 export interface Evidence {

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "../sys_error.h"
+#include "../watchdog.h"
 #include "config_parse.h"
 #include "engine.h"
 #include "race.h"
@@ -181,11 +182,15 @@ Napi::Value RaceStop(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
-// For a SIGINT handler: stops every running race; returns how many.
-Napi::Value RaceStopAll(const Napi::CallbackInfo& info) {
+size_t stop_all() {
   std::lock_guard<std::mutex> g(g_mu);
   for (auto& kv : g_running) kv.second->stop();
-  return Napi::Number::New(info.Env(), static_cast<double>(g_running.size()));
+  return g_running.size();
+}
+
+// For a SIGINT handler: stops every running race; returns how many.
+Napi::Value RaceStopAll(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(stop_all()));
 }
 
 }  // namespace
@@ -195,6 +200,8 @@ void register_race(Napi::Env env, Napi::Object exports) {
   exports.Set("raceStart", Napi::Function::New(env, race::RaceStart, "raceStart"));
   exports.Set("raceStop", Napi::Function::New(env, race::RaceStop, "raceStop"));
   exports.Set("raceStopAll", Napi::Function::New(env, race::RaceStopAll, "raceStopAll"));
+  // A scenario that timed out ends its race; the watchdog's signals get its threads out of blocked calls.
+  watchdog::add_fire_hook([] { race::stop_all(); });
 }
 
 }  // namespace tfsr

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "../sys_error.h"
+#include "../watchdog.h"
 #include "worker.h"
 
 namespace tfsr {
@@ -410,11 +411,23 @@ void Engine::run(const std::function<void(const Snapshot&)>& progress) {
   std::vector<std::thread> threads;
   for (int i = 0; i < cfg_.threads; i++) {
     workers.emplace_back(new Worker(*this, i));
-    threads.emplace_back([w = workers.back().get()] { w->run(); });
+    // Interruptible: a watchdog that fires (native/watchdog.cc) signals the
+    // thread out of a system call that blocks (EINTR).
+    threads.emplace_back([w = workers.back().get()] {
+      watchdog::Interruptible in;
+      w->run();
+    });
   }
   std::thread dropper_thread;
-  if (cfg_.drop_caches_interval_ms >= 0) dropper_thread = std::thread([this] { dropper(); });
-  std::thread ctl_thread([this] { controller(); });
+  if (cfg_.drop_caches_interval_ms >= 0)
+    dropper_thread = std::thread([this] {
+      watchdog::Interruptible in;
+      dropper();
+    });
+  std::thread ctl_thread([this] {
+    watchdog::Interruptible in;
+    controller();
+  });
   wait_reporting_progress(progress);
   // The controller ends its cycle (leaving the event absent) before the
   // workers stop, so the last removal is still raced and judged.

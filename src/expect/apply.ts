@@ -99,11 +99,11 @@ export function skippedResult(
  * XFAIL; a PASS under only xfail entries is XPASS; a PASS under a flaky (or
  * skip, if it ran anyway) entry stays PASS; a FAIL without any covering
  * entry's signature stays FAIL (noted as a mismatch). UNRESOLVED and
- * UNSUPPORTED are left alone: an expected kernel bug excuses no broken setup.
+ * UNSUPPORTED (and TIMEOUT) are left alone: an expected kernel bug excuses no broken setup.
  */
 export function applyToResult(r: ScenarioResult, entries: readonly ExpectEntry[], release: string): ScenarioResult {
   const own = ownStatus(r);
-  if (own === 'UNSUPPORTED' || own === 'UNRESOLVED') return r;
+  if (own === 'UNSUPPORTED' || own === 'UNRESOLVED' || own === 'TIMEOUT') return r;
   const base = without(r, own);
   const mine = entries.filter((e) => covers(e, r.scenario, r.kind, release));
   if (mine.length === 0) return base;

@@ -1,3 +1,4 @@
 export { native, C, isErr, SysError, loadAddon } from './addon.js';
 export type { Result, Stat, Dirent } from './addon.js';
 export { readText, writeOnce, listDir, listFd } from './sys.js';
+export { armWatchdog, watchdogSignal, type Watch, type WatchdogResult } from './watchdog.js';

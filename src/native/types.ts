@@ -89,10 +89,10 @@ export type RootSplit = { where: 'inside'; rel: string } | { where: 'outside' | 
  * openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS|RESOLVE_NO_XDEV)
  * (*at calls and a device check where openat2 does not apply); such a path
  * with a `..` component fails with EXDEV, and so does a write-mode open,
- * mkdir or rmdir of a path outside the root that is not one of setRoot's
+ * mkdir, rmdir, chmod or chown of a path outside the root that is not one of setRoot's
  * `writableOutside`. openat and fstatat take the caller's dirfd as given.
  */
-export interface NativeAddon extends NativeRaceAddon {
+export interface NativeAddon extends NativeRaceAddon, NativeWatchdogAddon {
   init(errorClass: typeof SysError): void;
   /**
    * Opens `path` (canonical: what realpath gives) O_PATH|O_DIRECTORY, requires
@@ -221,4 +221,28 @@ export interface NativeRaceAddon {
   raceStop(id: number): boolean;
   /** Stops every running race (for SIGINT handlers); returns how many. */
   raceStopAll(): number;
+}
+
+// ---- Per-scenario watchdog (native/watchdog.cc). src/native/watchdog.ts wraps these. ----
+
+/** What an arm saw, from watchdogDisarm. */
+export interface NativeWatchdogResult {
+  /** The deadline passed before the disarm. */
+  fired: boolean;
+  /** Signals sent to the armed thread (one at the deadline, then one every 50 ms until the disarm). */
+  signals: number;
+  /** How long after the deadline the disarm came; 0 when it did not fire. */
+  overrunMs: number;
+}
+
+export interface NativeWatchdogAddon {
+  /**
+   * Arms a watchdog for the calling thread: at the deadline it stops every
+   * running race and signals this thread (and the race threads) until
+   * disarmed, so a blocked system call fails with EINTR. Returns the arm's id.
+   */
+  watchdogArm(timeoutMs: number, label: string): number;
+  watchdogDisarm(id: number): NativeWatchdogResult;
+  /** The signal the watchdog sends (a real-time one nobody else handles); 0 when none is free. */
+  watchdogSignal(): number;
 }

@@ -7,6 +7,8 @@ export type ReportExitCode = typeof EXIT.ok | typeof EXIT.failed | typeof EXIT.s
 
 function codeOf(results: readonly ScenarioResult[], interrupted: boolean): ReportExitCode {
   // XPASS fails too: an expected failure that passed means the expectation is stale (a fixed kernel?).
+  // So does a TIMEOUT: a system call that blocked for ever is a kernel hang or a scenario bug, either one to
+  // investigate (kselftest's runner also reports its timeouts `not ok`, exit 1).
   if (results.some((r) => isFailing(r.status))) return EXIT.failed;
   // A run stopped early has not shown that every applicable scenario passes.
   if (interrupted) return EXIT.failed;
@@ -15,7 +17,7 @@ function codeOf(results: readonly ScenarioResult[], interrupted: boolean): Repor
   return EXIT.ok;
 }
 
-/** 0 every applicable scenario passed or failed as expected (XFAIL); 1 a FAIL, UNRESOLVED or XPASS (or the run was cut short); 4 nothing ran. */
+/** 0 every applicable scenario passed or failed as expected (XFAIL); 1 a FAIL, UNRESOLVED, TIMEOUT or XPASS (or the run was cut short); 4 nothing ran. */
 export function exitCodeFor(report: RunReport | readonly ScenarioResult[]): ReportExitCode {
   if (Array.isArray(report)) return codeOf(report, false);
   const r = report as RunReport;

@@ -64,6 +64,10 @@ function caseProperties(r: ScenarioResult): XmlElement[] {
     p.push(prop('expectation', r.expectation.verdict), prop('expectation.entry', entryLabel(r.expectation)));
   if (r.notRun) p.push(prop('notRun', r.notRun));
   if (r.cutShort) p.push(prop('cutShort', r.cutShort));
+  if (r.timeout) {
+    p.push(prop('timeout.limitMs', r.timeout.limitMs), prop('timeout.signals', r.timeout.signals));
+    p.push(prop('timeout.overrunMs', Math.round(r.timeout.overrunMs)));
+  }
   if (r.race) {
     for (const [k, v] of raceFields(r.race)) p.push(prop(`race.${k}`, v));
     p.push(prop('race.overlapWhy', r.race.overlapWhy));
@@ -100,6 +104,17 @@ function outcome(r: ScenarioResult): XmlElement | undefined {
       [
         ['message', r.reason ?? 'unresolved'],
         ['type', r.notRun ? 'NOT_RUN' : 'UNRESOLVED'],
+      ],
+      failureText(r),
+    );
+  }
+  if (r.status === 'TIMEOUT') {
+    // No verdict: the watchdog interrupted it. Evidence found before (or caused by the interruption) stays below.
+    return textEl(
+      'error',
+      [
+        ['message', r.reason ?? 'timed out'],
+        ['type', 'TIMEOUT'],
       ],
       failureText(r),
     );
@@ -149,7 +164,7 @@ function counts(results: readonly ScenarioResult[]): Counts {
   const c = { tests: results.length, failures: 0, errors: 0, skipped: 0 };
   for (const r of results) {
     if (r.status === 'FAIL' || r.status === 'XPASS') c.failures++;
-    else if (r.status === 'UNRESOLVED') c.errors++;
+    else if (r.status === 'UNRESOLVED' || r.status === 'TIMEOUT') c.errors++;
     else if (r.status === 'UNSUPPORTED') c.skipped++;
   }
   return c;

@@ -16,6 +16,7 @@ import {
   raceFields,
   raceNote,
   runNotes,
+  secondsText,
   statsHighlights,
 } from './text.js';
 
@@ -29,10 +30,11 @@ const diag = (s: string): string => `# ${oneLine(s)}`;
 function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string[] {
   const out: string[] = [];
   // An XFAIL keeps its evidence: it is a real kernel failure, only an expected one.
-  const failed = r.status === 'FAIL' || r.status === 'UNRESOLVED' || r.status === 'XFAIL';
+  const failed = r.status === 'FAIL' || r.status === 'UNRESOLVED' || r.status === 'TIMEOUT' || r.status === 'XFAIL';
   // A variant that never ran says so in its directive; it has nothing else to tell.
   if (r.notRun) return [];
   if (r.status === 'UNRESOLVED') out.push(diag(`UNRESOLVED: ${r.reason ?? 'no reason given'}`));
+  if (r.status === 'TIMEOUT') out.push(diag(`TIMEOUT: ${r.reason ?? 'timed out'}`));
   if (r.expectation && r.expectation.verdict !== 'skip')
     for (const l of expectationText(r.expectation)) out.push(diag(`expect: ${l}`));
   if (failed) {
@@ -77,6 +79,9 @@ function resultLine(r: ScenarioResult, n: number): string {
   // Interrupted or cut by --bail before it ran: in the plan, and not ok (KTAP's ERROR directive).
   if (r.notRun) return `not ok ${n} ${name} # ERROR ${ktapName(r.reason ?? 'not run')}`;
   if (r.status === 'UNSUPPORTED') return `ok ${n} ${name} # SKIP ${ktapName(r.reason ?? 'unsupported')}`;
+  // kselftest's runner (runner.sh) on a test that overran its timeout: `not ok N name # TIMEOUT 45 seconds`.
+  if (r.status === 'TIMEOUT')
+    return `not ok ${n} ${name} # TIMEOUT${r.timeout ? ` ${secondsText(r.timeout.limitMs)} seconds` : ''}`;
   // kselftest's ksft_test_result_xfail: `ok N # XFAIL reason`.
   if (r.status === 'XFAIL') return `ok ${n} ${name} # XFAIL ${ktapName(r.expectation?.why ?? 'expected failure')}`;
   // kselftest prints `ok N # XPASS`, but here an XPASS fails the run, and KTAP
@@ -104,7 +109,7 @@ export function ktapLines(report: RunReport): string[] {
   const s = summarize(report.results);
   out.push(
     diag(
-      `Totals: pass:${s.pass} fail:${s.fail} xfail:${s.xfail} xpass:${s.xpass} skip:${s.skip} error:${s.unresolved}`,
+      `Totals: pass:${s.pass} fail:${s.fail} xfail:${s.xfail} xpass:${s.xpass} skip:${s.skip} error:${s.unresolved + s.timeout}`,
     ),
   );
   return out;

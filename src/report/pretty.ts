@@ -45,6 +45,7 @@ const LABEL: Record<ScenarioResult['status'], [string, Style]> = {
   FAIL: ['FAIL', 'red'],
   UNRESOLVED: ['UNRES', 'magenta'],
   UNSUPPORTED: ['SKIP', 'yellow'],
+  TIMEOUT: ['TIMEOUT', 'red'],
   XFAIL: ['XFAIL', 'cyan'],
   XPASS: ['XPASS', 'red'],
 };
@@ -79,6 +80,7 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
   // A known failure (XFAIL) says which entry and line matched; its full evidence is for -v and the machine formats.
   const failed = r.status !== 'PASS' && r.status !== 'XPASS' && (r.status !== 'XFAIL' || !!opts.verbose);
   if (r.status === 'UNRESOLVED') out.push(`${IND}unresolved: ${t(r.reason ?? 'no reason given')}`);
+  if (r.status === 'TIMEOUT') out.push(`${IND}timeout: ${t(r.reason ?? 'timed out')}`);
   if (failed) {
     for (const e of r.evidence.slice(0, MAX_EVIDENCE_SHOWN)) {
       out.push(IND + evidenceSummary(e));
@@ -105,13 +107,14 @@ function raceText(race: RaceSummary): string[] {
   return raceFields(race).map(([k, v]) => `${SHORT[k] ?? k}=${typeof v === 'number' ? compactNumber(v) : v}`);
 }
 
-/** "12 passed, 0 failed, 7 skipped" (", 1 unresolved", ", 3 not run", ", 2 xfailed", ", 1 xpassed" only when there are some). */
+/** "12 passed, 0 failed, 7 skipped" (", 1 unresolved", ", 3 not run", ", 1 timed out", ", 2 xfailed", ", 1 xpassed" only when there are some). */
 export function totalsLine(s: Summary, color?: boolean): string {
   const paint = painter(color);
   const failed = `${s.fail} failed`;
   let t = `${s.pass} passed, ${s.fail > 0 ? paint(failed, 'red') : failed}, ${s.skip} skipped`;
   if (s.unresolved > s.notRun) t += `, ${paint(`${s.unresolved - s.notRun} unresolved`, 'magenta')}`;
   if (s.notRun > 0) t += `, ${paint(`${s.notRun} not run`, 'magenta')}`;
+  if (s.timeout > 0) t += `, ${paint(`${s.timeout} timed out`, 'red')}`;
   if (s.xfail > 0) t += `, ${paint(`${s.xfail} xfailed`, 'cyan')}`;
   if (s.xpass > 0) t += `, ${paint(`${s.xpass} xpassed`, 'red')}`;
   return t;

@@ -165,3 +165,8 @@ export function raceFields(race: RaceSummary): Array<[string, number | string]> 
     ['overlap', race.overlap ? 'yes' : 'no'],
   ];
 }
+
+/** "60", "2.5": a limit in seconds, as KTAP's `# TIMEOUT N seconds` (kselftest's runner) and the reasons say it. */
+export function secondsText(ms: number): string {
+  return String(Math.round(ms) / 1000);
+}

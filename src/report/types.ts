@@ -4,8 +4,8 @@ import type { RaceStats, RaceSummary } from '../race/types.js';
 import type { HealthDelta } from '../health/types.js';
 
 /**
- * A result's status: a scenario's own (PASS, FAIL, UNRESOLVED, UNSUPPORTED)
- * or, once an expectations file (--expect) judged it, XFAIL (a failure the
+ * A result's status: a scenario's own (PASS, FAIL, UNRESOLVED, UNSUPPORTED),
+ * the runner's TIMEOUT, or, once an expectations file (--expect) judged it, XFAIL (a failure the
  * file expects, its signature found) or XPASS (a pass where the file expects
  * a failure: the kernel may be fixed).
  */
@@ -71,6 +71,18 @@ export interface ScenarioResult {
   notRun?: NotRun;
   /** The signal that stopped this variant while it ran (e.g. SIGTERM): its verdict covers only the time before. */
   cutShort?: string;
+  /** The variant overran its time and the watchdog interrupted it (status TIMEOUT, or FAIL when the kernel's health failed too). */
+  timeout?: TimeoutInfo;
+}
+
+/** How a variant timed out (src/runner/timeout.ts). */
+export interface TimeoutInfo {
+  /** The limit it overran: --scenario-timeout, plus --duration for a race. */
+  limitMs: number;
+  /** Signals the watchdog sent before the variant came back (each interrupts a blocked system call). */
+  signals: number;
+  /** How long after the limit it came back. */
+  overrunMs: number;
 }
 
 /** Why a planned variant never ran. */
@@ -108,17 +120,30 @@ export interface Summary {
   unresolved: number;
   /** Of the unresolved: variants that never ran (interrupted, --bail). */
   notRun: number;
+  /** Variants that overran their time (TIMEOUT). */
+  timeout: number;
   skip: number;
   total: number;
 }
 
 export function summarize(results: readonly ScenarioResult[]): Summary {
-  const s: Summary = { pass: 0, fail: 0, xfail: 0, xpass: 0, unresolved: 0, notRun: 0, skip: 0, total: results.length };
+  const s: Summary = {
+    pass: 0,
+    fail: 0,
+    xfail: 0,
+    xpass: 0,
+    unresolved: 0,
+    notRun: 0,
+    timeout: 0,
+    skip: 0,
+    total: results.length,
+  };
   for (const r of results) {
     if (r.status === 'PASS') s.pass++;
     else if (r.status === 'FAIL') s.fail++;
     else if (r.status === 'XFAIL') s.xfail++;
     else if (r.status === 'XPASS') s.xpass++;
+    else if (r.status === 'TIMEOUT') s.timeout++;
     else if (r.status === 'UNRESOLVED') {
       s.unresolved++;
       if (r.notRun) s.notRun++;
@@ -127,7 +152,7 @@ export function summarize(results: readonly ScenarioResult[]): Summary {
   return s;
 }
 
-/** Statuses that fail a run: FAIL, UNRESOLVED, and XPASS (an expectation that no longer holds). */
+/** Statuses that fail a run: FAIL, UNRESOLVED, TIMEOUT, and XPASS (an expectation that no longer holds). */
 export function isFailing(status: ResultStatus): boolean {
-  return status === 'FAIL' || status === 'UNRESOLVED' || status === 'XPASS';
+  return status === 'FAIL' || status === 'UNRESOLVED' || status === 'TIMEOUT' || status === 'XPASS';
 }

@@ -15,6 +15,8 @@ import { SetupError } from '../scenarios/expect.js';
 import { VariantContext, type ContextHooks } from './context.js';
 import { toolVersion } from '../package.js';
 import { onTeardown } from './teardown.js';
+import { armWatchdog, type Watch } from '../native/index.js';
+import { ABANDON_AFTER_MS, applyTimeout, untilAbandoned, variantTimeoutMs } from './timeout.js';
 
 export interface SuiteOptions extends ScenarioOptions {
   scenarios: Scenario[];
@@ -22,6 +24,11 @@ export interface SuiteOptions extends ScenarioOptions {
   bail: boolean;
   signal: AbortSignal;
   hooks: ContextHooks;
+  /**
+   * --scenario-timeout: how long a variant may run (a race: beyond its --duration) before the watchdog
+   * interrupts it and it is TIMEOUT; 60 s when absent (src/runner/timeout.ts).
+   */
+  scenarioTimeoutMs?: number;
   /** Known kernel bugs (--expect): judged after each variant, so live output already says XFAIL. */
   expect?: ExpectOptions;
   /** Called as each variant finishes (live output). */
@@ -193,20 +200,31 @@ async function runVariant(
   const ctx = new VariantContext(tracefs, kind, opts, opts.signal, owner, opts.hooks);
   const t0 = performance.now();
   health.snapshot();
+  const limitMs = variantTimeoutMs(scenario, opts);
   let out: ScenarioOutcome;
+  let abandoned = false;
+  // Armed around the scenario only: once it is back, its fds are closed and its objects removed unwatched.
+  const watch = watchOrWhyNot(limitMs, name);
   try {
-    out = await scenario.run(ctx);
+    const o = await untilAbandoned(scenario.run(ctx), limitMs + ABANDON_AFTER_MS);
+    abandoned = o === undefined;
+    const why = `did not return within ${(limitMs + ABANDON_AFTER_MS) / 1000} s: abandoned`;
+    out = o ?? { status: 'UNRESOLVED', reason: why, evidence: [], checks: 0 };
   } catch (e) {
     const err = e as Error;
     out =
       err instanceof SetupError
         ? err.outcome()
         : { status: 'UNRESOLVED', reason: `${err.name}: ${err.message}`, evidence: [], checks: 0 };
+  } finally {
+    if (typeof watch !== 'string') watch.disarm();
   }
   const left = ctx.finish();
   const durationMs = Math.round(performance.now() - t0);
   const delta = health.delta();
   const result: ScenarioResult = { ...base, ...out, durationMs, health: delta };
+  if (typeof watch === 'string') result.notes = [...(result.notes ?? []), watch];
+  else applyTimeout(result, limitMs, watch.disarm(), abandoned);
   if (left.length) {
     // A FAIL stays a FAIL (what the kernel did wrong may be why cleanup failed); a PASS can't stand.
     const why = `could not remove: ${left.join('; ')}`;
@@ -217,12 +235,24 @@ async function runVariant(
       result.notes = [...(result.notes ?? []), why];
     }
   }
-  if (out.status === 'PASS' && out.checks === 0) {
+  if (out.status === 'PASS' && out.checks === 0 && !result.timeout) {
     result.status = 'UNRESOLVED';
     result.reason = 'the scenario checked nothing';
   }
   if (!delta.ok) applyHealth(result, delta);
+  // An oops or a warning says more than the hang it may have caused: FAIL, with the timeout as a note.
+  if (result.timeout && result.status === 'FAIL')
+    result.notes = [...(result.notes ?? []), result.reason ?? 'timed out'];
   return opts.expect ? applyToResult(result, opts.expect.entries, release) : result;
+}
+
+/** The watchdog armed for this variant, or why it could not be (an old prebuilt addon, no free signal). */
+function watchOrWhyNot(limitMs: number, name: string): Watch | string {
+  try {
+    return armWatchdog(limitMs, name);
+  } catch (e) {
+    return `no scenario timeout: the watchdog could not be armed (${(e as Error).message})`;
+  }
 }
 
 function applyHealth(result: ScenarioResult, delta: HealthDelta): void {

@@ -114,6 +114,7 @@ const CELL: Record<ScenarioResult['status'], string> = {
   FAIL: 'FAIL',
   UNRESOLVED: 'UNRES',
   UNSUPPORTED: 'SKIP',
+  TIMEOUT: 'TIMEOUT',
   XFAIL: 'XFAIL',
   XPASS: 'XPASS',
 };

@@ -27,6 +27,7 @@ interface RunOpts {
   bail?: boolean;
   verbose?: boolean;
   duration: string;
+  scenarioTimeout: string;
   threads?: string;
   expect: string[];
   ignoreSkips?: boolean;
@@ -56,6 +57,11 @@ export function runCommand(): Command {
       'tracefs mount point, resolved and checked to be on tracefs (default: found in /proc/self/mountinfo, mounted if absent)',
     )
     .option('--duration <time>', 'length of each race scenario, e.g. 3s, 500ms, 2m', '3s')
+    .option(
+      '--scenario-timeout <time>',
+      'how long a scenario may run (a race: beyond its --duration) before it is interrupted and reported TIMEOUT',
+      '60s',
+    )
     .option('--threads <n>', 'race worker threads, 1-64 (default: online CPUs)')
     .option(
       '--expect <file>',
@@ -83,6 +89,7 @@ export function runCommand(): Command {
 interface RunPlan {
   format: Format;
   durationMs: number;
+  scenarioTimeoutMs: number;
   threads: number;
   scenarios: Scenario[];
   expect?: ExpectOptions;
@@ -98,6 +105,7 @@ function planRun(o: RunOpts): RunPlan {
   const plan: RunPlan = {
     format: o.format as Format,
     durationMs: parseDuration(o.duration),
+    scenarioTimeoutMs: parseDuration(o.scenarioTimeout, '--scenario-timeout'),
     threads: parseThreads(o.threads),
     scenarios: selectScenarios(CATALOGUE, o.scenario),
   };
@@ -157,6 +165,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       scenarios: plan.scenarios,
       kinds,
       durationMs: plan.durationMs,
+      scenarioTimeoutMs: plan.scenarioTimeoutMs,
       threads: plan.threads,
       allowRemount: !!o.allowRemount,
       onTeardown,

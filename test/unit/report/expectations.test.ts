@@ -17,6 +17,7 @@ describe('XFAIL and XPASS', () => {
       xpass: 1,
       unresolved: 0,
       notRun: 0,
+      timeout: 0,
       skip: 1,
       total: 5,
     });
@@ -76,6 +77,7 @@ describe('XFAIL and XPASS', () => {
       xpass: 1,
       unresolved: 0,
       notRun: 0,
+      timeout: 0,
       skip: 0,
       total: 2,
       exitCode: 1,

@@ -67,12 +67,12 @@ describe('pretty summary', () => {
     const lines = renderPrettyMatrix([a, b]).trimEnd().split('\n');
     expect(lines).toContain('== 6.18.44-fc-v782 (tcg thread=single) ==');
     expect(lines.at(-1)).toBe('1 passed, 1 failed, 1 skipped');
-    expect(totalsLine({ pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0, unresolved: 0, notRun: 0, total: 0 })).toBe(
-      '0 passed, 0 failed, 0 skipped',
-    );
-    expect(totalsLine({ pass: 1, fail: 0, xfail: 2, xpass: 1, skip: 0, unresolved: 0, notRun: 0, total: 4 })).toBe(
-      '1 passed, 0 failed, 0 skipped, 2 xfailed, 1 xpassed',
-    );
+    expect(
+      totalsLine({ pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0, unresolved: 0, notRun: 0, timeout: 0, total: 0 }),
+    ).toBe('0 passed, 0 failed, 0 skipped');
+    expect(
+      totalsLine({ pass: 1, fail: 0, xfail: 2, xpass: 1, skip: 0, unresolved: 0, notRun: 0, timeout: 0, total: 4 }),
+    ).toBe('1 passed, 0 failed, 0 skipped, 2 xfailed, 1 xpassed');
   });
 });
 
