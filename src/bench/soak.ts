@@ -191,6 +191,23 @@ export function judgeSweep(points: readonly SweepPoint[], minFraction = SWEEP_MI
   });
 }
 
+/**
+ * The sweep's outcome with known collapses: a scenario id listed in known
+ * (e.g. race-enable-write, matching race-enable-write[uprobe]) that collapses
+ * is reported but does not fail (xfail); one that holds up is xpass, so the
+ * entry is noticed and removed. Like --expect's XFAIL/XPASS for kernel bugs.
+ */
+export function sweepOutcome(
+  verdicts: readonly SweepVerdict[],
+  known: readonly string[] = [],
+): { ok: boolean; failed: string[]; xfail: string[]; xpass: string[] } {
+  const isKnown = (name: string) => known.some((id) => name === id || name.startsWith(`${id}[`));
+  const failed = verdicts.filter((v) => !v.ok && !isKnown(v.scenario)).map((v) => v.scenario);
+  const xfail = verdicts.filter((v) => !v.ok && isKnown(v.scenario)).map((v) => v.scenario);
+  const xpass = verdicts.filter((v) => v.ok && isKnown(v.scenario)).map((v) => v.scenario);
+  return { ok: verdicts.length > 0 && failed.length === 0, failed, xfail, xpass };
+}
+
 function fmt(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1);
 }

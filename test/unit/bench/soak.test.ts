@@ -5,6 +5,7 @@ import {
   judgeSweep,
   segments,
   SOAK_LIMITS,
+  sweepOutcome,
   theilSen,
   type SoakSample,
 } from '../../../src/bench/soak.js';
@@ -181,5 +182,32 @@ describe('judgeSweep', () => {
       ['race-reopen', true],
       ['race-stale-dirfd', false],
     ]);
+  });
+});
+
+describe('sweepOutcome', () => {
+  const v = (scenario: string, ok: boolean) => ({ scenario, ok }) as Parameters<typeof sweepOutcome>[0][number];
+
+  it('fails on any collapse not listed as known', () => {
+    const o = sweepOutcome([v('race-reopen[uprobe]', true), v('race-enable-write[uprobe]', false)]);
+    expect(o).toMatchObject({ ok: false, failed: ['race-enable-write[uprobe]'], xfail: [], xpass: [] });
+  });
+
+  it('a known collapse is xfail and passes; a known one that holds up is xpass', () => {
+    const o = sweepOutcome(
+      [v('race-reopen[uprobe]', true), v('race-enable-write[uprobe]', false), v('race-stale-dirfd[uprobe]', true)],
+      ['race-enable-write', 'race-stale-dirfd'],
+    );
+    expect(o).toMatchObject({
+      ok: true,
+      failed: [],
+      xfail: ['race-enable-write[uprobe]'],
+      xpass: ['race-stale-dirfd[uprobe]'],
+    });
+  });
+
+  it('matches whole ids only, and fails an empty sweep', () => {
+    expect(sweepOutcome([v('race-reopen-x[uprobe]', false)], ['race-reopen']).ok).toBe(false);
+    expect(sweepOutcome([]).ok).toBe(false);
   });
 });
