@@ -5,6 +5,7 @@ import {
   judgeSweep,
   segments,
   SOAK_LIMITS,
+  SWEEP_MIN_FRACTION,
   sweepOutcome,
   theilSen,
   type SoakSample,
@@ -148,6 +149,7 @@ describe('judgeSoak', () => {
 
   it('uses the stated default limits', () => {
     expect(SOAK_LIMITS).toMatchObject({ warmupFraction: 0.2, fdAbs: 16, rssAbsKb: 4096 });
+    expect(SWEEP_MIN_FRACTION).toBe(0.1);
   });
 });
 
@@ -166,7 +168,7 @@ describe('judgeSweep', () => {
   it('fails planted collapsing cycles (the engine before the step-aside: 395 -> 15)', () => {
     const [v] = judgeSweep(sweep({ 2: 395, 8: 248, 16: 122, 64: 15 }));
     expect(v!.ok).toBe(false);
-    expect(v!.fraction).toBeLessThan(0.25);
+    expect(v!.fraction).toBeLessThan(0.1);
   });
 
   it('fails a scenario that made no cycles at all', () => {
