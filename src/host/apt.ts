@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../errors.js';
+import { withLock } from './lock.js';
 
 export interface AptSource {
   uri: string;
@@ -141,11 +142,28 @@ export class PrivateApt {
     ];
   }
 
-  /** Write the sources list and refresh the lists when older than maxAgeMs (or forced). */
-  async update(opts: { maxAgeMs?: number; force?: boolean; etc?: string } = {}): Promise<void> {
+  /** The flock(2) file that serializes updates of this state between processes. */
+  get lockFile(): string {
+    return path.join(this.dir, 'update.lock');
+  }
+
+  /**
+   * Write the sources list and refresh the lists when older than maxAgeMs (or
+   * forced). Under an exclusive lock on this state: two `vm` runs that both
+   * find no lists would otherwise run `apt-get update` at once, and the second
+   * fails on apt's own lists lock ("Could not get lock .../lists/lock"). The
+   * one that waited finds the lists fresh and skips its update (unless forced).
+   */
+  async update(
+    opts: { maxAgeMs?: number; force?: boolean; etc?: string; onWait?: (file: string) => void } = {},
+  ): Promise<void> {
     const list = privateSourcesList(archiveHosts(systemSources(opts.etc)));
     for (const d of ['lists/partial', 'cache/archives/partial'])
       fs.mkdirSync(path.join(this.dir, d), { recursive: true });
+    await withLock(this.lockFile, () => this.updateLocked(list, opts), { onWait: opts.onWait });
+  }
+
+  private async updateLocked(list: string, opts: { maxAgeMs?: number; force?: boolean }): Promise<void> {
     const stamp = path.join(this.dir, 'updated');
     const old = fs.existsSync(this.sourceList) ? fs.readFileSync(this.sourceList, 'utf8') : '';
     let fresh = old === list && fs.existsSync(stamp);

@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { findInPath } from '../host/programs.js';
 import { cacheRoot } from '../host/paths.js';
+import { lockFile, withLock } from '../host/lock.js';
 import { configKey, configure, fragmentFiles, type Base } from './configure.js';
 import { debianSource, userSource, DEFAULT_SERIES, type KernelSource } from './source.js';
 import {
@@ -92,9 +93,20 @@ export async function checkBuildDeps(): Promise<void> {
   if (missing.length) throw new EnvironmentError(`kernel build needs ${missing.join(', ')}: ${BUILD_DEPS_HINT}`);
 }
 
+/** Locks of a build: its name's dir (one build into it at a time), and the Debian source download/extraction. */
+export const buildLock = (name: string) => lockFile(`build-${name}`);
+export const sourceLock = (series: string) => lockFile(`linux-source-${series}`);
+
+const waitSay = (log: (m: string) => void, what: string) => (f: string) =>
+  log(`waiting for another tracefs-regress process that holds ${what} (${f})`);
+
 async function resolveSource(o: BuildOptions, log: (m: string) => void): Promise<KernelSource> {
   if (o.source) return userSource(o.source);
-  return debianSource(o.series ?? DEFAULT_SERIES, { refresh: o.refreshSource, log });
+  // Two builds at once would download and extract into the same .partial dirs.
+  const series = o.series ?? DEFAULT_SERIES;
+  return withLock(sourceLock(series), () => debianSource(series, { refresh: o.refreshSource, log }), {
+    onWait: waitSay(log, `the linux-source-${series} download`),
+  });
 }
 
 /** The checked user input of a build: its base, KASAN, patch files (absolute) and name. */
@@ -164,10 +176,20 @@ function publishImage(p: BuildPaths): void {
 
 const secondsSince = (t0: number) => Math.round((Date.now() - t0) / 100) / 10;
 
+/**
+ * Two `kernel build`s of one name at once would share tree/, out/ and
+ * meta.json: the second waits for the first (and then finds its objects).
+ */
 export async function buildKernel(o: BuildOptions): Promise<BuildResult> {
-  const log = o.log ?? (() => {});
-  const started = Date.now();
   const input = checkBuildInput(o);
+  const log = o.log ?? (() => {});
+  return withLock(buildLock(input.name), () => buildLocked(o, input, log), {
+    onWait: waitSay(log, `build '${input.name}'`),
+  });
+}
+
+async function buildLocked(o: BuildOptions, input: BuildInput, log: (m: string) => void): Promise<BuildResult> {
+  const started = Date.now();
   const { name } = input;
   await checkBuildDeps();
   const src = await resolveSource(o, log);

@@ -63,11 +63,16 @@ export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m
     );
   }
   o.log(`installing ${missing.join(' ')}`);
-  const r = await execa('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
-    reject: false,
-    all: true,
-    env: { DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  // Two `vm --install-deps` at once (or any apt on the box): wait up to 5 min for dpkg's lock instead of failing on it.
+  const r = await execa(
+    'apt-get',
+    ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', ...missing],
+    {
+      reject: false,
+      all: true,
+      env: { DEBIAN_FRONTEND: 'noninteractive' },
+    },
+  );
   if (r.exitCode !== 0) throw new EnvironmentError(`${cmd} failed: ${(r.all ?? '').split('\n').slice(-3).join(' ')}`);
   const still = missingPackages(o);
   if (still.length) throw new EnvironmentError(`still missing after install: ${still.join(', ')}`);

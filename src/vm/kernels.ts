@@ -8,6 +8,7 @@ import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
 import { publishDir } from '../host/publish.js';
+import { lockFile, withLock } from '../host/lock.js';
 import { sha256File } from '../host/hash.js';
 import { cacheDirs } from '../host/paths.js';
 import { insmodOrder, locateTree, stageModules } from './modules.js';
@@ -154,8 +155,17 @@ export async function resolveDebian(
   const dir = path.join(cacheDirs.kernels(), best.release);
   const hit = readCacheEntry(dir, spec);
   if (hit) return hit;
-  if (fs.existsSync(dir)) log(`cache entry ${dir} is incomplete or damaged; fetching it again`);
-  return fetch(apt, best, dir, spec, log);
+  // One fetch of a release at a time: a second `vm` run waits, then finds the entry the first published.
+  return withLock(
+    lockFile(`kernel-${best.release}`),
+    () => {
+      const now = readCacheEntry(dir, spec);
+      if (now) return now;
+      if (fs.existsSync(dir)) log(`cache entry ${dir} is incomplete or damaged; fetching it again`);
+      return fetch(apt, best, dir, spec, log);
+    },
+    { onWait: () => log(`waiting for another run fetching ${best.release}`) },
+  );
 }
 
 /** 6.x ships boot/vmlinuz-<rel>; 7.x's split packages put vmlinuz and config in the modules dir. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
 import { publishDir } from '../host/publish.js';
+import { lockFile, withLock } from '../host/lock.js';
 import { sha256File } from '../host/hash.js';
 import { compareVersions } from './kernels.js';
 import { cacheDirs } from '../host/paths.js';
@@ -103,8 +104,17 @@ export async function resolveBackportsQemu(
   const dir = path.join(cacheDirs.qemu(), entryName(debVersion));
   const hit = readQemuEntry(dir);
   if (hit) return hit;
-  if (fs.existsSync(dir)) log(`cache entry ${dir} is incomplete or damaged; fetching it again`);
-  return fetch(apt, debVersion, dir, log);
+  // One fetch at a time, as for kernels: the waiter finds the published entry.
+  return withLock(
+    lockFile(`qemu-${entryName(debVersion)}`),
+    () => {
+      const now = readQemuEntry(dir);
+      if (now) return now;
+      if (fs.existsSync(dir)) log(`cache entry ${dir} is incomplete or damaged; fetching it again`);
+      return fetch(apt, debVersion, dir, log);
+    },
+    { onWait: () => log(`waiting for another run fetching QEMU ${debVersion}`) },
+  );
 }
 
 /** Every regular file under root/rel, as paths relative to root (symlinks inside the packages are followed). */

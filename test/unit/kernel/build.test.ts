@@ -1,5 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildMeta, checkBuildDeps, checkBuildInput, defaultName, makeArgs, makeEnv } from '../../../src/kernel/build.js';
+import {
+  buildKernel,
+  buildLock,
+  buildMeta,
+  checkBuildDeps,
+  checkBuildInput,
+  defaultName,
+  makeArgs,
+  makeEnv,
+} from '../../../src/kernel/build.js';
+import { acquireLock } from '../../../src/host/lock.js';
 import { EnvironmentError, UsageError } from '../../../src/errors.js';
 import { debVersionOf, makefileVersion, versionDir } from '../../../src/kernel/source.js';
 import { treeKey, validateBuildName } from '../../../src/kernel/tree.js';
@@ -83,6 +96,39 @@ describe('kernel build helpers', () => {
       await expect(checkBuildDeps()).rejects.toThrow(/kernel build needs make, gcc/);
     } finally {
       process.env.PATH = old;
+    }
+  });
+});
+
+describe('two kernel builds of one name at once', () => {
+  it('the second waits for the lock the first holds, then runs', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-buildlock-'));
+    const old = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = home;
+    try {
+      // Stands in for a build in progress: the lock a running buildKernel of 'same' holds.
+      const first = await acquireLock(buildLock('same'));
+      const logs: string[] = [];
+      let settled = false;
+      // A bogus --source: once it has the lock, the build fails at its first real step.
+      const second = buildKernel({ name: 'same', source: path.join(home, 'no-tree'), log: (m) => logs.push(m) });
+      void second.catch(() => {}).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(settled).toBe(false);
+      expect(logs.join('\n')).toMatch(/waiting for another tracefs-regress process that holds build 'same'/);
+      first.release();
+      await expect(second).rejects.toThrow(/no Makefile there|kernel build needs/);
+      // A build of another name never waits on it.
+      const other = await acquireLock(buildLock('same'));
+      const logs2: string[] = [];
+      await expect(
+        buildKernel({ name: 'other', source: path.join(home, 'no-tree'), log: (m) => logs2.push(m) }),
+      ).rejects.toThrow();
+      expect(logs2.join('\n')).not.toMatch(/waiting/);
+      other.release();
+    } finally {
+      process.env.XDG_CACHE_HOME = old;
+      fs.rmSync(home, { recursive: true, force: true });
     }
   });
 });

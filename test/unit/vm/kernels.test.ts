@@ -15,6 +15,7 @@ import {
 } from '../../../src/vm/kernels.js';
 import type { PrivateApt } from '../../../src/host/apt.js';
 import { sha256File } from '../../../src/host/hash.js';
+import { publishDir } from '../../../src/host/publish.js';
 import { EnvironmentError, UsageError } from '../../../src/errors.js';
 
 const NAMES = [
@@ -152,6 +153,30 @@ describe('kernel cache', () => {
     expect(fetched?.pkg).toBe('linux-image-6.1.0-56-amd64');
     expect(logs.join('\n')).toMatch(/damaged; fetching it again/);
     expect(k.release).toBe('6.1.0-56-amd64');
+  });
+
+  it('two fetches into an empty cache at once both succeed, fetch once, and leave no temp dir', async () => {
+    const kernels = path.join(home, 'tracefs-regress', 'kernels');
+    let fetches = 0;
+    // Stages and publishes as fetchInto does, slowly enough for the two runs to overlap.
+    const slowFetch = async (_a: PrivateApt, c: Candidate, d: string, spec: string): Promise<KernelImage> => {
+      fetches++;
+      const tmp = `${d}.tmp${fetches}`;
+      writeEntry(tmp, c.release);
+      await new Promise((r) => setTimeout(r, 300));
+      publishDir(tmp, d, (x) => readCacheEntry(x, spec) !== undefined);
+      return readCacheEntry(d, spec)!;
+    };
+    const logs: string[] = [];
+    const [a, b] = await Promise.all([
+      resolveDebian('debian:6.12', (m) => logs.push(m), fakeApt, slowFetch),
+      resolveDebian('debian:6.12', (m) => logs.push(m), fakeApt, slowFetch),
+    ]);
+    expect(a.vmlinuz).toBe(b.vmlinuz);
+    expect(readCacheEntry(path.dirname(a.vmlinuz), 'debian:6.12')).toBeDefined();
+    expect(fetches).toBe(1);
+    expect(logs.join('\n')).toMatch(/waiting for another run fetching 6\.12/);
+    expect(fs.readdirSync(kernels)).toEqual([path.basename(path.dirname(a.vmlinuz))]);
   });
 
   it('falls back to the newest cached kernel of the series when the archive is unreachable', async () => {
