@@ -7,7 +7,7 @@
 // included. So another run or `cleanup`, in any PID namespace or container
 // sharing this kernel, asks "is run R alive?" by rmdir of R's lease: EBUSY is
 // alive, success (or no lease at all) is dead. See stale.ts for that side.
-import { native, C, isErr, type Result } from '../native/index.js';
+import { native, C, isErr, writeOnce, type Result } from '../native/index.js';
 import { EnvironmentError } from '../errors.js';
 import { runNames } from './names.js';
 
@@ -18,6 +18,8 @@ export interface LeaseSys {
   open(path: string): Result<number>;
   close(fd: number): Result<number>;
   rmdir(path: string): Result<number>;
+  /** Writes a value to a file of the lease (best effort). */
+  write(path: string, data: string): Result<number>;
 }
 
 export const realLeaseSys: LeaseSys = {
@@ -26,10 +28,18 @@ export const realLeaseSys: LeaseSys = {
   open: (p) => native.open(p, C.O_RDONLY | C.O_CLOEXEC),
   close: (fd) => native.close(fd),
   rmdir: (p) => native.rmdir(p),
+  write: (p, data) => writeOnce(p, data),
 };
 
 /** The file of the lease a run holds open; any file of an instance would do. */
 export const LEASE_FILE = 'tracing_on';
+
+/**
+ * A new instance gets ring buffers of the default size on every CPU (1410 KB
+ * each here: 2.8 MB on 2 CPUs, 360 MB on a 256-CPU CI host). A lease records
+ * nothing, so it asks for the smallest (the kernel rounds up to a page or two).
+ */
+export const LEASE_BUFFER_KB = '1';
 
 /**
  * A cleanup that finds a lease between our mkdir and our open removes it
@@ -64,7 +74,11 @@ export class Lease {
         break;
       }
       const fd = sys.open(`${dir}/${LEASE_FILE}`);
-      if (!isErr(fd)) return new Lease(dir, fd, sys);
+      if (!isErr(fd)) {
+        // Best effort: a lease whose buffers could not shrink still proves liveness.
+        sys.write(`${dir}/buffer_size_kb`, LEASE_BUFFER_KB);
+        return new Lease(dir, fd, sys);
+      }
       last = `open ${dir}/${LEASE_FILE}: ${fd.code}`;
       // ENOENT: removed between our mkdir and our open; ENODEV: the same, mid-removal.
       if (fd.code !== 'ENOENT' && fd.code !== 'ENODEV') break;

@@ -36,6 +36,10 @@ class FakeLeaseSys implements LeaseSys {
     this.calls.push(`rmdir ${p}`);
     return this.dirs.delete(p) ? 0 : new SysError('rmdir', 2, 'ENOENT');
   }
+  write(p: string, data: string): Result<number> {
+    this.calls.push(`write ${p} ${data}`);
+    return data.length;
+  }
 }
 
 const ID = 'tfsr_42_abcdef';
@@ -47,7 +51,13 @@ describe('Lease', () => {
     const l = Lease.take('/t', ID, sys)!;
     expect(l.held).toBe(true);
     expect(l.release()).toEqual([]);
-    expect(sys.calls).toEqual([`mkdir ${DIR}`, `open ${DIR}/tracing_on`, 'close 7', `rmdir ${DIR}`]);
+    expect(sys.calls).toEqual([
+      `mkdir ${DIR}`,
+      `open ${DIR}/tracing_on`,
+      `write ${DIR}/buffer_size_kb 1`, // a lease records nothing: smallest ring buffers
+      'close 7',
+      `rmdir ${DIR}`,
+    ]);
     expect(l.held).toBe(false);
     expect(l.release()).toEqual([]); // twice is harmless
   });
@@ -89,7 +99,7 @@ describe('Ownership and its lease', () => {
     const o = new Ownership('/t', noTeardown, ID, sys);
     expect(o.test).toBe('lease');
     expect(o.notes).toEqual([]);
-    expect(sys.calls).toEqual([`mkdir ${DIR}`, `open ${DIR}/tracing_on`]);
+    expect(sys.calls).toEqual([`mkdir ${DIR}`, `open ${DIR}/tracing_on`, `write ${DIR}/buffer_size_kb 1`]);
     expect(o.close()).toEqual([]);
     expect(sys.calls.slice(-2)).toEqual(['close 7', `rmdir ${DIR}`]);
 
