@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { native, C, isErr } from '../native/index.js';
+import { native, C, isErr, SysError } from '../native/index.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { OnTeardown } from '../model.js';
 import {
@@ -161,7 +161,17 @@ export interface MountSys {
 export const realMountSys: MountSys = {
   mounts: readMounts,
   umount: (dir) => native.umount2(dir, 0),
-  rmdir: (dir) => native.rmdir(dir),
+  // node's fs, not the addon: the mount point is a directory in $TMPDIR, and
+  // the addon refuses writes outside the registered tracefs root (EXDEV).
+  rmdir: (dir) => {
+    try {
+      fs.rmdirSync(dir);
+      return 0;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      return new SysError('rmdir', Math.abs(err.errno ?? 0), err.code ?? 'EIO');
+    }
+  },
 };
 
 export interface MountCleanup {
