@@ -60,14 +60,17 @@ export function splitReportArgs(args: string[]): { rest: string[]; format: strin
 /** Every option checked, in the order the user reads them; throws on the first bad one. */
 export function planVm(runArgs: string[], o: VmOpts): VmPlan {
   const guest = planGuestRun(runArgs);
+  return { ...guest, ...planMachine(o), entry: guestEntry() };
+}
+
+/** The machine options both plans share, in the order the user reads them. */
+function planMachine(o: VmOpts): Pick<VmPlan, 'memoryMiB' | 'cpus' | 'timeoutMs' | 'tcg' | 'specs'> {
   const memoryMiB = parseMemory(o.memory);
   const cpus = parseCpus(o.cpus);
   const timeoutS = Number(o.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0)
     throw new UsageError(`--timeout ${o.timeout}: use a number of seconds`);
-  const tcg = parseTcg(o.tcg);
-  const specs = kernelSpecs(o);
-  return { ...guest, memoryMiB, cpus, timeoutMs: timeoutS * 1000, tcg, specs, entry: guestEntry() };
+  return { memoryMiB, cpus, timeoutMs: timeoutS * 1000, tcg: parseTcg(o.tcg), specs: kernelSpecs(o) };
 }
 
 /**
@@ -79,25 +82,7 @@ export function planExecVm(args: string[], o: VmOpts, host: ExecHost): VmPlan & 
   if (o.kernel.length > 1) throw new UsageError('--exec runs one kernel: give --kernel once');
   if (o.fetchOnly) throw new UsageError('--exec boots the kernel: drop --fetch-only');
   const exec = planExec(o.exec, args, host);
-  const memoryMiB = parseMemory(o.memory);
-  const cpus = parseCpus(o.cpus);
-  const timeoutS = Number(o.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
-    throw new UsageError(`--timeout ${o.timeout}: use a number of seconds`);
-  const tcg = parseTcg(o.tcg);
-  const specs = kernelSpecs(o);
-  return {
-    guestArgs: [],
-    format: 'pretty',
-    expectations: [],
-    memoryMiB,
-    cpus,
-    timeoutMs: timeoutS * 1000,
-    tcg,
-    specs,
-    entry: exec.path,
-    exec,
-  };
+  return { guestArgs: [], format: 'pretty', expectations: [], ...planMachine(o), entry: exec.path, exec };
 }
 
 /** The guest's `run` arguments (after --): report options, --expect files. */
