@@ -1,37 +1,14 @@
 // Variants a run never reached (SIGTERM, --bail) stay in its report: the
 // runner gives each a "not run" result, and every format shows them.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSuite, type SuiteOptions } from '../../../src/runner/run-suite.js';
 import { renderKtap, renderJunit, renderJson, renderPretty, exitCodeFor } from '../../../src/report/index.js';
 import type { Scenario, ScenarioOutcome } from '../../../src/scenarios/types.js';
-import type { Tracefs } from '../../../src/tracefs/types.js';
+import { plantedScenario, plantedTracefs, PASS } from './planted-suite.js';
 import type { ProbeKind } from '../../../src/model.js';
 
-// An empty directory: the planted scenarios create nothing, so nothing is written to it.
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-notrun-'));
-afterAll(() => fs.rmSync(root, { recursive: true }));
-
-const tracefs: Tracefs = {
-  root,
-  mountedByUs: false,
-  features: new Set(['uprobe_events', 'dynamic_events', 'instances']),
-  kinds: ['uprobe'],
-  kernel: { release: '6.18.0-test', version: '#1', machine: 'x86_64', numeric: [6, 18, 0] },
-  readmeHas: () => false,
-};
-
-const scenario = (id: string, run: () => ScenarioOutcome): Scenario => ({
-  id,
-  title: id,
-  description: id,
-  requires: [],
-  references: [],
-  run: async () => run(),
-});
-const PASS: ScenarioOutcome = { status: 'PASS', evidence: [], checks: 1 };
+const tracefs = plantedTracefs('tfsr-notrun-');
+const scenario = (id: string, run: () => ScenarioOutcome): Scenario => plantedScenario(id, async () => run());
 const FAIL: ScenarioOutcome = {
   status: 'FAIL',
   evidence: [{ op: 'open', path: '/x', expected: 'ENOENT', got: 'fd' }],

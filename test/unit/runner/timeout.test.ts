@@ -3,10 +3,9 @@
 // block in read(2) of a FIFO (no tracefs needed: the watchdog interrupts any
 // blocked system call). Without the watchdog these runs never end.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSuite, type SuiteOptions } from '../../../src/runner/run-suite.js';
 import {
   ABANDON_AFTER_MS,
@@ -18,32 +17,12 @@ import {
 import { C, isErr, native } from '../../../src/native/index.js';
 import { exitCodeFor, renderKtap } from '../../../src/report/index.js';
 import type { ScenarioResult } from '../../../src/report/types.js';
-import type { Scenario, ScenarioContext, ScenarioOutcome } from '../../../src/scenarios/types.js';
-import type { Tracefs } from '../../../src/tracefs/types.js';
+import type { Scenario } from '../../../src/scenarios/types.js';
+import { plantedScenario, plantedTracefs, PASS } from './planted-suite.js';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-timeout-'));
-afterAll(() => fs.rmSync(root, { recursive: true }));
-
-const tracefs: Tracefs = {
-  root,
-  mountedByUs: false,
-  features: new Set(['uprobe_events', 'dynamic_events', 'instances']),
-  kinds: ['uprobe'],
-  kernel: { release: '6.18.0-test', version: '#1', machine: 'x86_64', numeric: [6, 18, 0] },
-  readmeHas: () => false,
-};
-
-const scenario = (id: string, run: (ctx: ScenarioContext) => Promise<ScenarioOutcome>, race = false): Scenario => ({
-  id,
-  title: id,
-  description: id,
-  requires: [],
-  references: [],
-  ...(race ? { race: true } : {}),
-  run,
-});
-
-const PASS: ScenarioOutcome = { status: 'PASS', evidence: [], checks: 1 };
+const tracefs = plantedTracefs('tfsr-timeout-');
+const root = tracefs.root;
+const scenario = plantedScenario;
 
 function options(scenarios: Scenario[], extra: Partial<SuiteOptions> = {}): SuiteOptions {
   return {
