@@ -15,7 +15,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { CLI, leftovers, liveSkipReason, tracefsRoot } from './live-env.js';
+import { CLI, liveSkipReason, tfsrObjects, tracefsRoot } from './live-env.js';
 import { parseOwnedEvents } from '../../src/probes/stale.js';
 import { parseOwnedInstance } from '../../src/probes/names.js';
 import { pidAlive } from '../../src/util/pid.js';
@@ -24,7 +24,7 @@ const live = describe.skipIf(!!liveSkipReason);
 
 /** What of run pid `pid` (tfsr_<pid>_...) is in tracefs. */
 function ofPid(pid: number, root = tracefsRoot()): string[] {
-  return leftovers(root).filter((l) => l.includes(`tfsr_${pid}_`));
+  return tfsrObjects(root).filter((l) => l.includes(`tfsr_${pid}_`));
 }
 
 /**

@@ -32,8 +32,32 @@ export function tracefsRoot(): string {
   return '/sys/kernel/tracing';
 }
 
-/** Everything named tfsr_ in tracefs: what a run must never leave behind. */
+/**
+ * Whether a tfsr_ name belongs to a run that is still going elsewhere: a
+ * process other than this one (another terminal, a parallel CI job) whose pid
+ * lives. Tracefs is shared, so such a run's objects are not this test's
+ * leftovers; a dead run's are, and so are this process's own.
+ */
+export function ofLiveOtherRun(line: string): boolean {
+  const m = /tfsr_(\d+)_[0-9a-f]{6}/.exec(line);
+  if (!m) return false;
+  const pid = Number(m[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Everything named tfsr_ in tracefs, but live runs of other processes: what a run must never leave behind. */
 export function leftovers(root = tracefsRoot()): string[] {
+  return tfsrObjects(root).filter((l) => !ofLiveOtherRun(l));
+}
+
+/** Everything named tfsr_ in tracefs, whoever made it (to watch a run that is still going). */
+export function tfsrObjects(root = tracefsRoot()): string[] {
   const out: string[] = [];
   for (const f of ['kprobe_events', 'uprobe_events', 'dynamic_events', 'synthetic_events']) {
     try {

@@ -2,7 +2,7 @@
 // second, the partial statistics are printed, and nothing tfsr_ remains.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { CLI, leftovers, liveSkipReason } from './live-env.js';
+import { CLI, leftovers, liveSkipReason, tfsrObjects } from './live-env.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 
@@ -24,7 +24,7 @@ live('interrupting a run', () => {
         [CLI, 'run', '-s', 'race-reopen', '-p', 'uprobe', '--duration', '60s', '--format', 'json'],
         { reject: false },
       );
-      const ownGroup = () => leftovers().some((l) => l.includes(`tfsr_${child.pid}_`));
+      const ownGroup = () => tfsrObjects().some((l) => l.includes(`tfsr_${child.pid}_`));
       // The race is under way once our group shows up in tracefs.
       expect(await waitFor(ownGroup, 20_000)).toBe(true);
       await new Promise((r) => setTimeout(r, 500));
