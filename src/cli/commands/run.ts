@@ -13,6 +13,7 @@ import { iterationLine } from '../../report/pretty.js';
 import {
   iterationName,
   mergeIterations,
+  repeatLine,
   summarizeRepeat,
   wantsAnother,
   type IterationRun,
@@ -203,6 +204,9 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     // Interrupted or not, the same report (its not-run variants included) through the same fd.
     try {
       emit(report, plan.format, plan.output, { skipLive: true });
+      // A machine format on stdout: the live lines went to stderr, so does the repeat summary (--output prints its recap).
+      if (report.repeat && plan.format !== 'pretty' && !plan.output)
+        process.stderr.write(repeatLine(report.repeat) + '\n');
     } catch (e) {
       if (!abort.signal.aborted || !(e instanceof EnvironmentError)) throw e;
       // Teardown exits 130/143 as soon as the hook returns: say it here, not in main.
