@@ -110,7 +110,8 @@ const repeatJson = (x: RepeatSummary) =>
     failureRate: x.failureRate,
     firstFailure: x.firstFailure && { iteration: x.firstFailure.iteration, names: [...x.firstFailure.names] },
     interrupted: x.interrupted && { by: x.interrupted.by, iteration: x.interrupted.iteration },
-    iterations: x.iterations.map((it) => ({ iteration: it.iteration, status: it.status })),
+    // With each iteration's totals, so a host that reads a guest's report.json back (vm) renders it whole.
+    iterations: x.iterations.map((it) => ({ iteration: it.iteration, status: it.status, totals: { ...it.totals } })),
   });
 
 const summaryJson = (s: Summary, exitCode: number) => ({

@@ -11,6 +11,7 @@ import {
   type IterationRun,
 } from '../../../src/report/repeat.js';
 import { exitCodeFor, renderJson, renderJunit, renderKtap, renderPretty } from '../../../src/report/index.js';
+import type { RunReport } from '../../../src/report/types.js';
 import { fail, notRunTerm, pass, report, result, skip } from './fixtures.js';
 import { all, parseStrict } from './strict-xml.js';
 
@@ -179,10 +180,16 @@ describe('a repeated run in every format', () => {
       firstFailure: { iteration: 3, names: ['removed-files-enoent[uprobe]'] },
     });
     expect(j.repeat.failureRate).toBeCloseTo(1 / 3);
-    expect(j.repeat.iterations).toEqual([
+    expect(j.repeat.iterations).toMatchObject([
       { iteration: 1, status: 'passed' },
       { iteration: 2, status: 'passed' },
       { iteration: 3, status: 'failed' },
     ]);
+  });
+  it("read back from JSON (as `vm` reads a guest's report.json) it renders the same in every format", () => {
+    const back = JSON.parse(renderJson(m)) as RunReport;
+    expect(renderPretty(back)).toBe(renderPretty(m));
+    expect(renderKtap(back)).toBe(renderKtap(m));
+    expect(renderJunit(back)).toBe(renderJunit(m));
   });
 });
