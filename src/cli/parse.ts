@@ -4,6 +4,7 @@ import os from 'node:os';
 import { UsageError } from '../errors.js';
 // Limits from the race parameter table (which loads no addon).
 import { MAX_DURATION_MS, RACE_PARAMS } from '../native/race-params.js';
+import { MAX_REPEAT, type RepeatPlan } from '../report/repeat.js';
 
 const { min: MIN_THREADS, max: MAX_THREADS } = RACE_PARAMS.threads;
 
@@ -38,4 +39,21 @@ export function parseThreads(text: string | undefined): number {
 /** Accumulates a repeatable option. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/**
+ * --repeat N and --until-fail -> how many iterations at most and whether to stop at
+ * the first failing one; undefined when neither is given (a single, unchanged run).
+ * A bare --until-fail is capped at MAX_REPEAT; with --repeat N it stops after N.
+ */
+export function parseRepeat(text: string | undefined, untilFail = false): RepeatPlan | undefined {
+  if (text === undefined) return untilFail ? { count: MAX_REPEAT, untilFail: true } : undefined;
+  if (!/^\d+$/.test(text.trim()))
+    throw new UsageError(
+      `--repeat '${text}' is not a whole number: use 1 to ${MAX_REPEAT} iterations, e.g. --repeat 10`,
+    );
+  const n = Number(text.trim());
+  if (n < 1 || n > MAX_REPEAT)
+    throw new UsageError(`--repeat ${text.trim()} is out of range: use 1 to ${MAX_REPEAT} iterations`);
+  return { count: n, untilFail };
 }

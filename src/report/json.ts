@@ -1,7 +1,15 @@
 // The RunReport as JSON with a fixed key order (diffable between runs and
 // kernels), plus the summary and exit code a consumer would otherwise recompute.
 import type { Evidence } from '../model.js';
-import { summarize, type ExpectationNote, type RunReport, type ScenarioResult, type Summary } from './types.js';
+import {
+  summarize,
+  type ExpectationNote,
+  type RepeatSummary,
+  type RunReport,
+  type ScenarioResult,
+  type Summary,
+} from './types.js';
+import { repeatLine } from './repeat.js';
 import { type HealthDelta } from '../health/types.js';
 import { exitCodeFor, exitCodeForAll } from './exit-code.js';
 import { raceNote } from './text.js';
@@ -86,6 +94,24 @@ const resultJson = (r: ScenarioResult) =>
     notes: r.notes && [...r.notes],
     expectation: r.expectation && expectationJson(r.expectation),
     references: [...r.references],
+    iteration: r.iteration,
+  });
+
+/** A repeated run's summary, fixed key order; failureRate as a fraction (0.3), the line as the pretty format prints it. */
+const repeatJson = (x: RepeatSummary) =>
+  compact({
+    line: repeatLine(x),
+    planned: x.planned,
+    untilFail: x.untilFail,
+    completed: x.completed,
+    passed: x.passed,
+    failed: x.failed,
+    skipped: x.skipped,
+    failureRate: x.failureRate,
+    firstFailure: x.firstFailure && { iteration: x.firstFailure.iteration, names: [...x.firstFailure.names] },
+    interrupted: x.interrupted && { by: x.interrupted.by, iteration: x.interrupted.iteration },
+    // With each iteration's totals, so a host that reads a guest's report.json back (vm) renders it whole.
+    iterations: x.iterations.map((it) => ({ iteration: it.iteration, status: it.status, totals: { ...it.totals } })),
   });
 
 const summaryJson = (s: Summary, exitCode: number) => ({
@@ -119,6 +145,7 @@ export function toJson(report: RunReport): Record<string, unknown> {
     }),
     summary: summaryJson(summarize(report.results), exitCodeFor(report)),
     interrupted: report.interrupted,
+    repeat: report.repeat && repeatJson(report.repeat),
     results: report.results.map(resultJson),
   });
 }

@@ -15,6 +15,7 @@ import {
   statsHighlights,
 } from './text.js';
 import { el, serialize, textEl, type XmlElement } from './xml.js';
+import { repeatLine } from './repeat.js';
 
 /** "tracefs-regress 6.12.38+deb12-amd64 (tcg thread=single)" */
 export function suiteName(report: RunReport): string {
@@ -190,6 +191,7 @@ function suite(report: RunReport, qualify: boolean): XmlElement {
   ];
   if (e.accelerator) props.push(prop('accelerator', e.accelerator));
   if (report.interrupted) props.push(prop('interrupted', report.interrupted));
+  if (report.repeat) props.push(prop('repeat', repeatLine(report.repeat)));
   (e.notes ?? []).forEach((n, i) => props.push(prop(`note.${i + 1}`, n)));
   const kernel = qualify ? kernelLabel(e) : undefined;
   const attrs: Array<[string, string | number]> = [

@@ -19,6 +19,7 @@ import {
   secondsText,
   statsHighlights,
 } from './text.js';
+import { repeatLine } from './repeat.js';
 
 /** A test name or directive reason: one line, no '#' (it would start a directive). */
 export function ktapName(s: string): string {
@@ -106,6 +107,7 @@ export function ktapLines(report: RunReport): string[] {
     out.push(...resultDiagnostics(r, shared), resultLine(r, i + 1));
   });
   if (report.interrupted) out.push(diag(`interrupted: ${report.interrupted}`));
+  if (report.repeat) out.push(diag(repeatLine(report.repeat)));
   const s = summarize(report.results);
   out.push(
     diag(

@@ -1,6 +1,14 @@
 // The compact human summary: one line per result, failures followed by their
 // evidence, and a last line "N passed, N failed, N skipped" that scripts grep.
-import { isFailing, summarize, type RunReport, type ScenarioResult, type Summary } from './types.js';
+import {
+  isFailing,
+  summarize,
+  type IterationSummary,
+  type RepeatSummary,
+  type RunReport,
+  type ScenarioResult,
+  type Summary,
+} from './types.js';
 import type { RaceSummary } from '../race/types.js';
 import {
   compactNumber,
@@ -18,6 +26,7 @@ import {
   runNotes,
   statsHighlights,
 } from './text.js';
+import { iterationLabel, repeatLine } from './repeat.js';
 
 export interface PrettyOptions {
   /** ANSI colour; decide with useColor(stream). */
@@ -144,12 +153,28 @@ function body(report: RunReport, opts: PrettyOptions): string[] {
     const notRun = report.results.filter((r) => r.notRun).map((r) => t(r.name));
     if (notRun.length > 0) out.push(`not run: ${notRun.join(', ')}`);
   }
+  // A repeated run: one line per iteration (already printed live when liveShown).
+  if (report.repeat && !opts.liveShown)
+    for (const it of report.repeat.iterations) out.push(iterationLine(it, report.repeat, opts.color));
   if (report.interrupted) out.push(`interrupted: ${t(report.interrupted)}`);
   return out;
 }
 
+/** "iteration 3/10: 2 passed, 0 failed, 0 skipped" (its own totals). */
+export function iterationLine(
+  it: IterationSummary,
+  s: Pick<RepeatSummary, 'planned' | 'untilFail'>,
+  color?: boolean,
+): string {
+  const cut = it.status === 'interrupted' ? ' (interrupted)' : '';
+  return `${iterationLabel(it.iteration, s)}: ${totalsLine(it.totals, color)}${cut}`;
+}
+
 export function renderPretty(report: RunReport, opts: PrettyOptions = {}): string {
-  return [...body(report, opts), totalsLine(summarize(report.results), opts.color)].join('\n') + '\n';
+  const lines = [...body(report, opts), totalsLine(summarize(report.results), opts.color)];
+  // The repeat summary comes last: what someone chasing a flaky race reads first.
+  if (report.repeat) lines.push(t(repeatLine(report.repeat)));
+  return lines.join('\n') + '\n';
 }
 
 /** One block per kernel with its own totals; the last line totals every run. */

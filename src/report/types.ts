@@ -73,6 +73,8 @@ export interface ScenarioResult {
   cutShort?: string;
   /** The variant overran its time and the watchdog interrupted it (status TIMEOUT, or FAIL when the kernel's health failed too). */
   timeout?: TimeoutInfo;
+  /** `run --repeat`/`--until-fail`: the iteration (1-based) this result belongs to; its name ends in `@<iteration>`. */
+  iteration?: number;
 }
 
 /** How a variant timed out (src/runner/timeout.ts). */
@@ -107,6 +109,35 @@ export interface RunReport {
   results: ScenarioResult[];
   /** The run stopped early (SIGINT/SIGTERM, --bail). */
   interrupted?: string;
+  /** `run --repeat`/`--until-fail`: what the iterations add up to (src/report/repeat.ts). Absent for a single run. */
+  repeat?: RepeatSummary;
+}
+
+/** One iteration of a repeated run. */
+export interface IterationSummary {
+  iteration: number;
+  /** As its exit code would say; 'interrupted' when a signal cut it short before anything failed. */
+  status: 'passed' | 'failed' | 'skipped' | 'interrupted';
+  totals: Summary;
+}
+
+/** A repeated run: how many iterations passed, the first failure, the failure rate. */
+export interface RepeatSummary {
+  /** The cap: --repeat N, or MAX_REPEAT for a bare --until-fail. */
+  planned: number;
+  untilFail: boolean;
+  /** Iterations that ran to their end (or failed before a signal). */
+  completed: number;
+  passed: number;
+  failed: number;
+  /** Iterations in which nothing ran (every variant skipped). */
+  skipped: number;
+  firstFailure?: { iteration: number; names: string[] };
+  /** failed / completed, 0 when none completed. */
+  failureRate: number;
+  /** The signal that stopped the loop and the iteration it hit (or would have started). */
+  interrupted?: { by: string; iteration: number };
+  iterations: IterationSummary[];
 }
 
 export interface Summary {

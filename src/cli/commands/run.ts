@@ -9,10 +9,20 @@ import { loadExpectations } from '../../expect/parse.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
 import { setInterruptHook, onTeardown } from '../../runner/teardown.js';
 import { FORMATS, render, exitCodeFor, liveLine, useColor, type Format } from '../../report/index.js';
+import { iterationLine } from '../../report/pretty.js';
+import {
+  iterationName,
+  mergeIterations,
+  repeatLine,
+  summarizeRepeat,
+  wantsAnother,
+  type IterationRun,
+  type RepeatPlan,
+} from '../../report/repeat.js';
 import type { RunReport } from '../../report/types.js';
 import { JournalWriter } from '../../report/journal.js';
 import { toolVersion } from '../../package.js';
-import { collect, parseDuration, parseThreads } from '../parse.js';
+import { collect, parseDuration, parseRepeat, parseThreads } from '../parse.js';
 import { OutputFile } from '../../util/output.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
@@ -32,6 +42,8 @@ interface RunOpts {
   expect: string[];
   ignoreSkips?: boolean;
   allowRemount?: boolean;
+  repeat?: string;
+  untilFail?: boolean;
 }
 
 export function runCommand(): Command {
@@ -78,7 +90,15 @@ export function runCommand(): Command {
       'let perm-remount-gid remount tracefs with gid= and restore its options (every process using tracefs sees it meanwhile; on by default in the vm guest)',
     )
     .option('--no-allow-remount', 'skip perm-remount-gid (UNSUPPORTED) even where it is on by default')
-    .option('--bail', 'stop after the first failing scenario')
+    .option(
+      '--repeat <n>',
+      'run the selection N times (1-1000000); each result is named <name>@<iteration>, the summary gives the failure rate',
+    )
+    .option(
+      '--until-fail',
+      'repeat until the first iteration that fails (at most --repeat N iterations; without it, at most 1000000)',
+    )
+    .option('--bail', 'stop after the first failing scenario (with --repeat: also stop repeating)')
     .option('-v, --verbose', "print each scenario's diagnostics as it runs")
     .action(async (o: RunOpts) => {
       process.exitCode = await run(o);
@@ -96,6 +116,8 @@ interface RunPlan {
   /** --output and --journal, open since planRun: checked by opening them, written through these fds. */
   output?: OutputFile;
   journal?: OutputFile;
+  /** --repeat / --until-fail; absent for a single run. */
+  repeat?: RepeatPlan;
 }
 
 function planRun(o: RunOpts): RunPlan {
@@ -109,6 +131,8 @@ function planRun(o: RunOpts): RunPlan {
     threads: parseThreads(o.threads),
     scenarios: selectScenarios(CATALOGUE, o.scenario),
   };
+  const repeat = parseRepeat(o.repeat, !!o.untilFail);
+  if (repeat) plan.repeat = repeat;
   const expect = expectOptions(o);
   if (expect) plan.expect = expect;
   // Opened last, so a mistake above creates no file; before openTracefs, so a bad path writes nothing there.
@@ -160,8 +184,8 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     await reportDone;
   });
   let report: RunReport;
-  try {
-    report = await runSuite(tracefs, {
+  const suite = (iteration?: number): Promise<RunReport> =>
+    runSuite(tracefs, {
       scenarios: plan.scenarios,
       kinds,
       durationMs: plan.durationMs,
@@ -172,12 +196,17 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       bail: !!o.bail,
       ...(plan.expect ? { expect: plan.expect } : {}),
       signal: abort.signal,
-      ...liveHooks(o, plan, progress, journal),
+      ...liveHooks(o, plan, progress, journal, iteration),
     });
+  try {
+    report = plan.repeat ? await repeatSuite(suite, plan.repeat, o, plan, abort.signal) : await suite();
     journal?.close();
     // Interrupted or not, the same report (its not-run variants included) through the same fd.
     try {
       emit(report, plan.format, plan.output, { skipLive: true });
+      // A machine format on stdout: the live lines went to stderr, so does the repeat summary (--output prints its recap).
+      if (report.repeat && plan.format !== 'pretty' && !plan.output)
+        process.stderr.write(repeatLine(report.repeat) + '\n');
     } catch (e) {
       if (!abort.signal.aborted || !(e instanceof EnvironmentError)) throw e;
       // Teardown exits 130/143 as soon as the hook returns: say it here, not in main.
@@ -190,18 +219,50 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   return abort.signal.aborted ? EXIT.sigint : exitCodeFor(report);
 }
 
+/** Where the live lines go: machine formats on stdout keep them on stderr; pretty prints live to stdout. */
+function liveStream(o: RunOpts, plan: RunPlan): NodeJS.WriteStream {
+  return plan.format === 'pretty' && !o.output ? process.stdout : process.stderr;
+}
+
+/**
+ * --repeat / --until-fail: the whole selection again and again (each iteration its own
+ * runSuite: ownership, teardown, not-run variants on a signal), a line per iteration
+ * as it ends, then one merged report (src/report/repeat.ts).
+ */
+async function repeatSuite(
+  suite: (iteration: number) => Promise<RunReport>,
+  repeat: RepeatPlan,
+  o: RunOpts,
+  plan: RunPlan,
+  signal: AbortSignal,
+): Promise<RunReport> {
+  const liveTo = liveStream(o, plan);
+  const iterations: IterationRun[] = [];
+  const reason = () => (typeof signal.reason === 'string' ? signal.reason : 'an abort');
+  while (!signal.aborted && wantsAnother(iterations, repeat, !!o.bail)) {
+    const report = await suite(iterations.length + 1);
+    iterations.push({ report, ...(signal.aborted ? { signal: reason() } : {}) });
+    const s = summarizeRepeat(iterations, repeat);
+    liveTo.write(iterationLine(s.iterations.at(-1)!, s, useColor(liveTo)) + '\n');
+  }
+  return mergeIterations(iterations, repeat, signal.aborted ? reason() : undefined);
+}
+
 /** What the run shows and journals as it goes: a status line per scenario, a line per result. */
 function liveHooks(
   o: RunOpts,
   plan: RunPlan,
   progress: ProgressLine,
   journal: JournalWriter | undefined,
+  iteration?: number,
 ): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
-  // Machine formats on stdout keep the terminal lines on stderr; pretty prints live to stdout.
-  const liveTo = plan.format === 'pretty' && !o.output ? process.stdout : process.stderr;
+  const liveTo = liveStream(o, plan);
+  // A repeated run names each result by its iteration, live and in the journal as in the report.
+  const named = (n: string) => (iteration === undefined ? n : iterationName(n, iteration));
   return {
     hooks: { log: (m) => o.verbose && progress.print(`  ${m}`), progress: (l) => progress.update(l) },
-    onStart: (name, scenario) => {
+    onStart: (plainName, scenario) => {
+      const name = named(plainName);
       journal?.write({
         type: 'running',
         name,
@@ -210,7 +271,8 @@ function liveHooks(
       });
       progress.status(`${name} ...`);
     },
-    onResult: (r) => {
+    onResult: (plain) => {
+      const r = iteration === undefined ? plain : { ...plain, name: named(plain.name), iteration };
       journal?.write({ type: 'result', result: r });
       progress.clear();
       liveTo.write(liveLine(r, { verbose: !!o.verbose, color: useColor(liveTo) }) + '\n');
