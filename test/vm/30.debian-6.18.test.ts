@@ -42,7 +42,18 @@ describeVm(
       // The race that caught it quotes the kernel's own lines, not just a status.
       const caught = xfail.find((r) => r.scenario !== 'vm-console');
       if (caught) expect(JSON.stringify(caught.evidence)).toMatch(/NULL pointer dereference|general protection fault/);
-      expect(run().exitCode).toBe(0);
+      // The oops can escalate to a panic ("Fatal exception in interrupt", seen in
+      // CI 2026-12-02): the guest dies mid-race, its results come from the run
+      // journal and the run counts as cut short (exit 1). Accepted only when
+      // it died inside one of these races; otherwise the expectations must
+      // leave a clean exit.
+      const interrupted = run().report.interrupted;
+      if (interrupted) {
+        expect(interrupted).toMatch(new RegExp(`during (${RACES.join('|')})\\[uprobe\\]`));
+        expect(run().exitCode).toBe(1);
+      } else {
+        expect(run().exitCode).toBe(0);
+      }
     });
   },
 );
