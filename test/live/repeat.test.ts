@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { CLI, leftovers, liveSkipReason } from './live-env.js';
+import { CLI, liveSkipReason, tfsrObjects } from './live-env.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 
@@ -35,7 +35,7 @@ async function run(...args: string[]) {
   return Object.assign(r, { left: ownLeftovers(child.pid) });
 }
 
-const ownLeftovers = (pid: number | undefined): string[] => leftovers().filter((l) => l.includes(`tfsr_${pid}_`));
+const ownLeftovers = (pid: number | undefined): string[] => tfsrObjects().filter((l) => l.includes(`tfsr_${pid}_`));
 
 async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
