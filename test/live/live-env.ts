@@ -94,3 +94,13 @@ export const KNOWN_BUGS_FILE = path.join(ROOT, 'kernel', 'known-bugs.json');
  * running here (--ignore-skips): on the development host that oopses the kernel.
  */
 export const RUN_KNOWN_BUGS = process.env.TRACEFS_REGRESS_RUN_KNOWN_BUGS === '1';
+
+/** Polls cond every 50 ms until it holds or ms pass; its last answer. */
+export async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return cond();
+}

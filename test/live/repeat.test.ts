@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { CLI, liveSkipReason, tfsrObjects } from './live-env.js';
+import { CLI, liveSkipReason, tfsrObjects, waitFor } from './live-env.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 
@@ -36,15 +36,6 @@ async function run(...args: string[]) {
 }
 
 const ownLeftovers = (pid: number | undefined): string[] => tfsrObjects().filter((l) => l.includes(`tfsr_${pid}_`));
-
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return cond();
-}
 
 live('run --repeat / --until-fail', () => {
   let dir: string;

@@ -2,18 +2,9 @@
 // second, the partial statistics are printed, and nothing tfsr_ remains.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { CLI, leftovers, liveSkipReason, tfsrObjects } from './live-env.js';
+import { CLI, leftovers, liveSkipReason, tfsrObjects, waitFor } from './live-env.js';
 
 const live = describe.skipIf(!!liveSkipReason);
-
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return cond();
-}
 
 live('interrupting a run', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
