@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pidAlive } from '../../src/util/pid.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = path.join(ROOT, 'bin', 'tracefs-regress.js');
@@ -42,13 +43,7 @@ export function ofLiveOtherRun(line: string): boolean {
   const m = /tfsr_(\d+)_[0-9a-f]{6}/.exec(line);
   if (!m) return false;
   const pid = Number(m[1]);
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== process.pid && pidAlive(pid);
 }
 
 /** Everything named tfsr_ in tracefs, but live runs of other processes: what a run must never leave behind. */
