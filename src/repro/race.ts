@@ -9,6 +9,7 @@ import type { ProbeKind } from '../model.js';
 import { packageRoot } from '../package.js';
 import { RACE_OPS, RACE_PARAMS, type RaceWeights } from '../native/race-params.js';
 import type { ProbeTarget } from '../probes/definitions.js';
+import { targetFor } from '../probes/targets.js';
 import type { ScenarioResult } from '../report/types.js';
 import type { RacePlan, Scenario } from '../scenarios/types.js';
 import { RACE_RULES, type RaceRule } from './race-rules.js';
@@ -232,8 +233,8 @@ const INCLUDES = [
   '#include <unistd.h>',
 ].join('\n');
 
-/** The whole reproducer for a FAIL of a race scenario. */
-export function emitRace(input: EmitRaceInput): { text: string; mode: 'race' } {
+/** The whole reproducer for a FAIL of a race scenario (pure but for reading the C sources). */
+export function renderRace(input: EmitRaceInput): { text: string; mode: 'race' } {
   const p = raceParams(input);
   const runtime = input.runtimeC ?? readCSource('runtime.c');
   const text = [
@@ -245,4 +246,51 @@ export function emitRace(input: EmitRaceInput): { text: string; mode: 'race' } {
     '',
   ].join('\n\n');
   return { text, mode: 'race' };
+}
+
+/** Why a race FAIL got no file (index.ts notes it). */
+export const RACE_NOT_YET = 'race reproducer: the scenario declares no race plan';
+
+/** What `run --repro-dir` knows of a race FAIL (a subset of index.ts's ReproContext). */
+export interface RaceReproContext {
+  dir: string;
+  scenario: EmitRaceInput['scenario'];
+  kind: ProbeKind;
+  kernel: EmitRaceInput['kernel'];
+  /** What the run was given (--duration, --threads). */
+  options?: { durationMs: number; threads: number };
+}
+
+/** The kprobe/fprobe symbol the suite uses here (the uprobe's binary is found at run time). */
+function probeTarget(kind: ProbeKind): ProbeTarget | undefined {
+  if (kind !== 'kprobe' && kind !== 'fprobe') return undefined;
+  try {
+    return targetFor(kind);
+  } catch {
+    return undefined; // the program's default symbol, do_sys_openat2
+  }
+}
+
+/**
+ * Writes DIR/<result name>.c for a race FAIL and returns what
+ * ScenarioResult.reproducer records, or undefined when the scenario has no
+ * race plan. The index's hook (writeReproducer) calls it.
+ */
+export async function emitRace(
+  result: Pick<ScenarioResult, 'name' | 'stats' | 'evidence' | 'status'>,
+  ctx: RaceReproContext,
+): Promise<{ file: string; mode: 'race' } | undefined> {
+  if (!ctx.scenario.racePlan) return undefined;
+  const target = probeTarget(ctx.kind);
+  const { text } = renderRace({
+    scenario: ctx.scenario,
+    kind: ctx.kind,
+    ...(ctx.options ? { params: { threads: ctx.options.threads, durationMs: ctx.options.durationMs } } : {}),
+    result,
+    kernel: ctx.kernel,
+    ...(target ? { target } : {}),
+  });
+  const file = `${result.name.replace(/[^A-Za-z0-9_.@[\]-]/g, '_')}.c`;
+  await fs.promises.writeFile(path.join(ctx.dir, file), text);
+  return { file, mode: 'race' };
 }

@@ -21,6 +21,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['report'],
   ['expect'],
   ['runner'],
+  ['repro'],
   ['bench'],
   ['host'],
   ['vm'],

@@ -44,6 +44,10 @@ static int opt_threads = DEFAULT_THREADS;
 static double opt_duration = DEFAULT_DURATION_S;
 static double opt_stall = DEFAULT_STALL_S;
 static int opt_invert; /* -X invert (TFSR_SELFTEST builds only) */
+#ifdef TFSR_SELFTEST
+static int opt_fault; /* -X die | -X stall */
+enum { FAULT_NONE, FAULT_DIE, FAULT_STALL };
+#endif
 
 static _Atomic uint64_t seq = 3; /* cycle 0, absent: nothing created yet */
 static atomic_bool stop_ctl, stop_workers;
@@ -219,7 +223,11 @@ static void op_enable_write(struct worker *w) {
   uint64_t s3 = cur_seq();
   close(fd);
   if (removed_since(cycle_of(s1), s2) && violates(R_WRITE_AFTER_REMOVAL, we, 0))
-    violation(R_WRITE_AFTER_REMOVAL, w->id, OP_ENABLE_WRITE, p, we ? got_name(we) : val[0] == '1' ? "success (wrote 1)" : "success (wrote 0)", s2, s3);
+    violation(R_WRITE_AFTER_REMOVAL, w->id, OP_ENABLE_WRITE, p,
+              we              ? got_name(we)
+              : val[0] == '1' ? "success (wrote 1)"
+                              : "success (wrote 0)",
+              s2, s3);
 }
 
 static void op_stat(struct worker *w) {
@@ -329,7 +337,10 @@ static void op_held_write(struct worker *w) {
     char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s (fd from gen %llu)", T.enable, (unsigned long long)(2 * h->tag));
     violation(R_WRITE_AFTER_REMOVAL, w->id, OP_HELD_WRITE, path,
-              e ? got_name(e) : val[0] == '1' ? "success (wrote 1)" : "success (wrote 0)", s0, s1);
+              e               ? got_name(e)
+              : val[0] == '1' ? "success (wrote 1)"
+                              : "success (wrote 0)",
+              s0, s1);
   }
 }
 
@@ -398,6 +409,20 @@ static enum op pick(struct worker *w) {
   return OP_STAT;
 }
 
+#ifdef TFSR_SELFTEST
+/* Test-only: worker 0 acts out what an oops does to a thread in a system
+ * call (it ends without returning) or a call that never returns, so the
+ * watchdog can be seen to report both. */
+static void selftest_fault(struct worker *w) {
+  doing(w, OP_STAT, "(self-test fault)");
+  if (opt_fault == FAULT_DIE) syscall(SYS_exit, 0); /* this thread only, as an oops kills it */
+  int p[2];
+  char c;
+  if (pipe(p) == 0 && read(p[0], &c, 1) < 0) { /* blocks: nobody writes */
+  }
+}
+#endif
+
 static void *worker_main(void *arg) {
   struct worker *w = arg;
   /* Judge nothing before the first create starts. */
@@ -405,6 +430,9 @@ static void *worker_main(void *arg) {
   const int steps_aside = w->id >= racers;
   while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
     if (steps_aside) gate_wait();
+#ifdef TFSR_SELFTEST
+    if (opt_fault && w->id == 0 && atomic_load(&w->ops) == 100) selftest_fault(w);
+#endif
     if ((T.ndirs || w->held_write) && ++w->since_refresh >= 16) refresh_held(w);
     switch (pick(w)) {
       case OP_OPEN_READ: op_open_read(w); break;
@@ -456,9 +484,7 @@ static int write_str(const char *path, const char *s) {
 
 /* One control-file definition in one write(2), through the fd kept open
  * for the run (O_WRONLY|O_APPEND: never truncate). */
-static int ctl_write(const char *line) {
-  return write(ctl_fd, line, strlen(line)) < 0 ? errno : 0;
-}
+static int ctl_write(const char *line) { return write(ctl_fd, line, strlen(line)) < 0 ? errno : 0; }
 
 static int do_create(void) {
   if (RACE_TARGET_INSTANCE) return mkdir(T.instance, 0755) < 0 ? errno : 0;
@@ -712,12 +738,13 @@ static int watchdog(uint64_t *last_ops, uint64_t *last_change, uint64_t now) {
     int op = atomic_load(&w->cur_op);
     const char *path = atomic_load(&w->cur_path);
     int dead = !atomic_load(&w->finished) && pthread_tryjoin_np(w->th, NULL) == 0;
-    int stuck = now - last_change[i] > (uint64_t)(opt_stall * 1e9) && newest - last_change[i] > (uint64_t)(opt_stall * 1e9) / 2;
+    int stuck = now - last_change[i] > (uint64_t)(opt_stall * 1e9) &&
+                newest - last_change[i] > (uint64_t)(opt_stall * 1e9) / 2;
     if (!dead && !stuck) continue;
     if (!claim(op >= 0 ? op_name[op] : "?", path ? path : "?", "the system call returns",
                dead ? "the thread died inside it (kernel oops?)" : "no return (thread stuck in the kernel)"))
       return 1;
-    snprintf(found_detail, sizeof found_detail, "worker %d; no progress for %.1f s; cycle %llu", i,
+    snprintf(found_detail, sizeof found_detail, "worker %d; no progress for %.1f s; %llu cycles completed", i,
              (double)(now - last_change[i]) / 1e9, (unsigned long long)atomic_load(&cycles));
     if (dead) atomic_store(&w->finished, 1); /* joined already */
     return 1;
@@ -739,10 +766,11 @@ static int join_within(pthread_t th, int ms) {
 }
 
 static void usage_race(FILE *f) {
-  fprintf(f,
-          "race options: -t THREADS (1..64, default %d)  -d SECONDS (default %g)  -w SECONDS (a worker with no\n"
-          "  progress that long while others progress is stuck in the kernel: REPRODUCED; default %g)\n",
-          DEFAULT_THREADS, DEFAULT_DURATION_S, DEFAULT_STALL_S);
+  fprintf(
+      f,
+      "race options: -t THREADS (1..64, default %d)  -d SECONDS (default %g)  -w SECONDS (a worker with no\n"
+      "  progress that long while others progress is stuck in the kernel: REPRODUCED; default %g)\n",
+      DEFAULT_THREADS, DEFAULT_DURATION_S, DEFAULT_STALL_S);
 }
 
 /* Takes the race's options out of argv (the runtime parses the rest). */
@@ -766,10 +794,17 @@ static int race_options(int argc, char **argv) {
       }
       *(a[1] == 'd' ? &opt_duration : &opt_stall) = v;
 #ifdef TFSR_SELFTEST
-    } else if (!strcmp(a, "-X") && has_value && !strcmp(argv[i + 1], "invert")) {
-      /* Test-only: every rule inverted, so a correct kernel "reproduces". */
-      opt_invert = 1;
-      i++;
+    } else if (!strcmp(a, "-X") && has_value) {
+      /* Test-only: invert every rule (a correct kernel "reproduces"), or
+       * kill or block worker 0 inside a system call. */
+      const char *x = argv[++i];
+      if (!strcmp(x, "invert")) opt_invert = 1;
+      else if (!strcmp(x, "die")) opt_fault = FAULT_DIE;
+      else if (!strcmp(x, "stall")) opt_fault = FAULT_STALL;
+      else {
+        fprintf(stderr, "-X %s: use invert, die or stall\n", x);
+        exit(2);
+      }
 #endif
     } else {
       if (!strcmp(a, "-h")) usage_race(stdout);
