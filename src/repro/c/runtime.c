@@ -29,6 +29,8 @@
  *   Results of the last call on this thread: tr_data/tr_len (read, pread,
  *     getcwd), tr_st (stat family), tr_listing(fd) (" name name " of every
  *     getdents64 on fd so far), tr_has_word(list, w), tr_trimmed().
+ *   const char *tr_list(const char *dir);  " a b c ": open + getdents64 to the end + close
+ *   const char *tr_slurp(const char *path); the file's content, trimmed (NULL on error)
  *   Writes to a *_events file are validated (one command, valid names) and
  *     registered; mkdir under instances/ is registered; fds are tracked.
  *   void tr_reg_probe(const char *file, const char *g, const char *e);
@@ -42,6 +44,8 @@
  *   void tr_finish(void);  cleanup; health rise -> REPRODUCED exit 1;
  *       else "not reproduced" exit 0
  *   void tr_log(const char *fmt, ...);  to stderr unless -q
+ *   void tr_pause(void);  with -w MS: waits MS ms (the emitter calls it before
+ *       the violating step, so a person or a test can interrupt the run there)
  * Exit codes: 0 not reproduced, 1 reproduced, 2 usage, 4 environment.
  */
 #define _GNU_SOURCE
@@ -84,6 +88,7 @@ char tr_run_id[64];
 char tr_target[PATH_MAX + 32];
 static char tr_kind[16];
 int tr_quiet;
+static long tr_wait_ms;
 volatile sig_atomic_t tr_stopping;
 static const char *tr_prog = "repro";
 
@@ -118,14 +123,42 @@ static const struct {
   int n;
   const char *s;
 } tr_errnos[] = {
-    {EPERM, "EPERM"},   {ENOENT, "ENOENT"},   {ESRCH, "ESRCH"},     {EINTR, "EINTR"},       {EIO, "EIO"},
-    {ENXIO, "ENXIO"},   {E2BIG, "E2BIG"},     {EBADF, "EBADF"},     {EAGAIN, "EAGAIN"},     {ENOMEM, "ENOMEM"},
-    {EACCES, "EACCES"}, {EFAULT, "EFAULT"},   {EBUSY, "EBUSY"},     {EEXIST, "EEXIST"},     {EXDEV, "EXDEV"},
-    {ENODEV, "ENODEV"}, {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"},   {EINVAL, "EINVAL"},     {ENFILE, "ENFILE"},
-    {EMFILE, "EMFILE"}, {ENOSPC, "ENOSPC"},   {ESPIPE, "ESPIPE"},   {EROFS, "EROFS"},       {EMLINK, "EMLINK"},
-    {EPIPE, "EPIPE"},   {ERANGE, "ERANGE"},   {ENAMETOOLONG, "ENAMETOOLONG"},               {ENOSYS, "ENOSYS"},
-    {ENOTEMPTY, "ENOTEMPTY"},                 {ELOOP, "ELOOP"},     {ENODATA, "ENODATA"},   {EOVERFLOW, "EOVERFLOW"},
-    {EOPNOTSUPP, "EOPNOTSUPP"},               {ESTALE, "ESTALE"},   {EMEDIUMTYPE, "EMEDIUMTYPE"},
+    {EPERM, "EPERM"},
+    {ENOENT, "ENOENT"},
+    {ESRCH, "ESRCH"},
+    {EINTR, "EINTR"},
+    {EIO, "EIO"},
+    {ENXIO, "ENXIO"},
+    {E2BIG, "E2BIG"},
+    {EBADF, "EBADF"},
+    {EAGAIN, "EAGAIN"},
+    {ENOMEM, "ENOMEM"},
+    {EACCES, "EACCES"},
+    {EFAULT, "EFAULT"},
+    {EBUSY, "EBUSY"},
+    {EEXIST, "EEXIST"},
+    {EXDEV, "EXDEV"},
+    {ENODEV, "ENODEV"},
+    {ENOTDIR, "ENOTDIR"},
+    {EISDIR, "EISDIR"},
+    {EINVAL, "EINVAL"},
+    {ENFILE, "ENFILE"},
+    {EMFILE, "EMFILE"},
+    {ENOSPC, "ENOSPC"},
+    {ESPIPE, "ESPIPE"},
+    {EROFS, "EROFS"},
+    {EMLINK, "EMLINK"},
+    {EPIPE, "EPIPE"},
+    {ERANGE, "ERANGE"},
+    {ENAMETOOLONG, "ENAMETOOLONG"},
+    {ENOSYS, "ENOSYS"},
+    {ENOTEMPTY, "ENOTEMPTY"},
+    {ELOOP, "ELOOP"},
+    {ENODATA, "ENODATA"},
+    {EOVERFLOW, "EOVERFLOW"},
+    {EOPNOTSUPP, "EOPNOTSUPP"},
+    {ESTALE, "ESTALE"},
+    {EMEDIUMTYPE, "EMEDIUMTYPE"},
 };
 
 const char *tr_errname(int err) {
@@ -140,10 +173,10 @@ const char *tr_describe(tr_res r) {
   static _Thread_local char buf[64];
   if (r.err) return tr_errname(r.err);
   switch (r.what) {
-  case TR_BYTES: snprintf(buf, sizeof buf, "success (%ld bytes)", r.ret); break;
-  case TR_ENTRIES: snprintf(buf, sizeof buf, "success (%ld entries)", r.ret); break;
-  case TR_NUM: snprintf(buf, sizeof buf, "success (%ld)", r.ret); break;
-  default: return "success";
+    case TR_BYTES: snprintf(buf, sizeof buf, "success (%ld bytes)", r.ret); break;
+    case TR_ENTRIES: snprintf(buf, sizeof buf, "success (%ld entries)", r.ret); break;
+    case TR_NUM: snprintf(buf, sizeof buf, "success (%ld)", r.ret); break;
+    default: return "success";
   }
   return buf;
 }
@@ -364,9 +397,7 @@ void tr_cleanup(void) {
   pthread_mutex_unlock(&tr_lock);
 }
 
-static void tr_on_signal(int sig) {
-  tr_stopping = sig;
-}
+static void tr_on_signal(int sig) { tr_stopping = sig; }
 
 /* Called after every wrapped call: a SIGINT/SIGTERM seen by the handler ends the run here. */
 static void tr_check_stop(void) {
@@ -460,7 +491,8 @@ static tr_res tr_write_impl(int fd, const char *s, long off, int positional) {
   size_t len = strlen(s);
   char g[72], e[72];
   if (tr_ends_with(file, "_events") || tr_ends_with(file, "/trigger")) {
-    if (!tr_check_ctl_line(file, s, len, g, e)) tr_die(2, "refusing to write \"%s\" to %s: not one command", s, file);
+    if (!tr_check_ctl_line(file, s, len, g, e))
+      tr_die(2, "refusing to write \"%s\" to %s: not one command", s, file);
     /* Registered before the write: a signal right after it must still remove the probe. */
     if (g[0] && s[0] != '-') tr_reg_probe(file, g, e);
   }
@@ -468,15 +500,9 @@ static tr_res tr_write_impl(int fd, const char *s, long off, int positional) {
   return tr_result(r, TR_NUM);
 }
 
-tr_res tr_write(int fd, const char *s) {
-  return tr_write_impl(fd, s, 0, 0);
-}
-tr_res tr_pwrite(int fd, const char *s, long off) {
-  return tr_write_impl(fd, s, off, 1);
-}
-tr_res tr_lseek(int fd, long off, int whence) {
-  return tr_result(lseek(fd, off, whence), TR_NUM);
-}
+tr_res tr_write(int fd, const char *s) { return tr_write_impl(fd, s, 0, 0); }
+tr_res tr_pwrite(int fd, const char *s, long off) { return tr_write_impl(fd, s, off, 1); }
+tr_res tr_lseek(int fd, long off, int whence) { return tr_result(lseek(fd, off, whence), TR_NUM); }
 
 tr_res tr_ctl(const char *file, const char *line) {
   tr_res r = tr_open(file, O_WRONLY | O_APPEND, 0);
@@ -487,18 +513,12 @@ tr_res tr_ctl(const char *file, const char *line) {
   return w;
 }
 
-tr_res tr_stat(const char *path) {
-  return tr_result(stat(path, &tr_st), TR_PLAIN);
-}
-tr_res tr_lstat(const char *path) {
-  return tr_result(lstat(path, &tr_st), TR_PLAIN);
-}
+tr_res tr_stat(const char *path) { return tr_result(stat(path, &tr_st), TR_PLAIN); }
+tr_res tr_lstat(const char *path) { return tr_result(lstat(path, &tr_st), TR_PLAIN); }
 tr_res tr_fstatat(int dirfd, const char *path, int flags) {
   return tr_result(fstatat(dirfd, path, &tr_st, flags), TR_PLAIN);
 }
-tr_res tr_access(const char *path, int mode) {
-  return tr_result(access(path, mode), TR_NUM);
-}
+tr_res tr_access(const char *path, int mode) { return tr_result(access(path, mode), TR_NUM); }
 
 /* One getdents64(2); the names are appended to the fd's listing (tr_listing). */
 tr_res tr_getdents64(int fd, long size) {
@@ -536,21 +556,40 @@ tr_res tr_getdents64(int fd, long size) {
 }
 
 /* Every name getdents64 returned on fd so far, " a b c " (empty when none). */
-const char *tr_listing(int fd) {
-  return fd >= 0 && fd < TR_MAXFD && tr_fdlist[fd] ? tr_fdlist[fd] : "";
-}
+const char *tr_listing(int fd) { return fd >= 0 && fd < TR_MAXFD && tr_fdlist[fd] ? tr_fdlist[fd] : ""; }
 int tr_has_word(const char *list, const char *w) {
   char pat[160];
   snprintf(pat, sizeof pat, " %s ", w);
   return strstr(list, pat) != NULL;
 }
 
-tr_res tr_chdir(const char *path) {
-  return tr_result(chdir(path), TR_NUM);
+/* The whole listing of dir, " a b c " (NULL when it cannot be listed: errno in tr_list_err). */
+static _Thread_local int tr_list_err;
+const char *tr_list(const char *dir) {
+  tr_res fd = tr_open(dir, O_RDONLY | O_DIRECTORY, 0);
+  tr_list_err = fd.err;
+  if (fd.err) return NULL;
+  tr_res r;
+  do r = tr_getdents64((int)fd.ret, 0);
+  while (!r.err && r.ret > 0);
+  tr_list_err = r.err;
+  char *out = tr_slot();
+  snprintf(out, TR_SLOT, "%s", tr_listing((int)fd.ret));
+  tr_close((int)fd.ret);
+  return tr_list_err ? NULL : out;
 }
-tr_res tr_fchdir(int fd) {
-  return tr_result(fchdir(fd), TR_NUM);
+
+/* A small file's content without surrounding whitespace; NULL on error. */
+const char *tr_slurp(const char *path) {
+  tr_res fd = tr_open(path, O_RDONLY, 0);
+  if (fd.err) return NULL;
+  tr_res r = tr_read((int)fd.ret, TR_DATA);
+  tr_close((int)fd.ret);
+  return r.err ? NULL : tr_trimmed();
 }
+
+tr_res tr_chdir(const char *path) { return tr_result(chdir(path), TR_NUM); }
+tr_res tr_fchdir(int fd) { return tr_result(fchdir(fd), TR_NUM); }
 tr_res tr_getcwd(void) {
   long r = syscall(SYS_getcwd, tr_data, (size_t)TR_DATA);
   tr_len = r < 0 ? 0 : r;
@@ -560,21 +599,13 @@ tr_res tr_mkdir(const char *path, int mode) {
   if (strstr(path, "/instances/")) tr_reg_instance(path);
   return tr_result(mkdir(path, (mode_t)mode), TR_NUM);
 }
-tr_res tr_rmdir(const char *path) {
-  return tr_result(rmdir(path), TR_NUM);
-}
-tr_res tr_chmod(const char *path, int mode) {
-  return tr_result(chmod(path, (mode_t)mode), TR_NUM);
-}
-tr_res tr_fchmod(int fd, int mode) {
-  return tr_result(fchmod(fd, (mode_t)mode), TR_NUM);
-}
+tr_res tr_rmdir(const char *path) { return tr_result(rmdir(path), TR_NUM); }
+tr_res tr_chmod(const char *path, int mode) { return tr_result(chmod(path, (mode_t)mode), TR_NUM); }
+tr_res tr_fchmod(int fd, int mode) { return tr_result(fchmod(fd, (mode_t)mode), TR_NUM); }
 tr_res tr_chown(const char *path, long uid, long gid) {
   return tr_result(chown(path, (uid_t)uid, (gid_t)gid), TR_NUM);
 }
-tr_res tr_fchown(int fd, long uid, long gid) {
-  return tr_result(fchown(fd, (uid_t)uid, (gid_t)gid), TR_NUM);
-}
+tr_res tr_fchown(int fd, long uid, long gid) { return tr_result(fchown(fd, (uid_t)uid, (gid_t)gid), TR_NUM); }
 
 /* ---- health counters ---- */
 
@@ -605,6 +636,13 @@ const char *tr_health_rise(void) {
     }
   }
   return NULL;
+}
+
+void tr_pause(void) {
+  if (tr_wait_ms <= 0) return;
+  tr_log("waiting %ld ms before the last step", tr_wait_ms);
+  for (long left = tr_wait_ms; left > 0 && !tr_stopping; left -= 10) tr_sleep_ms(10);
+  tr_check_stop();
 }
 
 /* ---- verdicts ---- */
@@ -650,12 +688,14 @@ static void tr_find_tracefs(const char *forced) {
       snprintf(tr_root, sizeof tr_root, "%s", cands[i]);
       return;
     }
-  if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0 && tr_is_tracefs("/sys/kernel/tracing")) {
+  if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0 &&
+      tr_is_tracefs("/sys/kernel/tracing")) {
     tr_log("mounted tracefs on /sys/kernel/tracing");
     snprintf(tr_root, sizeof tr_root, "%s", "/sys/kernel/tracing");
     return;
   }
-  tr_die(4, "no tracefs: not at /sys/kernel/tracing or /sys/kernel/debug/tracing, and mounting it failed (%s)",
+  tr_die(4,
+         "no tracefs: not at /sys/kernel/tracing or /sys/kernel/debug/tracing, and mounting it failed (%s)",
          tr_errname(errno));
 }
 
@@ -684,7 +724,8 @@ static long tr_entry_offset(const char *path) {
     uint32_t type = (uint32_t)TR_U(o, 4), flags = (uint32_t)(is64 ? TR_U(o + 4, 4) : TR_U(o + 24, 4));
     uint64_t off = is64 ? TR_U(o + 8, 8) : TR_U(o + 4, 4), vaddr = is64 ? TR_U(o + 16, 8) : TR_U(o + 8, 4);
     uint64_t filesz = is64 ? TR_U(o + 32, 8) : TR_U(o + 16, 4);
-    if (type == 1 && (flags & 1) && entry >= vaddr && entry < vaddr + filesz) return (long)(entry - vaddr + off);
+    if (type == 1 && (flags & 1) && entry >= vaddr && entry < vaddr + filesz)
+      return (long)(entry - vaddr + off);
   }
 #undef TR_U
   return -1;
@@ -714,7 +755,8 @@ static void tr_resolve_target(const char *symbol) {
   }
   if (!symbol || !*symbol) tr_die(2, "no kernel symbol given for the %s", tr_kind);
   for (const char *p = symbol; *p; p++)
-    if (!(*p == '_' || *p == '.' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+    if (!(*p == '_' || *p == '.' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+          (*p >= 'A' && *p <= 'Z')))
       tr_die(2, "kernel symbol \"%s\" is not a plain name", symbol);
   snprintf(tr_target, sizeof tr_target, "%s", symbol);
 }
@@ -730,9 +772,7 @@ static void tr_make_run_id(void) {
   snprintf(tr_run_id, sizeof tr_run_id, "tfsr_%d_%02x%02x%02x", (int)getpid(), r[0], r[1], r[2]);
 }
 
-static void tr_at_exit(void) {
-  tr_cleanup();
-}
+static void tr_at_exit(void) { tr_cleanup(); }
 
 void tr_init(int argc, char **argv, const char *kind, const char *symbol) {
   const char *forced = NULL;
@@ -740,12 +780,15 @@ void tr_init(int argc, char **argv, const char *kind, const char *symbol) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-q")) tr_quiet = 1;
     else if (!strcmp(argv[i], "-r") && i + 1 < argc) forced = argv[++i];
+    else if (!strcmp(argv[i], "-w") && i + 1 < argc) tr_wait_ms = strtol(argv[++i], NULL, 10);
     else {
       FILE *out = strcmp(argv[i], "-h") ? stderr : stdout;
       fprintf(out,
-              "usage: %s [-r TRACEFS] [-q] [-h]\n"
-              "  -r TRACEFS  use this tracefs mount (default: /sys/kernel/tracing, then /sys/kernel/debug/tracing)\n"
+              "usage: %s [-r TRACEFS] [-q] [-w MS] [-h]\n"
+              "  -r TRACEFS  use this tracefs mount (default: /sys/kernel/tracing, then "
+              "/sys/kernel/debug/tracing)\n"
               "  -q          quiet: only the verdict line\n"
+              "  -w MS       wait MS milliseconds before the last step\n"
               "exit: 0 not reproduced, 1 reproduced, 2 usage, 4 kernel lacks what is needed\n",
               tr_prog);
       exit(out == stdout ? 0 : 2);
