@@ -177,8 +177,10 @@ export function renderHeader(input: EmitRaceInput, p: RaceParams): string {
   const ev = input.result?.evidence?.[0];
   const lines = [
     '/*',
-    ` * ${commentText(file)}: stand-alone reproducer of tracefs-regress race scenario`,
-    ` * ${commentText(s.id)} (${commentText(input.kind)} variant): ${commentText(s.title)}.`,
+    ...wrap(
+      `${file}: stand-alone reproducer of tracefs-regress race scenario ${s.id} ` +
+        `(${input.kind} variant): ${s.title}.`,
+    ),
     ' *',
     ...wrap(s.description),
     ' *',

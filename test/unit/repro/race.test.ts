@@ -61,7 +61,8 @@ describe('the race program of each race scenario', () => {
       expect(text).toContain(`#define DROP_CACHES_INTERVAL_MS ${plan.dropCachesIntervalMs ?? -1}`);
       expect(text).toContain(`#define HELD_DIRFDS ${plan.heldDirfds ?? 8}u`);
       // The header: what it races, what it guards, where it was made, how to run it.
-      expect(text).toContain(s.title);
+      // Comment lines joined: the header wraps at 78 columns.
+      expect(text.replace(/\n \*\s*/g, ' ')).toContain(s.title);
       for (const r of s.references) expect(text).toContain(r.split(' ')[0]);
       expect(text).toContain('6.18.44-test #1 SMP');
       expect(text).toContain(`cc -O2 -static -pthread -o repro '${s.id}[uprobe].c' && ./repro`);
