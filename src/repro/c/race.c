@@ -275,9 +275,9 @@ static void open_and_hold(struct worker *w, const char *path, int flags, struct 
 /* Once per generation: new fds to hold from it. */
 static void refresh_held(struct worker *w) {
   uint64_t s = cur_seq();
-  w->since_refresh = 0;
   if (phase_of(s) == 3 || cycle_of(s) == w->last_held_cycle) return;
   w->last_held_cycle = cycle_of(s);
+  w->since_refresh = 0;
   for (int d = 0; d < T.ndirs; d++) {
     int flags = (rnd(w) & 1) ? (O_PATH | O_DIRECTORY) : (O_RDONLY | O_DIRECTORY);
     open_and_hold(w, T.dirs[d].path, flags, w->held[d], &w->next_slot[d]);
