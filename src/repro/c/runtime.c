@@ -29,6 +29,8 @@
  *   Results of the last call on this thread: tr_data/tr_len (read, pread,
  *     getcwd), tr_st (stat family), tr_listing(fd) (" name name " of every
  *     getdents64 on fd so far), tr_has_word(list, w), tr_trimmed().
+ *   const char *tr_list(const char *dir);  " a b c ": open + getdents64 to the end + close
+ *   const char *tr_slurp(const char *path); the file's content, trimmed (NULL on error)
  *   Writes to a *_events file are validated (one command, valid names) and
  *     registered; mkdir under instances/ is registered; fds are tracked.
  *   void tr_reg_probe(const char *file, const char *g, const char *e);
@@ -543,6 +545,31 @@ int tr_has_word(const char *list, const char *w) {
   char pat[160];
   snprintf(pat, sizeof pat, " %s ", w);
   return strstr(list, pat) != NULL;
+}
+
+/* The whole listing of dir, " a b c " (NULL when it cannot be listed: errno in tr_list_err). */
+static _Thread_local int tr_list_err;
+const char *tr_list(const char *dir) {
+  tr_res fd = tr_open(dir, O_RDONLY | O_DIRECTORY, 0);
+  tr_list_err = fd.err;
+  if (fd.err) return NULL;
+  tr_res r;
+  do r = tr_getdents64((int)fd.ret, 0);
+  while (!r.err && r.ret > 0);
+  tr_list_err = r.err;
+  char *out = tr_slot();
+  snprintf(out, TR_SLOT, "%s", tr_listing((int)fd.ret));
+  tr_close((int)fd.ret);
+  return tr_list_err ? NULL : out;
+}
+
+/* A small file's content without surrounding whitespace; NULL on error. */
+const char *tr_slurp(const char *path) {
+  tr_res fd = tr_open(path, O_RDONLY, 0);
+  if (fd.err) return NULL;
+  tr_res r = tr_read((int)fd.ret, TR_DATA);
+  tr_close((int)fd.ret);
+  return r.err ? NULL : tr_trimmed();
 }
 
 tr_res tr_chdir(const char *path) {
