@@ -120,14 +120,42 @@ static const struct {
   int n;
   const char *s;
 } tr_errnos[] = {
-    {EPERM, "EPERM"},   {ENOENT, "ENOENT"},   {ESRCH, "ESRCH"},     {EINTR, "EINTR"},       {EIO, "EIO"},
-    {ENXIO, "ENXIO"},   {E2BIG, "E2BIG"},     {EBADF, "EBADF"},     {EAGAIN, "EAGAIN"},     {ENOMEM, "ENOMEM"},
-    {EACCES, "EACCES"}, {EFAULT, "EFAULT"},   {EBUSY, "EBUSY"},     {EEXIST, "EEXIST"},     {EXDEV, "EXDEV"},
-    {ENODEV, "ENODEV"}, {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"},   {EINVAL, "EINVAL"},     {ENFILE, "ENFILE"},
-    {EMFILE, "EMFILE"}, {ENOSPC, "ENOSPC"},   {ESPIPE, "ESPIPE"},   {EROFS, "EROFS"},       {EMLINK, "EMLINK"},
-    {EPIPE, "EPIPE"},   {ERANGE, "ERANGE"},   {ENAMETOOLONG, "ENAMETOOLONG"},               {ENOSYS, "ENOSYS"},
-    {ENOTEMPTY, "ENOTEMPTY"},                 {ELOOP, "ELOOP"},     {ENODATA, "ENODATA"},   {EOVERFLOW, "EOVERFLOW"},
-    {EOPNOTSUPP, "EOPNOTSUPP"},               {ESTALE, "ESTALE"},   {EMEDIUMTYPE, "EMEDIUMTYPE"},
+    {EPERM, "EPERM"},
+    {ENOENT, "ENOENT"},
+    {ESRCH, "ESRCH"},
+    {EINTR, "EINTR"},
+    {EIO, "EIO"},
+    {ENXIO, "ENXIO"},
+    {E2BIG, "E2BIG"},
+    {EBADF, "EBADF"},
+    {EAGAIN, "EAGAIN"},
+    {ENOMEM, "ENOMEM"},
+    {EACCES, "EACCES"},
+    {EFAULT, "EFAULT"},
+    {EBUSY, "EBUSY"},
+    {EEXIST, "EEXIST"},
+    {EXDEV, "EXDEV"},
+    {ENODEV, "ENODEV"},
+    {ENOTDIR, "ENOTDIR"},
+    {EISDIR, "EISDIR"},
+    {EINVAL, "EINVAL"},
+    {ENFILE, "ENFILE"},
+    {EMFILE, "EMFILE"},
+    {ENOSPC, "ENOSPC"},
+    {ESPIPE, "ESPIPE"},
+    {EROFS, "EROFS"},
+    {EMLINK, "EMLINK"},
+    {EPIPE, "EPIPE"},
+    {ERANGE, "ERANGE"},
+    {ENAMETOOLONG, "ENAMETOOLONG"},
+    {ENOSYS, "ENOSYS"},
+    {ENOTEMPTY, "ENOTEMPTY"},
+    {ELOOP, "ELOOP"},
+    {ENODATA, "ENODATA"},
+    {EOVERFLOW, "EOVERFLOW"},
+    {EOPNOTSUPP, "EOPNOTSUPP"},
+    {ESTALE, "ESTALE"},
+    {EMEDIUMTYPE, "EMEDIUMTYPE"},
 };
 
 const char *tr_errname(int err) {
@@ -142,10 +170,10 @@ const char *tr_describe(tr_res r) {
   static _Thread_local char buf[64];
   if (r.err) return tr_errname(r.err);
   switch (r.what) {
-  case TR_BYTES: snprintf(buf, sizeof buf, "success (%ld bytes)", r.ret); break;
-  case TR_ENTRIES: snprintf(buf, sizeof buf, "success (%ld entries)", r.ret); break;
-  case TR_NUM: snprintf(buf, sizeof buf, "success (%ld)", r.ret); break;
-  default: return "success";
+    case TR_BYTES: snprintf(buf, sizeof buf, "success (%ld bytes)", r.ret); break;
+    case TR_ENTRIES: snprintf(buf, sizeof buf, "success (%ld entries)", r.ret); break;
+    case TR_NUM: snprintf(buf, sizeof buf, "success (%ld)", r.ret); break;
+    default: return "success";
   }
   return buf;
 }
@@ -366,9 +394,7 @@ void tr_cleanup(void) {
   pthread_mutex_unlock(&tr_lock);
 }
 
-static void tr_on_signal(int sig) {
-  tr_stopping = sig;
-}
+static void tr_on_signal(int sig) { tr_stopping = sig; }
 
 /* Called after every wrapped call: a SIGINT/SIGTERM seen by the handler ends the run here. */
 static void tr_check_stop(void) {
@@ -462,7 +488,8 @@ static tr_res tr_write_impl(int fd, const char *s, long off, int positional) {
   size_t len = strlen(s);
   char g[72], e[72];
   if (tr_ends_with(file, "_events") || tr_ends_with(file, "/trigger")) {
-    if (!tr_check_ctl_line(file, s, len, g, e)) tr_die(2, "refusing to write \"%s\" to %s: not one command", s, file);
+    if (!tr_check_ctl_line(file, s, len, g, e))
+      tr_die(2, "refusing to write \"%s\" to %s: not one command", s, file);
     /* Registered before the write: a signal right after it must still remove the probe. */
     if (g[0] && s[0] != '-') tr_reg_probe(file, g, e);
   }
@@ -470,15 +497,9 @@ static tr_res tr_write_impl(int fd, const char *s, long off, int positional) {
   return tr_result(r, TR_NUM);
 }
 
-tr_res tr_write(int fd, const char *s) {
-  return tr_write_impl(fd, s, 0, 0);
-}
-tr_res tr_pwrite(int fd, const char *s, long off) {
-  return tr_write_impl(fd, s, off, 1);
-}
-tr_res tr_lseek(int fd, long off, int whence) {
-  return tr_result(lseek(fd, off, whence), TR_NUM);
-}
+tr_res tr_write(int fd, const char *s) { return tr_write_impl(fd, s, 0, 0); }
+tr_res tr_pwrite(int fd, const char *s, long off) { return tr_write_impl(fd, s, off, 1); }
+tr_res tr_lseek(int fd, long off, int whence) { return tr_result(lseek(fd, off, whence), TR_NUM); }
 
 tr_res tr_ctl(const char *file, const char *line) {
   tr_res r = tr_open(file, O_WRONLY | O_APPEND, 0);
@@ -489,18 +510,12 @@ tr_res tr_ctl(const char *file, const char *line) {
   return w;
 }
 
-tr_res tr_stat(const char *path) {
-  return tr_result(stat(path, &tr_st), TR_PLAIN);
-}
-tr_res tr_lstat(const char *path) {
-  return tr_result(lstat(path, &tr_st), TR_PLAIN);
-}
+tr_res tr_stat(const char *path) { return tr_result(stat(path, &tr_st), TR_PLAIN); }
+tr_res tr_lstat(const char *path) { return tr_result(lstat(path, &tr_st), TR_PLAIN); }
 tr_res tr_fstatat(int dirfd, const char *path, int flags) {
   return tr_result(fstatat(dirfd, path, &tr_st, flags), TR_PLAIN);
 }
-tr_res tr_access(const char *path, int mode) {
-  return tr_result(access(path, mode), TR_NUM);
-}
+tr_res tr_access(const char *path, int mode) { return tr_result(access(path, mode), TR_NUM); }
 
 /* One getdents64(2); the names are appended to the fd's listing (tr_listing). */
 tr_res tr_getdents64(int fd, long size) {
@@ -538,9 +553,7 @@ tr_res tr_getdents64(int fd, long size) {
 }
 
 /* Every name getdents64 returned on fd so far, " a b c " (empty when none). */
-const char *tr_listing(int fd) {
-  return fd >= 0 && fd < TR_MAXFD && tr_fdlist[fd] ? tr_fdlist[fd] : "";
-}
+const char *tr_listing(int fd) { return fd >= 0 && fd < TR_MAXFD && tr_fdlist[fd] ? tr_fdlist[fd] : ""; }
 int tr_has_word(const char *list, const char *w) {
   char pat[160];
   snprintf(pat, sizeof pat, " %s ", w);
@@ -572,12 +585,8 @@ const char *tr_slurp(const char *path) {
   return r.err ? NULL : tr_trimmed();
 }
 
-tr_res tr_chdir(const char *path) {
-  return tr_result(chdir(path), TR_NUM);
-}
-tr_res tr_fchdir(int fd) {
-  return tr_result(fchdir(fd), TR_NUM);
-}
+tr_res tr_chdir(const char *path) { return tr_result(chdir(path), TR_NUM); }
+tr_res tr_fchdir(int fd) { return tr_result(fchdir(fd), TR_NUM); }
 tr_res tr_getcwd(void) {
   long r = syscall(SYS_getcwd, tr_data, (size_t)TR_DATA);
   tr_len = r < 0 ? 0 : r;
@@ -587,21 +596,13 @@ tr_res tr_mkdir(const char *path, int mode) {
   if (strstr(path, "/instances/")) tr_reg_instance(path);
   return tr_result(mkdir(path, (mode_t)mode), TR_NUM);
 }
-tr_res tr_rmdir(const char *path) {
-  return tr_result(rmdir(path), TR_NUM);
-}
-tr_res tr_chmod(const char *path, int mode) {
-  return tr_result(chmod(path, (mode_t)mode), TR_NUM);
-}
-tr_res tr_fchmod(int fd, int mode) {
-  return tr_result(fchmod(fd, (mode_t)mode), TR_NUM);
-}
+tr_res tr_rmdir(const char *path) { return tr_result(rmdir(path), TR_NUM); }
+tr_res tr_chmod(const char *path, int mode) { return tr_result(chmod(path, (mode_t)mode), TR_NUM); }
+tr_res tr_fchmod(int fd, int mode) { return tr_result(fchmod(fd, (mode_t)mode), TR_NUM); }
 tr_res tr_chown(const char *path, long uid, long gid) {
   return tr_result(chown(path, (uid_t)uid, (gid_t)gid), TR_NUM);
 }
-tr_res tr_fchown(int fd, long uid, long gid) {
-  return tr_result(fchown(fd, (uid_t)uid, (gid_t)gid), TR_NUM);
-}
+tr_res tr_fchown(int fd, long uid, long gid) { return tr_result(fchown(fd, (uid_t)uid, (gid_t)gid), TR_NUM); }
 
 /* ---- health counters ---- */
 
@@ -677,12 +678,14 @@ static void tr_find_tracefs(const char *forced) {
       snprintf(tr_root, sizeof tr_root, "%s", cands[i]);
       return;
     }
-  if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0 && tr_is_tracefs("/sys/kernel/tracing")) {
+  if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0 &&
+      tr_is_tracefs("/sys/kernel/tracing")) {
     tr_log("mounted tracefs on /sys/kernel/tracing");
     snprintf(tr_root, sizeof tr_root, "%s", "/sys/kernel/tracing");
     return;
   }
-  tr_die(4, "no tracefs: not at /sys/kernel/tracing or /sys/kernel/debug/tracing, and mounting it failed (%s)",
+  tr_die(4,
+         "no tracefs: not at /sys/kernel/tracing or /sys/kernel/debug/tracing, and mounting it failed (%s)",
          tr_errname(errno));
 }
 
@@ -711,7 +714,8 @@ static long tr_entry_offset(const char *path) {
     uint32_t type = (uint32_t)TR_U(o, 4), flags = (uint32_t)(is64 ? TR_U(o + 4, 4) : TR_U(o + 24, 4));
     uint64_t off = is64 ? TR_U(o + 8, 8) : TR_U(o + 4, 4), vaddr = is64 ? TR_U(o + 16, 8) : TR_U(o + 8, 4);
     uint64_t filesz = is64 ? TR_U(o + 32, 8) : TR_U(o + 16, 4);
-    if (type == 1 && (flags & 1) && entry >= vaddr && entry < vaddr + filesz) return (long)(entry - vaddr + off);
+    if (type == 1 && (flags & 1) && entry >= vaddr && entry < vaddr + filesz)
+      return (long)(entry - vaddr + off);
   }
 #undef TR_U
   return -1;
@@ -741,7 +745,8 @@ static void tr_resolve_target(const char *symbol) {
   }
   if (!symbol || !*symbol) tr_die(2, "no kernel symbol given for the %s", tr_kind);
   for (const char *p = symbol; *p; p++)
-    if (!(*p == '_' || *p == '.' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+    if (!(*p == '_' || *p == '.' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+          (*p >= 'A' && *p <= 'Z')))
       tr_die(2, "kernel symbol \"%s\" is not a plain name", symbol);
   snprintf(tr_target, sizeof tr_target, "%s", symbol);
 }
@@ -757,9 +762,7 @@ static void tr_make_run_id(void) {
   snprintf(tr_run_id, sizeof tr_run_id, "tfsr_%d_%02x%02x%02x", (int)getpid(), r[0], r[1], r[2]);
 }
 
-static void tr_at_exit(void) {
-  tr_cleanup();
-}
+static void tr_at_exit(void) { tr_cleanup(); }
 
 void tr_init(int argc, char **argv, const char *kind, const char *symbol) {
   const char *forced = NULL;
@@ -771,7 +774,8 @@ void tr_init(int argc, char **argv, const char *kind, const char *symbol) {
       FILE *out = strcmp(argv[i], "-h") ? stderr : stdout;
       fprintf(out,
               "usage: %s [-r TRACEFS] [-q] [-h]\n"
-              "  -r TRACEFS  use this tracefs mount (default: /sys/kernel/tracing, then /sys/kernel/debug/tracing)\n"
+              "  -r TRACEFS  use this tracefs mount (default: /sys/kernel/tracing, then "
+              "/sys/kernel/debug/tracing)\n"
               "  -q          quiet: only the verdict line\n"
               "exit: 0 not reproduced, 1 reproduced, 2 usage, 4 kernel lacks what is needed\n",
               tr_prog);
