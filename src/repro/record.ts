@@ -54,6 +54,8 @@ export class Recorder {
   private readonly raw: unknown[] = [];
   /** Open fds: raw fd -> the step that opened it. */
   private readonly fds = new Map<number, number>();
+  /** The cwd is inside tracefs (a recorded chdir/fchdir): relative paths are the scenario's too, kept as they are. */
+  private cwdInside = false;
 
   constructor(readonly names: Names) {}
 
@@ -78,10 +80,12 @@ export class Recorder {
       const kind = sig[i];
       if (kind === 'f') {
         const from = this.fds.get(a as number);
-        if (from === undefined) return; // not an fd of the scenario's
+        if (from === undefined) return this.untracked(name); // not an fd of the scenario's
         out.push({ fd: from });
       } else if (kind === 'p') {
-        if (typeof a !== 'string' || !under(this.names.root, a)) return;
+        if (typeof a !== 'string') return;
+        const relative = !a.startsWith('/');
+        if (relative ? !this.cwdInside : !under(this.names.root, a)) return this.untracked(name);
         out.push({ t: symbolise(a, this.names) });
       } else if (kind === 'r' || kind === 's') {
         const s = Buffer.isBuffer(a) ? a.toString('latin1') : String(a);
@@ -96,11 +100,18 @@ export class Recorder {
     if (this.raw.length > JUDGE_LOOKBACK) this.raw[this.raw.length - JUDGE_LOOKBACK - 1] = undefined;
     if ((name === 'open' || name === 'openat') && typeof result === 'number') this.fds.set(result, index);
     if (name === 'close') this.fds.delete(args[0] as number);
+    if ((name === 'chdir' || name === 'fchdir') && !isErr(result)) this.cwdInside = true;
   }
 
-  /** Expect's report of a failed expectation: tied to the step whose result it judged, else the last step. */
+  /** A call left out; a chdir elsewhere also leaves tracefs. */
+  private untracked(name: CallName): void {
+    if (name === 'chdir' || name === 'fchdir') this.cwdInside = false;
+  }
+
+  /** Expect's report of a failed expectation: tied to the step whose result it judged (exp.that: the last step). */
   noteJudged(ev: Evidence, check: Check, result: unknown): void {
-    let step = this.steps.length - 1;
+    // A result not among the last calls came from a call left out (outside tracefs): no step to replay.
+    let step = result === undefined ? this.steps.length - 1 : -1;
     if (result !== undefined) {
       for (let i = this.steps.length - 1; i >= 0 && i >= this.steps.length - JUDGE_LOOKBACK; i--) {
         if (this.raw[i] === result) {
