@@ -60,13 +60,14 @@ export class Recorder {
   constructor(readonly names: Names) {}
 
   start(): void {
-    active = this;
-    setCallHook((name, args, result) => this.onCall(name, args, result));
+    setCallHook(
+      (name, args, result) => this.onCall(name, args, result),
+      (ev, check, result) => this.noteJudged(ev, check, result),
+    );
   }
 
   stop(): Recording {
     setCallHook(undefined);
-    if (active === this) active = undefined;
     this.raw.length = 0;
     return { names: this.names, steps: this.steps, judged: this.judged };
   }
@@ -123,11 +124,4 @@ export class Recorder {
     const s = (x: string) => symbolise(x, this.names);
     this.judged.push({ step, check, op: s(ev.op), path: s(ev.path), expected: s(ev.expected), got: s(ev.got) });
   }
-}
-
-let active: Recorder | undefined;
-
-/** Called by Expect for each failed expectation; nothing happens unless a recording runs. */
-export function noteJudged(ev: Evidence, check: Check, result?: unknown): void {
-  active?.noteJudged(ev, check, result);
 }

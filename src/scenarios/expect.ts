@@ -4,8 +4,7 @@
 import { isErr, type Result } from '../native/index.js';
 import type { ScenarioOutcome } from './types.js';
 import type { Evidence } from '../model.js';
-import { noteJudged } from '../repro/record.js';
-import type { Check } from '../repro/types.js';
+import { noteJudged, type JudgedCheck as Check } from '../native/call-hook.js';
 
 /**
  * Test hook (test/live/repro.test.ts): the checks whose op equals this (or,
