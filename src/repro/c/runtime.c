@@ -780,6 +780,7 @@ void tr_init(int argc, char **argv, const char *kind, const char *symbol) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-q")) tr_quiet = 1;
     else if (!strcmp(argv[i], "-r") && i + 1 < argc) forced = argv[++i];
+    else if (!strcmp(argv[i], "-w") && i + 1 < argc) tr_wait_ms = strtol(argv[++i], NULL, 10);
     else {
       FILE *out = strcmp(argv[i], "-h") ? stderr : stdout;
       fprintf(out,
