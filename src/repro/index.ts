@@ -2,7 +2,6 @@
 // DIR/<scenario>[<kind>].c. Single-threaded scenarios replay their recorded
 // calls (minimised against the live kernel); race scenarios go to race.ts.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { C } from '../native/index.js';
@@ -216,9 +215,4 @@ export function recorderFor(root: string, runId: string, kind: ProbeKind): Recor
   }
   const target = t.kind === 'uprobe' ? `${t.path}:0x${t.offset.toString(16)}` : t.kind === 'kprobe' ? t.symbol : '';
   return new Recorder({ root, id: runId, target });
-}
-
-/** The kernel this runs on, for the header. */
-export function thisKernel(): { release: string; version: string } {
-  return { release: os.release(), version: os.version() };
 }
