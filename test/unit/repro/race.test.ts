@@ -91,6 +91,15 @@ describe('the race program of each race scenario', () => {
       result: { stats: { threads: 5, elapsedMs: 2500.7 } as never, evidence: [], status: 'FAIL' },
     });
     expect(p).toMatchObject({ threads: 5, durationMs: 2500, target: 'event' });
+    // The run's automatic 0 (online CPUs) gives way to the count the engine ran with.
+    const auto = raceParams({
+      scenario: s,
+      kind: 'uprobe',
+      kernel,
+      params: { threads: 0, durationMs: 4000 },
+      result: { stats: { threads: 3, elapsedMs: 4100 } as never, evidence: [], status: 'FAIL' },
+    });
+    expect(auto).toMatchObject({ threads: 3, durationMs: 4000 });
     expect(() => raceParams({ scenario: { ...s, racePlan: undefined }, kind: 'uprobe', kernel })).toThrow(
       /no racePlan/,
     );
