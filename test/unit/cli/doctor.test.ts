@@ -51,7 +51,9 @@ describe('doctor: running config against the fragment', () => {
     expect(onHost.map((c) => c.detail).join('\n')).not.toMatch(/NET_9P|9P_FS|MODULES/);
     expect(statusOf(onHost, 'guest options')).toBe('info');
     const inGuest = configChecks(running, '/proc/config.gz', FRAGMENT, true);
-    expect(inGuest.find((c) => c.what === 'guest options')!.detail).toMatch(/NET_9P=undef \(wanted y\).*9P_FS=m \(wanted y\)/);
+    expect(inGuest.find((c) => c.what === 'guest options')!.detail).toMatch(
+      /NET_9P=undef \(wanted y\).*9P_FS=m \(wanted y\)/,
+    );
     expect(inGuest.find((c) => c.what === 'guest options')!.status).toBe('warn');
   });
 

@@ -55,7 +55,12 @@ describe('without the native addon (no build/, no prebuilds/)', () => {
     const build = cli('kernel', 'build', '--config-only', '--source', copy);
     expect(build.err).toMatch(/--source .* no Makefile there/);
     expect(build.code).toBe(2);
-    for (const args of [['doctor', 'vm'], ['doctor', 'kernel'], ['kernel', 'config'], ['list', '--help']]) {
+    for (const args of [
+      ['doctor', 'vm'],
+      ['doctor', 'kernel'],
+      ['kernel', 'config'],
+      ['list', '--help'],
+    ]) {
       const r = cli(...args);
       expect({ args, err: r.err }).toEqual({ args, err: '' });
       expect(r.code === 0 || r.code === 1, `${args.join(' ')} exited ${r.code}`).toBe(true);
