@@ -50,12 +50,28 @@ function splitCluster(a: string): string[] {
   return parts;
 }
 
-/** Options of `run` whose value is the next argument when not attached. */
-const LONG_VALUE =
-  /^--(scenario|exclude|probe|format|output|journal|tracefs|duration|scenario-timeout|threads|expect|repeat|color)$/;
+/** Options of `run` whose value is the next argument when not attached (a test compares them with `run`'s). */
+export const RUN_LONG_VALUE = [
+  'scenario',
+  'exclude',
+  'probe',
+  'format',
+  'output',
+  'journal',
+  'tracefs',
+  'duration',
+  'scenario-timeout',
+  'threads',
+  'expect',
+  'repeat',
+  'color',
+] as const;
 
 function takesNextValue(opt: string): boolean {
-  return (RUN_SHORT_VALUE as readonly string[]).some((c) => opt === `-${c}`) || LONG_VALUE.test(opt);
+  return (
+    (RUN_SHORT_VALUE as readonly string[]).some((c) => opt === `-${c}`) ||
+    (RUN_LONG_VALUE as readonly string[]).some((l) => opt === `--${l}`)
+  );
 }
 
 /** The values of one option (`--exclude X`, `--exclude=X`, or its short form) in expanded args. */

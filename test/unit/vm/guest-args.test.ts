@@ -1,6 +1,12 @@
 // vm's pass-through reads `run`'s arguments as the guest's commander will.
 import { describe, expect, it } from 'vitest';
-import { expandShortOptions, optionValues, RUN_SHORT_FLAG, RUN_SHORT_VALUE } from '../../../src/vm/guest-args.js';
+import {
+  expandShortOptions,
+  optionValues,
+  RUN_LONG_VALUE,
+  RUN_SHORT_FLAG,
+  RUN_SHORT_VALUE,
+} from '../../../src/vm/guest-args.js';
 import { runCommand } from '../../../src/cli/commands/run.js';
 import { colorOption } from '../../../src/cli/main.js';
 
@@ -33,6 +39,8 @@ describe('expandShortOptions', () => {
         .sort(),
     ).toEqual([...RUN_SHORT_VALUE].sort());
     expect(shorts.filter((s) => !s.value).map((s) => s.c)).toEqual(RUN_SHORT_FLAG.filter((c) => c !== 'h'));
+    const longs = cmd.options.filter((o) => o.required).map((o) => o.long!.slice(2));
+    expect(longs.sort()).toEqual([...RUN_LONG_VALUE].sort());
   });
 });
 
