@@ -7,19 +7,31 @@ import { globMatch } from '../util/glob.js';
 /** Kinds run when --probe is not given: kprobe first; uprobe so a kernel without kprobes still exercises eventfs. */
 export const DEFAULT_KINDS: ProbeKind[] = ['kprobe', 'uprobe'];
 
-export function selectScenarios(all: readonly Scenario[], patterns: string[]): Scenario[] {
-  if (patterns.length === 0) return [...all];
-  const picked = new Set<Scenario>();
-  for (const p of patterns) {
+/**
+ * --scenario globs (none: all), then --exclude globs taken out of what they
+ * picked. A glob that matches no scenario at all is a typo either way (an
+ * --exclude that matches only unselected scenarios is fine: the project's own
+ * tests exclude per kernel); a selection that --exclude empties is an error too.
+ */
+export function selectScenarios(all: readonly Scenario[], patterns: string[], excludes: string[] = []): Scenario[] {
+  const matching = (p: string, flag: string): Scenario[] => {
     const hits = all.filter((s) => globMatch(p, s.id));
     if (hits.length === 0) {
       throw new UsageError(
-        `unknown scenario '${p}': pick ids or globs from ${all.map((s) => s.id).join(', ')} (see 'tracefs-regress list')`,
+        `${flag}unknown scenario '${p}': pick ids or globs from ${all.map((s) => s.id).join(', ')} (see 'tracefs-regress list')`,
       );
     }
-    hits.forEach((h) => picked.add(h));
+    return hits;
+  };
+  const picked = new Set<Scenario>(patterns.length ? patterns.flatMap((p) => matching(p, '')) : all);
+  const dropped = new Set<Scenario>(excludes.flatMap((p) => matching(p, '--exclude: ')));
+  const left = all.filter((s) => picked.has(s) && !dropped.has(s));
+  if (left.length === 0) {
+    throw new UsageError(
+      `--exclude ${excludes.join(' --exclude ')} leaves no scenario of the selection: drop or narrow an --exclude`,
+    );
   }
-  return all.filter((s) => picked.has(s));
+  return left;
 }
 
 /**

@@ -19,6 +19,7 @@ import { partialRun } from './partial.js';
 import { parseJournal } from '../report/journal.js';
 import type { KernelImage } from './kernels.js';
 import { newRunDir, reapOrphans, retainRunDir, retentionOf } from './rundir.js';
+import { TMPFS_IN_GUEST } from './exec.js';
 import { guestCodeFromQemu, runQemu, type QemuBin, type QemuConfig, type QemuResult } from './qemu.js';
 
 export interface BootOptions {
@@ -318,8 +319,18 @@ export function guestPlan(o: BootOptions, share: string, accelerator: string): G
     env: guestEnv(accelerator, share),
     watchdogS: o.timeoutMs / 1000 + 30,
     ...(o.stdio ? { stdio: true } : {}),
-    ...(o.keepPaths?.length ? { keepPaths: o.keepPaths } : {}),
+    ...keepPathsOf(o.keepPaths, share),
   };
+}
+
+/**
+ * The results share is bound back when the cache is under /tmp or /run
+ * (XDG_CACHE_HOME or HOME there, as for a throwaway user): the guest's tmpfs
+ * would hide it, and the guest could not report back.
+ */
+function keepPathsOf(keep: string[] = [], share: string): { keepPaths?: string[] } {
+  const all = TMPFS_IN_GUEST.some((d) => share.startsWith(`${d}/`)) ? [...keep, share] : keep;
+  return all.length ? { keepPaths: all } : {};
 }
 
 /** Keep the run directory (console log, share) only when something needs looking at. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { EXIT } from '../errors.js';
 import { cacheDirs } from '../host/paths.js';
 import { packageRoot, toolVersion } from '../package.js';
-import { render, renderMany } from '../report/index.js';
+import { render, renderMany, useColor } from '../report/index.js';
 import { chooseAccel, type Accel } from './accel.js';
 import { bootOnce, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
 import { resolveCustom } from './custom.js';
@@ -185,7 +185,7 @@ function renderReports(boots: KernelBoot[], plan: VmPlan, qemu: QemuChoice): num
     if (note) r.env.notes = [...(r.env.notes ?? []), note];
     return r;
   });
-  const opts = { color: !plan.output && process.stdout.isTTY === true };
+  const opts = { color: !plan.output && useColor(process.stdout) };
   const text = reports.length === 1 ? render(plan.format, reports[0]!, opts) : renderMany(plan.format, reports, opts);
   if (plan.output) fs.writeFileSync(plan.output, text);
   else process.stdout.write(text);

@@ -22,7 +22,9 @@ import {
 import type { RunReport } from '../../report/types.js';
 import { JournalWriter } from '../../report/journal.js';
 import { toolVersion } from '../../package.js';
-import { collect, parseDuration, parseRepeat, parseThreads } from '../parse.js';
+import { parseDuration, parseRepeat, parseThreads, repeatable } from '../parse.js';
+import { TIME_HELP } from '../../util/time.js';
+import { PROBE_KINDS } from '../../model.js';
 import { OutputFile } from '../../util/output.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
@@ -30,6 +32,7 @@ import { prepareReproDir } from '../../repro/dir.js';
 
 interface RunOpts {
   scenario: string[];
+  exclude: string[];
   probe: string[];
   format: string;
   output?: string;
@@ -53,14 +56,21 @@ export function runCommand(): Command {
     .description(
       "run the scenarios against this kernel's tracefs (as root); exit 0 only when every applicable one passed",
     )
-    .option('-s, --scenario <id|glob>', 'scenario id or glob, repeatable (default: all)', collect, [])
-    .option(
-      '-p, --probe <kind>',
-      'probe kind: kprobe, uprobe, fprobe, eprobe, synthetic or all, repeatable (default: kprobe and uprobe)',
-      collect,
-      [],
+    .addOption(repeatable('-s, --scenario <id|glob>', 'scenario id or glob, repeatable', 'all'))
+    .addOption(
+      repeatable(
+        '--exclude <id|glob>',
+        'leave out the scenarios this id or glob matches (after --scenario), repeatable',
+      ),
     )
-    .addOption(new Option('-f, --format <format>', 'report format').default('pretty'))
+    .addOption(
+      repeatable(
+        '-p, --probe <kind>',
+        `probe kind: ${PROBE_KINDS.join(', ')} or all; repeatable or comma-separated`,
+        'kprobe and uprobe',
+      ),
+    )
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('pretty'))
     .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
     .option(
       '--journal <file>',
@@ -70,18 +80,18 @@ export function runCommand(): Command {
       '--tracefs <path>',
       'tracefs mount point, resolved and checked to be on tracefs (default: found in /proc/self/mountinfo, mounted if absent)',
     )
-    .option('--duration <time>', 'length of each race scenario, e.g. 3s, 500ms, 2m', '3s')
+    .option('--duration <time>', `length of each race scenario, at most 24h (${TIME_HELP})`, '3s')
     .option(
       '--scenario-timeout <time>',
-      'how long a scenario may run (a race: beyond its --duration) before it is interrupted and reported TIMEOUT',
+      `how long a scenario may run (a race: beyond its --duration) before it is interrupted and reported TIMEOUT (${TIME_HELP})`,
       '60s',
     )
     .option('--threads <n>', 'race worker threads, 1-64 (default: online CPUs)')
-    .option(
-      '--expect <file>',
-      'known kernel bugs (JSON, e.g. kernel/known-bugs.json): a matching failure is XFAIL, an expected one that passes XPASS; repeatable',
-      collect,
-      [],
+    .addOption(
+      repeatable(
+        '--expect <file>',
+        'known kernel bugs (JSON, e.g. kernel/known-bugs.json): a matching failure is XFAIL, an expected one that passes XPASS; repeatable',
+      ),
     )
     .option(
       '--ignore-skips',
@@ -137,7 +147,7 @@ function planRun(o: RunOpts): RunPlan {
     durationMs: parseDuration(o.duration),
     scenarioTimeoutMs: parseDuration(o.scenarioTimeout, '--scenario-timeout'),
     threads: parseThreads(o.threads),
-    scenarios: selectScenarios(CATALOGUE, o.scenario),
+    scenarios: selectScenarios(CATALOGUE, o.scenario, o.exclude),
   };
   const repeat = parseRepeat(o.repeat, !!o.untilFail);
   if (repeat) plan.repeat = repeat;

@@ -19,6 +19,20 @@ describe('scenario selection', () => {
     expect(() => selectScenarios(all, ['nope'])).toThrow(UsageError);
     expect(() => selectScenarios(all, ['nope'])).toThrow(/race-reopen/);
   });
+  it('--exclude takes ids or globs out after --scenario', () => {
+    expect(selectScenarios(all, [], ['race-*']).map((x) => x.id)).toEqual([
+      'removed-files-enoent',
+      'held-dirfd-enoent',
+    ]);
+    expect(selectScenarios(all, ['race-*'], ['race-getdents']).map((x) => x.id)).toEqual(['race-reopen']);
+    // an exclude that matches only scenarios outside the selection is fine
+    expect(selectScenarios(all, ['removed-*'], ['race-getdents']).map((x) => x.id)).toEqual(['removed-files-enoent']);
+  });
+  it('an --exclude matching no scenario, or one that empties the selection, is a usage error', () => {
+    expect(() => selectScenarios(all, [], ['nope'])).toThrow(/--exclude: unknown scenario 'nope'.*race-reopen/);
+    expect(() => selectScenarios(all, ['race-*'], ['race-*'])).toThrow(/--exclude race-\* leaves no scenario/);
+    expect(() => selectScenarios(all, [], ['*'])).toThrow(UsageError);
+  });
   it('globs treat regex characters literally', () => {
     expect(selectScenarios([s('a.bcd'), s('axbcd')], ['a.b*']).map((x) => x.id)).toEqual(['a.bcd']);
   });
