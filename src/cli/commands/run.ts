@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
@@ -26,6 +27,8 @@ import { collect, parseDuration, parseRepeat, parseThreads } from '../parse.js';
 import { OutputFile } from '../../util/output.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
+import { fdSink, KtapStream } from '../../report/ktap-stream.js';
+import type { ProbeKind } from '../../model.js';
 
 interface RunOpts {
   scenario: string[];
@@ -175,6 +178,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     startedAt: new Date().toISOString(),
     env: runEnvironment(tracefs),
   });
+  const ktap = plan.format === 'ktap' ? startKtap(plan, kinds, runEnvironment(tracefs)) : undefined;
   const abort = new AbortController();
   // On SIGINT/SIGTERM the hook stops the workers and waits for the report below (teardown exits 130/143 next).
   let reported!: () => void;
@@ -196,14 +200,15 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       bail: !!o.bail,
       ...(plan.expect ? { expect: plan.expect } : {}),
       signal: abort.signal,
-      ...liveHooks(o, plan, progress, journal, iteration),
+      ...liveHooks(o, plan, progress, journal, iteration, ktap?.stream),
     });
   try {
     report = plan.repeat ? await repeatSuite(suite, plan.repeat, o, plan, abort.signal) : await suite();
     journal?.close();
     // Interrupted or not, the same report (its not-run variants included) through the same fd.
     try {
-      emit(report, plan.format, plan.output, { skipLive: true });
+      if (ktap) finishKtap(ktap, report, plan);
+      else emit(report, plan.format, plan.output, { skipLive: true });
       // A machine format on stdout: the live lines went to stderr, so does the repeat summary (--output prints its recap).
       if (report.repeat && plan.format !== 'pretty' && !plan.output)
         process.stderr.write(repeatLine(report.repeat) + '\n');
@@ -217,6 +222,51 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     reported();
   }
   return abort.signal.aborted ? EXIT.sigint : exitCodeFor(report);
+}
+
+/** A streamed KTAP document and the names its plan promises, in order. */
+interface KtapRun {
+  stream: KtapStream;
+  planned: string[];
+  /** The --output file's fd (closed at the end); undefined on stdout. */
+  fd?: number;
+}
+
+/**
+ * `--format ktap`: the version and plan go out now, before anything runs. The
+ * plan is scenarios x kinds, times N with --repeat N (the names carry
+ * `@<iteration>`); with --until-fail the count is not known, and the plan is
+ * omitted (KTAP allows it). Results then stream through the same fd: stdout,
+ * or the --output file.
+ */
+function startKtap(plan: RunPlan, kinds: ProbeKind[], env: ReturnType<typeof runEnvironment>): KtapRun {
+  const one = plan.scenarios.flatMap((s) => kinds.map((k) => `${s.id}[${k}]`));
+  const rounds = plan.repeat ? (plan.repeat.untilFail ? 0 : plan.repeat.count) : 1;
+  const planned = plan.repeat
+    ? Array.from({ length: rounds }, (_, i) => one.map((n) => iterationName(n, i + 1))).flat()
+    : one;
+  const fd = plan.output ? plan.output.release() : 1;
+  const stream = new KtapStream(fdSink(fd));
+  stream.begin(
+    plan.repeat?.untilFail ? undefined : planned.length,
+    { name: 'tracefs-regress', version: toolVersion() },
+    env,
+  );
+  return { stream, planned, ...(plan.output ? { fd } : {}) };
+}
+
+/** The rest of a streamed KTAP document: variants that never ran, notes, totals; the --output file closed. */
+function finishKtap(k: KtapRun, report: RunReport, plan: RunPlan): void {
+  k.stream.finish(report, k.planned);
+  if (k.fd === undefined) return;
+  try {
+    // NFS and FUSE report a failed write-back at close(2).
+    fs.closeSync(k.fd);
+  } catch (e) {
+    throw new EnvironmentError(`--output ${plan.output?.file}: close failed (${(e as Error).message})`);
+  }
+  // the human still gets the totals
+  process.stderr.write(render('pretty', report, { color: false, liveShown: true }));
 }
 
 /** Where the live lines go: machine formats on stdout keep them on stderr; pretty prints live to stdout. */
@@ -255,6 +305,7 @@ function liveHooks(
   progress: ProgressLine,
   journal: JournalWriter | undefined,
   iteration?: number,
+  ktap?: KtapStream,
 ): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
   const liveTo = liveStream(o, plan);
   // A repeated run names each result by its iteration, live and in the journal as in the report.
@@ -274,6 +325,7 @@ function liveHooks(
     onResult: (plain) => {
       const r = iteration === undefined ? plain : { ...plain, name: named(plain.name), iteration };
       journal?.write({ type: 'result', result: r });
+      ktap?.result(r);
       progress.clear();
       liveTo.write(liveLine(r, { verbose: !!o.verbose, color: useColor(liveTo) }) + '\n');
     },
