@@ -74,18 +74,20 @@ export class KtapStream {
 
   /**
    * The end of a run: what it reported that was not streamed yet (variants it
-   * never ran), then, while the plan has room, `not ok ... # ERROR not run`
-   * for each planned name still missing, then notes, why it stopped and the totals.
+   * never ran), then `not ok ... # ERROR not run: <whyNotRun, or why the
+   * report says it stopped>` for each planned name still missing, then notes,
+   * why it stopped and the totals.
    */
   finish(
     report: Pick<RunReport, 'results' | 'interrupted' | 'repeat'> & { env?: { notes?: string[] } },
     planned: readonly string[] = [],
-    whyNotRun = 'the run ended first',
+    whyNotRun?: string,
   ): void {
     const byName = new Map(report.results.map((r) => [r.name, r]));
+    const why = whyNotRun ?? report.interrupted ?? 'the run ended first';
     for (const name of planned) {
       if (this.has(name)) continue;
-      this.result(byName.get(name) ?? notRunResult(name, report.interrupted ?? whyNotRun));
+      this.result(byName.get(name) ?? notRunResult(name, why));
     }
     // Results outside the plan (none for a planned run): a plan-less document shows them all.
     if (this.plan === undefined) for (const r of report.results) if (!this.has(r.name)) this.result(r);

@@ -79,9 +79,15 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
     );
   }
   if (!o.report || (o.status !== 'DONE' && o.status !== 'KERNEL_FAILURE')) {
-    report.results.push(
-      synthetic(BOOT_RESULT, 'UNRESOLVED', o.message ?? o.status, o.serialLog ? [`console log: ${o.serialLog}`] : []),
+    const boot = synthetic(
+      BOOT_RESULT,
+      o.status === 'TIMEOUT' ? 'TIMEOUT' : 'UNRESOLVED',
+      o.message ?? o.status,
+      o.serialLog ? [`console log: ${o.serialLog}`] : [],
     );
+    // A guest killed at --timeout carries the limit, as a scenario's TIMEOUT does (KTAP: `# TIMEOUT <s> seconds`).
+    if (o.status === 'TIMEOUT' && o.timeoutMs) boot.timeout = { limitMs: o.timeoutMs, signals: 0, overrunMs: 0 };
+    report.results.push(boot);
     if (o.status === 'TIMEOUT') report.interrupted = 'TIMEOUT';
   }
   return report;

@@ -171,14 +171,16 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   for (const line of [...describeCleanup(stale), ...describeMountCleanup(mounts)]) say(line);
   for (const f of [...stale.failed, ...mounts.failed]) say(`could not remove a dead run's ${f}`);
 
+  const planned = plannedNames(plan, kinds);
   const journal = plan.journal ? new JournalWriter(plan.journal.release(), say) : undefined;
   journal?.write({
     type: 'start',
     tool: { name: 'tracefs-regress', version: toolVersion() },
     startedAt: new Date().toISOString(),
     env: runEnvironment(tracefs),
+    ...(planned ? { plan: planned } : {}),
   });
-  const ktap = plan.format === 'ktap' ? startKtap(plan, kinds, runEnvironment(tracefs)) : undefined;
+  const ktap = plan.format === 'ktap' ? startKtap(plan, planned, runEnvironment(tracefs)) : undefined;
   const abort = new AbortController();
   // On SIGINT/SIGTERM the hook stops the workers and waits for the report below (teardown exits 130/143 next).
   let reported!: () => void;
@@ -233,26 +235,27 @@ interface KtapRun {
 }
 
 /**
- * `--format ktap`: the version and plan go out now, before anything runs. The
- * plan is scenarios x kinds, times N with --repeat N (the names carry
- * `@<iteration>`); with --until-fail the count is not known, and the plan is
- * omitted (KTAP allows it). Results then stream through the same fd: stdout,
- * or the --output file.
+ * Every result's name, in the order they will come: scenarios x kinds, times N
+ * with --repeat N (the names carry `@<iteration>`). Undefined with --until-fail,
+ * where how many iterations run is not known before the run.
  */
-function startKtap(plan: RunPlan, kinds: ProbeKind[], env: ReturnType<typeof runEnvironment>): KtapRun {
+function plannedNames(plan: RunPlan, kinds: ProbeKind[]): string[] | undefined {
   const one = plan.scenarios.flatMap((s) => kinds.map((k) => `${s.id}[${k}]`));
-  const rounds = plan.repeat ? (plan.repeat.untilFail ? 0 : plan.repeat.count) : 1;
-  const planned = plan.repeat
-    ? Array.from({ length: rounds }, (_, i) => one.map((n) => iterationName(n, i + 1))).flat()
-    : one;
+  if (!plan.repeat) return one;
+  if (plan.repeat.untilFail) return undefined;
+  return Array.from({ length: plan.repeat.count }, (_, i) => one.map((n) => iterationName(n, i + 1))).flat();
+}
+
+/**
+ * `--format ktap`: the version and plan go out now, before anything runs; with
+ * --until-fail the plan line is omitted (KTAP allows it when the count is not
+ * known). Results then stream through the same fd: stdout, or the --output file.
+ */
+function startKtap(plan: RunPlan, planned: string[] | undefined, env: ReturnType<typeof runEnvironment>): KtapRun {
   const fd = plan.output ? plan.output.release() : 1;
   const stream = new KtapStream(fdSink(fd));
-  stream.begin(
-    plan.repeat?.untilFail ? undefined : planned.length,
-    { name: 'tracefs-regress', version: toolVersion() },
-    env,
-  );
-  return { stream, planned, ...(plan.output ? { fd } : {}) };
+  stream.begin(planned?.length, { name: 'tracefs-regress', version: toolVersion() }, env);
+  return { stream, planned: planned ?? [], ...(plan.output ? { fd } : {}) };
 }
 
 /** The rest of a streamed KTAP document: variants that never ran, notes, totals; the --output file closed. */
@@ -308,6 +311,7 @@ function liveHooks(
   ktap?: KtapStream,
 ): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
   const liveTo = liveStream(o, plan);
+  let resultsSoFar = 0;
   // A repeated run names each result by its iteration, live and in the journal as in the report.
   const named = (n: string) => (iteration === undefined ? n : iterationName(n, iteration));
   return {
@@ -326,10 +330,23 @@ function liveHooks(
       const r = iteration === undefined ? plain : { ...plain, name: named(plain.name), iteration };
       journal?.write({ type: 'result', result: r });
       ktap?.result(r);
+      panicForTest(++resultsSoFar);
       progress.clear();
       liveTo.write(liveLine(r, { verbose: !!o.verbose, color: useColor(liveTo) }) + '\n');
     },
   };
+}
+
+/**
+ * TEST HOOK (test/vm/70.ktap-stream.test.ts): in a `vm` guest only, with
+ * TRACEFS_REGRESS_TEST_PANIC_AFTER=N (forwarded by the host), crash the
+ * guest kernel through sysrq once N results are reported, to show that a
+ * guest dying mid-suite leaves the results it had sent. Never on a host.
+ */
+function panicForTest(reported: number): void {
+  const after = Number(process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER);
+  if (process.env.TRACEFS_REGRESS_GUEST !== '1' || !Number.isInteger(after) || after < 1 || reported !== after) return;
+  fs.writeFileSync('/proc/sysrq-trigger', 'c');
 }
 
 /** Every --expect file, validated against the catalogue before tracefs is touched. */
