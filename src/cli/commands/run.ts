@@ -57,11 +57,16 @@ export function runCommand(): Command {
     .option('-s, --scenario <id|glob>', 'scenario id or glob, repeatable (default: all)', collect, [])
     .option(
       '-p, --probe <kind>',
-      'probe kind: kprobe, uprobe, fprobe, eprobe, synthetic or all, repeatable (default: kprobe and uprobe)',
+      'probe kind: kprobe, uprobe, fprobe, eprobe, synthetic or all, repeatable (default: kprobe and uprobe); a kind this kernel lacks is SKIP, exit 4 when none asked for is here',
       collect,
       [],
     )
-    .addOption(new Option('-f, --format <format>', 'report format').default('pretty'))
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        'report format: pretty, ktap (streamed as results complete), json, junit',
+      ).default('pretty'),
+    )
     .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
     .option(
       '--journal <file>',
