@@ -78,7 +78,16 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
       ),
     );
   }
-  if (!o.report || (o.status !== 'DONE' && o.status !== 'KERNEL_FAILURE')) {
+  if (!o.report && o.status === 'DONE' && o.guestCode === EXIT.skip) {
+    // `run` found nothing it could run on this kernel (no tracefs, none of the --probe kinds): a skip, as its exit 4 says.
+    const boot = synthetic(
+      BOOT_RESULT,
+      'UNSUPPORTED',
+      'the guest kernel lacks what the run asked for (exit 4; its reason is on the console)',
+      [],
+    );
+    report.results.push(boot);
+  } else if (!o.report || (o.status !== 'DONE' && o.status !== 'KERNEL_FAILURE')) {
     const boot = synthetic(
       BOOT_RESULT,
       o.status === 'TIMEOUT' ? 'TIMEOUT' : 'UNRESOLVED',

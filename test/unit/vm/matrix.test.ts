@@ -124,6 +124,15 @@ describe('vm outcomes as reports', () => {
     expect(renderKtap(r)).toMatch(/^# TIMEOUT 10 seconds\n(# .*\n)*not ok 1 vm-boot\n/m);
   });
 
+  it('a guest run that exits 4 before any report (the guest kernel lacks the feature) is a skipped boot, exit 4', () => {
+    const o = outcome({ guestCode: 4 });
+    const r = reportOf(o, tool);
+    expect(r.results.map((x) => `${x.name} ${x.status}`)).toEqual(['vm-boot UNSUPPORTED']);
+    expect(exitCodeOf(o)).toBe(4);
+    // planted: a guest that failed (exit 1) without a report stays an unresolved boot
+    expect(reportOf(outcome({ guestCode: 1 }), tool).results.map((x) => x.status)).toEqual(['UNRESOLVED']);
+  });
+
   it('exits with the guest code, 2 for a guest setup failure, 130/143 on signals', () => {
     expect(exitCodeOf(outcome({ guestCode: 4 }))).toBe(4);
     expect(exitCodeOf(outcome({ status: 'GUEST_SETUP' }))).toBe(2);
