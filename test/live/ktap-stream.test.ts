@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { CLI, leftovers, liveSkipReason, tracefsRoot } from './live-env.js';
-import { parseKtap } from '../unit/report/ktap-parser.js';
+import { kunit, KUNIT, parseKtap } from '../unit/report/ktap-parser.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 
@@ -84,6 +84,31 @@ live('streamed KTAP', () => {
     expect(doc.results.slice(first).every((x) => x.data?.startsWith('not run: '))).toBe(true);
     expect(doc.trailer.some((l) => /^interrupted: /.test(l))).toBe(true);
     expect(doc.trailer.at(-1)).toMatch(new RegExp(`^Totals: .* error:${notRun.length}$`));
+    expect(leftovers()).toEqual([]);
+    if (KUNIT) {
+      const k = kunit(r.stdout);
+      expect(k.errors).toBe(0);
+      expect(k.failed).toBe(notRun.length);
+    }
+  });
+
+  it('a whole host run is a valid document: every kprobe variant a bare # SKIP with its reason before', async () => {
+    const r = await execa(process.execPath, [CLI, 'run', ...SCENARIOS, '--format', 'ktap'], {
+      reject: false,
+      stripFinalNewline: false,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const doc = parseKtap(r.stdout);
+    expect(doc.plan).toBe(8 * 2);
+    const skips = doc.results.filter((x) => x.directive === 'SKIP');
+    expect(skips.map((x) => x.name)).toEqual(doc.results.filter((x) => x.name.endsWith('[kprobe]')).map((x) => x.name));
+    for (const s of skips) {
+      expect(s.data).toBeUndefined();
+      // (the first result also carries the document's own header diagnostics: KTAP cannot tell them apart)
+      expect(s.diagnostics.at(-1)).toBe('skipped: kprobe_events not available in this kernel (CONFIG_KPROBE_EVENTS)');
+    }
+    expect(doc.results.filter((x) => x.name.endsWith('[uprobe]')).every((x) => x.ok && !x.directive)).toBe(true);
+    if (KUNIT) expect(kunit(r.stdout)).toMatchObject({ errors: 0, passed: 8, skipped: 8, failed: 0 });
     expect(leftovers()).toEqual([]);
   });
 

@@ -2,15 +2,11 @@
 // shown to reject planted bad documents and the old `# SKIP reason` output),
 // the streamed document prefix by prefix, and, when the Debian linux-source
 // tree is in the cache, the kernel's own tools/testing/kunit/kunit_parser.py.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderKtap, renderKtapMatrix } from '../../../src/report/ktap.js';
 import { KtapStream } from '../../../src/report/ktap-stream.js';
 import type { ScenarioResult } from '../../../src/report/types.js';
-import { allResults, KtapError, parseKtap } from './ktap-parser.js';
+import { allResults, KtapError, kunit, KUNIT, parseKtap } from './ktap-parser.js';
 import { fail, notRunTerm, pass, race, raceMulti, report, result, skip, unresolved, xfail, xpass } from './fixtures.js';
 
 const timedOut = result({
@@ -142,47 +138,6 @@ describe('the streamed KTAP document', () => {
     expect(body(out)).toEqual(body(whole));
   });
 });
-
-/** The Debian linux-source tree the bootstrap extracted, if it is there. */
-function kunitDir(): string | undefined {
-  const base = path.join(os.homedir(), '.cache', 'tracefs-regress', 'src');
-  if (!fs.existsSync(base)) return undefined;
-  for (const v of fs.readdirSync(base)) {
-    const top = path.join(base, v);
-    for (const t of fs.readdirSync(top)) {
-      const d = path.join(top, t, 'tools', 'testing', 'kunit');
-      if (fs.existsSync(path.join(d, 'kunit_parser.py'))) return d;
-    }
-  }
-  return undefined;
-}
-
-const KUNIT = kunitDir();
-if (!KUNIT)
-  process.stderr.write('SKIP kunit_parser.py check: no linux-source tree under ~/.cache/tracefs-regress/src\n');
-
-const PY = `
-import sys, json
-sys.path.insert(0, sys.argv[1])
-import kunit_parser
-t = kunit_parser.parse_run_tests(sys.stdin.read().splitlines())
-def walk(x):
-  return {'name': x.name, 'status': x.status.name, 'errors': x.counts.errors, 'subtests': [walk(s) for s in x.subtests]}
-print(json.dumps({'root': walk(t), 'errors': t.counts.errors, 'passed': t.counts.passed, 'failed': t.counts.failed, 'skipped': t.counts.skipped}))
-`;
-
-interface KunitOut {
-  root: { subtests: { name: string; status: string }[] };
-  errors: number;
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
-function kunit(text: string): KunitOut {
-  const out = execFileSync('python3', ['-c', PY, KUNIT!], { input: text, encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as KunitOut;
-}
 
 describe.skipIf(!KUNIT)("the kernel's kunit_parser.py", () => {
   it('reads our document without an error; skip names stay the plain test names', () => {
