@@ -34,6 +34,7 @@ export function fdSink(fd: number): KtapSink {
 export class KtapStream {
   private readonly printed: ScenarioResult[] = [];
   private readonly names = new Set<string>();
+  private readonly notesShown = new Set<string>();
   private plan: number | undefined;
 
   constructor(
@@ -60,11 +61,16 @@ export class KtapStream {
     return this.names.has(name);
   }
 
-  /** A result, its diagnostics first, numbered in the order results arrive. */
+  /**
+   * A result, its diagnostics first, numbered in the order results arrive.
+   * Run-wide health notes are not known until the end, so each note is shown
+   * once, with the first result that has it, instead of on every result.
+   */
   result(r: ScenarioResult, shared: readonly string[] = []): void {
     this.printed.push(r);
     this.names.add(r.name);
-    this.put([...resultDiagnostics(r, shared), resultLine(r, this.printed.length)]);
+    this.put([...resultDiagnostics(r, [...shared, ...this.notesShown]), resultLine(r, this.printed.length)]);
+    for (const n of r.health?.notes ?? []) this.notesShown.add(n);
   }
 
   /** A diagnostic line of this document (e.g. a note from the host). */

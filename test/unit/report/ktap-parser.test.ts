@@ -130,6 +130,18 @@ describe('the streamed KTAP document', () => {
     expect(() => parseKtap(prefixes[3]!)).toThrow(/1\.\.5 but there are 3/);
   });
 
+  it('shows a health note once, with the first result that has it, not on every result', () => {
+    const note = 'kernel log not watched: /dev/kmsg unreadable';
+    const health = { ...pass.health!, notes: [note] };
+    const a = { ...pass, health };
+    const b = { ...pass, name: 'held-dirfd-enoent[uprobe]', health };
+    const { out } = streamed([a, b], [a.name, b.name]);
+    expect(out.split('\n').filter((l) => l.includes(note))).toEqual([`# health note: ${note}`]);
+    // planted: without the dedupe (two separate streams) the note shows twice
+    const twice = streamed([a], [a.name]).out + streamed([b], [b.name]).out;
+    expect(twice.split('\n').filter((l) => l.includes(note))).toHaveLength(2);
+  });
+
   it('renders each result as the whole-report reporter does', () => {
     const planned = EVERY.map((r) => r.name);
     const { out } = streamed(EVERY, planned);
