@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDist, REQUIRED, ROOT, unavailable } from './helpers.js';
-import { parseKtap, type KtapDocument } from '../unit/report/ktap-parser.js';
+import { kunit, KUNIT, parseKtap, type KtapDocument } from '../unit/report/ktap-parser.js';
 
 interface Streamed {
   code: number | null;
@@ -76,7 +76,11 @@ describe.skipIf(why !== undefined && !REQUIRED)('vm --format ktap on debian:6.12
     const lines = full.stdout.split('\n');
     const first = lines.findIndex((l) => /^ok 1 /.test(l));
     expect(first).toBeGreaterThan(0);
+    process.stderr.write(
+      `vm ktap: ${d.results.length} results, first at ${full.lineMs[first]} ms, vm ended at ${full.endMs} ms\n`,
+    );
     expect(full.endMs - full.lineMs[first]!).toBeGreaterThan(10_000);
+    if (KUNIT) expect(kunit(full.stdout)).toMatchObject({ errors: 0, failed: 0 });
   });
 
   it('a guest that panics after its third result leaves those three, the rest not run, and vm-console not ok', () => {
@@ -90,5 +94,6 @@ describe.skipIf(why !== undefined && !REQUIRED)('vm --format ktap on debian:6.12
     const console = d.results[6]!;
     expect(console).toMatchObject({ ok: false, name: 'vm-console' });
     expect(console.diagnostics.join('\n')).toMatch(/Kernel panic - not syncing: sysrq triggered crash/);
+    if (KUNIT) expect(kunit(panicked.stdout)).toMatchObject({ errors: 0, passed: 3 + 1, failed: 3 + 1 });
   });
 });
