@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isReportedError(e)) {
       process.stderr.write(`tracefs-regress: ${e.message}\n`);
-      return EXIT.usage;
+      return e.exitCode;
     }
     process.stderr.write(`tracefs-regress: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.failed;

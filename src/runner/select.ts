@@ -1,5 +1,5 @@
 // Which scenario variants a run covers: --scenario globs x --probe kinds.
-import { UsageError } from '../errors.js';
+import { KernelFeatureError, UsageError } from '../errors.js';
 import { PROBE_KINDS, type ProbeKind } from '../model.js';
 import type { Scenario } from '../scenarios/types.js';
 import { globMatch } from '../util/glob.js';
@@ -36,7 +36,8 @@ export function selectScenarios(all: readonly Scenario[], patterns: string[], ex
 
 /**
  * --probe values: a kind, several (comma-separated or repeated), or 'all'.
- * An explicit kind must be one this kernel supports; the defaults are reported as SKIP when missing.
+ * An explicit kind this kernel lacks is a SKIP per variant, as a default one is,
+ * unless no kind asked for is here: then nothing can run (exit 4, kselftest's skip).
  */
 export function selectKinds(requested: string[], supported: ProbeKind[]): { kinds: ProbeKind[]; explicit: boolean } {
   const words = requested
@@ -51,12 +52,13 @@ export function selectKinds(requested: string[], supported: ProbeKind[]): { kind
       throw new UsageError(`unknown probe kind '${w}': use one of ${PROBE_KINDS.join(', ')} or all`);
     }
     const k = w as ProbeKind;
-    if (!supported.includes(k)) {
-      throw new UsageError(
-        `--probe ${k}: this kernel has no ${k} events (supported here: ${supported.join(', ') || 'none'}); pick another kind or run in a VM with 'tracefs-regress vm'`,
-      );
-    }
     if (!kinds.includes(k)) kinds.push(k);
+  }
+  if (!kinds.some((k) => supported.includes(k))) {
+    const asked = kinds.join(', ');
+    throw new KernelFeatureError(
+      `--probe ${asked}: this kernel has no ${asked} events (supported here: ${supported.join(', ') || 'none'}); pick another kind or run in a VM with 'tracefs-regress vm'`,
+    );
   }
   return { kinds: PROBE_KINDS.filter((k) => kinds.includes(k)), explicit: true };
 }

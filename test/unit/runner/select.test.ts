@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { KernelFeatureError, UsageError } from '../../../src/errors.js';
 import { selectKinds, selectScenarios, DEFAULT_KINDS } from '../../../src/runner/select.js';
-import { UsageError } from '../../../src/errors.js';
 import type { Scenario } from '../../../src/scenarios/types.js';
 
 const s = (id: string) => ({ id }) as Scenario;
@@ -42,10 +42,15 @@ describe('probe kind selection', () => {
   it('defaults to kprobe and uprobe even when unsupported (reported as SKIP)', () => {
     expect(selectKinds([], ['uprobe'])).toEqual({ kinds: DEFAULT_KINDS, explicit: false });
   });
-  it('explicit kinds must be supported here', () => {
+  it('nothing asked for is here: a KernelFeatureError (exit 4), not a usage error', () => {
     expect(selectKinds(['uprobe'], ['uprobe']).kinds).toEqual(['uprobe']);
+    expect(() => selectKinds(['kprobe'], ['uprobe'])).toThrow(KernelFeatureError);
     expect(() => selectKinds(['kprobe'], ['uprobe'])).toThrow(/no kprobe events/);
-    expect(() => selectKinds(['bogus'], ['uprobe'])).toThrow(/unknown probe kind/);
+    expect(() => selectKinds(['kprobe', 'fprobe'], [])).toThrow(KernelFeatureError);
+    expect(() => selectKinds(['bogus'], ['uprobe'])).toThrow(UsageError);
+  });
+  it('an explicit kind this kernel lacks beside one it has stays in the run (its variants SKIP)', () => {
+    expect(selectKinds(['uprobe,kprobe'], ['uprobe']).kinds).toEqual(['kprobe', 'uprobe']);
   });
   it('all means every supported kind; commas work', () => {
     expect(selectKinds(['all'], ['kprobe', 'uprobe', 'fprobe']).kinds).toEqual(['kprobe', 'uprobe', 'fprobe']);
