@@ -12,6 +12,7 @@ import {
   parseSelftestOptions,
   type SelftestFlags,
 } from '../../kernel/selftest/options.js';
+import { DEFAULT_STEP_TIMEOUT_S, STEP_ABORT } from '../../kernel/bisect/step.js';
 import { collect } from '../parse.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { packageRoot } from '../../package.js';
@@ -174,6 +175,48 @@ function selftestSub(): Command {
     });
 }
 
+function bisectSub(): Command {
+  return new Command('bisect')
+    .description(
+      'git bisect a kernel git tree: each step builds HEAD (same fragment, ccache), boots it with vm and runs the scenarios after --; ' +
+        'prints the first bad commit and the bisect log, always ends with git bisect reset; ' +
+        'exit 0 found, 1 could not decide, 2 bad options or a tree with local changes (nothing touched), 130 stopped',
+    )
+    .requiredOption('--good <rev>', 'a commit where the scenarios pass')
+    .requiredOption('--bad <rev>', 'a commit where they fail')
+    .option('--source <dir>', 'the kernel git tree (default: the current directory)', '.')
+    .option(
+      '--timeout <seconds>',
+      'kill a guest that runs longer (the commit is skipped)',
+      String(DEFAULT_STEP_TIMEOUT_S),
+    )
+    .argument(
+      '[run-args...]',
+      'options for `run` inside the guest (after --), e.g. -- -s removed-files-enoent -p kprobe',
+    )
+    .action(async (runArgs: string[], o: { good: string; bad: string; source: string; timeout: string }) => {
+      const { bisectMain } = await import('../../kernel/bisect/main.js');
+      process.exitCode = await bisectMain(o, runArgs, packageRoot);
+    });
+}
+
+function bisectStepSub(): Command {
+  // Options parsed by the step itself: commander's usage errors exit 2, which git bisect run would read as "bad".
+  return new Command('bisect-step')
+    .description(
+      'one `git bisect run` step in a kernel git tree: [--source DIR] [--timeout S] -- <run options>; ' +
+        `build HEAD, boot it, run the scenarios; exit 0 good, 1 bad, 125 skip, ${STEP_ABORT} abort (--help for details)`,
+    )
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (raw: string[]) => {
+      const { bisectStepMain } = await import('../../kernel/bisect/main.js');
+      process.exitCode = await bisectStepMain(raw, packageRoot);
+    });
+}
+
 export function kernelCommand(): Command {
   return new Command('kernel')
     .description('build test kernels for `vm --kernel`, with planted regressions for the self-test')
@@ -181,5 +224,7 @@ export function kernelCommand(): Command {
     .addCommand(listSub())
     .addCommand(configSub())
     .addCommand(mutantsSub())
-    .addCommand(selftestSub());
+    .addCommand(selftestSub())
+    .addCommand(bisectSub())
+    .addCommand(bisectStepSub());
 }
