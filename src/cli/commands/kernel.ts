@@ -142,7 +142,8 @@ function selftestSub(): Command {
   return new Command('selftest')
     .description(
       'prove the suite catches the planted regressions: build the clean kernel and every test/mutants/*.patch, boot each in the VM runner, ' +
-        'check every mutant fails where its header says (and the clean kernel passes), then compare with ftracetest; ' +
+        'check every mutant fails where its header says (and the clean kernel passes), then compare with ftracetest ' +
+        'and check `kernel bisect` names the mutant commit of a synthetic history; ' +
         'exit 0 all as expected, 1 a problem, 2 bad options, 130 stopped',
     )
     .option('--kasan', 'build every kernel with kernel/kasan.config too')
@@ -150,6 +151,12 @@ function selftestSub(): Command {
     .addOption(new Option('--ftracetest', 'run the ftracetest comparison (the default)').hideHelp())
     .option('--no-ftracetest', 'skip the ftracetest comparison (~22 min)')
     .option('--ftracetest-only', 'run only the ftracetest comparison, not the suite')
+    .addOption(new Option('--bisect', 'bisect the synthetic history (the default)').hideHelp())
+    .option(
+      '--no-bisect',
+      'skip `kernel bisect` on the synthetic history (a git repo of linux-source + a mutant commit)',
+    )
+    .option('--bisect-only', 'run only the bisect of the synthetic history (no mutant builds, suite or ftracetest)')
     .option('--timeout <seconds>', 'kill a guest that runs longer', String(DEFAULT_TIMEOUT_S))
     .option(
       '--race-runs <n>',

@@ -11,6 +11,9 @@ export interface SelftestFlags {
   /** false with --no-ftracetest. */
   ftracetest?: boolean;
   ftracetestOnly?: boolean;
+  /** false with --no-bisect. */
+  bisect?: boolean;
+  bisectOnly?: boolean;
   timeout: string;
   raceRuns: string;
   out?: string;
@@ -24,6 +27,10 @@ export interface SelftestOptions {
   suite: boolean;
   /** Run ftracetest on every kernel (off with --no-ftracetest). */
   ftracetest: boolean;
+  /** Bisect the synthetic history (off with --no-bisect); alone with --bisect-only. */
+  bisect: boolean;
+  /** Build the clean kernel and the mutants (not needed by --bisect-only). */
+  builds: boolean;
   /** Seconds per guest, as given (the vm command parses it again). */
   timeout: string;
   timeoutS: number;
@@ -48,15 +55,19 @@ export function parseSelftestOptions(f: SelftestFlags, mutantNames: readonly str
   }
   const timeoutS = Number(f.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout ${f.timeout}: use a number of seconds`);
-  const ftracetest = f.ftracetest !== false;
-  if (f.ftracetestOnly && !ftracetest) throw new UsageError('--ftracetest-only and --no-ftracetest leave nothing to run: give one of them');
+  if (f.bisectOnly && f.ftracetestOnly) throw new UsageError('--bisect-only and --ftracetest-only exclude each other: give one of them');
+  const ftracetest = f.ftracetest !== false && !f.bisectOnly;
+  if (f.ftracetestOnly && f.ftracetest === false) throw new UsageError('--ftracetest-only and --no-ftracetest leave nothing to run: give one of them');
+  if (f.bisectOnly && f.bisect === false) throw new UsageError('--bisect-only and --no-bisect leave nothing to run: give one of them');
   const unknown = f.only.filter((n) => !mutantNames.includes(n));
   if (unknown.length) throw new UsageError(`--only ${unknown.join(', ')}: no such mutant; the mutants are ${mutantNames.join(', ')}`);
   return {
     kasan: !!f.kasan,
     only: f.only,
-    suite: !f.ftracetestOnly,
+    suite: !f.ftracetestOnly && !f.bisectOnly,
     ftracetest,
+    bisect: f.bisect !== false && !f.ftracetestOnly,
+    builds: !f.bisectOnly,
     timeout: f.timeout,
     timeoutS,
     raceRuns,
