@@ -58,7 +58,8 @@ function appendFresh(file: string, line: string): void {
 }
 
 async function commitAll(dir: string, subject: string): Promise<string> {
-  await gitOk(dir, ['add', '-A'], GIT_ENV);
+  // -f: Debian's top-level .gitignore ignores everything (`/*`, "isn't included in our repository").
+  await gitOk(dir, ['add', '-A', '-f'], GIT_ENV);
   await gitOk(dir, ['commit', '-q', '--no-verify', '-m', subject], GIT_ENV);
   return gitOk(dir, ['rev-parse', 'HEAD']);
 }
@@ -80,7 +81,7 @@ async function make(src: { dir: string; label: string }, mutantFile: string, nam
     await gitOk(tmp, ['config', k, v]);
   }
   const t0 = Date.now();
-  await execa('nice', ['-n', '19', 'git', '-C', tmp, 'add', '-A'], { env: GIT_ENV });
+  await execa('nice', ['-n', '19', 'git', '-C', tmp, 'add', '-A', '-f'], { env: GIT_ENV });
   const clean = await commitAll(tmp, `${src.label} as Debian ships it`);
   say(`history: commit 1 (clean) ${clean.slice(0, 12)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   appendFresh(path.join(tmp, 'fs/tracefs/event_inode.c'), '/* tracefs-regress synthetic history: a comment, nothing else. */');
