@@ -32,6 +32,8 @@ export interface BisectOutcome {
   /** `git bisect log` as it was before the reset. */
   log: string;
   firstBad?: { commit: string; subject: string };
+  /** The signal that stopped the bisect. */
+  stoppedBy?: NodeJS.Signals;
 }
 
 /** Everything checked before the tree is touched: a work tree, clean, not bisecting, both revisions commits. */
@@ -102,7 +104,10 @@ export async function runBisect(o: BisectOptions, io: BisectIo): Promise<BisectO
       io.say(`git bisect reset: back at ${describeHead(after)}`);
     }
   }
-  if (stop.signal) out.exitCode = stop.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+  if (stop.signal) {
+    out.exitCode = stop.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+    out.stoppedBy = stop.signal;
+  }
   return out;
 }
 
@@ -132,8 +137,9 @@ async function bisectRun(top: string, io: BisectIo, stop: Interrupt): Promise<Bi
 /** What `kernel bisect` prints on stdout: the answer first, then the log git kept. */
 export function renderBisect(o: BisectOutcome, top: string): string {
   const r = o.result;
-  const head =
-    r.kind === 'found'
+  const head = o.stoppedBy
+    ? `stopped by ${o.stoppedBy} before git named a first bad commit\n`
+    : r.kind === 'found'
       ? `first bad commit: ${o.firstBad!.commit} ${o.firstBad!.subject}\n`
       : r.kind === 'skipped'
         ? `could not decide: only skipped commits are left; the first bad commit is one of:\n${r.candidates.map((c) => `  ${c}\n`).join('')}`

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/errors.js';
 import { parseBisectLog } from '../../../../src/kernel/bisect/log.js';
@@ -148,6 +149,36 @@ describe('kernel bisect on a throwaway repo', () => {
     const { dir, commits } = repo(['good', 'bad']);
     const o = { ...io(stepScript()).io, checkStep: async () => Promise.reject(new UsageError('--timeout x: bad')) };
     await expect(runBisect({ good: commits[0]!, bad: commits[1]!, source: dir }, o)).rejects.toThrow('--timeout x');
+    expect(fs.existsSync(path.join(dir, '.git/BISECT_START'))).toBe(false);
+  });
+
+  it('on SIGINT ends the running step and still resets (exit 130)', async () => {
+    const { dir } = repo(['good', 'good', 'good', 'bad', 'bad']);
+    const before = head(dir);
+    const slow = path.join(path.dirname(stepScript()), 'slow.sh');
+    fs.writeFileSync(slow, '#!/bin/sh\necho step running\nexec sleep 60\n', { mode: 0o755 });
+    // The built module, in a child of its own: a signal to this process would reach vitest too.
+    const run = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../dist/kernel/bisect/run.js');
+    const script =
+      `const { runBisect } = await import(${JSON.stringify(run)});` +
+      `const o = await runBisect({ good: 'HEAD~4', bad: 'HEAD', source: ${JSON.stringify(dir)} },` +
+      ` { say: (m) => console.error(m), print: () => {}, stepCommand: () => [${JSON.stringify(slow)}] });` +
+      `process.exitCode = o.exitCode;`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    let sent = false;
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (b: Buffer) => {
+        err += b.toString();
+        if (!sent && err.includes('step running')) sent = child.kill('SIGINT');
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code, err).toBe(130);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(err).toMatch(/SIGINT: stopping the bisect/);
+    expect(head(dir)).toEqual(before);
     expect(fs.existsSync(path.join(dir, '.git/BISECT_START'))).toBe(false);
   });
 });

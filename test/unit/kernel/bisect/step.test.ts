@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseStepArgs, stepBuildName, stepLine, STEP_ABORT } from '../../../../src/kernel/bisect/step.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../bin/tracefs-regress.js');
@@ -46,6 +46,7 @@ describe('bisect-step options', () => {
 
 describe('bisect CLI exit codes', () => {
   const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-plain-'));
+  afterAll(() => fs.rmSync(plain, { recursive: true, force: true }));
 
   it(`bisect-step: a usage error or a directory that is no git tree aborts the bisect (${STEP_ABORT})`, () => {
     for (const args of [['--bogus'], ['--timeout', 'x'], ['--source', plain, '--', '-s', 'x']]) {
