@@ -191,7 +191,7 @@ function bisectSub(): Command {
     )
     .requiredOption('--good <rev>', 'a commit where the scenarios pass')
     .requiredOption('--bad <rev>', 'a commit where they fail')
-    .option('--source <dir>', 'the kernel git tree (default: the current directory)', '.')
+    .option('--source <dir>', 'the kernel git tree', '.')
     .option(
       '--timeout <seconds>',
       'kill a guest that runs longer (the commit is skipped)',
