@@ -146,7 +146,8 @@ export function buildMeta(input: BuildInput, src: KernelSource, patches: Applied
     base: input.base,
     kasan: input.kasan,
     configKey,
-    treeKey: treeKey(src.dir, patches),
+    ...(src.revision ? { sourceRevision: src.revision } : {}),
+    treeKey: treeKey(src.revision ? `${src.dir}@${src.revision}` : src.dir, patches),
     patches,
     complete: false,
   };

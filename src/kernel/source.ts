@@ -3,6 +3,7 @@
 // is only read), or a tree the user already has (--source DIR).
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 import { UsageError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
@@ -15,6 +16,12 @@ export interface KernelSource {
   label: string;
   /** Makefile VERSION.PATCHLEVEL.SUBLEVEL. */
   kernelVersion: string;
+  /**
+   * A git tree's HEAD commit (`+dirty@<ms>` when it has local changes): the
+   * same directory holds another tree after a checkout, so a build copies it
+   * again when this changes (`kernel bisect-step` relies on it).
+   */
+  revision?: string;
 }
 
 export const DEFAULT_SERIES = '6.12';
@@ -56,7 +63,21 @@ export function userSource(dir: string): KernelSource {
   if (!version || !fs.existsSync(path.join(abs, 'arch/x86/Kconfig'))) {
     throw new UsageError(`--source ${dir} is not a Linux source tree with arch/x86 (no VERSION in its Makefile)`);
   }
-  return { dir: abs, label: abs, kernelVersion: version };
+  const revision = gitRevision(abs);
+  return { dir: abs, label: revision ? `${abs} ${revision.slice(0, 12)}` : abs, kernelVersion: version, ...(revision ? { revision } : {}) };
+}
+
+/** HEAD of a git tree at dir (not of a repository above it), or undefined for a plain directory. */
+export function gitRevision(dir: string): string | undefined {
+  if (!fs.existsSync(path.join(dir, '.git'))) return undefined;
+  const run = (args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const head = run(['rev-parse', '--verify', 'HEAD']);
+    // Edits since the last build cannot be told apart from earlier ones: a dirty tree is copied afresh every time.
+    return run(['status', '--porcelain', '--untracked-files=no']) ? `${head}+dirty@${Date.now()}` : head;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Already extracted Debian sources of a series, newest first. */

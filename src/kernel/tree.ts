@@ -24,6 +24,8 @@ export interface BuildMeta {
   name: string;
   source: string;
   sourceLabel: string;
+  /** The git commit a --source tree was at (see KernelSource.revision). */
+  sourceRevision?: string;
   kernelVersion: string;
   base: 'tiny' | 'defconfig';
   kasan: boolean;
@@ -121,11 +123,18 @@ function findSeed(meta: BuildMeta): BuildMeta | undefined {
 }
 
 async function copyTree(from: string, to: string): Promise<void> {
+  // A git tree's .git is not the kernel's: leaving it out halves the files to link and keeps git's state out of the build.
+  fs.mkdirSync(to);
+  const entries = fs
+    .readdirSync(from)
+    .filter((e) => e !== '.git')
+    .map((e) => path.join(from, e));
   // Hard links make the copy take seconds and no space; across filesystems, a real copy.
-  const r = await execa('cp', ['-al', from, to], { reject: false });
+  const r = await execa('cp', ['-al', ...entries, to], { reject: false });
   if (r.exitCode !== 0) {
     fs.rmSync(to, { recursive: true, force: true });
-    await execa('cp', ['-a', from, to]);
+    fs.mkdirSync(to);
+    await execa('cp', ['-a', ...entries, to]);
   }
   // An in-tree build in the user's tree would make kbuild refuse O= builds.
   if (fs.existsSync(path.join(to, '.config')) || fs.existsSync(path.join(to, 'include/config'))) {

@@ -14,6 +14,7 @@ import {
 } from '../../kernel/selftest/options.js';
 import { repeatable } from '../parse.js';
 import { TIME_HELP } from '../../util/time.js';
+import { DEFAULT_STEP_TIMEOUT_S, STEP_ABORT } from '../../kernel/bisect/step.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { packageRoot } from '../../package.js';
 
@@ -142,7 +143,8 @@ function selftestSub(): Command {
   return new Command('selftest')
     .description(
       'prove the suite catches the planted regressions: build the clean kernel and every test/mutants/*.patch, boot each in the VM runner, ' +
-        'check every mutant fails where its header says (and the clean kernel passes), then compare with ftracetest; ' +
+        'check every mutant fails where its header says (and the clean kernel passes), then compare with ftracetest ' +
+        'and check `kernel bisect` names the mutant commit of a synthetic history; ' +
         'exit 0 all as expected, 1 a problem, 2 bad options, 130 stopped',
     )
     .option('--kasan', 'build every kernel with kernel/kasan.config too')
@@ -150,6 +152,12 @@ function selftestSub(): Command {
     .addOption(new Option('--ftracetest', 'run the ftracetest comparison (the default)').hideHelp())
     .option('--no-ftracetest', 'skip the ftracetest comparison (~22 min)')
     .option('--ftracetest-only', 'run only the ftracetest comparison, not the suite')
+    .addOption(new Option('--bisect', 'bisect the synthetic history (the default)').hideHelp())
+    .option(
+      '--no-bisect',
+      'skip `kernel bisect` on the synthetic history (a git repo of linux-source + a mutant commit)',
+    )
+    .option('--bisect-only', 'run only the bisect of the synthetic history (no mutant builds, suite or ftracetest)')
     .option('--timeout <time>', `kill a guest that runs longer (${TIME_HELP})`, DEFAULT_TIMEOUT)
     .option(
       '--race-runs <n>',
@@ -175,6 +183,48 @@ function selftestSub(): Command {
     });
 }
 
+function bisectSub(): Command {
+  return new Command('bisect')
+    .description(
+      'git bisect a kernel git tree: each step builds HEAD (same fragment, ccache), boots it with vm and runs the scenarios after --; ' +
+        'prints the first bad commit and the bisect log, always ends with git bisect reset; ' +
+        'exit 0 found, 1 could not decide, 2 bad options or a tree with local changes (nothing touched), 130 stopped',
+    )
+    .requiredOption('--good <rev>', 'a commit where the scenarios pass')
+    .requiredOption('--bad <rev>', 'a commit where they fail')
+    .option('--source <dir>', 'the kernel git tree', '.')
+    .option(
+      '--timeout <time>',
+      `kill a guest that runs longer (the commit is skipped; ${TIME_HELP})`,
+      String(DEFAULT_STEP_TIMEOUT_S),
+    )
+    .argument(
+      '[run-args...]',
+      'options for `run` inside the guest (after --), e.g. -- -s removed-files-enoent -p kprobe',
+    )
+    .action(async (runArgs: string[], o: { good: string; bad: string; source: string; timeout: string }) => {
+      const { bisectMain } = await import('../../kernel/bisect/main.js');
+      process.exitCode = await bisectMain(o, runArgs, packageRoot);
+    });
+}
+
+function bisectStepSub(): Command {
+  // Options parsed by the step itself: commander's usage errors exit 2, which git bisect run would read as "bad".
+  return new Command('bisect-step')
+    .description(
+      'one `git bisect run` step in a kernel git tree: [--source DIR] [--timeout S] -- <run options>; ' +
+        `build HEAD, boot it, run the scenarios; exit 0 good, 1 bad, 125 skip, ${STEP_ABORT} abort (--help for details)`,
+    )
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (raw: string[]) => {
+      const { bisectStepMain } = await import('../../kernel/bisect/main.js');
+      process.exitCode = await bisectStepMain(raw, packageRoot);
+    });
+}
+
 export function kernelCommand(): Command {
   return new Command('kernel')
     .description('build test kernels for `vm --kernel`, with planted regressions for the self-test')
@@ -182,5 +232,7 @@ export function kernelCommand(): Command {
     .addCommand(listSub())
     .addCommand(configSub())
     .addCommand(mutantsSub())
-    .addCommand(selftestSub());
+    .addCommand(selftestSub())
+    .addCommand(bisectSub())
+    .addCommand(bisectStepSub());
 }

@@ -12,6 +12,9 @@ export interface SelftestFlags {
   /** false with --no-ftracetest. */
   ftracetest?: boolean;
   ftracetestOnly?: boolean;
+  /** false with --no-bisect. */
+  bisect?: boolean;
+  bisectOnly?: boolean;
   timeout: string;
   raceRuns: string;
   out?: string;
@@ -25,6 +28,10 @@ export interface SelftestOptions {
   suite: boolean;
   /** Run ftracetest on every kernel (off with --no-ftracetest). */
   ftracetest: boolean;
+  /** Bisect the synthetic history (off with --no-bisect); alone with --bisect-only. */
+  bisect: boolean;
+  /** Build the clean kernel and the mutants (not needed by --bisect-only). */
+  builds: boolean;
   /** Time per guest, as given (`20m`, `1200`; the vm command parses it again). */
   timeout: string;
   timeoutS: number;
@@ -51,15 +58,19 @@ export function parseSelftestOptions(f: SelftestFlags, mutantNames: readonly str
   }
   // The same syntax and limit as `vm --timeout`, which gets the text as given.
   const timeoutS = parseVmTimeout(f.timeout) / 1000;
-  const ftracetest = f.ftracetest !== false;
-  if (f.ftracetestOnly && !ftracetest) throw new UsageError('--ftracetest-only and --no-ftracetest leave nothing to run: give one of them');
+  if (f.bisectOnly && f.ftracetestOnly) throw new UsageError('--bisect-only and --ftracetest-only exclude each other: give one of them');
+  const ftracetest = f.ftracetest !== false && !f.bisectOnly;
+  if (f.ftracetestOnly && f.ftracetest === false) throw new UsageError('--ftracetest-only and --no-ftracetest leave nothing to run: give one of them');
+  if (f.bisectOnly && f.bisect === false) throw new UsageError('--bisect-only and --no-bisect leave nothing to run: give one of them');
   const unknown = f.only.filter((n) => !mutantNames.includes(n));
   if (unknown.length) throw new UsageError(`--only ${unknown.join(', ')}: no such mutant; the mutants are ${mutantNames.join(', ')}`);
   return {
     kasan: !!f.kasan,
     only: f.only,
-    suite: !f.ftracetestOnly,
+    suite: !f.ftracetestOnly && !f.bisectOnly,
     ftracetest,
+    bisect: f.bisect !== false && !f.ftracetestOnly,
+    builds: !f.bisectOnly,
     timeout: f.timeout,
     timeoutS,
     raceRuns,

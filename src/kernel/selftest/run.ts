@@ -4,14 +4,16 @@
 // and asserts: the clean kernel passes every scenario; every mutant fails in
 // the scenarios its header names, with the violating op quoted. Then (unless
 // --no-ftracetest) runs the kernel's own ftracetest on the same kernels for
-// comparison. Prints a mutant x scenario table; writes JSON and Markdown
-// summaries to the results directory.
+// comparison. Then (unless --no-bisect) `kernel bisect` on a synthetic git
+// history must name the commit that applied a mutant. Prints a mutant x
+// scenario table; writes JSON and Markdown summaries to the results directory.
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../../errors.js';
 import { selftestOutcome } from '../../report/selftest.js';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import type { Mutant } from '../patches.js';
+import { runBisectCheck, type BisectCheck } from './bisect.js';
 import { buildAll, kernelsFor } from './builds.js';
 import { Stopper, type SelftestContext, type SelftestKernel } from './context.js';
 import { ftraceTable, runFtracetests } from './ftrace.js';
@@ -52,7 +54,7 @@ async function steps(ctx: SelftestContext, all: readonly Mutant[], print: (s: st
   const kernels = kernelsFor(mutants, opts.kasan);
   const write = (file: string, text: string) => fs.writeFileSync(path.join(opts.outDir, file), text);
 
-  const built = await buildAll(ctx, kernels);
+  const built = opts.builds ? await buildAll(ctx, kernels) : undefined;
   if (built !== undefined) return built;
 
   const failures: string[] = [];
@@ -71,7 +73,16 @@ async function steps(ctx: SelftestContext, all: readonly Mutant[], print: (s: st
     write('ftracetest-table.md', `${table}\n`);
   }
 
-  const summary = { kasan: opts.kasan, kernels: kernels.map(({ report: _report, ...k }: SelftestKernel) => k), failures };
+  let bisect: BisectCheck | undefined;
+  if (opts.bisect) {
+    const r = await runBisectCheck(ctx, all);
+    if (typeof r === 'number') return r;
+    bisect = r;
+    failures.push(...r.problems);
+  }
+
+  const kernelsOut = opts.builds ? kernels.map(({ report: _report, ...k }: SelftestKernel) => k) : [];
+  const summary = { kasan: opts.kasan, kernels: kernelsOut, ...(bisect ? { bisect } : {}), failures };
   write('summary.json', JSON.stringify(summary, null, 2));
   ctx.say(`results in ${opts.outDir}`);
   const outcome = selftestOutcome(failures, { suiteRan: opts.suite });

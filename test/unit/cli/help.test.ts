@@ -23,6 +23,8 @@ describe('help', async () => {
       [
         'cleanup',
         'doctor',
+        'kernel bisect',
+        'kernel bisect-step',
         'kernel build',
         'kernel config',
         'kernel list',
@@ -82,7 +84,13 @@ describe('help', async () => {
       cmd.options.filter((o) => /timeout|duration/.test(o.long ?? '')).map((o) => ({ path, o, cmd })),
     );
     expect(timeOpts.map((t) => `${t.path} ${t.o.long}`).sort()).toEqual(
-      ['kernel selftest --timeout', 'run --duration', 'run --scenario-timeout', 'vm --timeout'].sort(),
+      [
+        'kernel bisect --timeout',
+        'kernel selftest --timeout',
+        'run --duration',
+        'run --scenario-timeout',
+        'vm --timeout',
+      ].sort(),
     );
     for (const { path, o, cmd } of timeOpts) {
       expect(o.flags, path).toMatch(/<time>$/);

@@ -40,6 +40,15 @@ describe('kernel selftest options', () => {
     expect(o).toMatchObject({ kasan: true, only: ['list-del-under-srcu', 'revalidate-always-valid'], timeoutS: 600, raceRuns: 5, outDir: '/tmp/x' });
   });
 
+  it('bisects the synthetic history by default; --no-bisect skips it, --bisect-only runs nothing else', () => {
+    expect(parseSelftestOptions(parsed([]), NAMES)).toMatchObject({ bisect: true, builds: true });
+    expect(parseSelftestOptions(parsed(['--no-bisect']), NAMES)).toMatchObject({ bisect: false, suite: true, ftracetest: true, builds: true });
+    expect(parseSelftestOptions(parsed(['--bisect-only']), NAMES)).toMatchObject({ bisect: true, suite: false, ftracetest: false, builds: false });
+    expect(parseSelftestOptions(parsed(['--ftracetest-only']), NAMES)).toMatchObject({ bisect: false });
+    expect(() => parseSelftestOptions(parsed(['--bisect-only', '--no-bisect']), NAMES)).toThrow(/leave nothing to run/);
+    expect(() => parseSelftestOptions(parsed(['--bisect-only', '--ftracetest-only']), NAMES)).toThrow(/exclude each other/);
+  });
+
   it('rejects bad values with the fix, as usage errors', () => {
     const bad = (f: Partial<SelftestFlags>) => () => parseSelftestOptions(flags(f), NAMES);
     expect(bad({ raceRuns: '0' })).toThrow(new UsageError('--race-runs 0: use a whole number from 1 to 50'));
