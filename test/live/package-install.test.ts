@@ -63,7 +63,7 @@ live('the packed tarball, installed without a compiler', () => {
       expect.arrayContaining([
         'bin/tracefs-regress.js',
         'dist/cli/main.js',
-        'prebuilds/linux-x64/node.napi.glibc.node',
+        'prebuilds/linux-x64/tracefs-regress.glibc.node',
         'test/mutants/01-revalidate-always-valid.patch',
         'schema/report.schema.json',
         'kselftest/run.sh',

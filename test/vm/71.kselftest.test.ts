@@ -115,7 +115,7 @@ describe.skipIf(why !== undefined && !REQUIRED)('kselftest wrapper under the ker
             kind: 'uprobe',
             release: '*',
             action: 'xfail',
-            signature: 'x',
+            signature: 'no such line anywhere',
             why: 'planted',
           },
         ],
