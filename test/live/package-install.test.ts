@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileReportSchema } from '../schema/report-schema.js';
 import { ROOT, leftovers, liveSkipReason } from './live-env.js';
 
 const live = describe.skipIf(!!liveSkipReason);
@@ -103,6 +104,30 @@ live('the packed tarball, installed without a compiler', () => {
     expect({ code: run.code, err: run.err }).toEqual({ code: 0, err: '' });
     expect(run.out).toMatch(/^PASS\s+removed-files-enoent\[uprobe\]/m);
     expect(leftovers()).toEqual([]);
+
+    // The README's other commands, from the install: the JSON report (valid by the packed schema),
+    // the project's expectations file inside the package, the config fragment.
+    const json = stripped(
+      cli,
+      [
+        'run',
+        '-s',
+        'removed-files-enoent',
+        '-p',
+        'uprobe',
+        '--format',
+        'json',
+        '--expect',
+        path.join(pkg, 'kernel/known-bugs.json'),
+      ],
+      dir,
+    );
+    expect(json.code).toBe(0);
+    const validate = compileReportSchema(path.join(pkg, 'schema/report.schema.json'));
+    expect(validate(JSON.parse(json.out)), JSON.stringify(validate.errors)).toBe(true);
+    const config = stripped(cli, ['kernel', 'config'], dir);
+    expect(config.code).toBe(0);
+    expect(config.out).toMatch(/^CONFIG_UPROBE_EVENTS=y$/m);
 
     // `kernel mutants` finds its patches inside the package, not in the cwd.
     const mutants = stripped(cli, ['kernel', 'mutants'], dir);
