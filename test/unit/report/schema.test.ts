@@ -118,3 +118,28 @@ describe('the golden JSON reports', () => {
       expect(reportSchemaErrors(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))), f).toEqual([]);
   });
 });
+
+describe('a real VM report', () => {
+  // `vm --kernel debian:6.12 --kernel debian:6.1 -- -s removed-files-enoent -s race-reopen --duration 1s
+  // --format json` (2026-12-02, multi-threaded TCG): the matrix document, each run in it a run document.
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'vm-matrix-6.12-6.1.json');
+  const saved = () => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, any>;
+  it('the matrix and each of its runs alone are valid', () => {
+    const m = saved();
+    expect(m.report).toBe('matrix');
+    expect(m.runs.map((r: { env: { kernel: { release: string } } }) => r.env.kernel.release)).toEqual([
+      '6.12.118+deb13-amd64',
+      '6.1.0-57-amd64',
+    ]);
+    expect(reportSchemaErrors(m)).toEqual([]);
+    for (const run of m.runs) expect(reportSchemaErrors(run)).toEqual([]);
+  });
+  it('planted: a guest result without its evidence, or a run posing as the matrix, is refused', () => {
+    const m = saved();
+    delete m.runs[1].results[3].evidence;
+    expect(reportSchemaErrors(m).join('\n')).toMatch(/^\/runs\/1\/results\/3 .*evidence/m);
+    const run = saved().runs[0];
+    run.report = 'matrix';
+    expect(reportSchemaErrors(run)).not.toEqual([]);
+  });
+});
