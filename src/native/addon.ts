@@ -1,6 +1,7 @@
-// The one loader of the native addon: prebuilds/<platform>-<arch> first, then
-// build/Release (node-gyp-build's order), so a test VM without a compiler can
-// use a binary made by `npm run prebuildify`. It loads on first use, not on
+// The one loader of the native addon, in node-gyp-build's order: build/Release
+// and build/Debug (a local build wins), then prebuilds/<platform>-<arch>, the
+// binary `npm run prebuildify` makes and the packed tarball carries, so an
+// install without a compiler uses it. It loads on first use, not on
 // import: `--help`, `vm` and `kernel` never touch tracefs and must work when
 // the addon did not build.
 import { createRequire } from 'node:module';
@@ -20,9 +21,9 @@ function load(): NativeAddon {
     return addon;
   } catch (e) {
     const tried = [
-      path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`),
       path.join(packageRoot, 'build', 'Release'),
       path.join(packageRoot, 'build', 'Debug'),
+      path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`),
     ];
     const why = (e as Error).message.split('\n')[0];
     throw new EnvironmentError(

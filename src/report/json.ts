@@ -14,6 +14,7 @@ import { type HealthDelta } from '../health/types.js';
 import { exitCodeFor, exitCodeForAll } from './exit-code.js';
 import { raceNote } from './text.js';
 import type { RaceSummary } from '../race/types.js';
+import { kernelciStatus } from './kernelci.js';
 
 export const JSON_SCHEMA = 'tracefs-regress/report@1';
 
@@ -76,6 +77,7 @@ const resultJson = (r: ScenarioResult) =>
     kind: r.kind,
     title: r.title,
     status: r.status,
+    kernelci: kernelciStatus(r.status),
     reason: r.reason,
     notRun: r.notRun,
     cutShort: r.cutShort,
@@ -134,11 +136,19 @@ const summaryJson = (s: Summary, exitCode: number) => ({
   exitCode,
 });
 
+/**
+ * What a document holds (schema/report.schema.json): `run`, one kernel's run;
+ * `matrix`, several kernels' runs (`vm --matrix`, several --kernel), each a
+ * `run` document under `runs`, with totals over all of them.
+ */
+export type ReportShape = 'run' | 'matrix';
+
 /** The object renderJson serializes. */
 export function toJson(report: RunReport): Record<string, unknown> {
   const e = report.env;
   return compact({
     schema: JSON_SCHEMA,
+    report: 'run' satisfies ReportShape,
     tool: { name: report.tool.name, version: report.tool.version },
     startedAt: report.startedAt,
     durationMs: report.durationMs,
@@ -177,6 +187,7 @@ export function renderJsonMatrix(reports: readonly RunReport[]): string {
   const all = reports.flatMap((r) => r.results);
   return stringify({
     schema: JSON_SCHEMA,
+    report: 'matrix' satisfies ReportShape,
     summary: summaryJson(summarize(all), exitCodeForAll(reports)),
     runs: reports.map(toJson),
   });

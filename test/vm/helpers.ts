@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { beforeAll, describe } from 'vitest';
 import { missingPackages, INSTALL_HINT } from '../../src/vm/deps.js';
 import type { Evidence } from '../../src/model.js';
+import { reportSchemaErrors } from '../schema/report-schema.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const REQUIRED = process.env.TRACEFS_REGRESS_REQUIRE_LIVE === '1';
@@ -66,6 +67,10 @@ export async function runVm(vmArgs: string[], runArgs: string[], timeoutMs: numb
   process.stderr.write(r.stderr + '\n');
   if (!fs.existsSync(out)) throw new Error(`vm wrote no report (exit ${r.exitCode}): ${r.stderr.slice(-2000)}`);
   const report = JSON.parse(fs.readFileSync(out, 'utf8')) as VmRun['report'];
+  // Every VM report the tests make is also a check of schema/report.schema.json.
+  const invalid = reportSchemaErrors(report);
+  if (invalid.length)
+    throw new Error(`vm's JSON report does not fit schema/report.schema.json:\n${invalid.join('\n')}`);
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
   return { exitCode: r.exitCode, stderr: r.stderr, wallMs: Date.now() - t0, report };
 }

@@ -126,9 +126,9 @@ function configSub(): Command {
 function mutantsSub(): Command {
   return new Command('mutants')
     .description('list the planted regressions (test/mutants/*.patch) and the scenarios each must fail')
-    .option('--dir <dir>', 'mutant directory', 'test/mutants')
-    .action((o: { dir: string }) => {
-      for (const m of readMutants(o.dir)) {
+    .option('--dir <dir>', "mutant directory (default: the package's own test/mutants)")
+    .action((o: { dir?: string }) => {
+      for (const m of readMutants(o.dir ?? path.join(packageRoot, 'test/mutants'))) {
         const race = m.race
           ? `  race-only: caught only when ops overlap${m.cmdline ? `; guest cmdline + ${m.cmdline}` : ''}\n`
           : '';

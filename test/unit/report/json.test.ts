@@ -16,7 +16,16 @@ describe('JSON report', () => {
         results: JSON.parse(t).results.map((r: object) => ({ ...r, stats: undefined })),
       });
     expect(noStats(renderJson(shuffled))).toBe(noStats(renderJson(a)));
-    expect(Object.keys(toJson(a))).toEqual(['schema', 'tool', 'startedAt', 'durationMs', 'env', 'summary', 'results']);
+    expect(Object.keys(toJson(a))).toEqual([
+      'schema',
+      'report',
+      'tool',
+      'startedAt',
+      'durationMs',
+      'env',
+      'summary',
+      'results',
+    ]);
     const r0 = JSON.parse(renderJson(a)).results[0];
     expect(Object.keys(r0)).toEqual([
       'name',
@@ -24,6 +33,7 @@ describe('JSON report', () => {
       'kind',
       'title',
       'status',
+      'kernelci',
       'checks',
       'durationMs',
       'evidence',

@@ -1,0 +1,145 @@
+// schema/report.schema.json against what the JSON reporter writes: every
+// planted report shape (single run, matrix, repeat, expectations, timeout,
+// not-run, race) is valid; planted bad documents (a missing field, a wrong
+// status word, a KernelCI word that disagrees with the status, an unknown
+// field, a matrix inside a run) are rejected. Real host runs: test/live/report-schema.test.ts.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderJson, renderJsonMatrix } from '../../../src/report/json.js';
+import { KERNELCI_STATUS } from '../../../src/report/kernelci.js';
+import { mergeIterations } from '../../../src/report/repeat.js';
+import type { ResultStatus, ScenarioResult } from '../../../src/report/types.js';
+import { reportSchemaErrors } from '../../schema/report-schema.js';
+import {
+  fail,
+  notRunTerm,
+  pass,
+  race,
+  raceMulti,
+  raceSingle,
+  report,
+  result,
+  skip,
+  unresolved,
+  xfail,
+  xpass,
+} from './fixtures.js';
+
+const timedOut = result({
+  name: 'planted-blocking-read[uprobe]',
+  status: 'TIMEOUT',
+  reason: 'overran',
+  timeout: { limitMs: 60_000, signals: 2, overrunMs: 12.4 },
+});
+const all: ScenarioResult[] = [
+  pass,
+  skip,
+  fail,
+  unresolved,
+  race,
+  raceMulti,
+  raceSingle,
+  xfail,
+  xpass,
+  notRunTerm,
+  timedOut,
+];
+const doc = (results: ScenarioResult[] = all) =>
+  JSON.parse(renderJson(report(results, { interrupted: 'SIGTERM' }))) as Record<string, any>;
+
+describe('report.schema.json accepts what the JSON reporter writes', () => {
+  it('a single run with every status, race statistics, health, expectations, a timeout and a not-run', () => {
+    const j = doc();
+    expect(j.report).toBe('run');
+    expect(reportSchemaErrors(j)).toEqual([]);
+  });
+  it('a matrix: several runs, one document', () => {
+    const j = JSON.parse(renderJsonMatrix([report([pass, skip]), report([fail, xfail])]));
+    expect(j.report).toBe('matrix');
+    expect(j.runs.map((r: { report: string }) => r.report)).toEqual(['run', 'run']);
+    expect(reportSchemaErrors(j)).toEqual([]);
+  });
+  it('a repeated run', () => {
+    const m = mergeIterations([{ report: report([pass]) }, { report: report([fail]) }], { count: 2, untilFail: false });
+    expect(reportSchemaErrors(JSON.parse(renderJson(m)))).toEqual([]);
+  });
+  it('each status with its KernelCI word, and no other word', () => {
+    for (const [status, word] of Object.entries(KERNELCI_STATUS) as [ResultStatus, string][]) {
+      const j = doc([result({ name: 'x[uprobe]', status })]);
+      expect(j.results[0].kernelci).toBe(word);
+      expect(reportSchemaErrors(j), status).toEqual([]);
+      for (const other of ['pass', 'fail', 'skip', 'error'].filter((w) => w !== word)) {
+        j.results[0].kernelci = other;
+        expect(reportSchemaErrors(j), `${status} as ${other}`).not.toEqual([]);
+      }
+    }
+  });
+});
+
+describe('report.schema.json rejects planted bad reports', () => {
+  const rejects = (mutate: (j: Record<string, any>) => void, path: RegExp) => {
+    const j = doc();
+    mutate(j);
+    const errors = reportSchemaErrors(j);
+    expect(
+      errors.some((e) => path.test(e)),
+      errors.join('\n'),
+    ).toBe(true);
+  };
+  it('a result without its checks', () => rejects((j) => delete j.results[0].checks, /^\/results\/0 .*checks/));
+  it('a result without its KernelCI word', () =>
+    rejects((j) => delete j.results[0].kernelci, /^\/results\/0 .*kernelci/));
+  it('a wrong status word', () => rejects((j) => (j.results[0].status = 'PASSED'), /^\/results\/0\/status/));
+  it("a KernelCI word that is not KernelCI's", () =>
+    rejects((j) => (j.results[0].kernelci = 'ok'), /^\/results\/0\/kernelci/));
+  it('a FAIL that calls itself a pass', () =>
+    rejects((j) => (j.results[2].kernelci = 'pass'), /^\/results\/2\/kernelci/));
+  it('an unknown field on a result', () =>
+    rejects((j) => (j.results[0].reproducer2 = 'x'), /^\/results\/0 .*additional propert/));
+  it('a report without env', () => rejects((j) => delete j.env, /^\/ .*env/));
+  it('another schema tag', () => rejects((j) => (j.schema = 'tracefs-regress/report@2'), /^\/schema/));
+  it('a run document without its shape', () => rejects((j) => delete j.report, /^\/ .*report/));
+  it('a matrix whose run lacks results', () => {
+    const j = JSON.parse(renderJsonMatrix([report([pass]), report([fail])]));
+    delete j.runs[1].results;
+    expect(reportSchemaErrors(j).some((e) => /^\/runs\/1 .*results/.test(e))).toBe(true);
+  });
+  it('a negative count in the summary', () => rejects((j) => (j.summary.pass = -1), /^\/summary\/pass/));
+});
+
+describe('the golden JSON reports', () => {
+  it('are valid', () => {
+    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json.txt'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files)
+      expect(reportSchemaErrors(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))), f).toEqual([]);
+  });
+});
+
+describe('a real VM report', () => {
+  // `vm --kernel debian:6.12 --kernel debian:6.1 -- -s removed-files-enoent -s race-reopen --duration 1s
+  // --format json` (2026-12-02, multi-threaded TCG): the matrix document, each run in it a run document.
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'vm-matrix-6.12-6.1.json');
+  const saved = () => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, any>;
+  it('the matrix and each of its runs alone are valid', () => {
+    const m = saved();
+    expect(m.report).toBe('matrix');
+    expect(m.runs.map((r: { env: { kernel: { release: string } } }) => r.env.kernel.release)).toEqual([
+      '6.12.118+deb13-amd64',
+      '6.1.0-57-amd64',
+    ]);
+    expect(reportSchemaErrors(m)).toEqual([]);
+    for (const run of m.runs) expect(reportSchemaErrors(run)).toEqual([]);
+  });
+  it('planted: a guest result without its evidence, or a run posing as the matrix, is refused', () => {
+    const m = saved();
+    delete m.runs[1].results[3].evidence;
+    expect(reportSchemaErrors(m).join('\n')).toMatch(/^\/runs\/1\/results\/3 .*evidence/m);
+    const run = saved().runs[0];
+    run.report = 'matrix';
+    expect(reportSchemaErrors(run)).not.toEqual([]);
+  });
+});
