@@ -95,6 +95,13 @@ const resultJson = (r: ScenarioResult) =>
     expectation: r.expectation && expectationJson(r.expectation),
     references: [...r.references],
     iteration: r.iteration,
+    reproducer:
+      r.reproducer &&
+      compact({
+        file: r.reproducer.file,
+        mode: r.reproducer.mode,
+        steps: r.reproducer.steps && { kept: r.reproducer.steps.kept, total: r.reproducer.steps.total },
+      }),
   });
 
 /** A repeated run's summary, fixed key order; failureRate as a fraction (0.3), the line as the pretty format prints it. */
@@ -145,6 +152,7 @@ export function toJson(report: RunReport): Record<string, unknown> {
     }),
     summary: summaryJson(summarize(report.results), exitCodeFor(report)),
     interrupted: report.interrupted,
+    reproDir: report.reproDir,
     repeat: report.repeat && repeatJson(report.repeat),
     results: report.results.map(resultJson),
   });
