@@ -22,6 +22,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['expect'],
   ['repro'],
   ['runner'],
+  ['repro'],
   ['bench'],
   ['host'],
   ['vm'],
