@@ -22,7 +22,6 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['expect'],
   ['repro'],
   ['runner'],
-  ['repro'],
   ['bench'],
   ['host'],
   ['vm'],
