@@ -10,6 +10,7 @@ import {
   judgeOwn,
   parseDriverOutput,
   parseExecBoot,
+  pickRaces,
   reproDriverScript,
   reproName,
   reproProblems,
@@ -188,5 +189,16 @@ describe('the problems the step reports', () => {
     expect(t).toContain('| m6 | (none) | | no | | | |');
     expect(t).toContain('- m5 / race-getdents[uprobe]: reproduced by a kernel failure that ended the guest (race reproducer)');
     expect(t).toContain('| debian-6.1 | 40 s | 1 s | 2 in 25 s | 66 s |');
+  });
+});
+
+describe('which race reproducers run', () => {
+  const row = (name: string): ReproRow => ({ kernel: 'm', name, race: true, source: `/o/${name}.c`, binary: `/o/${name}` });
+  it("one per scenario in the header's order, uprobe first; the rest marked not run", () => {
+    const rows = ['race-drop-caches[kprobe]', 'race-drop-caches[uprobe]', 'race-getdents[kprobe]', 'race-zzz[uprobe]'].map(row);
+    const picked = pickRaces(rows, ['race-getdents', 'race-drop-caches'], 2);
+    expect(picked.map((r) => r.name)).toEqual(['race-getdents[kprobe]', 'race-drop-caches[uprobe]']);
+    expect(rows.filter((r) => r.skipped).map((r) => r.name)).toEqual(['race-drop-caches[kprobe]', 'race-zzz[uprobe]']);
+    expect(pickRaces([row('a[kprobe]'), row('a[uprobe]')], [], 3).map((r) => r.name)).toEqual(['a[uprobe]', 'a[kprobe]']);
   });
 });
