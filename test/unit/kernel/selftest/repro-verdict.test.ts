@@ -173,6 +173,20 @@ describe('the problems the step reports', () => {
     ]);
   });
 
+  it('a race reproducer that ran its time without a violation is a miss only when another race of its kernel reproduced', () => {
+    const miss = { ...ok('m5', 'race-getdents[uprobe]', true), own: judgeOwn({ lines: ['not reproduced'], exit: 0 }, true, DONE) };
+    const hit = { ...ok('m5', 'race-getdents-sibling[uprobe]', true), own: judgeOwn({ lines: [] }, true, OOPS) };
+    expect(reproProblems([miss, hit], ['m5'])).toEqual([]);
+    expect(renderReproTable([miss, hit], [])).toContain('| m5 | race-getdents[uprobe] | race | yes | yes | missed (race) | clean |');
+    // planted: alone, the miss fails; a single-threaded miss fails whatever else reproduced; so does a race exit 1 without a line.
+    expect(reproProblems([miss], ['m5'])).toEqual(['m5: reproducer race-getdents[uprobe] on m5: exit 0 on its own kernel: not reproduced']);
+    const single = { ...ok('m5', 'x[kprobe]'), own: judgeOwn({ lines: ['not reproduced'], exit: 0 }, false, DONE) };
+    expect(reproProblems([single, hit], ['m5'])).toHaveLength(1);
+    const mute = { ...ok('m5', 'race-x[uprobe]', true), own: judgeOwn({ lines: [] }, true, { ...DONE, vmExit: 1 }) };
+    expect(judgeOwn({ lines: [], exit: 1 }, true, DONE).problem).toBe('exit 1 without a REPRODUCED: line');
+    expect(reproProblems([{ ...mute, own: judgeOwn({ lines: [], exit: 1 }, true, DONE) }, hit], ['m5'])).toHaveLength(1);
+  });
+
   it('renders the table, oops-reproduced race reproducers named, and the time per kernel', () => {
     const race = { ...ok('m5', 'race-getdents[uprobe]', true), own: judgeOwn({ lines: [] }, true, OOPS) };
     const t = renderReproTable(
