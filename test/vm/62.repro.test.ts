@@ -54,7 +54,12 @@ describe.skipIf(why !== undefined && !REQUIRED)(
       clean = await execVm(['--kernel', 'debian:6.12', '--timeout', '300'], bin, [], 360_000);
     }, 1_500_000);
 
-    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    // The generating run failed on purpose (the WARN): its kept run directory goes too.
+    afterAll(() => {
+      const kept = gen && /run directory kept for inspection: (\S+)/.exec(gen.stderr)?.[1];
+      if (kept) fs.rmSync(kept, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
 
     it("copies the guest's reproducer to DIR and points the report at it", () => {
       expect(gen.exitCode).toBe(1); // the WARN is a FAIL without --expect
