@@ -10,7 +10,7 @@ export const EXIT = {
   failed: 1,
   /** Bad input, or an environment this tool cannot run in; nothing was written to tracefs. */
   usage: 2,
-  /** kselftest's skip code: nothing could run. */
+  /** kselftest's skip code: nothing could run (every variant skipped, or the kernel lacks what was asked for). */
   skip: 4,
   /** Interrupted by SIGINT / SIGTERM (128 + the signal, as shells report it). */
   sigint: 130,
@@ -41,7 +41,20 @@ export class EnvironmentError extends Error {
   }
 }
 
-/** Either error the CLI prints as one line (no stack) and exits with its code. */
-export function isReportedError(e: unknown): e is UsageError | EnvironmentError {
-  return e instanceof UsageError || e instanceof EnvironmentError;
+/**
+ * Nothing asked for can run because the kernel lacks a feature (no tracefs,
+ * no events of the --probe kind asked for): kselftest's skip, exit 4, so a
+ * `make run_tests` on a kernel without the feature configured is not a failure.
+ */
+export class KernelFeatureError extends Error {
+  readonly exitCode: ExitCode = EXIT.skip;
+  constructor(message: string) {
+    super(message);
+    this.name = 'KernelFeatureError';
+  }
+}
+
+/** An error the CLI prints as one line (no stack) and exits with its code. */
+export function isReportedError(e: unknown): e is UsageError | EnvironmentError | KernelFeatureError {
+  return e instanceof UsageError || e instanceof EnvironmentError || e instanceof KernelFeatureError;
 }

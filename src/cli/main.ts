@@ -1,10 +1,11 @@
 // tracefs-regress: regression scenarios for stale dentries of removed
 // dynamic events in tracefs. Exit codes: 0 passed, 1 failed, 2 usage or
 // environment error, 4 nothing runnable (kselftest's skip).
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { EXIT, isReportedError } from '../errors.js';
 import { runTeardown } from '../runner/teardown.js';
 import { toolVersion } from '../package.js';
+import { COLOR_MODES, setColorMode, type ColorMode } from '../util/color.js';
 
 /**
  * Each command's module graph is loaded only when that command runs: inside a
@@ -20,13 +21,21 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   kernel: async () => (await import('./commands/kernel.js')).kernelCommand(),
 };
 
+/** --color on every command; under auto, FORCE_COLOR and NO_COLOR decide before the terminal does. */
+export function colorOption(): Option {
+  return new Option('--color <when>', 'ANSI colour; auto: on a terminal unless NO_COLOR is set (FORCE_COLOR forces it)')
+    .choices(COLOR_MODES)
+    .default('auto');
+}
+
 async function commandsFor(argv: string[]): Promise<Command[]> {
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
   const pick = named && COMMANDS[named] ? [named] : Object.keys(COMMANDS);
   return Promise.all(pick.map((n) => COMMANDS[n]!()));
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** The whole command tree for argv (only the named command's modules, or all of them for help). */
+export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command('tracefs-regress')
     .description('prove that files of a removed dynamic event in tracefs cannot be reached again')
     .version(toolVersion())
@@ -34,14 +43,22 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ outputError: (s, write) => write(`tracefs-regress: ${s.replace(/^error: /, '')}`) })
     .showHelpAfterError('(run with --help for usage)');
   for (const cmd of await commandsFor(argv)) program.addCommand(cmd);
-  // addCommand() does not pass these on: every subcommand reports errors the same way.
+  // addCommand() does not pass these on: every subcommand reports errors the same way,
+  // and every command that does something takes --color (one decision: util/color.ts).
   const inherit = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');
+      if (sub.commands.length === 0) sub.addOption(colorOption());
       inherit(sub);
     }
   };
   inherit(program);
+  program.hook('preAction', (_program, action) => setColorMode((action.opts().color as ColorMode) ?? 'auto'));
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -52,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isReportedError(e)) {
       process.stderr.write(`tracefs-regress: ${e.message}\n`);
-      return EXIT.usage;
+      return e.exitCode;
     }
     process.stderr.write(`tracefs-regress: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.failed;

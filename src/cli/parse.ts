@@ -1,23 +1,18 @@
 // Option parsers shared by the commands. Each throws a UsageError naming the
 // problem and the fix (exit 2) before anything touches tracefs.
 import os from 'node:os';
+import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 // Limits from the race parameter table (which loads no addon).
 import { MAX_DURATION_MS, RACE_PARAMS } from '../native/race-params.js';
 import { MAX_REPEAT, type RepeatPlan } from '../report/repeat.js';
+import { parseTime } from '../util/time.js';
 
 const { min: MIN_THREADS, max: MAX_THREADS } = RACE_PARAMS.threads;
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** "3s", "500ms", "2m", "1h", or plain seconds ("3"). */
+/** "3s", "500ms", "2m", "1h", or plain seconds ("3"): util/time.ts's syntax, at most a day. */
 export function parseDuration(text: string, flag = '--duration'): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`${flag} '${text}' is not a duration: use e.g. 3s, 500ms, 2m or 1h`);
-  const ms = Math.round(Number(m[1]) * UNITS[m[2] ?? 's']!);
-  if (ms <= 0) throw new UsageError(`${flag} '${text}' must be more than zero`);
-  if (ms > MAX_DURATION_MS) throw new UsageError(`${flag} '${text}' is over a day: use 24h or less`);
-  return ms;
+  return parseTime(text, { flag, maxMs: MAX_DURATION_MS, maxText: '24h' });
 }
 
 /**
@@ -34,6 +29,11 @@ export function parseThreads(text: string | undefined): number {
   if (n < MIN_THREADS || n > MAX_THREADS)
     throw new UsageError(`--threads ${n} is out of range: use ${MIN_THREADS} to ${MAX_THREADS}`);
   return n;
+}
+
+/** A repeatable option (collected into an array); help shows its default once, in words. */
+export function repeatable(flags: string, description: string, defaultText = 'none'): Option {
+  return new Option(flags, description).argParser(collect).default([], defaultText);
 }
 
 /** Accumulates a repeatable option. */

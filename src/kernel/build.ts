@@ -79,14 +79,20 @@ export function makeArgs(jobs: number, targets: string[]): string[] {
 export const BUILD_DEPS_HINT =
   'apt-get install -y --no-install-recommends make gcc flex bison bc ccache patch cpio perl libelf-dev libssl-dev xz-utils';
 
+/** What a build runs (ccache wraps every compiler call) and the headers it compiles against; `doctor kernel` lists them too. */
+export const BUILD_TOOLS = ['make', 'gcc', 'flex', 'bison', 'bc', 'ccache', 'patch', 'cpio', 'perl'];
+export const BUILD_HEADERS = [
+  { header: '/usr/include/libelf.h', pkg: 'libelf-dev' },
+  { header: '/usr/include/openssl/ssl.h', pkg: 'libssl-dev' },
+];
+
 /** What a kernel build lacks here (tools, headers); synchronous, so a test can decide to skip at collection. */
 export function missingBuildDeps(): string[] {
-  const need = ['make', 'gcc', 'flex', 'bison', 'bc', 'ccache', 'patch', 'cpio', 'perl'];
-  const missing = need.filter((t) => findInPath(t) === undefined);
-  if (!fs.existsSync('/usr/include/libelf.h')) missing.push('libelf-dev');
-  if (!fs.existsSync('/usr/include/openssl/ssl.h')) missing.push('libssl-dev');
+  const missing = BUILD_TOOLS.filter((t) => findInPath(t) === undefined);
+  for (const h of BUILD_HEADERS) if (!fs.existsSync(h.header)) missing.push(h.pkg);
   return missing;
 }
+
 
 export async function checkBuildDeps(): Promise<void> {
   const missing = missingBuildDeps();

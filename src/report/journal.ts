@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import type { RunEnvironment, RunReport, ScenarioResult } from './types.js';
 
 export type JournalRecord =
-  | { type: 'start'; tool: RunReport['tool']; startedAt: string; env: RunEnvironment }
+  /** plan: every variant's name in the order results will come, when known before the run (vm streams KTAP from it). */
+  | { type: 'start'; tool: RunReport['tool']; startedAt: string; env: RunEnvironment; plan?: string[] }
   /** expectMs: how long the variant runs at the least (a race's --duration), so a watcher does not take that silence for a hang. */
   | { type: 'running'; name: string; at: string; expectMs?: number }
   | { type: 'result'; result: ScenarioResult };

@@ -26,16 +26,26 @@ export function ktapName(s: string): string {
   return oneLine(s).replace(/#/g, '%23');
 }
 
-const diag = (s: string): string => `# ${oneLine(s)}`;
+export const diag = (s: string): string => `# ${oneLine(s)}`;
 
-function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string[] {
+/** The diagnostics written right before a result's line (its reason, evidence, health, statistics). */
+export function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string[] {
   const out: string[] = [];
   // An XFAIL keeps its evidence: it is a real kernel failure, only an expected one.
   const failed = r.status === 'FAIL' || r.status === 'UNRESOLVED' || r.status === 'TIMEOUT' || r.status === 'XFAIL';
   // A variant that never ran says so in its directive; it has nothing else to tell.
   if (r.notRun) return [];
+  // The reason goes on a line of its own, never after a directive: LKFT's parser (and
+  // kunit_parser for SKIP) takes what follows the directive into the test's name.
+  // Worded so no diagnostic reads `# SKIP` to a grep for the directive.
+  if (r.status === 'UNSUPPORTED') out.push(diag(`skipped: ${r.reason ?? 'unsupported'}`));
   if (r.status === 'UNRESOLVED') out.push(diag(`UNRESOLVED: ${r.reason ?? 'no reason given'}`));
-  if (r.status === 'TIMEOUT') out.push(diag(`TIMEOUT: ${r.reason ?? 'timed out'}`));
+  if (r.status === 'TIMEOUT') {
+    // kselftest's runner.sh says `# TIMEOUT 45 seconds`; here it is a diagnostic, the result line stays bare.
+    if (r.timeout) out.push(diag(`TIMEOUT ${secondsText(r.timeout.limitMs)} seconds`));
+    out.push(diag(`TIMEOUT: ${r.reason ?? 'timed out'}`));
+  }
+  // XFAIL and XPASS: the expectation's lines below carry the entry's why.
   if (r.expectation && r.expectation.verdict !== 'skip')
     for (const l of expectationText(r.expectation)) out.push(diag(`expect: ${l}`));
   if (failed) {
@@ -77,46 +87,65 @@ function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string
   return out;
 }
 
-function resultLine(r: ScenarioResult, n: number): string {
+/**
+ * The result line: the name, then at most a bare directive (KTAP v1: SKIP,
+ * ERROR, XFAIL; TIMEOUT stays a diagnostic), so a test keeps one name in CI
+ * history whatever its outcome. The one exception is a variant that never ran:
+ * `# ERROR not run: <why>`.
+ */
+export function resultLine(r: ScenarioResult, n: number): string {
   const name = ktapName(r.name);
   if (r.status === 'PASS') return `ok ${n} ${name}`;
   // Interrupted or cut by --bail before it ran: in the plan, and not ok (KTAP's ERROR directive).
   if (r.notRun) return `not ok ${n} ${name} # ERROR ${ktapName(r.reason ?? 'not run')}`;
-  if (r.status === 'UNSUPPORTED') return `ok ${n} ${name} # SKIP ${ktapName(r.reason ?? 'unsupported')}`;
-  // kselftest's runner (runner.sh) on a test that overran its timeout: `not ok N name # TIMEOUT 45 seconds`.
-  if (r.status === 'TIMEOUT')
-    return `not ok ${n} ${name} # TIMEOUT${r.timeout ? ` ${secondsText(r.timeout.limitMs)} seconds` : ''}`;
-  // kselftest's ksft_test_result_xfail: `ok N # XFAIL reason`.
-  if (r.status === 'XFAIL') return `ok ${n} ${name} # XFAIL ${ktapName(r.expectation?.why ?? 'expected failure')}`;
+  if (r.status === 'UNSUPPORTED') return `ok ${n} ${name} # SKIP`;
+  if (r.status === 'UNRESOLVED') return `not ok ${n} ${name} # ERROR`;
+  // kselftest's ksft_test_result_xfail: `ok N # XFAIL`.
+  if (r.status === 'XFAIL') return `ok ${n} ${name} # XFAIL`;
   // kselftest prints `ok N # XPASS`, but here an XPASS fails the run, and KTAP
   // consumers (kunit_parser, CI greps) count only `not ok` as a failure.
-  if (r.status === 'XPASS') return `not ok ${n} ${name} # XPASS ${ktapName(r.expectation?.why ?? 'expected to fail')}`;
+  if (r.status === 'XPASS') return `not ok ${n} ${name} # XPASS`;
   return `not ok ${n} ${name}`;
+}
+
+/** The document's head: version, plan (omitted when unknown, as KTAP allows), and where it ran. */
+export function headerLines(
+  plan: number | undefined,
+  tool: RunReport['tool'],
+  env: RunReport['env'],
+  shared: readonly string[],
+): string[] {
+  const out = ['KTAP version 1', ...(plan === undefined ? [] : [`1..${plan}`])];
+  out.push(diag(`${tool.name} ${tool.version} on ${env.kernel.release} ${env.kernel.machine}, tracefs ${env.tracefs}`));
+  if (env.accelerator) out.push(diag(`accelerator: ${env.accelerator}`));
+  for (const n of shared) out.push(diag(`note: ${n}`));
+  return out;
+}
+
+/** The document's tail: why it stopped early, the repeat summary, the totals. */
+export function trailerLines(report: Pick<RunReport, 'interrupted' | 'repeat' | 'results'>): string[] {
+  const out: string[] = [];
+  if (report.interrupted) out.push(diag(`interrupted: ${report.interrupted}`));
+  if (report.repeat) out.push(diag(repeatLine(report.repeat)));
+  out.push(totalsDiag(report.results));
+  return out;
+}
+
+export function totalsDiag(results: readonly ScenarioResult[]): string {
+  const s = summarize(results);
+  return diag(
+    `Totals: pass:${s.pass} fail:${s.fail} xfail:${s.xfail} xpass:${s.xpass} skip:${s.skip} error:${s.unresolved + s.timeout}`,
+  );
 }
 
 /** The lines of one run's KTAP document, without the trailing newline. */
 export function ktapLines(report: RunReport): string[] {
-  const out = ['KTAP version 1', `1..${report.results.length}`];
-  const env = report.env;
-  out.push(
-    diag(
-      `${report.tool.name} ${report.tool.version} on ${env.kernel.release} ${env.kernel.machine}, tracefs ${env.tracefs}`,
-    ),
-  );
-  if (env.accelerator) out.push(diag(`accelerator: ${env.accelerator}`));
   const shared = runNotes(report);
-  for (const n of shared) out.push(diag(`note: ${n}`));
+  const out = headerLines(report.results.length, report.tool, report.env, shared);
   report.results.forEach((r, i) => {
     out.push(...resultDiagnostics(r, shared), resultLine(r, i + 1));
   });
-  if (report.interrupted) out.push(diag(`interrupted: ${report.interrupted}`));
-  if (report.repeat) out.push(diag(repeatLine(report.repeat)));
-  const s = summarize(report.results);
-  out.push(
-    diag(
-      `Totals: pass:${s.pass} fail:${s.fail} xfail:${s.xfail} xpass:${s.xpass} skip:${s.skip} error:${s.unresolved + s.timeout}`,
-    ),
-  );
+  out.push(...trailerLines(report));
   return out;
 }
 
@@ -132,7 +161,8 @@ export function renderKtapMatrix(reports: readonly RunReport[]): string {
     const code = exitCodeFor(rep);
     const label = ktapName(kernelLabel(rep.env));
     if (code === EXIT.failed) out.push(`not ok ${i + 1} ${label}`);
-    else if (code === EXIT.skip) out.push(`ok ${i + 1} ${label} # SKIP nothing runnable on this kernel`);
+    else if (code === EXIT.skip)
+      out.push(diag('skipped: nothing runnable on this kernel'), `ok ${i + 1} ${label} # SKIP`);
     else out.push(`ok ${i + 1} ${label}`);
   });
   return out.join('\n') + '\n';

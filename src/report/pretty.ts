@@ -37,10 +37,8 @@ export interface PrettyOptions {
   liveShown?: boolean;
 }
 
-/** https://no-color.org: colour only on a terminal, and never when NO_COLOR is set (non-empty). */
-export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && !env.NO_COLOR;
-}
+/** --color, FORCE_COLOR, NO_COLOR and the terminal: decided in one place. */
+export { useColor } from '../util/color.js';
 
 const SGR = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
 type Style = keyof typeof SGR;

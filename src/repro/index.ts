@@ -2,7 +2,6 @@
 // DIR/<scenario>[<kind>].c. Single-threaded scenarios replay their recorded
 // calls (minimised against the live kernel); race scenarios go to race.ts.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { C } from '../native/index.js';
@@ -131,8 +130,9 @@ async function sequenceReproducer(
       if (res.unreproducible) notes.push('not minimised: the whole sequence did not reproduce on replay');
       else if (!res.complete) notes.push(`minimisation stopped by its budget after ${res.attempts} replays`);
       else notes.push(`minimised in ${res.attempts} replays`);
+      const changes = fixed.filter((s) => s.call !== 'close').length;
       notes.push(
-        `${fixed.length} steps always kept: those that change the kernel's state (writes, mkdir, rmdir, chmod, chown, chdir), the opens they go through, and closes`,
+        `${changes} steps that change the kernel's state (writes, mkdir, rmdir, chmod, chown, chdir, with the opens they go through) were never dropped`,
       );
       steps = runnable([...merge(fixed, res.kept), last]);
     }
@@ -216,9 +216,4 @@ export function recorderFor(root: string, runId: string, kind: ProbeKind): Recor
   }
   const target = t.kind === 'uprobe' ? `${t.path}:0x${t.offset.toString(16)}` : t.kind === 'kprobe' ? t.symbol : '';
   return new Recorder({ root, id: runId, target });
-}
-
-/** The kernel this runs on, for the header. */
-export function thisKernel(): { release: string; version: string } {
-  return { release: os.release(), version: os.version() };
 }

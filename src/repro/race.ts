@@ -46,9 +46,11 @@ export function raceParams(input: EmitRaceInput): RaceParams {
   if (!plan && !input.params?.target)
     throw new Error(`scenario ${input.scenario.id} has no racePlan: it is not a race scenario`);
   const stats = input.result?.stats;
-  const threads = input.params?.threads ?? stats?.threads ?? 2;
+  // 0 means "automatic" (online CPUs; until stopped) in the run's options: the engine's own count then.
+  const pos = (n: number | undefined) => (n && n > 0 ? n : undefined);
+  const threads = Math.min(64, pos(input.params?.threads) ?? pos(stats?.threads) ?? 2);
   // The run's --duration: the engine's elapsed time is that, rounded up by the last cycle.
-  const durationMs = input.params?.durationMs ?? (stats ? Math.max(1000, Math.floor(stats.elapsedMs)) : 3000);
+  const durationMs = pos(input.params?.durationMs) ?? (stats ? Math.max(1000, Math.floor(stats.elapsedMs)) : 3000);
   return { ...plan!, ...input.params, threads, durationMs } as RaceParams;
 }
 
@@ -177,8 +179,10 @@ export function renderHeader(input: EmitRaceInput, p: RaceParams): string {
   const ev = input.result?.evidence?.[0];
   const lines = [
     '/*',
-    ` * ${commentText(file)}: stand-alone reproducer of tracefs-regress race scenario`,
-    ` * ${commentText(s.id)} (${commentText(input.kind)} variant): ${commentText(s.title)}.`,
+    ...wrap(
+      `${file}: stand-alone reproducer of tracefs-regress race scenario ${s.id} ` +
+        `(${input.kind} variant): ${s.title}.`,
+    ),
     ' *',
     ...wrap(s.description),
     ' *',

@@ -99,6 +99,10 @@ export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<Ru
   try {
     for (const scenario of opts.scenarios) {
       for (const kind of opts.kinds) {
+        // A scenario that never waits on I/O resolves in microtasks only, and a
+        // signal is a macrotask: without this, ^C during quick variants (a
+        // --repeat of them above all) would not be seen until the run ended.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (!stop && opts.signal.aborted) {
           interrupted = abortReason(opts.signal);
           stop = { notRun: 'interrupted', reason: `not run: interrupted by ${interrupted}` };

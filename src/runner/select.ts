@@ -1,5 +1,5 @@
 // Which scenario variants a run covers: --scenario globs x --probe kinds.
-import { UsageError } from '../errors.js';
+import { KernelFeatureError, UsageError } from '../errors.js';
 import { PROBE_KINDS, type ProbeKind } from '../model.js';
 import type { Scenario } from '../scenarios/types.js';
 import { globMatch } from '../util/glob.js';
@@ -7,24 +7,37 @@ import { globMatch } from '../util/glob.js';
 /** Kinds run when --probe is not given: kprobe first; uprobe so a kernel without kprobes still exercises eventfs. */
 export const DEFAULT_KINDS: ProbeKind[] = ['kprobe', 'uprobe'];
 
-export function selectScenarios(all: readonly Scenario[], patterns: string[]): Scenario[] {
-  if (patterns.length === 0) return [...all];
-  const picked = new Set<Scenario>();
-  for (const p of patterns) {
+/**
+ * --scenario globs (none: all), then --exclude globs taken out of what they
+ * picked. A glob that matches no scenario at all is a typo either way (an
+ * --exclude that matches only unselected scenarios is fine: the project's own
+ * tests exclude per kernel); a selection that --exclude empties is an error too.
+ */
+export function selectScenarios(all: readonly Scenario[], patterns: string[], excludes: string[] = []): Scenario[] {
+  const matching = (p: string, flag: string): Scenario[] => {
     const hits = all.filter((s) => globMatch(p, s.id));
     if (hits.length === 0) {
       throw new UsageError(
-        `unknown scenario '${p}': pick ids or globs from ${all.map((s) => s.id).join(', ')} (see 'tracefs-regress list')`,
+        `${flag}unknown scenario '${p}': pick ids or globs from ${all.map((s) => s.id).join(', ')} (see 'tracefs-regress list')`,
       );
     }
-    hits.forEach((h) => picked.add(h));
+    return hits;
+  };
+  const picked = new Set<Scenario>(patterns.length ? patterns.flatMap((p) => matching(p, '')) : all);
+  const dropped = new Set<Scenario>(excludes.flatMap((p) => matching(p, '--exclude: ')));
+  const left = all.filter((s) => picked.has(s) && !dropped.has(s));
+  if (left.length === 0) {
+    throw new UsageError(
+      `--exclude ${excludes.join(' --exclude ')} leaves no scenario of the selection: drop or narrow an --exclude`,
+    );
   }
-  return all.filter((s) => picked.has(s));
+  return left;
 }
 
 /**
  * --probe values: a kind, several (comma-separated or repeated), or 'all'.
- * An explicit kind must be one this kernel supports; the defaults are reported as SKIP when missing.
+ * An explicit kind this kernel lacks is a SKIP per variant, as a default one is,
+ * unless no kind asked for is here: then nothing can run (exit 4, kselftest's skip).
  */
 export function selectKinds(requested: string[], supported: ProbeKind[]): { kinds: ProbeKind[]; explicit: boolean } {
   const words = requested
@@ -39,12 +52,13 @@ export function selectKinds(requested: string[], supported: ProbeKind[]): { kind
       throw new UsageError(`unknown probe kind '${w}': use one of ${PROBE_KINDS.join(', ')} or all`);
     }
     const k = w as ProbeKind;
-    if (!supported.includes(k)) {
-      throw new UsageError(
-        `--probe ${k}: this kernel has no ${k} events (supported here: ${supported.join(', ') || 'none'}); pick another kind or run in a VM with 'tracefs-regress vm'`,
-      );
-    }
     if (!kinds.includes(k)) kinds.push(k);
+  }
+  if (!kinds.some((k) => supported.includes(k))) {
+    const asked = kinds.join(', ');
+    throw new KernelFeatureError(
+      `--probe ${asked}: this kernel has no ${asked} events (supported here: ${supported.join(', ') || 'none'}); pick another kind or run in a VM with 'tracefs-regress vm'`,
+    );
   }
   return { kinds: PROBE_KINDS.filter((k) => kinds.includes(k)), explicit: true };
 }

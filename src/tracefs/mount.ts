@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { native, C, isErr, SysError } from '../native/index.js';
-import { EnvironmentError, UsageError } from '../errors.js';
+import { EnvironmentError, KernelFeatureError, UsageError } from '../errors.js';
 import type { OnTeardown } from '../model.js';
 import {
   parseMountinfo,
@@ -89,7 +89,7 @@ export function locate(explicit: string | undefined, opts: { mount?: boolean; on
     throw new UsageError('must run as root: tracefs control files are writable by root only (run it with sudo)');
   }
   if (!tracefsInKernel()) {
-    throw new UsageError(
+    throw new KernelFeatureError(
       'this kernel has no tracefs (not in /proc/filesystems): build it with CONFIG_FTRACE=y and CONFIG_TRACING=y',
     );
   }

@@ -16,9 +16,10 @@ import { GuestWatch } from './guest-watch.js';
 import { buildInitramfs, type GuestPlan } from './initramfs.js';
 import { classifyBoot, endedAfterFailure, type BootFacts, type BootStatus, type WatchTimes } from './outcome.js';
 import { partialRun } from './partial.js';
-import { parseJournal } from '../report/journal.js';
+import { parseJournal, type JournalRecord } from '../report/journal.js';
 import type { KernelImage } from './kernels.js';
 import { newRunDir, reapOrphans, retainRunDir, retentionOf } from './rundir.js';
+import { TMPFS_IN_GUEST } from './exec.js';
 import { guestCodeFromQemu, runQemu, type QemuBin, type QemuConfig, type QemuResult } from './qemu.js';
 
 export interface BootOptions {
@@ -32,6 +33,8 @@ export interface BootOptions {
   guestArgv: (share: string) => string[];
   cwd: string;
   keepLog?: string;
+  /** Each run-journal record as it arrives from the guest (vm streams its KTAP from these). */
+  onJournal?: (r: JournalRecord) => void;
   /** Print guest console lines as they come (after the kernel hands over to the guest command). */
   onConsole?: (line: string, ms: number) => void;
   /** Matches a console line that is a scenario result: its first arrival is the first-result time. */
@@ -71,6 +74,8 @@ export interface BootOutcome {
   status: BootStatus;
   kernel: string;
   accelerator: string;
+  /** The --timeout this boot had (a TIMEOUT's limit). */
+  timeoutMs?: number;
   /** The guest command's exit status, when it came back. */
   guestCode?: number;
   /** The guest's final report, or one built from its run journal when it never wrote that (partial). */
@@ -163,6 +168,7 @@ function watchConsole(o: BootOptions, f: RunFiles, endQemu: () => void): GuestWa
     resultLine: o.resultLine ?? DEFAULT_RESULT_LINE,
     verbose: o.verbose,
     onConsole: o.onConsole,
+    onJournal: o.onJournal,
     onGraceExpired: endQemu,
   }).start();
 }
@@ -271,6 +277,7 @@ function outcomeOf(
     ...classifyBoot(bootFacts(o, accelerator, q, watch, seen)),
     kernel: o.kernel.release || o.kernel.spec,
     accelerator,
+    timeoutMs: o.timeoutMs,
     guestCode: seen.guestCode,
     report: seen.report,
     ...(seen.partial ? { partial: seen.partial } : {}),
@@ -310,6 +317,10 @@ export function guestEnv(accelerator: string, share?: string): Record<string, st
     TRACEFS_REGRESS_GUEST: '1',
     // Where the guest command may leave files for the host (vm --exec programs).
     ...(share ? { TRACEFS_REGRESS_SHARE: share } : {}),
+    // TEST HOOK: the guest's `run` crashes its kernel after N results (src/cli/commands/run.ts, panicForTest).
+    ...(process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER
+      ? { TRACEFS_REGRESS_TEST_PANIC_AFTER: process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER }
+      : {}),
   };
 }
 
@@ -324,8 +335,18 @@ export function guestPlan(o: BootOptions, share: string, accelerator: string): G
     env: guestEnv(accelerator, share),
     watchdogS: o.timeoutMs / 1000 + 30,
     ...(o.stdio ? { stdio: true } : {}),
-    ...(o.keepPaths?.length ? { keepPaths: o.keepPaths } : {}),
+    ...keepPathsOf(o.keepPaths, share),
   };
+}
+
+/**
+ * The results share is bound back when the cache is under /tmp or /run
+ * (XDG_CACHE_HOME or HOME there, as for a throwaway user): the guest's tmpfs
+ * would hide it, and the guest could not report back.
+ */
+function keepPathsOf(keep: string[] = [], share: string): { keepPaths?: string[] } {
+  const all = TMPFS_IN_GUEST.some((d) => share.startsWith(`${d}/`)) ? [...keep, share] : keep;
+  return all.length ? { keepPaths: all } : {};
 }
 
 /** Keep the run directory (console log, share) only when something needs looking at. */

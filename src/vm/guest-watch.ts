@@ -7,7 +7,7 @@
 // watch asks for QEMU to be ended, instead of waiting out --timeout.
 import { ConsoleTail, isFailureLine } from './console.js';
 import { MARK } from './initramfs.js';
-import { parseJournal } from '../report/journal.js';
+import { parseJournal, type JournalRecord } from '../report/journal.js';
 
 /**
  * How long a guest whose console showed a kernel failure may go without
@@ -58,6 +58,8 @@ export interface GuestWatchOptions {
   /** Forward boot console lines too, not only the guest command's. */
   verbose?: boolean;
   onConsole?: (line: string, ms: number) => void;
+  /** Each well-formed run-journal record as it arrives. */
+  onJournal?: (r: JournalRecord) => void;
   /** The grace ran out: end QEMU. Called at most once. */
   onGraceExpired: () => void;
 }
@@ -77,8 +79,7 @@ export class GuestWatch {
 
   constructor(private readonly o: GuestWatchOptions) {
     this.tails = [new ConsoleTail(o.serialLog, (l, ms) => this.consoleLine(l, ms), 100, this.t0)];
-    if (o.journal)
-      this.tails.push(new ConsoleTail(o.journal, (l, ms) => this.progress(ms + expectedMs(l)), 100, this.t0));
+    if (o.journal) this.tails.push(new ConsoleTail(o.journal, (l, ms) => this.journalLine(l, ms), 100, this.t0));
   }
 
   start(): this {
@@ -114,6 +115,12 @@ export class GuestWatch {
       this.progress(ms);
     }
     this.o.onConsole?.(line, ms);
+  }
+
+  private journalLine(line: string, ms: number): void {
+    this.progress(ms + expectedMs(line));
+    if (!this.o.onJournal) return;
+    for (const r of parseJournal(line)) this.o.onJournal(r);
   }
 
   /** The guest showed life now (output of a `vm --exec` program). */

@@ -116,14 +116,17 @@ stty -F ${stdout} raw -echo && stty -F ${stderr} raw -echo || fail "cannot put $
  * Fresh tmpfs on /tmp and /run, as a booted system has. When the project
  * itself lives there (a CI clone in /tmp), the tmpfs would hide it: its
  * directory is bind-mounted back from the host's copy, saved before. The same
- * for each of `more` (the program `vm --exec` runs, and its directory).
+ * for each of `more` (the program `vm --exec` runs, and its directory; the
+ * results share when the cache is there). Saved recursively (rbind): the
+ * writable share mounted inside /tmp must come back as itself, not as the
+ * read-only host directory under it.
  */
 export function keepVisible(cwd: string, more: string[] = []): string {
   const out: string[] = [];
   const paths = [...new Set([cwd, ...more])];
   for (const d of ['/tmp', '/run']) {
     const under = paths.filter((x) => x.startsWith(`${d}/`));
-    if (under.length) out.push(`mkdir -p /saved${d} && mount -o bind /host${d} /saved${d} || fail "bind ${d}"`);
+    if (under.length) out.push(`mkdir -p /saved${d} && mount -o rbind /host${d} /saved${d} || fail "bind ${d}"`);
     out.push(`mount -t tmpfs tmpfs /host${d} || fail "mount tmpfs on ${d}"`);
     for (const x of under) {
       out.push(

@@ -78,10 +78,25 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
       ),
     );
   }
-  if (!o.report || (o.status !== 'DONE' && o.status !== 'KERNEL_FAILURE')) {
-    report.results.push(
-      synthetic(BOOT_RESULT, 'UNRESOLVED', o.message ?? o.status, o.serialLog ? [`console log: ${o.serialLog}`] : []),
+  if (!o.report && o.status === 'DONE' && o.guestCode === EXIT.skip) {
+    // `run` found nothing it could run on this kernel (no tracefs, none of the --probe kinds): a skip, as its exit 4 says.
+    const boot = synthetic(
+      BOOT_RESULT,
+      'UNSUPPORTED',
+      'the guest kernel lacks what the run asked for (exit 4; its reason is on the console)',
+      [],
     );
+    report.results.push(boot);
+  } else if (!o.report || (o.status !== 'DONE' && o.status !== 'KERNEL_FAILURE')) {
+    const boot = synthetic(
+      BOOT_RESULT,
+      o.status === 'TIMEOUT' ? 'TIMEOUT' : 'UNRESOLVED',
+      o.message ?? o.status,
+      o.serialLog ? [`console log: ${o.serialLog}`] : [],
+    );
+    // A guest killed at --timeout carries the limit, as a scenario's TIMEOUT does (KTAP: `# TIMEOUT <s> seconds`).
+    if (o.status === 'TIMEOUT' && o.timeoutMs) boot.timeout = { limitMs: o.timeoutMs, signals: 0, overrunMs: 0 };
+    report.results.push(boot);
     if (o.status === 'TIMEOUT') report.interrupted = 'TIMEOUT';
   }
   return report;

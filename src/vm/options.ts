@@ -1,5 +1,6 @@
 // The `vm` command's options as commander hands them over (strings, as typed).
 // The VM runner owns this shape; cli/commands/vm.ts declares the flags for it.
+import { parseTime } from '../util/time.js';
 
 export interface VmOpts {
   kernel: string[];
@@ -26,3 +27,8 @@ export interface VmOpts {
  * vCPUs (4 were no better than 3): README "Defaults, measured".
  */
 export const DEFAULT_VM_CPUS = 3;
+
+/** `vm --timeout` (and `kernel selftest --timeout`): util/time.ts's syntax (`20m`; a bare number is seconds), at most a day. */
+export function parseVmTimeout(text: string, flag = '--timeout'): number {
+  return parseTime(text, { flag, maxMs: 86_400_000, maxText: '24h' });
+}

@@ -11,9 +11,11 @@ import { CATALOGUE } from '../scenarios/catalogue.js';
 import { checkOutputWritable } from '../util/output.js';
 import { parseTcg, type TcgThread } from './accel.js';
 import { planExec, type ExecHost, type ExecProgram } from './exec.js';
+import { expandShortOptions, optionValues } from './guest-args.js';
+import { selectScenarios } from '../runner/select.js';
 import { guestExpectArgs, loadForVm, splitExpectArgs } from './expect.js';
 import { parseDebianSpec } from './kernels.js';
-import type { VmOpts } from './options.js';
+import { parseVmTimeout, type VmOpts } from './options.js';
 import { parseCpus, parseMemory } from './qemu.js';
 import { checkReproDir, splitReproArgs } from './repro.js';
 
@@ -41,11 +43,16 @@ export interface VmPlan {
 }
 
 /** Pull --format/--output out of the guest's args: the guest always writes JSON; the host renders. */
-export function splitReportArgs(args: string[]): { rest: string[]; format: string; output?: string } {
+export function splitReportArgs(given: string[]): { rest: string[]; format: string; output?: string } {
+  const args = expandShortOptions(given);
   const rest: string[] = [];
   let format = 'pretty';
   let output: string | undefined;
   for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
     const a = args[i]!;
     const m = /^(--format|-f|--output|-o)(?:=(.*))?$/.exec(a);
     if (!m) {
@@ -79,10 +86,8 @@ export function planVm(runArgs: string[], o: VmOpts): VmPlan {
 function planMachine(o: VmOpts): Pick<VmPlan, 'memoryMiB' | 'cpus' | 'timeoutMs' | 'tcg' | 'specs'> {
   const memoryMiB = parseMemory(o.memory);
   const cpus = parseCpus(o.cpus);
-  const timeoutS = Number(o.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
-    throw new UsageError(`--timeout ${o.timeout}: use a number of seconds`);
-  return { memoryMiB, cpus, timeoutMs: timeoutS * 1000, tcg: parseTcg(o.tcg), specs: kernelSpecs(o) };
+  const timeoutMs = parseVmTimeout(o.timeout);
+  return { memoryMiB, cpus, timeoutMs, tcg: parseTcg(o.tcg), specs: kernelSpecs(o) };
 }
 
 /**
@@ -109,6 +114,8 @@ function planGuestRun(runArgs: string[]): Pick<VmPlan, 'guestArgs' | 'format' | 
     expectFiles,
     CATALOGUE.map((s) => s.id),
   );
+  // A typo in the selection fails here, before anything is fetched or booted.
+  selectScenarios(CATALOGUE, optionValues(guestRest, '--scenario', '-s'), optionValues(guestRest, '--exclude'));
   const guestArgs = [...guestRest, ...guestExpectArgs(expectFiles, packageRoot)];
   if (!isFormat(format)) throw new UsageError(`--format '${format}' is not one of pretty, ktap, json, junit`);
   if (output) checkOutputWritable(output);

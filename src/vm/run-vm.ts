@@ -6,7 +6,7 @@ import path from 'node:path';
 import { EXIT } from '../errors.js';
 import { cacheDirs } from '../host/paths.js';
 import { packageRoot, toolVersion } from '../package.js';
-import { render, renderMany } from '../report/index.js';
+import { render, renderMany, useColor, type RunReport } from '../report/index.js';
 import { chooseAccel, type Accel } from './accel.js';
 import { bootOnce, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
 import { resolveCustom } from './custom.js';
@@ -21,6 +21,8 @@ import { emulatorInt3 } from './outcome.js';
 import { isDebianSpec, planExecVm, planVm, type VmPlan } from './plan.js';
 import { chooseQemu, describeQemu, hostQemuSources, type QemuChoice } from './qemu-choice.js';
 import { collectRepro, hostReproDir, mapReproPaths, SHARE_REPRO } from './repro.js';
+import { VmKtap } from './ktap-live.js';
+import { fdSink } from '../report/ktap-stream.js';
 
 /** What every boot of one `vm` run shares. */
 interface VmRun {
@@ -28,6 +30,8 @@ interface VmRun {
   o: VmOpts;
   qemu: QemuChoice;
   say: (m: string) => void;
+  /** --format ktap: the guest's results go out as they arrive. */
+  ktap?: VmKtap;
 }
 
 /** One kernel's boot, and a note for its report when an earlier boot was discarded. */
@@ -54,8 +58,21 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
       return EXIT.ok;
     }
     if (kernels.length > 1) say(`kernels: ${kernels.map((k) => k.release || k.spec).join(', ')}`);
-    const boots = await bootAll(kernels, { plan, o, qemu, say });
-    return renderReports(boots, plan, qemu);
+    const out = plan.format === 'ktap' ? ktapOutput(plan) : undefined;
+    try {
+      const ktap = out ? new VmKtap(fdSink(out.fd), kernels.length) : undefined;
+      const boots = await bootAll(kernels, { plan, o, qemu, say, ...(ktap ? { ktap } : {}) });
+      if (ktap) {
+        const stopped = boots.at(-1)?.outcome;
+        ktap.end(
+          kernels.slice(boots.length).map((k) => k.release || k.spec),
+          stopped?.message ?? 'the series ended first',
+        );
+      }
+      return renderReports(boots, plan, qemu);
+    } finally {
+      out?.close();
+    }
   } finally {
     // A custom kernel's staged modules are in its initramfs by now: nothing of them is kept.
     for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
@@ -87,6 +104,10 @@ async function bootAll(kernels: KernelImage[], run: VmRun): Promise<KernelBoot[]
     run.say(`booting ${k.release || k.spec} (${run.plan.memoryMiB} MiB, ${run.plan.cpus} CPUs)`);
     const b = await bootKernel(k, accel, kernels.length > 1, run);
     boots.push(b);
+    run.ktap?.bootEnded(
+      finalReport(b, run.plan, run.qemu),
+      b.outcome.status === 'DONE' ? undefined : b.outcome.message,
+    );
     sayOutcome(b.outcome, run.say);
     if (b.outcome.status === 'INTERRUPTED') break;
   }
@@ -114,6 +135,7 @@ async function bootKernel(k: KernelImage, accel: Accel, many: boolean, run: VmRu
       keepLog,
       oopsGraceMs: OOPS_GRACE_MS,
       guestArgv: (share) => guestArgv(run.plan, share),
+      ...(run.ktap ? { onJournal: run.ktap.onJournal } : {}),
       onConsole: (line) => process.stderr.write(`${many ? `[${k.release}] ` : ''}${line}\n`),
       ...(repro ? { shareDirs: [SHARE_REPRO], readShare: (share: string) => bringBack(share, repro, run.say) } : {}),
     });
@@ -126,6 +148,7 @@ async function bootKernel(k: KernelImage, accel: Accel, many: boolean, run: VmRu
   run.say(
     `${first.kernel}: '${int3}' under multi-threaded TCG is QEMU's text-patching fault, not a kernel verdict: booting once more`,
   );
+  run.ktap?.note(`note: boot 1 discarded ('${int3}' under multi-threaded TCG, a QEMU fault): booting once more`);
   const outcome = await boot();
   const note = `boot 1 discarded: '${int3}' under multi-threaded TCG (a QEMU fault; console log ${first.serialLog || 'not kept'}); these results are from boot 2`;
   return { outcome, note };
@@ -190,19 +213,31 @@ function sayOutcome(out: BootOutcome, say: (m: string) => void): void {
   if (out.serialLog && out.status !== 'DONE') say(`  console log: ${out.serialLog}`);
 }
 
-/** Judge, render and write the reports; the exit code of them all. */
-function renderReports(boots: KernelBoot[], plan: VmPlan, qemu: QemuChoice): number {
+/** One boot's report as the host renders it. */
+function finalReport({ outcome, note }: KernelBoot, plan: VmPlan, qemu: QemuChoice): RunReport {
   const tool = { name: 'tracefs-regress', version: toolVersion() };
   // The guest judged its results already; the host judges again so the console's oops can be explained too.
-  const reports = boots.map(({ outcome, note }) => {
-    const r = judgeVmReport(reportOf(outcome, tool, qemu.version), plan.expectations);
-    if (note) r.env.notes = [...(r.env.notes ?? []), note];
-    return r;
-  });
-  const opts = { color: !plan.output && process.stdout.isTTY === true };
-  const text = reports.length === 1 ? render(plan.format, reports[0]!, opts) : renderMany(plan.format, reports, opts);
-  if (plan.output) fs.writeFileSync(plan.output, text);
-  else process.stdout.write(text);
+  const r = judgeVmReport(reportOf(outcome, tool, qemu.version), plan.expectations);
+  if (note) r.env.notes = [...(r.env.notes ?? []), note];
+  return r;
+}
+
+/** Where `vm --format ktap` streams: stdout, or the --output file (opened now, checked by planVm). */
+function ktapOutput(plan: VmPlan): { fd: number; close(): void } {
+  if (!plan.output) return { fd: 1, close: () => {} };
+  const fd = fs.openSync(plan.output, 'w');
+  return { fd, close: () => fs.closeSync(fd) };
+}
+
+/** Judge, render and write the reports (KTAP went out as it came); the exit code of them all. */
+function renderReports(boots: KernelBoot[], plan: VmPlan, qemu: QemuChoice): number {
+  const reports = boots.map((b) => finalReport(b, plan, qemu));
+  const opts = { color: !plan.output && useColor(process.stdout) };
+  if (plan.format !== 'ktap') {
+    const text = reports.length === 1 ? render(plan.format, reports[0]!, opts) : renderMany(plan.format, reports, opts);
+    if (plan.output) fs.writeFileSync(plan.output, text);
+    else process.stdout.write(text);
+  }
   if (reports.length > 1) process.stderr.write('\n' + matrixTable(reports));
   return combinedExitCode(boots.map((b, i) => exitCodeOf(b.outcome, reports[i])));
 }

@@ -86,7 +86,9 @@ live('run --repeat / --until-fail', () => {
       'ktap',
     );
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^1\.\.6$/m);
+    // --until-fail: how many iterations run is not known up front, so the streamed KTAP has no plan line.
+    expect(r.stdout).not.toMatch(/^1\.\.\d+$/m);
+    expect(r.stdout.match(/^ok \d+ /gm)).toHaveLength(6);
     expect(r.stdout).toMatch(/^ok \d removed-files-enoent\[uprobe\]@3$/m);
     expect(r.stdout).toMatch(/^ok \d fd-across-removal\[uprobe\]@3$/m);
     expect(r.stdout).not.toMatch(/@4/);

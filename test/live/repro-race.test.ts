@@ -101,6 +101,19 @@ live('race reproducers on this host (uprobes)', () => {
     },
   );
 
+  it('the watchdog reports a controller killed inside a removal (TFSR_SELFTEST -X ctl-die)', async () => {
+    const child = execa(build('race-reopen', 'uprobe', ['-DTFSR_SELFTEST']), ['-d', '20', '-X', 'ctl-die'], {
+      reject: false,
+    });
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(
+      /^REPRODUCED: remove \S+\/uprobe_events: -:tfsr_\d+_[0-9a-f]{6}_g1\/e1: expected the system call returns, got the controller thread died inside it/m,
+    );
+    // The probe it left present is removed by the cleanup.
+    expect(ownObjects(child.pid)).toEqual([]);
+  });
+
   it('a kprobe program exits 4 here (no kprobe_events) and creates nothing', async () => {
     const hasKprobes = fs.existsSync('/sys/kernel/tracing/kprobe_events');
     const child = execa(build('race-reopen', 'kprobe'), ['-d', '1'], { reject: false });

@@ -7,12 +7,13 @@ import { readMutants } from '../../kernel/patches.js';
 import { buildPaths, buildsRoot, readMeta } from '../../kernel/tree.js';
 import {
   DEFAULT_RACE_RUNS,
-  DEFAULT_TIMEOUT_S,
+  DEFAULT_TIMEOUT,
   MAX_RACE_RUNS,
   parseSelftestOptions,
   type SelftestFlags,
 } from '../../kernel/selftest/options.js';
-import { collect } from '../parse.js';
+import { repeatable } from '../parse.js';
+import { TIME_HELP } from '../../util/time.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { packageRoot } from '../../package.js';
 
@@ -55,8 +56,8 @@ function buildSub(): Command {
         .default('tiny'),
     )
     .option('--kasan', 'add kernel/kasan.config: generic inline KASAN')
-    .option('--patch <file>', 'apply a patch (-p1) to a copy of the tree first, repeatable, in order', collect, [])
-    .option('--config <fragment>', "an extra config fragment merged after the project's, repeatable", collect, [])
+    .addOption(repeatable('--patch <file>', 'apply a patch (-p1) to a copy of the tree first, repeatable, in order'))
+    .addOption(repeatable('--config <fragment>', "an extra config fragment merged after the project's, repeatable"))
     .option('-j, --jobs <n>', 'make -j (default: up to 2; the machine is usually shared)')
     .option('--fresh', 'start from an empty object dir (ccache still applies)')
     .option(
@@ -145,11 +146,11 @@ function selftestSub(): Command {
         'exit 0 all as expected, 1 a problem, 2 bad options, 130 stopped',
     )
     .option('--kasan', 'build every kernel with kernel/kasan.config too')
-    .option('--only <mutant>', 'only this mutant (and the clean kernel), repeatable', collect, [])
+    .addOption(repeatable('--only <mutant>', 'only this mutant (and the clean kernel), repeatable', 'every mutant'))
     .addOption(new Option('--ftracetest', 'run the ftracetest comparison (the default)').hideHelp())
     .option('--no-ftracetest', 'skip the ftracetest comparison (~22 min)')
     .option('--ftracetest-only', 'run only the ftracetest comparison, not the suite')
-    .option('--timeout <seconds>', 'kill a guest that runs longer', String(DEFAULT_TIMEOUT_S))
+    .option('--timeout <time>', `kill a guest that runs longer (${TIME_HELP})`, DEFAULT_TIMEOUT)
     .option(
       '--race-runs <n>',
       `boots per race-only mutant (Race: yes), each must catch it (1-${MAX_RACE_RUNS})`,

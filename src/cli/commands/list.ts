@@ -1,17 +1,94 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
-import { DEFAULT_KINDS } from '../../runner/select.js';
+import { DEFAULT_KINDS, selectScenarios } from '../../runner/select.js';
 import { unmet } from '../../runner/run-suite.js';
-import { PROBE_KINDS } from '../../model.js';
+import { PROBE_KINDS, type ProbeKind } from '../../model.js';
+import type { Scenario } from '../../scenarios/types.js';
 import type { Tracefs } from '../../tracefs/types.js';
 import { onTeardown } from '../../runner/teardown.js';
+import { repeatable } from '../parse.js';
+
+/** One scenario in `list --format json`. */
+export interface ListEntry {
+  id: string;
+  title: string;
+  race: boolean;
+  /** tracefs features it needs besides its probe kind's. */
+  requires: string[];
+  /** Upstream commits / CVEs it guards against. */
+  references: string[];
+  /** Probe kinds it applies to; `run` takes kprobe and uprobe unless --probe says otherwise. */
+  kinds: ProbeKind[];
+  /** Per kind in `kinds`: true when it runs here; null when the kernel could not be checked (see `why`). */
+  meets: Partial<Record<ProbeKind, boolean>> | null;
+  /** Why a kind does not run here (a SKIP's reason), or why nothing was checked. */
+  unmet?: Partial<Record<ProbeKind, string>>;
+  why?: string;
+}
+
+export interface ListDocument {
+  /** The kernel checked against, or null (then every entry's `why` says why). */
+  kernel: { release: string; machine: string; tracefs: string; kinds: ProbeKind[] } | null;
+  defaultKinds: ProbeKind[];
+  scenarios: ListEntry[];
+}
+
+export function listDocument(scenarios: readonly Scenario[], t: Tracefs | undefined, why: string): ListDocument {
+  return {
+    kernel: t ? { release: t.kernel.release, machine: t.kernel.machine, tracefs: t.root, kinds: t.kinds } : null,
+    defaultKinds: DEFAULT_KINDS,
+    scenarios: scenarios.map((s) => {
+      const base = {
+        id: s.id,
+        title: s.title,
+        race: !!s.race,
+        requires: [...s.requires],
+        references: [...s.references],
+        kinds: PROBE_KINDS.filter((k) => !s.excludeKinds?.includes(k)),
+      };
+      if (!t) return { ...base, meets: null, why };
+      const meets: Partial<Record<ProbeKind, boolean>> = {};
+      const missing: Partial<Record<ProbeKind, string>> = {};
+      for (const k of base.kinds) {
+        const miss = unmet(t, s, k);
+        meets[k] = !miss;
+        if (miss) missing[k] = miss;
+      }
+      return { ...base, meets, ...(Object.keys(missing).length ? { unmet: missing } : {}) };
+    }),
+  };
+}
+
+export function listText(doc: ListDocument, why: string): string {
+  const out: string[] = [];
+  for (const s of doc.scenarios) {
+    out.push(`${s.id}${s.race ? '  (race)' : ''}`);
+    out.push(`  ${s.title}`);
+    out.push(`  requires: ${['<probe kind>', ...s.requires].join(', ')}`);
+    for (const ref of s.references) out.push(`  guards: ${ref}`);
+    for (const [k, ok] of Object.entries(s.meets ?? {}) as [ProbeKind, boolean][]) {
+      // Kinds this kernel lacks and `run` would not try by default are not worth a line.
+      if (!DEFAULT_KINDS.includes(k) && !doc.kernel?.kinds.includes(k)) continue;
+      const extra = DEFAULT_KINDS.includes(k) ? '' : ` (with --probe ${k})`;
+      out.push(`    ${s.id}[${k}]: ${ok ? 'runs here' : `SKIP ${s.unmet?.[k]}`}${extra}`);
+    }
+  }
+  if (!doc.kernel) out.push(`(not checked against this kernel: ${why})`);
+  return out.join('\n') + '\n';
+}
 
 export function listCommand(): Command {
   return new Command('list')
     .description('list the scenarios, what each requires, and whether this kernel meets it')
     .option('--tracefs <path>', 'tracefs mount point')
-    .action((o: { tracefs?: string }) => {
+    .addOption(repeatable('-s, --scenario <id|glob>', 'scenario id or glob, repeatable', 'all'))
+    .addOption(
+      repeatable('--exclude <id|glob>', 'leave out what this id or glob matches (after --scenario), repeatable'),
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((o: { tracefs?: string; scenario: string[]; exclude: string[]; format: 'text' | 'json' }) => {
+      const scenarios = selectScenarios(CATALOGUE, o.scenario, o.exclude);
       let t: Tracefs | undefined;
       let why = '';
       try {
@@ -19,22 +96,7 @@ export function listCommand(): Command {
       } catch (e) {
         why = (e as Error).message;
       }
-      const out: string[] = [];
-      for (const s of CATALOGUE) {
-        out.push(`${s.id}${s.race ? '  (race)' : ''}`);
-        out.push(`  ${s.title}`);
-        out.push(`  requires: ${['<probe kind>', ...s.requires].join(', ')}`);
-        for (const ref of s.references) out.push(`  guards: ${ref}`);
-        if (!t) continue;
-        for (const k of PROBE_KINDS) {
-          if (!DEFAULT_KINDS.includes(k) && !t.kinds.includes(k)) continue;
-          const miss = unmet(t, s, k);
-          out.push(
-            `    ${s.id}[${k}]: ${miss ? `SKIP ${miss}` : 'runs here'}${DEFAULT_KINDS.includes(k) ? '' : ' (with --probe ' + k + ')'}`,
-          );
-        }
-      }
-      if (!t) out.push(`(not checked against this kernel: ${why})`);
-      process.stdout.write(out.join('\n') + '\n');
+      const doc = listDocument(scenarios, t, why);
+      process.stdout.write(o.format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : listText(doc, why));
     });
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
@@ -22,14 +23,19 @@ import {
 import type { RunReport } from '../../report/types.js';
 import { JournalWriter } from '../../report/journal.js';
 import { toolVersion } from '../../package.js';
-import { collect, parseDuration, parseRepeat, parseThreads } from '../parse.js';
+import { parseDuration, parseRepeat, parseThreads, repeatable } from '../parse.js';
+import { TIME_HELP } from '../../util/time.js';
+import { PROBE_KINDS } from '../../model.js';
 import { OutputFile } from '../../util/output.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
 import { prepareReproDir } from '../../repro/dir.js';
+import { fdSink, KtapStream } from '../../report/ktap-stream.js';
+import type { ProbeKind } from '../../model.js';
 
 interface RunOpts {
   scenario: string[];
+  exclude: string[];
   probe: string[];
   format: string;
   output?: string;
@@ -53,14 +59,21 @@ export function runCommand(): Command {
     .description(
       "run the scenarios against this kernel's tracefs (as root); exit 0 only when every applicable one passed",
     )
-    .option('-s, --scenario <id|glob>', 'scenario id or glob, repeatable (default: all)', collect, [])
-    .option(
-      '-p, --probe <kind>',
-      'probe kind: kprobe, uprobe, fprobe, eprobe, synthetic or all, repeatable (default: kprobe and uprobe)',
-      collect,
-      [],
+    .addOption(repeatable('-s, --scenario <id|glob>', 'scenario id or glob, repeatable', 'all'))
+    .addOption(
+      repeatable(
+        '--exclude <id|glob>',
+        'leave out the scenarios this id or glob matches (after --scenario), repeatable',
+      ),
     )
-    .addOption(new Option('-f, --format <format>', 'report format').default('pretty'))
+    .addOption(
+      repeatable(
+        '-p, --probe <kind>',
+        `probe kind: ${PROBE_KINDS.join(', ')} or all; repeatable or comma-separated; a kind this kernel lacks is SKIP, exit 4 when none asked for is here`,
+        'kprobe and uprobe',
+      ),
+    )
+    .addOption(new Option('-f, --format <format>', 'report format (ktap is streamed as results complete)').choices(FORMATS).default('pretty'))
     .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
     .option(
       '--journal <file>',
@@ -70,18 +83,18 @@ export function runCommand(): Command {
       '--tracefs <path>',
       'tracefs mount point, resolved and checked to be on tracefs (default: found in /proc/self/mountinfo, mounted if absent)',
     )
-    .option('--duration <time>', 'length of each race scenario, e.g. 3s, 500ms, 2m', '3s')
+    .option('--duration <time>', `length of each race scenario, at most 24h (${TIME_HELP})`, '3s')
     .option(
       '--scenario-timeout <time>',
-      'how long a scenario may run (a race: beyond its --duration) before it is interrupted and reported TIMEOUT',
+      `how long a scenario may run (a race: beyond its --duration) before it is interrupted and reported TIMEOUT (${TIME_HELP})`,
       '60s',
     )
     .option('--threads <n>', 'race worker threads, 1-64 (default: online CPUs)')
-    .option(
-      '--expect <file>',
-      'known kernel bugs (JSON, e.g. kernel/known-bugs.json): a matching failure is XFAIL, an expected one that passes XPASS; repeatable',
-      collect,
-      [],
+    .addOption(
+      repeatable(
+        '--expect <file>',
+        'known kernel bugs (JSON, e.g. kernel/known-bugs.json): a matching failure is XFAIL, an expected one that passes XPASS; repeatable',
+      ),
     )
     .option(
       '--ignore-skips',
@@ -137,7 +150,7 @@ function planRun(o: RunOpts): RunPlan {
     durationMs: parseDuration(o.duration),
     scenarioTimeoutMs: parseDuration(o.scenarioTimeout, '--scenario-timeout'),
     threads: parseThreads(o.threads),
-    scenarios: selectScenarios(CATALOGUE, o.scenario),
+    scenarios: selectScenarios(CATALOGUE, o.scenario, o.exclude),
   };
   const repeat = parseRepeat(o.repeat, !!o.untilFail);
   if (repeat) plan.repeat = repeat;
@@ -177,13 +190,16 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   for (const line of [...describeCleanup(stale), ...describeMountCleanup(mounts)]) say(line);
   for (const f of [...stale.failed, ...mounts.failed]) say(`could not remove a dead run's ${f}`);
 
+  const planned = plannedNames(plan, kinds);
   const journal = plan.journal ? new JournalWriter(plan.journal.release(), say) : undefined;
   journal?.write({
     type: 'start',
     tool: { name: 'tracefs-regress', version: toolVersion() },
     startedAt: new Date().toISOString(),
     env: runEnvironment(tracefs),
+    ...(planned ? { plan: planned } : {}),
   });
+  const ktap = plan.format === 'ktap' ? startKtap(plan, planned, runEnvironment(tracefs)) : undefined;
   const abort = new AbortController();
   // On SIGINT/SIGTERM the hook stops the workers and waits for the report below (teardown exits 130/143 next).
   let reported!: () => void;
@@ -206,7 +222,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       ...(plan.expect ? { expect: plan.expect } : {}),
       ...(plan.reproDir ? { reproDir: plan.reproDir } : {}),
       signal: abort.signal,
-      ...liveHooks(o, plan, progress, journal, iteration),
+      ...liveHooks(o, plan, progress, journal, iteration, ktap?.stream),
     });
   try {
     report = plan.repeat ? await repeatSuite(suite, plan.repeat, o, plan, abort.signal) : await suite();
@@ -214,7 +230,8 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     journal?.close();
     // Interrupted or not, the same report (its not-run variants included) through the same fd.
     try {
-      emit(report, plan.format, plan.output, { skipLive: true });
+      if (ktap) finishKtap(ktap, report, plan);
+      else emit(report, plan.format, plan.output, { skipLive: true });
       // A machine format on stdout: the live lines went to stderr, so does the repeat summary (--output prints its recap).
       if (report.repeat && plan.format !== 'pretty' && !plan.output)
         process.stderr.write(repeatLine(report.repeat) + '\n');
@@ -228,6 +245,52 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     reported();
   }
   return abort.signal.aborted ? EXIT.sigint : exitCodeFor(report);
+}
+
+/** A streamed KTAP document and the names its plan promises, in order. */
+interface KtapRun {
+  stream: KtapStream;
+  planned: string[];
+  /** The --output file's fd (closed at the end); undefined on stdout. */
+  fd?: number;
+}
+
+/**
+ * Every result's name, in the order they will come: scenarios x kinds, times N
+ * with --repeat N (the names carry `@<iteration>`). Undefined with --until-fail,
+ * where how many iterations run is not known before the run.
+ */
+function plannedNames(plan: RunPlan, kinds: ProbeKind[]): string[] | undefined {
+  const one = plan.scenarios.flatMap((s) => kinds.map((k) => `${s.id}[${k}]`));
+  if (!plan.repeat) return one;
+  if (plan.repeat.untilFail) return undefined;
+  return Array.from({ length: plan.repeat.count }, (_, i) => one.map((n) => iterationName(n, i + 1))).flat();
+}
+
+/**
+ * `--format ktap`: the version and plan go out now, before anything runs; with
+ * --until-fail the plan line is omitted (KTAP allows it when the count is not
+ * known). Results then stream through the same fd: stdout, or the --output file.
+ */
+function startKtap(plan: RunPlan, planned: string[] | undefined, env: ReturnType<typeof runEnvironment>): KtapRun {
+  const fd = plan.output ? plan.output.release() : 1;
+  const stream = new KtapStream(fdSink(fd));
+  stream.begin(planned?.length, { name: 'tracefs-regress', version: toolVersion() }, env);
+  return { stream, planned: planned ?? [], ...(plan.output ? { fd } : {}) };
+}
+
+/** The rest of a streamed KTAP document: variants that never ran, notes, totals; the --output file closed. */
+function finishKtap(k: KtapRun, report: RunReport, plan: RunPlan): void {
+  k.stream.finish(report, k.planned);
+  if (k.fd === undefined) return;
+  try {
+    // NFS and FUSE report a failed write-back at close(2).
+    fs.closeSync(k.fd);
+  } catch (e) {
+    throw new EnvironmentError(`--output ${plan.output?.file}: close failed (${(e as Error).message})`);
+  }
+  // the human still gets the totals
+  process.stderr.write(render('pretty', report, { color: false, liveShown: true }));
 }
 
 /** Where the live lines go: machine formats on stdout keep them on stderr; pretty prints live to stdout. */
@@ -266,8 +329,10 @@ function liveHooks(
   progress: ProgressLine,
   journal: JournalWriter | undefined,
   iteration?: number,
+  ktap?: KtapStream,
 ): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
   const liveTo = liveStream(o, plan);
+  let resultsSoFar = 0;
   // A repeated run names each result by its iteration, live and in the journal as in the report.
   const named = (n: string) => (iteration === undefined ? n : iterationName(n, iteration));
   return {
@@ -285,10 +350,24 @@ function liveHooks(
     onResult: (plain) => {
       const r = iteration === undefined ? plain : { ...plain, name: named(plain.name), iteration };
       journal?.write({ type: 'result', result: r });
+      ktap?.result(r);
+      panicForTest(++resultsSoFar);
       progress.clear();
       liveTo.write(liveLine(r, { verbose: !!o.verbose, color: useColor(liveTo) }) + '\n');
     },
   };
+}
+
+/**
+ * TEST HOOK (test/vm/70.ktap-stream.test.ts): in a `vm` guest only, with
+ * TRACEFS_REGRESS_TEST_PANIC_AFTER=N (forwarded by the host), crash the
+ * guest kernel through sysrq once N results are reported, to show that a
+ * guest dying mid-suite leaves the results it had sent. Never on a host.
+ */
+function panicForTest(reported: number): void {
+  const after = Number(process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER);
+  if (process.env.TRACEFS_REGRESS_GUEST !== '1' || !Number.isInteger(after) || after < 1 || reported !== after) return;
+  fs.writeFileSync('/proc/sysrq-trigger', 'c');
 }
 
 /** Every --expect file, validated against the catalogue before tracefs is touched. */

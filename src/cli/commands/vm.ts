@@ -4,17 +4,19 @@
 // qemu) is imported when the command runs, because every other command -- the
 // guest's own `run` under TCG above all -- pays for each module it loads.
 import { Command, Option } from 'commander';
-import { collect } from '../parse.js';
+import { repeatable } from '../parse.js';
+import { TIME_HELP } from '../../util/time.js';
 import { DEFAULT_VM_CPUS, type VmOpts } from '../../vm/options.js';
 
 export function vmCommand(): Command {
   return new Command('vm')
     .description('boot kernels in QEMU and run the suite inside each (as root in the guest); -- passes run options')
-    .option(
-      '-k, --kernel <path|debian:series>',
-      'bzImage, or debian:6.1|6.12|6.18|latest; repeat for a matrix (default debian:6.12)',
-      collect,
-      [],
+    .addOption(
+      repeatable(
+        '-k, --kernel <path|debian:series>',
+        'bzImage, or debian:6.1|6.12|6.18|latest; repeat for a matrix',
+        'debian:6.12',
+      ),
     )
     .addOption(
       new Option('--matrix <set>', 'run a set of kernels one after another (debian: 6.1, 6.12, 6.18, latest)').choices([
@@ -25,15 +27,17 @@ export function vmCommand(): Command {
     .option('--append <args>', 'extra kernel command-line arguments')
     .option('--memory <size>', 'guest memory', '2G')
     .option('--cpus <n>', 'guest CPUs', String(DEFAULT_VM_CPUS))
-    .option('--timeout <seconds>', 'kill a guest that runs longer (reported as TIMEOUT)', '1200')
+    .option('--timeout <time>', `kill a guest that runs longer, reported as TIMEOUT (${TIME_HELP})`, '20m')
     .option(
       '--repro-dir <dir>',
       "the guest's run writes a C reproducer per FAIL (run --repro-dir); copied back here, DIR/<kernel> for several kernels",
     )
     .option('--keep-log <file>', 'copy the serial console log here (a matrix adds .<kernel>)')
-    .option(
-      '--tcg <mode>',
-      'TCG threading when KVM is unusable: single or multi (default: multi with QEMU >= 8.1, which vm fetches from bookworm-backports when the system QEMU is older; else single)',
+    .addOption(
+      new Option(
+        '--tcg <mode>',
+        'TCG threading when KVM is unusable (default: multi with QEMU >= 8.1, which vm fetches from bookworm-backports when the system QEMU is older; else single)',
+      ).choices(['single', 'multi']),
     )
     .option('--install-deps', 'apt-get install the missing VM prerequisites (root, Debian-like)')
     .option('--fetch-only', 'fetch and cache the kernels, boot nothing (CI cache warm-up)')

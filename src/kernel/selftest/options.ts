@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { cacheRoot } from '../../host/paths.js';
+import { parseVmTimeout } from '../../vm/options.js';
 
 /** As commander hands them over (strings, flags). */
 export interface SelftestFlags {
@@ -26,7 +27,7 @@ export interface SelftestOptions {
   suite: boolean;
   /** Run ftracetest on every kernel (off with --no-ftracetest). */
   ftracetest: boolean;
-  /** Seconds per guest, as given (the vm command parses it again). */
+  /** Time per guest, as given (`20m`, `1200`; the vm command parses it again). */
   timeout: string;
   timeoutS: number;
   /** Boots per race-only mutant; each must catch it. */
@@ -39,6 +40,8 @@ export interface SelftestOptions {
 }
 
 export const DEFAULT_TIMEOUT_S = 1200;
+/** As help shows it (util/time.ts's syntax). */
+export const DEFAULT_TIMEOUT = '20m';
 export const DEFAULT_RACE_RUNS = 3;
 export const MAX_RACE_RUNS = 50;
 
@@ -52,8 +55,8 @@ export function parseSelftestOptions(f: SelftestFlags, mutantNames: readonly str
   if (!/^\d+$/.test(f.raceRuns.trim()) || raceRuns < 1 || raceRuns > MAX_RACE_RUNS) {
     throw new UsageError(`--race-runs ${f.raceRuns}: use a whole number from 1 to ${MAX_RACE_RUNS}`);
   }
-  const timeoutS = Number(f.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout ${f.timeout}: use a number of seconds`);
+  // The same syntax and limit as `vm --timeout`, which gets the text as given.
+  const timeoutS = parseVmTimeout(f.timeout) / 1000;
   const ftracetest = f.ftracetest !== false;
   if (f.ftracetestOnly && !ftracetest) throw new UsageError('--ftracetest-only and --no-ftracetest leave nothing to run: give one of them');
   const unknown = f.only.filter((n) => !mutantNames.includes(n));

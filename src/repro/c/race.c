@@ -46,12 +46,15 @@ static double opt_stall = DEFAULT_STALL_S;
 static int opt_invert; /* -X invert (TFSR_SELFTEST builds only) */
 #ifdef TFSR_SELFTEST
 static int opt_fault; /* -X die | -X stall */
-enum { FAULT_NONE, FAULT_DIE, FAULT_STALL };
+enum { FAULT_NONE, FAULT_DIE, FAULT_STALL, FAULT_CTL_DIE };
 #endif
 
 static _Atomic uint64_t seq = 3; /* cycle 0, absent: nothing created yet */
 static atomic_bool stop_ctl, stop_workers;
 static _Atomic uint64_t cycles;
+static atomic_bool ctl_done;                    /* the controller left its loop */
+static const char *_Atomic ctl_step = "create"; /* the step it is in */
+static int ctl_joined;                          /* main thread only */
 static char setup_error[512];
 
 static uint64_t now_ns(void) {
@@ -161,6 +164,7 @@ struct worker {
   _Atomic int cur_op;
   const char *_Atomic cur_path;
   atomic_bool finished;
+  int joined; /* main thread only */
 };
 static struct worker *workers;
 
@@ -271,9 +275,9 @@ static void open_and_hold(struct worker *w, const char *path, int flags, struct 
 /* Once per generation: new fds to hold from it. */
 static void refresh_held(struct worker *w) {
   uint64_t s = cur_seq();
-  w->since_refresh = 0;
   if (phase_of(s) == 3 || cycle_of(s) == w->last_held_cycle) return;
   w->last_held_cycle = cycle_of(s);
+  w->since_refresh = 0;
   for (int d = 0; d < T.ndirs; d++) {
     int flags = (rnd(w) & 1) ? (O_PATH | O_DIRECTORY) : (O_RDONLY | O_DIRECTORY);
     open_and_hold(w, T.dirs[d].path, flags, w->held[d], &w->next_slot[d]);
@@ -541,6 +545,7 @@ static void *controller_main(void *arg) {
   for (uint64_t k = 1; !atomic_load(&stop_ctl) && now_ns() < deadline; k++) {
     gate_close();
     atomic_store(&seq, 4 * k + 0);
+    atomic_store(&ctl_step, "create");
     int e = do_create();
     if (e) {
       snprintf(setup_error, sizeof setup_error, "create (cycle %llu): %s", (unsigned long long)k,
@@ -553,6 +558,10 @@ static void *controller_main(void *arg) {
     sleep_us(DWELL_PRESENT_US);
     gate_close();
     atomic_store(&seq, 4 * k + 2);
+    atomic_store(&ctl_step, "remove");
+#ifdef TFSR_SELFTEST
+    if (opt_fault == FAULT_CTL_DIE && k == 10) syscall(SYS_exit, 0); /* as an oops in the removal would */
+#endif
     int gone = every(k, BUSY_CHECK_EVERY) && T.enable[0] && !RACE_TARGET_INSTANCE && busy_check(4 * k + 2);
     e = gone ? 0 : do_remove();
     if (e) {
@@ -568,6 +577,7 @@ static void *controller_main(void *arg) {
     sleep_us(DWELL_ABSENT_US);
   }
   atomic_store(&stop_ctl, 1);
+  atomic_store(&ctl_done, 1);
   return NULL;
 }
 
@@ -723,6 +733,7 @@ static double elapsed_s(uint64_t t0) { return (double)(now_ns() - t0) / 1e9; }
  * system call (an oops kills the task, not the process); one that made no
  * progress for opt_stall seconds while others did never returned from one. */
 static int watchdog(uint64_t *last_ops, uint64_t *last_change, uint64_t now) {
+  const uint64_t stall = (uint64_t)(opt_stall * 1e9);
   uint64_t newest = 0;
   for (int i = 0; i < opt_threads; i++) {
     struct worker *w = &workers[i];
@@ -737,19 +748,46 @@ static int watchdog(uint64_t *last_ops, uint64_t *last_change, uint64_t now) {
     struct worker *w = &workers[i];
     int op = atomic_load(&w->cur_op);
     const char *path = atomic_load(&w->cur_path);
-    int dead = !atomic_load(&w->finished) && pthread_tryjoin_np(w->th, NULL) == 0;
-    int stuck = now - last_change[i] > (uint64_t)(opt_stall * 1e9) &&
-                newest - last_change[i] > (uint64_t)(opt_stall * 1e9) / 2;
-    if (!dead && !stuck) continue;
+    /* Joined first, then asked: a loop that ends normally sets finished before the thread ends. */
+    int dead = 0;
+    if (!w->joined && pthread_tryjoin_np(w->th, NULL) == 0) {
+      w->joined = 1;
+      dead = !atomic_load(&w->finished);
+      if (!dead) continue;
+    }
+    if (w->joined && !dead) continue;
+    int stuck = now - last_change[i] > stall && newest - last_change[i] > stall / 2;
+    /* Nobody progressing for twice as long: the kernel hangs them all. */
+    int all = now - newest > 2 * stall && !atomic_load(&stop_workers);
+    if (!dead && !stuck && !all) continue;
     if (!claim(op >= 0 ? op_name[op] : "?", path ? path : "?", "the system call returns",
-               dead ? "the thread died inside it (kernel oops?)" : "no return (thread stuck in the kernel)"))
+               dead    ? "the thread died inside it (kernel oops?)"
+               : stuck ? "no return (thread stuck in the kernel)"
+                       : "no return (every worker stuck in the kernel)"))
       return 1;
     snprintf(found_detail, sizeof found_detail, "worker %d; no progress for %.1f s; %llu cycles completed", i,
              (double)(now - last_change[i]) / 1e9, (unsigned long long)atomic_load(&cycles));
-    if (dead) atomic_store(&w->finished, 1); /* joined already */
     return 1;
   }
   return 0;
+}
+
+/* The controller thread ended without leaving its loop: killed inside a
+ * create or remove step (an oops in the control-file write or rmdir). */
+static int controller_died(pthread_t ctl) {
+  if (ctl_joined || pthread_tryjoin_np(ctl, NULL) != 0) return 0;
+  ctl_joined = 1;
+  if (atomic_load(&ctl_done)) return 0;
+  const char *step = atomic_load(&ctl_step);
+  char path[PATH_MAX + 600];
+  if (RACE_TARGET_INSTANCE) join(path, T.instance, "", "");
+  else
+    snprintf(path, sizeof path, "%s: %s", T.ctl_file,
+             !strcmp(step, "create") ? T.create_line : T.remove_line);
+  if (claim(step, path, "the system call returns", "the controller thread died inside it (kernel oops?)"))
+    snprintf(found_detail, sizeof found_detail, "the controller; %llu cycles completed",
+             (unsigned long long)atomic_load(&cycles));
+  return 1;
 }
 
 /* Waits at most ms for the thread; 0 when joined. */
@@ -801,8 +839,9 @@ static int race_options(int argc, char **argv) {
       if (!strcmp(x, "invert")) opt_invert = 1;
       else if (!strcmp(x, "die")) opt_fault = FAULT_DIE;
       else if (!strcmp(x, "stall")) opt_fault = FAULT_STALL;
+      else if (!strcmp(x, "ctl-die")) opt_fault = FAULT_CTL_DIE;
       else {
-        fprintf(stderr, "-X %s: use invert, die or stall\n", x);
+        fprintf(stderr, "-X %s: use invert, die, stall or ctl-die\n", x);
         exit(2);
       }
 #endif
@@ -828,11 +867,11 @@ static int stop_all(pthread_t ctl, int has_dropper, pthread_t dropper) {
   /* The controller ends its cycle (leaving the event absent) before the
    * workers stop, so the last removal is still raced. */
   atomic_store(&stop_ctl, 1);
-  int stuck = join_within(ctl, 5000) != 0;
+  int stuck = !ctl_joined && join_within(ctl, 5000) != 0;
   atomic_store(&stop_workers, 1);
   for (int i = 0; i < opt_threads; i++) {
     struct worker *w = &workers[i];
-    if (!atomic_load(&w->finished) && join_within(w->th, 2000) != 0) {
+    if (!w->joined && join_within(w->th, 2000) != 0) {
       stuck++;
       continue;
     }
@@ -905,7 +944,7 @@ int main(int argc, char **argv) {
   while (!atomic_load(&stop_ctl) && !tr_stopping) {
     sleep_us(50000);
     uint64_t now = now_ns();
-    if (watchdog(last_ops, last_change, now)) break;
+    if (watchdog(last_ops, last_change, now) || controller_died(ctl)) break;
     if ((health = tr_health_rise()) != NULL) break;
     if (now - last_report >= 1000000000ull) {
       last_report = now;

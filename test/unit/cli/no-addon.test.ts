@@ -45,6 +45,28 @@ describe('without the native addon (no build/, no prebuilds/)', () => {
     expect(cli('vm', '--help').out).toContain('--kernel');
   }, 120_000);
 
+  it('vm --fetch-only, kernel build, doctor vm|kernel and list --help run without it', () => {
+    // The real vm path up to boot: options, apt, the kernel and QEMU caches (shared, so fast when warm).
+    const fetch = cli('vm', '--fetch-only', '--kernel', 'debian:6.12');
+    expect({ code: fetch.code, err: fetch.err }).toMatchObject({ code: 0 });
+    expect(fetch.out).toMatch(/^debian:6\.12 \S+ \S+vmlinuz$/m);
+    expect(fetch.err).not.toMatch(/native addon/);
+    // kernel build through option parsing, its prerequisite check and the source check (no tree: exit 2, not the addon).
+    const build = cli('kernel', 'build', '--config-only', '--source', copy);
+    expect(build.err).toMatch(/--source .* no Makefile there/);
+    expect(build.code).toBe(2);
+    for (const args of [
+      ['doctor', 'vm'],
+      ['doctor', 'kernel'],
+      ['kernel', 'config'],
+      ['list', '--help'],
+    ]) {
+      const r = cli(...args);
+      expect({ args, err: r.err }).toEqual({ args, err: '' });
+      expect(r.code === 0 || r.code === 1, `${args.join(' ')} exited ${r.code}`).toBe(true);
+    }
+  }, 120_000);
+
   it('a command that needs it says how to fix that (so the copy really has no addon)', () => {
     const r = cli('run', '--scenario', 'removed-files-enoent', '--tracefs', '/sys/kernel/tracing');
     expect(r.code).toBe(2);

@@ -30,12 +30,10 @@ describe('XFAIL and XPASS', () => {
     expect(exitCodeFor(report([pass, xpass]))).toBe(1);
   });
 
-  it('KTAP: ok # XFAIL with the entry, the matched line and the evidence; not ok # XPASS; real totals', () => {
+  it('KTAP: bare ok # XFAIL after the entry, the matched line and the evidence; not ok # XPASS; real totals', () => {
     const t = renderKtap(report([xfail, xpass]));
     const lines = t.split('\n');
-    const ok = lines.indexOf(
-      'ok 1 fd-across-removal[kprobe] # XFAIL Debian 6.1: a trigger written through an fd held across removal reaches the unregistered probe',
-    );
+    const ok = lines.indexOf('ok 1 fd-across-removal[kprobe] # XFAIL');
     expect(ok).toBeGreaterThan(0);
     const diags = lines.slice(3, ok);
     expect(diags).toContain(
@@ -45,7 +43,7 @@ describe('XFAIL and XPASS', () => {
       '# expect: signature "WARNING:" and "enable_trace_kprobe" found: WARNING: CPU: 1 PID: 230 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x1f/0x110',
     );
     expect(diags.some((l) => l.startsWith('# evidence: op=pread'))).toBe(true);
-    expect(t).toContain('not ok 2 fd-across-removal[kprobe] # XPASS Debian 6.1');
+    expect(t).toContain('not ok 2 fd-across-removal[kprobe] # XPASS\n');
     expect(t).toContain('# expect: but it passed: if this kernel is fixed, drop or narrow the entry');
     expect(t).toContain('# Totals: pass:0 fail:0 xfail:1 xpass:1 skip:0 error:0');
   });

@@ -61,7 +61,8 @@ describe('the race program of each race scenario', () => {
       expect(text).toContain(`#define DROP_CACHES_INTERVAL_MS ${plan.dropCachesIntervalMs ?? -1}`);
       expect(text).toContain(`#define HELD_DIRFDS ${plan.heldDirfds ?? 8}u`);
       // The header: what it races, what it guards, where it was made, how to run it.
-      expect(text).toContain(s.title);
+      // Comment lines joined: the header wraps at 78 columns.
+      expect(text.replace(/\n \*\s*/g, ' ')).toContain(s.title);
       for (const r of s.references) expect(text).toContain(r.split(' ')[0]);
       expect(text).toContain('6.18.44-test #1 SMP');
       expect(text).toContain(`cc -O2 -static -pthread -o repro '${s.id}[uprobe].c' && ./repro`);
@@ -90,6 +91,15 @@ describe('the race program of each race scenario', () => {
       result: { stats: { threads: 5, elapsedMs: 2500.7 } as never, evidence: [], status: 'FAIL' },
     });
     expect(p).toMatchObject({ threads: 5, durationMs: 2500, target: 'event' });
+    // The run's automatic 0 (online CPUs) gives way to the count the engine ran with.
+    const auto = raceParams({
+      scenario: s,
+      kind: 'uprobe',
+      kernel,
+      params: { threads: 0, durationMs: 4000 },
+      result: { stats: { threads: 3, elapsedMs: 4100 } as never, evidence: [], status: 'FAIL' },
+    });
+    expect(auto).toMatchObject({ threads: 3, durationMs: 4000 });
     expect(() => raceParams({ scenario: { ...s, racePlan: undefined }, kind: 'uprobe', kernel })).toThrow(
       /no racePlan/,
     );

@@ -53,6 +53,18 @@ describe('one boot, in parts', () => {
     });
     expect(g.watchdogS).toBe(1230);
     expect(g.modules).toEqual(['9p.ko']);
+    expect(g.keepPaths).toBeUndefined();
+  });
+
+  it('binds the results share back over the tmpfs when the cache is under /tmp (HOME=/tmp/x, a throwaway user)', () => {
+    expect(guestPlan(OPTS, '/tmp/h/.cache/tracefs-regress/run/x/share', 'kvm').keepPaths).toEqual([
+      '/tmp/h/.cache/tracefs-regress/run/x/share',
+    ]);
+    expect(guestPlan({ ...OPTS, keepPaths: ['/run/p'] }, '/run/c/share', 'kvm').keepPaths).toEqual([
+      '/run/p',
+      '/run/c/share',
+    ]);
+    expect(guestPlan(OPTS, '/var/tmp/h/share', 'kvm').keepPaths).toBeUndefined();
   });
 
   it('says the host ended the guest only when a failure was seen, the grace ran out and a grace was given', () => {

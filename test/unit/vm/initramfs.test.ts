@@ -115,7 +115,7 @@ describe('initramfs', () => {
   it('a project under /tmp (a CI clone) stays visible under the fresh tmpfs', () => {
     const lines = keepVisible('/tmp/ci/clone').trim().split('\n');
     expect(lines).toEqual([
-      'mkdir -p /saved/tmp && mount -o bind /host/tmp /saved/tmp || fail "bind /tmp"',
+      'mkdir -p /saved/tmp && mount -o rbind /host/tmp /saved/tmp || fail "bind /tmp"',
       'mount -t tmpfs tmpfs /host/tmp || fail "mount tmpfs on /tmp"',
       "mkdir -p '/host/tmp/ci/clone' && mount -o bind '/saved/tmp/ci/clone' '/host/tmp/ci/clone' || fail 'bind /tmp/ci/clone back over the tmpfs'",
       'mount -t tmpfs tmpfs /host/run || fail "mount tmpfs on /run"',

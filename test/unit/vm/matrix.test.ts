@@ -1,3 +1,4 @@
+import { renderKtap } from '../../../src/report/ktap.js';
 import { describe, expect, it } from 'vitest';
 import type { BootOutcome } from '../../../src/vm/boot.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from '../../../src/vm/matrix.js';
@@ -102,12 +103,34 @@ describe('vm outcomes as reports', () => {
     expect(exitCodeOf(o)).toBe(1);
   });
 
-  it('reports a timeout as an unresolved boot even without a guest report', () => {
-    const o = outcome({ status: 'TIMEOUT', message: 'TIMEOUT: the guest did not finish within 10 s; qemu killed' });
+  it('reports a timeout as a TIMEOUT boot carrying the limit, even without a guest report', () => {
+    const o = outcome({
+      status: 'TIMEOUT',
+      timeoutMs: 10_000,
+      message: 'TIMEOUT: the guest did not finish within 10 s; qemu killed',
+    });
     const r = reportOf(o, tool);
-    expect(r.results).toEqual([expect.objectContaining({ name: 'vm-boot', status: 'UNRESOLVED', reason: o.message })]);
+    expect(r.results).toEqual([
+      expect.objectContaining({
+        name: 'vm-boot',
+        status: 'TIMEOUT',
+        reason: o.message,
+        timeout: { limitMs: 10_000, signals: 0, overrunMs: 0 },
+      }),
+    ]);
     expect(r.interrupted).toBe('TIMEOUT');
     expect(exitCodeOf(o)).toBe(1);
+    // In KTAP: the limit as kselftest's runner words it, on a diagnostic line before a bare not ok.
+    expect(renderKtap(r)).toMatch(/^# TIMEOUT 10 seconds\n(# .*\n)*not ok 1 vm-boot\n/m);
+  });
+
+  it('a guest run that exits 4 before any report (the guest kernel lacks the feature) is a skipped boot, exit 4', () => {
+    const o = outcome({ guestCode: 4 });
+    const r = reportOf(o, tool);
+    expect(r.results.map((x) => `${x.name} ${x.status}`)).toEqual(['vm-boot UNSUPPORTED']);
+    expect(exitCodeOf(o)).toBe(4);
+    // planted: a guest that failed (exit 1) without a report stays an unresolved boot
+    expect(reportOf(outcome({ guestCode: 1 }), tool).results.map((x) => x.status)).toEqual(['UNRESOLVED']);
   });
 
   it('exits with the guest code, 2 for a guest setup failure, 130/143 on signals', () => {

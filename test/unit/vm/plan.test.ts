@@ -13,6 +13,39 @@ describe('vm input', () => {
     expect(p.entry).toMatch(/bin\/tracefs-regress\.js$/);
   });
 
+  it('takes vm --timeout in the one time syntax; a bare number is seconds', () => {
+    expect(planVm([], { ...OPTS, timeout: '20m' }).timeoutMs).toBe(1_200_000);
+    expect(planVm([], { ...OPTS, timeout: '1h' }).timeoutMs).toBe(3_600_000);
+    expect(planVm([], { ...OPTS, timeout: '90s' }).timeoutMs).toBe(90_000);
+    expect(planVm([], { ...OPTS, timeout: '1200' }).timeoutMs).toBe(1_200_000);
+  });
+
+  it("finds the guest's --format in every form commander reads, so the forced JSON never hides it", () => {
+    for (const args of [
+      ['-fktap'],
+      ['-f', 'ktap'],
+      ['--format=ktap'],
+      ['--format', 'ktap'],
+      ['-vfktap'],
+      ['-vf', 'ktap'],
+    ]) {
+      const p = planVm(['-s', 'removed-*', ...args], OPTS);
+      expect({ args, format: p.format }).toEqual({ args, format: 'ktap' });
+      expect(p.guestArgs.some((a) => /ktap/.test(a))).toBe(false);
+    }
+    expect(planVm(['-vfktap', '-otmp-report.tap'], OPTS)).toMatchObject({
+      format: 'ktap',
+      output: 'tmp-report.tap',
+      guestArgs: ['-v'],
+    });
+    expect(planVm(['--exclude', 'race-*', '-s', 'removed-*'], OPTS).guestArgs).toEqual([
+      '--exclude',
+      'race-*',
+      '-s',
+      'removed-*',
+    ]);
+  });
+
   it('picks the kernels: --matrix, --kernel, or the default', () => {
     expect(kernelSpecs({ kernel: [], matrix: 'debian' })).toEqual(MATRIX_DEBIAN);
     expect(kernelSpecs({ kernel: ['debian:6.1', '/x/bzImage'] })).toEqual(['debian:6.1', '/x/bzImage']);
@@ -21,8 +54,16 @@ describe('vm input', () => {
 
   it('refuses bad input (planted) with a UsageError naming the option', () => {
     const bad: [string[], Partial<VmOpts>, RegExp][] = [
-      [[], { timeout: '0' }, /--timeout 0/],
-      [[], { timeout: 'soon' }, /--timeout soon/],
+      [[], { timeout: '0' }, /--timeout '0' must be more than zero/],
+      [[], { timeout: 'soon' }, /--timeout 'soon' is not a length of time: use 500ms, 3s, 20m or 1h/],
+      [[], { timeout: '25h' }, /--timeout '25h' is too long: use 24h or less/],
+      [['-fxml'], {}, /--format 'xml'/],
+      [['-vfxml'], {}, /--format 'xml'/],
+      [['--format=xml'], {}, /--format 'xml'/],
+      [['-s', 'no-such-scenario'], {}, /unknown scenario 'no-such-scenario'/],
+      [['-sno-such-*'], {}, /unknown scenario 'no-such-\*'/],
+      [['--exclude', 'nope'], {}, /--exclude: unknown scenario 'nope'/],
+      [['-s', 'removed-files-enoent', '--exclude=removed-*'], {}, /leaves no scenario/],
       [[], { memory: 'lots' }, /--memory lots/],
       [[], { cpus: '0' }, /--cpus 0/],
       [[], { tcg: 'both' }, /--tcg both/],

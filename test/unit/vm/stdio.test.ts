@@ -42,10 +42,10 @@ describe('paths the guest must still see under its fresh /tmp and /run', () => {
   it('binds the program directory back, like the project directory, and nothing outside /tmp and /run', () => {
     const s = keepVisible('/work/main', ['/tmp/x/bin', '/run/y', '/var/tmp/z']);
     expect(s.trim().split('\n')).toEqual([
-      'mkdir -p /saved/tmp && mount -o bind /host/tmp /saved/tmp || fail "bind /tmp"',
+      'mkdir -p /saved/tmp && mount -o rbind /host/tmp /saved/tmp || fail "bind /tmp"',
       'mount -t tmpfs tmpfs /host/tmp || fail "mount tmpfs on /tmp"',
       "mkdir -p '/host/tmp/x/bin' && mount -o bind '/saved/tmp/x/bin' '/host/tmp/x/bin' || fail 'bind /tmp/x/bin back over the tmpfs'",
-      'mkdir -p /saved/run && mount -o bind /host/run /saved/run || fail "bind /run"',
+      'mkdir -p /saved/run && mount -o rbind /host/run /saved/run || fail "bind /run"',
       'mount -t tmpfs tmpfs /host/run || fail "mount tmpfs on /run"',
       "mkdir -p '/host/run/y' && mount -o bind '/saved/run/y' '/host/run/y' || fail 'bind /run/y back over the tmpfs'",
     ]);

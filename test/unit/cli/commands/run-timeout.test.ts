@@ -16,8 +16,8 @@ describe('run --scenario-timeout', () => {
   it('a bad value is a usage error, exit 2, naming the option', () => {
     for (const [bad, why] of [
       ['0s', /--scenario-timeout '0s' must be more than zero/],
-      ['soon', /--scenario-timeout 'soon' is not a duration/],
-      ['25h', /--scenario-timeout '25h' is over a day/],
+      ['soon', /--scenario-timeout 'soon' is not a length of time: use 500ms, 3s, 20m or 1h/],
+      ['25h', /--scenario-timeout '25h' is too long: use 24h or less/],
     ] as const) {
       const r = cli('run', '--scenario-timeout', bad, '-s', 'no-such-scenario-anyway');
       expect(r.status, r.stderr).toBe(2);

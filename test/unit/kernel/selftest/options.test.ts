@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { kernelCommand } from '../../../../src/cli/commands/kernel.js';
-import { DEFAULT_RACE_RUNS, DEFAULT_TIMEOUT_S, defaultOutDir, parseSelftestOptions, type SelftestFlags } from '../../../../src/kernel/selftest/options.js';
+import { DEFAULT_RACE_RUNS, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT_S, defaultOutDir, parseSelftestOptions, type SelftestFlags } from '../../../../src/kernel/selftest/options.js';
 import { kernelsFor } from '../../../../src/kernel/selftest/builds.js';
 import { UsageError } from '../../../../src/errors.js';
 
@@ -24,7 +24,7 @@ function parsed(args: string[]): SelftestFlags {
 describe('kernel selftest options', () => {
   it('defaults as the script did: suite and ftracetest, 3 race boots, 1200 s guests, a dated results dir', () => {
     const o = parseSelftestOptions(parsed([]), NAMES, new Date('2026-12-02T06:00:00.123Z'));
-    expect(o).toMatchObject({ kasan: false, only: [], suite: true, ftracetest: true, timeout: '1200', timeoutS: DEFAULT_TIMEOUT_S, raceRuns: DEFAULT_RACE_RUNS });
+    expect(o).toMatchObject({ kasan: false, only: [], suite: true, ftracetest: true, timeout: DEFAULT_TIMEOUT, timeoutS: DEFAULT_TIMEOUT_S, raceRuns: DEFAULT_RACE_RUNS });
     expect(o.outDir).toBe(defaultOutDir(new Date('2026-12-02T06:00:00.123Z')));
     expect(path.basename(o.outDir)).toBe('2026-12-02T06-00-00-123Z');
   });
@@ -45,7 +45,10 @@ describe('kernel selftest options', () => {
     expect(bad({ raceRuns: '0' })).toThrow(new UsageError('--race-runs 0: use a whole number from 1 to 50'));
     expect(bad({ raceRuns: '51' })).toThrow(UsageError);
     expect(bad({ raceRuns: 'x' })).toThrow(UsageError);
-    expect(bad({ timeout: '0' })).toThrow('--timeout 0: use a number of seconds');
+    expect(bad({ timeout: '0' })).toThrow("--timeout '0' must be more than zero: use 500ms, 3s, 20m or 1h (a bare number is seconds)");
+    expect(bad({ timeout: '20 min' })).toThrow(/is not a length of time: use 500ms, 3s, 20m or 1h/);
+    expect(bad({ timeout: '25h' })).toThrow(UsageError);
+    expect(parseSelftestOptions(flags({ timeout: '20m' }), NAMES).timeoutS).toBe(1200);
     expect(bad({ only: ['nope'] })).toThrow('--only nope: no such mutant; the mutants are revalidate-always-valid, list-del-under-srcu');
     expect(bad({ ftracetestOnly: true, ftracetest: false })).toThrow(UsageError);
   });
