@@ -65,6 +65,7 @@ export const RUN_LONG_VALUE = [
   'expect',
   'repeat',
   'color',
+  'repro-dir',
 ] as const;
 
 function takesNextValue(opt: string): boolean {
