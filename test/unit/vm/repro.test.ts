@@ -33,9 +33,9 @@ describe('vm --repro-dir: input', () => {
     const p = planVm(['-s', 'fd-across-removal'], { ...OPTS, reproDir: want });
     expect(p.reproDir).toBe(want);
     expect(fs.statSync(want).isDirectory()).toBe(true);
-    const q = planVm(['-s', 'x', '--repro-dir', want], OPTS);
+    const q = planVm(['-s', 'fd-across-removal', '--repro-dir', want], OPTS);
     expect(q.reproDir).toBe(want);
-    expect(q.guestArgs).toEqual(['-s', 'x']);
+    expect(q.guestArgs).toEqual(['-s', 'fd-across-removal']);
     expect(planVm([], OPTS).reproDir).toBeUndefined();
   });
 
