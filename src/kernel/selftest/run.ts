@@ -4,9 +4,12 @@
 // and asserts: the clean kernel passes every scenario; every mutant fails in
 // the scenarios its header names, with the violating op quoted. Then (unless
 // --no-ftracetest) runs the kernel's own ftracetest on the same kernels for
-// comparison. Then (unless --no-bisect) `kernel bisect` on a synthetic git
-// history must name the commit that applied a mutant. Prints a mutant x
-// scenario table; writes JSON and Markdown summaries to the results directory.
+// comparison. Between the two (unless --no-repro), the C reproducers the
+// mutants' first boots wrote (and Debian 6.1's) are built and run on their own
+// kernel and on the clean one (repro.ts). Then (unless --no-bisect) `kernel
+// bisect` on a synthetic git history must name the commit that applied a
+// mutant. Prints a mutant x scenario table; writes JSON and Markdown summaries
+// to the results directory.
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../../errors.js';
@@ -18,6 +21,7 @@ import { buildAll, kernelsFor } from './builds.js';
 import { Stopper, type SelftestContext, type SelftestKernel } from './context.js';
 import { ftraceTable, runFtracetests } from './ftrace.js';
 import type { SelftestOptions } from './options.js';
+import { runReproStep } from './repro.js';
 import { runSuites, suiteTable } from './suite.js';
 
 export interface SelftestIo {
@@ -64,6 +68,10 @@ async function steps(ctx: SelftestContext, all: readonly Mutant[], print: (s: st
     const table = suiteTable(kernels, opts.raceRuns);
     print(`\n${table}\n`);
     write('suite-table.md', `${table}\n`);
+  }
+  if (opts.suite && opts.repro) {
+    const stopped = await runReproStep(ctx, kernels, failures, print);
+    if (stopped !== undefined) return stopped;
   }
   if (opts.ftracetest) {
     const stopped = await runFtracetests(ctx, kernels);
