@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cleanup: async () => (await import('./commands/cleanup.js')).cleanupCommand(),
   vm: async () => (await import('./commands/vm.js')).vmCommand(),
   kernel: async () => (await import('./commands/kernel.js')).kernelCommand(),
+  report: async () => (await import('./commands/report.js')).reportCommand(),
 };
 
 async function commandsFor(argv: string[]): Promise<Command[]> {

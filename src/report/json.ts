@@ -95,6 +95,7 @@ const resultJson = (r: ScenarioResult) =>
     expectation: r.expectation && expectationJson(r.expectation),
     references: [...r.references],
     iteration: r.iteration,
+    reproducer: r.reproducer && compact({ ...r.reproducer, steps: r.reproducer.steps && { ...r.reproducer.steps } }),
   });
 
 /** A repeated run's summary, fixed key order; failureRate as a fraction (0.3), the line as the pretty format prints it. */
@@ -142,10 +143,12 @@ export function toJson(report: RunReport): Record<string, unknown> {
       accelerator: e.accelerator,
       hostname: e.hostname,
       notes: e.notes && [...e.notes],
+      config: e.config && { source: e.config.source, lines: [...e.config.lines] },
     }),
     summary: summaryJson(summarize(report.results), exitCodeFor(report)),
     interrupted: report.interrupted,
     repeat: report.repeat && repeatJson(report.repeat),
+    reproDir: report.reproDir,
     results: report.results.map(resultJson),
   });
 }

@@ -75,6 +75,12 @@ export interface ScenarioResult {
   timeout?: TimeoutInfo;
   /** `run --repeat`/`--until-fail`: the iteration (1-based) this result belongs to; its name ends in `@<iteration>`. */
   iteration?: number;
+  /** `run --repro-dir`: the C reproducer written for this failure (steps: kept of recorded, sequence mode). */
+  reproducer?: {
+    file: string /* basename in the repro dir */;
+    mode: 'sequence' | 'race' | 'health';
+    steps?: { kept: number; total: number };
+  };
 }
 
 /** How a variant timed out (src/runner/timeout.ts). */
@@ -99,6 +105,16 @@ export interface RunEnvironment {
   hostname: string;
   /** Run-wide remarks, e.g. what the health oracle could not watch here. */
   notes?: string[];
+  /** The kernel options a bug report quotes (src/report/config.ts), when the kernel's config was found. */
+  config?: KernelConfigLines;
+}
+
+/** Where the kernel's config was read and the lines of it that matter, as kconfig writes them. */
+export interface KernelConfigLines {
+  /** /proc/config.gz, /boot/config-<release>, or (vm) the booted image's config on the host. */
+  source: string;
+  /** e.g. "CONFIG_KPROBE_EVENTS=y", "# CONFIG_KASAN is not set". */
+  lines: string[];
 }
 
 export interface RunReport {
@@ -111,6 +127,8 @@ export interface RunReport {
   interrupted?: string;
   /** `run --repeat`/`--until-fail`: what the iterations add up to (src/report/repeat.ts). Absent for a single run. */
   repeat?: RepeatSummary;
+  /** `run --repro-dir DIR` / `vm --repro-dir DIR`: where the results' reproducers are. */
+  reproDir?: string;
 }
 
 /** One iteration of a repeated run. */

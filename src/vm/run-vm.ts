@@ -6,7 +6,10 @@ import path from 'node:path';
 import { EXIT } from '../errors.js';
 import { cacheDirs } from '../host/paths.js';
 import { packageRoot, toolVersion } from '../package.js';
-import { render, renderMany } from '../report/index.js';
+import { nothingToReport, render, renderMany } from '../report/index.js';
+import { CATALOGUE } from '../scenarios/catalogue.js';
+import { reportedConfigFromText } from '../report/config.js';
+import type { RunReport } from '../report/types.js';
 import { chooseAccel, type Accel } from './accel.js';
 import { bootOnce, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
 import { resolveCustom } from './custom.js';
@@ -54,7 +57,7 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
     }
     if (kernels.length > 1) say(`kernels: ${kernels.map((k) => k.release || k.spec).join(', ')}`);
     const boots = await bootAll(kernels, { plan, o, qemu, say });
-    return renderReports(boots, plan, qemu);
+    return renderReports(boots, kernels, plan, qemu);
   } finally {
     // A custom kernel's staged modules are in its initramfs by now: nothing of them is kept.
     for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
@@ -177,16 +180,19 @@ function sayOutcome(out: BootOutcome, say: (m: string) => void): void {
 }
 
 /** Judge, render and write the reports; the exit code of them all. */
-function renderReports(boots: KernelBoot[], plan: VmPlan, qemu: QemuChoice): number {
+function renderReports(boots: KernelBoot[], kernels: KernelImage[], plan: VmPlan, qemu: QemuChoice): number {
   const tool = { name: 'tracefs-regress', version: toolVersion() };
   // The guest judged its results already; the host judges again so the console's oops can be explained too.
-  const reports = boots.map(({ outcome, note }) => {
+  const reports = boots.map(({ outcome, note }, i) => {
     const r = judgeVmReport(reportOf(outcome, tool, qemu.version), plan.expectations);
     if (note) r.env.notes = [...(r.env.notes ?? []), note];
+    // Debian's kernels have no /proc/config.gz: the guest found no config, the host has the image's own.
+    r.env.config ??= imageConfig(kernels[i]);
     return r;
   });
-  const opts = { color: !plan.output && process.stdout.isTTY === true };
+  const opts = { color: !plan.output && process.stdout.isTTY === true, describe: describeScenario };
   const text = reports.length === 1 ? render(plan.format, reports[0]!, opts) : renderMany(plan.format, reports, opts);
+  if (plan.format === 'lkml' && text === '') process.stderr.write(nothingToReport(reports) + '\n');
   if (plan.output) fs.writeFileSync(plan.output, text);
   else process.stdout.write(text);
   if (reports.length > 1) process.stderr.write('\n' + matrixTable(reports));
@@ -230,6 +236,19 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
     return execExitCode(out);
   } finally {
     for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** A scenario's one-paragraph description, for the lkml format. */
+const describeScenario = (id: string): string | undefined => CATALOGUE.find((s) => s.id === id)?.description;
+
+/** The booted image's config (kernels.ts keeps it next to the vmlinuz), as a report quotes it. */
+function imageConfig(k: KernelImage | undefined): RunReport['env']['config'] {
+  if (!k?.config) return undefined;
+  try {
+    return reportedConfigFromText(`${k.config} (on the vm host)`, fs.readFileSync(k.config, 'utf8'));
+  } catch {
+    return undefined;
   }
 }
 
