@@ -8,6 +8,7 @@ import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { packageRoot } from '../package.js';
 import { SysError, type Constants, type NativeAddon } from './types.js';
+import { callHook } from './call-hook.js';
 
 const require = createRequire(import.meta.url);
 
@@ -39,9 +40,26 @@ export function loadAddon(): NativeAddon {
   return loaded;
 }
 
+/** A function of the addon that tells the call hook (call-hook.ts) what it returned. */
+function tapped(addon: NativeAddon, name: string, fn: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+  return (...args: unknown[]) => {
+    const r = fn.apply(addon, args);
+    callHook()?.(name, args, r);
+    return r;
+  };
+}
+
 // Proxies so call sites keep `native.open(...)` and `C.O_RDONLY`; the first
 // property read loads the addon (and throws its fix-it message if it can't).
-export const native: NativeAddon = new Proxy({} as NativeAddon, { get: (_t, key) => Reflect.get(loadAddon(), key) });
+// With no call hook set (every run without --repro-dir) the addon's own function is returned.
+export const native: NativeAddon = new Proxy({} as NativeAddon, {
+  get: (_t, key) => {
+    const addon = loadAddon();
+    const v: unknown = Reflect.get(addon, key);
+    if (callHook() === undefined || typeof v !== 'function' || typeof key !== 'string') return v;
+    return tapped(addon, key, v as (...a: unknown[]) => unknown);
+  },
+});
 export const C: Constants = new Proxy({} as Constants, { get: (_t, key) => Reflect.get(loadAddon().constants, key) });
 export { SysError };
 export type { Result, Stat, Dirent } from './types.js';

@@ -51,6 +51,9 @@ function resultDiagnostics(r: ScenarioResult, shared: readonly string[]): string
     for (const l of r.health.kernelLines) out.push(diag(`kernel: ${l}`));
   }
   for (const n of ownHealthNotes(r, shared)) out.push(diag(`health note: ${n}`));
+  const rp = r.reproducer;
+  if (rp)
+    out.push(diag(`reproducer: ${rp.file}${rp.steps ? ` (steps kept ${rp.steps.kept} of ${rp.steps.total})` : ''}`));
   if (r.race) {
     // The race's own figures, cycles/s first, and whether its workers could overlap at all.
     out.push(

@@ -75,10 +75,12 @@ export interface ScenarioResult {
   timeout?: TimeoutInfo;
   /** `run --repeat`/`--until-fail`: the iteration (1-based) this result belongs to; its name ends in `@<iteration>`. */
   iteration?: number;
-  /** `run --repro-dir`: the C reproducer written for this failure (steps: kept of recorded, sequence mode). */
+  /** `run --repro-dir`: the C reproducer written for this FAIL (src/repro/). */
   reproducer?: {
-    file: string /* basename in the repro dir */;
+    /** Basename in the report's reproDir. */
+    file: string;
     mode: 'sequence' | 'race' | 'health';
+    /** Steps kept by the minimiser, of those recorded up to the violation. */
     steps?: { kept: number; total: number };
   };
 }
@@ -125,10 +127,10 @@ export interface RunReport {
   results: ScenarioResult[];
   /** The run stopped early (SIGINT/SIGTERM, --bail). */
   interrupted?: string;
+  /** `run --repro-dir`: where the reproducers were written (absolute). */
+  reproDir?: string;
   /** `run --repeat`/`--until-fail`: what the iterations add up to (src/report/repeat.ts). Absent for a single run. */
   repeat?: RepeatSummary;
-  /** `run --repro-dir DIR` / `vm --repro-dir DIR`: where the results' reproducers are. */
-  reproDir?: string;
 }
 
 /** One iteration of a repeated run. */

@@ -18,6 +18,8 @@ import { reportedConfig } from '../report/config.js';
 import { onTeardown } from './teardown.js';
 import { armWatchdog, type Watch } from '../native/index.js';
 import { ABANDON_AFTER_MS, applyTimeout, untilAbandoned, variantTimeoutMs } from './timeout.js';
+import { recorderFor, writeReproducer, type Recorder } from '../repro/index.js';
+import type { Recording } from '../repro/types.js';
 
 export interface SuiteOptions extends ScenarioOptions {
   scenarios: Scenario[];
@@ -35,6 +37,8 @@ export interface SuiteOptions extends ScenarioOptions {
   /** Called as each variant finishes (live output). */
   onResult?(r: ScenarioResult): void;
   onStart?(name: string, scenario: Scenario): void;
+  /** --repro-dir (absolute, checked writable): each FAIL gets a C reproducer there (src/repro/). */
+  reproDir?: string;
 }
 
 export interface ExpectOptions {
@@ -209,6 +213,11 @@ async function runVariant(
   let abandoned = false;
   // Armed around the scenario only: once it is back, its fds are closed and its objects removed unwatched.
   const watch = watchOrWhyNot(limitMs, name);
+  // --repro-dir: the scenario's own calls only (the race engine's threads are not the addon's gateway).
+  const recorder: Recorder | undefined =
+    opts.reproDir && !scenario.race ? recorderFor(tracefs.root, owner.group, kind) : undefined;
+  let recording: Recording | undefined;
+  recorder?.start();
   try {
     const o = await untilAbandoned(scenario.run(ctx), limitMs + ABANDON_AFTER_MS);
     abandoned = o === undefined;
@@ -221,6 +230,7 @@ async function runVariant(
         ? err.outcome()
         : { status: 'UNRESOLVED', reason: `${err.name}: ${err.message}`, evidence: [], checks: 0 };
   } finally {
+    recording = recorder?.stop();
     if (typeof watch !== 'string') watch.disarm();
   }
   const left = ctx.finish();
@@ -244,6 +254,17 @@ async function runVariant(
     result.reason = 'the scenario checked nothing';
   }
   if (!delta.ok) applyHealth(result, delta);
+  if (opts.reproDir && result.status === 'FAIL') {
+    await writeReproducer(result, {
+      dir: opts.reproDir,
+      scenario,
+      kind,
+      ...(recording ? { recording } : {}),
+      kernel: { release: tracefs.kernel.release, version: tracefs.kernel.version },
+      options: { durationMs: opts.durationMs, threads: opts.threads },
+      signal: opts.signal,
+    });
+  }
   // An oops or a warning says more than the hang it may have caused: FAIL, with the timeout as a note.
   if (result.timeout && result.status === 'FAIL')
     result.notes = [...(result.notes ?? []), result.reason ?? 'timed out'];

@@ -4,6 +4,16 @@
 import { isErr, type Result } from '../native/index.js';
 import type { ScenarioOutcome } from './types.js';
 import type { Evidence } from '../model.js';
+import { noteJudged } from '../repro/record.js';
+import type { Check } from '../repro/types.js';
+
+/**
+ * Test hook (test/live/repro.test.ts): the checks whose op equals this are
+ * inverted (`fails` wants success, `succeeds` wants an error), so a correct
+ * kernel's own result is a violation a reproducer can be proven on. Never set
+ * it outside tests.
+ */
+export const INVERT_CHECK_ENV = 'TFSR_TEST_INVERT_CHECK';
 
 function describe(r: Result<unknown>): string {
   if (isErr(r)) return r.code;
@@ -17,27 +27,41 @@ export class Expect {
   checks = 0;
   readonly evidence: Evidence[] = [];
   readonly notes: string[] = [];
+  private readonly inverted = process.env[INVERT_CHECK_ENV];
+
+  /** Evidence of a failed expectation; a recording (run --repro-dir) ties it to the call it judged. */
+  private failed(ev: Evidence, check: Check, r?: unknown): false {
+    this.evidence.push(ev);
+    noteJudged(ev, check, r);
+    return false;
+  }
 
   /** The call must fail with one of these errno codes. */
   fails(op: string, path: string, r: Result<unknown>, ...codes: string[]): boolean {
     this.checks++;
+    if (op === this.inverted) {
+      return !isErr(r) || this.failed({ op, path, expected: 'success', got: r.code }, { kind: 'success' }, r);
+    }
     if (isErr(r) && codes.includes(r.code)) return true;
-    this.evidence.push({ op, path, expected: codes.join(' or '), got: describe(r) });
-    return false;
+    return this.failed({ op, path, expected: codes.join(' or '), got: describe(r) }, { kind: 'errno', codes }, r);
   }
 
   /** The call must succeed. */
   succeeds<T>(op: string, path: string, r: Result<T>): r is T {
     this.checks++;
+    if (op === this.inverted) {
+      // Inverted, a success is the violation; the caller still gets its value.
+      if (!isErr(r)) this.failed({ op, path, expected: 'an error', got: describe(r) }, { kind: 'error' }, r);
+      return !isErr(r);
+    }
     if (!isErr(r)) return true;
-    this.evidence.push({ op, path, expected: 'success', got: r.code });
-    return false;
+    return this.failed({ op, path, expected: 'success', got: r.code }, { kind: 'success' }, r);
   }
 
   /** A plain condition with its own wording. */
   that(cond: boolean, op: string, path: string, expected: string, got: string): boolean {
     this.checks++;
-    if (!cond) this.evidence.push({ op, path, expected, got });
+    if (!cond) this.failed({ op, path, expected, got }, { kind: 'that' });
     return cond;
   }
 

@@ -26,6 +26,7 @@ import { collect, parseDuration, parseRepeat, parseThreads } from '../parse.js';
 import { OutputFile } from '../../util/output.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
+import { prepareReproDir } from '../../repro/dir.js';
 
 interface RunOpts {
   scenario: string[];
@@ -44,6 +45,7 @@ interface RunOpts {
   allowRemount?: boolean;
   repeat?: string;
   untilFail?: boolean;
+  reproDir?: string;
 }
 
 export function runCommand(): Command {
@@ -102,6 +104,10 @@ export function runCommand(): Command {
       '--until-fail',
       'repeat until the first iteration that fails (at most --repeat N iterations; without it, at most 1000000)',
     )
+    .option(
+      '--repro-dir <dir>',
+      'write a standalone C reproducer DIR/<scenario>[<kind>].c for each FAIL (kprobe/uprobe; made when missing)',
+    )
     .option('--bail', 'stop after the first failing scenario (with --repeat: also stop repeating)')
     .option('-v, --verbose', "print each scenario's diagnostics as it runs")
     .action(async (o: RunOpts) => {
@@ -122,6 +128,8 @@ interface RunPlan {
   journal?: OutputFile;
   /** --repeat / --until-fail; absent for a single run. */
   repeat?: RepeatPlan;
+  /** --repro-dir, absolute, made and checked writable. */
+  reproDir?: string;
 }
 
 function planRun(o: RunOpts): RunPlan {
@@ -139,6 +147,7 @@ function planRun(o: RunOpts): RunPlan {
   if (repeat) plan.repeat = repeat;
   const expect = expectOptions(o);
   if (expect) plan.expect = expect;
+  if (o.reproDir !== undefined) plan.reproDir = prepareReproDir(o.reproDir);
   // Opened last, so a mistake above creates no file; before openTracefs, so a bad path writes nothing there.
   if (o.output) plan.output = OutputFile.open(o.output);
   try {
@@ -199,11 +208,13 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       onTeardown,
       bail: !!o.bail,
       ...(plan.expect ? { expect: plan.expect } : {}),
+      ...(plan.reproDir ? { reproDir: plan.reproDir } : {}),
       signal: abort.signal,
       ...liveHooks(o, plan, progress, journal, iteration),
     });
   try {
     report = plan.repeat ? await repeatSuite(suite, plan.repeat, o, plan, abort.signal) : await suite();
+    if (plan.reproDir) report.reproDir = plan.reproDir;
     journal?.close();
     // Interrupted or not, the same report (its not-run variants included) through the same fd.
     try {

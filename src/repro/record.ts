@@ -1,0 +1,122 @@
+// Records the native calls of one scenario variant (run --repro-dir): each
+// call under the tracefs root, or on an fd such a call opened, with its
+// arguments as templates and its outcome. Calls elsewhere (/dev/kmsg, /proc)
+// are the runner's, not the scenario's, and are left out.
+import { setCallHook } from '../native/call-hook.js';
+import { isErr } from '../native/index.js';
+import {
+  CALLS,
+  type Arg,
+  type CallName,
+  type Check,
+  type Names,
+  type Outcome,
+  type Recording,
+  type Step,
+} from './types.js';
+import type { Evidence } from '../model.js';
+
+/** How far back a judged result is looked for among the last calls (writeOnce is open, write, close). */
+const JUDGE_LOOKBACK = 16;
+
+function isCall(name: string): name is CallName {
+  return Object.hasOwn(CALLS, name);
+}
+
+/** Replaces the run's own names by {target}, {root} and {id} (the target first: it may contain neither). */
+export function symbolise(s: string, names: Names): string {
+  let out = s;
+  if (names.target) out = out.split(names.target).join('{target}');
+  out = out.split(names.root).join('{root}');
+  return out.split(names.id).join('{id}');
+}
+
+function under(root: string, p: string): boolean {
+  return p === root || p.startsWith(`${root}/`);
+}
+
+function outcomeOf(r: unknown): Outcome {
+  if (isErr(r)) return { err: r.code };
+  if (typeof r === 'number') return { ok: 'number', value: r };
+  if (Buffer.isBuffer(r)) return { ok: 'bytes', length: r.length, text: r.subarray(0, 4096).toString('latin1') };
+  if (Array.isArray(r)) return { ok: 'entries', names: r.map((d: { name: string }) => d.name) };
+  if (r && typeof r === 'object' && 'mode' in r) {
+    const st = r as { mode: number; uid: number; gid: number };
+    return { ok: 'stat', mode: st.mode, uid: st.uid, gid: st.gid };
+  }
+  return { ok: 'string' };
+}
+
+export class Recorder {
+  readonly steps: Step[] = [];
+  readonly judged: Recording['judged'] = [];
+  /** The raw results of the last steps, to find which one Expect judged. */
+  private readonly raw: unknown[] = [];
+  /** Open fds: raw fd -> the step that opened it. */
+  private readonly fds = new Map<number, number>();
+
+  constructor(readonly names: Names) {}
+
+  start(): void {
+    active = this;
+    setCallHook((name, args, result) => this.onCall(name, args, result));
+  }
+
+  stop(): Recording {
+    setCallHook(undefined);
+    if (active === this) active = undefined;
+    this.raw.length = 0;
+    return { names: this.names, steps: this.steps, judged: this.judged };
+  }
+
+  private onCall(name: string, args: readonly unknown[], result: unknown): void {
+    if (!isCall(name)) return;
+    const sig = CALLS[name];
+    const out: Arg[] = [];
+    for (let i = 0; i < sig.length && i < args.length; i++) {
+      const a = args[i];
+      const kind = sig[i];
+      if (kind === 'f') {
+        const from = this.fds.get(a as number);
+        if (from === undefined) return; // not an fd of the scenario's
+        out.push({ fd: from });
+      } else if (kind === 'p') {
+        if (typeof a !== 'string' || !under(this.names.root, a)) return;
+        out.push({ t: symbolise(a, this.names) });
+      } else if (kind === 'r' || kind === 's') {
+        const s = Buffer.isBuffer(a) ? a.toString('latin1') : String(a);
+        out.push({ t: symbolise(s, this.names) });
+      } else if (a !== undefined) {
+        out.push({ n: Number(a) });
+      }
+    }
+    const index = this.steps.length;
+    this.steps.push({ index, call: name, args: out, outcome: outcomeOf(result) });
+    this.raw.push(result);
+    if (this.raw.length > JUDGE_LOOKBACK) this.raw[this.raw.length - JUDGE_LOOKBACK - 1] = undefined;
+    if ((name === 'open' || name === 'openat') && typeof result === 'number') this.fds.set(result, index);
+    if (name === 'close') this.fds.delete(args[0] as number);
+  }
+
+  /** Expect's report of a failed expectation: tied to the step whose result it judged, else the last step. */
+  noteJudged(ev: Evidence, check: Check, result: unknown): void {
+    let step = this.steps.length - 1;
+    if (result !== undefined) {
+      for (let i = this.steps.length - 1; i >= 0 && i >= this.steps.length - JUDGE_LOOKBACK; i--) {
+        if (this.raw[i] === result) {
+          step = i;
+          break;
+        }
+      }
+    }
+    const s = (x: string) => symbolise(x, this.names);
+    this.judged.push({ step, check, op: s(ev.op), path: s(ev.path), expected: s(ev.expected), got: s(ev.got) });
+  }
+}
+
+let active: Recorder | undefined;
+
+/** Called by Expect for each failed expectation; nothing happens unless a recording runs. */
+export function noteJudged(ev: Evidence, check: Check, result?: unknown): void {
+  active?.noteJudged(ev, check, result);
+}

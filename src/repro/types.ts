@@ -1,0 +1,84 @@
+// What a recorded scenario run looks like to the emitter and the minimiser.
+// Strings are templates: the run's tracefs root, run id and probe site appear
+// as {root}, {id} and {target}, so each replay (and the C file) uses its own.
+
+/** The addon calls a reproducer can replay (src/native/types.ts NativeAddon). */
+export const CALLS = {
+  // p: a path (recorded only under the tracefs root), r: a path relative to an fd, f: an fd, n: a number, s: data
+  open: 'pnn',
+  openat: 'frnn',
+  close: 'f',
+  read: 'fn',
+  pread: 'fnn',
+  write: 'fs',
+  pwrite: 'fsn',
+  lseek: 'fnn',
+  stat: 'p',
+  lstat: 'p',
+  fstatat: 'frn',
+  access: 'pn',
+  getdents64: 'fn',
+  chdir: 'p',
+  fchdir: 'f',
+  getcwd: '',
+  mkdir: 'pn',
+  rmdir: 'p',
+  chmod: 'pn',
+  fchmod: 'fn',
+  chown: 'pnn',
+  fchown: 'fnn',
+} as const;
+
+export type CallName = keyof typeof CALLS;
+
+/** One argument: a template string, a number, or the fd that step `fd` opened. */
+export type Arg = { t: string } | { n: number } | { fd: number };
+
+/** What the call gave when it was recorded. */
+export type Outcome =
+  | { err: string }
+  | { ok: 'number'; value: number }
+  | { ok: 'bytes'; length: number; text: string }
+  | { ok: 'entries'; names: string[] }
+  | { ok: 'stat'; mode: number; uid: number; gid: number }
+  | { ok: 'string' };
+
+export interface Step {
+  /** Position in the recording (0-based); kept when steps are dropped. */
+  index: number;
+  call: CallName;
+  args: Arg[];
+  outcome: Outcome;
+}
+
+/** How Expect judged the result it was given. */
+export type Check =
+  | { kind: 'errno'; codes: string[] }
+  | { kind: 'success' }
+  /** Any failure (a test hook's inverted `succeeds`). */
+  | { kind: 'error' }
+  /** exp.that(): a condition only the scenario knows; see resolveCheck. */
+  | { kind: 'that' };
+
+/** A failed expectation, tied to the step it judged (or the last step before it). */
+export interface Judged {
+  step: number;
+  check: Check;
+  /** Evidence fields, as templates. */
+  op: string;
+  path: string;
+  expected: string;
+  got: string;
+}
+
+export interface Names {
+  root: string;
+  id: string;
+  target: string;
+}
+
+export interface Recording {
+  names: Names;
+  steps: Step[];
+  judged: Judged[];
+}
