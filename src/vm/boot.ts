@@ -59,6 +59,10 @@ export interface BootOptions {
   keepPaths?: string[];
   /** Any exit status of the guest command is a clean end (vm --exec: the program's status is its own); else only 0. */
   anyExitIsClean?: boolean;
+  /** Subdirectories of the results share created before the boot (e.g. where `run --repro-dir` writes). */
+  shareDirs?: string[];
+  /** Called with the results share once QEMU has ended, before the run directory may go (copy files out of it). */
+  readShare?: (share: string) => void;
 }
 
 export type { BootStatus } from './outcome.js';
@@ -129,6 +133,7 @@ export function runFiles(dir: string): RunFiles {
 export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
   for (const k of reapOrphans()) o.log?.(`ended an orphaned qemu left by a killed run: ${k}`);
   const f = runFiles(newRunDir());
+  for (const d of o.shareDirs ?? []) fs.mkdirSync(path.join(f.share, d), { recursive: true });
   const accelerator = describeAccel(o.accel);
   await buildInitramfs(guestPlan(o, f.share, accelerator), f.initrd);
   const end = new AbortController();
@@ -143,6 +148,7 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
   const seen = readEvidence(f, q.exitCode, accelerator);
   for (const p of seen.shareProblems ?? []) o.log?.(`ignored ${p}`);
   if (o.keepLog) fs.copyFileSync(f.serialLog, o.keepLog);
+  o.readShare?.(f.share);
   const out = outcomeOf(o, f, accelerator, q, watch, seen);
   keepOrRemove(out, o);
   return out;

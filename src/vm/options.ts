@@ -16,6 +16,8 @@ export interface VmOpts {
   verbose?: boolean;
   /** `vm --exec PATH`: run this host program in the guest (the positional arguments are its own). */
   exec?: string;
+  /** `vm --repro-dir DIR`: the guest's run writes C reproducers; they come back to DIR (DIR/<kernel> for several). */
+  reproDir?: string;
 }
 
 /**

@@ -15,6 +15,7 @@ import { guestExpectArgs, loadForVm, splitExpectArgs } from './expect.js';
 import { parseDebianSpec } from './kernels.js';
 import type { VmOpts } from './options.js';
 import { parseCpus, parseMemory } from './qemu.js';
+import { checkReproDir, splitReproArgs } from './repro.js';
 
 export const MATRIX_DEBIAN = ['debian:6.1', 'debian:6.12', 'debian:6.18', 'debian:latest'];
 
@@ -35,6 +36,8 @@ export interface VmPlan {
   specs: string[];
   /** The CLI the guest runs: this package's bin/tracefs-regress.js. */
   entry: string;
+  /** --repro-dir: the host directory (absolute, created) the guest's reproducers are copied to. */
+  reproDir?: string;
 }
 
 /** Pull --format/--output out of the guest's args: the guest always writes JSON; the host renders. */
@@ -59,8 +62,17 @@ export function splitReportArgs(args: string[]): { rest: string[]; format: strin
 
 /** Every option checked, in the order the user reads them; throws on the first bad one. */
 export function planVm(runArgs: string[], o: VmOpts): VmPlan {
-  const guest = planGuestRun(runArgs);
-  return { ...guest, ...planMachine(o), entry: guestEntry() };
+  const { rest, reproDir: after } = splitReproArgs(runArgs);
+  if (o.reproDir !== undefined && after !== undefined && after !== o.reproDir)
+    throw new UsageError(`--repro-dir given twice (${o.reproDir} before --, ${after} after): give one directory`);
+  const guest = planGuestRun(rest);
+  const machine = planMachine(o);
+  const dir = o.reproDir ?? after;
+  if (dir !== undefined && o.fetchOnly) throw new UsageError('--fetch-only boots nothing: drop --repro-dir');
+  const entry = guestEntry();
+  // Checked (and created) last: bad input elsewhere leaves nothing behind.
+  const reproDir = dir === undefined ? undefined : checkReproDir(dir);
+  return { ...guest, ...machine, entry, ...(reproDir ? { reproDir } : {}) };
 }
 
 /** The machine options both plans share, in the order the user reads them. */
@@ -81,6 +93,8 @@ export function planExecVm(args: string[], o: VmOpts, host: ExecHost): VmPlan & 
   if (o.matrix) throw new UsageError('--exec runs one kernel: drop --matrix and give one --kernel');
   if (o.kernel.length > 1) throw new UsageError('--exec runs one kernel: give --kernel once');
   if (o.fetchOnly) throw new UsageError('--exec boots the kernel: drop --fetch-only');
+  if (o.reproDir !== undefined)
+    throw new UsageError('--repro-dir goes with the suite, not --exec: the program writes its own files');
   const exec = planExec(o.exec, args, host);
   return { guestArgs: [], format: 'pretty', expectations: [], ...planMachine(o), entry: exec.path, exec };
 }

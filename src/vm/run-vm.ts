@@ -23,6 +23,7 @@ import type { VmOpts } from './options.js';
 import { emulatorInt3 } from './outcome.js';
 import { isDebianSpec, planExecVm, planVm, type VmPlan } from './plan.js';
 import { chooseQemu, describeQemu, hostQemuSources, type QemuChoice } from './qemu-choice.js';
+import { collectRepro, hostReproDir, mapReproPaths, SHARE_REPRO } from './repro.js';
 
 /** What every boot of one `vm` run shares. */
 interface VmRun {
@@ -108,15 +109,20 @@ async function pickAccel(k: KernelImage, run: VmRun): Promise<Accel> {
 /** The suite on one kernel. An emulator fault is no verdict on the kernel: boot once more, and say so in the report. */
 async function bootKernel(k: KernelImage, accel: Accel, many: boolean, run: VmRun): Promise<KernelBoot> {
   const keepLog = run.o.keepLog && many ? `${run.o.keepLog}.${k.release || path.basename(k.spec)}` : run.o.keepLog;
-  const boot = () =>
-    bootOnce({
+  const repro = run.plan.reproDir && hostReproDir(run.plan.reproDir, k.release || path.basename(k.spec), many);
+  const boot = async () => {
+    const out = await bootOnce({
       ...bootBase(k, accel, run),
       timeoutMs: run.plan.timeoutMs,
       keepLog,
       oopsGraceMs: OOPS_GRACE_MS,
       guestArgv: (share) => guestArgv(run.plan, share),
       onConsole: (line) => process.stderr.write(`${many ? `[${k.release}] ` : ''}${line}\n`),
+      ...(repro ? { shareDirs: [SHARE_REPRO], readShare: (share: string) => bringBack(share, repro, run.say) } : {}),
     });
+    if (repro && out.report) out.report = mapReproPaths(out.report, path.join(out.runDir, 'share', SHARE_REPRO), repro);
+    return out;
+  };
   const first = await boot();
   const int3 = emulatorInt3(first.accelerator, first.consoleFailures);
   if (!int3 || first.status === 'INTERRUPTED') return { outcome: first };
@@ -126,6 +132,13 @@ async function bootKernel(k: KernelImage, accel: Accel, many: boolean, run: VmRu
   const outcome = await boot();
   const note = `boot 1 discarded: '${int3}' under multi-threaded TCG (a QEMU fault; console log ${first.serialLog || 'not kept'}); these results are from boot 2`;
   return { outcome, note };
+}
+
+/** --repro-dir: the guest's reproducers, copied from the share to the host directory. */
+function bringBack(share: string, to: string, say: (m: string) => void): void {
+  const c = collectRepro(path.join(share, SHARE_REPRO), to);
+  say(`${c.copied.length} reproducer file${c.copied.length === 1 ? '' : 's'} copied to ${to}`);
+  for (const r of c.refused) say(`  not copied from the results share: ${r}`);
 }
 
 /** The boot options every boot of this run shares (the accelerator probe's too). */
@@ -159,6 +172,7 @@ function guestArgv(plan: VmPlan, share: string): string[] {
       path.join(share, 'report.json'),
     ],
     ...['--journal', path.join(share, JOURNAL_FILE)],
+    ...(plan.reproDir ? ['--repro-dir', path.join(share, SHARE_REPRO)] : []),
   ];
 }
 

@@ -155,6 +155,10 @@ function selftestSub(): Command {
       `boots per race-only mutant (Race: yes), each must catch it (1-${MAX_RACE_RUNS})`,
       String(DEFAULT_RACE_RUNS),
     )
+    .option(
+      '--no-repro',
+      "skip the C reproducers (each mutant's and Debian 6.1's, built on the host and run in fresh guests of their kernel and of clean)",
+    )
     .option('--out <dir>', 'results directory (default: ~/.cache/tracefs-regress/selftest/<start time>)')
     .action(async (o: SelftestFlags) => {
       const dir = path.join(packageRoot, 'test/mutants');

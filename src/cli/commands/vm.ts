@@ -26,6 +26,10 @@ export function vmCommand(): Command {
     .option('--memory <size>', 'guest memory', '2G')
     .option('--cpus <n>', 'guest CPUs', String(DEFAULT_VM_CPUS))
     .option('--timeout <seconds>', 'kill a guest that runs longer (reported as TIMEOUT)', '1200')
+    .option(
+      '--repro-dir <dir>',
+      "the guest's run writes a C reproducer per FAIL (run --repro-dir); copied back here, DIR/<kernel> for several kernels",
+    )
     .option('--keep-log <file>', 'copy the serial console log here (a matrix adds .<kernel>)')
     .option(
       '--tcg <mode>',

@@ -14,6 +14,8 @@ export interface SelftestFlags {
   timeout: string;
   raceRuns: string;
   out?: string;
+  /** false with --no-repro. */
+  repro?: boolean;
 }
 
 export interface SelftestOptions {
@@ -30,6 +32,10 @@ export interface SelftestOptions {
   /** Boots per race-only mutant; each must catch it. */
   raceRuns: number;
   outDir: string;
+  /** Generate, build and run the C reproducers (off with --no-repro; needs the suite). */
+  repro: boolean;
+  /** Debian 6.1 joins the reproducer step (its known WARN in fd-across-removal). */
+  repro61: boolean;
 }
 
 export const DEFAULT_TIMEOUT_S = 1200;
@@ -61,5 +67,7 @@ export function parseSelftestOptions(f: SelftestFlags, mutantNames: readonly str
     timeoutS,
     raceRuns,
     outDir: f.out ?? defaultOutDir(now),
+    repro: f.repro !== false && !f.ftracetestOnly,
+    repro61: f.repro !== false && !f.ftracetestOnly,
   };
 }

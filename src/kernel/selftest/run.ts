@@ -5,7 +5,9 @@
 // the scenarios its header names, with the violating op quoted. Then (unless
 // --no-ftracetest) runs the kernel's own ftracetest on the same kernels for
 // comparison. Prints a mutant x scenario table; writes JSON and Markdown
-// summaries to the results directory.
+// summaries to the results directory. Between the two (unless --no-repro),
+// the C reproducers the mutants' first boots wrote (and Debian 6.1's) are
+// built and run on their own kernel and on the clean one (repro.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../../errors.js';
@@ -16,6 +18,7 @@ import { buildAll, kernelsFor } from './builds.js';
 import { Stopper, type SelftestContext, type SelftestKernel } from './context.js';
 import { ftraceTable, runFtracetests } from './ftrace.js';
 import type { SelftestOptions } from './options.js';
+import { runReproStep } from './repro.js';
 import { runSuites, suiteTable } from './suite.js';
 
 export interface SelftestIo {
@@ -62,6 +65,10 @@ async function steps(ctx: SelftestContext, all: readonly Mutant[], print: (s: st
     const table = suiteTable(kernels, opts.raceRuns);
     print(`\n${table}\n`);
     write('suite-table.md', `${table}\n`);
+  }
+  if (opts.suite && opts.repro) {
+    const stopped = await runReproStep(ctx, kernels, failures, print);
+    if (stopped !== undefined) return stopped;
   }
   if (opts.ftracetest) {
     const stopped = await runFtracetests(ctx, kernels);

@@ -11,6 +11,7 @@ import { EXIT } from '../../errors.js';
 import type { RunReport } from '../../report/types.js';
 import { renderRaceSection, renderSuiteTable } from '../../report/selftest.js';
 import type { SelftestContext, SelftestKernel } from './context.js';
+import { reproVmArgs } from './repro.js';
 import { kernelProblems, raceSecondsToFailure, raceSummary, scenarioCells, verdictFor, type RaceRun } from './verdict.js';
 
 interface Boot {
@@ -18,8 +19,8 @@ interface Boot {
   report: RunReport | undefined;
 }
 
-/** One boot of the suite under the runner's defaults (the mutant's Cmdline added); run args after `--`. */
-export async function bootSuite(ctx: SelftestContext, k: SelftestKernel, tag: string, runArgs: string[]): Promise<Boot> {
+/** One boot of the suite under the runner's defaults (the mutant's Cmdline added); vm args before `--`, run args after. */
+export async function bootSuite(ctx: SelftestContext, k: SelftestKernel, tag: string, runArgs: string[], vmArgs: string[] = []): Promise<Boot> {
   const out = ctx.opts.outDir;
   const report = path.join(out, `${tag}.json`);
   const started = Date.now();
@@ -34,6 +35,7 @@ export async function bootSuite(ctx: SelftestContext, k: SelftestKernel, tag: st
     ctx.opts.timeout,
     '--keep-log',
     path.join(out, `${tag}.console.log`),
+    ...vmArgs,
     '--',
     ...runArgs,
     '--format',
@@ -81,7 +83,9 @@ export async function runSuites(ctx: SelftestContext, kernels: SelftestKernel[],
   for (const k of kernels) {
     if (ctx.stop.stopping) return EXIT.sigint;
     ctx.say(`suite on ${k.name}${k.mutant?.cmdline ? ` (guest cmdline + ${k.mutant.cmdline})` : ''}`);
-    Object.assign(k, await bootSuite(ctx, k, k.name, []));
+    // The first boot of a mutant also writes its C reproducers (step 4): no extra boot.
+    const repro = ctx.opts.repro && k.mutant ? reproVmArgs(ctx.opts.outDir, k.name) : [];
+    Object.assign(k, await bootSuite(ctx, k, k.name, [], repro));
     k.verdict = verdictFor(k.report, k.mutant, { kasan: ctx.opts.kasan, raceIds: ctx.raceIds });
     ctx.say(`  ${k.verdict.ok ? 'as expected' : 'NOT as expected'}: ${k.verdict.summary} (${secs(k.suite!.wallMs)} s)`);
     failures.push(...(k.mutant?.race ? await rebootRaces(ctx, k) : kernelProblems(k.name, k.verdict)));

@@ -1,0 +1,69 @@
+// The self-test's reproducer table (`kernel selftest`, step 4): one row per
+// generated reproducer (kernel x reproducer: generated, built, reproduced on
+// its own kernel, quiet on clean), then the wall time per kernel. Pure: the
+// judgement lives in kernel/selftest/repro-verdict.ts.
+import type { ReproRow } from '../kernel/selftest/repro-verdict.js';
+
+/** Time the step spent on one kernel. */
+export interface ReproKernelTime {
+  kernel: string;
+  /** The generation boot (Debian 6.1 only: the mutants generate in their suite boot). */
+  generateMs?: number;
+  buildMs: number;
+  runMs: number;
+  boots: number;
+}
+
+const cellOf = (r: ReproRow, side: 'own' | 'clean'): string => {
+  const j = r[side];
+  if (r.skipped && !j) return 'not run';
+  if (!r.binary) return '-';
+  return j ? j.cell : '-';
+};
+
+/** Markdown: the rows, each problem under the table, then the times. */
+export function renderReproTable(rows: readonly ReproRow[], times: readonly ReproKernelTime[]): string {
+  const lines = [
+    '| kernel | reproducer | mode | generated | built | on its kernel | on clean |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const built = r.binary ? 'yes' : 'FAILED';
+    lines.push(
+      `| ${r.kernel} | ${r.name} | ${r.race ? 'race' : 'single'} | yes | ${built} | ${cellOf(r, 'own')} | ${cellOf(r, 'clean')} |`,
+    );
+  }
+  for (const t of times)
+    if (!rows.some((r) => r.kernel === t.kernel) && t.kernel !== 'clean')
+      lines.push(`| ${t.kernel} | (none) | | no | | | |`);
+  const notes = rows.flatMap((r) => {
+    const out: string[] = [];
+    if (r.own?.cell === 'reproduced (oops)')
+      out.push(
+        `- ${r.kernel} / ${r.name}: reproduced by a kernel failure that ended the guest (race reproducer): ${r.own.line ?? ''}`,
+      );
+    else if (r.own?.line && r.own.cell === 'reproduced') out.push(`- ${r.kernel} / ${r.name}: ${r.own.line}`);
+    if (r.skipped) out.push(`- ${r.kernel} / ${r.name}: ${r.skipped}`);
+    return out;
+  });
+  const timeLines = [
+    '| kernel | generation boot | build | reproducer boots | wall |',
+    '|---|---|---|---|---|',
+    ...times.map(
+      (t) =>
+        `| ${t.kernel} | ${t.generateMs === undefined ? '(in the suite boot)' : `${s(t.generateMs)} s`} | ${s(t.buildMs)} s | ` +
+        `${t.boots} in ${s(t.runMs)} s | ${s((t.generateMs ?? 0) + t.buildMs + t.runMs)} s |`,
+    ),
+  ];
+  return [
+    ...lines,
+    '',
+    'Verdict lines:',
+    ...(notes.length ? notes : ['- (none)']),
+    '',
+    'Time per kernel:',
+    ...timeLines,
+  ].join('\n');
+}
+
+const s = (ms: number): string => (ms / 1000).toFixed(0);

@@ -1,0 +1,153 @@
+// `vm --repro-dir DIR`: the guest's `run` writes its C reproducers into the
+// writable results share (the host root is read-only in the guest), and the
+// host copies them to DIR (DIR/<kernel> for several kernels) and points the
+// report at the copies. The files are the guest's: only regular files with
+// plain names are copied, never through a link (guest-file.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { MAX_GUEST_FILE, readGuestFile } from './guest-file.js';
+
+/** The subdirectory of the results share the guest's `run --repro-dir` writes into. */
+export const SHARE_REPRO = 'repro';
+
+/** A reproducer is small C source: anything bigger is not one. */
+export const MAX_REPRO_FILE = Math.min(MAX_GUEST_FILE, 4 * 1024 * 1024);
+
+/** `<scenario>[<kind>].c` and friends: no path separators, no leading dot, nothing a shell would expand. */
+const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+[\]-]{0,200}$/;
+
+/**
+ * --repro-dir after `--` means the same as before it (the guest cannot write
+ * a host path): pulled out of the run arguments like --format and --output.
+ */
+export function splitReproArgs(args: string[]): { rest: string[]; reproDir?: string } {
+  const rest: string[] = [];
+  let reproDir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    const m = /^--repro-dir(?:=(.*))?$/.exec(a);
+    if (!m) {
+      rest.push(a);
+      continue;
+    }
+    const v = m[1] ?? args[++i];
+    if (v === undefined || v === '') throw new UsageError('--repro-dir needs a directory');
+    if (reproDir !== undefined && reproDir !== v) throw new UsageError('--repro-dir given twice: give one directory');
+    reproDir = v;
+  }
+  return { rest, reproDir };
+}
+
+/** File systems that are kernel interfaces, not storage (statfs f_type). */
+const NOT_STORAGE = new Set([0x9fa0, 0x62656572, 0x74726163, 0x64626720]);
+
+/**
+ * The host directory, checked before anything boots: created when missing, a
+ * writable directory on storage. Returns its absolute path; a UsageError
+ * names the fix otherwise.
+ */
+export function checkReproDir(dir: string, cwd = process.cwd()): string {
+  const abs = path.resolve(cwd, dir);
+  const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? String(e);
+  try {
+    fs.mkdirSync(abs, { recursive: true });
+  } catch (e) {
+    const c = code(e);
+    const why =
+      c === 'EEXIST' || c === 'ENOTDIR' ? 'is (or lies under) a file, not a directory' : `cannot be created (${c})`;
+    throw new UsageError(`--repro-dir ${dir}: ${abs} ${why}; name a directory the reproducers can be written to`);
+  }
+  if (!fs.statSync(abs).isDirectory())
+    throw new UsageError(
+      `--repro-dir ${dir}: ${abs} is not a directory; name a directory (it is created when missing)`,
+    );
+  try {
+    fs.accessSync(abs, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (e) {
+    throw new UsageError(`--repro-dir ${dir}: ${abs} is not writable (${code(e)}); pick a writable directory`);
+  }
+  if (NOT_STORAGE.has(fs.statfsSync(abs).type))
+    throw new UsageError(
+      `--repro-dir ${dir}: ${abs} is a kernel interface, not storage; name a directory on a disk or tmpfs`,
+    );
+  return abs;
+}
+
+/** Where one kernel's reproducers go on the host: DIR itself, or DIR/<label> when several kernels boot. */
+export function hostReproDir(dir: string, label: string, many: boolean): string {
+  if (!many) return dir;
+  const safe = label.replace(/[^A-Za-z0-9_.+-]/g, '_').replace(/^\.+/, '_') || 'kernel';
+  return path.join(dir, safe);
+}
+
+export interface Collected {
+  /** Host paths of the copied files, sorted. */
+  copied: string[];
+  /** Share entries not copied, each with why. */
+  refused: string[];
+}
+
+/**
+ * Copies the regular files of the share's repro directory to `to` (created).
+ * Links, FIFOs, devices, directories, odd names and oversized files are
+ * refused, not followed.
+ */
+export function collectRepro(from: string, to: string): Collected {
+  const out: Collected = { copied: [], refused: [] };
+  let names: string[];
+  try {
+    names = fs.readdirSync(from).sort();
+  } catch {
+    return out; // the guest wrote none (or no directory): nothing failed
+  }
+  for (const n of names) {
+    if (!PLAIN_NAME.test(n)) {
+      out.refused.push(`${JSON.stringify(n)}: not a plain file name`);
+      continue;
+    }
+    const text = readGuestFile(path.join(from, n), MAX_REPRO_FILE);
+    if (text === undefined) {
+      out.refused.push(`${n}: not a regular file of at most ${MAX_REPRO_FILE} bytes`);
+      continue;
+    }
+    fs.mkdirSync(to, { recursive: true });
+    const dest = path.join(to, n);
+    // The host's own file, replaced whole (a stale one of an earlier run goes).
+    fs.rmSync(dest, { force: true });
+    fs.writeFileSync(dest, text, { mode: 0o644, flag: 'wx' });
+    out.copied.push(dest);
+  }
+  return out;
+}
+
+/** The report fields --repro-dir adds (run's side owns their full shape); only the paths matter here. */
+interface WithRepro {
+  reproDir?: string;
+  results: { reproducer?: { file?: string } }[];
+}
+
+/** A report, whatever its other fields. */
+type AnyReport = { results: object[] };
+
+/**
+ * The guest's report names its paths in the share; the host's must name the
+ * copies: reproDir is `hostDir`, and a reproducer path inside the guest's
+ * directory (or relative to it) maps into it; anything else is left as the
+ * guest wrote it. Returns a copy.
+ */
+export function mapReproPaths<R extends AnyReport>(report: R, guestDir: string, hostDir: string): R {
+  const map = (p: string): string => {
+    const rel = path.isAbsolute(p) ? path.relative(guestDir, p) : p;
+    return rel.startsWith('..') || path.isAbsolute(rel) ? p : path.join(hostDir, rel);
+  };
+  const copy = structuredClone(report);
+  const r = copy as unknown as WithRepro;
+  r.reproDir = hostDir;
+  for (const x of r.results) if (x.reproducer?.file) x.reproducer.file = map(x.reproducer.file);
+  return copy;
+}
