@@ -54,17 +54,20 @@ export class Recorder {
   private readonly raw: unknown[] = [];
   /** Open fds: raw fd -> the step that opened it. */
   private readonly fds = new Map<number, number>();
+  /** The cwd is inside tracefs (a recorded chdir/fchdir): relative paths are the scenario's too, kept as they are. */
+  private cwdInside = false;
 
   constructor(readonly names: Names) {}
 
   start(): void {
-    active = this;
-    setCallHook((name, args, result) => this.onCall(name, args, result));
+    setCallHook(
+      (name, args, result) => this.onCall(name, args, result),
+      (ev, check, result) => this.noteJudged(ev, check, result),
+    );
   }
 
   stop(): Recording {
     setCallHook(undefined);
-    if (active === this) active = undefined;
     this.raw.length = 0;
     return { names: this.names, steps: this.steps, judged: this.judged };
   }
@@ -78,10 +81,12 @@ export class Recorder {
       const kind = sig[i];
       if (kind === 'f') {
         const from = this.fds.get(a as number);
-        if (from === undefined) return; // not an fd of the scenario's
+        if (from === undefined) return this.untracked(name); // not an fd of the scenario's
         out.push({ fd: from });
       } else if (kind === 'p') {
-        if (typeof a !== 'string' || !under(this.names.root, a)) return;
+        if (typeof a !== 'string') return;
+        const relative = !a.startsWith('/');
+        if (relative ? !this.cwdInside : !under(this.names.root, a)) return this.untracked(name);
         out.push({ t: symbolise(a, this.names) });
       } else if (kind === 'r' || kind === 's') {
         const s = Buffer.isBuffer(a) ? a.toString('latin1') : String(a);
@@ -96,11 +101,18 @@ export class Recorder {
     if (this.raw.length > JUDGE_LOOKBACK) this.raw[this.raw.length - JUDGE_LOOKBACK - 1] = undefined;
     if ((name === 'open' || name === 'openat') && typeof result === 'number') this.fds.set(result, index);
     if (name === 'close') this.fds.delete(args[0] as number);
+    if ((name === 'chdir' || name === 'fchdir') && !isErr(result)) this.cwdInside = true;
   }
 
-  /** Expect's report of a failed expectation: tied to the step whose result it judged, else the last step. */
+  /** A call left out; a chdir elsewhere also leaves tracefs. */
+  private untracked(name: CallName): void {
+    if (name === 'chdir' || name === 'fchdir') this.cwdInside = false;
+  }
+
+  /** Expect's report of a failed expectation: tied to the step whose result it judged (exp.that: the last step). */
   noteJudged(ev: Evidence, check: Check, result: unknown): void {
-    let step = this.steps.length - 1;
+    // A result not among the last calls came from a call left out (outside tracefs): no step to replay.
+    let step = result === undefined ? this.steps.length - 1 : -1;
     if (result !== undefined) {
       for (let i = this.steps.length - 1; i >= 0 && i >= this.steps.length - JUDGE_LOOKBACK; i--) {
         if (this.raw[i] === result) {
@@ -112,11 +124,4 @@ export class Recorder {
     const s = (x: string) => symbolise(x, this.names);
     this.judged.push({ step, check, op: s(ev.op), path: s(ev.path), expected: s(ev.expected), got: s(ev.got) });
   }
-}
-
-let active: Recorder | undefined;
-
-/** Called by Expect for each failed expectation; nothing happens unless a recording runs. */
-export function noteJudged(ev: Evidence, check: Check, result?: unknown): void {
-  active?.noteJudged(ev, check, result);
 }

@@ -100,6 +100,8 @@ export function replay(steps: Step[], check: ResolvedCheck | undefined, names: N
   const pathOf = new Map<number, string>();
   let last: unknown;
   let ran = false;
+  // A replayed chdir moves this process: come back through an fd (Node caches its cwd path).
+  const home = native.open('.', C.O_PATH | C.O_DIRECTORY);
   try {
     for (const step of steps) {
       ran = false;
@@ -138,6 +140,10 @@ export function replay(steps: Step[], check: ResolvedCheck | undefined, names: N
     if (!ran) return { ran: false, violated: false, got: 'not run' };
     return { ran: true, ...judge(check, last as Result<unknown>, names) };
   } finally {
+    if (!isErr(home)) {
+      native.fchdir(home);
+      native.close(home);
+    }
     made.cleanup(names.root);
   }
 }

@@ -1,6 +1,7 @@
 // What a recorded scenario run looks like to the emitter and the minimiser.
 // Strings are templates: the run's tracefs root, run id and probe site appear
 // as {root}, {id} and {target}, so each replay (and the C file) uses its own.
+import type { JudgedCheck } from '../native/call-hook.js';
 
 /** The addon calls a reproducer can replay (src/native/types.ts NativeAddon). */
 export const CALLS = {
@@ -52,13 +53,7 @@ export interface Step {
 }
 
 /** How Expect judged the result it was given. */
-export type Check =
-  | { kind: 'errno'; codes: string[] }
-  | { kind: 'success' }
-  /** Any failure (a test hook's inverted `succeeds`). */
-  | { kind: 'error' }
-  /** exp.that(): a condition only the scenario knows; see resolveCheck. */
-  | { kind: 'that' };
+export type Check = JudgedCheck;
 
 /** A failed expectation, tied to the step it judged (or the last step before it). */
 export interface Judged {

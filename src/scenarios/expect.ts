@@ -4,12 +4,12 @@
 import { isErr, type Result } from '../native/index.js';
 import type { ScenarioOutcome } from './types.js';
 import type { Evidence } from '../model.js';
-import { noteJudged } from '../repro/record.js';
-import type { Check } from '../repro/types.js';
+import { noteJudged, type JudgedCheck as Check } from '../native/call-hook.js';
 
 /**
- * Test hook (test/live/repro.test.ts): the checks whose op equals this are
- * inverted (`fails` wants success, `succeeds` wants an error), so a correct
+ * Test hook (test/live/repro.test.ts): the checks whose op equals this (or,
+ * given as `#N`, the N-th check of each scenario) are inverted (`fails`
+ * wants success, `succeeds` wants an error), so a correct
  * kernel's own result is a violation a reproducer can be proven on. Never set
  * it outside tests.
  */
@@ -29,6 +29,10 @@ export class Expect {
   readonly notes: string[] = [];
   private readonly inverted = process.env[INVERT_CHECK_ENV];
 
+  private invert(op: string): boolean {
+    return op === this.inverted || this.inverted === `#${this.checks}`;
+  }
+
   /** Evidence of a failed expectation; a recording (run --repro-dir) ties it to the call it judged. */
   private failed(ev: Evidence, check: Check, r?: unknown): false {
     this.evidence.push(ev);
@@ -39,7 +43,7 @@ export class Expect {
   /** The call must fail with one of these errno codes. */
   fails(op: string, path: string, r: Result<unknown>, ...codes: string[]): boolean {
     this.checks++;
-    if (op === this.inverted) {
+    if (this.invert(op)) {
       return !isErr(r) || this.failed({ op, path, expected: 'success', got: r.code }, { kind: 'success' }, r);
     }
     if (isErr(r) && codes.includes(r.code)) return true;
@@ -49,7 +53,7 @@ export class Expect {
   /** The call must succeed. */
   succeeds<T>(op: string, path: string, r: Result<T>): r is T {
     this.checks++;
-    if (op === this.inverted) {
+    if (this.invert(op)) {
       // Inverted, a success is the violation; the caller still gets its value.
       if (!isErr(r)) this.failed({ op, path, expected: 'an error', got: describe(r) }, { kind: 'error' }, r);
       return !isErr(r);

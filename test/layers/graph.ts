@@ -20,6 +20,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['health'],
   ['report'],
   ['expect'],
+  ['repro'],
   ['runner'],
   ['bench'],
   ['host'],
