@@ -16,8 +16,10 @@ import type { ScenarioResult } from './types.js';
 
 /** What the kernel said, from its own lines: the kind of report and the function it names. */
 export interface KernelComplaint {
-  /** "WARNs", "oopses", "hits KASAN slab-use-after-free". */
+  /** As a verb after the operation: "WARNs", "oopses", "hits KASAN slab-use-after-free". */
   what: string;
+  /** As a title of its own, syzbot's way: "WARNING", "oops", "KASAN: slab-use-after-free". */
+  noun: string;
   func?: string;
 }
 
@@ -30,15 +32,15 @@ const OOPS = /\b(BUG:|Oops|general protection fault|Kernel panic)/;
 export function kernelComplaint(lines: readonly string[]): KernelComplaint | undefined {
   for (const l of lines) {
     const k = KASAN.exec(l);
-    if (k) return { what: `hits KASAN ${k[1]}`, func: k[2] };
+    if (k) return { what: `hits KASAN ${k[1]}`, noun: `KASAN: ${k[1]}`, func: k[2] };
   }
   if (lines.some((l) => OOPS.test(l))) {
     const rip = lines.map((l) => RIP.exec(l)).find((m) => m);
-    return { what: 'oopses', ...(rip ? { func: rip[1] } : {}) };
+    return { what: 'oopses', noun: 'oops', ...(rip ? { func: rip[1] } : {}) };
   }
   for (const l of lines) {
     const w = WARN.exec(l);
-    if (w) return { what: 'WARNs', func: w[1] };
+    if (w) return { what: 'WARNs', noun: 'WARNING', func: w[1] };
   }
   return undefined;
 }
@@ -104,11 +106,13 @@ export function subjectOf(r: ScenarioResult, release: string): string {
   const complaint = kernelComplaint(lines);
   const e = primaryEvidence(r, !!complaint);
   const sub = subsystemOf(release, e, complaint);
-  const wrong = complaint ? `${complaint.what}${complaint.func ? ` in ${complaint.func}` : ''}` : undefined;
+  const inFunc = complaint?.func ? ` in ${complaint.func}` : '';
   if (!e) {
-    const during = r.kind === 'vm' ? 'while running tracefs-regress' : `in ${r.name}`;
-    return `[BUG] ${sub}: kernel ${wrong ?? 'failure'} ${during}`;
+    // Only the kernel's complaint (a health failure, the VM console): titled as syzbot titles them.
+    const title = complaint ? `${complaint.noun}${inFunc}` : 'kernel failure';
+    return `[BUG] ${sub}: ${title} ${r.kind === 'vm' ? 'while running tracefs-regress' : `(${r.scenario}, ${r.kind})`}`;
   }
+  const wrong = complaint ? `${complaint.what}${inFunc}` : undefined;
   const file = fileOf(e.path);
   const q = qualifierOf(e.op, r.kind) ?? (r.race || r.stats ? `racing ${r.kind} removal` : undefined);
   const what = [file, verbOf(e.op), q].filter(Boolean).join(' ');

@@ -59,6 +59,28 @@ describe('--format lkml', () => {
     expect(subjectOf(raceOops.results[0]!, '6.18.15+deb13-amd64')).toBe(
       '[BUG] eventfs: group dir getdents64 racing uprobe removal oopses in eventfs_iterate',
     );
+    // Only the kernel's complaint (a health failure; the VM console's oops): syzbot's titles.
+    const healthOnly = { ...warn61.results[0]!, evidence: warn61.results[0]!.evidence.slice(2) };
+    expect(subjectOf(healthOnly, '6.1.0-57-amd64')).toBe(
+      '[BUG] tracing: WARNING in enable_trace_kprobe (fd-across-removal, kprobe)',
+    );
+    const console = {
+      ...raceOops.results[0]!,
+      kind: 'vm' as const,
+      health: undefined,
+      evidence: [
+        {
+          op: 'console',
+          path: 'serial',
+          expected: 'no kernel failure report',
+          got: 'RIP: 0010:eventfs_iterate+0x29c/0x340',
+        },
+        { op: 'console', path: 'serial', expected: '', got: 'Oops: 0000 [#1] SMP' },
+      ],
+    };
+    expect(subjectOf(console, '6.18.15+deb13-amd64')).toBe(
+      '[BUG] eventfs: oops in eventfs_iterate while running tracefs-regress',
+    );
     // Before eventfs a wrong lookup answer is tracefs'.
     expect(subjectOf(evidenceOnly.results[0]!, '6.1.0-57-amd64')).toBe(
       '[BUG] tracefs: enable open succeeds instead of ENOENT',
@@ -68,10 +90,12 @@ describe('--format lkml', () => {
   it('names KASAN reports, oopses and WARNINGs by the function the kernel names', () => {
     expect(kernelComplaint(['BUG: KASAN: slab-use-after-free in event_enable_write+0x40/0x120'])).toEqual({
       what: 'hits KASAN slab-use-after-free',
+      noun: 'KASAN: slab-use-after-free',
       func: 'event_enable_write',
     });
     expect(kernelComplaint(['Oops: 0000 [#1] SMP', 'RIP: 0010:eventfs_iterate+0x29c/0x340'])).toEqual({
       what: 'oopses',
+      noun: 'oops',
       func: 'eventfs_iterate',
     });
     expect(kernelComplaint(['hello'])).toBeUndefined();
