@@ -64,32 +64,33 @@ function mailFor(report: RunReport, r: ScenarioResult, opts: LkmlOptions): Mail 
   const env = report.env;
   const b: Block[] = [];
   const where = env.accelerator ? ` in a QEMU guest (${env.accelerator})` : '';
-  b.push({
-    prose:
+  b.push(
+    prose(
       `tracefs-regress ${report.tool.version}, a regression suite for tracefs, finds ${r.name} ` +
-      `failing on ${env.kernel.release}${where}. The test checks that ${lcFirst(r.title)}.`,
-  });
-  b.push({ prose: 'Kernel (uname -r, uname -v, machine):' });
+        `failing on ${env.kernel.release}${where}. The test checks that ${lcFirst(r.title)}.`,
+    ),
+  );
+  b.push(prose('Kernel (uname -r, uname -v, machine):'));
   b.push({
     quote: [env.kernel.release, env.kernel.version || '(version not recorded)', env.kernel.machine].map(oneLine),
   });
   if (env.config && env.config.lines.length > 0) {
-    b.push({ prose: 'Config (the options that matter here; the full config is in the source named below):' });
+    b.push(prose('Config (the options that matter here; the full config is in the file the first line names):'));
     b.push({ quote: [`# ${env.config.source}`, ...env.config.lines].map(oneLine) });
   } else {
-    b.push({ prose: 'Config: not found at run time (no /proc/config.gz or /boot/config-<release>).' });
+    b.push(prose('Config: not found at run time (no /proc/config.gz or /boot/config-<release>).'));
   }
   const about = opts.describe?.(r.scenario);
-  if (about) b.push({ prose: `What the test does (with a fresh ${r.kind} event of its own): ${about}` });
-  if (r.race) b.push({ prose: raceText(r.race) });
+  if (about) b.push(prose(`What the test does (with a fresh ${r.kind} event of its own): ${about}`));
+  if (r.race) b.push(prose(raceText(r.race)));
   b.push(...expectedGot(r));
   b.push(...kernelOwn(r));
   if (r.references.length > 0) {
-    b.push({ prose: 'The test guards the area of these upstream fixes:' });
+    b.push(prose('The test guards the area of these upstream fixes:'));
     b.push({ quote: r.references.map((x) => `  ${oneLine(x)}`) });
   }
   b.push(...reproducerBlocks(report, r, opts));
-  b.push({ prose: `Found by tracefs-regress ${report.tool.version} (run started ${report.startedAt}).` });
+  b.push(prose(`Found by tracefs-regress ${report.tool.version} (run started ${report.startedAt}).`));
   return { subject: oneLine(subjectOf(r, env.kernel.release)), blocks: b };
 }
 
@@ -97,7 +98,7 @@ function mailFor(report: RunReport, r: ScenarioResult, opts: LkmlOptions): Mail 
 function expectedGot(r: ScenarioResult): Block[] {
   const own = r.evidence.filter((e) => e.op !== 'kernel health');
   if (own.length === 0) {
-    return r.reason ? [{ prose: 'Expected against got:' }, { quote: [`  ${oneLine(r.reason)}`] }] : [];
+    return r.reason ? [prose('Expected against got:'), { quote: [`  ${oneLine(r.reason)}`] }] : [];
   }
   const lines: string[] = [];
   for (const e of own.slice(0, MAX_EVIDENCE_SHOWN)) {
@@ -106,7 +107,7 @@ function expectedGot(r: ScenarioResult): Block[] {
   }
   if (own.length > MAX_EVIDENCE_SHOWN) lines.push(`  ... and ${own.length - MAX_EVIDENCE_SHOWN} more`);
   return [
-    { prose: 'Expected against got (operation, path: what a correct kernel answers, what this one did):' },
+    prose('Expected against got (operation, path: what a correct kernel answers, what this one did):'),
     { quote: lines },
   ];
 }
@@ -117,11 +118,9 @@ function kernelOwn(r: ScenarioResult): Block[] {
   if (!h || h.ok) return [];
   const problems = healthProblems(h);
   if (h.kernelLines.length === 0)
-    return [
-      { prose: `The kernel printed nothing the test could read, but its health changed: ${problems.join('; ')}.` },
-    ];
+    return [prose(`The kernel printed nothing the test could read, but its health changed: ${problems.join('; ')}.`)];
   return [
-    { prose: `The kernel's own lines, during the test (${problems.join('; ')}):` },
+    prose(`The kernel's own lines, during the test (${problems.join('; ')}):`),
     { quote: h.kernelLines.map(oneLine) },
   ];
 }
@@ -157,7 +156,7 @@ function reproducerBlocks(report: RunReport, r: ScenarioResult, opts: LkmlOption
     const where = report.reproDir ? `${report.reproDir}/${file}` : file;
     return [
       ...head,
-      { prose: `The reproducer was written to ${file} but could not be read back; attach it from:` },
+      prose(`The reproducer was written to ${file} but could not be read back; attach it from:`),
       { quote: [`  ${where}`] },
     ];
   }
@@ -173,5 +172,8 @@ function raceText(x: NonNullable<ScenarioResult['race']>): string {
     ` (${x.overlapWhy}).`
   );
 }
+
+/** A paragraph; data in it (names, titles, a saved report's strings) kept to one line of text. */
+const prose = (text: string): Block => ({ prose: oneLine(text) });
 
 const lcFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
