@@ -4,10 +4,11 @@
 //   subsystem  eventfs for a path under events/ on 6.6+ (eventfs kernels);
 //              before 6.6, tracing for a read or write through an event's
 //              file (the event code answers those) and tracefs otherwise.
-//   what       the file and the operation of the evidence item that best
-//              matches the kernel's complaint (a write when the kernel warned
-//              or oopsed: writes are what reach a probe), with the op's
-//              "(fd held across removal)" as "through fd held across kprobe removal".
+//   what       the file and operation the kernel's call trace went through
+//              (event_trigger_write: "trigger write") when it complained, else
+//              those of the first failed check (a write first when the kernel
+//              complained), with the check's "(fd held across removal)" as
+//              "through fd held across kprobe removal".
 //   wrong      the kernel's own words when it complained (WARNs in F, oopses
 //              in F, KASAN use-after-free in F), else "succeeds instead of ENOENT".
 import type { Evidence } from '../model.js';
@@ -41,6 +42,18 @@ export function kernelComplaint(lines: readonly string[]): KernelComplaint | und
   for (const l of lines) {
     const w = WARN.exec(l);
     if (w) return { what: 'WARNs', noun: 'WARNING', func: w[1] };
+  }
+  return undefined;
+}
+
+/** A frame of a tracefs file's handler, not a "?" guess: event_trigger_write+0x6a/0xd0. */
+const FILE_OP_FRAME = /\]\s+(?:event_)?(enable|filter|trigger|format|id|hist)_(write|read)\+0x/;
+
+/** The tracefs file and operation the kernel's call trace went through ("trigger", "write"), if any. */
+export function tracedFileOp(lines: readonly string[]): { file: string; verb: string } | undefined {
+  for (const l of lines) {
+    const m = FILE_OP_FRAME.exec(l);
+    if (m) return { file: m[1]!, verb: m[2]! };
   }
   return undefined;
 }
@@ -113,8 +126,11 @@ export function subjectOf(r: ScenarioResult, release: string): string {
     return `[BUG] ${sub}: ${title} ${r.kind === 'vm' ? 'while running tracefs-regress' : `(${r.scenario}, ${r.kind})`}`;
   }
   const wrong = complaint ? `${complaint.what}${inFunc}` : undefined;
-  const file = fileOf(e.path);
+  // The kernel's call trace names the file operation that hit it (event_trigger_write): that one, with the checks' "how".
+  const traced = complaint ? tracedFileOp(lines) : undefined;
+  const file = traced?.file ?? fileOf(e.path);
+  const verb = traced?.verb ?? verbOf(e.op);
   const q = qualifierOf(e.op, r.kind) ?? (r.race || r.stats ? `racing ${r.kind} removal` : undefined);
-  const what = [file, verbOf(e.op), q].filter(Boolean).join(' ');
+  const what = [file, verb, q].filter(Boolean).join(' ');
   return `[BUG] ${sub}: ${what} ${wrong ?? divergence(e)}`;
 }

@@ -161,7 +161,7 @@ function reproducerBlocks(report: RunReport, r: ScenarioResult, opts: LkmlOption
     ];
   }
   const body = text.replace(/\n$/, '').split('\n');
-  return [...head, { quote: [`---- repro.c (${file}) ----`, ...body, '---- end of repro.c ----'] }];
+  return [...head, { quote: [`---- repro.c (${basename(file)}) ----`, ...body, '---- end of repro.c ----'] }];
 }
 
 /** How hard the race tried, in one sentence. */
@@ -175,5 +175,8 @@ function raceText(x: NonNullable<ScenarioResult['race']>): string {
 
 /** A paragraph; data in it (names, titles, a saved report's strings) kept to one line of text. */
 const prose = (text: string): Block => ({ prose: oneLine(text) });
+
+/** The report names the file by its basename (run) or its host path (vm --repro-dir): the mail by its basename. */
+const basename = (p: string) => p.split('/').at(-1) ?? p;
 
 const lcFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
