@@ -95,7 +95,13 @@ const resultJson = (r: ScenarioResult) =>
     expectation: r.expectation && expectationJson(r.expectation),
     references: [...r.references],
     iteration: r.iteration,
-    reproducer: r.reproducer && compact({ ...r.reproducer, steps: r.reproducer.steps && { ...r.reproducer.steps } }),
+    reproducer:
+      r.reproducer &&
+      compact({
+        file: r.reproducer.file,
+        mode: r.reproducer.mode,
+        steps: r.reproducer.steps && { kept: r.reproducer.steps.kept, total: r.reproducer.steps.total },
+      }),
   });
 
 /** A repeated run's summary, fixed key order; failureRate as a fraction (0.3), the line as the pretty format prints it. */
@@ -147,8 +153,8 @@ export function toJson(report: RunReport): Record<string, unknown> {
     }),
     summary: summaryJson(summarize(report.results), exitCodeFor(report)),
     interrupted: report.interrupted,
-    repeat: report.repeat && repeatJson(report.repeat),
     reproDir: report.reproDir,
+    repeat: report.repeat && repeatJson(report.repeat),
     results: report.results.map(resultJson),
   });
 }

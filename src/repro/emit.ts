@@ -222,7 +222,7 @@ export function headerComment(h: Header, mode: EmitInput['mode'], check: string 
     ` * Steps kept ${h.steps.kept} of ${h.steps.total} recorded.`,
     ...(h.notes ?? []).flatMap((n) => wrap(n)),
     ' *',
-    ` * Build: cc -O2 -static -pthread -o repro '${comment(h.file)}' && ./repro   (as root; -q quiet, -r TRACEFS)`,
+    ` * Build: cc -O2 -static -pthread -o repro '${comment(h.file)}' && ./repro   (as root; -q quiet, -r TRACEFS, -w MS wait before the last step)`,
     ' * Exit: 0 not reproduced, 1 REPRODUCED (one line says what), 4 the kernel lacks tracefs or the probe kind.',
     ' */',
   ];
@@ -244,11 +244,13 @@ export function emit(input: EmitInput): string {
     else body.push(`  ${e};`);
   }
   if (judgedStep && input.judged) {
+    body.push('  tr_pause();');
     body.push(`  tr_res r = ${callExpr(judgedStep, input.flags)};`);
     if (input.check?.kind !== 'errno' && input.check?.kind !== 'success' && input.check?.kind !== 'error')
       body.push('  (void)r;');
     body.push(...checkLines(input.judged, input.check));
   }
+  if (input.mode === 'health') body.push('  tr_pause();');
   body.push('  tr_finish();');
   const kind = cstr(input.kind);
   const sym = input.symbol ? cstr(input.symbol) : 'NULL';

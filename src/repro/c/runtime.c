@@ -44,6 +44,8 @@
  *   void tr_finish(void);  cleanup; health rise -> REPRODUCED exit 1;
  *       else "not reproduced" exit 0
  *   void tr_log(const char *fmt, ...);  to stderr unless -q
+ *   void tr_pause(void);  with -w MS: waits MS ms (the emitter calls it before
+ *       the violating step, so a person or a test can interrupt the run there)
  * Exit codes: 0 not reproduced, 1 reproduced, 2 usage, 4 environment.
  */
 #define _GNU_SOURCE
@@ -86,6 +88,7 @@ char tr_run_id[64];
 char tr_target[PATH_MAX + 32];
 static char tr_kind[16];
 int tr_quiet;
+static long tr_wait_ms;
 volatile sig_atomic_t tr_stopping;
 static const char *tr_prog = "repro";
 
@@ -635,6 +638,13 @@ const char *tr_health_rise(void) {
   return NULL;
 }
 
+void tr_pause(void) {
+  if (tr_wait_ms <= 0) return;
+  tr_log("waiting %ld ms before the last step", tr_wait_ms);
+  for (long left = tr_wait_ms; left > 0 && !tr_stopping; left -= 10) tr_sleep_ms(10);
+  tr_check_stop();
+}
+
 /* ---- verdicts ---- */
 
 void tr_reproduced(const char *op, const char *path, const char *expected, const char *got) {
@@ -770,13 +780,15 @@ void tr_init(int argc, char **argv, const char *kind, const char *symbol) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-q")) tr_quiet = 1;
     else if (!strcmp(argv[i], "-r") && i + 1 < argc) forced = argv[++i];
+    else if (!strcmp(argv[i], "-w") && i + 1 < argc) tr_wait_ms = strtol(argv[++i], NULL, 10);
     else {
       FILE *out = strcmp(argv[i], "-h") ? stderr : stdout;
       fprintf(out,
-              "usage: %s [-r TRACEFS] [-q] [-h]\n"
+              "usage: %s [-r TRACEFS] [-q] [-w MS] [-h]\n"
               "  -r TRACEFS  use this tracefs mount (default: /sys/kernel/tracing, then "
               "/sys/kernel/debug/tracing)\n"
               "  -q          quiet: only the verdict line\n"
+              "  -w MS       wait MS milliseconds before the last step\n"
               "exit: 0 not reproduced, 1 reproduced, 2 usage, 4 kernel lacks what is needed\n",
               tr_prog);
       exit(out == stdout ? 0 : 2);
