@@ -2,7 +2,33 @@
 // generated reproducer (kernel x reproducer: generated, built, reproduced on
 // its own kernel, quiet on clean), then the wall time per kernel. Pure: the
 // judgement lives in kernel/selftest/repro-verdict.ts.
-import type { ReproRow } from '../kernel/selftest/repro-verdict.js';
+export type OwnCell = 'reproduced' | 'reproduced (oops)' | 'NOT' | '-';
+export type CleanCell = 'clean' | 'NOT' | '-';
+
+export interface Judged<C> {
+  cell: C;
+  /** Set when this fails the self-test. */
+  problem?: string;
+  /** The line that decided it (REPRODUCED: ..., not reproduced, a console line). */
+  line?: string;
+}
+
+/** One reproducer through the step. */
+export interface ReproRow {
+  kernel: string;
+  /** `<scenario>[<kind>]`. */
+  name: string;
+  race: boolean;
+  /** The C file, and the binary when it built. */
+  source: string;
+  binary?: string;
+  /** Where the compiler's output went when the build failed. */
+  buildLog?: string;
+  own?: Judged<OwnCell>;
+  clean?: Judged<CleanCell>;
+  /** Why it was not run (a cap on race boots), when it was not. */
+  skipped?: string;
+}
 
 /** Time the step spent on one kernel. */
 export interface ReproKernelTime {

@@ -5,7 +5,16 @@
 import { isErr } from '../native/index.js';
 import { mkdirAction, rmdirAction } from '../race/actions.js';
 import { discoverFiles, runRaceScenario, SetupError } from './race-kit.js';
-import type { Scenario } from './types.js';
+import type { RacePlan, Scenario } from './types.js';
+
+// No enable writers: each one holds event_mutex for a uprobe
+// (un)registration, and rmdir waits behind them for tens of ms.
+const plan: RacePlan = {
+  target: 'instance',
+  weights: { openRead: 4, stat: 2, openat: 1, fstatat: 1, getdents: 1 },
+  dwellPresentUs: 100,
+  dwellAbsentUs: 50,
+};
 
 export const scenario: Scenario = {
   id: 'race-instances',
@@ -23,6 +32,7 @@ export const scenario: Scenario = {
   ],
   excludeKinds: ['synthetic'],
   race: true,
+  racePlan: plan,
   async run(ctx) {
     const probe = ctx.newProbe();
     const files = discoverFiles(probe);
@@ -42,11 +52,9 @@ export const scenario: Scenario = {
           { path: groupDir, names: [`${probe.event}/enable`, probe.event] },
         ],
         list: { dir: groupDir, name: probe.event },
-        // No enable writers: each one holds event_mutex for a uprobe
-        // (un)registration, and rmdir waits behind them for tens of ms.
-        weights: { openRead: 4, stat: 2, openat: 1, fstatat: 1, getdents: 1 },
-        dwellPresentUs: 100,
-        dwellAbsentUs: 50,
+        weights: plan.weights,
+        dwellPresentUs: plan.dwellPresentUs,
+        dwellAbsentUs: plan.dwellAbsentUs,
       });
     } finally {
       // The instance is gone (the engine ends absent); the event was never enabled at the top level.

@@ -65,7 +65,7 @@ function probeActions(probe: Probe): { create: RaceAction[]; remove: RaceAction[
 }
 
 /** What the file at the top of a race scenario says about it. */
-export type RaceMeta = Omit<Scenario, 'run' | 'race'>;
+export type RaceMeta = Omit<Scenario, 'run' | 'race' | 'racePlan'>;
 
 /** How a race on one event runs; its targets and actions come from the probe. */
 export type ProbeRaceShape = Omit<RaceShape, 'create' | 'remove' | 'files' | 'enable' | 'dirs' | 'list'> & {
@@ -89,6 +89,7 @@ export function probeRaceScenario(meta: RaceMeta, shape: ProbeRaceShape): Scenar
   return {
     ...meta,
     race: true,
+    racePlan: { target: 'event', ...shape },
     async run(ctx) {
       const probe = ctx.newProbe();
       const files = discoverFiles(probe);

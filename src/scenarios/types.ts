@@ -3,7 +3,7 @@
 import type { Probe } from '../probes/types.js';
 import type { Evidence, Feature, OnTeardown, ProbeKind, Status } from '../model.js';
 import type { Tracefs } from '../tracefs/types.js';
-import type { RaceStats, RaceSummary } from '../race/types.js';
+import type { RaceConfig, RaceStats, RaceSummary } from '../race/types.js';
 
 export interface ScenarioOptions {
   /** Per race scenario, milliseconds. */
@@ -61,5 +61,22 @@ export interface Scenario {
   excludeKinds?: ProbeKind[];
   /** A race scenario (uses the native race engine; honours --duration and --threads). */
   race?: boolean;
+  /** Race scenarios: what the race does, as data (the C reproducer, src/repro/race.ts, is built from it). */
+  racePlan?: RacePlan;
   run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
 }
+
+/**
+ * A race scenario's shape without its paths (they come from the probe the
+ * run creates): what is raced (the event itself, or an instance holding it),
+ * and the engine's knobs (weights, dwell, drop_caches, held dirfds, ...).
+ */
+export type RacePlan = Omit<
+  RaceConfig,
+  'create' | 'remove' | 'files' | 'enable' | 'dirs' | 'list' | 'threads' | 'durationMs' | 'progressMs'
+> & {
+  /** 'event': the controller creates and removes the event; 'instance': the event stays, an instance comes and goes. */
+  target: 'event' | 'instance';
+  /** A second event keeps the group alive for the whole race (race-kit.ts). */
+  sibling?: boolean;
+};

@@ -15,7 +15,7 @@ export const SHARE_REPRO = 'repro';
 export const MAX_REPRO_FILE = Math.min(MAX_GUEST_FILE, 4 * 1024 * 1024);
 
 /** `<scenario>[<kind>].c` and friends: no path separators, no leading dot, nothing a shell would expand. */
-const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+[\]-]{0,200}$/;
+const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+@[\]-]{0,200}$/;
 
 /**
  * --repro-dir after `--` means the same as before it (the guest cannot write
@@ -125,24 +125,25 @@ export function collectRepro(from: string, to: string): Collected {
   return out;
 }
 
-/** The report fields --repro-dir adds (run's side owns their full shape); only the paths matter here. */
+/** A report, whatever its other fields. */
+type AnyReport = { results: object[] };
+
+/** The report fields --repro-dir adds (report/types.ts); only the paths matter here. */
 interface WithRepro {
   reproDir?: string;
   results: { reproducer?: { file?: string } }[];
 }
 
-/** A report, whatever its other fields. */
-type AnyReport = { results: object[] };
-
 /**
- * The guest's report names its paths in the share; the host's must name the
- * copies: reproDir is `hostDir`, and a reproducer path inside the guest's
- * directory (or relative to it) maps into it; anything else is left as the
- * guest wrote it. Returns a copy.
+ * The guest's report names its directory in the share; the host's must name
+ * the copies: reproDir becomes `hostDir`. A reproducer's file is a basename in
+ * reproDir and stays as it is; should one be an absolute path inside the
+ * guest's directory, it maps into `hostDir`. Returns a copy.
  */
 export function mapReproPaths<R extends AnyReport>(report: R, guestDir: string, hostDir: string): R {
   const map = (p: string): string => {
-    const rel = path.isAbsolute(p) ? path.relative(guestDir, p) : p;
+    if (!path.isAbsolute(p)) return p;
+    const rel = path.relative(guestDir, p);
     return rel.startsWith('..') || path.isAbsolute(rel) ? p : path.join(hostDir, rel);
   };
   const copy = structuredClone(report);

@@ -4,6 +4,9 @@
 // Pure, so every rule is unit-tested on planted output without a VM;
 // report/selftest-repro.ts renders what these return.
 import path from 'node:path';
+import type { CleanCell, Judged, OwnCell, ReproRow } from '../../report/selftest-repro.js';
+
+export type { CleanCell, Judged, OwnCell, ReproRow };
 
 /** The marker lines the driver (reproDriverScript) prints around each program it runs. */
 export const DRIVER_MARK = '@@tfsr-repro';
@@ -76,17 +79,6 @@ export function parseExecBoot(vmExit: number | undefined, stderr: string): ExecB
   return { vmExit, kernelFailure: status === 'KERNEL_FAILURE' || console.length > 0, console, ...(status ? { status } : {}) };
 }
 
-export type OwnCell = 'reproduced' | 'reproduced (oops)' | 'NOT' | '-';
-export type CleanCell = 'clean' | 'NOT' | '-';
-
-export interface Judged<C> {
-  cell: C;
-  /** Set when this fails the self-test. */
-  problem?: string;
-  /** The line that decided it (REPRODUCED: ..., not reproduced, a console line). */
-  line?: string;
-}
-
 const REPRODUCED = /^REPRODUCED: /;
 const NOT_REPRODUCED = /^not reproduced\b/;
 
@@ -128,23 +120,6 @@ export function judgeClean(run: DriverRun | undefined, boot: ExecBoot): Judged<C
 
 function lastLine(run: DriverRun): string {
   return run.lines.at(-1) ?? '(no output)';
-}
-
-/** One reproducer through the step. */
-export interface ReproRow {
-  kernel: string;
-  /** `<scenario>[<kind>]`. */
-  name: string;
-  race: boolean;
-  /** The C file, and the binary when it built. */
-  source: string;
-  binary?: string;
-  /** Where the compiler's output went when the build failed. */
-  buildLog?: string;
-  own?: Judged<OwnCell>;
-  clean?: Judged<CleanCell>;
-  /** Why it was not run (a cap on race boots), when it was not. */
-  skipped?: string;
 }
 
 /** `fd-across-removal[kprobe].c` -> its scenario id and name. */

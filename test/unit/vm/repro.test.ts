@@ -77,7 +77,7 @@ describe('vm --repro-dir: bringing the files back', () => {
     const share = path.join(dir, 'share');
     fs.mkdirSync(share);
     fs.writeFileSync(path.join(share, 'fd-across-removal[kprobe].c'), 'int main(void){return 0;}\n');
-    fs.writeFileSync(path.join(share, 'race-getdents[uprobe].c'), '/* race */\n');
+    fs.writeFileSync(path.join(share, 'race-getdents[uprobe]@2.c'), '/* race */\n');
     fs.symlinkSync('/etc/hostname', path.join(share, 'link.c'));
     execFileSync('mkfifo', [path.join(share, 'fifo.c')]);
     fs.mkdirSync(path.join(share, 'sub'));
@@ -85,7 +85,7 @@ describe('vm --repro-dir: bringing the files back', () => {
     fs.writeFileSync(path.join(share, 'with space.c'), '');
     const to = path.join(dir, 'host', 'k');
     const c = collectRepro(share, to);
-    expect(c.copied.map((f) => path.basename(f))).toEqual(['fd-across-removal[kprobe].c', 'race-getdents[uprobe].c']);
+    expect(c.copied.map((f) => path.basename(f))).toEqual(['fd-across-removal[kprobe].c', 'race-getdents[uprobe]@2.c']);
     expect(fs.readFileSync(path.join(to, 'fd-across-removal[kprobe].c'), 'utf8')).toMatch(/int main/);
     expect(fs.lstatSync(path.join(to, 'fd-across-removal[kprobe].c')).isFile()).toBe(true);
     expect(c.refused.join('\n')).toMatch(/link\.c: not a regular file/);
@@ -93,7 +93,7 @@ describe('vm --repro-dir: bringing the files back', () => {
     expect(c.refused.join('\n')).toMatch(/sub: not a regular file/);
     expect(c.refused.join('\n')).toMatch(/"\.hidden\.c": not a plain file name/);
     expect(c.refused.join('\n')).toMatch(/"with space\.c": not a plain file name/);
-    expect(fs.readdirSync(to).sort()).toEqual(['fd-across-removal[kprobe].c', 'race-getdents[uprobe].c']);
+    expect(fs.readdirSync(to).sort()).toEqual(['fd-across-removal[kprobe].c', 'race-getdents[uprobe]@2.c']);
   });
 
   it('replaces a host file of the same name, even a symlink planted there, without writing through it', () => {
@@ -115,7 +115,7 @@ describe('vm --repro-dir: bringing the files back', () => {
     expect(fs.existsSync(path.join(dir, 'to'))).toBe(false);
   });
 
-  it("maps the guest's paths onto the host directory, leaves others alone, and sets reproDir", () => {
+  it("points reproDir at the host directory, keeps basenames, maps the guest's absolute paths, leaves others alone", () => {
     const report = {
       reproDir: '/g/share/repro',
       results: [
@@ -130,7 +130,7 @@ describe('vm --repro-dir: bringing the files back', () => {
     expect(m.reproDir).toBe('/host/out');
     expect(m.results.map((r) => (r as { reproducer?: { file: string } }).reproducer?.file)).toEqual([
       '/host/out/a[kprobe].c',
-      '/host/out/b[uprobe].c',
+      'b[uprobe].c',
       '/elsewhere/c.c',
       '/g/share/repro/../escape.c',
       undefined,
