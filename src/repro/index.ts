@@ -2,7 +2,6 @@
 // DIR/<scenario>[<kind>].c. Single-threaded scenarios replay their recorded
 // calls (minimised against the live kernel); race scenarios go to race.ts.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { C } from '../native/index.js';
@@ -16,6 +15,7 @@ import { ddmin, type Budget } from './ddmin.js';
 import { emit, runnable } from './emit.js';
 import { emitRace, RACE_NOT_YET } from './race.js';
 import { freshNames, replay } from './replay.js';
+import { merge, partition } from './keep.js';
 import type { Recording, Step } from './types.js';
 
 import { Recorder } from './record.js';
@@ -113,13 +113,16 @@ async function sequenceReproducer(
       notes.push("not minimised: the violated condition is the scenario's own; the health counters decide");
       steps = [...before, last];
     } else {
+      const { fixed, droppable } = partition(before, C.O_CREAT | C.O_TRUNC);
       const res = await ddmin(
-        before,
+        droppable,
         async (cand) => {
           await tick();
           const s = stop();
           if (s) return s;
-          const r = replay([...cand, last], check, freshNames(rec.names));
+          const before = counters();
+          const r = replay([...merge(fixed, cand), last], check, freshNames(rec.names));
+          if (rose(before, counters(), 'oops')) return 'stop'; // never replay after an oops
           return r.ran && r.violated;
         },
         budget,
@@ -127,7 +130,10 @@ async function sequenceReproducer(
       if (res.unreproducible) notes.push('not minimised: the whole sequence did not reproduce on replay');
       else if (!res.complete) notes.push(`minimisation stopped by its budget after ${res.attempts} replays`);
       else notes.push(`minimised in ${res.attempts} replays`);
-      steps = runnable([...res.kept, last]);
+      notes.push(
+        `${fixed.length} steps always kept: those that change the kernel's state (writes, mkdir, rmdir, chmod, chown, chdir), the opens they go through, and closes`,
+      );
+      steps = runnable([...merge(fixed, res.kept), last]);
     }
   } else if (result.evidence.some((e) => isHealth(e.op))) {
     mode = 'health';
@@ -139,14 +145,15 @@ async function sequenceReproducer(
     if (oopsed) notes.push('not minimised: the kernel oopsed (only a WARN is replayed to minimise)');
     else if (!warned) notes.push('not minimised: no warn_count rise to minimise on');
     else {
+      const { fixed: hFixed, droppable: hDroppable } = partition(rec.steps, C.O_CREAT | C.O_TRUNC);
       const res = await ddmin(
-        rec.steps,
+        hDroppable,
         async (cand) => {
           await tick();
           const s = stop();
           if (s) return s;
           const before = counters();
-          replay(cand, undefined, freshNames(rec.names));
+          replay(merge(hFixed, cand), undefined, freshNames(rec.names));
           const after = counters();
           if (rose(before, after, 'oops')) return 'stop'; // never replay after an oops
           return rose(before, after, 'warn') || rose(before, after, 'taint');
@@ -156,7 +163,7 @@ async function sequenceReproducer(
       notes.push(
         res.complete ? `minimised in ${res.attempts} replays` : `minimisation stopped after ${res.attempts} replays`,
       );
-      steps = runnable(res.unreproducible ? rec.steps : res.kept);
+      steps = runnable(res.unreproducible ? rec.steps : merge(hFixed, res.kept));
     }
   } else {
     return 'no recorded step was judged (the failing check was not on a call the scenario made)';
@@ -208,9 +215,4 @@ export function recorderFor(root: string, runId: string, kind: ProbeKind): Recor
   }
   const target = t.kind === 'uprobe' ? `${t.path}:0x${t.offset.toString(16)}` : t.kind === 'kprobe' ? t.symbol : '';
   return new Recorder({ root, id: runId, target });
-}
-
-/** The kernel this runs on, for the header. */
-export function thisKernel(): { release: string; version: string } {
-  return { release: os.release(), version: os.version() };
 }
