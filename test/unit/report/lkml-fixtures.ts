@@ -93,7 +93,7 @@ export const warn61: RunReport = report(
         'CVE-2023-52879: tracing: Have trace_event_file have ref counters (fixed 6.6.1 and stable)',
         'CVE-2024-43891: tracing: Have format file honor EVENT_FILE_FL_FREED',
       ],
-      reproducer: { file: 'fd-across-removal[kprobe].c', mode: 'sequence', steps: { kept: 4, total: 110 } },
+      reproducer: { file: 'fd-across-removal[kprobe].c', mode: 'sequence', steps: { kept: 10, total: 110 } },
     }),
   ],
   {

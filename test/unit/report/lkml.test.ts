@@ -116,7 +116,7 @@ describe('--format lkml', () => {
     const text = renderLkml(warn61, opts);
     expect(text).toContain(`---- repro.c (fd-across-removal[kprobe].c) ----\n${REPRO_C}\n---- end of repro.c ----\n`);
     expect(text).toContain('\n  cc -O2 -static -pthread -o repro repro.c && ./repro\n');
-    expect(text).toMatch(/minimised: 4 of the 110\s+recorded\s+steps\s+kept/);
+    expect(text).toMatch(/minimised: 10 of the 110\s+recorded\s+steps\s+kept/);
     const unread = renderLkml(warn61, { ...opts, reproducer: () => undefined });
     expect(unread).toContain('\n  /tmp/repro/fd-across-removal[kprobe].c\n');
     expect(unread).not.toContain('---- repro.c');
