@@ -130,8 +130,9 @@ async function sequenceReproducer(
       if (res.unreproducible) notes.push('not minimised: the whole sequence did not reproduce on replay');
       else if (!res.complete) notes.push(`minimisation stopped by its budget after ${res.attempts} replays`);
       else notes.push(`minimised in ${res.attempts} replays`);
+      const changes = fixed.filter((s) => s.call !== 'close').length;
       notes.push(
-        `${fixed.length} steps always kept: those that change the kernel's state (writes, mkdir, rmdir, chmod, chown, chdir), the opens they go through, and closes`,
+        `${changes} steps that change the kernel's state (writes, mkdir, rmdir, chmod, chown, chdir, with the opens they go through) were never dropped`,
       );
       steps = runnable([...merge(fixed, res.kept), last]);
     }

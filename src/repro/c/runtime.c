@@ -30,6 +30,7 @@
  *     getcwd), tr_st (stat family), tr_listing(fd) (" name name " of every
  *     getdents64 on fd so far), tr_has_word(list, w), tr_trimmed().
  *   const char *tr_list(const char *dir);  " a b c ": open + getdents64 to the end + close
+ *       (NULL on error, the errno in tr_list_err)
  *   const char *tr_slurp(const char *path); the file's content, trimmed (NULL on error)
  *   Writes to a *_events file are validated (one command, valid names) and
  *     registered; mkdir under instances/ is registered; fds are tracked.
