@@ -200,7 +200,7 @@ export function renderHeader(input: EmitRaceInput, p: RaceParams): string {
     ' *',
     ' * Build and run (as root):',
     ` *   cc -O2 -static -pthread -o repro '${commentText(file)}' && ./repro`,
-    ` *   ./repro -t THREADS -d SECONDS    (defaults ${p.threads} and ${(p.durationMs / 1000).toFixed(1)})`,
+    ` *   ./repro -t THREADS -d SECONDS [-s STALL_SECONDS]   (defaults ${p.threads} and ${(p.durationMs / 1000).toFixed(1)})`,
     ' * Exit: 0 not reproduced; 1 REPRODUCED (one line says what); 4 the kernel',
     ' * lacks what the race needs (the probe kind, tracefs); 2 usage or setup error.',
     ' */',

@@ -131,14 +131,15 @@ type AnyReport = { results: object[] };
 /** The report fields --repro-dir adds (report/types.ts); only the paths matter here. */
 interface WithRepro {
   reproDir?: string;
-  results: { reproducer?: { file?: string } }[];
+  results: { reproducer?: { file?: string }; notes?: string[] }[];
 }
 
 /**
  * The guest's report names its directory in the share; the host's must name
  * the copies: reproDir becomes `hostDir`. A reproducer's file is a basename in
  * reproDir and stays as it is; should one be an absolute path inside the
- * guest's directory, it maps into `hostDir`. Returns a copy.
+ * guest's directory, it maps into `hostDir`, and so does the guest's
+ * directory where a note names it. Returns a copy.
  */
 export function mapReproPaths<R extends AnyReport>(report: R, guestDir: string, hostDir: string): R {
   const map = (p: string): string => {
@@ -149,6 +150,10 @@ export function mapReproPaths<R extends AnyReport>(report: R, guestDir: string, 
   const copy = structuredClone(report);
   const r = copy as unknown as WithRepro;
   r.reproDir = hostDir;
-  for (const x of r.results) if (x.reproducer?.file) x.reproducer.file = map(x.reproducer.file);
+  const inGuest = guestDir.endsWith('/') ? guestDir : `${guestDir}/`;
+  for (const x of r.results) {
+    if (x.reproducer?.file) x.reproducer.file = map(x.reproducer.file);
+    if (x.notes) x.notes = x.notes.map((n) => n.split(inGuest).join(`${hostDir}/`));
+  }
   return copy;
 }

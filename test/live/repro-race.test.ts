@@ -92,7 +92,7 @@ live('race reproducers on this host (uprobes)', () => {
     'the watchdog reports a worker that a fault made %s inside a system call (TFSR_SELFTEST -X)',
     async (fault, got) => {
       const bin = build('race-reopen', 'uprobe', ['-DTFSR_SELFTEST']);
-      const child = execa(bin, ['-d', '20', '-w', '1', '-X', fault], { reject: false });
+      const child = execa(bin, ['-d', '20', '-s', '1', '-X', fault], { reject: false });
       const r = await child;
       expect(r.exitCode, r.stderr).toBe(1);
       expect(r.stdout).toMatch(/^REPRODUCED: stat \(self-test fault\): expected the system call returns, /m);

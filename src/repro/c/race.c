@@ -768,7 +768,7 @@ static int join_within(pthread_t th, int ms) {
 static void usage_race(FILE *f) {
   fprintf(
       f,
-      "race options: -t THREADS (1..64, default %d)  -d SECONDS (default %g)  -w SECONDS (a worker with no\n"
+      "race options: -t THREADS (1..64, default %d)  -d SECONDS (default %g)  -s SECONDS (a worker with no\n"
       "  progress that long while others progress is stuck in the kernel: REPRODUCED; default %g)\n",
       DEFAULT_THREADS, DEFAULT_DURATION_S, DEFAULT_STALL_S);
 }
@@ -786,7 +786,7 @@ static int race_options(int argc, char **argv) {
         fprintf(stderr, "-t %s: threads must be an integer 1..64\n", argv[i]);
         exit(2);
       }
-    } else if ((!strcmp(a, "-d") || !strcmp(a, "-w")) && has_value) {
+    } else if ((!strcmp(a, "-d") || !strcmp(a, "-s")) && has_value) {
       double v = strtod(argv[++i], &end);
       if (*end || !(v > 0 && v <= 86400)) {
         fprintf(stderr, "%s %s: seconds must be a number in (0, 86400]\n", a, argv[i]);
@@ -808,7 +808,7 @@ static int race_options(int argc, char **argv) {
 #endif
     } else {
       if (!strcmp(a, "-h")) usage_race(stdout);
-      else if (a[0] == '-' && strcmp(a, "-q") && strcmp(a, "-r")) usage_race(stderr);
+      else if (a[0] == '-' && strcmp(a, "-q") && strcmp(a, "-r") && strcmp(a, "-w")) usage_race(stderr);
       argv[n++] = argv[i];
     }
   }

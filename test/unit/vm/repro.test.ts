@@ -119,7 +119,11 @@ describe('vm --repro-dir: bringing the files back', () => {
     const report = {
       reproDir: '/g/share/repro',
       results: [
-        { name: 'a', reproducer: { file: '/g/share/repro/a[kprobe].c', mode: 'single' } },
+        {
+          name: 'a',
+          reproducer: { file: '/g/share/repro/a[kprobe].c', mode: 'single' },
+          notes: ['reproducer: /g/share/repro/a[kprobe].c (steps kept 3 of 9)', 'other /g/share/reproX'],
+        },
         { name: 'b', reproducer: { file: 'b[uprobe].c' } },
         { name: 'c', reproducer: { file: '/elsewhere/c.c' } },
         { name: 'd', reproducer: { file: '/g/share/repro/../escape.c' } },
@@ -134,6 +138,10 @@ describe('vm --repro-dir: bringing the files back', () => {
       '/elsewhere/c.c',
       '/g/share/repro/../escape.c',
       undefined,
+    ]);
+    expect(m.results[0]!.notes).toEqual([
+      'reproducer: /host/out/a[kprobe].c (steps kept 3 of 9)',
+      'other /g/share/reproX',
     ]);
     expect(report.results[0]!.reproducer!.file).toBe('/g/share/repro/a[kprobe].c'); // a copy, not in place
     expect(mapReproPaths({ results: [] }, '/g', '/h')).toEqual({ results: [], reproDir: '/h' });

@@ -10,6 +10,7 @@ import {
   judgeOwn,
   parseDriverOutput,
   parseExecBoot,
+  pickRaces,
   reproDriverScript,
   reproName,
   reproProblems,
@@ -172,6 +173,20 @@ describe('the problems the step reports', () => {
     ]);
   });
 
+  it('a race reproducer that ran its time without a violation is a miss only when another race of its kernel reproduced', () => {
+    const miss = { ...ok('m5', 'race-getdents[uprobe]', true), own: judgeOwn({ lines: ['not reproduced'], exit: 0 }, true, DONE) };
+    const hit = { ...ok('m5', 'race-getdents-sibling[uprobe]', true), own: judgeOwn({ lines: [] }, true, OOPS) };
+    expect(reproProblems([miss, hit], ['m5'])).toEqual([]);
+    expect(renderReproTable([miss, hit], [])).toContain('| m5 | race-getdents[uprobe] | race | yes | yes | missed (race) | clean |');
+    // planted: alone, the miss fails; a single-threaded miss fails whatever else reproduced; so does a race exit 1 without a line.
+    expect(reproProblems([miss], ['m5'])).toEqual(['m5: reproducer race-getdents[uprobe] on m5: exit 0 on its own kernel: not reproduced']);
+    const single = { ...ok('m5', 'x[kprobe]'), own: judgeOwn({ lines: ['not reproduced'], exit: 0 }, false, DONE) };
+    expect(reproProblems([single, hit], ['m5'])).toHaveLength(1);
+    const mute = { ...ok('m5', 'race-x[uprobe]', true), own: judgeOwn({ lines: [] }, true, { ...DONE, vmExit: 1 }) };
+    expect(judgeOwn({ lines: [], exit: 1 }, true, DONE).problem).toBe('exit 1 without a REPRODUCED: line');
+    expect(reproProblems([{ ...mute, own: judgeOwn({ lines: [], exit: 1 }, true, DONE) }, hit], ['m5'])).toHaveLength(1);
+  });
+
   it('renders the table, oops-reproduced race reproducers named, and the time per kernel', () => {
     const race = { ...ok('m5', 'race-getdents[uprobe]', true), own: judgeOwn({ lines: [] }, true, OOPS) };
     const t = renderReproTable(
@@ -188,5 +203,16 @@ describe('the problems the step reports', () => {
     expect(t).toContain('| m6 | (none) | | no | | | |');
     expect(t).toContain('- m5 / race-getdents[uprobe]: reproduced by a kernel failure that ended the guest (race reproducer)');
     expect(t).toContain('| debian-6.1 | 40 s | 1 s | 2 in 25 s | 66 s |');
+  });
+});
+
+describe('which race reproducers run', () => {
+  const row = (name: string): ReproRow => ({ kernel: 'm', name, race: true, source: `/o/${name}.c`, binary: `/o/${name}` });
+  it("one per scenario in the header's order, uprobe first; the rest marked not run", () => {
+    const rows = ['race-drop-caches[kprobe]', 'race-drop-caches[uprobe]', 'race-getdents[kprobe]', 'race-zzz[uprobe]'].map(row);
+    const picked = pickRaces(rows, ['race-getdents', 'race-drop-caches'], 2);
+    expect(picked.map((r) => r.name)).toEqual(['race-getdents[kprobe]', 'race-drop-caches[uprobe]']);
+    expect(rows.filter((r) => r.skipped).map((r) => r.name)).toEqual(['race-drop-caches[kprobe]', 'race-zzz[uprobe]']);
+    expect(pickRaces([row('a[kprobe]'), row('a[uprobe]')], [], 3).map((r) => r.name)).toEqual(['a[uprobe]', 'a[kprobe]']);
   });
 });
