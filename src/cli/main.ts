@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cleanup: async () => (await import('./commands/cleanup.js')).cleanupCommand(),
   vm: async () => (await import('./commands/vm.js')).vmCommand(),
   kernel: async () => (await import('./commands/kernel.js')).kernelCommand(),
+  report: async () => (await import('./commands/report.js')).reportCommand(),
 };
 
 /** --color on every command; under auto, FORCE_COLOR and NO_COLOR decide before the terminal does. */

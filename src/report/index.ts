@@ -5,12 +5,14 @@ import { renderKtap, renderKtapMatrix } from './ktap.js';
 import { renderJson, renderJsonMatrix } from './json.js';
 import { renderJunit, renderJunitMatrix } from './junit.js';
 import { renderPretty, renderPrettyMatrix, type PrettyOptions } from './pretty.js';
+import { renderLkml, renderLkmlMatrix, type LkmlOptions } from './lkml.js';
+import { readReproducer } from './lkml-files.js';
 
-export const FORMATS = ['pretty', 'ktap', 'json', 'junit'] as const;
+export const FORMATS = ['pretty', 'ktap', 'json', 'junit', 'lkml'] as const;
 export type Format = (typeof FORMATS)[number];
 
-/** Options only the pretty format looks at; machine formats never colour. */
-export type RenderOptions = PrettyOptions;
+/** Options only the pretty format (colour) or the lkml format (descriptions, reproducers) looks at. */
+export type RenderOptions = PrettyOptions & LkmlOptions;
 
 export interface Reporter {
   render(report: RunReport, opts?: RenderOptions): string;
@@ -22,7 +24,17 @@ const REPORTERS: Record<Format, Reporter> = {
   ktap: { render: (r) => renderKtap(r), renderMany: (rs) => renderKtapMatrix(rs) },
   json: { render: (r) => renderJson(r), renderMany: (rs) => renderJsonMatrix(rs) },
   junit: { render: (r) => renderJunit(r), renderMany: (rs) => renderJunitMatrix(rs) },
+  // Reproducers are read from the report's reproDir unless the caller says otherwise.
+  lkml: {
+    render: (r, o) => renderLkml(r, { reproducer: readReproducer, ...lkmlOpts(o) }),
+    renderMany: (rs, o) => renderLkmlMatrix(rs, { reproducer: readReproducer, ...lkmlOpts(o) }),
+  },
 };
+
+const lkmlOpts = (o: RenderOptions | undefined): LkmlOptions => ({
+  ...(o?.describe ? { describe: o.describe } : {}),
+  ...(o?.reproducer ? { reproducer: o.reproducer } : {}),
+});
 
 export function isFormat(s: string): s is Format {
   return (FORMATS as readonly string[]).includes(s);
@@ -46,6 +58,7 @@ export { liveLine, totalsLine, useColor, renderPretty, renderPrettyMatrix, type 
 export { renderKtap, renderKtapMatrix } from './ktap.js';
 export { renderJson, renderJsonMatrix, toJson, JSON_SCHEMA } from './json.js';
 export { renderJunit, renderJunitMatrix } from './junit.js';
+export { renderLkml, renderLkmlMatrix, nothingToReport, type LkmlOptions } from './lkml.js';
 export { statsHighlights } from './text.js';
 export {
   summarize,

@@ -159,6 +159,7 @@ export function toJson(report: RunReport): Record<string, unknown> {
       accelerator: e.accelerator,
       hostname: e.hostname,
       notes: e.notes && [...e.notes],
+      config: e.config && { source: e.config.source, lines: [...e.config.lines] },
     }),
     summary: summaryJson(summarize(report.results), exitCodeFor(report)),
     interrupted: report.interrupted,

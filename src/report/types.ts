@@ -107,6 +107,16 @@ export interface RunEnvironment {
   hostname: string;
   /** Run-wide remarks, e.g. what the health oracle could not watch here. */
   notes?: string[];
+  /** The kernel options a bug report quotes (src/report/config.ts), when the kernel's config was found. */
+  config?: KernelConfigLines;
+}
+
+/** Where the kernel's config was read and the lines of it that matter, as kconfig writes them. */
+export interface KernelConfigLines {
+  /** /proc/config.gz, /boot/config-<release>, or (vm) the booted image's config on the host. */
+  source: string;
+  /** e.g. "CONFIG_KPROBE_EVENTS=y", "# CONFIG_KASAN is not set". */
+  lines: string[];
 }
 
 export interface RunReport {

@@ -14,6 +14,7 @@ import type { Tracefs } from '../tracefs/types.js';
 import { SetupError } from '../scenarios/expect.js';
 import { VariantContext, type ContextHooks } from './context.js';
 import { toolVersion } from '../package.js';
+import { reportedConfig } from '../report/config.js';
 import { onTeardown } from './teardown.js';
 import { armWatchdog, type Watch } from '../native/index.js';
 import { ABANDON_AFTER_MS, applyTimeout, untilAbandoned, variantTimeoutMs } from './timeout.js';
@@ -74,8 +75,11 @@ export function runEnvironment(tracefs: Tracefs, notes: readonly string[] = []):
     ...(process.env.TRACEFS_REGRESS_ACCEL ? { accelerator: process.env.TRACEFS_REGRESS_ACCEL } : {}),
     hostname: os.hostname(),
     ...(notes.length ? { notes: [...notes] } : {}),
+    ...withConfig(reportedConfig(tracefs.kernel.configSource, tracefs.kernel.config)),
   };
 }
+
+const withConfig = (config: RunEnvironment['config']) => (config ? { config } : {});
 
 /** Why the rest of the plan will not run: the result each remaining variant gets. */
 interface Stop {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { ExpectEntry } from '../expect/types.js';
 import { packageRoot } from '../package.js';
-import { isFormat, type Format } from '../report/index.js';
+import { FORMATS, isFormat, type Format } from '../report/index.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
 import { checkOutputWritable } from '../util/output.js';
 import { parseTcg, type TcgThread } from './accel.js';
@@ -117,7 +117,7 @@ function planGuestRun(runArgs: string[]): Pick<VmPlan, 'guestArgs' | 'format' | 
   // A typo in the selection fails here, before anything is fetched or booted.
   selectScenarios(CATALOGUE, optionValues(guestRest, '--scenario', '-s'), optionValues(guestRest, '--exclude'));
   const guestArgs = [...guestRest, ...guestExpectArgs(expectFiles, packageRoot)];
-  if (!isFormat(format)) throw new UsageError(`--format '${format}' is not one of pretty, ktap, json, junit`);
+  if (!isFormat(format)) throw new UsageError(`--format '${format}' is not one of ${FORMATS.join(', ')}`);
   if (output) checkOutputWritable(output);
   return { guestArgs, format, output, expectations };
 }

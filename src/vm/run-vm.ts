@@ -6,7 +6,10 @@ import path from 'node:path';
 import { EXIT } from '../errors.js';
 import { cacheDirs } from '../host/paths.js';
 import { packageRoot, toolVersion } from '../package.js';
-import { render, renderMany, useColor, type RunReport } from '../report/index.js';
+import { nothingToReport, render, renderMany, useColor } from '../report/index.js';
+import { CATALOGUE } from '../scenarios/catalogue.js';
+import { reportedConfigFromText } from '../report/config.js';
+import type { RunReport } from '../report/types.js';
 import { chooseAccel, type Accel } from './accel.js';
 import { bootOnce, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
 import { resolveCustom } from './custom.js';
@@ -69,7 +72,7 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
           stopped?.message ?? 'the series ended first',
         );
       }
-      return renderReports(boots, plan, qemu);
+      return renderReports(boots, kernels, plan, qemu);
     } finally {
       out?.close();
     }
@@ -105,7 +108,7 @@ async function bootAll(kernels: KernelImage[], run: VmRun): Promise<KernelBoot[]
     const b = await bootKernel(k, accel, kernels.length > 1, run);
     boots.push(b);
     run.ktap?.bootEnded(
-      finalReport(b, run.plan, run.qemu),
+      finalReport(b, k, run.plan, run.qemu),
       b.outcome.status === 'DONE' ? undefined : b.outcome.message,
     );
     sayOutcome(b.outcome, run.say);
@@ -214,11 +217,18 @@ function sayOutcome(out: BootOutcome, say: (m: string) => void): void {
 }
 
 /** One boot's report as the host renders it. */
-function finalReport({ outcome, note }: KernelBoot, plan: VmPlan, qemu: QemuChoice): RunReport {
+function finalReport(
+  { outcome, note }: KernelBoot,
+  kernel: KernelImage | undefined,
+  plan: VmPlan,
+  qemu: QemuChoice,
+): RunReport {
   const tool = { name: 'tracefs-regress', version: toolVersion() };
   // The guest judged its results already; the host judges again so the console's oops can be explained too.
   const r = judgeVmReport(reportOf(outcome, tool, qemu.version), plan.expectations);
   if (note) r.env.notes = [...(r.env.notes ?? []), note];
+  // Debian's kernels have no /proc/config.gz: the guest found no config, the host has the image's own.
+  r.env.config ??= imageConfig(kernel);
   return r;
 }
 
@@ -230,11 +240,12 @@ function ktapOutput(plan: VmPlan): { fd: number; close(): void } {
 }
 
 /** Judge, render and write the reports (KTAP went out as it came); the exit code of them all. */
-function renderReports(boots: KernelBoot[], plan: VmPlan, qemu: QemuChoice): number {
-  const reports = boots.map((b) => finalReport(b, plan, qemu));
-  const opts = { color: !plan.output && useColor(process.stdout) };
+function renderReports(boots: KernelBoot[], kernels: KernelImage[], plan: VmPlan, qemu: QemuChoice): number {
+  const reports = boots.map((b, i) => finalReport(b, kernels[i], plan, qemu));
+  const opts = { color: !plan.output && useColor(process.stdout), describe: describeScenario };
   if (plan.format !== 'ktap') {
     const text = reports.length === 1 ? render(plan.format, reports[0]!, opts) : renderMany(plan.format, reports, opts);
+    if (plan.format === 'lkml' && text === '') process.stderr.write(nothingToReport(reports) + '\n');
     if (plan.output) fs.writeFileSync(plan.output, text);
     else process.stdout.write(text);
   }
@@ -279,6 +290,19 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
     return execExitCode(out);
   } finally {
     for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** A scenario's one-paragraph description, for the lkml format. */
+const describeScenario = (id: string): string | undefined => CATALOGUE.find((s) => s.id === id)?.description;
+
+/** The booted image's config (kernels.ts keeps it next to the vmlinuz), as a report quotes it. */
+function imageConfig(k: KernelImage | undefined): RunReport['env']['config'] {
+  if (!k?.config) return undefined;
+  try {
+    return reportedConfigFromText(`${k.config} (on the vm host)`, fs.readFileSync(k.config, 'utf8'));
+  } catch {
+    return undefined;
   }
 }
 

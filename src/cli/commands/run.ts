@@ -9,7 +9,7 @@ import type { Scenario } from '../../scenarios/types.js';
 import { loadExpectations } from '../../expect/parse.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
 import { setInterruptHook, onTeardown } from '../../runner/teardown.js';
-import { FORMATS, render, exitCodeFor, liveLine, useColor, type Format } from '../../report/index.js';
+import { FORMATS, render, exitCodeFor, liveLine, nothingToReport, useColor, type Format } from '../../report/index.js';
 import { iterationLine } from '../../report/pretty.js';
 import {
   iterationName,
@@ -73,7 +73,14 @@ export function runCommand(): Command {
         'kprobe and uprobe',
       ),
     )
-    .addOption(new Option('-f, --format <format>', 'report format (ktap is streamed as results complete)').choices(FORMATS).default('pretty'))
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        `report format: ${FORMATS.join(', ')} (ktap is streamed as results complete; lkml: a mail per FAIL)`,
+      )
+        .choices(FORMATS)
+        .default('pretty'),
+    )
     .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
     .option(
       '--journal <file>',
@@ -293,6 +300,9 @@ function finishKtap(k: KtapRun, report: RunReport, plan: RunPlan): void {
   process.stderr.write(render('pretty', report, { color: false, liveShown: true }));
 }
 
+/** A scenario's one-paragraph description, for the lkml format. */
+export const describeScenario = (id: string): string | undefined => CATALOGUE.find((s) => s.id === id)?.description;
+
 /** Where the live lines go: machine formats on stdout keep them on stderr; pretty prints live to stdout. */
 function liveStream(o: RunOpts, plan: RunPlan): NodeJS.WriteStream {
   return plan.format === 'pretty' && !o.output ? process.stdout : process.stderr;
@@ -396,7 +406,13 @@ export function emit(
   const stderr = opts.stderr ?? process.stderr;
   // Live lines went to stdout only without --output: only then is the recap enough.
   const liveShown = !!opts.skipLive && format === 'pretty' && !output;
-  const text = render(format, report, { color: !output && useColor(stdout as { isTTY?: boolean }), liveShown });
+  const text = render(format, report, {
+    color: !output && useColor(stdout as { isTTY?: boolean }),
+    liveShown,
+    describe: describeScenario,
+  });
+  // lkml: a run without a FAIL has no mail to write.
+  if (format === 'lkml' && text === '') stderr.write(nothingToReport([report]) + '\n');
   if (!output) {
     stdout.write(text);
     return;

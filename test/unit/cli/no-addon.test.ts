@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderJson } from '../../../src/report/json.js';
+import { warn61 } from '../report/lkml-fixtures.js';
 
 const repo = path.resolve(__dirname, '../../..');
 let copy: string;
@@ -66,6 +68,14 @@ describe('without the native addon (no build/, no prebuilds/)', () => {
       expect(r.code === 0 || r.code === 1, `${args.join(' ')} exited ${r.code}`).toBe(true);
     }
   }, 120_000);
+
+  it('report FILE renders a saved report (a CI artefact on a machine without the build)', () => {
+    const file = path.join(copy, 'saved.json');
+    fs.writeFileSync(file, renderJson(warn61));
+    const r = cli('report', file, '--format', 'lkml');
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(r.out).toMatch(/^Subject: \[BUG\] tracing: trigger write through fd held across kprobe removal/);
+  }, 60_000);
 
   it('a command that needs it says how to fix that (so the copy really has no addon)', () => {
     const r = cli('run', '--scenario', 'removed-files-enoent', '--tracefs', '/sys/kernel/tracing');

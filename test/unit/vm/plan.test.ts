@@ -46,6 +46,12 @@ describe('vm input', () => {
     ]);
   });
 
+  it('takes --format lkml for the host to render (the guest still writes JSON)', () => {
+    const p = planVm(['-s', 'fd-across-removal', '--format', 'lkml'], OPTS);
+    expect(p.format).toBe('lkml');
+    expect(p.guestArgs).toEqual(['-s', 'fd-across-removal']);
+  });
+
   it('picks the kernels: --matrix, --kernel, or the default', () => {
     expect(kernelSpecs({ kernel: [], matrix: 'debian' })).toEqual(MATRIX_DEBIAN);
     expect(kernelSpecs({ kernel: ['debian:6.1', '/x/bzImage'] })).toEqual(['debian:6.1', '/x/bzImage']);

@@ -1,0 +1,56 @@
+// `tracefs-regress report FILE`: a saved JSON report rendered again in any
+// format, e.g. a CI artefact as a mail for the kernel's list (--format lkml).
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { EXIT, UsageError } from '../../errors.js';
+import { FORMATS, isFormat, nothingToReport, render, renderMany } from '../../report/index.js';
+import { parseSavedReport } from '../../report/load.js';
+import { OutputFile } from '../../util/output.js';
+import { CATALOGUE } from '../../scenarios/catalogue.js';
+
+/** Larger than any report a run writes (the VM host refuses guest reports over 64 MiB as well). */
+const MAX_REPORT_BYTES = 64 * 1024 * 1024;
+
+interface ReportOpts {
+  format: string;
+  output?: string;
+}
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('render a saved JSON report (run/vm --format json) in another format, e.g. lkml')
+    .argument('<file>', 'a JSON report written by `run --format json` or `vm --format json`')
+    .addOption(new Option('-f, --format <format>', `report format: ${FORMATS.join(', ')}`).default('pretty'))
+    .option('-o, --output <file>', 'write it to FILE instead of stdout')
+    .action((file: string, o: ReportOpts) => {
+      process.exitCode = report(file, o);
+    });
+}
+
+function report(file: string, o: ReportOpts): number {
+  if (!isFormat(o.format)) throw new UsageError(`--format '${o.format}' is not one of ${FORMATS.join(', ')}`);
+  const runs = parseSavedReport(readReport(file), file);
+  const opts = {
+    color: false,
+    describe: (id: string) => CATALOGUE.find((s) => s.id === id)?.description,
+  };
+  const text = runs.length === 1 ? render(o.format, runs[0]!, opts) : renderMany(o.format, runs, opts);
+  if (o.format === 'lkml' && text === '') process.stderr.write(nothingToReport(runs) + '\n');
+  if (o.output) OutputFile.open(o.output).writeAndClose(text);
+  else process.stdout.write(text);
+  return EXIT.ok;
+}
+
+/** The file's text: a regular file of sane size, or a UsageError saying what it is instead. */
+function readReport(file: string): string {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    throw new UsageError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code}): give a saved JSON report`);
+  }
+  if (!st.isFile()) throw new UsageError(`${file} is not a regular file: give a saved JSON report`);
+  if (st.size > MAX_REPORT_BYTES)
+    throw new UsageError(`${file} is ${st.size} bytes, more than any report: give a saved JSON report`);
+  return fs.readFileSync(file, 'utf8');
+}
