@@ -20,7 +20,7 @@ export function reportCommand(): Command {
   return new Command('report')
     .description('render a saved JSON report (run/vm --format json) in another format, e.g. lkml')
     .argument('<file>', 'a JSON report written by `run --format json` or `vm --format json`')
-    .addOption(new Option('-f, --format <format>', `report format: ${FORMATS.join(', ')}`).default('pretty'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('pretty'))
     .option('-o, --output <file>', 'write it to FILE instead of stdout')
     .action((file: string, o: ReportOpts) => {
       process.exitCode = report(file, o);

@@ -74,10 +74,7 @@ export function runCommand(): Command {
       ),
     )
     .addOption(
-      new Option(
-        '-f, --format <format>',
-        `report format: ${FORMATS.join(', ')} (ktap is streamed as results complete; lkml: a mail per FAIL)`,
-      )
+      new Option('-f, --format <format>', 'report format (ktap is streamed as results complete; lkml: a mail per FAIL)')
         .choices(FORMATS)
         .default('pretty'),
     )

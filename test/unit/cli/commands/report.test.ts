@@ -92,6 +92,6 @@ describe('report FILE', () => {
     expect(await cli(dir)).toBe(2);
     expect(err).toMatch(/is not a regular file/);
     expect(await cli(saved('r.json', renderJson(warn61)), '--format', 'text')).toBe(2);
-    expect(err).toMatch(/--format 'text' is not one of pretty, ktap, json, junit, lkml/);
+    expect(err).toMatch(/argument 'text' is invalid. Allowed choices are pretty, ktap, json, junit, lkml/);
   });
 });
