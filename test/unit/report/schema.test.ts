@@ -61,6 +61,23 @@ describe('report.schema.json accepts what the JSON reporter writes', () => {
     expect(j.runs.map((r: { report: string }) => r.report)).toEqual(['run', 'run']);
     expect(reportSchemaErrors(j)).toEqual([]);
   });
+  it('a FAIL with its reproducer, the reproDir and the kernel config lines (--repro-dir, lkml)', () => {
+    const withRepro = {
+      ...fail,
+      reproducer: { file: 'x[uprobe].c', mode: 'sequence' as const, steps: { kept: 10, total: 110 } },
+    };
+    const r = report([pass, withRepro]);
+    r.reproDir = '/var/tmp/repro';
+    r.env.config = {
+      source: '/boot/config-6.1.0-57-amd64',
+      lines: ['CONFIG_KPROBE_EVENTS=y', '# CONFIG_KASAN is not set'],
+    };
+    const j = JSON.parse(renderJson(r));
+    expect(j.results[1].reproducer.file).toBe('x[uprobe].c');
+    expect(reportSchemaErrors(j)).toEqual([]);
+    j.results[1].reproducer.file = '../x.c';
+    expect(reportSchemaErrors(j).some((e) => /^\/results\/1\/reproducer\/file/.test(e))).toBe(true);
+  });
   it('a repeated run', () => {
     const m = mergeIterations([{ report: report([pass]) }, { report: report([fail]) }], { count: 2, untilFail: false });
     expect(reportSchemaErrors(JSON.parse(renderJson(m)))).toEqual([]);
