@@ -16,27 +16,12 @@ import { KtapStream, type KtapSink } from '../report/ktap-stream.js';
 import type { JournalRecord } from '../report/journal.js';
 import type { RunReport, ScenarioResult } from '../report/types.js';
 import { kernelLabel } from '../report/text.js';
-import { BOOT_RESULT, CONSOLE_RESULT } from './matrix.js';
+import { BOOT_RESULT, CONSOLE_RESULT, hostCheck } from './matrix.js';
 
 const HOST_CHECKS = [CONSOLE_RESULT, BOOT_RESULT];
 
 /** The host's check when it found nothing wrong: a PASS, so every kernel's document ends the same two lines. */
-function clean(name: string): ScenarioResult {
-  return {
-    name,
-    scenario: name,
-    kind: 'vm',
-    title:
-      name === CONSOLE_RESULT
-        ? 'the guest console shows no panic, oops, BUG or KASAN report'
-        : 'the guest booted and reported back',
-    status: 'PASS',
-    evidence: [],
-    checks: 1,
-    durationMs: 0,
-    references: [],
-  };
-}
+const clean = (name: string): ScenarioResult => hostCheck(name, 'PASS');
 
 export class VmKtap {
   private doc: KtapStream | undefined;

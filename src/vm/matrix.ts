@@ -16,12 +16,13 @@ const MULTI_TCG_NOTE =
   'seen under multi-threaded TCG, where QEMU (7.2, and rarely 10.0.2 too) can raise `Oops: int3` while the kernel patches ' +
   'its own text (an emulator artefact, not necessarily a kernel regression): re-run with --tcg single to confirm';
 
-function synthetic(
+/** A result the host adds itself (vm-console, vm-boot); a clean one has no reason, evidence or notes. */
+export function hostCheck(
   name: string,
   status: ScenarioResult['status'],
-  reason: string,
-  lines: string[],
-  notes: string[] = [],
+  reason?: string,
+  lines: string[] = [],
+  notes?: string[],
 ): ScenarioResult {
   return {
     name,
@@ -32,12 +33,12 @@ function synthetic(
         ? 'the guest console shows no panic, oops, BUG or KASAN report'
         : 'the guest booted and reported back',
     status,
-    reason,
+    ...(reason !== undefined ? { reason } : {}),
     evidence: lines.map((l) => ({ op: 'console', path: 'serial', expected: 'no kernel failure report', got: l })),
     checks: 1,
     durationMs: 0,
     references: [],
-    notes,
+    ...(notes ? { notes } : {}),
   };
 }
 
@@ -69,7 +70,7 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
     (!mttcgSafe(qemu) || o.consoleFailures.some((l) => /\bOops: int3\b/.test(l)));
   if (o.consoleFailures.length) {
     report.results.push(
-      synthetic(
+      hostCheck(
         CONSOLE_RESULT,
         'FAIL',
         o.message ?? 'kernel failure on the console',
@@ -80,19 +81,21 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
   }
   if (!o.report && o.status === 'DONE' && o.guestCode === EXIT.skip) {
     // `run` found nothing it could run on this kernel (no tracefs, none of the --probe kinds): a skip, as its exit 4 says.
-    const boot = synthetic(
+    const boot = hostCheck(
       BOOT_RESULT,
       'UNSUPPORTED',
       'the guest kernel lacks what the run asked for (exit 4; its reason is on the console)',
       [],
+      [],
     );
     report.results.push(boot);
   } else if (!o.report || (o.status !== 'DONE' && o.status !== 'KERNEL_FAILURE')) {
-    const boot = synthetic(
+    const boot = hostCheck(
       BOOT_RESULT,
       o.status === 'TIMEOUT' ? 'TIMEOUT' : 'UNRESOLVED',
       o.message ?? o.status,
       o.serialLog ? [`console log: ${o.serialLog}`] : [],
+      [],
     );
     // A guest killed at --timeout carries the limit, as a scenario's TIMEOUT does (KTAP: `# TIMEOUT <s> seconds`).
     if (o.status === 'TIMEOUT' && o.timeoutMs) boot.timeout = { limitMs: o.timeoutMs, signals: 0, overrunMs: 0 };
