@@ -24,7 +24,9 @@ describe.skipIf(why !== undefined && !REQUIRED)('vm --exec on debian:6.12', () =
     panic = await execVm(
       [...KERNEL, '--timeout', '300'],
       '/bin/sh',
-      ['-c', 'echo before; sync; echo c > /proc/sysrq-trigger; echo after'],
+      // A tty write returns once queued, not once the UART sent it: without the pause a panic can beat
+      // 'before' out of the guest (CI, 2026-12-02: stdout empty).
+      ['-c', 'echo before; sleep 1; echo c > /proc/sysrq-trigger; echo after'],
       360_000,
     );
     slow = await execVm([...KERNEL, '--timeout', '45'], '/bin/sh', ['-c', 'echo started; exec sleep 1000'], 120_000);
