@@ -156,29 +156,48 @@ async function main() {
     ok &&= verdict.ok && passed;
 
     if (o.sweep.length) {
-      console.log(`\nthread sweep: ${o.sweep.join(', ')} threads, ${o.sweepDuration} per race`);
-      const points = [];
-      for (const n of o.sweep) {
-        const r = await runRaces(tmp, `sweep-${n}`, o.sweepDuration, n);
-        if (r.code !== 0) {
-          console.log(`  ${n} threads: run exit ${r.code}`);
-          ok = false;
-        }
-        for (const x of results(r))
-          if (x.stats) points.push({ scenario: x.name, threads: n, cyclesPerSec: x.stats.cyclesPerSec });
-      }
-      const sweep = judgeSweep(points);
-      out.sweep = { points, verdict: sweep };
-      console.log(
-        `  ${'scenario'.padEnd(28)} ${o.sweep.map((n) => `${n} thr`.padStart(10)).join('')}   at ${Math.max(...o.sweep)} / best`,
-      );
-      for (const v of sweep) {
-        const cells = o.sweep
-          .map((n) => (v.rates[n] === undefined ? '-' : v.rates[n].toFixed(0)).padStart(10))
-          .join('');
+      // One sweep point is a few seconds of racing, and a short window can land far off its usual
+      // rate (race-stale-dirfd at 2 threads: 80 and 543 cycles/s in two runs on 2026-12-02). A
+      // collapse is systematic: one seen in a sweep must show again in a second before it fails.
+      const sweepOnce = async (round) => {
         console.log(
-          `  ${v.scenario.padEnd(28)} ${cells}   ${(v.fraction * 100).toFixed(0)}% ${v.ok ? 'ok' : 'COLLAPSED'}`,
+          `\nthread sweep${round > 1 ? ' again' : ''}: ${o.sweep.join(', ')} threads, ${o.sweepDuration} per race`,
         );
+        const points = [];
+        for (const n of o.sweep) {
+          const r = await runRaces(tmp, `sweep${round}-${n}`, o.sweepDuration, n);
+          if (r.code !== 0) {
+            console.log(`  ${n} threads: run exit ${r.code}`);
+            ok = false;
+          }
+          for (const x of results(r))
+            if (x.stats) points.push({ scenario: x.name, threads: n, cyclesPerSec: x.stats.cyclesPerSec });
+        }
+        const sweep = judgeSweep(points);
+        console.log(
+          `  ${'scenario'.padEnd(28)} ${o.sweep.map((n) => `${n} thr`.padStart(10)).join('')}   at ${Math.max(...o.sweep)} / best`,
+        );
+        for (const v of sweep) {
+          const cells = o.sweep
+            .map((n) => (v.rates[n] === undefined ? '-' : v.rates[n].toFixed(0)).padStart(10))
+            .join('');
+          console.log(
+            `  ${v.scenario.padEnd(28)} ${cells}   ${(v.fraction * 100).toFixed(0)}% ${v.ok ? 'ok' : 'COLLAPSED'}`,
+          );
+        }
+        return { points, sweep };
+      };
+      const first = await sweepOnce(1);
+      let { sweep } = first;
+      out.sweep = { points: first.points, verdict: first.sweep };
+      if (sweepOutcome(sweep, o.knownCollapse).failed.length) {
+        const second = await sweepOnce(2);
+        out.sweep.again = { points: second.points, verdict: second.sweep };
+        // Failing: collapsed in both sweeps.
+        sweep = sweep.map((v) => {
+          const w = second.sweep.find((x) => x.scenario === v.scenario);
+          return !v.ok && w && w.ok ? w : v;
+        });
       }
       const res = sweepOutcome(sweep, o.knownCollapse);
       out.sweep.outcome = res;
