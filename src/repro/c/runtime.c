@@ -110,13 +110,17 @@ static char tr_insts[TR_MAXINST][PATH_MAX];
 static int tr_ninsts;
 static int tr_cleaned;
 
+static void tr_vsay(const char *fmt, va_list ap) {
+  fprintf(stderr, "%s: ", tr_prog);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+}
+
 void tr_log(const char *fmt, ...) {
   if (tr_quiet) return;
   va_list ap;
   va_start(ap, fmt);
-  fprintf(stderr, "%s: ", tr_prog);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  tr_vsay(fmt, ap);
   va_end(ap);
 }
 
@@ -185,9 +189,7 @@ const char *tr_describe(tr_res r) {
 static void tr_die(int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fprintf(stderr, "%s: ", tr_prog);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  tr_vsay(fmt, ap);
   va_end(ap);
   exit(code);
 }
