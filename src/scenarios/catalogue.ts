@@ -26,3 +26,6 @@ export const CATALOGUE: readonly Scenario[] = [
   permRemountGid,
   ...RACE_SCENARIOS,
 ];
+
+/** A scenario's one-paragraph description (the lkml mail quotes it). */
+export const describeScenario = (id: string): string | undefined => CATALOGUE.find((s) => s.id === id)?.description;

@@ -7,7 +7,7 @@ import { EXIT } from '../errors.js';
 import { cacheDirs } from '../host/paths.js';
 import { packageRoot, toolVersion } from '../package.js';
 import { nothingToReport, render, renderMany, useColor } from '../report/index.js';
-import { CATALOGUE } from '../scenarios/catalogue.js';
+import { describeScenario } from '../scenarios/catalogue.js';
 import { reportedConfigFromText } from '../report/config.js';
 import type { RunReport } from '../report/types.js';
 import { chooseAccel, type Accel } from './accel.js';
@@ -292,9 +292,6 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
     for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
   }
 }
-
-/** A scenario's one-paragraph description, for the lkml format. */
-const describeScenario = (id: string): string | undefined => CATALOGUE.find((s) => s.id === id)?.description;
 
 /** The booted image's config (kernels.ts keeps it next to the vmlinuz), as a report quotes it. */
 function imageConfig(k: KernelImage | undefined): RunReport['env']['config'] {

@@ -3,16 +3,17 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { EXIT, UsageError } from '../../errors.js';
-import { FORMATS, isFormat, nothingToReport, render, renderMany } from '../../report/index.js';
+import { FORMATS, nothingToReport, render, renderMany, type Format } from '../../report/index.js';
 import { parseSavedReport } from '../../report/load.js';
 import { OutputFile } from '../../util/output.js';
-import { CATALOGUE } from '../../scenarios/catalogue.js';
+import { describeScenario } from '../../scenarios/catalogue.js';
 
 /** Larger than any report a run writes (the VM host refuses guest reports over 64 MiB as well). */
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 interface ReportOpts {
-  format: string;
+  /** commander's .choices() refused anything else. */
+  format: Format;
   output?: string;
 }
 
@@ -28,11 +29,10 @@ export function reportCommand(): Command {
 }
 
 function report(file: string, o: ReportOpts): number {
-  if (!isFormat(o.format)) throw new UsageError(`--format '${o.format}' is not one of ${FORMATS.join(', ')}`);
   const runs = parseSavedReport(readReport(file), file);
   const opts = {
     color: false,
-    describe: (id: string) => CATALOGUE.find((s) => s.id === id)?.description,
+    describe: describeScenario,
   };
   const text = runs.length === 1 ? render(o.format, runs[0]!, opts) : renderMany(o.format, runs, opts);
   if (o.format === 'lkml' && text === '') process.stderr.write(nothingToReport(runs) + '\n');

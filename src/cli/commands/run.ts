@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { CATALOGUE } from '../../scenarios/catalogue.js';
+import { CATALOGUE, describeScenario } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
 import { removeStale, describeCleanup } from '../../probes/stale.js';
 import { removeDeadPrivateMounts, describeMountCleanup } from '../../tracefs/mount.js';
@@ -296,9 +296,6 @@ function finishKtap(k: KtapRun, report: RunReport, plan: RunPlan): void {
   // the human still gets the totals
   process.stderr.write(render('pretty', report, { color: false, liveShown: true }));
 }
-
-/** A scenario's one-paragraph description, for the lkml format. */
-export const describeScenario = (id: string): string | undefined => CATALOGUE.find((s) => s.id === id)?.description;
 
 /** Where the live lines go: machine formats on stdout keep them on stderr; pretty prints live to stdout. */
 function liveStream(o: RunOpts, plan: RunPlan): NodeJS.WriteStream {
