@@ -54,6 +54,9 @@ Napi::Object stats_obj(Napi::Env env, Engine& e) {
   uint64_t step_asides = 0;
   for (auto& w : e.counters) step_asides += w->step_asides.load(std::memory_order_relaxed);
   o.Set("stepAsides", static_cast<double>(step_asides));
+  uint64_t held = 0;
+  for (auto& w : e.counters) held += w->held_fds.load(std::memory_order_relaxed);
+  o.Set("heldFds", static_cast<double>(held));
   o.Set("controllerNice", e.ctl.controller_nice);
   if (e.ctl.boost_errno)
     o.Set("controllerBoostError", std::string("setpriority(2) failed, ") + errno_code(e.ctl.boost_errno));

@@ -34,6 +34,9 @@ struct alignas(64) WorkerCounters {
   std::atomic<bool> finished{false};
   // Times this worker stepped aside from a controller step (the gate).
   std::atomic<uint64_t> step_asides{0};
+  // fds in this worker's held rings: a slot is never emptied once filled, so
+  // this only grows, up to the rings' size (the soak's bound on tracefs fds).
+  std::atomic<uint64_t> held_fds{0};
   WorkerCounters();
   void bump(Op op, PhaseClass c, int e) {
     int slot = (e >= 0 && e < kErrSlots - 1) ? e : kErrSlots - 1;

@@ -209,8 +209,9 @@ void Worker::hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag,
     }
     slot = next;
     next = static_cast<uint32_t>(slot + 1 < ring.size() ? slot + 1 : 1);
-    if (ring[slot].fd >= 0) ::close(ring[slot].fd);
   }
+  if (ring[slot].fd >= 0) ::close(ring[slot].fd);
+  else c_.held_fds.store(c_.held_fds.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ring[slot] = Held{fd, tag, exact};
 }
 

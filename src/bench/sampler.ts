@@ -1,12 +1,20 @@
-// The soak's sampler: a child process's open fds (/proc/<pid>/fd entries)
-// and resident memory (VmRSS of /proc/<pid>/status) every few seconds,
-// each sample tagged with the scenario the run's journal says is running.
+// The soak's sampler: a child process's open fds (/proc/<pid>/fd entries,
+// those on the suite's own tracefs objects counted apart) and resident
+// memory (VmRSS of /proc/<pid>/status) every few seconds, each sample
+// tagged with the scenario the run's journal says is running.
 import fs from 'node:fs';
 import type { SoakSample } from './soak.js';
 
 export interface ProcSample {
   fds: number;
+  /** Of those, fds on this suite's own tracefs objects (a `tfsr_` path component: events, groups, instances). */
+  runFds: number;
   rssKb: number;
+}
+
+/** Is an fd's link target one of the suite's tracefs objects (run names are `tfsr_<pid>_<hex>`)? */
+export function isRunFd(target: string): boolean {
+  return target.includes('/tfsr_');
 }
 
 /** VmRSS in kB from a /proc/<pid>/status text; undefined when absent (a zombie has none). */
@@ -20,7 +28,17 @@ export function readProc(pid: number, proc = '/proc'): ProcSample | undefined {
   try {
     const rssKb = parseVmRss(fs.readFileSync(`${proc}/${pid}/status`, 'utf8'));
     if (rssKb === undefined) return undefined;
-    return { fds: fs.readdirSync(`${proc}/${pid}/fd`).length, rssKb };
+    const dir = `${proc}/${pid}/fd`;
+    const fds = fs.readdirSync(dir);
+    let runFds = 0;
+    for (const fd of fds) {
+      try {
+        if (isRunFd(fs.readlinkSync(`${dir}/${fd}`))) runFds++;
+      } catch {
+        /* closed since the listing */
+      }
+    }
+    return { fds: fds.length, runFds, rssKb };
   } catch {
     return undefined;
   }

@@ -10,6 +10,14 @@
 //   GC step or one odd sample does not decide) x the window's length.
 // - fds are flat when that growth is at most max(FD_ABS, FD_REL x median fds);
 //   RSS when it is at most max(RSS_ABS_KB, RSS_REL x median RSS).
+// - The run's own tracefs fds (held dirfds and enable fds, ops in flight)
+//   are judged apart when the engine reported its rings: never more than
+//   heldFds + one in flight per worker + FD_ABS, at any sample. The rings
+//   fill one slot per generation a worker sees, so at a few cycles/s they
+//   are still filling after any fixed warm-up (CI 2026-12-02: 8 workers of
+//   race-enable-write, +17.5 fds over the judged window, all of them ring
+//   slots); a slope would call that a leak, the bound does not. The other
+//   fds (Node's, the addon's, the journal) must be flat as above.
 // - Fewer than MIN_SAMPLES samples after the warm-up: not judged, and that
 //   fails (a soak that measured nothing must not read as flat).
 // - Thread sweep: per scenario, cycles/s at the largest thread count must be
@@ -21,6 +29,8 @@ export interface SoakSample {
   t: number;
   fds: number;
   rssKb: number;
+  /** Of fds, those on the run's own tracefs objects (sampler.ts isRunFd); absent: not counted apart. */
+  runFds?: number;
   /** The scenario variant running at that moment (from the run's journal), if any. */
   scenario?: string;
 }
@@ -59,6 +69,21 @@ export interface SeriesVerdict {
   flat: boolean;
 }
 
+/** The run's tracefs fds against what its engine may hold. */
+export interface HeldVerdict {
+  /** Most run fds in any sample of the segment. */
+  max: number;
+  /** heldFds + threads + FD_ABS. */
+  bound: number;
+  ok: boolean;
+}
+
+/** What a race's engine reported holding (RaceStats heldFds, threads). */
+export interface HeldRings {
+  heldFds: number;
+  threads: number;
+}
+
 export interface SegmentVerdict {
   scenario: string;
   /** Samples in the segment, and after the warm-up cut. */
@@ -66,7 +91,9 @@ export interface SegmentVerdict {
   judged: number;
   /** Length of the judged window, ms. */
   windowMs: number;
+  /** Flatness of the process's fds: all of them, or without the run's tracefs fds when `held` judged those. */
   fds?: SeriesVerdict;
+  held?: HeldVerdict;
   rss?: SeriesVerdict;
   ok: boolean;
   why: string;
@@ -109,8 +136,17 @@ function judgeSeries(ts: number[], ys: number[], abs: number, rel: number, windo
   return { median, growth, limit, flat: growth <= limit };
 }
 
-/** One scenario's segment: warm-up cut, then fds and RSS growth against their limits. */
-export function judgeSegment(scenario: string, seg: readonly SoakSample[], lim = SOAK_LIMITS): SegmentVerdict {
+/**
+ * One scenario's segment: warm-up cut, then fds and RSS growth against their
+ * limits; with `rings` (and samples that counted run fds), the run's tracefs
+ * fds against the rings' bound instead of a slope.
+ */
+export function judgeSegment(
+  scenario: string,
+  seg: readonly SoakSample[],
+  lim = SOAK_LIMITS,
+  rings?: HeldRings,
+): SegmentVerdict {
   const t0 = seg[0]?.t ?? 0;
   const t1 = seg[seg.length - 1]?.t ?? 0;
   const cut = t0 + (t1 - t0) * lim.warmupFraction;
@@ -126,9 +162,11 @@ export function judgeSegment(scenario: string, seg: readonly SoakSample[], lim =
   }
   const ts = kept.map((s) => s.t);
   const windowMs = ts[ts.length - 1]! - ts[0]!;
+  const apart = rings !== undefined && seg.every((s) => s.runFds !== undefined);
+  const held = apart ? judgeHeld(seg, rings, lim) : undefined;
   const fds = judgeSeries(
     ts,
-    kept.map((s) => s.fds),
+    kept.map((s) => s.fds - (apart ? s.runFds! : 0)),
     lim.fdAbs,
     lim.fdRel,
     windowMs,
@@ -141,18 +179,39 @@ export function judgeSegment(scenario: string, seg: readonly SoakSample[], lim =
     windowMs,
   );
   const bad = [
-    ...(fds.flat ? [] : [`fds grew ${fmt(fds.growth)} (limit ${fmt(fds.limit)})`]),
+    ...(fds.flat
+      ? []
+      : [`${apart ? "fds besides the run's tracefs fds" : 'fds'} grew ${fmt(fds.growth)} (limit ${fmt(fds.limit)})`]),
+    ...(held && !held.ok
+      ? [`the run's tracefs fds reached ${held.max}, more than its rings hold (bound ${held.bound})`]
+      : []),
     ...(rss.flat ? [] : [`RSS grew ${fmt(rss.growth)} kB (limit ${fmt(rss.limit)} kB)`]),
   ];
-  return { ...base, windowMs, fds, rss, ok: bad.length === 0, why: bad.length ? bad.join('; ') : 'flat after warm-up' };
+  return {
+    ...base,
+    windowMs,
+    fds,
+    ...(held ? { held } : {}),
+    rss,
+    ok: bad.length === 0,
+    why: bad.length ? bad.join('; ') : 'flat after warm-up',
+  };
 }
 
-/** Every scenario segment judged; a soak with no segment at all fails. */
+/** Every sample of the segment, warm-up included: the rings bound the run's fds from the first one. */
+function judgeHeld(seg: readonly SoakSample[], rings: HeldRings, lim: SoakLimits): HeldVerdict {
+  const max = Math.max(...seg.map((s) => s.runFds ?? 0));
+  const bound = rings.heldFds + rings.threads + lim.fdAbs;
+  return { max, bound, ok: max <= bound };
+}
+
+/** Every scenario segment judged (with its engine's rings where `rings` names it); no segment at all fails. */
 export function judgeSoak(
   samples: readonly SoakSample[],
   lim = SOAK_LIMITS,
+  rings: Readonly<Record<string, HeldRings>> = {},
 ): { ok: boolean; segments: SegmentVerdict[] } {
-  const verdicts = segments(samples).map((s) => judgeSegment(s.scenario, s.samples, lim));
+  const verdicts = segments(samples).map((s) => judgeSegment(s.scenario, s.samples, lim, rings[s.scenario]));
   return { ok: verdicts.length > 0 && verdicts.every((v) => v.ok), segments: verdicts };
 }
 

@@ -196,6 +196,8 @@ export interface NativeRaceStats {
   cycles: number;
   racers: number;
   stepAsides: number;
+  /** fds the workers' held rings held at the end (rings only fill). */
+  heldFds: number;
   controllerNice: number;
   controllerBoostError?: string;
   busyRetries: number;

@@ -49,6 +49,12 @@ export interface RaceStats {
   racers: number;
   /** Times the other workers stepped aside from a create or remove step. */
   stepAsides: number;
+  /**
+   * fds held in the workers' rings (dirfds and enable fds from earlier
+   * generations) at the end. A ring slot is never emptied once filled, so no
+   * moment of the run held more: the soak's bound on the run's tracefs fds.
+   */
+  heldFds: number;
   /** The controller thread's nice value: -20 when boosted (workers beyond the racers), else 0. */
   controllerNice: number;
   /** Why the boost failed (e.g. 'setpriority(2) failed, EPERM'): the run went on at nice 0. */

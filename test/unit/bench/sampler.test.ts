@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseVmRss, readProc, runningScenario, Sampler } from '../../../src/bench/sampler.js';
+import { isRunFd, parseVmRss, readProc, runningScenario, Sampler } from '../../../src/bench/sampler.js';
 
 describe('parseVmRss', () => {
   it('reads VmRSS in kB, undefined when the line is missing (zombie)', () => {
@@ -20,6 +20,22 @@ describe('readProc', () => {
     for (const fd of fds) fs.closeSync(fd);
     expect(after.fds - before.fds).toBe(20);
     expect(after.rssKb).toBeGreaterThan(1000);
+  });
+
+  it("counts fds on the suite's run objects (a tfsr_ path component) apart", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr_1_abcdef-'));
+    const before = readProc(process.pid)!;
+    const fds = [
+      ...Array.from({ length: 5 }, () => fs.openSync(dir, 'r')),
+      ...Array.from({ length: 3 }, () => fs.openSync('/dev/null', 'r')),
+    ];
+    const after = readProc(process.pid)!;
+    for (const fd of fds) fs.closeSync(fd);
+    fs.rmSync(dir, { recursive: true });
+    expect(after.fds - before.fds).toBe(8);
+    expect(after.runFds - before.runFds).toBe(5);
+    expect(isRunFd('/sys/kernel/tracing/events/tfsr_119_47fc67_g1/e2/enable')).toBe(true);
+    expect(isRunFd('/sys/kernel/tracing/events/kprobes/tfsr')).toBe(false);
   });
 
   it('is undefined for a process that is gone', () => {

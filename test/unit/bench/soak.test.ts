@@ -107,6 +107,57 @@ describe('judgeSegment', () => {
     expect(judgeSegment('s', grows).ok).toBe(false);
   });
 
+  // CI 2026-12-02, race-enable-write at 8 threads: the rings still filling
+  // after the warm-up, about one slot a second, the other fds flat.
+  const filling = (extra = (_i: number) => 0) =>
+    Array.from({ length: 20 }, (_, i) => ({
+      t: i * 1000,
+      runFds: Math.min(184, 150 + 2 * i) + (i % 3),
+      fds: Math.min(184, 150 + 2 * i) + (i % 3) + 27 + extra(i),
+      rssKb: 80_000,
+      scenario: 'race-enable-write[uprobe]',
+    }));
+  const rings = { heldFds: 184, threads: 8 };
+
+  it('without the rings, a ring still filling reads as fd growth (the CI failure)', () => {
+    expect(judgeSegment('e', filling()).fds!.flat).toBe(false);
+  });
+
+  it('with the rings, filling passes: the other fds are flat and the tracefs fds stay within heldFds + threads + 16', () => {
+    const v = judgeSegment('e', filling(), SOAK_LIMITS, rings);
+    expect(v.ok, v.why).toBe(true);
+    expect(v.held).toEqual({ max: 186, bound: 208, ok: true });
+    expect(v.fds!.median).toBe(27);
+  });
+
+  it('with the rings, fails a planted tracefs fd leak beyond what the rings hold', () => {
+    const leak = filling().map((x, i) => ({ ...x, runFds: x.runFds + 2 * i, fds: x.fds + 2 * i }));
+    const v = judgeSegment('e', leak, SOAK_LIMITS, rings);
+    expect(v.ok).toBe(false);
+    expect(v.held!.ok).toBe(false);
+    expect(v.fds!.flat).toBe(true);
+    expect(v.why).toMatch(/tracefs fds reached 223, more than its rings hold \(bound 208\)/);
+  });
+
+  it('with the rings, still fails a planted leak of other fds', () => {
+    const v = judgeSegment(
+      'e',
+      filling((i) => 2 * i),
+      SOAK_LIMITS,
+      rings,
+    );
+    expect(v.ok).toBe(false);
+    expect(v.held!.ok).toBe(true);
+    expect(v.why).toMatch(/fds besides the run's tracefs fds grew/);
+  });
+
+  it('judgeSoak takes each segment its own rings by variant name', () => {
+    const samples = filling();
+    expect(judgeSoak(samples).ok).toBe(false);
+    expect(judgeSoak(samples, SOAK_LIMITS, { 'race-enable-write[uprobe]': rings }).ok).toBe(true);
+    expect(judgeSoak(samples, SOAK_LIMITS, { 'race-reopen[uprobe]': rings }).ok).toBe(false);
+  });
+
   it('refuses to judge too few samples', () => {
     const v = judgeSegment(
       's',

@@ -140,6 +140,29 @@ describe('race run control', () => {
     expect(fs.readFileSync(dc, 'utf8')).toMatch(/^6+$/);
   });
 
+  it('heldFds counts the ring slots filled, never the fds rotated through them', async () => {
+    // 2 workers x 1 dir x 4 slots: 300 cycles rotate each ring dozens of times.
+    const d = path.join(dir, 'held');
+    const s = await runRace(
+      plain({
+        threads: 2,
+        durationMs: 0,
+        maxCycles: 300,
+        dwellPresentUs: 0,
+        dwellAbsentUs: 0,
+        heldDirfds: 4,
+        create: [{ kind: 'mkdir', path: d }],
+        remove: [{ kind: 'rmdir', path: d }],
+        files: [],
+        dirs: [{ path: d, names: ['x'] }],
+      }),
+    );
+    expect(s.error).toBeUndefined();
+    expect(s.ops['dirfd-open'].count).toBeGreaterThan(8);
+    expect(s.heldFds).toBeGreaterThan(0);
+    expect(s.heldFds).toBeLessThanOrEqual(8);
+  });
+
   it('summary ends with the verdict line', async () => {
     const s = await runRace(plain());
     const lines = summaryLines('plain', s);

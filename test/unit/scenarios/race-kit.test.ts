@@ -15,6 +15,7 @@ function stats(over: Partial<NativeRaceStats> = {}): NativeRaceStats {
     cycles: 10,
     racers: 2,
     stepAsides: 0,
+    heldFds: 0,
     controllerNice: 0,
     busyRetries: 0,
     busyChecks: 1,
