@@ -19,7 +19,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { judgeSoak, judgeSweep, SOAK_LIMITS, SWEEP_MIN_FRACTION, sweepOutcome } from '../dist/bench/soak.js';
+import {
+  confirmCollapse,
+  judgeSoak,
+  judgeSweep,
+  SOAK_LIMITS,
+  SWEEP_MIN_FRACTION,
+  sweepOutcome,
+} from '../dist/bench/soak.js';
 import { Sampler } from '../dist/bench/sampler.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -202,11 +209,7 @@ async function main() {
       if (sweepOutcome(sweep, o.knownCollapse).failed.length) {
         const second = await sweepOnce(2);
         out.sweep.again = { points: second.points, verdict: second.sweep };
-        // Failing: collapsed in both sweeps.
-        sweep = sweep.map((v) => {
-          const w = second.sweep.find((x) => x.scenario === v.scenario);
-          return !v.ok && w && w.ok ? w : v;
-        });
+        sweep = confirmCollapse(sweep, second.sweep);
       }
       const res = sweepOutcome(sweep, o.knownCollapse);
       out.sweep.outcome = res;

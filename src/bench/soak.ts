@@ -273,6 +273,18 @@ export function sweepOutcome(
   return { ok: verdicts.length > 0 && failed.length === 0, failed, xfail, xpass };
 }
 
+/**
+ * A sweep run again after a collapse: a scenario fails only when it collapsed
+ * in both (one sweep point is a few seconds of racing and can land far off
+ * its usual rate); one that held up the second time takes that verdict.
+ */
+export function confirmCollapse(first: readonly SweepVerdict[], again: readonly SweepVerdict[]): SweepVerdict[] {
+  return first.map((v) => {
+    const w = again.find((x) => x.scenario === v.scenario);
+    return !v.ok && w?.ok ? w : v;
+  });
+}
+
 function fmt(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  confirmCollapse,
   judgeSegment,
   judgeSoak,
   judgeSweep,
@@ -262,5 +263,28 @@ describe('sweepOutcome', () => {
   it('matches whole ids only, and fails an empty sweep', () => {
     expect(sweepOutcome([v('race-reopen-x[uprobe]', false)], ['race-reopen']).ok).toBe(false);
     expect(sweepOutcome([]).ok).toBe(false);
+  });
+});
+
+describe('confirmCollapse', () => {
+  const pts = (stale2: number, stale64: number, reopen64: number) => [
+    { scenario: 'race-stale-dirfd[uprobe]', threads: 2, cyclesPerSec: stale2 },
+    { scenario: 'race-stale-dirfd[uprobe]', threads: 64, cyclesPerSec: stale64 },
+    { scenario: 'race-reopen[uprobe]', threads: 2, cyclesPerSec: 190 },
+    { scenario: 'race-reopen[uprobe]', threads: 64, cyclesPerSec: reopen64 },
+  ];
+  it('a collapse seen once (543 vs 43 cycles/s, then 85 vs 56) does not fail', () => {
+    const first = judgeSweep(pts(543, 43, 200));
+    expect(sweepOutcome(first).failed).toEqual(['race-stale-dirfd[uprobe]']);
+    const v = confirmCollapse(first, judgeSweep(pts(85, 56, 200)));
+    expect(sweepOutcome(v)).toMatchObject({ ok: true, failed: [] });
+  });
+  it('a collapse seen in both sweeps fails, and a scenario missing from the second keeps its first verdict', () => {
+    const first = judgeSweep(pts(100, 3, 10));
+    const again = judgeSweep(pts(100, 2, 200)).filter((v) => v.scenario !== 'race-reopen[uprobe]');
+    expect(sweepOutcome(confirmCollapse(first, again)).failed).toEqual([
+      'race-stale-dirfd[uprobe]',
+      'race-reopen[uprobe]',
+    ]);
   });
 });
