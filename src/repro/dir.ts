@@ -4,6 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 
+/**
+ * A FAIL's reproducer file name: the result's name, with what a file name
+ * can't hold replaced; `@<iteration>` under --repeat, so each iteration's
+ * FAIL keeps its own file (the report names it per result).
+ */
+export function reproFileName(name: string, iteration?: number): string {
+  const n = iteration === undefined ? name : `${name}@${iteration}`;
+  return `${n.replace(/[^A-Za-z0-9_.@[\]-]/g, '_')}.c`;
+}
+
 /** The absolute path of a writable directory (created with its parents when missing); UsageError otherwise. */
 export function prepareReproDir(dir: string): string {
   if (!dir) throw new UsageError('--repro-dir needs a directory: e.g. --repro-dir ./repro');

@@ -19,6 +19,7 @@ import { merge, partition } from './keep.js';
 import type { Recording, Step } from './types.js';
 
 import { Recorder } from './record.js';
+import { reproFileName } from './dir.js';
 import { targetFor } from '../probes/targets.js';
 
 export { Recorder };
@@ -35,6 +36,8 @@ export interface ReproContext {
   options?: { durationMs: number; threads: number };
   budget?: Budget;
   signal?: AbortSignal;
+  /** --repeat: the iteration, which the file name carries. */
+  iteration?: number;
 }
 
 export type Written = NonNullable<ScenarioResult['reproducer']>;
@@ -44,11 +47,6 @@ export const DEFAULT_BUDGET: Budget = { maxAttempts: 300, maxMs: 30_000 };
 
 export function runtimeSource(): string {
   return fs.readFileSync(path.join(packageRoot, 'src', 'repro', 'c', 'runtime.c'), 'utf8');
-}
-
-/** A result's reproducer file name: its name, with what a file name can't hold replaced. */
-export function reproFileName(result: ScenarioResult): string {
-  return `${result.name.replace(/[^A-Za-z0-9_.@[\]-]/g, '_')}.c`;
 }
 
 function note(result: ScenarioResult, n: string): void {
@@ -169,7 +167,7 @@ async function sequenceReproducer(
   } else {
     return 'no recorded step was judged (the failing check was not on a call the scenario made)';
   }
-  const file = reproFileName(result);
+  const file = reproFileName(result.name, ctx.iteration);
   const kept = steps.length;
   const text = emit({
     runtime: runtimeSource(),

@@ -13,6 +13,7 @@ import { targetFor } from '../probes/targets.js';
 import type { ScenarioResult } from '../report/types.js';
 import type { RacePlan, Scenario } from '../scenarios/types.js';
 import { RACE_RULES, type RaceRule } from './race-rules.js';
+import { reproFileName } from './dir.js';
 
 /** What the engine ran with: the scenario's plan plus the run's threads and duration. */
 export type RaceParams = RacePlan & { threads: number; durationMs: number };
@@ -32,6 +33,8 @@ export interface EmitRaceInput {
   rules?: readonly RaceRule[];
   /** Generation time (tests fix it). */
   now?: Date;
+  /** The file's name, for its build line (default `<id>[<kind>].c`). */
+  file?: string;
 }
 
 export const C_DIR = path.join(packageRoot, 'src', 'repro', 'c');
@@ -175,7 +178,7 @@ function paramSummary(p: RaceParams): string {
 
 export function renderHeader(input: EmitRaceInput, p: RaceParams): string {
   const s = input.scenario;
-  const file = `${s.id}[${input.kind}].c`;
+  const file = input.file ?? reproFileName(`${s.id}[${input.kind}]`);
   const ev = input.result?.evidence?.[0];
   const lines = [
     '/*',
@@ -263,6 +266,8 @@ export interface RaceReproContext {
   kernel: EmitRaceInput['kernel'];
   /** What the run was given (--duration, --threads). */
   options?: { durationMs: number; threads: number };
+  /** --repeat: the iteration, which the file name carries. */
+  iteration?: number;
 }
 
 /** The kprobe/fprobe symbol the suite uses here (the uprobe's binary is found at run time). */
@@ -286,7 +291,9 @@ export async function emitRace(
 ): Promise<{ file: string; mode: 'race' } | undefined> {
   if (!ctx.scenario.racePlan) return undefined;
   const target = probeTarget(ctx.kind);
+  const file = reproFileName(result.name, ctx.iteration);
   const { text } = renderRace({
+    file,
     scenario: ctx.scenario,
     kind: ctx.kind,
     ...(ctx.options ? { params: { threads: ctx.options.threads, durationMs: ctx.options.durationMs } } : {}),
@@ -294,7 +301,6 @@ export async function emitRace(
     kernel: ctx.kernel,
     ...(target ? { target } : {}),
   });
-  const file = `${result.name.replace(/[^A-Za-z0-9_.@[\]-]/g, '_')}.c`;
   await fs.promises.writeFile(path.join(ctx.dir, file), text);
   return { file, mode: 'race' };
 }

@@ -39,6 +39,8 @@ export interface SuiteOptions extends ScenarioOptions {
   onStart?(name: string, scenario: Scenario): void;
   /** --repro-dir (absolute, checked writable): each FAIL gets a C reproducer there (src/repro/). */
   reproDir?: string;
+  /** --repeat: which iteration this suite is (reproducer files carry it). */
+  iteration?: number;
 }
 
 export interface ExpectOptions {
@@ -267,6 +269,7 @@ async function runVariant(
       kernel: { release: tracefs.kernel.release, version: tracefs.kernel.version },
       options: { durationMs: opts.durationMs, threads: opts.threads },
       signal: opts.signal,
+      ...(opts.iteration !== undefined ? { iteration: opts.iteration } : {}),
     });
   }
   // An oops or a warning says more than the hang it may have caused: FAIL, with the timeout as a note.

@@ -124,6 +124,22 @@ live('run --repro-dir', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it('--repeat 2: each failing iteration keeps its own file, named by the result it belongs to', async () => {
+    const out = path.join(dir, 'repeat');
+    const r = await execa(
+      'node',
+      [CLI, 'run', '-s', 'removed-files-enoent', '-p', 'uprobe', '--repeat', '2', '--repro-dir', out, '-f', 'json'],
+      { reject: false, env: { TFSR_TEST_INVERT_CHECK: 'stat (group with a sibling left)' } },
+    );
+    expect(r.exitCode, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    const files = report.results.map((x) => x.reproducer?.file);
+    expect(files).toEqual(['removed-files-enoent[uprobe]@1.c', 'removed-files-enoent[uprobe]@2.c']);
+    expect(fs.readdirSync(out).sort()).toEqual(files);
+    expect(fs.readFileSync(path.join(out, files[1]!), 'utf8')).toContain("-o repro 'removed-files-enoent[uprobe]@2.c'");
+    expect(leftovers()).toEqual([]);
+  });
+
   it('writes nothing for a passing run', async () => {
     const out = path.join(dir, 'passing');
     const r = await execa('node', [CLI, 'run', '-s', 'removed-files-enoent', '-p', 'uprobe', '--repro-dir', out], {

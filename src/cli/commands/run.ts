@@ -225,6 +225,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       bail: !!o.bail,
       ...(plan.expect ? { expect: plan.expect } : {}),
       ...(plan.reproDir ? { reproDir: plan.reproDir } : {}),
+      ...(iteration !== undefined ? { iteration } : {}),
       signal: abort.signal,
       ...liveHooks(o, plan, progress, journal, iteration, ktap?.stream),
     });
