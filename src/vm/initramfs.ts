@@ -87,6 +87,10 @@ mount -t 9p -o ${NINEP_RW} results ${host(p.sharePath)} || fail "cannot mount th
 mount -t proc proc /host/proc || fail "mount proc"
 mount -t sysfs sysfs /host/sys || fail "mount sysfs"
 mount -t devtmpfs devtmpfs /host/dev || fail "mount devtmpfs"
+# What udev would add: /dev/fd and the std links (bash's <(...), > /dev/stdout), /dev/shm, /dev/pts.
+ln -s /proc/self/fd /host/dev/fd && ln -s fd/0 /host/dev/stdin && ln -s fd/1 /host/dev/stdout && ln -s fd/2 /host/dev/stderr || fail "links in /dev"
+mkdir -p /host/dev/shm /host/dev/pts && mount -t tmpfs -o mode=1777 tmpfs /host/dev/shm || fail "mount tmpfs on /dev/shm"
+mount -t devpts devpts /host/dev/pts 2>/dev/null
 ${keepVisible(p.cwd, p.keepPaths)}mount -t tracefs nodev /host/sys/kernel/tracing || fail "cannot mount tracefs (the kernel needs CONFIG_TRACING)"
 mount -t debugfs nodev /host/sys/kernel/debug 2>/dev/null
 echo "${MARK.run} uptime=$(cut -d' ' -f1 /proc/uptime)"

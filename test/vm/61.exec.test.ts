@@ -19,7 +19,8 @@ describe.skipIf(why !== undefined && !REQUIRED)('vm --exec on debian:6.12', () =
   beforeAll(async () => {
     if (why) throw new Error(`TRACEFS_REGRESS_REQUIRE_LIVE=1 but ${why}`);
     await buildDist();
-    const script = 'printf "%s\\0" "$@"; printf "to stderr" >&2; exit 200';
+    // Through /dev/stdout and /dev/stderr: the links udev would make exist in the guest.
+    const script = 'printf "%s\\0" "$@" > /dev/stdout; printf "to stderr" > /dev/stderr; exit 200';
     ok = await execVm([...KERNEL, '--timeout', '300'], '/bin/sh', ['-c', script, 'sh', ...ARGS], 360_000);
     panic = await execVm(
       [...KERNEL, '--timeout', '300'],

@@ -89,6 +89,9 @@ describe('initramfs', () => {
       'proc /host/proc',
       'sysfs /host/sys',
       'devtmpfs /host/dev',
+      'ln -s /proc/self/fd /host/dev/fd',
+      'ln -s fd/1 /host/dev/stdout',
+      'tmpfs /host/dev/shm',
       'tmpfs /host/tmp',
       'nodev /host/sys/kernel/tracing',
     ]) {
