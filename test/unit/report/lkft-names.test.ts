@@ -45,6 +45,10 @@ describe("LKFT's test name for our KTAP", () => {
     expect(lines.map(lkftName)).toEqual(lines.map(() => slug(NAME)));
   });
 
+  it("an XFAIL keeps kselftest's `# XFAIL` directive, which LKFT takes into the name (README: by choice)", () => {
+    expect(lkftName(resultLine(variant('XFAIL')))).toBe(`${slug(NAME)}_XFAIL`);
+  });
+
   it('catches the old skip line, whose reason after `# SKIP` LKFT took into the name', () => {
     expect(lkftName(`ok 1 ${NAME} # SKIP kprobe_events not available in this kernel`)).not.toBe(slug(NAME));
     expect(lkftName(`ok 1 ${NAME} # SKIP`)).toBe(slug(NAME));
