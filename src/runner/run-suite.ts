@@ -271,6 +271,12 @@ async function runVariant(
       signal: opts.signal,
       ...(opts.iteration !== undefined ? { iteration: opts.iteration } : {}),
     });
+    // The minimiser replayed the failing steps: what the kernel said meanwhile belongs to this
+    // FAIL, not to the next variant (whose window would otherwise open on it: a health-only
+    // mutant made every later variant FAIL that way).
+    const replays = healthParts(health.delta());
+    if (replays.length)
+      result.notes = [...(result.notes ?? []), `while its reproducer was made: ${replays.join(', ')}`];
   }
   // An oops or a warning says more than the hang it may have caused: FAIL, with the timeout as a note.
   if (result.timeout && result.status === 'FAIL')
@@ -287,7 +293,8 @@ function watchOrWhyNot(limitMs: number, name: string): Watch | string {
   }
 }
 
-function applyHealth(result: ScenarioResult, delta: HealthDelta): void {
+/** What a health delta saw, as the evidence and notes quote it; empty when nothing changed. */
+function healthParts(delta: HealthDelta): string[] {
   const parts: string[] = [];
   if (delta.oopsCount && delta.oopsCount.after > delta.oopsCount.before)
     parts.push(`oops_count ${delta.oopsCount.before}->${delta.oopsCount.after}`);
@@ -296,6 +303,11 @@ function applyHealth(result: ScenarioResult, delta: HealthDelta): void {
   if (delta.taint && delta.taint.after !== delta.taint.before)
     parts.push(`taint ${delta.taint.before}->${delta.taint.after} (${delta.taint.letters})`);
   if (delta.kernelLines.length) parts.push(`${delta.kernelLines.length} kernel log lines`);
+  return parts;
+}
+
+function applyHealth(result: ScenarioResult, delta: HealthDelta): void {
+  const parts = healthParts(delta);
   result.status = 'FAIL';
   result.evidence = [
     ...result.evidence,
