@@ -45,6 +45,8 @@ export interface GuestPlan {
   stdio?: boolean;
   /** More host paths that must stay visible under the guest's fresh /tmp and /run (the --exec program). */
   keepPaths?: string[];
+  /** Test hook (TRACEFS_REGRESS_TEST_BOOT_STALL_MS): /init stops before its command, as a stalled boot does. */
+  stallForTest?: boolean;
 }
 
 /** The guest's ports for the command's stdout and stderr (QEMU's second and third -serial). */
@@ -93,7 +95,7 @@ mkdir -p /host/dev/shm /host/dev/pts && mount -t tmpfs -o mode=1777 tmpfs /host/
 mount -t devpts devpts /host/dev/pts 2>/dev/null
 ${keepVisible(p.cwd, p.keepPaths)}mount -t tracefs nodev /host/sys/kernel/tracing || fail "cannot mount tracefs (the kernel needs CONFIG_TRACING)"
 mount -t debugfs nodev /host/sys/kernel/debug 2>/dev/null
-echo "${MARK.run} uptime=$(cut -d' ' -f1 /proc/uptime)"
+${p.stallForTest ? 'sleep 100000 # test hook: a boot that never reaches its command\n' : ''}echo "${MARK.run} uptime=$(cut -d' ' -f1 /proc/uptime)"
 ${p.stdio ? stdioSetup() : ''}chroot /host /bin/sh -c 'cd "$1" && shift && exec "$@"' sh ${sq(p.cwd)} ${cmd}${p.stdio ? ` </dev/null >${STDIO_TTYS.stdout} 2>${STDIO_TTYS.stderr}` : ''}
 code=$?
 # The command may have left anything under this name (a FIFO would block this write): replace it.

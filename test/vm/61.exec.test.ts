@@ -15,7 +15,7 @@ const why = unavailable();
 if (why && !REQUIRED) console.warn(`SKIP vm --exec: ${why}`);
 
 describe.skipIf(why !== undefined && !REQUIRED)('vm --exec on debian:6.12', () => {
-  let ok: VmExec, panic: VmExec, slow: VmExec;
+  let ok: VmExec, panic: VmExec, slow: VmExec, stalled: VmExec;
   beforeAll(async () => {
     if (why) throw new Error(`TRACEFS_REGRESS_REQUIRE_LIVE=1 but ${why}`);
     await buildDist();
@@ -31,11 +31,15 @@ describe.skipIf(why !== undefined && !REQUIRED)('vm --exec on debian:6.12', () =
       360_000,
     );
     slow = await execVm([...KERNEL, '--timeout', '45'], '/bin/sh', ['-c', 'echo started; exec sleep 1000'], 120_000);
+    // The test hook stops the first boot's /init before its command, as the stalled TCG boot did.
+    stalled = await execVm([...KERNEL, '--timeout', '300'], '/bin/sh', ['-c', 'echo second boot'], 360_000, {
+      TRACEFS_REGRESS_TEST_BOOT_STALL_MS: '15000',
+    });
   }, 900_000);
 
   // A run that went wrong keeps its run directory for inspection: these went wrong on purpose.
   afterAll(() => {
-    for (const r of [ok, panic, slow]) {
+    for (const r of [ok, panic, slow, stalled]) {
       const d = r && /run directory kept for inspection: (\S+)/.exec(r.stderr)?.[1];
       if (d) fs.rmSync(d, { recursive: true, force: true });
     }
@@ -53,6 +57,17 @@ describe.skipIf(why !== undefined && !REQUIRED)('vm --exec on debian:6.12', () =
     expect(panic.exitCode).toBe(1);
     expect(panic.stderr).toMatch(/KERNEL_FAILURE/);
     expect(panic.stderr).toMatch(/console: Kernel panic - not syncing: sysrq triggered crash/);
+  });
+
+  it('a boot that stalls before its command is booted once more, and says so', () => {
+    expect(stalled.stderr).toMatch(
+      /the guest had not started its command 15 s after QEMU started \(a stalled boot\); booting it once more/,
+    );
+    expect(stalled.stdout).toBe('second boot');
+    expect(stalled.exitCode).toBe(0);
+    const kept = /stalled boot's console kept: (\S+)/.exec(stalled.stderr)?.[1];
+    expect(kept && fs.readFileSync(kept, 'utf8')).toMatch(/TFSR-GUEST-INIT/);
+    if (kept) fs.rmSync(path.dirname(kept), { recursive: true, force: true });
   });
 
   it('a program still running at --timeout is exit 1, TIMEOUT', () => {

@@ -120,7 +120,13 @@ export interface VmExec {
 }
 
 /** `tracefs-regress vm <vmArgs> --exec <prog> -- <args>`: the program's output and vm's exit status. */
-export async function execVm(vmArgs: string[], prog: string, args: string[], timeoutMs: number): Promise<VmExec> {
+export async function execVm(
+  vmArgs: string[],
+  prog: string,
+  args: string[],
+  timeoutMs: number,
+  env: Record<string, string> = {},
+): Promise<VmExec> {
   const cli = path.join(ROOT, 'bin', 'tracefs-regress.js');
   const t0 = Date.now();
   const r = await execa(process.execPath, [cli, 'vm', ...vmArgs, '--exec', prog, '--', ...args], {
@@ -128,6 +134,7 @@ export async function execVm(vmArgs: string[], prog: string, args: string[], tim
     reject: false,
     timeout: timeoutMs,
     stdin: 'ignore',
+    env,
   });
   process.stderr.write(`${r.stderr}\n`);
   return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, wallMs: Date.now() - t0 };
