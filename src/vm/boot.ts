@@ -161,7 +161,7 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
   const stall = bootStall();
   const t0 = Date.now();
   if (o.timeoutMs > stall.ms) {
-    const first = await bootAttempt(o, { ms: stall.ms, planted: stall.planted });
+    const first = await bootAttempt(o, stall);
     if (first) return first;
     o.log?.(
       `the guest had not started its command ${stall.ms / 1000} s after QEMU started (a stalled boot); booting it once more`,
