@@ -37,6 +37,21 @@ export interface Evidence {
 }
 
 /**
+ * The tool's own failure, not the kernel's: out of fds or memory, a thread
+ * it could not create, a foreign mount under the tracefs root. The variant
+ * is UNRESOLVED (KTAP `# ERROR`) with this, never FAIL, and the run exits 2
+ * unless a real failure makes it 1 (src/report/exit-code.ts).
+ */
+export interface ToolFault {
+  /** The errno code: EMFILE, ENFILE, ENOMEM, EAGAIN (thread creation) or EXDEV. */
+  code: string;
+  /** What failed, e.g. "worker 3: openat(/sys/kernel/tracing/events/...): EMFILE". */
+  cause: string;
+  /** One line that fixes it, e.g. "raise the fd limit: ulimit -n 2048, or lower --threads to 16". */
+  fix: string;
+}
+
+/**
  * Registers an undo step (run at exit, on an error or a signal, newest
  * first) and returns a function that unregisters it. runner/teardown.ts
  * provides it; lower layers take it as a parameter instead of importing it.

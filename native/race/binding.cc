@@ -57,6 +57,20 @@ Napi::Object stats_obj(Napi::Env env, Engine& e) {
   uint64_t held = 0;
   for (auto& w : e.counters) held += w->held_fds.load(std::memory_order_relaxed);
   o.Set("heldFds", static_cast<double>(held));
+  Napi::Object fds = Napi::Object::New(env);
+  fds.Set("needed", static_cast<double>(e.fds.needed));
+  fds.Set("open", static_cast<double>(e.fds.open));
+  fds.Set("limit", static_cast<double>(e.fds.limit));
+  o.Set("fdBudget", fds);
+  if (e.resource.err) {
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("code", errno_code(e.resource.err));
+    r.Set("thread", e.resource.thread);
+    r.Set("op", e.resource.op);
+    r.Set("path", e.resource.path);
+    r.Set("stops", static_cast<double>(e.resource_stops));
+    o.Set("resourceError", r);
+  }
   o.Set("controllerNice", e.ctl.controller_nice);
   if (e.ctl.boost_errno)
     o.Set("controllerBoostError", std::string("setpriority(2) failed, ") + errno_code(e.ctl.boost_errno));
@@ -128,7 +142,13 @@ class RaceJob : public Napi::AsyncProgressWorker<Snapshot> {
   Napi::Promise promise() { return deferred_.Promise(); }
 
   void Execute(const ExecutionProgress& p) override {
-    engine_->run([&p](const Snapshot& s) { p.Send(&s, 1); });
+    // run() joins every thread it started on every way out; what it still
+    // throws (std::bad_alloc) rejects the promise instead of aborting.
+    try {
+      engine_->run([&p](const Snapshot& s) { p.Send(&s, 1); });
+    } catch (const std::exception& ex) {
+      SetError(std::string("race engine: ") + ex.what());
+    }
     std::lock_guard<std::mutex> g(g_mu);
     g_running.erase(id_);
   }
@@ -150,7 +170,7 @@ class RaceJob : public Napi::AsyncProgressWorker<Snapshot> {
   uint32_t id_;
 };
 
-Napi::Value RaceStart(const Napi::CallbackInfo& info) {
+Napi::Value RaceStartUnguarded(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) {
     Napi::TypeError::New(env, "raceStart(config: object, onProgress?: function)")
@@ -170,6 +190,37 @@ Napi::Value RaceStart(const Napi::CallbackInfo& info) {
   r.Set("done", job->promise());
   job->Queue();  // deletes itself after OnOK/OnError
   return r;
+}
+
+// A C++ exception must not cross into N-API (node aborts): std::bad_alloc
+// from the engine's allocations becomes a JS Error.
+Napi::Value RaceStart(const Napi::CallbackInfo& info) {
+  try {
+    return RaceStartUnguarded(info);
+  } catch (const std::exception& ex) {
+    if (!info.Env().IsExceptionPending())
+      Napi::Error::New(info.Env(), std::string("raceStart: ") + ex.what()).ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+}
+
+// raceFdsNeeded(config, threads): the fds a race with this config holds at
+// most beside those already open (engine.h fds_needed), for a check before
+// anything starts.
+Napi::Value RaceFdsNeeded(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsNumber()) {
+    Napi::TypeError::New(env, "raceFdsNeeded(config: object, threads: number)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Config cfg;
+  if (!parse_config(env, info[0].As<Napi::Object>(), &cfg)) return env.Undefined();
+  int threads = info[1].As<Napi::Number>().Int32Value();
+  if (threads < kThreadsMin || threads > kThreadsMax) {
+    Napi::TypeError::New(env, "raceFdsNeeded: threads must be 1..64").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, static_cast<double>(fds_needed(cfg, threads)));
 }
 
 Napi::Value RaceStop(const Napi::CallbackInfo& info) {
@@ -203,6 +254,7 @@ void register_race(Napi::Env env, Napi::Object exports) {
   exports.Set("raceStart", Napi::Function::New(env, race::RaceStart, "raceStart"));
   exports.Set("raceStop", Napi::Function::New(env, race::RaceStop, "raceStop"));
   exports.Set("raceStopAll", Napi::Function::New(env, race::RaceStopAll, "raceStopAll"));
+  exports.Set("raceFdsNeeded", Napi::Function::New(env, race::RaceFdsNeeded, "raceFdsNeeded"));
   // A scenario that timed out ends its race; the watchdog's signals get its threads out of blocked calls.
   watchdog::add_fire_hook([] { race::stop_all(); });
 }

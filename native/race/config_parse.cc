@@ -9,13 +9,32 @@ namespace race {
 namespace {
 
 bool bad(Napi::Env env, const std::string& what) {
-  Napi::TypeError::New(env, "raceStart(config): " + what).ThrowAsJavaScriptException();
+  // A getter that threw already left its exception pending: throwing a
+  // second one would abort the process in napi_throw.
+  if (!env.IsExceptionPending())
+    Napi::TypeError::New(env, "raceStart(config): " + what).ThrowAsJavaScriptException();
   return false;
+}
+
+// o[key] or arr[i], false when reading it threw (a getter, a Proxy): the
+// exception stays pending for JS, and no N-API call may follow it.
+bool get(Napi::Env env, Napi::Object o, const char* key, Napi::Value* out) {
+  *out = o.Get(key);
+  return !env.IsExceptionPending();
+}
+bool get(Napi::Env env, Napi::Array a, uint32_t i, Napi::Value* out) {
+  *out = a.Get(i);
+  return !env.IsExceptionPending();
+}
+bool length(Napi::Env env, Napi::Array a, uint32_t* out) {
+  *out = a.Length();
+  return !env.IsExceptionPending();
 }
 
 bool get_str(Napi::Env env, Napi::Object o, const char* key, std::string* out, bool required,
              const std::string& where) {
-  Napi::Value v = o.Get(key);
+  Napi::Value v;
+  if (!get(env, o, key, &v)) return false;
   if (v.IsUndefined()) return required ? bad(env, where + key + " is required") : true;
   if (!v.IsString()) return bad(env, where + key + " must be a string");
   *out = v.As<Napi::String>().Utf8Value();
@@ -26,7 +45,8 @@ bool get_str(Napi::Env env, Napi::Object o, const char* key, std::string* out, b
 // An integer in lo..hi; the limits are exact as doubles (at most 2^53).
 template <typename T>
 bool get_num(Napi::Env env, Napi::Object o, const char* key, T* out, int64_t lo, int64_t hi) {
-  Napi::Value v = o.Get(key);
+  Napi::Value v;
+  if (!get(env, o, key, &v)) return false;
   if (v.IsUndefined()) return true;
   if (!v.IsNumber()) return bad(env, std::string(key) + " must be a number");
   double d = v.As<Napi::Number>().DoubleValue();
@@ -61,10 +81,12 @@ bool parse_action(Napi::Env env, Napi::Value v, const std::string& where, Action
     // empty a file other tracers use, or make one outside tracefs.
     if (a->flags & (O_TRUNC | O_CREAT))
       return bad(env, where + ".flags must not include O_TRUNC or O_CREAT (control files are appended to)");
-    Napi::Value k = o.Get("keepOpen");
+    Napi::Value k;
+    if (!get(env, o, "keepOpen", &k)) return false;
     a->keep_open = k.IsBoolean() && k.As<Napi::Boolean>().Value();
   }
-  Napi::Value ob = o.Get("onBusy");
+  Napi::Value ob;
+  if (!get(env, o, "onBusy", &ob)) return false;
   if (!ob.IsUndefined()) {
     if (depth > 0) return bad(env, where + ".onBusy cannot nest");
     if (!parse_actions(env, ob, where + ".onBusy", &a->on_busy, depth + 1)) return false;
@@ -76,9 +98,12 @@ bool parse_actions(Napi::Env env, Napi::Value v, const std::string& where, std::
                    int depth) {
   if (!v.IsArray()) return bad(env, where + " must be an array of actions");
   Napi::Array arr = v.As<Napi::Array>();
-  for (uint32_t i = 0; i < arr.Length(); i++) {
+  uint32_t n;
+  if (!length(env, arr, &n)) return false;
+  for (uint32_t i = 0; i < n; i++) {
     Action a;
-    if (!parse_action(env, arr.Get(i), where + "[" + std::to_string(i) + "]", &a, depth)) return false;
+    Napi::Value av;
+    if (!get(env, arr, i, &av) || !parse_action(env, av, where + "[" + std::to_string(i) + "]", &a, depth)) return false;
     out->push_back(std::move(a));
   }
   return true;
@@ -88,8 +113,11 @@ bool parse_strings(Napi::Env env, Napi::Value v, const std::string& where, std::
   if (v.IsUndefined()) return true;
   if (!v.IsArray()) return bad(env, where + " must be an array of strings");
   Napi::Array arr = v.As<Napi::Array>();
-  for (uint32_t i = 0; i < arr.Length(); i++) {
-    Napi::Value s = arr.Get(i);
+  uint32_t n;
+  if (!length(env, arr, &n)) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    Napi::Value s;
+    if (!get(env, arr, i, &s)) return false;
     if (!s.IsString()) return bad(env, where + " must be an array of strings");
     std::string str = s.As<Napi::String>().Utf8Value();
     if (str.find('\0') != std::string::npos)
@@ -104,13 +132,16 @@ bool parse_dirs(Napi::Env env, Napi::Value v, std::vector<DirTarget>* out) {
   const std::string usage = std::string(kKeyDirs) + " must be an array of {path, names}";
   if (!v.IsArray()) return bad(env, usage);
   Napi::Array arr = v.As<Napi::Array>();
-  for (uint32_t i = 0; i < arr.Length(); i++) {
-    Napi::Value dv = arr.Get(i);
+  uint32_t n;
+  if (!length(env, arr, &n)) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    Napi::Value dv, names;
+    if (!get(env, arr, i, &dv)) return false;
     if (!dv.IsObject()) return bad(env, usage);
     DirTarget d;
     std::string w = std::string(kKeyDirs) + "[" + std::to_string(i) + "].";
     if (!get_str(env, dv.As<Napi::Object>(), "path", &d.path, true, w) ||
-        !parse_strings(env, dv.As<Napi::Object>().Get("names"), w + "names", &d.names))
+        !get(env, dv.As<Napi::Object>(), "names", &names) || !parse_strings(env, names, w + "names", &d.names))
       return false;
     if (d.names.empty()) return bad(env, w + "names must not be empty");
     out->push_back(std::move(d));
@@ -148,13 +179,14 @@ bool parse_config(Napi::Env env, Napi::Object o, Config* c) {
   };
   auto str = [&](const char* key, std::string* field) { return get_str(env, o, key, field, false, ""); };
   if (!visit_int_params(c, num) || !visit_string_params(c, str)) return false;
-  if (!parse_actions(env, o.Get(kKeyCreate), kKeyCreate, &c->create, 0) ||
-      !parse_actions(env, o.Get(kKeyRemove), kKeyRemove, &c->remove, 0))
+  Napi::Value create, remove, files, dirs, list, weights;
+  if (!get(env, o, kKeyCreate, &create) || !parse_actions(env, create, kKeyCreate, &c->create, 0) ||
+      !get(env, o, kKeyRemove, &remove) || !parse_actions(env, remove, kKeyRemove, &c->remove, 0))
     return false;
   if (c->create.empty() || c->remove.empty()) return bad(env, "create and remove need at least one action");
-  if (!parse_strings(env, o.Get(kKeyFiles), kKeyFiles, &c->files) ||
-      !parse_dirs(env, o.Get(kKeyDirs), &c->dirs) || !parse_list(env, o.Get(kKeyList), c) ||
-      !parse_weights(env, o.Get(kKeyWeights), c->weight))
+  if (!get(env, o, kKeyFiles, &files) || !parse_strings(env, files, kKeyFiles, &c->files) ||
+      !get(env, o, kKeyDirs, &dirs) || !parse_dirs(env, dirs, &c->dirs) || !get(env, o, kKeyList, &list) ||
+      !parse_list(env, list, c) || !get(env, o, kKeyWeights, &weights) || !parse_weights(env, weights, c->weight))
     return false;
   if (c->busy_check_every && c->enable.empty()) return bad(env, "busyCheckEvery needs enable");
   return true;

@@ -9,10 +9,15 @@
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
+#include <new>
+#include <system_error>
 #include <thread>
 
 #include "../sys_error.h"
@@ -150,6 +155,51 @@ void Engine::fail(const std::string& why) {
   stop_.store(true);
 }
 
+void Engine::resource_stop(int thread, const char* op, const std::string& path, int err) {
+  {
+    std::lock_guard<std::mutex> g(fault_mu_);
+    resource_stops++;
+    if (resource.err == 0) resource = ResourceFault{err, thread, op, path};
+  }
+  stop();
+}
+
+// Per worker: one ring of held_dirfds per dir target, one more on enable
+// for held-write (worker.cc, Worker::Worker), and the fd of the op running
+// (an op opens at most one at a time; a full ring closes its old fd only
+// after the new one is open). The controller: one fd per distinct kept
+// control file, plus a busy check's enable fd and the action inside it.
+uint64_t fds_needed(const Config& cfg, int threads) {
+  const uint64_t ring = cfg.held_dirfds ? cfg.held_dirfds : 1;
+  uint64_t rings = cfg.dirs.size() + (!cfg.enable.empty() && cfg.weight[kHeldWrite] ? 1 : 0);
+  // Ops without a target are never picked, so their rings stay empty.
+  if (cfg.weight[kOpenat] == 0 && cfg.weight[kFstatat] == 0) rings -= cfg.dirs.size();
+  std::map<std::string, bool> kept;
+  for (const auto* step : {&cfg.create, &cfg.remove})
+    for (const Action& a : *step)
+      if (a.kind == ActionKind::Write && a.keep_open) kept[a.path] = true;
+  return static_cast<uint64_t>(threads) * (rings * ring + 1) + kept.size() + 2 +
+         (cfg.drop_caches_interval_ms >= 0 ? 1 : 0);
+}
+
+// Refuses a run that cannot hold its fds (EMFILE, nothing created): a
+// worker out of fds mid-run sees EMFILE where the kernel owes ENOENT.
+bool Engine::fd_budget_ok() {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return true;
+  uint64_t open = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (struct dirent* de = readdir(d))
+      if (de->d_name[0] != '.') open++;
+    closedir(d);
+    open--;  // the listing's own
+  }
+  fds = FdBudget{fds_needed(cfg_, cfg_.threads), open, static_cast<uint64_t>(rl.rlim_cur)};
+  if (rl.rlim_cur == RLIM_INFINITY || open + fds.needed <= rl.rlim_cur) return true;
+  resource_stop(-2, "fd budget", "", EMFILE);
+  return false;
+}
+
 // Sleeps unless stopped; dwell times are short, so a condvar is enough.
 void Engine::sleep_us(uint64_t us) {
   if (us == 0) return;
@@ -256,6 +306,7 @@ bool Engine::create_step(uint64_t k) {
   uint64_t t0 = now_ns();
   if (!run_step(cfg_.create, false, &e, &bad)) {
     fail(std::string("create: ") + action_sys(bad->kind) + "(" + bad->path + "): " + errno_code(e));
+    if (is_resource_errno(e)) resource_stop(-1, "create", bad->path, e);
     // Undo whatever part of the create step worked (errors are expected
     // here); when its first action failed, nothing is ours to undo.
     if (bad != &cfg_.create.front()) run_step(cfg_.remove, true, &e, &bad);
@@ -285,6 +336,7 @@ bool Engine::remove_step(uint64_t k) {
   uint64_t t0 = now_ns();
   if (!run_step(*step, true, &e, &bad)) {
     fail(std::string("remove: ") + action_sys(bad->kind) + "(" + bad->path + "): " + errno_code(e));
+    if (is_resource_errno(e)) resource_stop(-1, "remove", bad->path, e);
     return false;
   }
   ctl.remove_ns.add(now_ns() - t0);
@@ -405,37 +457,72 @@ void Engine::record_killed_workers() {
   }
 }
 
+namespace {
+// A thread body: whatever it throws (std::bad_alloc in a violation's
+// strings) stops the run as ENOMEM instead of std::terminate.
+template <typename F>
+std::thread guarded(Engine* e, int id, const char* what, F f) {
+  return std::thread([e, id, what, f] {
+    watchdog::Interruptible in;
+    try {
+      f();
+    } catch (const std::exception&) {
+      if (id >= 0 && strcmp(what, "worker") == 0) e->counters[static_cast<size_t>(id)]->finished.store(true);
+      e->resource_stop(id, what, "", ENOMEM);
+    }
+  });
+}
+}  // namespace
+
+// Workers first, then the dropper and the controller: nothing is created in
+// tracefs before every thread exists. Creating a thread throws
+// std::system_error (EAGAIN, e.g. under `ulimit -v`): the run stops there
+// and run() joins what started.
+void Engine::start_threads(std::vector<std::unique_ptr<Worker>>& workers, std::vector<std::thread>& threads,
+                           std::thread& dropper_thread, std::thread& ctl_thread) {
+  int made = -1;
+  try {
+    for (int i = 0; i < cfg_.threads; i++) {
+      workers.emplace_back(new Worker(*this, i));
+      // Interruptible: a watchdog that fires (native/watchdog.cc) signals the
+      // thread out of a system call that blocks (EINTR).
+      Worker* w = workers.back().get();
+      threads.push_back(guarded(this, i, "worker", [w] { w->run(); }));
+      made = i;
+    }
+    if (cfg_.drop_caches_interval_ms >= 0)
+      dropper_thread = guarded(this, -1, "drop_caches", [this] { dropper(); });
+    ctl_thread = guarded(this, -1, "controller", [this] { controller(); });
+  } catch (const std::system_error& ex) {
+    // The path names how many workers started: the fix suggests fewer.
+    resource_stop(-2, "thread", std::to_string(made + 1), ex.code().value() ? ex.code().value() : EAGAIN);
+  } catch (const std::bad_alloc&) {
+    resource_stop(-2, "thread", std::to_string(made + 1), ENOMEM);
+  }
+}
+
 void Engine::run(const std::function<void(const Snapshot&)>& progress) {
   start_ns = now_ns();
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<std::thread> threads;
-  for (int i = 0; i < cfg_.threads; i++) {
-    workers.emplace_back(new Worker(*this, i));
-    // Interruptible: a watchdog that fires (native/watchdog.cc) signals the
-    // thread out of a system call that blocks (EINTR).
-    threads.emplace_back([w = workers.back().get()] {
-      watchdog::Interruptible in;
-      w->run();
-    });
+  std::thread dropper_thread, ctl_thread;
+  if (fd_budget_ok()) start_threads(workers, threads, dropper_thread, ctl_thread);
+  if (ctl_thread.joinable()) {
+    wait_reporting_progress(progress);
+    // The controller ends its cycle (leaving the event absent) before the
+    // workers stop, so the last removal is still raced and judged.
+    ctl_thread.join();
+  } else {
+    // Never started: nothing was created, no cycle to end.
+    stop_reason = "error";
+    if (error.empty()) error = std::string("could not start the race: ") + errno_code(resource.err);
   }
-  std::thread dropper_thread;
-  if (cfg_.drop_caches_interval_ms >= 0)
-    dropper_thread = std::thread([this] {
-      watchdog::Interruptible in;
-      dropper();
-    });
-  std::thread ctl_thread([this] {
-    watchdog::Interruptible in;
-    controller();
-  });
-  wait_reporting_progress(progress);
-  // The controller ends its cycle (leaving the event absent) before the
-  // workers stop, so the last removal is still raced and judged.
-  ctl_thread.join();
   workers_stop_.store(true);
   for (auto& t : threads) t.join();
   if (dropper_thread.joinable()) dropper_thread.join();
   elapsed_ns = now_ns() - start_ns;
+  // Workers that never started their loop were not killed by the kernel.
+  for (size_t i = threads.size(); i < counters.size(); i++) counters[i]->finished.store(true);
   record_killed_workers();
   workers.clear();
 }

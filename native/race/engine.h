@@ -4,6 +4,7 @@
 // worker.cc: judge_path and the op_* functions; remove-while-enabled in
 // Engine::busy_check).
 #pragma once
+#include <errno.h>
 #include <stdint.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../root.h"
@@ -54,6 +56,33 @@ struct Gate {
   bool wait(uint32_t max_us);
 };
 
+// The tool's own limits, never a verdict on the kernel: out of fds (EMFILE,
+// ENFILE) or memory (ENOMEM), or a path under the root that crossed into a
+// foreign mount (EXDEV: openat2 RESOLVE_NO_XDEV, or the fallback's device
+// check). A worker that meets one stops, and the race ends ERROR.
+inline bool is_resource_errno(int e) { return e == EMFILE || e == ENFILE || e == ENOMEM || e == EXDEV; }
+
+// The first resource failure of a run (err 0: none). thread -1 is the
+// controller, -2 the engine itself (thread creation, the fd budget).
+struct ResourceFault {
+  int err = 0;
+  int thread = -2;
+  std::string op, path;
+};
+
+// What a run needs in fds beside those open when it starts, from the
+// engine's own constants (engine.cc, fds_needed()), and the limit it met.
+struct FdBudget {
+  uint64_t needed = 0, open = 0, limit = 0;
+};
+
+// fds one run with this config holds at most: per worker its held rings
+// plus one op's fd, the controller's kept control files plus two, one for
+// the drop_caches thread.
+uint64_t fds_needed(const Config& cfg, int threads);
+
+class Worker;
+
 class Engine {
  public:
   explicit Engine(Config cfg);
@@ -63,12 +92,17 @@ class Engine {
   void run(const std::function<void(const Snapshot&)>& progress);
   void stop();
   Snapshot snapshot() const;
+  // Records a resource failure (the first one in full), and stops the run.
+  void resource_stop(int thread, const char* op, const std::string& path, int err);
 
   // Results, valid after run() returned.
   const Config& config() const { return cfg_; }
   int racers() const { return racers_; }
   std::string stop_reason;  // duration | cycles | stopped | error
   std::string error;        // setup failure, e.g. "write(/x/uprobe_events): EEXIST"
+  ResourceFault resource;   // valid after run(); see is_resource_errno
+  uint64_t resource_stops = 0;  // threads that stopped on one
+  FdBudget fds;
   uint64_t elapsed_ns = 0;
   uint64_t start_ns = 0;
   std::vector<std::unique_ptr<WorkerCounters>> counters;
@@ -92,6 +126,9 @@ class Engine {
   int do_action(const Action& a);
   bool busy_check();
   void fail(const std::string& why);
+  bool fd_budget_ok();
+  void start_threads(std::vector<std::unique_ptr<Worker>>& workers, std::vector<std::thread>& threads,
+                     std::thread& dropper_thread, std::thread& ctl_thread);
   void sleep_us(uint64_t us);
 
   Config cfg_;
@@ -103,6 +140,7 @@ class Engine {
   std::atomic<bool> workers_stop_{false};  // set once the controller has left the event absent
   std::mutex mu_;
   std::condition_variable cv_;
+  std::mutex fault_mu_;
   std::map<std::string, int> kept_fds_;  // keep_open Write actions, by path (controller only)
   // The tracefs root registered when the race started (nullptr: none): every
   // path op of the controller and the workers resolves through it (root.h).

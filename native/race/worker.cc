@@ -121,7 +121,7 @@ void Worker::run() {
   while (seq() < 4 && !e_.workers_stop_.load(std::memory_order_relaxed)) sched_yield();
   // Beyond the racers, step aside while the controller writes (engine.cc).
   const bool steps_aside = id_ >= e_.racers_;
-  while (!e_.workers_stop_.load(std::memory_order_relaxed)) {
+  while (!stopped_ && !e_.workers_stop_.load(std::memory_order_relaxed)) {
     if (steps_aside && e_.gate_.wait(cfg_.step_aside_us))
       c_.step_asides.store(c_.step_asides.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     if ((!held_.empty() || !held_enable_.empty()) && ++since_refresh_ >= 16) refresh_held_fds(seq());
@@ -144,8 +144,18 @@ void Worker::violation(const char* rule, Op op, const std::string& path, const c
   e_.violations.add(Violation{id_, s0, s1, rule, kOpNames[op], path, expected, got, t0, t1});
 }
 
+bool Worker::out_of_resources(Op op, const char* path, int e) {
+  if (!is_resource_errno(e)) return false;
+  if (!stopped_) {
+    stopped_ = true;
+    e_.resource_stop(id_, kOpNames[op], path, e);
+  }
+  return true;
+}
+
 void Worker::judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0, uint64_t t1,
                         bool strict_absent) {
+  if (out_of_resources(op, path, e)) return;
   PhaseClass c = classify(s0, s1);
   if (c == kAbsent && strict_absent && e != ENOENT)
     violation("absent-not-enoent", op, path, "ENOENT", got_name(e), s0, s1, t0, t1);
@@ -163,6 +173,7 @@ void Worker::op_open_read() {
     if (::read(fd, buf, sizeof buf) < 0) e = errno;
     ::close(fd);
     s1 = seq();
+    out_of_resources(kOpenRead, p.c_str(), e);
   }
   c_.bump(kOpenRead, classify(s0, s1), e);
 }
@@ -181,7 +192,7 @@ void Worker::op_enable_write() {
     ::close(fd);
     // The fd reaches at newest generation cycle_of(s1); once that one's
     // removal returned, enabling through it would reach a freed event.
-    if (r >= 0 && removed_since(cycle_of(s1), s2))
+    if (!out_of_resources(kEnableWrite, p, e) && r >= 0 && removed_since(cycle_of(s1), s2))
       violation("write-after-removal", kEnableWrite, p, "ENODEV", std::string("success (wrote ") + val + ")",
                 s2, s3, t2, t3);
     s1 = s3;
@@ -255,6 +266,7 @@ void Worker::op_held_write() {
   int e = r < 0 ? errno : 0;
   uint64_t s1 = seq(), t1 = now_ns();
   c_.bump(kHeldWrite, classify(s0, s1), e);
+  if (out_of_resources(kHeldWrite, cfg_.enable.c_str(), e)) return;
   if (r >= 0 && removed_since(h->tag, s0))
     violation("write-after-removal", kHeldWrite,
               cfg_.enable + " (fd from gen " + std::to_string(2 * h->tag) + ")", "ENODEV",
@@ -284,6 +296,7 @@ void Worker::op_dirfd(bool use_openat) {
   uint64_t s1 = seq(), t1 = now_ns();
   Op op = use_openat ? kOpenat : kFstatat;
   c_.bump(op, classify(s0, s1), e);
+  if (out_of_resources(op, cfg_.dirs[d].path.c_str(), e)) return;
   if (removed_since(h->tag, s0)) {
     if (e != ENOENT)
       violation("stale-dirfd", op, cfg_.dirs[d].path + " gen " + std::to_string(2 * h->tag) + " / " + name,
@@ -313,6 +326,7 @@ void Worker::op_getdents() {
   ::close(fd);
   uint64_t s1 = seq(), t1 = now_ns();
   c_.bump(kGetdents, classify(s0, s1), e);
+  if (out_of_resources(kGetdents, L.dir.c_str(), e)) return;
   if (classify(s0, s1) == kAbsent && listing.contains(L.name))
     violation("listed-after-removal", kGetdents, L.dir + "/" + L.name, "not listed", "listed", s0, s1, t0,
               t1);

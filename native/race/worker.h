@@ -92,6 +92,9 @@ class Worker {
   // present one. Counts nothing (callers bump the histogram).
   void judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0, uint64_t t1,
                   bool strict_absent = true);
+  // A resource errno (engine.h) is the tool's failure, never judged: the
+  // worker records it, stops, and the run ends. True when e was one.
+  bool out_of_resources(Op op, const char* path, int e);
   void violation(const char* rule, Op op, const std::string& path, const char* expected,
                  const std::string& got, uint64_t s0, uint64_t s1, uint64_t t0, uint64_t t1);
 
@@ -110,6 +113,7 @@ class Worker {
   uint32_t next_enable_slot_ = 1;
   uint64_t last_held_cycle_ = 0;  // the cycle whose fds refresh_held_fds() last opened
   uint32_t since_refresh_ = 0;    // ops since then
+  bool stopped_ = false;          // met a resource errno
   std::string list_prefix_;
 };
 

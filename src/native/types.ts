@@ -198,6 +198,10 @@ export interface NativeRaceStats {
   stepAsides: number;
   /** fds the workers' held rings held at the end (rings only fill). */
   heldFds: number;
+  /** The fds the run needed beside those open at its start, those open, and RLIMIT_NOFILE's soft limit (0s: not checked). */
+  fdBudget?: NativeFdBudget;
+  /** The first resource failure (the tool's, not the kernel's: engine.h is_resource_errno); the run stopped on it. */
+  resourceError?: NativeResourceError;
   controllerNice: number;
   controllerBoostError?: string;
   busyRetries: number;
@@ -213,6 +217,25 @@ export interface NativeRaceStats {
   violationsByRule: Record<string, number>;
 }
 
+export interface NativeFdBudget {
+  needed: number;
+  open: number;
+  limit: number;
+}
+
+export interface NativeResourceError {
+  /** EMFILE, ENFILE, ENOMEM, EXDEV (a foreign mount under the root), or EAGAIN (thread creation). */
+  code: string;
+  /** Worker index; -1 the controller (or the drop_caches thread); -2 the engine (the fd budget, thread creation). */
+  thread: number;
+  /** The op (kOpNames), 'create'/'remove', 'thread' or 'fd budget'. */
+  op: string;
+  /** The op's path; for 'thread', how many worker threads started. */
+  path: string;
+  /** Threads that stopped on a resource error. */
+  stops: number;
+}
+
 export interface NativeRaceAddon {
   /** Starts a race on native threads; throws TypeError on a malformed config. */
   raceStart(
@@ -223,6 +246,8 @@ export interface NativeRaceAddon {
   raceStop(id: number): boolean;
   /** Stops every running race (for SIGINT handlers); returns how many. */
   raceStopAll(): number;
+  /** The fds a race with this config and thread count holds at most, beside those already open (engine.h fds_needed). */
+  raceFdsNeeded(config: NativeRaceConfig, threads: number): number;
 }
 
 // ---- Per-scenario watchdog (native/watchdog.cc). src/native/watchdog.ts wraps these. ----

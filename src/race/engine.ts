@@ -13,6 +13,7 @@ import {
   type RunRaceOptions,
 } from './types.js';
 import { RaceConfigError, raceConfigProblems } from './validate.js';
+import { fixFor, ToolFaultError } from '../tool-fault.js';
 
 export { RaceConfigError } from './validate.js';
 
@@ -23,13 +24,36 @@ export async function runRace(config: RaceConfig, opts: RunRaceOptions = {}): Pr
   const onSnap = onProgress ? (s: NativeRaceSnapshot) => onProgress(toProgress(s)) : undefined;
   // Already aborted: create nothing at all.
   if (signal?.aborted) return toStats(emptyNativeStats(config.threads ?? 0));
-  const run = native.raceStart(config, onSnap);
+  const run = outOfMemory(() => native.raceStart(config, onSnap));
   const stop = () => native.raceStop(run.id);
   signal?.addEventListener('abort', stop, { once: true });
   try {
-    return toStats(await run.done);
+    return toStats(await outOfMemoryAsync(run.done));
   } finally {
     signal?.removeEventListener('abort', stop);
+  }
+}
+
+// The addon turns a C++ exception (std::bad_alloc) into an Error prefixed
+// "raceStart: " or "race engine: " (native/race/binding.cc): out of memory is
+// the tool's failure, never the kernel's. Anything else (a TypeError for a bad
+// config, a config getter's own error) passes unchanged.
+function memoryFault(e: unknown): unknown {
+  if (!(e instanceof Error) || e instanceof TypeError || !/^(raceStart|race engine): /.test(e.message)) return e;
+  return new ToolFaultError({ code: 'ENOMEM', cause: e.message, fix: fixFor('ENOMEM') });
+}
+function outOfMemory<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw memoryFault(e);
+  }
+}
+async function outOfMemoryAsync<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw memoryFault(e);
   }
 }
 
@@ -93,6 +117,8 @@ export function toStats(n: NativeRaceStats): RaceStats {
     racers: n.racers,
     stepAsides: n.stepAsides,
     heldFds: n.heldFds,
+    ...(n.fdBudget ? { fdBudget: n.fdBudget } : {}),
+    ...(n.resourceError ? { resourceError: n.resourceError } : {}),
     controllerNice: n.controllerNice,
     ...(n.controllerBoostError ? { controllerBoostError: n.controllerBoostError } : {}),
     totalOps,

@@ -38,9 +38,14 @@ export function summaryLines(label: string, s: RaceStats): string[] {
       `race ${label}: VIOLATION ${v.rule}: ${v.op} ${v.path} expected ${v.expected}, got ${v.got} ` +
         `(thread ${v.thread}, gen ${v.generationBefore}->${v.generationAfter}, ${v.phaseBefore}->${v.phaseAfter})`,
     );
-  lines.push(
-    `race ${label}: End of test: ${s.violationCount === 0 && !s.error ? 'SUCCESS' : 'FAILURE'} (${s.violationCount} violations)`,
-  );
+  const r = s.resourceError;
+  if (r)
+    lines.push(
+      `race ${label}: stopped on a resource error: ${r.code} (${r.op}${r.path ? ` ${r.path}` : ''}; ${r.stops} thread(s))`,
+    );
+  // The tool's failure with nothing judged wrong: ERROR, as rcutorture says of a test that could not run.
+  const verdict = s.violationCount > 0 ? 'FAILURE' : r ? 'ERROR' : s.error ? 'FAILURE' : 'SUCCESS';
+  lines.push(`race ${label}: End of test: ${verdict} (${s.violationCount} violations)`);
   return lines;
 }
 

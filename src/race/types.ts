@@ -3,7 +3,7 @@
 // The config's types and the op names are the engine's wire contract,
 // declared once with the parameter table (src/native/race-params.ts).
 import type { OpKind } from '../native/race-params.js';
-import type { NativeViolation, PhaseName } from '../native/types.js';
+import type { NativeFdBudget, NativeResourceError, NativeViolation, PhaseName } from '../native/types.js';
 
 export type { OpKind, RaceAction, RaceConfig, RaceWeights } from '../native/race-params.js';
 export { OP_KINDS } from '../native/race-params.js';
@@ -55,6 +55,14 @@ export interface RaceStats {
    * moment of the run held more: the soak's bound on the run's tracefs fds.
    */
   heldFds: number;
+  /** What the run needed in fds (beside those open at its start), those open, and the limit. */
+  fdBudget?: NativeFdBudget;
+  /**
+   * The run stopped on the tool's own failure (out of fds or memory, a thread
+   * it could not create, a foreign mount under the tracefs root): never a
+   * violation; the variant is ERROR (src/race/resource.ts).
+   */
+  resourceError?: NativeResourceError;
   /** The controller thread's nice value: -20 when boosted (workers beyond the racers), else 0. */
   controllerNice: number;
   /** Why the boost failed (e.g. 'setpriority(2) failed, EPERM'): the run went on at nice 0. */

@@ -81,6 +81,7 @@ const resultJson = (r: ScenarioResult) =>
     reason: r.reason,
     notRun: r.notRun,
     cutShort: r.cutShort,
+    fault: r.fault && { code: r.fault.code, cause: r.fault.cause, fix: r.fault.fix },
     timeout: r.timeout && {
       limitMs: r.timeout.limitMs,
       signals: r.timeout.signals,

@@ -160,7 +160,7 @@ export function renderKtapMatrix(reports: readonly RunReport[]): string {
     out.push(...ktapLines(rep).map((l) => `  ${l}`));
     const code = exitCodeFor(rep);
     const label = ktapName(kernelLabel(rep.env));
-    if (code === EXIT.failed) out.push(`not ok ${i + 1} ${label}`);
+    if (code === EXIT.failed || code === EXIT.usage) out.push(`not ok ${i + 1} ${label}`);
     else if (code === EXIT.skip)
       out.push(diag('skipped: nothing runnable on this kernel'), `ok ${i + 1} ${label} # SKIP`);
     else out.push(`ok ${i + 1} ${label}`);

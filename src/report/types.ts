@@ -1,5 +1,5 @@
 // What a run produces: every reporter (pretty, KTAP, JSON, JUnit) renders this.
-import type { Evidence, Status, ProbeKind } from '../model.js';
+import type { Evidence, Status, ProbeKind, ToolFault } from '../model.js';
 import type { RaceStats, RaceSummary } from '../race/types.js';
 import type { HealthDelta } from '../health/types.js';
 
@@ -62,6 +62,13 @@ export interface ScenarioResult {
   /** Set by race scenarios: cycles and ops with their rates, threads, CPUs, and whether the workers could overlap. */
   race?: RaceSummary;
   notes?: string[];
+  /**
+   * The tool's own failure (out of fds or memory, a thread it could not
+   * create, a foreign mount under the tracefs root) stopped the variant:
+   * status UNRESOLVED (KTAP `# ERROR`), no reproducer, and the run exits 2
+   * unless something really failed (src/report/exit-code.ts).
+   */
+  fault?: ToolFault;
   /** Set when an --expect entry applied to this result (whatever its verdict). */
   expectation?: ExpectationNote;
   /**

@@ -12,6 +12,7 @@ import type { ExpectEntry } from '../expect/types.js';
 import type { Scenario, ScenarioOptions, ScenarioOutcome } from '../scenarios/types.js';
 import type { Tracefs } from '../tracefs/types.js';
 import { SetupError } from '../scenarios/expect.js';
+import { faultReason, ToolFaultError } from '../tool-fault.js';
 import { VariantContext, type ContextHooks } from './context.js';
 import { toolVersion } from '../package.js';
 import { reportedConfig } from '../report/config.js';
@@ -234,7 +235,9 @@ async function runVariant(
     out =
       err instanceof SetupError
         ? err.outcome()
-        : { status: 'UNRESOLVED', reason: `${err.name}: ${err.message}`, evidence: [], checks: 0 };
+        : err instanceof ToolFaultError
+          ? { status: 'UNRESOLVED', reason: faultReason(err.fault), fault: err.fault, evidence: [], checks: 0 }
+          : { status: 'UNRESOLVED', reason: `${err.name}: ${err.message}`, evidence: [], checks: 0 };
   } finally {
     recording = recorder?.stop();
     if (typeof watch !== 'string') watch.disarm();

@@ -5,6 +5,7 @@ import { isErr, type Result } from '../native/index.js';
 import type { ScenarioOutcome } from './types.js';
 import type { Evidence } from '../model.js';
 import { noteJudged, type JudgedCheck as Check } from '../native/call-hook.js';
+import { isToolErrno, throwIfToolErrno } from '../tool-fault.js';
 
 /**
  * Test hook (test/live/repro.test.ts): the checks whose op equals this (or,
@@ -40,9 +41,19 @@ export class Expect {
     return false;
   }
 
+  /**
+   * Out of fds or memory, or a foreign mount under the root, where the check
+   * wants something else: the tool's failure, so the scenario stops (ERROR)
+   * instead of recording the kernel as wrong.
+   */
+  private toolFault(op: string, path: string, r: Result<unknown>, codes: readonly string[] = []): void {
+    if (isErr(r) && isToolErrno(r.code) && !codes.includes(r.code)) throwIfToolErrno(`${op} ${path}`.trim(), r);
+  }
+
   /** The call must fail with one of these errno codes. */
   fails(op: string, path: string, r: Result<unknown>, ...codes: string[]): boolean {
     this.checks++;
+    this.toolFault(op, path, r, codes);
     if (this.invert(op)) {
       return !isErr(r) || this.failed({ op, path, expected: 'success', got: r.code }, { kind: 'success' }, r);
     }
@@ -53,6 +64,7 @@ export class Expect {
   /** The call must succeed. */
   succeeds<T>(op: string, path: string, r: Result<T>): r is T {
     this.checks++;
+    this.toolFault(op, path, r);
     if (this.invert(op)) {
       // Inverted, a success is the violation; the caller still gets its value.
       if (!isErr(r)) this.failed({ op, path, expected: 'an error', got: describe(r) }, { kind: 'error' }, r);
@@ -80,6 +92,7 @@ export class Expect {
    * before any, the scenario could not be set up (UNRESOLVED).
    */
   must<T>(what: string, r: Result<T>): T {
+    this.toolFault(what, '', r);
     if (isErr(r)) throw new SetupError(`${what}: ${r.syscall} ${r.code}`, this);
     return r;
   }

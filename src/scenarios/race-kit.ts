@@ -6,7 +6,9 @@ import { isErr, listDir } from '../native/index.js';
 import type { Probe } from '../probes/types.js';
 import { SetupError } from './expect.js';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from './types.js';
-import type { Evidence } from '../model.js';
+import type { Evidence, ToolFault } from '../model.js';
+import { faultReason, throwIfToolErrno } from '../tool-fault.js';
+import { raceFault } from '../race/fault.js';
 import { controlAction, disableAction } from '../race/actions.js';
 import { runRace } from '../race/engine.js';
 import { progressLine, summaryLines } from '../race/format.js';
@@ -27,10 +29,13 @@ export { SetupError };
  */
 export function discoverFiles(probe: Probe): string[] {
   const add = probe.add();
+  throwIfToolErrno(`create ${probe.create.line}`, add);
   if (isErr(add)) throw new SetupError(`create ${probe.create.line}: ${add.code}`);
   const names = listDir(probe.eventDir);
   const del = probe.delete();
+  throwIfToolErrno(`remove ${probe.remove.line}`, del);
   if (isErr(del)) throw new SetupError(`remove ${probe.remove.line}: ${del.code}`);
+  throwIfToolErrno(`list ${probe.eventDir}`, names);
   if (isErr(names)) throw new SetupError(`getdents64 ${probe.eventDir}: ${names.code}`);
   return names.length ? names : BASE_FILES;
 }
@@ -130,6 +135,7 @@ export function raceOutcome(
   stats: RaceStats,
   interrupted: boolean,
   host: RaceHost = thisHost(),
+  fault?: ToolFault,
 ): ScenarioOutcome {
   const notes = summaryLines(label, stats);
   if (stats.violationCount > stats.violations.length)
@@ -138,9 +144,15 @@ export function raceOutcome(
   const evidence = stats.violations.map(violationEvidence);
   const checks = stats.totalOps + stats.busyChecks;
   const race = raceSummary(stats, host);
+  // A violation is the kernel's answer whatever stopped the run (the engine never judges a tool errno).
+  if (stats.violationCount > 0) {
+    if (fault) notes.push(faultReason(fault));
+    return { status: 'FAIL', evidence, checks, stats, race, notes };
+  }
+  // Out of fds or memory, or a foreign mount: nothing was learnt about the kernel.
+  if (fault) return { status: 'UNRESOLVED', reason: faultReason(fault), fault, evidence, checks, stats, race, notes };
   if (stats.error)
     return { status: 'UNRESOLVED', reason: `race stopped: ${stats.error}`, evidence, checks, stats, race, notes };
-  if (stats.violationCount > 0) return { status: 'FAIL', evidence, checks, stats, race, notes };
   if (!interrupted && (stats.cycles === 0 || stats.totalOps === 0))
     return {
       status: 'UNRESOLVED',
@@ -167,11 +179,17 @@ export async function runRaceScenario(
 ): Promise<ScenarioOutcome> {
   const label = `${id}[${ctx.kind}]`;
   for (const p of probes) p.markLive(true);
-  const stats = await runRace(
-    { ...shape, threads: ctx.options.threads, durationMs: ctx.options.durationMs, progressMs: 1000 },
-    { signal: ctx.signal, onProgress: (p) => ctx.progress(progressLine(label, p)) },
-  );
+  const config: RaceConfig = {
+    ...shape,
+    threads: ctx.options.threads,
+    durationMs: ctx.options.durationMs,
+    progressMs: 1000,
+  };
+  const stats = await runRace(config, {
+    signal: ctx.signal,
+    onProgress: (p) => ctx.progress(progressLine(label, p)),
+  });
   // The engine leaves the event absent when it returns without an error.
   if (!stats.error) for (const p of probes) p.markLive(false);
-  return raceOutcome(label, stats, ctx.signal.aborted);
+  return raceOutcome(label, stats, ctx.signal.aborted, thisHost(), raceFault(stats, config, ctx.tracefs.root));
 }

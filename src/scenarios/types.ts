@@ -1,7 +1,7 @@
 // The scenario model: one scenario per file, metadata at the top (like
 // ftracetest's .tc headers), a run function that returns evidence.
 import type { Probe } from '../probes/types.js';
-import type { Evidence, Feature, OnTeardown, ProbeKind, Status } from '../model.js';
+import type { Evidence, Feature, OnTeardown, ProbeKind, Status, ToolFault } from '../model.js';
 import type { Tracefs } from '../tracefs/types.js';
 import type { RaceConfig, RaceStats, RaceSummary } from '../race/types.js';
 
@@ -48,6 +48,8 @@ export interface ScenarioOutcome {
   /** Race scenarios: how hard the race tried (cycles, ops, whether workers could overlap). */
   race?: RaceSummary;
   notes?: string[];
+  /** The tool's own failure stopped it (status UNRESOLVED): not a verdict on the kernel. */
+  fault?: ToolFault;
 }
 
 export interface Scenario {

@@ -30,6 +30,7 @@ import { OutputFile } from '../../util/output.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
 import { prepareReproDir } from '../../repro/dir.js';
+import { checkFdBudget } from '../../runner/fd-budget.js';
 import { fdSink, KtapStream } from '../../report/ktap-stream.js';
 import type { ProbeKind } from '../../model.js';
 
@@ -160,6 +161,8 @@ function planRun(o: RunOpts): RunPlan {
   if (repeat) plan.repeat = repeat;
   const expect = expectOptions(o);
   if (expect) plan.expect = expect;
+  // Before anything is made or opened: a limit too low for the races is the environment's problem, said up front.
+  checkFdBudget(plan.scenarios, plan.threads);
   if (o.reproDir !== undefined) plan.reproDir = prepareReproDir(o.reproDir);
   // Opened last, so a mistake above creates no file; before openTracefs, so a bad path writes nothing there.
   if (o.output) plan.output = OutputFile.open(o.output);
