@@ -10,9 +10,16 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <string>
 
 #ifndef SYS_openat2
 #define SYS_openat2 437
+#endif
+#ifndef SYS_faccessat2
+#define SYS_faccessat2 439
+#endif
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
 #endif
 
 namespace tfsr {
@@ -23,6 +30,10 @@ constexpr uint64_t kResolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO
 
 // Kernels before 5.6 have no openat2: learned once, then openat + checks.
 std::atomic<bool> g_no_openat2{false};
+// faccessat2 (5.8) and fchmodat2 (6.6) take AT_EMPTY_PATH; before them the
+// fd's /proc/self/fd link stands in (it names the fd's file, not a path).
+std::atomic<bool> g_no_faccessat2{false};
+std::atomic<bool> g_no_fchmodat2{false};
 
 // Each JS thread (main or worker) has its own root; the race engine keeps a
 // reference of its own for its threads.
@@ -50,6 +61,37 @@ bool canonical(const std::string& p) {
 int fail(int e) {
   errno = e;
   return -1;
+}
+
+std::string proc_fd(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+// Runs f(fd) and closes fd, keeping f's errno.
+template <typename F>
+int on_fd_then_close(int fd, F f) {
+  if (fd < 0) return -1;
+  int r = f(fd);
+  int e = errno;
+  ::close(fd);
+  errno = e;
+  return r;
+}
+
+int access_fd(int fd, int mode) {
+  if (!g_no_faccessat2.load(std::memory_order_relaxed)) {
+    long r = ::syscall(SYS_faccessat2, fd, "", mode, AT_EMPTY_PATH);
+    if (r == 0 || errno != ENOSYS) return static_cast<int>(r);
+    g_no_faccessat2.store(true, std::memory_order_relaxed);
+  }
+  return ::access(proc_fd(fd).c_str(), mode);
+}
+
+int chmod_fd(int fd, mode_t mode) {
+  if (!g_no_fchmodat2.load(std::memory_order_relaxed)) {
+    long r = ::syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH);
+    if (r == 0 || errno != ENOSYS) return static_cast<int>(r);
+    g_no_fchmodat2.store(true, std::memory_order_relaxed);
+  }
+  return ::chmod(proc_fd(fd).c_str(), mode);
 }
 
 }  // namespace
@@ -166,10 +208,13 @@ int Root::stat(const char* path, struct stat* st, bool nofollow) const {
   return nofollow ? ::lstat(path, st) : ::stat(path, st);
 }
 
+// The last component is resolved beneath the root too (an O_PATH fd through
+// open_beneath), so a mount on it is refused (EXDEV), not crossed.
 int Root::access(const char* path, int mode) const {
   const char* rel;
   switch (split_root_path(path_, path, &rel)) {
-    case Where::Inside: return ::faccessat(fd_, rel, mode, 0);
+    case Where::Inside:
+      return on_fd_then_close(open_beneath(rel, O_PATH, 0), [mode](int fd) { return access_fd(fd, mode); });
     case Where::Escapes: return fail(EXDEV);
     case Where::Outside: break;
   }
@@ -216,13 +261,32 @@ int Root::rmdir(const char* path) const {
   TFSR_IN_PARENT(::unlinkat(dir, base.c_str(), AT_REMOVEDIR), ::rmdir(path))
 }
 int Root::unlink(const char* path) const { TFSR_IN_PARENT(::unlinkat(dir, base.c_str(), 0), ::unlink(path)) }
+#undef TFSR_IN_PARENT
+
+// chmod and chown inside the root: the whole path, last component included,
+// opened O_PATH beneath the root (a mount on the last component is EXDEV,
+// not followed), then the change made through that fd.
+int Root::on_file(const char* path, const std::function<int(int)>& inside,
+                  const std::function<int()>& outside) const {
+  const char* rel;
+  switch (split_root_path(path_, path, &rel)) {
+    case Where::Inside: return on_fd_then_close(open_beneath(rel, O_PATH, 0), inside);
+    case Where::Escapes: return fail(EXDEV);
+    case Where::Outside: break;
+  }
+  if (!may_write_outside(path)) return fail(EXDEV);
+  return outside();
+}
+
 int Root::chmod(const char* path, mode_t mode) const {
-  TFSR_IN_PARENT(::fchmodat(dir, base.c_str(), mode, 0), ::chmod(path, mode))
+  return on_file(
+      path, [mode](int fd) { return chmod_fd(fd, mode); }, [path, mode] { return ::chmod(path, mode); });
 }
 int Root::chown(const char* path, uid_t uid, gid_t gid) const {
-  TFSR_IN_PARENT(::fchownat(dir, base.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW), ::chown(path, uid, gid))
+  return on_file(
+      path, [uid, gid](int fd) { return ::fchownat(fd, "", uid, gid, AT_EMPTY_PATH); },
+      [path, uid, gid] { return ::chown(path, uid, gid); });
 }
-#undef TFSR_IN_PARENT
 
 int Root::chdir(const char* path) const {
   const char* rel;
@@ -242,7 +306,12 @@ int Root::chdir(const char* path) const {
   return ::chdir(path);
 }
 
-void set_openat2_disabled(bool disabled) { g_no_openat2.store(disabled); }
+void set_openat2_disabled(bool disabled) {
+  // The fallback kernel (< 5.6) has neither faccessat2 nor fchmodat2 either.
+  g_no_openat2.store(disabled);
+  g_no_faccessat2.store(disabled);
+  g_no_fchmodat2.store(disabled);
+}
 
 std::shared_ptr<const Root> current_root() { return t_root; }
 const Root* root_here() { return t_root.get(); }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,6 +66,9 @@ class Root {
   // component; for the calls that take a name in a directory.
   int parent(const char* rel, std::string* base) const;
   bool may_write_outside(const char* path) const;
+  // chmod/chown: inside(fd) on an O_PATH fd of the whole path beneath the
+  // root, or outside() for a path outside it that may be written.
+  int on_file(const char* path, const std::function<int(int)>& inside, const std::function<int()>& outside) const;
   int open_beneath(const char* rel, int flags, mode_t mode) const;
 
   int fd_ = -1;

@@ -124,8 +124,9 @@ Napi::Value Openat(const Napi::CallbackInfo& info) {
   if (!want_dirfd(info, 0, u, &dirfd) || !want_string(info, 1, u, &path) || !want_int(info, 2, u, &flags) ||
       !want_int(info, 3, u, &mode, true, 0))
     return info.Env().Undefined();
-  // AT_FDCWD with a path under the root is the same lookup as open(): resolved beneath the root.
-  if (dirfd == AT_FDCWD)
+  // AT_FDCWD, or an absolute path (the kernel ignores dirfd then), is the
+  // same lookup as open(): resolved beneath the root, a write outside it EXDEV.
+  if (dirfd == AT_FDCWD || path[0] == '/')
     return num_or_err(info.Env(), Sys::Openat,
                       r_open(root_here(), path.c_str(), static_cast<int>(flags), static_cast<mode_t>(mode)));
   return num_or_err(info.Env(), Sys::Openat,
@@ -204,8 +205,8 @@ Napi::Value Fstatat(const Napi::CallbackInfo& info) {
       !want_int(info, 2, u, &flags, true, 0))
     return info.Env().Undefined();
   struct stat st;
-  // AT_FDCWD (without AT_EMPTY_PATH) is stat or lstat: resolved beneath the root.
-  int r = dirfd == AT_FDCWD && (flags & ~AT_SYMLINK_NOFOLLOW) == 0
+  // AT_FDCWD or an absolute path (without AT_EMPTY_PATH) is stat or lstat: resolved beneath the root.
+  int r = (dirfd == AT_FDCWD || path[0] == '/') && (flags & ~AT_SYMLINK_NOFOLLOW) == 0
               ? r_stat(root_here(), path.c_str(), &st, (flags & AT_SYMLINK_NOFOLLOW) != 0)
               : ::fstatat(static_cast<int>(dirfd), path.c_str(), &st, static_cast<int>(flags));
   if (r < 0) return sys_error(info.Env(), Sys::Fstatat, errno);
