@@ -68,7 +68,8 @@ class Root {
   bool may_write_outside(const char* path) const;
   // chmod/chown: inside(fd) on an O_PATH fd of the whole path beneath the
   // root, or outside() for a path outside it that may be written.
-  int on_file(const char* path, const std::function<int(int)>& inside, const std::function<int()>& outside) const;
+  int on_file(const char* path, const std::function<int(int)>& inside,
+              const std::function<int()>& outside) const;
   int open_beneath(const char* rel, int flags, mode_t mode) const;
 
   int fd_ = -1;

@@ -103,7 +103,8 @@ bool parse_actions(Napi::Env env, Napi::Value v, const std::string& where, std::
   for (uint32_t i = 0; i < n; i++) {
     Action a;
     Napi::Value av;
-    if (!get(env, arr, i, &av) || !parse_action(env, av, where + "[" + std::to_string(i) + "]", &a, depth)) return false;
+    if (!get(env, arr, i, &av) || !parse_action(env, av, where + "[" + std::to_string(i) + "]", &a, depth))
+      return false;
     out->push_back(std::move(a));
   }
   return true;
@@ -141,7 +142,8 @@ bool parse_dirs(Napi::Env env, Napi::Value v, std::vector<DirTarget>* out) {
     DirTarget d;
     std::string w = std::string(kKeyDirs) + "[" + std::to_string(i) + "].";
     if (!get_str(env, dv.As<Napi::Object>(), "path", &d.path, true, w) ||
-        !get(env, dv.As<Napi::Object>(), "names", &names) || !parse_strings(env, names, w + "names", &d.names))
+        !get(env, dv.As<Napi::Object>(), "names", &names) ||
+        !parse_strings(env, names, w + "names", &d.names))
       return false;
     if (d.names.empty()) return bad(env, w + "names must not be empty");
     out->push_back(std::move(d));
@@ -186,7 +188,8 @@ bool parse_config(Napi::Env env, Napi::Object o, Config* c) {
   if (c->create.empty() || c->remove.empty()) return bad(env, "create and remove need at least one action");
   if (!get(env, o, kKeyFiles, &files) || !parse_strings(env, files, kKeyFiles, &c->files) ||
       !get(env, o, kKeyDirs, &dirs) || !parse_dirs(env, dirs, &c->dirs) || !get(env, o, kKeyList, &list) ||
-      !parse_list(env, list, c) || !get(env, o, kKeyWeights, &weights) || !parse_weights(env, weights, c->weight))
+      !parse_list(env, list, c) || !get(env, o, kKeyWeights, &weights) ||
+      !parse_weights(env, weights, c->weight))
     return false;
   if (c->busy_check_every && c->enable.empty()) return bad(env, "busyCheckEvery needs enable");
   return true;

@@ -2,19 +2,18 @@
 // progress, stop. Workers live in worker.cc.
 #include "engine.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <dirent.h>
 
 #include <new>
 #include <system_error>

@@ -98,9 +98,9 @@ class Engine {
   // Results, valid after run() returned.
   const Config& config() const { return cfg_; }
   int racers() const { return racers_; }
-  std::string stop_reason;  // duration | cycles | stopped | error
-  std::string error;        // setup failure, e.g. "write(/x/uprobe_events): EEXIST"
-  ResourceFault resource;   // valid after run(); see is_resource_errno
+  std::string stop_reason;      // duration | cycles | stopped | error
+  std::string error;            // setup failure, e.g. "write(/x/uprobe_events): EEXIST"
+  ResourceFault resource;       // valid after run(); see is_resource_errno
   uint64_t resource_stops = 0;  // threads that stopped on one
   FdBudget fds;
   uint64_t elapsed_ns = 0;

@@ -45,8 +45,13 @@ export function raceFault(stats: RaceStats, config: RaceConfig, tracefs?: string
     };
   }
   const where = r.path ? `(${r.path})` : '';
-  const cause = `${who(r.thread)}: ${r.op}${where}: ${r.code}` + (r.stops > 1 ? ` (${r.stops} threads stopped on one)` : '');
+  const cause =
+    `${who(r.thread)}: ${r.op}${where}: ${r.code}` + (r.stops > 1 ? ` (${r.stops} threads stopped on one)` : '');
   // Out of fds although the budget fit: something else in the process holds them; ask for twice the limit.
   const fdLine = b && b.limit ? fdFixLine(Math.max(2 * b.limit, b.open + b.needed), 0) : undefined;
-  return { code: r.code, cause, fix: fixFor(r.code, { ...(fdLine ? { fdLine } : {}), ...(tracefs ? { tracefs } : {}) }) };
+  return {
+    code: r.code,
+    cause,
+    fix: fixFor(r.code, { ...(fdLine ? { fdLine } : {}), ...(tracefs ? { tracefs } : {}) }),
+  };
 }

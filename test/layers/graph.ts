@@ -11,6 +11,7 @@ import ts from 'typescript';
  */
 export const LAYERS: readonly (readonly string[])[] = [
   ['errors.ts', 'model.ts', 'package.ts'],
+  ['tool-fault.ts'],
   ['util'],
   ['native'],
   ['tracefs'],

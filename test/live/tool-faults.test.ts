@@ -64,7 +64,9 @@ describe.skipIf(!!liveSkipReason)("the tool's own failures", () => {
     expect(r.left).toEqual([]);
     const t = await run('prlimit --nofile=1024', '-s race-stale-dirfd -p uprobe --threads 64');
     expect(t.rc, t.stderr).toBe(2);
-    expect(t.stderr).toMatch(/--threads 64 .* fd limit is 1024: raise the fd limit: ulimit -n \d+, or lower --threads to \d+/);
+    expect(t.stderr).toMatch(
+      /--threads 64 .* fd limit is 1024: raise the fd limit: ulimit -n \d+, or lower --threads to \d+/,
+    );
   }, 60_000);
 
   it('threads that cannot be created: ERROR with a fix, exit 2, teardown run, no reproducer', async () => {

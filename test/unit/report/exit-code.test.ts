@@ -19,6 +19,21 @@ describe('exit codes (kselftest)', () => {
     expect(exitCodeFor(report([pass], { interrupted: 'SIGINT' }))).toBe(1);
     expect(exitCodeFor(report([], { interrupted: 'SIGTERM' }))).toBe(1);
   });
+  it("2 when only the tool's own failures (ERROR with a fault) failed; a real failure beside them wins with 1", () => {
+    const fault = {
+      code: 'EMFILE',
+      cause: 'worker 0: openat(/t/events/g): EMFILE',
+      fix: 'raise the fd limit: ulimit -n 200',
+    };
+    const tool = { ...unresolved, fault };
+    expect(exitCodeFor(report([pass, tool, skip]))).toBe(2);
+    expect(exitCodeFor(report([tool, fail]))).toBe(1);
+    expect(exitCodeFor(report([tool, unresolved]))).toBe(1);
+    // A health FAIL on top of a fault is the kernel's: 1.
+    expect(exitCodeFor(report([{ ...tool, status: 'FAIL' }]))).toBe(1);
+    expect(exitCodeForAll([report([pass]), report([tool])])).toBe(2);
+    expect(exitCodeForAll([report([fail]), report([tool])])).toBe(1);
+  });
   it('combines several runs', () => {
     expect(exitCodeForAll([report([pass]), report([skip])])).toBe(0);
     expect(exitCodeForAll([report([pass]), report([fail])])).toBe(1);

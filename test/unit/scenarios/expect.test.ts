@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Expect, SetupError } from '../../../src/scenarios/expect.js';
 import { SysError } from '../../../src/native/index.js';
+import { ToolFaultError } from '../../../src/tool-fault.js';
 
 const ENOENT = new SysError('open', 2, 'ENOENT');
 const ENODEV = new SysError('read', 19, 'ENODEV');
@@ -34,6 +35,41 @@ describe("Expect: the scenarios' checker", () => {
   it('must() turns a failed setup step into SetupError', () => {
     expect(new Expect().must('create', 3)).toBe(3);
     expect(() => new Expect().must('create p:g/e x', new SysError('write', 22, 'EINVAL'))).toThrow(SetupError);
+  });
+});
+
+describe("the tool's own errnos", () => {
+  it('EMFILE, ENFILE, ENOMEM or EXDEV where something else was due stop the scenario as a ToolFaultError, not evidence', () => {
+    for (const [code, errno] of [
+      ['EMFILE', 24],
+      ['ENFILE', 23],
+      ['ENOMEM', 12],
+      ['EXDEV', 18],
+    ] as const) {
+      const e = new Expect();
+      const r = new SysError('open', errno, code);
+      expect(() => e.fails('open', '/t/events/g/e/id', r, 'ENOENT')).toThrow(ToolFaultError);
+      expect(() => e.succeeds('open', '/t/events/g/e/id', r)).toThrow(ToolFaultError);
+      expect(() => e.must('open cwd', r)).toThrow(ToolFaultError);
+      expect(e.evidence).toEqual([]);
+    }
+    let fault;
+    try {
+      new Expect().fails('open', '/t/events/g/e/id', new SysError('open', 24, 'EMFILE'), 'ENOENT');
+    } catch (err) {
+      fault = (err as ToolFaultError).fault;
+    }
+    expect(fault).toEqual({
+      code: 'EMFILE',
+      cause: 'open /t/events/g/e/id: open EMFILE',
+      fix: 'raise the fd limit (ulimit -n) or lower --threads',
+    });
+  });
+
+  it('is judged as usual where the check expects it', () => {
+    const e = new Expect();
+    expect(e.fails('open', '/x', new SysError('open', 18, 'EXDEV'), 'EXDEV')).toBe(true);
+    expect(e.outcome().status).toBe('PASS');
   });
 });
 

@@ -100,4 +100,31 @@ describe('race outcome', () => {
     expect(cut.status).toBe('PASS');
     expect(cut.notes).toContain('interrupted: partial statistics');
   });
+
+  it("a race stopped on the tool's own failure is ERROR (UNRESOLVED with the fault), never FAIL", () => {
+    const resourceError = { code: 'EMFILE', thread: 1, op: 'openat', path: '/t/events/g/e', stops: 2 };
+    const fault = {
+      code: 'EMFILE',
+      cause: 'worker 1: openat(/t/events/g/e): EMFILE',
+      fix: 'raise the fd limit: ulimit -n 300',
+    };
+    const o = raceOutcome('x', toStats(stats({ stopReason: 'stopped', resourceError })), false, undefined, fault);
+    expect(o).toMatchObject({ status: 'UNRESOLVED', fault });
+    expect(o.reason).toBe(
+      'tool error, not a kernel verdict: worker 1: openat(/t/events/g/e): EMFILE; fix: raise the fd limit: ulimit -n 300',
+    );
+    expect(o.notes?.at(-1)).toBe('race x: End of test: ERROR (0 violations)');
+    // A violation the engine judged is still the kernel's, whatever stopped the run.
+    const both = raceOutcome(
+      'x',
+      toStats(
+        stats({ resourceError, violationCount: 1, violations: [v], violationsByRule: { 'absent-not-enoent': 1 } }),
+      ),
+      false,
+      undefined,
+      fault,
+    );
+    expect(both.status).toBe('FAIL');
+    expect(both.fault).toBeUndefined();
+  });
 });
