@@ -7,7 +7,9 @@
 // the *at calls where openat2 does not apply. While a root is set, a call
 // that writes (a write-mode open, mkdir, rmdir, unlink, chmod, chown) to a path outside it
 // fails with EXDEV unless the path is one of the root's exact `writable`
-// exceptions (/proc/sys/vm/drop_caches). Without a root, paths pass through.
+// exceptions (/proc/sys/vm/drop_caches). chmod, chown and access resolve the
+// last component beneath the root too (an O_PATH fd, then the call on it), so
+// a mount on the file itself is EXDEV. Without a root, paths pass through.
 #pragma once
 #include <sys/stat.h>
 #include <sys/types.h>

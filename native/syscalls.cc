@@ -28,7 +28,8 @@ namespace {
 
 // Argument checks throw a usage line: they are programming errors, not data.
 bool usage(const Napi::CallbackInfo& info, const char* line) {
-  Napi::TypeError::New(info.Env(), line).ThrowAsJavaScriptException();
+  // A getter that threw left its exception pending: a second throw aborts.
+  if (!info.Env().IsExceptionPending()) Napi::TypeError::New(info.Env(), line).ThrowAsJavaScriptException();
   return false;
 }
 
@@ -330,6 +331,7 @@ Napi::Value SetRoot(const Napi::CallbackInfo& info) {
     Napi::Array a = info[1].As<Napi::Array>();
     for (uint32_t i = 0; i < a.Length(); i++) {
       Napi::Value v = a.Get(i);
+      if (info.Env().IsExceptionPending()) return info.Env().Undefined();
       if (!v.IsString()) return usage(info, u), info.Env().Undefined();
       std::string w = v.As<Napi::String>().Utf8Value();
       if (w.empty() || w[0] != '/' || w.find('\0') != std::string::npos)

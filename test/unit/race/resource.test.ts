@@ -68,6 +68,9 @@ for (const cfg of [
 ]) {
   try { native.raceStart(cfg); got.push('started'); } catch (e) { got.push(e.name + ': ' + e.message); }
 }
+// setRoot's list of writable paths is read the same way.
+const writable = Object.defineProperty([], '0', { get() { throw new Error('setRoot getter'); }, enumerable: true });
+try { native.setRoot('/tmp', writable); got.push('set'); } catch (e) { got.push(e.name + ': ' + e.message); }
 out(got);`,
     );
     expect(r.exitCode, r.stderr).toBe(0);
@@ -76,6 +79,7 @@ out(got);`,
       'TypeError: raceStart(config): files must be an array of strings',
       'RangeError: path getter',
       'Error: element getter',
+      'Error: setRoot getter',
     ]);
   });
 
