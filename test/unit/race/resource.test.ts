@@ -87,12 +87,14 @@ out(got);`,
     const r = await child(
       ['--nofile=400'],
       `${RACE}
-const run = runRace(config(2, 4));
-await new Promise((r) => setTimeout(r, 400));
-// Take every fd left, for a while: the workers' next opens get EMFILE.
+let started;
+const cycling = new Promise((r) => (started = r));
+const run = runRace({ ...config(2, 4), durationMs: 5000, progressMs: 50 }, { onProgress: (p) => p.cycles > 5 && started() });
+await Promise.race([cycling, new Promise((r) => setTimeout(r, 4000))]);
+// Take every fd left until the run ends: the workers' next opens get EMFILE (the controller's mkdir/rmdir need none).
 const fds = [];
 try { for (;;) fds.push(fs.openSync('/dev/null', 'r')); } catch {}
-await new Promise((r) => setTimeout(r, 300));
+await run.catch(() => {});
 for (const fd of fds) fs.closeSync(fd);
 const s = await run;
 out({ resourceError: s.resourceError, violations: s.violationCount, cycles: s.cycles, left: fs.existsSync(held) });`,
