@@ -41,7 +41,9 @@ export function summaryLines(label: string, s: RaceStats): string[] {
   const r = s.resourceError;
   if (r)
     lines.push(
-      `race ${label}: stopped on a resource error: ${r.code} (${r.op}${r.path ? ` ${r.path}` : ''}; ${r.stops} thread(s))`,
+      `race ${label}: stopped on a resource error: ${r.code} (` +
+        (r.op === 'thread' ? `creating threads, ${r.path} workers started` : `${r.op}${r.path ? ` ${r.path}` : ''}`) +
+        `; ${r.stops} thread(s))`,
     );
   // The tool's failure with nothing judged wrong: ERROR, as rcutorture says of a test that could not run.
   const verdict = s.violationCount > 0 ? 'FAILURE' : r ? 'ERROR' : s.error ? 'FAILURE' : 'SUCCESS';
