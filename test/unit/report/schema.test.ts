@@ -33,8 +33,15 @@ const timedOut = result({
   reason: 'overran',
   timeout: { limitMs: 60_000, signals: 2, overrunMs: 12.4 },
 });
+const toolError = result({
+  name: 'race-stale-dirfd[uprobe]',
+  status: 'UNRESOLVED',
+  reason: 'tool error, not a kernel verdict: ...',
+  fault: { code: 'EMFILE', cause: 'worker 0: openat(/t/events/g): EMFILE', fix: 'raise the fd limit: ulimit -n 200' },
+});
 const all: ScenarioResult[] = [
   pass,
+  toolError,
   skip,
   fail,
   unresolved,
