@@ -26,7 +26,7 @@ import { toolVersion } from '../../package.js';
 import { parseDuration, parseRepeat, parseThreads, repeatable } from '../parse.js';
 import { TIME_HELP } from '../../util/time.js';
 import { PROBE_KINDS } from '../../model.js';
-import { OutputFile } from '../../util/output.js';
+import { OutputFile, checkTarget, refuseSharedTargets, stdoutFailed, writeStdout } from '../../util/output.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
 import { prepareReproDir } from '../../repro/dir.js';
@@ -78,7 +78,10 @@ export function runCommand(): Command {
         .choices(FORMATS)
         .default('pretty'),
     )
-    .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
+    .option(
+      '-o, --output <file>',
+      'write the report to FILE, renamed into place when it is complete (- for stdout; progress still goes to the terminal)',
+    )
     .option(
       '--journal <file>',
       'write one JSON line per scenario start and result to FILE as the run goes (what `vm` reads when a guest dies)',
@@ -136,7 +139,7 @@ interface RunPlan {
   threads: number;
   scenarios: Scenario[];
   expect?: ExpectOptions;
-  /** --output and --journal, open since planRun: checked by opening them, written through these fds. */
+  /** --output and --journal: checked, their temporary files made in planRun (util/output); the old files stay until the run starts. */
   output?: OutputFile;
   journal?: OutputFile;
   /** --repeat / --until-fail; absent for a single run. */
@@ -160,11 +163,17 @@ function planRun(o: RunOpts): RunPlan {
   if (repeat) plan.repeat = repeat;
   const expect = expectOptions(o);
   if (expect) plan.expect = expect;
+  // Checked before anything is made: never opened themselves, never the same file twice.
+  if (o.journal === '-')
+    throw new UsageError('--journal - would interleave with the report on stdout: name a file (e.g. ./journal.jsonl)');
+  const output = o.output && o.output !== '-' ? checkTarget(o.output, '--output') : undefined;
+  const journal = o.journal ? checkTarget(o.journal, '--journal') : undefined;
+  refuseSharedTargets([output, journal]);
   if (o.reproDir !== undefined) plan.reproDir = prepareReproDir(o.reproDir);
-  // Opened last, so a mistake above creates no file; before openTracefs, so a bad path writes nothing there.
-  if (o.output) plan.output = OutputFile.open(o.output);
+  // Temporary files beside the targets, made last; before openTracefs, so a bad path writes nothing there.
+  if (output) plan.output = OutputFile.create(output);
   try {
-    if (o.journal) plan.journal = OutputFile.open(o.journal, '--journal');
+    if (journal) plan.journal = OutputFile.create(journal);
   } catch (e) {
     plan.output?.discard();
     throw e;
@@ -177,7 +186,7 @@ async function run(o: RunOpts): Promise<number> {
   try {
     return await runPlan(o, plan);
   } finally {
-    // Stopped before a report (no tracefs, not root): an --output this run created is removed again.
+    // Stopped before a report (no tracefs, not root): the temporary files go, the old files stay as they were.
     plan.output?.discard();
     plan.journal?.discard();
   }
@@ -195,7 +204,15 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   for (const f of [...stale.failed, ...mounts.failed]) say(`could not remove a dead run's ${f}`);
 
   const planned = plannedNames(plan, kinds);
-  const journal = plan.journal ? new JournalWriter(plan.journal.release(), say) : undefined;
+  // The run starts: the streams take their names now (vm reads the guest's journal as it grows).
+  let journalFailure: string | undefined;
+  plan.journal?.publish();
+  const journal = plan.journal
+    ? new JournalWriter(plan.journal.release(), (m) => {
+        journalFailure ??= m;
+        say(m);
+      })
+    : undefined;
   journal?.write({
     type: 'start',
     tool: { name: 'tracefs-regress', version: toolVersion() },
@@ -240,6 +257,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       // A machine format on stdout: the live lines went to stderr, so does the repeat summary (--output prints its recap).
       if (report.repeat && plan.format !== 'pretty' && !plan.output)
         process.stderr.write(repeatLine(report.repeat) + '\n');
+      if (journalFailure) throw new EnvironmentError(`--journal ${plan.journal?.file}: ${journalFailure}`);
     } catch (e) {
       if (!abort.signal.aborted || !(e instanceof EnvironmentError)) throw e;
       // Teardown exits 130/143 as soon as the hook returns: say it here, not in main.
@@ -256,8 +274,10 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
 interface KtapRun {
   stream: KtapStream;
   planned: string[];
-  /** The --output file's fd (closed at the end); undefined on stdout. */
-  fd?: number;
+  /** The --output file (published at the start, finished at the end); undefined on stdout. */
+  file?: OutputFile;
+  /** The errno of the first write to the file that failed (later text dropped). */
+  failed?: string;
 }
 
 /**
@@ -278,29 +298,38 @@ function plannedNames(plan: RunPlan, kinds: ProbeKind[]): string[] | undefined {
  * known). Results then stream through the same fd: stdout, or the --output file.
  */
 function startKtap(plan: RunPlan, planned: string[] | undefined, env: ReturnType<typeof runEnvironment>): KtapRun {
-  const fd = plan.output ? plan.output.release() : 1;
-  const stream = new KtapStream(fdSink(fd));
-  stream.begin(planned?.length, { name: 'tracefs-regress', version: toolVersion() }, env);
-  return { stream, planned: planned ?? [], ...(plan.output ? { fd } : {}) };
+  const file = plan.output;
+  // The old report stays under a hidden name until the stream ends, so a failed write can put it back.
+  file?.publish({ keepOld: true });
+  const k: KtapRun = { stream: undefined as unknown as KtapStream, planned: planned ?? [], ...(file ? { file } : {}) };
+  k.stream = new KtapStream(file ? fdSink(file.fd, (code) => (k.failed ??= code)) : fdSink(1, stdoutFailed));
+  k.stream.begin(planned?.length, { name: 'tracefs-regress', version: toolVersion() }, env);
+  return k;
 }
 
-/** The rest of a streamed KTAP document: variants that never ran, notes, totals; the --output file closed. */
+/**
+ * The rest of a streamed KTAP document: variants that never ran, notes,
+ * totals; the --output file closed. A file whose write failed is taken back
+ * (the old one restored) and the whole document goes to stdout instead.
+ */
 function finishKtap(k: KtapRun, report: RunReport, plan: RunPlan): void {
   k.stream.finish(report, k.planned);
-  if (k.fd === undefined) return;
-  try {
-    // NFS and FUSE report a failed write-back at close(2).
-    fs.closeSync(k.fd);
-  } catch (e) {
-    throw new EnvironmentError(`--output ${plan.output?.file}: close failed (${(e as Error).message})`);
+  if (!k.file) return;
+  if (k.failed !== undefined) {
+    const left = k.file.fail();
+    writeStdout(render('ktap', report, { color: false, describe: describeScenario }));
+    throw new EnvironmentError(
+      `--output ${k.file.file}: write failed (${k.failed}); ${left}; the report went to stdout instead`,
+    );
   }
+  k.file.finish();
   // the human still gets the totals
   process.stderr.write(render('pretty', report, { color: false, liveShown: true }));
 }
 
 /** Where the live lines go: machine formats on stdout keep them on stderr; pretty prints live to stdout. */
-function liveStream(o: RunOpts, plan: RunPlan): NodeJS.WriteStream {
-  return plan.format === 'pretty' && !o.output ? process.stdout : process.stderr;
+function liveStream(_o: RunOpts, plan: RunPlan): NodeJS.WriteStream {
+  return plan.format === 'pretty' && !plan.output ? process.stdout : process.stderr;
 }
 
 /**
@@ -409,14 +438,14 @@ export function emit(
   // lkml: a run without a FAIL has no mail to write.
   if (format === 'lkml' && text === '') stderr.write(nothingToReport([report]) + '\n');
   if (!output) {
-    stdout.write(text);
+    writeStdout(text, stdout);
     return;
   }
   try {
     output.writeAndClose(text);
   } catch (e) {
     if (!(e instanceof EnvironmentError)) throw e;
-    stdout.write(text);
+    writeStdout(text, stdout);
     throw new EnvironmentError(`${e.message}; the report went to stdout instead`);
   }
   // the human still gets the totals
