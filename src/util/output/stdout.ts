@@ -7,6 +7,8 @@ import fs from 'node:fs';
 
 let failure: string | undefined;
 let guarded = false;
+/** stdout's own write: one replaced since (a test's spy) is used as it is. */
+const ownWrite = process.stdout.write;
 
 const codeOf = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
@@ -59,7 +61,7 @@ export function stdoutFailureLine(code: string): string {
  */
 export function writeStdout(text: string, stream: NodeJS.WritableStream = process.stdout): void {
   if (failure !== undefined && stream === process.stdout) return;
-  if (stream !== process.stdout || !isRegularFile(1)) {
+  if (stream !== process.stdout || stream.write !== ownWrite || !isRegularFile(1)) {
     stream.write(text);
     return;
   }
