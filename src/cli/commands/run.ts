@@ -252,7 +252,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     journal?.close();
     // Interrupted or not, the same report (its not-run variants included) through the same fd.
     try {
-      if (ktap) finishKtap(ktap, report, plan);
+      if (ktap) finishKtap(ktap, report);
       else emit(report, plan.format, plan.output, { skipLive: true });
       // A machine format on stdout: the live lines went to stderr, so does the repeat summary (--output prints its recap).
       if (report.repeat && plan.format !== 'pretty' && !plan.output)
@@ -277,7 +277,7 @@ interface KtapRun {
   /** The --output file (published at the start, finished at the end); undefined on stdout. */
   file?: OutputFile;
   /** The errno of the first write to the file that failed (later text dropped). */
-  failed?: string;
+  failed: { code?: string };
 }
 
 /**
@@ -301,10 +301,10 @@ function startKtap(plan: RunPlan, planned: string[] | undefined, env: ReturnType
   const file = plan.output;
   // The old report stays under a hidden name until the stream ends, so a failed write can put it back.
   file?.publish({ keepOld: true });
-  const k: KtapRun = { stream: undefined as unknown as KtapStream, planned: planned ?? [], ...(file ? { file } : {}) };
-  k.stream = new KtapStream(file ? fdSink(file.fd, (code) => (k.failed ??= code)) : fdSink(1, stdoutFailed));
-  k.stream.begin(planned?.length, { name: 'tracefs-regress', version: toolVersion() }, env);
-  return k;
+  const failed: KtapRun['failed'] = {};
+  const stream = new KtapStream(file ? fdSink(file.fd, (code) => (failed.code ??= code)) : fdSink(1, stdoutFailed));
+  stream.begin(planned?.length, { name: 'tracefs-regress', version: toolVersion() }, env);
+  return { stream, planned: planned ?? [], failed, ...(file ? { file } : {}) };
 }
 
 /**
@@ -312,14 +312,14 @@ function startKtap(plan: RunPlan, planned: string[] | undefined, env: ReturnType
  * totals; the --output file closed. A file whose write failed is taken back
  * (the old one restored) and the whole document goes to stdout instead.
  */
-function finishKtap(k: KtapRun, report: RunReport, plan: RunPlan): void {
+function finishKtap(k: KtapRun, report: RunReport): void {
   k.stream.finish(report, k.planned);
   if (!k.file) return;
-  if (k.failed !== undefined) {
+  if (k.failed.code !== undefined) {
     const left = k.file.fail();
     writeStdout(render('ktap', report, { color: false, describe: describeScenario }));
     throw new EnvironmentError(
-      `--output ${k.file.file}: write failed (${k.failed}); ${left}; the report went to stdout instead`,
+      `--output ${k.file.file}: write failed (${k.failed.code}); ${left}; the report went to stdout instead`,
     );
   }
   k.file.finish();
@@ -328,7 +328,7 @@ function finishKtap(k: KtapRun, report: RunReport, plan: RunPlan): void {
 }
 
 /** Where the live lines go: machine formats on stdout keep them on stderr; pretty prints live to stdout. */
-function liveStream(_o: RunOpts, plan: RunPlan): NodeJS.WriteStream {
+function liveStream(plan: RunPlan): NodeJS.WriteStream {
   return plan.format === 'pretty' && !plan.output ? process.stdout : process.stderr;
 }
 
@@ -344,7 +344,7 @@ async function repeatSuite(
   plan: RunPlan,
   signal: AbortSignal,
 ): Promise<RunReport> {
-  const liveTo = liveStream(o, plan);
+  const liveTo = liveStream(plan);
   const iterations: IterationRun[] = [];
   const reason = () => (typeof signal.reason === 'string' ? signal.reason : 'an abort');
   while (!signal.aborted && wantsAnother(iterations, repeat, !!o.bail)) {
@@ -365,7 +365,7 @@ function liveHooks(
   iteration?: number,
   ktap?: KtapStream,
 ): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
-  const liveTo = liveStream(o, plan);
+  const liveTo = liveStream(plan);
   let resultsSoFar = 0;
   // A repeated run names each result by its iteration, live and in the journal as in the report.
   const named = (n: string) => (iteration === undefined ? n : iterationName(n, iteration));
