@@ -159,6 +159,27 @@ describe('the old file is never opened: a temporary file is renamed into place',
   });
 });
 
+describe('a stream (--journal, -f ktap -o) takes its name when the run starts', () => {
+  it('publish({ keepOld }) puts it in place; fail() puts the old file back, finish() drops it; nothing left beside', () => {
+    const d = fs.mkdtempSync(path.join(dir, 'stream-'));
+    const f = path.join(d, 'r.ktap');
+    fs.writeFileSync(f, 'the previous report\n');
+    const failing = OutputFile.open(f);
+    failing.publish({ keepOld: true });
+    fs.writeSync(failing.fd, 'KTAP version 1\n');
+    expect(fs.readFileSync(f, 'utf8')).toBe('KTAP version 1\n');
+    expect(failing.fail()).toBe('the previous file is back in place');
+    expect(fs.readFileSync(f, 'utf8')).toBe('the previous report\n');
+    expect(others(d, 'r.ktap')).toEqual([]);
+    const ok = OutputFile.open(f);
+    ok.publish({ keepOld: true });
+    fs.writeSync(ok.fd, 'KTAP version 1\n1..0\n');
+    ok.finish();
+    expect(fs.readFileSync(f, 'utf8')).toBe('KTAP version 1\n1..0\n');
+    expect(others(d, 'r.ktap')).toEqual([]);
+  });
+});
+
 describe('two outputs naming one file', () => {
   it('are refused by resolved path, by dev/ino (a hard link) and through a linked directory', () => {
     const d = fs.mkdtempSync(path.join(dir, 'same-'));
