@@ -6,6 +6,7 @@ import { EXIT, isReportedError } from '../errors.js';
 import { runTeardown } from '../runner/teardown.js';
 import { toolVersion } from '../package.js';
 import { COLOR_MODES, setColorMode, type ColorMode } from '../util/color.js';
+import { guardStdio, settleStdout, stdoutFailure, stdoutFailureLine } from '../util/output.js';
 
 /**
  * Each command's module graph is loaded only when that command runs: inside a
@@ -59,6 +60,17 @@ export async function buildProgram(argv: string[]): Promise<Command> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  guardStdio();
+  const code = await runProgram(argv);
+  // A reader gone (`| head -1`) or a full disk under `> file`: the run went on; say it once, exit 2.
+  await settleStdout();
+  const lost = stdoutFailure();
+  if (lost === undefined || (code !== EXIT.ok && code !== EXIT.failed && code !== EXIT.skip)) return code;
+  process.stderr.write(`tracefs-regress: ${stdoutFailureLine(lost)}\n`);
+  return EXIT.usage;
+}
+
+async function runProgram(argv: string[]): Promise<number> {
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);

@@ -5,6 +5,7 @@
 // on the guest's 9p share (no cache) each line reaches the host as it is
 // written, and a kill can at worst cut the last line, which parseJournal skips.
 import fs from 'node:fs';
+import { OutputFile } from '../util/output.js';
 import type { RunEnvironment, RunReport, ScenarioResult } from './types.js';
 
 export type JournalRecord =
@@ -51,13 +52,18 @@ export function parseJournal(text: string): JournalRecord[] {
 export class JournalWriter {
   private fd: number | undefined;
 
-  /** file: a path (opened and truncated here), or an fd opened for it (the CLI checks and opens --journal first); closed by close(). */
+  /** file: a path (put in place through util/output: a new file, never written through a link), or an fd for it (the CLI's --journal); closed by close(). */
   constructor(
     file: string | number,
     private readonly onError: (m: string) => void,
   ) {
     // One journal per run: an old run's records must not pass for this one's.
-    this.fd = typeof file === 'number' ? file : fs.openSync(file, 'w');
+    if (typeof file === 'number') this.fd = file;
+    else {
+      const out = OutputFile.open(file, '--journal');
+      out.publish();
+      this.fd = out.release();
+    }
   }
 
   write(r: JournalRecord): void {

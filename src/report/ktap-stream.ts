@@ -14,17 +14,28 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 /**
  * Writes text to fd in full before returning. A pipe libuv made non-blocking
  * answers EAGAIN when full: wait a millisecond and go on (the reader is slow,
- * not gone; EPIPE and the rest are thrown).
+ * not gone). Any other error (EPIPE, ENOSPC, EFBIG) goes to onError once and
+ * later text is dropped, so a lost reader never stops the run; without
+ * onError it is thrown.
  */
-export function fdSink(fd: number): KtapSink {
+export function fdSink(fd: number, onError?: (code: string) => void): KtapSink {
+  let failed = false;
   return (text) => {
+    if (failed) return;
     const buf = Buffer.from(text);
     for (let off = 0; off < buf.length;) {
       try {
         off += fs.writeSync(fd, buf, off, buf.length - off);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-        Atomics.wait(pause, 0, 0, 1);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          Atomics.wait(pause, 0, 0, 1);
+          continue;
+        }
+        if (!onError) throw e;
+        failed = true;
+        onError(code ?? (e as Error).message);
+        return;
       }
     }
   };

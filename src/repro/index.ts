@@ -20,6 +20,7 @@ import type { Recording, Step } from './types.js';
 
 import { Recorder } from './record.js';
 import { reproFileName } from './dir.js';
+import { writeFileInDir } from '../util/output.js';
 import { targetFor } from '../probes/targets.js';
 
 export { Recorder };
@@ -61,8 +62,12 @@ export async function writeReproducer(result: ScenarioResult, ctx: ReproContext)
   let w: Written | undefined;
   let why: string | undefined;
   if (ctx.scenario.race) {
-    w = await emitRace(result, ctx);
-    why = RACE_NOT_YET;
+    try {
+      w = await emitRace(result, ctx);
+      why = RACE_NOT_YET;
+    } catch (e) {
+      why = `${(e as Error).name}: ${(e as Error).message}`;
+    }
   } else if (ctx.kind !== 'kprobe' && ctx.kind !== 'uprobe') {
     why = `reproducers for ${ctx.kind} events: not supported (kprobe and uprobe only)`;
   } else if (!ctx.recording) {
@@ -189,7 +194,7 @@ async function sequenceReproducer(
     },
     flags: C as unknown as Record<string, number>,
   });
-  fs.writeFileSync(path.join(ctx.dir, file), text);
+  writeFileInDir(ctx.dir, file, text);
   return { file, mode, steps: { kept, total } };
 }
 

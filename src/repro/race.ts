@@ -14,6 +14,7 @@ import type { ScenarioResult } from '../report/types.js';
 import type { RacePlan, Scenario } from '../scenarios/types.js';
 import { RACE_RULES, type RaceRule } from './race-rules.js';
 import { reproFileName } from './dir.js';
+import { writeFileInDir } from '../util/output.js';
 
 /** What the engine ran with: the scenario's plan plus the run's threads and duration. */
 export type RaceParams = RacePlan & { threads: number; durationMs: number };
@@ -301,6 +302,6 @@ export async function emitRace(
     kernel: ctx.kernel,
     ...(target ? { target } : {}),
   });
-  await fs.promises.writeFile(path.join(ctx.dir, file), text);
+  writeFileInDir(ctx.dir, file, text);
   return { file, mode: 'race' };
 }

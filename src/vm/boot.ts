@@ -16,6 +16,7 @@ import { GuestWatch } from './guest-watch.js';
 import { buildInitramfs, type GuestPlan } from './initramfs.js';
 import { classifyBoot, endedAfterFailure, type BootFacts, type BootStatus, type WatchTimes } from './outcome.js';
 import { partialRun } from './partial.js';
+import { OutputFile } from '../util/output.js';
 import { parseJournal, type JournalRecord } from '../report/journal.js';
 import type { KernelImage } from './kernels.js';
 import { newRunDir, reapOrphans, retainRunDir, retentionOf } from './rundir.js';
@@ -205,11 +206,20 @@ async function bootAttempt(o: BootOptions, stall?: { ms: number; planted: boolea
   }
   const seen = readEvidence(f, q.exitCode, accelerator);
   for (const p of seen.shareProblems ?? []) o.log?.(`ignored ${p}`);
-  if (o.keepLog) fs.copyFileSync(f.serialLog, o.keepLog);
+  if (o.keepLog) keepLog(f.serialLog, o.keepLog, o.log);
   o.readShare?.(f.share);
   const out = outcomeOf(o, f, accelerator, q, watch, seen);
   keepOrRemove(out, o);
   return out;
+}
+
+/** --keep-log: the console log copied through util/output (renamed into place, never through a link); a failure is said, not fatal. */
+function keepLog(from: string, to: string, log: ((m: string) => void) | undefined): void {
+  try {
+    OutputFile.open(to, '--keep-log').copyAndClose(from);
+  } catch (e) {
+    log?.(`console log not kept: ${(e as Error).message}`);
+  }
 }
 
 /** Follows the console and the run journal while QEMU runs; asks for QEMU's end when the grace after an oops runs out. */

@@ -8,7 +8,7 @@ import type { ExpectEntry } from '../expect/types.js';
 import { packageRoot } from '../package.js';
 import { FORMATS, isFormat, type Format } from '../report/index.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
-import { checkOutputWritable } from '../util/output.js';
+import { checkOutputWritable, checkTarget, refuseSharedTargets } from '../util/output.js';
 import { parseTcg, type TcgThread } from './accel.js';
 import { planExec, type ExecHost, type ExecProgram } from './exec.js';
 import { expandShortOptions, optionValues } from './guest-args.js';
@@ -73,6 +73,7 @@ export function planVm(runArgs: string[], o: VmOpts): VmPlan {
   if (o.reproDir !== undefined && after !== undefined && after !== o.reproDir)
     throw new UsageError(`--repro-dir given twice (${o.reproDir} before --, ${after} after): give one directory`);
   const guest = planGuestRun(rest);
+  checkKeepLog(o, guest.output);
   const machine = planMachine(o);
   const dir = o.reproDir ?? after;
   if (dir !== undefined && o.fetchOnly) throw new UsageError('--fetch-only boots nothing: drop --repro-dir');
@@ -100,6 +101,7 @@ export function planExecVm(args: string[], o: VmOpts, host: ExecHost): VmPlan & 
   if (o.fetchOnly) throw new UsageError('--exec boots the kernel: drop --fetch-only');
   if (o.reproDir !== undefined)
     throw new UsageError('--repro-dir goes with the suite, not --exec: the program writes its own files');
+  checkKeepLog(o, undefined);
   const exec = planExec(o.exec, args, host);
   return { guestArgs: [], format: 'pretty', expectations: [], ...planMachine(o), entry: exec.path, exec };
 }
@@ -118,8 +120,18 @@ function planGuestRun(runArgs: string[]): Pick<VmPlan, 'guestArgs' | 'format' | 
   selectScenarios(CATALOGUE, optionValues(guestRest, '--scenario', '-s'), optionValues(guestRest, '--exclude'));
   const guestArgs = [...guestRest, ...guestExpectArgs(expectFiles, packageRoot)];
   if (!isFormat(format)) throw new UsageError(`--format '${format}' is not one of ${FORMATS.join(', ')}`);
-  if (output) checkOutputWritable(output);
-  return { guestArgs, format, output, expectations };
+  // -o - is stdout, as for run.
+  const out = output === '-' ? undefined : output;
+  if (out) checkOutputWritable(out);
+  return { guestArgs, format, output: out, expectations };
+}
+
+/** --keep-log is an output like --output (util/output): checked now, and never the report's file. */
+function checkKeepLog(o: VmOpts, output: string | undefined): void {
+  if (o.keepLog === undefined) return;
+  const log = checkTarget(o.keepLog, '--keep-log');
+  checkOutputWritable(o.keepLog, '--keep-log');
+  refuseSharedTargets([output ? checkTarget(output, '--output') : undefined, log]);
 }
 
 /** The kernels to boot: --matrix, the --kernel list, or debian:6.12. */

@@ -5,7 +5,8 @@
 // plain names are copied, never through a link (guest-file.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { prepareOutputDir, writeFileInDir } from '../util/output.js';
 import { MAX_GUEST_FILE, readGuestFile } from './guest-file.js';
 
 /** The subdirectory of the results share the guest's `run --repro-dir` writes into. */
@@ -43,39 +44,14 @@ export function splitReproArgs(args: string[]): { rest: string[]; reproDir?: str
   return { rest, reproDir };
 }
 
-/** File systems that are kernel interfaces, not storage (statfs f_type). */
-const NOT_STORAGE = new Set([0x9fa0, 0x62656572, 0x74726163, 0x64626720]);
-
 /**
- * The host directory, checked before anything boots: created when missing, a
- * writable directory on storage. Returns its absolute path; a UsageError
- * names the fix otherwise.
+ * The host directory, checked before anything boots (util/output: its
+ * filesystem checked before any mkdir, a symlink as its last component
+ * refused), created when missing. Returns its real path; a UsageError names
+ * the fix otherwise.
  */
 export function checkReproDir(dir: string, cwd = process.cwd()): string {
-  const abs = path.resolve(cwd, dir);
-  const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? String(e);
-  try {
-    fs.mkdirSync(abs, { recursive: true });
-  } catch (e) {
-    const c = code(e);
-    const why =
-      c === 'EEXIST' || c === 'ENOTDIR' ? 'is (or lies under) a file, not a directory' : `cannot be created (${c})`;
-    throw new UsageError(`--repro-dir ${dir}: ${abs} ${why}; name a directory the reproducers can be written to`);
-  }
-  if (!fs.statSync(abs).isDirectory())
-    throw new UsageError(
-      `--repro-dir ${dir}: ${abs} is not a directory; name a directory (it is created when missing)`,
-    );
-  try {
-    fs.accessSync(abs, fs.constants.W_OK | fs.constants.X_OK);
-  } catch (e) {
-    throw new UsageError(`--repro-dir ${dir}: ${abs} is not writable (${code(e)}); pick a writable directory`);
-  }
-  if (NOT_STORAGE.has(fs.statfsSync(abs).type))
-    throw new UsageError(
-      `--repro-dir ${dir}: ${abs} is a kernel interface, not storage; name a directory on a disk or tmpfs`,
-    );
-  return abs;
+  return prepareOutputDir(dir, '--repro-dir', cwd);
 }
 
 /** Where one kernel's reproducers go on the host: DIR itself, or DIR/<label> when several kernels boot. */
@@ -115,12 +91,13 @@ export function collectRepro(from: string, to: string): Collected {
       out.refused.push(`${n}: not a regular file of at most ${MAX_REPRO_FILE} bytes`);
       continue;
     }
-    fs.mkdirSync(to, { recursive: true });
-    const dest = path.join(to, n);
-    // The host's own file, replaced whole (a stale one of an earlier run goes).
-    fs.rmSync(dest, { force: true });
-    fs.writeFileSync(dest, text, { mode: 0o644, flag: 'wx' });
-    out.copied.push(dest);
+    try {
+      // The host's own file, renamed over a stale one of an earlier run (a link there is replaced, not followed).
+      out.copied.push(writeFileInDir(prepareOutputDir(to, '--repro-dir'), n, text));
+    } catch (e) {
+      if (!(e instanceof UsageError || e instanceof EnvironmentError)) throw e;
+      out.refused.push(`${n}: ${e.message}`);
+    }
   }
   return out;
 }

@@ -3,7 +3,8 @@
 // reports on the host.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT } from '../errors.js';
+import { EXIT, EnvironmentError } from '../errors.js';
+import { OutputFile, stdoutFailed, writeStdout } from '../util/output.js';
 import { cacheDirs } from '../host/paths.js';
 import { packageRoot, toolVersion } from '../package.js';
 import { nothingToReport, render, renderMany, useColor } from '../report/index.js';
@@ -50,6 +51,8 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   const plan = planVm(runArgs, o);
   await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: say });
   const stages: string[] = [];
+  // The report's temporary file, made now; the old file stays until the report is complete (or the KTAP stream starts).
+  const file = plan.output ? OutputFile.open(plan.output) : undefined;
   try {
     const kernels = await resolveKernels(plan.specs, o.modules, stages, say);
     // Chosen (and fetched when needed) before --fetch-only returns: CI's cache warm-up gets the QEMU too.
@@ -61,22 +64,19 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
       return EXIT.ok;
     }
     if (kernels.length > 1) say(`kernels: ${kernels.map((k) => k.release || k.spec).join(', ')}`);
-    const out = plan.format === 'ktap' ? ktapOutput(plan) : undefined;
-    try {
-      const ktap = out ? new VmKtap(fdSink(out.fd), kernels.length) : undefined;
-      const boots = await bootAll(kernels, { plan, o, qemu, say, ...(ktap ? { ktap } : {}) });
-      if (ktap) {
-        const stopped = boots.at(-1)?.outcome;
-        ktap.end(
-          kernels.slice(boots.length).map((k) => k.release || k.spec),
-          stopped?.message ?? 'the series ended first',
-        );
-      }
-      return renderReports(boots, kernels, plan, qemu);
-    } finally {
-      out?.close();
+    const out = plan.format === 'ktap' ? ktapOutput(file) : undefined;
+    const ktap = out ? new VmKtap(out.sink, kernels.length) : undefined;
+    const boots = await bootAll(kernels, { plan, o, qemu, say, ...(ktap ? { ktap } : {}) });
+    if (ktap) {
+      const stopped = boots.at(-1)?.outcome;
+      ktap.end(
+        kernels.slice(boots.length).map((k) => k.release || k.spec),
+        stopped?.message ?? 'the series ended first',
+      );
     }
+    return renderReports(boots, kernels, plan, qemu, file, out?.failed());
   } finally {
+    file?.discard();
     // A custom kernel's staged modules are in its initramfs by now: nothing of them is kept.
     for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
   }
@@ -232,25 +232,67 @@ function finalReport(
   return r;
 }
 
-/** Where `vm --format ktap` streams: stdout, or the --output file (opened now, checked by planVm). */
-function ktapOutput(plan: VmPlan): { fd: number; close(): void } {
-  if (!plan.output) return { fd: 1, close: () => {} };
-  const fd = fs.openSync(plan.output, 'w');
-  return { fd, close: () => fs.closeSync(fd) };
+/**
+ * Where `vm --format ktap` streams: stdout, or the --output file, put in
+ * place now (its old file kept aside until the end, to come back if a write
+ * fails). failed(): the errno of the first write to the file that failed.
+ */
+function ktapOutput(file: OutputFile | undefined): { sink: ReturnType<typeof fdSink>; failed(): string | undefined } {
+  if (!file) return { sink: fdSink(1, stdoutFailed), failed: () => undefined };
+  file.publish({ keepOld: true });
+  let failed: string | undefined;
+  return { sink: fdSink(file.fd, (code) => (failed ??= code)), failed: () => failed };
 }
 
 /** Judge, render and write the reports (KTAP went out as it came); the exit code of them all. */
-function renderReports(boots: KernelBoot[], kernels: KernelImage[], plan: VmPlan, qemu: QemuChoice): number {
+function renderReports(
+  boots: KernelBoot[],
+  kernels: KernelImage[],
+  plan: VmPlan,
+  qemu: QemuChoice,
+  file: OutputFile | undefined,
+  ktapFailed: string | undefined,
+): number {
   const reports = boots.map((b, i) => finalReport(b, kernels[i], plan, qemu));
   const opts = { color: !plan.output && useColor(process.stdout), describe: describeScenario };
+  const text = () =>
+    reports.length === 1 ? render(plan.format, reports[0]!, opts) : renderMany(plan.format, reports, opts);
+  let lost: string | undefined;
   if (plan.format !== 'ktap') {
-    const text = reports.length === 1 ? render(plan.format, reports[0]!, opts) : renderMany(plan.format, reports, opts);
-    if (plan.format === 'lkml' && text === '') process.stderr.write(nothingToReport(reports) + '\n');
-    if (plan.output) fs.writeFileSync(plan.output, text);
-    else process.stdout.write(text);
+    const t = text();
+    if (plan.format === 'lkml' && t === '') process.stderr.write(nothingToReport(reports) + '\n');
+    lost = writeReport(t, file);
+  } else if (file && ktapFailed !== undefined) {
+    // The stream to the file failed: the old file is put back, the whole document goes to stdout.
+    const left = file.fail();
+    writeStdout(text());
+    lost = `--output ${file.file}: write failed (${ktapFailed}); ${left}; the report went to stdout instead`;
+  } else if (file) {
+    lost = writeReport(undefined, file);
   }
   if (reports.length > 1) process.stderr.write('\n' + matrixTable(reports));
+  if (lost !== undefined) {
+    process.stderr.write(`tracefs-regress: ${lost}\n`);
+    return EXIT.usage;
+  }
   return combinedExitCode(boots.map((b, i) => exitCodeOf(b.outcome, reports[i])));
+}
+
+/** The report into its file (or the finished KTAP stream closed); a failure puts it on stdout and says so. */
+function writeReport(text: string | undefined, file: OutputFile | undefined): string | undefined {
+  if (!file) {
+    if (text !== undefined) writeStdout(text);
+    return undefined;
+  }
+  try {
+    if (text === undefined) file.finish();
+    else file.writeAndClose(text);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof EnvironmentError)) throw e;
+    if (text !== undefined) writeStdout(text);
+    return text === undefined ? e.message : `${e.message}; the report went to stdout instead`;
+  }
 }
 
 /**

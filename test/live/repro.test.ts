@@ -156,7 +156,7 @@ live('run --repro-dir', () => {
       reject: false,
     });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain(`--repro-dir ${file} is not a directory`);
+    expect(r.stderr).toContain(`--repro-dir ${file}: ${file} is (or lies under) a file, not a directory`);
     expect(leftovers()).toEqual([]);
   });
 });

@@ -2,10 +2,10 @@
 // format, e.g. a CI artefact as a mail for the kernel's list (--format lkml).
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { FORMATS, nothingToReport, render, renderMany, type Format } from '../../report/index.js';
 import { parseSavedReport } from '../../report/load.js';
-import { OutputFile } from '../../util/output.js';
+import { OutputFile, writeStdout } from '../../util/output.js';
 import { describeScenario } from '../../scenarios/catalogue.js';
 
 /** Larger than any report a run writes (the VM host refuses guest reports over 64 MiB as well). */
@@ -22,7 +22,10 @@ export function reportCommand(): Command {
     .description('render a saved JSON report (run/vm --format json) in another format, e.g. lkml')
     .argument('<file>', 'a JSON report written by `run --format json` or `vm --format json`')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('pretty'))
-    .option('-o, --output <file>', 'write it to FILE instead of stdout')
+    .option(
+      '-o, --output <file>',
+      'write it to FILE instead of stdout (renamed into place when complete; - for stdout)',
+    )
     .action((file: string, o: ReportOpts) => {
       process.exitCode = report(file, o);
     });
@@ -36,8 +39,17 @@ function report(file: string, o: ReportOpts): number {
   };
   const text = runs.length === 1 ? render(o.format, runs[0]!, opts) : renderMany(o.format, runs, opts);
   if (o.format === 'lkml' && text === '') process.stderr.write(nothingToReport(runs) + '\n');
-  if (o.output) OutputFile.open(o.output).writeAndClose(text);
-  else process.stdout.write(text);
+  if (!o.output || o.output === '-') {
+    writeStdout(text);
+    return EXIT.ok;
+  }
+  try {
+    OutputFile.open(o.output).writeAndClose(text);
+  } catch (e) {
+    if (!(e instanceof EnvironmentError)) throw e;
+    writeStdout(text);
+    throw new EnvironmentError(`${e.message}; the report went to stdout instead`);
+  }
   return EXIT.ok;
 }
 

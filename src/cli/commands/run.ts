@@ -26,7 +26,7 @@ import { toolVersion } from '../../package.js';
 import { parseDuration, parseRepeat, parseThreads, repeatable } from '../parse.js';
 import { TIME_HELP } from '../../util/time.js';
 import { PROBE_KINDS } from '../../model.js';
-import { OutputFile } from '../../util/output.js';
+import { OutputFile, checkTarget, refuseSharedTargets, stdoutFailed, writeStdout } from '../../util/output.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
 import { prepareReproDir } from '../../repro/dir.js';
@@ -79,7 +79,10 @@ export function runCommand(): Command {
         .choices(FORMATS)
         .default('pretty'),
     )
-    .option('-o, --output <file>', 'write the report to FILE (progress still goes to the terminal)')
+    .option(
+      '-o, --output <file>',
+      'write the report to FILE, renamed into place when it is complete (- for stdout; progress still goes to the terminal)',
+    )
     .option(
       '--journal <file>',
       'write one JSON line per scenario start and result to FILE as the run goes (what `vm` reads when a guest dies)',
@@ -137,7 +140,7 @@ interface RunPlan {
   threads: number;
   scenarios: Scenario[];
   expect?: ExpectOptions;
-  /** --output and --journal, open since planRun: checked by opening them, written through these fds. */
+  /** --output and --journal: checked, their temporary files made in planRun (util/output); the old files stay until the run starts. */
   output?: OutputFile;
   journal?: OutputFile;
   /** --repeat / --until-fail; absent for a single run. */
@@ -163,11 +166,17 @@ function planRun(o: RunOpts): RunPlan {
   if (expect) plan.expect = expect;
   // Before anything is made or opened: a limit too low for the races is the environment's problem, said up front.
   checkFdBudget(plan.scenarios, plan.threads);
+  // Checked before anything is made: never opened themselves, never the same file twice.
+  if (o.journal === '-')
+    throw new UsageError('--journal - would interleave with the report on stdout: name a file (e.g. ./journal.jsonl)');
+  const output = o.output && o.output !== '-' ? checkTarget(o.output, '--output') : undefined;
+  const journal = o.journal ? checkTarget(o.journal, '--journal') : undefined;
+  refuseSharedTargets([output, journal]);
   if (o.reproDir !== undefined) plan.reproDir = prepareReproDir(o.reproDir);
-  // Opened last, so a mistake above creates no file; before openTracefs, so a bad path writes nothing there.
-  if (o.output) plan.output = OutputFile.open(o.output);
+  // Temporary files beside the targets, made last; before openTracefs, so a bad path writes nothing there.
+  if (output) plan.output = OutputFile.create(output);
   try {
-    if (o.journal) plan.journal = OutputFile.open(o.journal, '--journal');
+    if (journal) plan.journal = OutputFile.create(journal);
   } catch (e) {
     plan.output?.discard();
     throw e;
@@ -180,7 +189,7 @@ async function run(o: RunOpts): Promise<number> {
   try {
     return await runPlan(o, plan);
   } finally {
-    // Stopped before a report (no tracefs, not root): an --output this run created is removed again.
+    // Stopped before a report (no tracefs, not root): the temporary files go, the old files stay as they were.
     plan.output?.discard();
     plan.journal?.discard();
   }
@@ -198,7 +207,15 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   for (const f of [...stale.failed, ...mounts.failed]) say(`could not remove a dead run's ${f}`);
 
   const planned = plannedNames(plan, kinds);
-  const journal = plan.journal ? new JournalWriter(plan.journal.release(), say) : undefined;
+  // The run starts: the streams take their names now (vm reads the guest's journal as it grows).
+  let journalFailure: string | undefined;
+  plan.journal?.publish();
+  const journal = plan.journal
+    ? new JournalWriter(plan.journal.release(), (m) => {
+        journalFailure ??= m;
+        say(m);
+      })
+    : undefined;
   journal?.write({
     type: 'start',
     tool: { name: 'tracefs-regress', version: toolVersion() },
@@ -238,11 +255,12 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     journal?.close();
     // Interrupted or not, the same report (its not-run variants included) through the same fd.
     try {
-      if (ktap) finishKtap(ktap, report, plan);
+      if (ktap) finishKtap(ktap, report);
       else emit(report, plan.format, plan.output, { skipLive: true });
       // A machine format on stdout: the live lines went to stderr, so does the repeat summary (--output prints its recap).
       if (report.repeat && plan.format !== 'pretty' && !plan.output)
         process.stderr.write(repeatLine(report.repeat) + '\n');
+      if (journalFailure) throw new EnvironmentError(`--journal ${plan.journal?.file}: ${journalFailure}`);
     } catch (e) {
       if (!abort.signal.aborted || !(e instanceof EnvironmentError)) throw e;
       // Teardown exits 130/143 as soon as the hook returns: say it here, not in main.
@@ -259,8 +277,10 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
 interface KtapRun {
   stream: KtapStream;
   planned: string[];
-  /** The --output file's fd (closed at the end); undefined on stdout. */
-  fd?: number;
+  /** The --output file (published at the start, finished at the end); undefined on stdout. */
+  file?: OutputFile;
+  /** The errno of the first write to the file that failed (later text dropped). */
+  failed: { code?: string };
 }
 
 /**
@@ -281,29 +301,38 @@ function plannedNames(plan: RunPlan, kinds: ProbeKind[]): string[] | undefined {
  * known). Results then stream through the same fd: stdout, or the --output file.
  */
 function startKtap(plan: RunPlan, planned: string[] | undefined, env: ReturnType<typeof runEnvironment>): KtapRun {
-  const fd = plan.output ? plan.output.release() : 1;
-  const stream = new KtapStream(fdSink(fd));
+  const file = plan.output;
+  // The old report stays under a hidden name until the stream ends, so a failed write can put it back.
+  file?.publish({ keepOld: true });
+  const failed: KtapRun['failed'] = {};
+  const stream = new KtapStream(file ? fdSink(file.fd, (code) => (failed.code ??= code)) : fdSink(1, stdoutFailed));
   stream.begin(planned?.length, { name: 'tracefs-regress', version: toolVersion() }, env);
-  return { stream, planned: planned ?? [], ...(plan.output ? { fd } : {}) };
+  return { stream, planned: planned ?? [], failed, ...(file ? { file } : {}) };
 }
 
-/** The rest of a streamed KTAP document: variants that never ran, notes, totals; the --output file closed. */
-function finishKtap(k: KtapRun, report: RunReport, plan: RunPlan): void {
+/**
+ * The rest of a streamed KTAP document: variants that never ran, notes,
+ * totals; the --output file closed. A file whose write failed is taken back
+ * (the old one restored) and the whole document goes to stdout instead.
+ */
+function finishKtap(k: KtapRun, report: RunReport): void {
   k.stream.finish(report, k.planned);
-  if (k.fd === undefined) return;
-  try {
-    // NFS and FUSE report a failed write-back at close(2).
-    fs.closeSync(k.fd);
-  } catch (e) {
-    throw new EnvironmentError(`--output ${plan.output?.file}: close failed (${(e as Error).message})`);
+  if (!k.file) return;
+  if (k.failed.code !== undefined) {
+    const left = k.file.fail();
+    writeStdout(render('ktap', report, { color: false, describe: describeScenario }));
+    throw new EnvironmentError(
+      `--output ${k.file.file}: write failed (${k.failed.code}); ${left}; the report went to stdout instead`,
+    );
   }
+  k.file.finish();
   // the human still gets the totals
   process.stderr.write(render('pretty', report, { color: false, liveShown: true }));
 }
 
 /** Where the live lines go: machine formats on stdout keep them on stderr; pretty prints live to stdout. */
-function liveStream(o: RunOpts, plan: RunPlan): NodeJS.WriteStream {
-  return plan.format === 'pretty' && !o.output ? process.stdout : process.stderr;
+function liveStream(plan: RunPlan): NodeJS.WriteStream {
+  return plan.format === 'pretty' && !plan.output ? process.stdout : process.stderr;
 }
 
 /**
@@ -318,7 +347,7 @@ async function repeatSuite(
   plan: RunPlan,
   signal: AbortSignal,
 ): Promise<RunReport> {
-  const liveTo = liveStream(o, plan);
+  const liveTo = liveStream(plan);
   const iterations: IterationRun[] = [];
   const reason = () => (typeof signal.reason === 'string' ? signal.reason : 'an abort');
   while (!signal.aborted && wantsAnother(iterations, repeat, !!o.bail)) {
@@ -339,7 +368,7 @@ function liveHooks(
   iteration?: number,
   ktap?: KtapStream,
 ): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
-  const liveTo = liveStream(o, plan);
+  const liveTo = liveStream(plan);
   let resultsSoFar = 0;
   // A repeated run names each result by its iteration, live and in the journal as in the report.
   const named = (n: string) => (iteration === undefined ? n : iterationName(n, iteration));
@@ -412,14 +441,14 @@ export function emit(
   // lkml: a run without a FAIL has no mail to write.
   if (format === 'lkml' && text === '') stderr.write(nothingToReport([report]) + '\n');
   if (!output) {
-    stdout.write(text);
+    writeStdout(text, stdout);
     return;
   }
   try {
     output.writeAndClose(text);
   } catch (e) {
     if (!(e instanceof EnvironmentError)) throw e;
-    stdout.write(text);
+    writeStdout(text, stdout);
     throw new EnvironmentError(`${e.message}; the report went to stdout instead`);
   }
   // the human still gets the totals

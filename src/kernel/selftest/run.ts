@@ -10,11 +10,10 @@
 // bisect` on a synthetic git history must name the commit that applied a
 // mutant. Prints a mutant x scenario table; writes JSON and Markdown summaries
 // to the results directory.
-import fs from 'node:fs';
-import path from 'node:path';
 import { EXIT } from '../../errors.js';
 import { selftestOutcome } from '../../report/selftest.js';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
+import { prepareOutputDir, writeFileInDir } from '../../util/output.js';
 import type { Mutant } from '../patches.js';
 import { runBisectCheck, type BisectCheck } from './bisect.js';
 import { buildAll, kernelsFor } from './builds.js';
@@ -53,10 +52,11 @@ export function raceScenarioIds(): Set<string> {
 
 async function steps(ctx: SelftestContext, all: readonly Mutant[], print: (s: string) => void): Promise<number> {
   const { opts } = ctx;
-  fs.mkdirSync(opts.outDir, { recursive: true });
+  // A user-named --out is an output like any (util/output): storage only, never a kernel filesystem.
+  prepareOutputDir(opts.outDir, '--out');
   const mutants = opts.only.length ? all.filter((m) => opts.only.includes(m.name)) : [...all];
   const kernels = kernelsFor(mutants, opts.kasan);
-  const write = (file: string, text: string) => fs.writeFileSync(path.join(opts.outDir, file), text);
+  const write = (file: string, text: string) => writeFileInDir(opts.outDir, file, text, '--out');
 
   const built = opts.builds ? await buildAll(ctx, kernels) : undefined;
   if (built !== undefined) return built;

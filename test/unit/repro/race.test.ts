@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OP_KINDS } from '../../../src/native/race-params.js';
-import { opWeights, renderRace, raceParams } from '../../../src/repro/race.js';
+import { emitRace, opWeights, renderRace, raceParams } from '../../../src/repro/race.js';
 import {
   ENOENT,
   RACE_RULES,
@@ -210,5 +210,20 @@ describe('the per-op rule on a pure model', () => {
     expect(judge(RACE_RULES, { kind: 'path', s0: 3, s1: 7, outcome: ok })).toBeUndefined();
     // A dirfd opened before the removal but not exact: a present ENOENT is not judged.
     expect(judge(RACE_RULES, { kind: 'dirfd', tag: 2, exact: false, s0: 9, s1: 9, outcome: enoent })).toBeUndefined();
+  });
+});
+
+describe('the race reproducer file', () => {
+  it('is renamed into DIR: a planted DIR/<name>.c symlink is replaced, its target (a 0600 file) untouched', async () => {
+    const s = RACE_SCENARIOS[0]!;
+    const victim = path.join(dir, 'victim');
+    fs.writeFileSync(victim, 'secret\n', { mode: 0o600 });
+    const name = `${s.id}[uprobe]`;
+    fs.symlinkSync(victim, path.join(dir, `${name}.c`));
+    const w = await emitRace({ name, status: 'FAIL', evidence: [] }, { dir, scenario: s, kind: 'uprobe', kernel });
+    expect(w?.file).toBe(`${name}.c`);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('secret\n');
+    expect(fs.lstatSync(path.join(dir, `${name}.c`)).isFile()).toBe(true);
+    expect(fs.readFileSync(path.join(dir, `${name}.c`), 'utf8')).toContain(`#define SCENARIO_ID "${s.id}"`);
   });
 });

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { kernelSpecs, MATRIX_DEBIAN, planVm } from '../../../src/vm/plan.js';
 import type { VmOpts } from '../../../src/vm/options.js';
@@ -83,5 +86,24 @@ describe('vm input', () => {
       expect(() => planVm(args, { ...OPTS, ...o }), why.source).toThrow(UsageError);
       expect(() => planVm(args, { ...OPTS, ...o })).toThrow(why);
     }
+  });
+});
+
+describe('vm outputs (util/output): --output and --keep-log checked before anything boots', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-vm-outputs-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('--keep-log: a symlink, a kernel file or the --output file is refused; -o - is stdout', () => {
+    const victim = path.join(dir, 'victim');
+    fs.writeFileSync(victim, 'secret\n', { mode: 0o600 });
+    const link = path.join(dir, 'console.log');
+    fs.symlinkSync(victim, link);
+    expect(() => planVm([], { ...OPTS, keepLog: link })).toThrow(`--keep-log ${link} is a symlink`);
+    expect(() => planVm([], { ...OPTS, keepLog: '/proc/self/mem' })).toThrow(/is a file of proc/);
+    const f = path.join(dir, 'r.json');
+    expect(() => planVm(['-o', f], { ...OPTS, keepLog: f })).toThrow(/are the same file/);
+    expect(planVm(['-o', '-'], OPTS).output).toBeUndefined();
+    expect(fs.readFileSync(victim, 'utf8')).toBe('secret\n');
+    expect(fs.readdirSync(dir).sort()).toEqual(['console.log', 'victim']);
   });
 });

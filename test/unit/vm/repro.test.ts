@@ -47,7 +47,8 @@ describe('vm --repro-dir: input', () => {
     const bad: [() => unknown, RegExp][] = [
       [() => checkReproDir(file), /is \(or lies under\) a file, not a directory/],
       [() => checkReproDir(path.join(file, 'sub')), /is \(or lies under\) a file/],
-      [() => checkReproDir('/proc/self'), /kernel interface|not writable|cannot be created/],
+      [() => checkReproDir('/proc/1'), /\/proc\/1 is on proc, a kernel interface, not storage/],
+      [() => checkReproDir('/proc/self'), /is a symlink: name the directory itself/],
       [() => planVm([], { ...OPTS, reproDir: file }), /--repro-dir/],
       [() => planVm(['--repro-dir', 'b'], { ...OPTS, reproDir: path.join(dir, 'a') }), /given twice/],
       [() => planVm([], { ...OPTS, reproDir: dir, fetchOnly: true }), /--fetch-only boots nothing: drop --repro-dir/],
