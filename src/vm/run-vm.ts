@@ -16,6 +16,7 @@ import { resolveCustom } from './custom.js';
 import { execExitCode } from './exec.js';
 import { ensureDeps } from './deps.js';
 import { judgeVmReport } from './expect.js';
+import { RUN_KNOWN_CRASHERS } from '../expect/apply.js';
 import { OOPS_GRACE_MS } from './guest-watch.js';
 import { resolveDebian, type KernelImage } from './kernels.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js';
@@ -188,6 +189,7 @@ function guestArgv(plan: VmPlan, share: string): string[] {
       plan.entry,
       'run',
       '--allow-remount', // the guest's tracefs is the run's alone; a later --no-allow-remount wins
+      RUN_KNOWN_CRASHERS, // a guest is disposable: what would crash a host runs there, an oops with the signature is XFAIL
       ...plan.guestArgs,
       '--format',
       'json',
