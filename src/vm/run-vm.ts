@@ -181,8 +181,8 @@ function bootBase(k: KernelImage, a: Accel, run: VmRun): Omit<BootOptions, 'time
   };
 }
 
-/** The guest's command: `run` writing its report and journal into the results share. */
-function guestArgv(plan: VmPlan, share: string): string[] {
+/** The guest's command: `run` writing its report and journal into the results share (exported for its test). */
+export function guestArgv(plan: VmPlan, share: string): string[] {
   return [
     ...[
       process.execPath,
