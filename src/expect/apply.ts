@@ -88,8 +88,14 @@ function without(r: ScenarioResult, status: Status): ScenarioResult {
   return { ...rest, status };
 }
 
-/** The flag that runs what a skip entry keeps from running. */
+/** The flag that runs what a crasher's skip entry keeps from running (judged as flaky). */
 export const RUN_KNOWN_CRASHERS = '--run-known-crashers';
+/**
+ * The flag that drops the crashers altogether: they run and their failures are
+ * FAILs. For kernels whose release says nothing of the fixes they carry (a
+ * built tree: `vm --kernel PATH`, a bisect step, a selftest mutant).
+ */
+export const IGNORE_KNOWN_CRASHERS = '--ignore-known-crashers';
 
 /** The reason a skip entry gives its SKIP result. */
 export function skipReason(e: ExpectEntry, release: string): string {
