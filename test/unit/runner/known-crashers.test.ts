@@ -10,6 +10,7 @@ import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import type { Scenario, ScenarioOutcome } from '../../../src/scenarios/types.js';
 import type { Tracefs } from '../../../src/tracefs/types.js';
 import { plantedScenario, plantedTracefs, PASS } from './planted-suite.js';
+import { reportSchemaErrors } from '../../schema/report-schema.js';
 
 const base = plantedTracefs('tfsr-crashers-');
 const on = (release: string): Tracefs => ({ ...base, kernel: { ...base.kernel, release } });
@@ -49,6 +50,8 @@ describe('a known crasher on a kernel that carries its bug', () => {
       expect(text).toContain('f0ece16ffca7');
     }
     expect(renderKtap(rep)).toMatch(/^ok 1 race-getdents\[uprobe\] # SKIP/m);
+    // The report schema knows the crasher's fields.
+    expect(reportSchemaErrors(JSON.parse(renderJson(rep)))).toEqual([]);
     expect(JSON.parse(renderJson(rep)).results[0].expectation).toMatchObject({
       verdict: 'skip',
       crasher: 'CVE-2026-74605',
