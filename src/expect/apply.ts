@@ -6,20 +6,35 @@ import type { ExpectationNote, ResultKind, RunReport, ScenarioResult } from '../
 import type { Status, ProbeKind } from '../model.js';
 import { globMatch } from '../util/glob.js';
 import type { ExpectEntry } from './types.js';
+import { affects } from './release.js';
+import { fixText } from './crashers.js';
 
-/** Whether an entry covers this scenario variant on this kernel. */
+/** Whether an entry covers this scenario variant on this kernel (a crasher's: the kernel is in its affected ranges). */
 export function covers(e: ExpectEntry, scenario: string, kind: ResultKind, release: string): boolean {
-  return globMatch(e.scenario, scenario) && (e.kind === '*' || e.kind === kind) && globMatch(e.release, release);
+  if (!globMatch(e.scenario, scenario) || (e.kind !== '*' && e.kind !== kind)) return false;
+  return e.crasher ? affects(e.crasher.affected, release).affected : globMatch(e.release, release);
 }
 
-/** The first skip entry for this variant on this kernel: the runner does not run it. */
+/** Which skip entries are honoured: --ignore-skips runs a file's, --run-known-crashers the crashers'. */
+export interface SkipPolicy {
+  ignoreSkips?: boolean;
+  runKnownCrashers?: boolean;
+}
+
+/** The first skip entry for this variant on this kernel that the policy honours: the runner does not run it. */
 export function skipEntryFor(
   entries: readonly ExpectEntry[],
   scenario: string,
   kind: ProbeKind,
   release: string,
+  policy: SkipPolicy = {},
 ): ExpectEntry | undefined {
-  return entries.find((e) => e.action === 'skip' && covers(e, scenario, kind, release));
+  return entries.find(
+    (e) =>
+      e.action === 'skip' &&
+      !(e.crasher ? policy.runKnownCrashers : policy.ignoreSkips) &&
+      covers(e, scenario, kind, release),
+  );
 }
 
 /**
@@ -56,6 +71,7 @@ function note(
     why: e.why,
     ...(e.reference !== undefined ? { reference: e.reference } : {}),
     signature: [...e.signature],
+    ...(e.crasher ? { crasher: e.crasher.id, fix: fixText(e.crasher) } : {}),
     ...extra,
   };
 }
@@ -72,8 +88,24 @@ function without(r: ScenarioResult, status: Status): ScenarioResult {
   return { ...rest, status };
 }
 
+/** The flag that runs what a crasher's skip entry keeps from running (judged as flaky). */
+export const RUN_KNOWN_CRASHERS = '--run-known-crashers';
+/**
+ * The flag that drops the crashers altogether: they run and their failures are
+ * FAILs. For kernels whose release says nothing of the fixes they carry (a
+ * built tree: `vm --kernel PATH`, a bisect step, a selftest mutant).
+ */
+export const IGNORE_KNOWN_CRASHERS = '--ignore-known-crashers';
+
 /** The reason a skip entry gives its SKIP result. */
 export function skipReason(e: ExpectEntry, release: string): string {
+  if (e.crasher) {
+    const c = e.crasher;
+    return (
+      `known kernel crasher, not run on ${release}: it hits ${c.id} (${c.title}; ${affects(c.affected, release).because}), ` +
+      `fixed by ${fixText(c)}; ${RUN_KNOWN_CRASHERS} runs it anyway (the kernel may oops; a \`vm\` guest is disposable)`
+    );
+  }
   return `known kernel bug, not run on ${release}: ${e.why} (${e.source} entry ${e.index}; --ignore-skips runs it)`;
 }
 

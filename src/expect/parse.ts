@@ -3,12 +3,16 @@
 // entry and the fix, before anything touches tracefs. A typo must never turn
 // an expectation off silently.
 import fs from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../package.js';
 import { UsageError } from '../errors.js';
 import { PROBE_KINDS } from '../model.js';
 import { globMatch } from '../util/glob.js';
 import { ACTIONS, EXPECT_SCHEMA, type Action, type ExpectEntry } from './types.js';
+import { parseCrashers, crasherEntries } from './crashers.js';
+import { resolveExpectFile } from './shipped.js';
 
-const TOP_KEYS = ['schema', 'description', 'entries'];
+const TOP_KEYS = ['schema', 'description', 'entries', 'crashers'];
 const ENTRY_KEYS = ['scenario', 'kind', 'release', 'signature', 'action', 'why', 'reference'];
 const REQUIRED = ['scenario', 'kind', 'release', 'signature', 'action', 'why'];
 /** Scenario ids are [a-z0-9-]; a glob adds * and ?. Anything else ([...], {...}, regex) is not our glob syntax. */
@@ -18,9 +22,9 @@ const RELEASE_GLOB = /^[A-Za-z0-9._+~*?-]{1,100}$/;
 /** A signature part must name something (a function, a file:line), not match every line. */
 const MIN_SIGNATURE = 3;
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-const isObject = (v: Json | undefined): v is { [k: string]: Json } =>
+export const isObject = (v: Json | undefined): v is { [k: string]: Json } =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates the text of one expectations file; `scenarios` are the ids a glob must match at least one of. */
@@ -47,10 +51,12 @@ export function parseExpectations(text: string, source: string, scenarios: reado
     );
   if (top.description !== undefined && typeof top.description !== 'string') fail('"description" must be a string');
   if (!Array.isArray(top.entries)) fail('"entries" must be an array of entries');
-  return (top.entries as Json[]).map((e, i) => parseEntry(e, i, source, scenarios));
+  const entries = (top.entries as Json[]).map((e, i) => parseEntry(e, i, source, scenarios));
+  if (top.crashers === undefined) return entries;
+  return [...entries, ...crasherEntries(parseCrashers(top.crashers, source, scenarios), source)];
 }
 
-type Fail = (what: string) => never;
+export type Fail = (what: string) => never;
 
 function parseEntry(e: Json, index: number, source: string, scenarios: readonly string[]): ExpectEntry {
   const fail: Fail = (what) => {
@@ -83,7 +89,7 @@ function parseEntry(e: Json, index: number, source: string, scenarios: readonly 
   };
 }
 
-function checkScenario(scenario: string, scenarios: readonly string[], fail: Fail): string {
+export function checkScenario(scenario: string, scenarios: readonly string[], fail: Fail): string {
   if (!SCENARIO_GLOB.test(scenario)) {
     fail(
       `"scenario" ${JSON.stringify(scenario)} is not an id or glob: use letters, digits, - and the wildcards * and ? (e.g. "race-*")`,
@@ -97,14 +103,14 @@ function checkScenario(scenario: string, scenarios: readonly string[], fail: Fai
   return scenario;
 }
 
-function checkKind(kind: string, fail: Fail): ExpectEntry['kind'] {
+export function checkKind(kind: string, fail: Fail): ExpectEntry['kind'] {
   if (kind !== '*' && !(PROBE_KINDS as readonly string[]).includes(kind)) {
     fail(`"kind" ${JSON.stringify(kind)} is not a probe kind: use one of ${PROBE_KINDS.join(', ')} or "*"`);
   }
   return kind as ExpectEntry['kind'];
 }
 
-function checkRelease(release: string, fail: Fail): string {
+export function checkRelease(release: string, fail: Fail): string {
   if (!RELEASE_GLOB.test(release)) {
     fail(
       `"release" ${JSON.stringify(release)} is not a release glob: use what uname -r prints with * and ? (e.g. "6.18.*", "6.1.0-*-amd64"); regexes are not supported`,
@@ -122,7 +128,7 @@ function checkAction(action: string, fail: Fail): Action {
   return action as Action;
 }
 
-function checkSignature(sig: Json | undefined, fail: Fail): string[] {
+export function checkSignature(sig: Json | undefined, fail: Fail): string[] {
   const parts = typeof sig === 'string' ? [sig] : Array.isArray(sig) ? sig : undefined;
   if (!parts || parts.length === 0 || parts.some((p) => typeof p !== 'string')) {
     fail('"signature" must be a string, or an array of strings that must all appear in one line');
@@ -139,16 +145,23 @@ function checkSignature(sig: Json | undefined, fail: Fail): string[] {
   return [...(parts as string[])];
 }
 
-/** Reads FILE (as given on the command line, which is what reports will name). */
+/**
+ * Reads FILE (as given on the command line, which is what reports will name;
+ * a relative path missing here is looked for in the package, whose path is
+ * then the name).
+ */
 export function loadExpectations(file: string, scenarios: readonly string[]): ExpectEntry[] {
+  const found = resolveExpectFile(file);
+  const source = found === undefined || found === path.resolve(file) ? file : found;
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = fs.readFileSync(found ?? file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const also = path.isAbsolute(file) ? '' : ` (nor is it ${path.join(packageRoot, file)})`;
     throw new UsageError(
-      `--expect ${file}: cannot read it (${code}): give the path of an expectations file, e.g. kernel/known-bugs.json`,
+      `--expect ${file}: cannot read it (${code})${code === 'ENOENT' ? also : ''}: give the path of an expectations file, e.g. kernel/known-bugs.json`,
     );
   }
-  return parseExpectations(text, file, scenarios);
+  return parseExpectations(text, source, scenarios);
 }

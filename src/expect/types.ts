@@ -2,6 +2,7 @@
 // names which results it covers (scenario glob, probe kind, kernel release
 // glob), the evidence that identifies the bug (a signature), and what to do.
 import type { ProbeKind } from '../model.js';
+import type { AffectedRanges } from './release.js';
 
 export const EXPECT_SCHEMA = 'tracefs-regress/expect@1';
 
@@ -25,7 +26,29 @@ export interface ExpectEntry {
   action: Action;
   why: string;
   reference?: string;
-  /** The file it came from, as given on the command line, and its index in `entries`. */
+  /** The file it came from, as given on the command line, and its index in `entries` (in `crashers` for a crasher's). */
   source: string;
   index: number;
+  /** Made from a known crasher: its releases are the crasher's affected ranges, not the `release` glob. */
+  crasher?: Crasher;
+}
+
+/**
+ * A kernel bug the suite crashes kernels with (`crashers` in the file): which
+ * releases carry it, the fix that ends it, the scenarios that hit it and the
+ * console line that shows it. Not run on a host whose kernel carries it
+ * (`run --run-known-crashers` runs it); run in `vm` guests, where a failure
+ * with the signature is XFAIL and a pass is accepted (races do not trigger
+ * every time).
+ */
+export interface Crasher {
+  /** e.g. CVE-2026-74605 */
+  id: string;
+  title: string;
+  fix: { commit: string; subject: string };
+  affected: AffectedRanges;
+  scenarios: string[];
+  kind: ProbeKind | '*';
+  signature: string[];
+  reference?: string;
 }

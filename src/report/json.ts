@@ -68,6 +68,8 @@ const expectationJson = (n: ExpectationNote) =>
     signature: [...n.signature],
     matched: n.matched,
     via: n.via,
+    crasher: n.crasher,
+    fix: n.fix,
   });
 
 const resultJson = (r: ScenarioResult) =>

@@ -95,9 +95,9 @@ export function signatureText(sig: readonly string[]): string {
   return sig.map((s) => JSON.stringify(s)).join(' and ');
 }
 
-/** "kernel/known-bugs.json entry 3" */
+/** "kernel/known-bugs.json entry 3", or "kernel/known-bugs.json CVE-2026-74605" for a known crasher */
 export function entryLabel(n: ExpectationNote): string {
-  return `${n.source} entry ${n.entry}`;
+  return n.crasher ? `${n.source} ${n.crasher}` : `${n.source} entry ${n.entry}`;
 }
 
 /**

@@ -39,6 +39,9 @@ export interface ExpectationNote {
   matched?: string;
   /** A host-side result (the VM console) explained by this result's expected failure. */
   via?: string;
+  /** A known crasher's id (then `entry` is its index in the file's `crashers`), and its fix. */
+  crasher?: string;
+  fix?: string;
 }
 
 /** A result's probe kind, or 'vm' for what the VM host adds itself (the guest console, the boot). */

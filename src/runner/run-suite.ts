@@ -8,7 +8,7 @@ import { KIND_FEATURE } from '../tracefs/features.js';
 import { isFailing, type NotRun, type RunEnvironment, type RunReport, type ScenarioResult } from '../report/types.js';
 import { type HealthDelta } from '../health/types.js';
 import { applyToResult, skipEntryFor, skippedResult } from '../expect/apply.js';
-import type { ExpectEntry } from '../expect/types.js';
+import type { Crasher, ExpectEntry } from '../expect/types.js';
 import type { Scenario, ScenarioOptions, ScenarioOutcome } from '../scenarios/types.js';
 import type { Tracefs } from '../tracefs/types.js';
 import { SetupError } from '../scenarios/expect.js';
@@ -46,8 +46,10 @@ export interface SuiteOptions extends ScenarioOptions {
 
 export interface ExpectOptions {
   entries: readonly ExpectEntry[];
-  /** Run what skip entries say not to run here (--ignore-skips); those entries then act as flaky. */
+  /** Run what the --expect files' skip entries say not to run here (--ignore-skips); those entries then act as flaky. */
   ignoreSkips?: boolean;
+  /** Run the known crashers on a kernel that carries their bug (--run-known-crashers; `vm` guests); judged as flaky. */
+  runKnownCrashers?: boolean;
 }
 
 const FEATURE_TEXT: Record<Feature, string> = {
@@ -167,10 +169,26 @@ function preflight(
   const skip = unmet(tracefs, scenario, kind);
   if (skip) return { ...base, status: 'UNSUPPORTED', reason: skip, evidence: [], checks: 0, durationMs: 0 };
   const release = tracefs.kernel.release;
-  const known =
-    opts.expect && !opts.expect.ignoreSkips ? skipEntryFor(opts.expect.entries, scenario.id, kind, release) : undefined;
+  const known = opts.expect ? skipEntryFor(opts.expect.entries, scenario.id, kind, release, opts.expect) : undefined;
   // Checked before anything is created: such a variant would crash this kernel.
   return known ? skippedResult(base, known, release) : undefined;
+}
+
+/** The variants of this selection each known crasher keeps from running on this kernel (for the run's notice). */
+export function crasherSkips(
+  tracefs: Tracefs,
+  scenarios: readonly Scenario[],
+  kinds: readonly ProbeKind[],
+  expect: ExpectOptions,
+): Map<Crasher, string[]> {
+  const out = new Map<Crasher, string[]>();
+  for (const s of scenarios)
+    for (const k of kinds) {
+      if (unmet(tracefs, s, k)) continue;
+      const c = skipEntryFor(expect.entries, s.id, k, tracefs.kernel.release, expect)?.crasher;
+      if (c) out.set(c, [...(out.get(c) ?? []), `${s.id}[${k}]`]);
+    }
+  return out;
 }
 
 /**

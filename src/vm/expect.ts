@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { loadExpectations } from '../expect/parse.js';
 import { applyExpectations } from '../expect/apply.js';
 import type { ExpectEntry } from '../expect/types.js';
+import { resolveExpectFile, shippedCrashers, withShippedCrashers } from '../expect/shipped.js';
 import type { RunReport } from '../report/types.js';
 import { CONSOLE_RESULT } from './matrix.js';
 
@@ -36,7 +37,7 @@ const under = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith
 /** `--expect ABS` for each file, refusing one the guest would not see. */
 export function guestExpectArgs(files: readonly string[], projectRoot: string, cwd = process.cwd()): string[] {
   return files.flatMap((f) => {
-    const abs = path.resolve(cwd, f);
+    const abs = resolveExpectFile(f, cwd, projectRoot) ?? path.resolve(cwd, f);
     const hidden = HIDDEN_IN_GUEST.find((d) => under(abs, d));
     if (hidden && !under(abs, projectRoot)) {
       throw new UsageError(
@@ -47,9 +48,20 @@ export function guestExpectArgs(files: readonly string[], projectRoot: string, c
   });
 }
 
-/** Every file validated on the host, before anything is fetched or booted. */
+/**
+ * Every file validated on the host, before anything is fetched or booted,
+ * after the shipped known crashers: the guest runs them (a guest is
+ * disposable) and the host judges the console's oops by them too.
+ */
 export function loadForVm(files: readonly string[], scenarios: readonly string[]): ExpectEntry[] {
-  return files.flatMap((f) => loadExpectations(f, scenarios));
+  const given = files.flatMap((f) => loadExpectations(f, scenarios));
+  let shipped: ExpectEntry[] = [];
+  try {
+    shipped = shippedCrashers(scenarios);
+  } catch {
+    // The guest runs them anyway (--run-known-crashers); only the XFAIL judging is lost.
+  }
+  return withShippedCrashers(shipped, given);
 }
 
 /** The host's judgement of one boot's report: the guest's results re-judged (idempotent) and the console's oops with them. */

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { ExpectEntry } from '../expect/types.js';
+import { IGNORE_KNOWN_CRASHERS } from '../expect/apply.js';
 import { packageRoot } from '../package.js';
 import { FORMATS, isFormat, type Format } from '../report/index.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
@@ -112,10 +113,12 @@ function planGuestRun(runArgs: string[]): Pick<VmPlan, 'guestArgs' | 'format' | 
   const { rest: guestRest, files: expectFiles } = splitExpectArgs(withExpect);
   if (guestRest.includes('--ignore-skips') && expectFiles.length === 0)
     throw new UsageError('--ignore-skips goes with --expect FILE');
-  const expectations = loadForVm(
+  const loaded = loadForVm(
     expectFiles,
     CATALOGUE.map((s) => s.id),
   );
+  // Asked to ignore the known crashers, the host judges without them too.
+  const expectations = guestRest.includes(IGNORE_KNOWN_CRASHERS) ? loaded.filter((e) => !e.crasher) : loaded;
   // A typo in the selection fails here, before anything is fetched or booted.
   selectScenarios(CATALOGUE, optionValues(guestRest, '--scenario', '-s'), optionValues(guestRest, '--exclude'));
   const guestArgs = [...guestRest, ...guestExpectArgs(expectFiles, packageRoot)];

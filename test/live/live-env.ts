@@ -85,8 +85,8 @@ export function tfsrObjects(root = tracefsRoot()): string[] {
 export const KNOWN_BUGS_FILE = path.join(ROOT, 'kernel', 'known-bugs.json');
 
 /**
- * TRACEFS_REGRESS_RUN_KNOWN_BUGS=1 runs what the file's skip entries keep from
- * running here (--ignore-skips): on the development host that oopses the kernel.
+ * TRACEFS_REGRESS_RUN_KNOWN_BUGS=1 runs the file's known crashers where this
+ * kernel carries their bug (--run-known-crashers): on the development host that oopses the kernel.
  */
 export const RUN_KNOWN_BUGS = process.env.TRACEFS_REGRESS_RUN_KNOWN_BUGS === '1';
 

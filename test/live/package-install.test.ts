@@ -11,6 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileReportSchema } from '../schema/report-schema.js';
 import { ROOT, leftovers, liveSkipReason } from './live-env.js';
+import { shippedCrashers } from '../../src/expect/shipped.js';
+import { affects } from '../../src/expect/release.js';
+import { CATALOGUE } from '../../src/scenarios/catalogue.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 const NO_COMPILER = ['python3', 'make', 'g++', 'cc', 'gcc', 'c++'];
@@ -112,23 +115,23 @@ live('the packed tarball, installed without a compiler', () => {
     expect(leftovers()).toEqual([]);
 
     // The README's other commands, from the install: the JSON report (valid by the packed schema),
-    // the project's expectations file inside the package, the config fragment.
+    // the project's expectations file inside the package (named relative to it from another
+    // directory), the config fragment.
     const json = stripped(
       cli,
-      [
-        'run',
-        '-s',
-        'removed-files-enoent',
-        '-p',
-        'uprobe',
-        '--format',
-        'json',
-        '--expect',
-        path.join(pkg, 'kernel/known-bugs.json'),
-      ],
+      ['run', '-s', 'removed-files-enoent', '-p', 'uprobe', '--format', 'json', '--expect', 'kernel/known-bugs.json'],
       dir,
     );
-    expect(json.code).toBe(0);
+    expect(json.code, json.err).toBe(0);
+    // The installed package's known crashers: `list` from another directory names the bug and its fix.
+    const list = stripped(cli, ['list', '-s', 'race-getdents'], dir);
+    expect(list.code).toBe(0);
+    expect(list.err).toBe('');
+    expect(list.out).toMatch(
+      affects(shippedCrashers(CATALOGUE.map((s) => s.id))[0]!.crasher!.affected, os.release()).affected
+        ? /race-getdents\[uprobe\]: SKIP by default: known kernel crasher.*CVE-2026-74605.*f0ece16ffca7/
+        : /race-getdents\[uprobe\]: runs here/,
+    );
     const validate = compileReportSchema(path.join(pkg, 'schema/report.schema.json'));
     expect(validate(JSON.parse(json.out)), JSON.stringify(validate.errors)).toBe(true);
     const config = stripped(cli, ['kernel', 'config'], dir);

@@ -1,7 +1,7 @@
 // Every scenario against this machine's real tracefs, each probe kind the
 // kernel has. No mocks: the kernel is the oracle. The project's own
 // expectations (kernel/known-bugs.json) go through the runner as a user's
-// would: what oopses this kernel is reported SKIP with the entry's reason.
+// would: a known crasher of this kernel is reported SKIP with the bug and its fix.
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveSkipReason, leftovers, KNOWN_BUGS_FILE, RUN_KNOWN_BUGS } from './live-env.js';
 import { CATALOGUE } from '../../src/scenarios/catalogue.js';
@@ -44,7 +44,7 @@ live('scenarios on the running kernel', () => {
         durationMs: 3000,
         threads: 2,
         bail: false,
-        expect: { entries, ignoreSkips: RUN_KNOWN_BUGS },
+        expect: { entries, runKnownCrashers: RUN_KNOWN_BUGS },
         signal: new AbortController().signal,
         hooks: { log: () => undefined, progress: (l) => progress.push(l) },
       });
@@ -57,7 +57,7 @@ live('scenarios on the running kernel', () => {
         }
         if (r.expectation?.verdict === 'skip') {
           expect(r.status).toBe('UNSUPPORTED');
-          expect(r.reason).toMatch(/^known kernel bug, not run on /);
+          expect(r.reason).toMatch(/^known kernel (bug|crasher), not run on /);
           process.stderr.write(`SKIP ${r.name}: ${r.reason}\n`);
           continue;
         }

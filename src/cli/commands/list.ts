@@ -8,6 +8,9 @@ import type { Scenario } from '../../scenarios/types.js';
 import type { Tracefs } from '../../tracefs/types.js';
 import { onTeardown } from '../../runner/teardown.js';
 import { repeatable } from '../parse.js';
+import { skipEntryFor, skipReason } from '../../expect/apply.js';
+import { shippedCrashers } from '../../expect/shipped.js';
+import type { ExpectEntry } from '../../expect/types.js';
 
 /** One scenario in `list --format json`. */
 export interface ListEntry {
@@ -24,6 +27,8 @@ export interface ListEntry {
   meets: Partial<Record<ProbeKind, boolean>> | null;
   /** Why a kind does not run here (a SKIP's reason), or why nothing was checked. */
   unmet?: Partial<Record<ProbeKind, string>>;
+  /** Kinds this kernel meets that `run` still skips by default: a known crasher of this kernel (the SKIP's reason). */
+  crasher?: Partial<Record<ProbeKind, string>>;
   why?: string;
 }
 
@@ -34,7 +39,12 @@ export interface ListDocument {
   scenarios: ListEntry[];
 }
 
-export function listDocument(scenarios: readonly Scenario[], t: Tracefs | undefined, why: string): ListDocument {
+export function listDocument(
+  scenarios: readonly Scenario[],
+  t: Tracefs | undefined,
+  why: string,
+  crashers: readonly ExpectEntry[] = [],
+): ListDocument {
   return {
     kernel: t ? { release: t.kernel.release, machine: t.kernel.machine, tracefs: t.root, kinds: t.kinds } : null,
     defaultKinds: DEFAULT_KINDS,
@@ -50,12 +60,20 @@ export function listDocument(scenarios: readonly Scenario[], t: Tracefs | undefi
       if (!t) return { ...base, meets: null, why };
       const meets: Partial<Record<ProbeKind, boolean>> = {};
       const missing: Partial<Record<ProbeKind, string>> = {};
+      const crasher: Partial<Record<ProbeKind, string>> = {};
       for (const k of base.kinds) {
         const miss = unmet(t, s, k);
         meets[k] = !miss;
         if (miss) missing[k] = miss;
+        const known = miss ? undefined : skipEntryFor(crashers, s.id, k, t.kernel.release);
+        if (known) crasher[k] = skipReason(known, t.kernel.release);
       }
-      return { ...base, meets, ...(Object.keys(missing).length ? { unmet: missing } : {}) };
+      return {
+        ...base,
+        meets,
+        ...(Object.keys(missing).length ? { unmet: missing } : {}),
+        ...(Object.keys(crasher).length ? { crasher } : {}),
+      };
     }),
   };
 }
@@ -71,7 +89,9 @@ export function listText(doc: ListDocument, why: string): string {
       // Kinds this kernel lacks and `run` would not try by default are not worth a line.
       if (!DEFAULT_KINDS.includes(k) && !doc.kernel?.kinds.includes(k)) continue;
       const extra = DEFAULT_KINDS.includes(k) ? '' : ` (with --probe ${k})`;
-      out.push(`    ${s.id}[${k}]: ${ok ? 'runs here' : `SKIP ${s.unmet?.[k]}`}${extra}`);
+      const crash = s.crasher?.[k];
+      const here = crash ? `SKIP by default: ${crash}` : ok ? 'runs here' : `SKIP ${s.unmet?.[k]}`;
+      out.push(`    ${s.id}[${k}]: ${here}${extra}`);
     }
   }
   if (!doc.kernel) out.push(`(not checked against this kernel: ${why})`);
@@ -96,7 +116,13 @@ export function listCommand(): Command {
       } catch (e) {
         why = (e as Error).message;
       }
-      const doc = listDocument(scenarios, t, why);
+      let crashers: ExpectEntry[] = [];
+      try {
+        crashers = shippedCrashers(CATALOGUE.map((s) => s.id));
+      } catch (e) {
+        process.stderr.write(`tracefs-regress: known crashers not checked: ${(e as Error).message}\n`);
+      }
+      const doc = listDocument(scenarios, t, why, crashers);
       process.stdout.write(o.format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : listText(doc, why));
     });
 }

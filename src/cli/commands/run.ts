@@ -4,9 +4,18 @@ import { CATALOGUE, describeScenario } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
 import { removeStale, describeCleanup } from '../../probes/stale.js';
 import { removeDeadPrivateMounts, describeMountCleanup } from '../../tracefs/mount.js';
-import { runEnvironment, runSuite, type ExpectOptions, type SuiteOptions } from '../../runner/run-suite.js';
+import {
+  crasherSkips,
+  runEnvironment,
+  runSuite,
+  type ExpectOptions,
+  type SuiteOptions,
+} from '../../runner/run-suite.js';
 import type { Scenario } from '../../scenarios/types.js';
 import { loadExpectations } from '../../expect/parse.js';
+import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../../expect/apply.js';
+import { crasherNotices } from '../../expect/crashers.js';
+import { shippedCrashers, withShippedCrashers } from '../../expect/shipped.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
 import { setInterruptHook, onTeardown } from '../../runner/teardown.js';
 import { FORMATS, render, exitCodeFor, liveLine, nothingToReport, useColor, type Format } from '../../report/index.js';
@@ -49,6 +58,8 @@ interface RunOpts {
   threads?: string;
   expect: string[];
   ignoreSkips?: boolean;
+  runKnownCrashers?: boolean;
+  ignoreKnownCrashers?: boolean;
   allowRemount?: boolean;
   repeat?: string;
   untilFail?: boolean;
@@ -109,6 +120,14 @@ export function runCommand(): Command {
       "run what the --expect files' skip entries keep from running (a pass or the expected failure is then accepted)",
     )
     .option(
+      RUN_KNOWN_CRASHERS,
+      "run the scenarios known to crash this kernel (kernel/known-bugs.json's crashers; skipped by default where the kernel carries the bug): the kernel may oops; a failure with the bug's signature is XFAIL (on by default in the vm guest)",
+    )
+    .option(
+      IGNORE_KNOWN_CRASHERS,
+      'run as if no crasher were known: they run and a failure is a FAIL (for a built kernel whose release does not say which fixes it has; the vm guest of a --kernel PATH gets it)',
+    )
+    .option(
       '--allow-remount',
       'let perm-remount-gid remount tracefs with gid= and restore its options (every process using tracefs sees it meanwhile; on by default in the vm guest)',
     )
@@ -162,8 +181,7 @@ function planRun(o: RunOpts): RunPlan {
   };
   const repeat = parseRepeat(o.repeat, !!o.untilFail);
   if (repeat) plan.repeat = repeat;
-  const expect = expectOptions(o);
-  if (expect) plan.expect = expect;
+  plan.expect = expectOptions(o);
   // Before anything is made or opened: a limit too low for the races is the environment's problem, said up front.
   checkFdBudget(plan.scenarios, plan.threads);
   // Checked before anything is made: never opened themselves, never the same file twice.
@@ -206,6 +224,13 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   for (const line of [...describeCleanup(stale), ...describeMountCleanup(mounts)]) say(line);
   for (const f of [...stale.failed, ...mounts.failed]) say(`could not remove a dead run's ${f}`);
 
+  // Said before anything runs, whatever the format: the scenarios that would crash this kernel are not run.
+  if (plan.expect)
+    for (const line of crasherNotices(
+      crasherSkips(tracefs, plan.scenarios, kinds, plan.expect),
+      tracefs.kernel.release,
+    ))
+      say(`tracefs-regress: ${line}`);
   const planned = plannedNames(plan, kinds);
   // The run starts: the streams take their names now (vm reads the guest's journal as it grows).
   let journalFailure: string | undefined;
@@ -407,15 +432,27 @@ function panicForTest(reported: number): void {
   fs.writeFileSync('/proc/sysrq-trigger', 'c');
 }
 
-/** Every --expect file, validated against the catalogue before tracefs is touched. */
-function expectOptions(o: RunOpts): ExpectOptions | undefined {
+/**
+ * The shipped known crashers and every --expect file, validated against the
+ * catalogue before tracefs is touched.
+ */
+function expectOptions(o: RunOpts): ExpectOptions {
   if (o.ignoreSkips && o.expect.length === 0)
     throw new UsageError(
-      "--ignore-skips goes with --expect FILE: it runs what the file's skip entries keep from running",
+      `--ignore-skips goes with --expect FILE: it runs what the file's skip entries keep from running (the known crashers run with ${RUN_KNOWN_CRASHERS})`,
     );
-  if (o.expect.length === 0) return undefined;
   const ids = CATALOGUE.map((s) => s.id);
-  return { entries: o.expect.flatMap((f) => loadExpectations(f, ids)), ignoreSkips: !!o.ignoreSkips };
+  const given = o.expect.flatMap((f) => loadExpectations(f, ids));
+  if (o.ignoreKnownCrashers) return { entries: given.filter((e) => !e.crasher), ignoreSkips: !!o.ignoreSkips };
+  const runKnownCrashers = !!o.runKnownCrashers;
+  let shipped: ReturnType<typeof shippedCrashers> = [];
+  try {
+    shipped = shippedCrashers(ids);
+  } catch (e) {
+    // Without the list nothing can be kept from running; asked to run them all anyway, that is no loss.
+    if (!runKnownCrashers) throw e;
+  }
+  return { entries: withShippedCrashers(shipped, given), ignoreSkips: !!o.ignoreSkips, runKnownCrashers };
 }
 
 /**

@@ -55,8 +55,10 @@ describe('expectations file: accepted', () => {
       file,
       CATALOGUE.map((s) => s.id),
     );
-    expect(entries.length).toBeGreaterThanOrEqual(10);
-    expect(new Set(entries.map((e) => e.action))).toEqual(new Set(['skip', 'flaky', 'xfail']));
+    expect(entries.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(entries.map((e) => e.action))).toEqual(new Set(['skip', 'xfail']));
+    // The 6.18.y oops is one crasher record (ranges, not a build's release glob): no release-glob entry names those races.
+    expect(entries.filter((e) => e.scenario.startsWith('race-') && !e.crasher)).toEqual([]);
   });
 });
 

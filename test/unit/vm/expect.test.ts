@@ -2,7 +2,11 @@
 // boot (the console oops an expected failure explains), and the exit code.
 import { describe, expect, it } from 'vitest';
 import type { BootOutcome } from '../../../src/vm/boot.js';
-import { guestExpectArgs, judgeVmReport, splitExpectArgs } from '../../../src/vm/expect.js';
+import { guestExpectArgs, judgeVmReport, loadForVm, splitExpectArgs } from '../../../src/vm/expect.js';
+import { guestArgv } from '../../../src/vm/run-vm.js';
+import type { VmPlan } from '../../../src/vm/plan.js';
+import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
+import { packageRoot } from '../../../src/package.js';
 import { exitCodeOf, reportOf } from '../../../src/vm/matrix.js';
 import type { ExpectEntry } from '../../../src/expect/types.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
@@ -112,5 +116,46 @@ describe('vm --expect', () => {
   it('no entries: the report is left as it is', () => {
     const rep = reportOf(boot({ guestCode: 1, report: guestReport([r('FAIL', OOPS)]) }), tool);
     expect(judgeVmReport(rep, [])).toBe(rep);
+  });
+
+  it('a guest runs the known crashers (--run-known-crashers) and, without --expect, the shipped ones judge the boot', () => {
+    const plan = { guestArgs: ['-s', 'race-getdents'], entry: '/p/bin/tracefs-regress.js' } as VmPlan;
+    expect(guestArgv(plan, '/share', { spec: 'debian:6.18' })).toContain('--run-known-crashers');
+    // A built tree's release says nothing of the fixes it carries: its guest runs them as plain scenarios.
+    const built = guestArgv(plan, '/share', { spec: '/src/linux/arch/x86/boot/bzImage' });
+    expect(built).toContain('--ignore-known-crashers');
+    expect(built).not.toContain('--run-known-crashers');
+    const shipped = loadForVm(
+      [],
+      CATALOGUE.map((s) => s.id),
+    );
+    expect(shipped.map((e) => e.crasher?.id)).toEqual(Array(5).fill('CVE-2026-74605'));
+    const o = boot({ guestCode: 1, report: guestReport([r('FAIL', OOPS)]) });
+    const rep = judgeVmReport(reportOf(o, tool), shipped);
+    expect(rep.results.map((x) => `${x.name} ${x.status}`)).toEqual([
+      'race-getdents[uprobe] XFAIL',
+      'vm-console XFAIL',
+    ]);
+    expect(rep.results[0]!.expectation).toMatchObject({ crasher: 'CVE-2026-74605', matched: OOPS[1] });
+    // The same oops on a kernel outside the ranges is a FAIL.
+    const fixed = reportOf(
+      boot({
+        guestCode: 1,
+        kernel: '7.3.4+deb13-amd64',
+        report: {
+          ...guestReport([r('FAIL', OOPS)]),
+          env: { ...guestReport([]).env, kernel: { release: '7.3.4+deb13-amd64', version: '', machine: 'x86_64' } },
+        },
+      }),
+      tool,
+    );
+    expect(judgeVmReport(fixed, shipped).results.map((x) => x.status)).toEqual(['FAIL', 'FAIL']);
+  });
+
+  it('--expect kernel/known-bugs.json from another directory is the package file', () => {
+    expect(guestExpectArgs(['kernel/known-bugs.json'], packageRoot, '/')).toEqual([
+      '--expect',
+      `${packageRoot}/kernel/known-bugs.json`,
+    ]);
   });
 });

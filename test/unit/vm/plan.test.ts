@@ -16,6 +16,13 @@ describe('vm input', () => {
     expect(p.entry).toMatch(/bin\/tracefs-regress\.js$/);
   });
 
+  it('judges with the shipped known crashers, unless the guest is told to ignore them', () => {
+    expect(planVm([], OPTS).expectations.filter((e) => e.crasher).length).toBe(5);
+    const p = planVm(['--ignore-known-crashers'], OPTS);
+    expect(p.expectations.filter((e) => e.crasher)).toEqual([]);
+    expect(p.guestArgs).toEqual(['--ignore-known-crashers']);
+  });
+
   it('takes vm --timeout in the one time syntax; a bare number is seconds', () => {
     expect(planVm([], { ...OPTS, timeout: '20m' }).timeoutMs).toBe(1_200_000);
     expect(planVm([], { ...OPTS, timeout: '1h' }).timeoutMs).toBe(3_600_000);
