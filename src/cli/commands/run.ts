@@ -29,6 +29,7 @@ import { PROBE_KINDS } from '../../model.js';
 import { OutputFile } from '../../util/output.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
+import { panicAfterForTest } from '../../vm/guest-token.js';
 import { prepareReproDir } from '../../repro/dir.js';
 import { fdSink, KtapStream } from '../../report/ktap-stream.js';
 import type { ProbeKind } from '../../model.js';
@@ -338,6 +339,7 @@ function liveHooks(
 ): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
   const liveTo = liveStream(o, plan);
   let resultsSoFar = 0;
+  const panicAfter = panicAfterForTest(process.env);
   // A repeated run names each result by its iteration, live and in the journal as in the report.
   const named = (n: string) => (iteration === undefined ? n : iterationName(n, iteration));
   return {
@@ -356,7 +358,7 @@ function liveHooks(
       const r = iteration === undefined ? plain : { ...plain, name: named(plain.name), iteration };
       journal?.write({ type: 'result', result: r });
       ktap?.result(r);
-      panicForTest(++resultsSoFar);
+      panicForTest(++resultsSoFar, panicAfter);
       progress.clear();
       liveTo.write(liveLine(r, { verbose: !!o.verbose, color: useColor(liveTo) }) + '\n');
     },
@@ -364,15 +366,13 @@ function liveHooks(
 }
 
 /**
- * TEST HOOK (test/vm/70.ktap-stream.test.ts): in a `vm` guest only, with
- * TRACEFS_REGRESS_TEST_PANIC_AFTER=N (forwarded by the host), crash the
- * guest kernel through sysrq once N results are reported, to show that a
- * guest dying mid-suite leaves the results it had sent. Never on a host.
+ * TEST HOOK (test/vm/70.ktap-stream.test.ts): crash the guest kernel through
+ * sysrq once `after` results are reported, to show that a guest dying
+ * mid-suite leaves the results it had sent. `after` is set only in a guest
+ * the tool booted (vm/guest-token.ts), never on a host.
  */
-function panicForTest(reported: number): void {
-  const after = Number(process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER);
-  if (process.env.TRACEFS_REGRESS_GUEST !== '1' || !Number.isInteger(after) || after < 1 || reported !== after) return;
-  fs.writeFileSync('/proc/sysrq-trigger', 'c');
+function panicForTest(reported: number, after: number | undefined): void {
+  if (after !== undefined && reported === after) fs.writeFileSync('/proc/sysrq-trigger', 'c');
 }
 
 /** Every --expect file, validated against the catalogue before tracefs is touched. */
