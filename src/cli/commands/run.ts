@@ -27,7 +27,7 @@ import { parseDuration, parseRepeat, parseThreads, repeatable } from '../parse.j
 import { TIME_HELP } from '../../util/time.js';
 import { PROBE_KINDS } from '../../model.js';
 import { OutputFile } from '../../util/output.js';
-import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
+import { EnvironmentError, UsageError, exitForSignal } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
 import { panicAfterForTest } from '../../vm/guest-token.js';
 import { prepareReproDir } from '../../repro/dir.js';
@@ -206,7 +206,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   });
   const ktap = plan.format === 'ktap' ? startKtap(plan, planned, runEnvironment(tracefs)) : undefined;
   const abort = new AbortController();
-  // On SIGINT/SIGTERM the hook stops the workers and waits for the report below (teardown exits 130/143 next).
+  // On SIGHUP/SIGINT/SIGTERM the hook stops the workers and waits for the report below (teardown exits 129/130/143 next).
   let reported!: () => void;
   const reportDone = new Promise<void>((resolve) => (reported = resolve));
   setInterruptHook(async (signal) => {
@@ -243,14 +243,14 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
         process.stderr.write(repeatLine(report.repeat) + '\n');
     } catch (e) {
       if (!abort.signal.aborted || !(e instanceof EnvironmentError)) throw e;
-      // Teardown exits 130/143 as soon as the hook returns: say it here, not in main.
+      // Teardown exits 129/130/143 as soon as the hook returns: say it here, not in main.
       process.stderr.write(`tracefs-regress: ${e.message}\n`);
     }
   } finally {
     setInterruptHook(undefined);
     reported();
   }
-  return abort.signal.aborted ? EXIT.sigint : exitCodeFor(report);
+  return abort.signal.aborted ? exitForSignal(abort.signal.reason) : exitCodeFor(report);
 }
 
 /** A streamed KTAP document and the names its plan promises, in order. */
