@@ -2,11 +2,14 @@
 // that names no scenario, an unknown kind or action is a UsageError naming the
 // entry and the fix, before anything touches tracefs. A typo must never turn
 // an expectation off silently.
-import fs from 'node:fs';
 import { UsageError } from '../errors.js';
+import { InputFileError, readBounded, sizeText } from '../util/read-bounded.js';
 import { PROBE_KINDS } from '../model.js';
 import { globMatch } from '../util/glob.js';
 import { ACTIONS, EXPECT_SCHEMA, type Action, type ExpectEntry } from './types.js';
+
+/** An expectations file is a few KiB (the shipped one 6 KiB); 1 MiB is room for thousands of entries. */
+export const MAX_EXPECT_BYTES = 1 << 20;
 
 const TOP_KEYS = ['schema', 'description', 'entries'];
 const ENTRY_KEYS = ['scenario', 'kind', 'release', 'signature', 'action', 'why', 'reference'];
@@ -143,11 +146,11 @@ function checkSignature(sig: Json | undefined, fail: Fail): string[] {
 export function loadExpectations(file: string, scenarios: readonly string[]): ExpectEntry[] {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readBounded(file, MAX_EXPECT_BYTES);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    if (!(e instanceof InputFileError)) throw e;
     throw new UsageError(
-      `--expect ${file}: cannot read it (${code}): give the path of an expectations file, e.g. kernel/known-bugs.json`,
+      `--expect ${file}: ${e.message}: give the path of an expectations file (a regular JSON file of at most ${sizeText(MAX_EXPECT_BYTES)}), e.g. kernel/known-bugs.json`,
     );
   }
   return parseExpectations(text, file, scenarios);
