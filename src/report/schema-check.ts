@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { EnvironmentError } from '../errors.js';
 import { packageRoot } from '../package.js';
 
 export const REPORT_SCHEMA_FILE = path.join(packageRoot, 'schema', 'report.schema.json');
@@ -25,12 +26,22 @@ export function schemaErrorText(e: ErrorObject): string {
   return `${e.instancePath || '/'}: ${e.message ?? 'is invalid'}${detail}`;
 }
 
+/** The packaged schema; a package without it is broken, not the user's input. */
+function schema(): object {
+  try {
+    return JSON.parse(fs.readFileSync(REPORT_SCHEMA_FILE, 'utf8')) as object;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new EnvironmentError(
+      `cannot read the report schema ${REPORT_SCHEMA_FILE} (${why}): reinstall tracefs-regress`,
+    );
+  }
+}
+
 /** The first place `doc` breaks the report schema, or undefined when it fits. */
 export function reportSchemaProblem(doc: unknown): string | undefined {
   // Compiled on first use: only `report` reads the schema, and only once.
-  validate ??= new Ajv2020({ strict: true, allErrors: false }).compile(
-    JSON.parse(fs.readFileSync(REPORT_SCHEMA_FILE, 'utf8')) as object,
-  );
+  validate ??= new Ajv2020({ strict: true, allErrors: false }).compile(schema());
   if (validate(doc)) return undefined;
   const first = validate.errors?.[0];
   return first ? schemaErrorText(first) : 'does not fit the schema';
