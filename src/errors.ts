@@ -12,10 +12,19 @@ export const EXIT = {
   usage: 2,
   /** kselftest's skip code: nothing could run (every variant skipped, or the kernel lacks what was asked for). */
   skip: 4,
-  /** Interrupted by SIGINT / SIGTERM (128 + the signal, as shells report it). */
+  /** Interrupted by SIGHUP / SIGINT / SIGTERM (128 + the signal, as shells report it). */
+  sighup: 129,
   sigint: 130,
   sigterm: 143,
 } as const;
+
+/** The signals that stop a run with its teardown: a closed terminal (SIGHUP) as much as ^C or kill. */
+export const STOP_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM'] as const;
+
+/** The exit code for a run stopped by `signal` (SIGINT's for anything else). */
+export function exitForSignal(signal: unknown): ExitCode {
+  return signal === 'SIGHUP' ? EXIT.sighup : signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+}
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

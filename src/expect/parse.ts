@@ -2,15 +2,18 @@
 // that names no scenario, an unknown kind or action is a UsageError naming the
 // entry and the fix, before anything touches tracefs. A typo must never turn
 // an expectation off silently.
-import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package.js';
 import { UsageError } from '../errors.js';
+import { InputFileError, readBounded, sizeText } from '../util/read-bounded.js';
 import { PROBE_KINDS } from '../model.js';
 import { globMatch } from '../util/glob.js';
 import { ACTIONS, EXPECT_SCHEMA, type Action, type ExpectEntry } from './types.js';
 import { parseCrashers, crasherEntries } from './crashers.js';
 import { resolveExpectFile } from './shipped.js';
+
+/** An expectations file is a few KiB (the shipped one 6 KiB); 1 MiB is room for thousands of entries. */
+export const MAX_EXPECT_BYTES = 1 << 20;
 
 const TOP_KEYS = ['schema', 'description', 'entries', 'crashers'];
 const ENTRY_KEYS = ['scenario', 'kind', 'release', 'signature', 'action', 'why', 'reference'];
@@ -155,12 +158,12 @@ export function loadExpectations(file: string, scenarios: readonly string[]): Ex
   const source = found === undefined || found === path.resolve(file) ? file : found;
   let text: string;
   try {
-    text = fs.readFileSync(found ?? file, 'utf8');
+    text = readBounded(found ?? file, MAX_EXPECT_BYTES);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    const also = path.isAbsolute(file) ? '' : ` (nor is it ${path.join(packageRoot, file)})`;
+    if (!(e instanceof InputFileError)) throw e;
+    const also = found === undefined && !path.isAbsolute(file) ? ` (nor is it ${path.join(packageRoot, file)})` : '';
     throw new UsageError(
-      `--expect ${file}: cannot read it (${code})${code === 'ENOENT' ? also : ''}: give the path of an expectations file, e.g. kernel/known-bugs.json`,
+      `--expect ${file}: ${e.message}${also}: give the path of an expectations file (a regular JSON file of at most ${sizeText(MAX_EXPECT_BYTES)}), e.g. kernel/known-bugs.json`,
     );
   }
   return parseExpectations(text, source, scenarios);

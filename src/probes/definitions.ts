@@ -22,6 +22,9 @@ export const CONTROL_FILE: Record<ProbeKind, string> = {
 /** Synthetic events live in the fixed group 'synthetic'; we own them by event name. */
 export const SYNTHETIC_GROUP = 'synthetic';
 
+/** Kinds whose events all live in one group the kernel names: a run can have no group of its own there. */
+export const FIXED_GROUP: Partial<Record<ProbeKind, string>> = { synthetic: SYNTHETIC_GROUP };
+
 export interface Definition {
   group: string;
   event: string;

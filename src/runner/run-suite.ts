@@ -13,6 +13,7 @@ import type { Scenario, ScenarioOptions, ScenarioOutcome } from '../scenarios/ty
 import type { Tracefs } from '../tracefs/types.js';
 import { SetupError } from '../scenarios/expect.js';
 import { faultReason, ToolFaultError } from '../tool-fault.js';
+import { kindExclusion } from '../scenarios/applies.js';
 import { VariantContext, type ContextHooks } from './context.js';
 import { toolVersion } from '../package.js';
 import { reportedConfig } from '../report/config.js';
@@ -64,7 +65,8 @@ const FEATURE_TEXT: Record<Feature, string> = {
 };
 
 export function unmet(tracefs: Tracefs, scenario: Scenario, kind: ProbeKind): string | undefined {
-  if (scenario.excludeKinds?.includes(kind)) return `${scenario.id} does not apply to ${kind} events`;
+  const excluded = kindExclusion(scenario, kind);
+  if (excluded) return excluded;
   for (const f of [KIND_FEATURE[kind], ...scenario.requires]) {
     if (!tracefs.features.has(f)) return FEATURE_TEXT[f];
   }

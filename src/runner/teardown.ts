@@ -1,9 +1,9 @@
 // One place that undoes what this process did to tracefs, whatever ends it:
-// normal return, a thrown error, SIGINT/SIGTERM, or process exit. Steps run
+// normal return, a thrown error, SIGHUP/SIGINT/SIGTERM, or process exit. Steps run
 // last-registered first, synchronously (the native calls are synchronous), so
 // they also work from an 'exit' handler.
 
-import { EXIT } from '../errors.js';
+import { STOP_SIGNALS, exitForSignal } from '../errors.js';
 
 type Step = { name: string; fn: () => void };
 
@@ -37,7 +37,7 @@ export function runTeardown(): string[] {
 }
 
 /**
- * What to do first on SIGINT/SIGTERM (stop race workers, print partial
+ * What to do first on SIGHUP/SIGINT/SIGTERM (stop race workers, print partial
  * results); teardown and exit follow.
  */
 export function setInterruptHook(hook: typeof interruptHook): void {
@@ -51,7 +51,7 @@ function installHandlers(): void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return; // a second ^C while cleaning up must not skip the cleanup
     interrupted = true;
-    const code = signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+    const code = exitForSignal(signal);
     const finish = () => {
       const errors = runTeardown();
       for (const e of errors) process.stderr.write(`tracefs-regress: cleanup: ${e}\n`);
@@ -66,8 +66,7 @@ function installHandlers(): void {
         finish();
       });
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   process.on('exit', () => {
     runTeardown();
   });

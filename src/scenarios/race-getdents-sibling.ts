@@ -17,6 +17,8 @@ export const scenario: Scenario = probeRaceScenario(
       'of the group (the `tree events/kprobes/` over many probes that found CVE-2024-46785). A listing done entirely ' +
       'after the removal returned must not contain the event; the sibling must never vanish.',
     requires: [],
+    // The sibling keeps *our* group alive: synthetic events share the kernel's group 'synthetic', which never goes away.
+    flags: ['own-group'],
     references: ['CVE-2024-46785 eventfs: Use list_del_rcu() for SRCU protected list variable (6.6.51, 6.10.10, 6.11)'],
   },
   {

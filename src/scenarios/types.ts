@@ -52,6 +52,8 @@ export interface ScenarioOutcome {
   fault?: ToolFault;
 }
 
+export type ScenarioFlag = 'own-group';
+
 export interface Scenario {
   id: string;
   title: string;
@@ -61,6 +63,12 @@ export interface Scenario {
   references: string[];
   /** Probe kinds this scenario cannot be run with (e.g. synthetic has no instance files). */
   excludeKinds?: ProbeKind[];
+  /**
+   * What the scenario needs of a kind beyond the kernel's features (ftracetest's `# flags:`).
+   * 'own-group': a group only this variant's events are in, e.g. one a sibling event keeps
+   * alive; kinds with a fixed group (synthetic) are SKIP for it (scenarios/applies.ts).
+   */
+  flags?: ScenarioFlag[];
   /** A race scenario (uses the native race engine; honours --duration and --threads). */
   race?: boolean;
   /** Race scenarios: what the race does, as data (the C reproducer, src/repro/race.ts, is built from it). */

@@ -11,6 +11,7 @@ import { guestFileProblem, parseExitCode, readGuestFile } from './guest-file.js'
 import { ByteTail } from './stdio.js';
 import { describeAccel, type Accel } from './accel.js';
 import { buildCmdline } from './cmdline.js';
+import { GUEST_TOKEN_ENV, newGuestToken } from './guest-token.js';
 import { looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
 import { GuestWatch } from './guest-watch.js';
 import { buildInitramfs, type GuestPlan } from './initramfs.js';
@@ -175,10 +176,11 @@ export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
 async function bootAttempt(o: BootOptions, stall?: { ms: number; planted: boolean }): Promise<BootOutcome | undefined> {
   for (const k of reapOrphans()) o.log?.(`ended an orphaned qemu left by a killed run: ${k}`);
   const f = runFiles(newRunDir());
+  const token = newGuestToken();
   for (const d of o.shareDirs ?? []) fs.mkdirSync(path.join(f.share, d), { recursive: true });
   const accelerator = describeAccel(o.accel);
   await buildInitramfs(
-    { ...guestPlan(o, f.share, accelerator), ...(stall?.planted ? { stallForTest: true } : {}) },
+    { ...guestPlan(o, f.share, accelerator, token), ...(stall?.planted ? { stallForTest: true } : {}) },
     f.initrd,
   );
   const end = new AbortController();
@@ -192,13 +194,15 @@ async function bootAttempt(o: BootOptions, stall?: { ms: number; planted: boolea
         end.abort();
       }, stall.ms)
     : undefined;
-  const q = await runQemu(qemuConfig(o, f), { timeoutMs: o.timeoutMs, qemu: o.qemu, signal: end.signal }).finally(
-    () => {
-      clearTimeout(stallTimer);
-      for (const t of tails) t.stop();
-      watch.stop();
-    },
-  );
+  const q = await runQemu(qemuConfig(o, f, token), {
+    timeoutMs: o.timeoutMs,
+    qemu: o.qemu,
+    signal: end.signal,
+  }).finally(() => {
+    clearTimeout(stallTimer);
+    for (const t of tails) t.stop();
+    watch.stop();
+  });
   if (stalled) {
     retainRunDir(f.dir, 'inspect');
     o.log?.(`stalled boot's console kept: ${f.serialLog}`);
@@ -250,12 +254,12 @@ function followStdio(o: BootOptions, f: RunFiles, watch: GuestWatch): ByteTail[]
   ];
 }
 
-/** QEMU's configuration for this run: the kernel, our initramfs, the host root and the results share. */
-export function qemuConfig(o: BootOptions, f: RunFiles): QemuConfig {
+/** QEMU's configuration for this run: the kernel (with this boot's guest token), our initramfs, the host root and the results share. */
+export function qemuConfig(o: BootOptions, f: RunFiles, guestToken: string): QemuConfig {
   return {
     kernel: o.kernel.vmlinuz,
     initrd: f.initrd,
-    cmdline: buildCmdline({ append: o.append }),
+    cmdline: buildCmdline({ append: o.append, guestToken }),
     accel: o.accel,
     memoryMiB: o.memoryMiB,
     cpus: o.cpus,
@@ -368,8 +372,8 @@ function readResults(share: string, accelerator: string): { report?: RunReport; 
   return { report: j.report, partial: j.report !== undefined, running: j.running };
 }
 
-/** The environment the guest command runs with: a fixed PATH and locale, no colour, and who it is. */
-export function guestEnv(accelerator: string, share?: string): Record<string, string> {
+/** The environment the guest command runs with: a fixed PATH and locale, no colour, and who it is (with the boot's token). */
+export function guestEnv(accelerator: string, guestToken: string, share?: string): Record<string, string> {
   return {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: '/root',
@@ -378,9 +382,11 @@ export function guestEnv(accelerator: string, share?: string): Record<string, st
     NO_COLOR: '1',
     TRACEFS_REGRESS_ACCEL: accelerator,
     TRACEFS_REGRESS_GUEST: '1',
+    // The same token as on the kernel's command line: what test hooks check before they crash the guest.
+    [GUEST_TOKEN_ENV]: guestToken,
     // Where the guest command may leave files for the host (vm --exec programs).
     ...(share ? { TRACEFS_REGRESS_SHARE: share } : {}),
-    // TEST HOOK: the guest's `run` crashes its kernel after N results (src/cli/commands/run.ts, panicForTest).
+    // TEST HOOK: the guest's `run` crashes its kernel after N results (vm/guest-token.ts, panicAfterForTest).
     ...(process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER
       ? { TRACEFS_REGRESS_TEST_PANIC_AFTER: process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER }
       : {}),
@@ -388,14 +394,14 @@ export function guestEnv(accelerator: string, share?: string): Record<string, st
 }
 
 /** What the guest's /init runs, and with which environment; it powers off 30 s after the host's timeout. */
-export function guestPlan(o: BootOptions, share: string, accelerator: string): GuestPlan {
+export function guestPlan(o: BootOptions, share: string, accelerator: string, guestToken: string): GuestPlan {
   return {
     modules: o.kernel.modules,
     moduleDir: o.kernel.moduleDir,
     sharePath: share,
     cwd: o.cwd,
     argv: o.guestArgv(share),
-    env: guestEnv(accelerator, share),
+    env: guestEnv(accelerator, guestToken, share),
     watchdogS: o.timeoutMs / 1000 + 30,
     ...(o.stdio ? { stdio: true } : {}),
     ...keepPathsOf(o.keepPaths, share),

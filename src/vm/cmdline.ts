@@ -1,9 +1,12 @@
 // The guest kernel's command line.
 import { UsageError } from '../errors.js';
+import { GUEST_TOKEN_ARG } from './guest-token.js';
 
 export interface CmdlineOptions {
   /** Extra arguments from --append, appended last so they override ours. */
   append?: string;
+  /** This boot's token (guest-token.ts): the proof a test hook asks for before it crashes the guest. */
+  guestToken?: string;
 }
 
 /**
@@ -18,7 +21,8 @@ export function buildCmdline(o: CmdlineOptions = {}): string {
   const extra = (o.append ?? '').trim();
   // The kernel takes the command line as one string of at most COMMAND_LINE_SIZE (2048 on x86).
   if (/[\n\0]/.test(extra)) throw new UsageError('--append must be one line of kernel arguments');
-  const line = [...BASE_ARGS, ...(extra ? [extra] : [])].join(' ');
+  const token = o.guestToken ? [`${GUEST_TOKEN_ARG}=${o.guestToken}`] : [];
+  const line = [...BASE_ARGS, ...token, ...(extra ? [extra] : [])].join(' ');
   if (line.length > 2047)
     throw new UsageError(`--append makes the kernel command line ${line.length} bytes; x86 allows 2047`);
   return line;

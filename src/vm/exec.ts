@@ -9,7 +9,7 @@
 // said; a guest that could not set itself up, 2.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError, exitForSignal } from '../errors.js';
 import type { BootOutcome } from './boot.js';
 
 /** The program to run in the guest, as checked on the host. */
@@ -91,7 +91,7 @@ function findProgram(prog: string, host: ExecHost): string {
  * set itself up; 130/143 when this process was interrupted.
  */
 export function execExitCode(o: Pick<BootOutcome, 'status' | 'guestCode' | 'interrupted'>): number {
-  if (o.status === 'INTERRUPTED') return o.interrupted === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+  if (o.status === 'INTERRUPTED') return exitForSignal(o.interrupted);
   if (o.status === 'GUEST_SETUP') return EXIT.usage;
   if (o.status !== 'DONE') return EXIT.failed;
   const c = o.guestCode;

@@ -2,7 +2,7 @@
 // that produced none becomes a report with one UNRESOLVED result saying why),
 // console failures become a FAIL, and the runs print as a kernel x scenario
 // table. KTAP/JUnit/JSON nesting per kernel is the report module's job.
-import { EXIT } from '../errors.js';
+import { EXIT, exitForSignal } from '../errors.js';
 import os from 'node:os';
 import type { RunReport, ScenarioResult } from '../report/types.js';
 import { exitCodeFor } from '../report/exit-code.js';
@@ -112,7 +112,7 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
  * oops an --expect entry expects (XFAIL) leaves the guest's verdict standing.
  */
 export function exitCodeOf(o: BootOutcome, report?: RunReport): number {
-  if (o.status === 'INTERRUPTED') return o.interrupted === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+  if (o.status === 'INTERRUPTED') return exitForSignal(o.interrupted);
   if (o.status === 'GUEST_SETUP') return EXIT.usage;
   if (o.status === 'KERNEL_FAILURE' && o.report && report)
     return combinedExitCode([o.guestCode ?? EXIT.failed, exitCodeFor(report)]);
@@ -122,7 +122,7 @@ export function exitCodeOf(o: BootOutcome, report?: RunReport): number {
 
 /** Several boots: any failure fails, then any environment error; 4 only when nothing ran anywhere. */
 export function combinedExitCode(codes: number[]): number {
-  for (const c of [EXIT.sigint, EXIT.sigterm, EXIT.failed, EXIT.usage]) if (codes.includes(c)) return c;
+  for (const c of [EXIT.sigint, EXIT.sigterm, EXIT.sighup, EXIT.failed, EXIT.usage]) if (codes.includes(c)) return c;
   if (codes.some((c) => c !== EXIT.ok && c !== EXIT.skip)) return EXIT.failed;
   return codes.length && codes.every((c) => c === EXIT.skip) ? EXIT.skip : EXIT.ok;
 }

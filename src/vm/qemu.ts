@@ -3,7 +3,7 @@
 // setpriv --pdeathsig) even when this process itself is killed outright.
 import fs from 'node:fs';
 import { execa } from 'execa';
-import { UsageError } from '../errors.js';
+import { STOP_SIGNALS, UsageError } from '../errors.js';
 import { accelArgs, type Accel } from './accel.js';
 
 /** TRACEFS_REGRESS_QEMU picks another QEMU build (e.g. a newer one unpacked privately). */
@@ -142,8 +142,7 @@ export async function runQemu(
   const onAbort = () => ctrl.abort();
   o.signal?.addEventListener('abort', onAbort);
   if (o.signal?.aborted) ctrl.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   const t0 = Date.now();
   try {
     const r = await execa(file, argv as string[], {
@@ -165,8 +164,7 @@ export async function runQemu(
       stderr: String(r.stderr ?? ''),
     };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
     o.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -134,6 +134,17 @@ live('the packed tarball, installed without a compiler', () => {
     );
     const validate = compileReportSchema(path.join(pkg, 'schema/report.schema.json'));
     expect(validate(JSON.parse(json.out)), JSON.stringify(validate.errors)).toBe(true);
+    // `report FILE` validates with the installed package's own validator (ajv is a dependency):
+    // the saved report renders; one that breaks the schema is exit 2 naming the JSON path.
+    const saved = path.join(dir, 'saved.json');
+    fs.writeFileSync(saved, json.out);
+    expect(stripped(cli, ['report', saved, '-f', 'ktap'], dir)).toMatchObject({ code: 0, err: '' });
+    const broken = JSON.parse(json.out) as { results: { status: string }[] };
+    broken.results[0]!.status = 'BOGUS';
+    fs.writeFileSync(saved, JSON.stringify(broken));
+    const refused = stripped(cli, ['report', saved], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/ is not a valid tracefs-regress JSON report .*first error at \/results\/0\/status: /);
     const config = stripped(cli, ['kernel', 'config'], dir);
     expect(config.code).toBe(0);
     expect(config.out).toMatch(/^CONFIG_UPROBE_EVENTS=y$/m);

@@ -5,6 +5,7 @@ import { DEFAULT_KINDS, selectScenarios } from '../../runner/select.js';
 import { unmet } from '../../runner/run-suite.js';
 import { PROBE_KINDS, type ProbeKind } from '../../model.js';
 import type { Scenario } from '../../scenarios/types.js';
+import { applicableKinds } from '../../scenarios/applies.js';
 import type { Tracefs } from '../../tracefs/types.js';
 import { onTeardown } from '../../runner/teardown.js';
 import { repeatable } from '../parse.js';
@@ -55,7 +56,7 @@ export function listDocument(
         race: !!s.race,
         requires: [...s.requires],
         references: [...s.references],
-        kinds: PROBE_KINDS.filter((k) => !s.excludeKinds?.includes(k)),
+        kinds: applicableKinds(s, PROBE_KINDS),
       };
       if (!t) return { ...base, meets: null, why };
       const meets: Partial<Record<ProbeKind, boolean>> = {};

@@ -1,11 +1,11 @@
 // `tracefs-regress report FILE`: a saved JSON report rendered again in any
 // format, e.g. a CI artefact as a mail for the kernel's list (--format lkml).
-import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { FORMATS, nothingToReport, render, renderMany, type Format } from '../../report/index.js';
 import { parseSavedReport } from '../../report/load.js';
 import { OutputFile, writeStdout } from '../../util/output.js';
+import { InputFileError, readBounded } from '../../util/read-bounded.js';
 import { describeScenario } from '../../scenarios/catalogue.js';
 
 /** Larger than any report a run writes (the VM host refuses guest reports over 64 MiB as well). */
@@ -53,16 +53,12 @@ function report(file: string, o: ReportOpts): number {
   return EXIT.ok;
 }
 
-/** The file's text: a regular file of sane size, or a UsageError saying what it is instead. */
+/** The file's text: a regular file of sane size (a FIFO or device refused unread), or a UsageError saying what it is instead. */
 function readReport(file: string): string {
-  let st: fs.Stats;
   try {
-    st = fs.statSync(file);
+    return readBounded(file, MAX_REPORT_BYTES);
   } catch (e) {
-    throw new UsageError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code}): give a saved JSON report`);
+    if (!(e instanceof InputFileError)) throw e;
+    throw new UsageError(`${file} ${e.message}: give a saved JSON report`);
   }
-  if (!st.isFile()) throw new UsageError(`${file} is not a regular file: give a saved JSON report`);
-  if (st.size > MAX_REPORT_BYTES)
-    throw new UsageError(`${file} is ${st.size} bytes, more than any report: give a saved JSON report`);
-  return fs.readFileSync(file, 'utf8');
 }

@@ -36,8 +36,9 @@ import { parseDuration, parseRepeat, parseThreads, repeatable } from '../parse.j
 import { TIME_HELP } from '../../util/time.js';
 import { PROBE_KINDS } from '../../model.js';
 import { OutputFile, checkTarget, refuseSharedTargets, stdoutFailed, writeStdout } from '../../util/output.js';
-import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
+import { EXIT, EnvironmentError, UsageError, exitForSignal } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
+import { panicAfterForTest } from '../../vm/guest-token.js';
 import { prepareReproDir } from '../../repro/dir.js';
 import { checkFdBudget } from '../../runner/fd-budget.js';
 import { fdSink, KtapStream } from '../../report/ktap-stream.js';
@@ -250,7 +251,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
   });
   const ktap = plan.format === 'ktap' ? startKtap(plan, planned, runEnvironment(tracefs)) : undefined;
   const abort = new AbortController();
-  // On SIGINT/SIGTERM the hook stops the workers and waits for the report below (teardown exits 130/143 next).
+  // On SIGHUP/SIGINT/SIGTERM the hook stops the workers and waits for the report below (teardown exits 129/130/143 next).
   let reported!: () => void;
   const reportDone = new Promise<void>((resolve) => (reported = resolve));
   setInterruptHook(async (signal) => {
@@ -288,14 +289,14 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       if (journalFailure) throw new EnvironmentError(`--journal ${plan.journal?.file}: ${journalFailure}`);
     } catch (e) {
       if (!abort.signal.aborted || !(e instanceof EnvironmentError)) throw e;
-      // Teardown exits 130/143 as soon as the hook returns: say it here, not in main.
+      // Teardown exits 129/130/143 as soon as the hook returns: say it here, not in main.
       process.stderr.write(`tracefs-regress: ${e.message}\n`);
     }
   } finally {
     setInterruptHook(undefined);
     reported();
   }
-  return abort.signal.aborted ? EXIT.sigint : exitCodeFor(report);
+  return abort.signal.aborted ? exitForSignal(abort.signal.reason) : exitCodeFor(report);
 }
 
 /** A streamed KTAP document and the names its plan promises, in order. */
@@ -395,6 +396,7 @@ function liveHooks(
 ): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
   const liveTo = liveStream(plan);
   let resultsSoFar = 0;
+  const panicAfter = panicAfterForTest(process.env);
   // A repeated run names each result by its iteration, live and in the journal as in the report.
   const named = (n: string) => (iteration === undefined ? n : iterationName(n, iteration));
   return {
@@ -413,7 +415,7 @@ function liveHooks(
       const r = iteration === undefined ? plain : { ...plain, name: named(plain.name), iteration };
       journal?.write({ type: 'result', result: r });
       ktap?.result(r);
-      panicForTest(++resultsSoFar);
+      panicForTest(++resultsSoFar, panicAfter);
       progress.clear();
       liveTo.write(liveLine(r, { verbose: !!o.verbose, color: useColor(liveTo) }) + '\n');
     },
@@ -421,15 +423,13 @@ function liveHooks(
 }
 
 /**
- * TEST HOOK (test/vm/70.ktap-stream.test.ts): in a `vm` guest only, with
- * TRACEFS_REGRESS_TEST_PANIC_AFTER=N (forwarded by the host), crash the
- * guest kernel through sysrq once N results are reported, to show that a
- * guest dying mid-suite leaves the results it had sent. Never on a host.
+ * TEST HOOK (test/vm/70.ktap-stream.test.ts): crash the guest kernel through
+ * sysrq once `after` results are reported, to show that a guest dying
+ * mid-suite leaves the results it had sent. `after` is set only in a guest
+ * the tool booted (vm/guest-token.ts), never on a host.
  */
-function panicForTest(reported: number): void {
-  const after = Number(process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER);
-  if (process.env.TRACEFS_REGRESS_GUEST !== '1' || !Number.isInteger(after) || after < 1 || reported !== after) return;
-  fs.writeFileSync('/proc/sysrq-trigger', 'c');
+function panicForTest(reported: number, after: number | undefined): void {
+  if (after !== undefined && reported === after) fs.writeFileSync('/proc/sysrq-trigger', 'c');
 }
 
 /**

@@ -21,7 +21,7 @@ function cli(...args: string[]) {
 
 beforeAll(() => {
   copy = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-no-addon-'));
-  for (const f of ['package.json', 'bin', 'kernel'])
+  for (const f of ['package.json', 'bin', 'kernel', 'schema'])
     fs.cpSync(path.join(repo, f), path.join(copy, f), { recursive: true });
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(copy, 'node_modules'));
   // Compiled from the sources under test, not the checkout's dist/ (which may be stale).

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { execa } from 'execa';
 import { UsageError } from '../../../src/errors.js';
 import { loadExpectations, parseExpectations } from '../../../src/expect/parse.js';
 import { EXPECT_SCHEMA } from '../../../src/expect/types.js';
@@ -141,9 +143,54 @@ describe('expectations file: refused, naming the entry and the fix', () => {
     );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-expect-'));
     try {
-      expect(() => loadExpectations(dir, IDS)).toThrow(/cannot read it \(EISDIR\)/);
+      expect(() => loadExpectations(dir, IDS)).toThrow(/is a directory, not a regular file/);
     } finally {
       fs.rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('expectations file: read bounded (a regular file of at most 1 MiB)', () => {
+  const CLI = path.resolve(import.meta.dirname, '../../../bin/tracefs-regress.js');
+  /** `run --expect FILE` in a child: the old reader blocked in open(2) on a FIFO and read /dev/zero until it aborted. */
+  const runExpect = (file: string) =>
+    execa(process.execPath, [CLI, 'run', '-s', 'removed-files-enoent', '-p', 'uprobe', '--expect', file], {
+      reject: false,
+      timeout: 20_000,
+      stdin: 'ignore',
+    });
+
+  it('a FIFO and /dev/zero are refused at once: exit 2, one line naming what they are', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-expect-'));
+    try {
+      const fifo = path.join(dir, 'known.json');
+      execFileSync('mkfifo', [fifo]);
+      for (const [file, what] of [
+        [fifo, 'a FIFO'],
+        ['/dev/zero', 'a character device'],
+      ] as const) {
+        const t0 = Date.now();
+        const r = await runExpect(file);
+        expect(r.timedOut, `${file} hung`).toBe(false);
+        expect(r.exitCode, r.stderr).toBe(2);
+        expect(r.stderr).toBe(
+          `tracefs-regress: --expect ${file}: is ${what}, not a regular file: give the path of an expectations file (a regular JSON file of at most 1 MiB), e.g. kernel/known-bugs.json`,
+        );
+        expect(Date.now() - t0).toBeLessThan(10_000);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a file over 1 MiB is refused unparsed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-expect-'));
+    try {
+      const big = path.join(dir, 'big.json');
+      fs.writeFileSync(big, doc([good]) + ' '.repeat(1 << 20));
+      expect(() => loadExpectations(big, IDS)).toThrow(/big\.json: is larger than 1 MiB/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -20,6 +20,7 @@ const OPTS: BootOptions = {
   guestArgv: (share) => ['node', 'run', '--output', `${share}/report.json`],
   oopsGraceMs: 20_000,
 };
+const TOKEN = '0123456789abcdef0123456789abcdef';
 const QEMU: QemuResult = { exitCode: 1, timedOut: false, durationMs: 60_000, stderr: '' };
 const SEEN: Evidence = { console: '', marks: {}, consoleFailures: [], guestCode: 0 };
 
@@ -34,21 +35,24 @@ describe('one boot, in parts', () => {
       journal: '/c/run/x/share/journal.jsonl',
       pidFile: '/c/run/x/qemu.pid',
     });
-    expect(qemuConfig(OPTS, f)).toMatchObject({
+    expect(qemuConfig(OPTS, f, TOKEN)).toMatchObject({
       kernel: '/k/vmlinuz',
       initrd: f.initrd,
       resultsDir: f.share,
       hostRoot: '/',
       pidFile: f.pidFile,
     });
+    // The same token the guest's environment gets: the proof a test hook asks for (vm/guest-token.ts).
+    expect(qemuConfig(OPTS, f, TOKEN).cmdline.split(' ')).toContain(`tfsr.guest=${TOKEN}`);
   });
 
   it("gives the guest a fixed environment naming the accelerator, and a watchdog 30 s past the host's timeout", () => {
-    const g = guestPlan(OPTS, '/c/run/x/share', 'tcg thread=multi');
+    const g = guestPlan(OPTS, '/c/run/x/share', 'tcg thread=multi', TOKEN);
     expect(g.argv).toEqual(['node', 'run', '--output', '/c/run/x/share/report.json']);
     expect(g.env).toMatchObject({
       TRACEFS_REGRESS_ACCEL: 'tcg thread=multi',
       TRACEFS_REGRESS_GUEST: '1',
+      TRACEFS_REGRESS_GUEST_TOKEN: TOKEN,
       NO_COLOR: '1',
     });
     expect(g.watchdogS).toBe(1230);
@@ -57,14 +61,14 @@ describe('one boot, in parts', () => {
   });
 
   it('binds the results share back over the tmpfs when the cache is under /tmp (HOME=/tmp/x, a throwaway user)', () => {
-    expect(guestPlan(OPTS, '/tmp/h/.cache/tracefs-regress/run/x/share', 'kvm').keepPaths).toEqual([
+    expect(guestPlan(OPTS, '/tmp/h/.cache/tracefs-regress/run/x/share', 'kvm', TOKEN).keepPaths).toEqual([
       '/tmp/h/.cache/tracefs-regress/run/x/share',
     ]);
-    expect(guestPlan({ ...OPTS, keepPaths: ['/run/p'] }, '/run/c/share', 'kvm').keepPaths).toEqual([
+    expect(guestPlan({ ...OPTS, keepPaths: ['/run/p'] }, '/run/c/share', 'kvm', TOKEN).keepPaths).toEqual([
       '/run/p',
       '/run/c/share',
     ]);
-    expect(guestPlan(OPTS, '/var/tmp/h/share', 'kvm').keepPaths).toBeUndefined();
+    expect(guestPlan(OPTS, '/var/tmp/h/share', 'kvm', TOKEN).keepPaths).toBeUndefined();
   });
 
   it('says the host ended the guest only when a failure was seen, the grace ran out and a grace was given', () => {

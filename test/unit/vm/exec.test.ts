@@ -158,7 +158,7 @@ describe("vm --exec: vm's exit status", () => {
     );
   });
 
-  it('is 1 for a kernel failure, a timeout or no result, whatever the program said; 2 for guest setup; 130/143 on a signal', () => {
+  it('is 1 for a kernel failure, a timeout or no result, whatever the program said; 2 for guest setup; 130/143/129 on a signal', () => {
     for (const c of [0, 3, undefined]) {
       expect(execExitCode({ status: 'KERNEL_FAILURE', guestCode: c })).toBe(1);
       expect(execExitCode({ status: 'TIMEOUT', guestCode: c })).toBe(1);
@@ -167,6 +167,7 @@ describe("vm --exec: vm's exit status", () => {
     }
     expect(execExitCode({ status: 'INTERRUPTED', interrupted: 'SIGINT' })).toBe(130);
     expect(execExitCode({ status: 'INTERRUPTED', interrupted: 'SIGTERM' })).toBe(143);
+    expect(execExitCode({ status: 'INTERRUPTED', interrupted: 'SIGHUP' })).toBe(129);
   });
 
   it('is 1 when a clean end carries no status or an impossible one', () => {

@@ -133,10 +133,11 @@ describe('vm outcomes as reports', () => {
     expect(reportOf(outcome({ guestCode: 1 }), tool).results.map((x) => x.status)).toEqual(['UNRESOLVED']);
   });
 
-  it('exits with the guest code, 2 for a guest setup failure, 130/143 on signals', () => {
+  it('exits with the guest code, 2 for a guest setup failure, 130/143/129 on signals', () => {
     expect(exitCodeOf(outcome({ guestCode: 4 }))).toBe(4);
     expect(exitCodeOf(outcome({ status: 'GUEST_SETUP' }))).toBe(2);
     expect(exitCodeOf(outcome({ status: 'INTERRUPTED', interrupted: 'SIGTERM' }))).toBe(143);
+    expect(exitCodeOf(outcome({ status: 'INTERRUPTED', interrupted: 'SIGHUP' }))).toBe(129);
     expect(combinedExitCode([0, 4])).toBe(0);
     expect(combinedExitCode([4, 4])).toBe(4);
     expect(combinedExitCode([0, 2, 1])).toBe(1);

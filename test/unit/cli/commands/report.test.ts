@@ -1,6 +1,7 @@
 // `tracefs-regress report FILE`: a saved JSON report rendered again; anything
 // that is not one is exit 2 with the file named, and nothing written.
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -66,32 +67,73 @@ describe('report FILE', () => {
 
   it('refuses what is not a tracefs-regress JSON report: exit 2, the file named, no --output written', async () => {
     const o = path.join(dir, 'out.txt');
+    const matrix = JSON.parse(renderJsonMatrix([warn61, raceOops])) as { runs: { results: { status: string }[] }[] };
+    matrix.runs[1]!.results[0]!.status = 'BOGUS';
     const cases: Array<[string, RegExp]> = [
-      ['not json', /not JSON/],
-      ['{"schema": "something/else"}', /no "schema": "tracefs-regress\/report@1"/],
-      ['{"schema": "tracefs-regress/report@1", "tool": {"name": "x"}}', /no "tool": \{"name": "tracefs-regress"\}/],
+      ['not json', /not a tracefs-regress JSON report \(not JSON/],
       [
-        JSON.stringify({ schema: 'tracefs-regress/report@1', runs: [JSON.parse(renderJson(warn61)), { results: 1 }] }),
-        /runs\[1\]: no "tool"/,
+        '{"schema": "something/else"}',
+        /not a tracefs-regress JSON report \(no "schema": "tracefs-regress\/report@1"\)/,
+      ],
+      [
+        '{"schema": "tracefs-regress/report@1", "tool": {"name": "x"}}',
+        /first error at \/: must have required property/,
+      ],
+      [
+        JSON.stringify(matrix),
+        /first error at \/runs\/1\/results\/0\/status: must be equal to one of the allowed values/,
       ],
       [
         renderJson(warn61).replace('"evidence": [', '"evidence": 3, "x": ['),
-        /results\[0\] has no name, status or evidence/,
+        /first error at \/results\/0: must NOT have additional properties \("x"\)/,
       ],
     ];
     for (const [text, why] of cases) {
       err = '';
       const f = saved('bad.json', text);
       expect(await cli(f, '--format', 'lkml', '--output', o), text).toBe(2);
-      expect(err).toMatch(new RegExp(`^tracefs-regress: ${f} is not a tracefs-regress JSON report`));
+      expect(err).toMatch(new RegExp(`^tracefs-regress: ${f} is not a (valid )?tracefs-regress JSON report`));
       expect(err).toMatch(why);
       expect(err).toMatch(/run --format json --output FILE/);
       expect(fs.existsSync(o)).toBe(false);
     }
     err = '';
     expect(await cli(dir)).toBe(2);
-    expect(err).toMatch(/is not a regular file/);
+    expect(err).toMatch(/is a directory, not a regular file/);
     expect(await cli(saved('r.json', renderJson(warn61)), '--format', 'text')).toBe(2);
     expect(err).toMatch(/argument 'text' is invalid. Allowed choices are pretty, ktap, json, junit, lkml/);
+  });
+
+  it('a report that breaks the schema is exit 2 naming the JSON path, never an internal error in a reporter', async () => {
+    // Each crashed a reporter before (exit 1, "internal error: TypeError"), which CI reads as a failed scenario.
+    const run = JSON.parse(renderJson(warn61)) as { env: { features: unknown }; results: { status: string }[] };
+    const badStatus = structuredClone(run);
+    badStatus.results[0]!.status = 'BOGUS';
+    const noFeatures = structuredClone(run);
+    noFeatures.env.features = null;
+    for (const [doc, format, at] of [
+      [badStatus, 'pretty', '/results/0/status'],
+      [noFeatures, 'json', '/env/features'],
+      [noFeatures, 'junit', '/env/features'],
+    ] as const) {
+      err = '';
+      out = '';
+      const f = saved('bad.json', JSON.stringify(doc));
+      expect(await cli(f, '--format', format), `${at} ${format}`).toBe(2);
+      expect(err).toMatch(
+        new RegExp(`^tracefs-regress: ${f} is not a valid tracefs-regress JSON report .*first error at ${at}: `),
+      );
+      expect(err).not.toMatch(/internal error/);
+      expect(out).toBe('');
+    }
+  });
+
+  it('a FIFO or /dev/zero as FILE is refused at once, unread', async () => {
+    const fifo = path.join(dir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    expect(await cli(fifo)).toBe(2);
+    expect(err).toMatch(/fifo\.json is a FIFO, not a regular file: give a saved JSON report/);
+    expect(await cli('/dev/zero')).toBe(2);
+    expect(err).toMatch(/\/dev\/zero is a character device, not a regular file/);
   });
 });
