@@ -91,9 +91,9 @@ async function resolveKernels(
 ): Promise<KernelImage[]> {
   const kernels: KernelImage[] = [];
   for (const s of specs) {
-    const k = isDebianSpec(s) ? await resolveDebian(s, say) : await resolveCustom(s, modules, stageDir(stages));
-    // debian:latest may be the same kernel as debian:6.18: boot it once.
-    if (!kernels.some((x) => x.vmlinuz === k.vmlinuz)) kernels.push(k);
+    const ks = isDebianSpec(s) ? await resolveDebian(s, say) : [await resolveCustom(s, modules, stageDir(stages))];
+    // debian:latest may be the same kernel as debian:7.3, a range may overlap another: boot each once.
+    for (const k of ks) if (!kernels.some((x) => x.vmlinuz === k.vmlinuz)) kernels.push(k);
   }
   return kernels;
 }
