@@ -99,6 +99,19 @@ export async function resolveDebian(
   apt = new PrivateApt(cacheDirs.apt()),
   fetch: Fetcher = fetchInto,
 ): Promise<KernelImage[]> {
+  return (await planDebian(spec, log, apt, fetch)).fetch();
+}
+
+/**
+ * The releases a debian: spec names, chosen (and a bad spec refused) without
+ * downloading anything; fetch() then brings each one that is not cached.
+ */
+export async function planDebian(
+  spec: string,
+  log: (m: string) => void = () => {},
+  apt = new PrivateApt(cacheDirs.apt()),
+  fetch: Fetcher = fetchInto,
+): Promise<{ releases: DebianRelease[]; fetch: () => Promise<KernelImage[]> }> {
   try {
     await apt.update();
   } catch (e) {
@@ -113,13 +126,19 @@ export async function resolveDebian(
     log(
       `archive unreachable; using cached ${offline.releases.map((r) => r.release).join(', ')} (${(e as Error).message})`,
     );
-    return offline.releases.map((r) => readCacheEntry(path.join(cacheDirs.kernels(), r.release), spec)!);
+    const cached = offline.releases.map((r) => readCacheEntry(path.join(cacheDirs.kernels(), r.release), spec)!);
+    return { releases: offline.releases, fetch: async () => cached };
   }
   const { releases, notes } = selectFor(spec, await archiveReleases(apt));
   for (const n of notes) log(n);
-  const out: KernelImage[] = [];
-  for (const r of releases) out.push(await cachedOrFetched(apt, r, spec, log, fetch));
-  return out;
+  return {
+    releases,
+    fetch: async () => {
+      const out: KernelImage[] = [];
+      for (const r of releases) out.push(await cachedOrFetched(apt, r, spec, log, fetch));
+      return out;
+    },
+  };
 }
 
 async function cachedOrFetched(

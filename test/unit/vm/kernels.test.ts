@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   cachedReleases,
   fetchInto,
+  planDebian,
   readCacheEntry,
   resolveDebian,
   type KernelImage,
@@ -162,6 +163,19 @@ describe('kernel cache', () => {
     expect(ks.map((k) => k.release)).toEqual(['6.18.12+deb13-amd64', '6.18.15+deb13-amd64', '7.2.6+deb13-amd64']);
     expect(fetched).toEqual(['6.18.12+deb13', '6.18.15+deb13', '7.2.6+deb13']);
     expect(logs.join('\n')).toMatch(/skipped 16 that cannot be booted/);
+  });
+
+  it('planDebian chooses the releases without fetching; fetch() brings them', async () => {
+    let fetches = 0;
+    const p = await planDebian('debian:7.2.*', () => {}, fakeApt, async (_a, c, d, spec) => {
+      fetches++;
+      writeEntry(d, c.release);
+      return readCacheEntry(d, spec)!;
+    });
+    expect(p.releases.map((r) => r.abi)).toEqual(['7.2.6+deb13', '7.2.9+deb13', '7.2.11+deb13', '7.2.12+deb13']);
+    expect(fetches).toBe(0);
+    expect(await p.fetch()).toHaveLength(4);
+    expect(fetches).toBe(4);
   });
 
   it('an unbootable series fails before any fetch, naming what the archive lacks (not the network)', async () => {
