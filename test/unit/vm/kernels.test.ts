@@ -167,11 +167,16 @@ describe('kernel cache', () => {
 
   it('planDebian chooses the releases without fetching; fetch() brings them', async () => {
     let fetches = 0;
-    const p = await planDebian('debian:7.2.*', () => {}, fakeApt, async (_a, c, d, spec) => {
-      fetches++;
-      writeEntry(d, c.release);
-      return readCacheEntry(d, spec)!;
-    });
+    const p = await planDebian(
+      'debian:7.2.*',
+      () => {},
+      fakeApt,
+      async (_a, c, d, spec) => {
+        fetches++;
+        writeEntry(d, c.release);
+        return readCacheEntry(d, spec)!;
+      },
+    );
     expect(p.releases.map((r) => r.abi)).toEqual(['7.2.6+deb13', '7.2.9+deb13', '7.2.11+deb13', '7.2.12+deb13']);
     expect(fetches).toBe(0);
     expect(await p.fetch()).toHaveLength(4);
