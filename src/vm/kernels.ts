@@ -1,5 +1,5 @@
-// debian:<series> kernels: resolve the series to the newest generic amd64
-// package in the private apt lists, fetch it, and cache what a boot needs
+// debian: kernels: resolve the spec to releases in the private apt lists
+// (debian-select.ts), fetch each, and cache what a boot needs
 // (vmlinuz, config, the 9p/virtio modules in insmod order) under
 // ~/.cache/tracefs-regress/kernels/<release>. A cache entry is verified by
 // checksum before use; a damaged one is fetched again.
@@ -11,6 +11,10 @@ import { publishDir } from '../host/publish.js';
 import { lockFile, withLock } from '../host/lock.js';
 import { sha256File } from '../host/hash.js';
 import { cacheDirs } from '../host/paths.js';
+import { archiveReleases } from './debian-archive.js';
+import { missingText, releasesFrom, type DebianRelease } from './debian-releases.js';
+import { selectReleases, type Selection } from './debian-select.js';
+import { parseDebianSpec } from './debian-spec.js';
 import { insmodOrder, locateTree, stageModules } from './modules.js';
 
 export interface KernelImage {
@@ -33,53 +37,13 @@ export interface Manifest {
   fetchedAt: string;
 }
 
-const IMAGE_RE = /^linux-image-((\d+)\.(\d+)(?:\.\d+)(?:-\d+)?(?:\+deb\d+(?:\.\d+)?)?)-amd64$/;
+export { compareVersions } from './debian-order.js';
 
-/** Compare dotted/dashed version strings by their numeric runs (6.12.90+deb12.1 < 6.12.90+deb13). */
-export function compareVersions(a: string, b: string): number {
-  const na = a.match(/\d+/g)?.map(Number) ?? [];
-  const nb = b.match(/\d+/g)?.map(Number) ?? [];
-  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
-    const d = (na[i] ?? -1) - (nb[i] ?? -1);
-    if (d) return d;
-  }
-  return 0;
-}
-
-export interface Candidate {
-  pkg: string;
-  /** The kernel release (uname -r): 6.12.118+deb13-amd64. */
-  release: string;
-  series: string;
-}
-
-/** Generic amd64 image packages by series (cloud, rt, -dbg and meta-packages excluded). */
-export function candidates(names: string[]): Candidate[] {
-  const out: Candidate[] = [];
-  for (const pkg of names) {
-    const m = IMAGE_RE.exec(pkg);
-    if (m) out.push({ pkg, release: `${m[1]}-amd64`, series: `${m[2]}.${m[3]}` });
-  }
-  return out.sort((a, b) => compareVersions(a.release, b.release));
-}
-
-/** Pick the newest package of a series ('6.12', or 'latest' for the newest series). */
-export function pick(cands: Candidate[], series: string): Candidate {
-  const pool = series === 'latest' ? cands : cands.filter((c) => c.series === series);
-  const best = pool[pool.length - 1];
-  if (!best) {
-    const known = [...new Set(cands.map((c) => c.series))].sort(compareVersions);
-    throw new UsageError(`unknown Debian kernel series '${series}'; available: ${known.join(', ')}, latest`);
-  }
-  return best;
-}
-
-export function parseDebianSpec(spec: string): string | undefined {
-  const m = /^debian:(latest|\d+\.\d+)$/.exec(spec);
-  if (spec.startsWith('debian:') && !m) {
-    throw new UsageError(`bad kernel '${spec}': use debian:<major.minor> (e.g. debian:6.12) or debian:latest`);
-  }
-  return m?.[1];
+/** The spec's releases, checked: a bad or unbootable spec is a UsageError before anything is fetched. */
+export function selectFor(spec: string, all: DebianRelease[]): Selection {
+  const parsed = parseDebianSpec(spec);
+  if (!parsed) throw new UsageError(`'${spec}' is not a debian: kernel`);
+  return selectReleases(spec, parsed, all);
 }
 
 /** A cache entry as a KernelImage if complete and intact; undefined otherwise. */
@@ -102,69 +66,101 @@ export function readCacheEntry(dir: string, spec: string): KernelImage | undefin
   }
 }
 
-/** Newest intact cached release of a series: the offline fallback. */
-function newestCached(series: string, spec: string): KernelImage | undefined {
-  let rels: string[] = [];
+/** The intact cache entries as releases: what an offline run can still boot. */
+export function cachedReleases(): DebianRelease[] {
+  let names: string[] = [];
   try {
-    rels = fs.readdirSync(cacheDirs.kernels());
+    names = fs.readdirSync(cacheDirs.kernels());
   } catch {
-    return undefined;
+    return [];
   }
-  const ok = rels
-    .filter((r) => series === 'latest' || r.startsWith(`${series}.`))
-    .sort(compareVersions)
-    .reverse();
-  for (const r of ok) {
-    const k = readCacheEntry(path.join(cacheDirs.kernels(), r), spec);
-    if (k) return k;
-  }
-  return undefined;
-}
-
-/** Every series the archive offers (for debian:latest and the matrix). */
-export async function availableSeries(apt = new PrivateApt(cacheDirs.apt())): Promise<string[]> {
-  await apt.update();
-  const cands = candidates(await apt.search('^linux-image-[0-9].*-amd64$'));
-  return [...new Set(cands.map((c) => c.series))].sort(compareVersions);
+  const records = names
+    .filter((r) => readCacheEntry(path.join(cacheDirs.kernels(), r), r))
+    .map((r) => ({ pkg: `linux-image-${r}` }));
+  // An entry holds everything its boot needs: nothing is missing.
+  return releasesFrom(records, () => true).map((r) => ({ ...r, packages: [], missing: [] }));
 }
 
 type Fetcher = (
   apt: PrivateApt,
-  c: Candidate,
+  c: DebianRelease,
   dir: string,
   spec: string,
   log: (m: string) => void,
 ) => Promise<KernelImage>;
 
+/**
+ * Every kernel a debian: spec names, fetched or from the cache. When the
+ * archive is unreachable, the spec is resolved against the cache alone.
+ */
 export async function resolveDebian(
   spec: string,
   log: (m: string) => void = () => {},
   apt = new PrivateApt(cacheDirs.apt()),
   fetch: Fetcher = fetchInto,
-): Promise<KernelImage> {
-  const series = parseDebianSpec(spec)!;
+): Promise<KernelImage[]> {
+  return (await planDebian(spec, log, apt, fetch)).fetch();
+}
+
+/**
+ * The releases a debian: spec names, chosen (and a bad spec refused) without
+ * downloading anything; fetch() then brings each one that is not cached.
+ */
+export async function planDebian(
+  spec: string,
+  log: (m: string) => void = () => {},
+  apt = new PrivateApt(cacheDirs.apt()),
+  fetch: Fetcher = fetchInto,
+): Promise<{ releases: DebianRelease[]; fetch: () => Promise<KernelImage[]> }> {
   try {
     await apt.update();
   } catch (e) {
-    const cached = newestCached(series, spec);
-    if (!cached) throw e;
-    log(`archive unreachable; using cached ${cached.release} (${(e as Error).message})`);
-    return cached;
+    let offline: Selection;
+    try {
+      offline = selectFor(spec, cachedReleases());
+    } catch (why) {
+      throw new EnvironmentError(
+        `${(e as Error).message} (and the kernel cache has no match: ${(why as Error).message})`,
+      );
+    }
+    log(
+      `archive unreachable; using cached ${offline.releases.map((r) => r.release).join(', ')} (${(e as Error).message})`,
+    );
+    const cached = offline.releases.map((r) => readCacheEntry(path.join(cacheDirs.kernels(), r.release), spec)!);
+    return { releases: offline.releases, fetch: async () => cached };
   }
-  const best = pick(candidates(await apt.search('^linux-image-[0-9].*-amd64$')), series);
-  const dir = path.join(cacheDirs.kernels(), best.release);
+  const { releases, notes } = selectFor(spec, await archiveReleases(apt));
+  for (const n of notes) log(n);
+  return {
+    releases,
+    fetch: async () => {
+      const out: KernelImage[] = [];
+      for (const r of releases) out.push(await cachedOrFetched(apt, r, spec, log, fetch));
+      return out;
+    },
+  };
+}
+
+async function cachedOrFetched(
+  apt: PrivateApt,
+  r: DebianRelease,
+  spec: string,
+  log: (m: string) => void,
+  fetch: Fetcher,
+): Promise<KernelImage> {
+  const dir = path.join(cacheDirs.kernels(), r.release);
   const hit = readCacheEntry(dir, spec);
   if (hit) return hit;
   // One fetch of a release at a time: a second `vm` run waits, then finds the entry the first published.
   return withLock(
-    lockFile(`kernel-${best.release}`),
+    lockFile(`kernel-${r.release}`),
     () => {
       const now = readCacheEntry(dir, spec);
       if (now) return now;
       if (fs.existsSync(dir)) log(`cache entry ${dir} is incomplete or damaged; fetching it again`);
-      return fetch(apt, best, dir, spec, log);
+      return fetch(apt, r, dir, spec, log);
     },
-    { onWait: () => log(`waiting for another run fetching ${best.release}`) },
+    { onWait: () => log(`waiting for another run fetching ${r.release}`) },
   );
 }
 
@@ -184,17 +180,17 @@ function findIn(root: string, release: string, pkgs: string[], bootPath: string,
 /** Download, unpack, pick the modules, and publish the cache entry atomically. */
 export async function fetchInto(
   apt: PrivateApt,
-  c: Candidate,
+  c: DebianRelease,
   dir: string,
   spec: string,
   log: (m: string) => void,
 ): Promise<KernelImage> {
-  // 7.x splits the image into linux-binary (vmlinuz), linux-base (config) and linux-modules.
-  const deps = await apt.depends(c.pkg);
-  const ver = c.release.replace(/-amd64$/, '');
-  const pkgs = /linux-binary-/.test(deps)
-    ? [`linux-binary-${ver}-amd64`, `linux-base-${ver}-amd64`, `linux-modules-${ver}-amd64`]
-    : [c.pkg];
+  // 7.x splits the image into linux-binary (vmlinuz), linux-base (config) and linux-modules: c.packages says which.
+  if (c.missing.length)
+    throw new UsageError(
+      `${spec}: ${c.abi}'s ${missingText(c)}; pick a bootable release (\`kernel list --debian --series ${c.series}\`)`,
+    );
+  const pkgs = c.packages;
   const work = path.join(cacheDirs.downloads(), `${c.release}.${process.pid}`);
   fs.rmSync(work, { recursive: true, force: true });
   log(`fetching ${pkgs.join(' ')}`);

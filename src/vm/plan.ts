@@ -15,7 +15,7 @@ import { planExec, type ExecHost, type ExecProgram } from './exec.js';
 import { expandShortOptions, optionValues } from './guest-args.js';
 import { selectScenarios } from '../runner/select.js';
 import { guestExpectArgs, loadForVm, splitExpectArgs } from './expect.js';
-import { parseDebianSpec } from './kernels.js';
+import { namesOneKernel, parseDebianSpec } from './debian-spec.js';
 import { parseVmTimeout, type VmOpts } from './options.js';
 import { parseCpus, parseMemory } from './qemu.js';
 import { checkReproDir, splitReproArgs } from './repro.js';
@@ -99,6 +99,8 @@ function planMachine(o: VmOpts): Pick<VmPlan, 'memoryMiB' | 'cpus' | 'timeoutMs'
 export function planExecVm(args: string[], o: VmOpts, host: ExecHost): VmPlan & { exec: ExecProgram } {
   if (o.matrix) throw new UsageError('--exec runs one kernel: drop --matrix and give one --kernel');
   if (o.kernel.length > 1) throw new UsageError('--exec runs one kernel: give --kernel once');
+  const many = o.kernel.find((k) => !namesOneKernel(k));
+  if (many) throw new UsageError(`--exec runs one kernel: ${many} names several; give one release or series`);
   if (o.fetchOnly) throw new UsageError('--exec boots the kernel: drop --fetch-only');
   if (o.reproDir !== undefined)
     throw new UsageError('--repro-dir goes with the suite, not --exec: the program writes its own files');

@@ -19,7 +19,7 @@ import { ensureDeps } from './deps.js';
 import { judgeVmReport } from './expect.js';
 import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../expect/apply.js';
 import { OOPS_GRACE_MS } from './guest-watch.js';
-import { resolveDebian, type KernelImage } from './kernels.js';
+import { planDebian, type KernelImage } from './kernels.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js';
 import type { VmOpts } from './options.js';
 import { emulatorInt3 } from './outcome.js';
@@ -90,11 +90,19 @@ async function resolveKernels(
   stages: string[],
   say: (m: string) => void,
 ): Promise<KernelImage[]> {
-  const kernels: KernelImage[] = [];
+  // Every spec is checked (the archive queried, each path read) before the first download.
+  const got: Array<() => Promise<KernelImage[]>> = [];
   for (const s of specs) {
-    const k = isDebianSpec(s) ? await resolveDebian(s, say) : await resolveCustom(s, modules, stageDir(stages));
-    // debian:latest may be the same kernel as debian:6.18: boot it once.
-    if (!kernels.some((x) => x.vmlinuz === k.vmlinuz)) kernels.push(k);
+    if (isDebianSpec(s)) got.push((await planDebian(s, say)).fetch);
+    else {
+      const k = await resolveCustom(s, modules, stageDir(stages));
+      got.push(async () => [k]);
+    }
+  }
+  const kernels: KernelImage[] = [];
+  for (const g of got) {
+    // debian:latest may be the same kernel as debian:7.3, a range may overlap another: boot each once.
+    for (const k of await g()) if (!kernels.some((x) => x.vmlinuz === k.vmlinuz)) kernels.push(k);
   }
   return kernels;
 }

@@ -98,20 +98,38 @@ function buildSub(): Command {
 }
 
 function listSub(): Command {
-  return new Command('list').description('list the kernels built so far').action(() => {
-    const root = buildsRoot();
-    const names = fs.existsSync(root) ? fs.readdirSync(root).sort() : [];
-    for (const n of names) {
-      const m = readMeta(n);
-      if (!m) continue;
-      const patches = m.patches.map((p) => path.basename(p.file)).join(',') || '-';
-      const state = m.complete ? `${m.seconds ?? '?'} s` : 'incomplete';
-      process.stdout.write(
-        `${n}\t${m.kernelVersion}\t${m.base}${m.kasan ? '+kasan' : ''}\t${patches}\t${state}\t${buildPaths(n).bzImage}\n`,
-      );
-    }
-    if (!names.length) process.stdout.write('no kernels built yet: tracefs-regress kernel build\n');
-  });
+  return new Command('list')
+    .description(
+      "list the kernels built so far; with --debian, the Debian archive's releases for `vm --kernel debian:<release>` " +
+        '(series, package version, cached or not, bootable or what the archive lacks)',
+    )
+    .option('--debian', "list the Debian archive's kernel releases (the private package lists, updated when a day old)")
+    .option('--series <x.y>', 'with --debian: only this series')
+    .option('--json', 'with --debian: one JSON document ({listsUpdated, releases: [...]})')
+    .action(async (o: { debian?: boolean; series?: string; json?: boolean }) => {
+      if (!o.debian && (o.series !== undefined || o.json))
+        throw new UsageError(
+          `${o.json ? '--json' : '--series'} goes with --debian (kernel list --debian ${o.json ? '--json' : '--series X'})`,
+        );
+      if (o.debian) {
+        const { debianListing, listingTable } = await import('../../vm/debian-list.js');
+        const l = await debianListing({ series: o.series, log: (m) => process.stderr.write(`kernel: ${m}\n`) });
+        process.stdout.write(o.json ? JSON.stringify(l, null, 2) + '\n' : listingTable(l));
+        return;
+      }
+      const root = buildsRoot();
+      const names = fs.existsSync(root) ? fs.readdirSync(root).sort() : [];
+      for (const n of names) {
+        const m = readMeta(n);
+        if (!m) continue;
+        const patches = m.patches.map((p) => path.basename(p.file)).join(',') || '-';
+        const state = m.complete ? `${m.seconds ?? '?'} s` : 'incomplete';
+        process.stdout.write(
+          `${n}\t${m.kernelVersion}\t${m.base}${m.kasan ? '+kasan' : ''}\t${patches}\t${state}\t${buildPaths(n).bzImage}\n`,
+        );
+      }
+      if (!names.length) process.stdout.write('no kernels built yet: tracefs-regress kernel build\n');
+    });
 }
 
 function configSub(): Command {

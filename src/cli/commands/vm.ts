@@ -13,8 +13,10 @@ export function vmCommand(): Command {
     .description('boot kernels in QEMU and run the suite inside each (as root in the guest); -- passes run options')
     .addOption(
       repeatable(
-        '-k, --kernel <path|debian:series>',
-        'bzImage, or debian:6.1|6.12|6.18|latest; repeat for a matrix',
+        '-k, --kernel <path|debian:spec>',
+        'bzImage, or debian:<series> (newest bootable: 6.18), debian:<release> (6.18.12, 6.12.90+deb12, 6.1.0-57), ' +
+          'debian:<series>.* (every release), debian:<from>..<to> (6.16..7.3: every bootable release between), debian:latest; ' +
+          'repeat for a matrix (`kernel list --debian` shows the releases)',
         'debian:6.12',
       ),
     )

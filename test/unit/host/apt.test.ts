@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../../src/errors.js';
 import {
+  downloadError,
   archiveHosts,
   parseDeb822,
   parseOneLine,
@@ -114,5 +115,24 @@ describe('apt sources', () => {
     expect(o).toContain('Dir::Etc::SourceParts=/nonexistent');
     expect(o).toContain('Dir::State::Lists=/c/apt/lists');
     expect(o).toContain('Dir::Cache=/c/apt/cache');
+  });
+
+  it("keeps apt-cache's binary cache in the private dir (Docker's config turns it off)", () => {
+    const o = new PrivateApt('/c/apt').options().join(' ');
+    expect(o).toContain('Dir::Cache::pkgcache=pkgcache.bin');
+  });
+
+  it('says "check the network" for a failed download only when the lists did name the package', () => {
+    const noCandidate =
+      "E: Can't select candidate version from package linux-modules-6.19.14+deb13-amd64 as it has no candidate\n" +
+      "E: Can't select candidate version from package linux-base-6.19.14+deb13-amd64 as it has no candidate\n";
+    const absent = downloadError(['linux-modules-6.19.14+deb13-amd64'], noCandidate).message;
+    expect(absent).toMatch(/the archive holds no version of it/);
+    expect(absent).not.toMatch(/network/);
+    expect(downloadError(['x'], 'E: Unable to locate package x\n').message).not.toMatch(/network/);
+    const net =
+      'Err:1 http://deb.debian.org/debian trixie-backports/main amd64 x amd64 1\n  Could not resolve host\nE: Failed to fetch http://...\n';
+    expect(downloadError(['x'], net).message).toMatch(/check the network$/);
+    expect(downloadError(['x'], '').message).toMatch(/\(no error message\); check the network$/);
   });
 });

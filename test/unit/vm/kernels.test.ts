@@ -3,13 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  candidates,
-  compareVersions,
-  parseDebianSpec,
-  pick,
+  cachedReleases,
+  fetchInto,
+  planDebian,
   readCacheEntry,
   resolveDebian,
-  type Candidate,
   type KernelImage,
   type Manifest,
 } from '../../../src/vm/kernels.js';
@@ -17,61 +15,8 @@ import type { PrivateApt } from '../../../src/host/apt.js';
 import { sha256File } from '../../../src/host/hash.js';
 import { publishDir } from '../../../src/host/publish.js';
 import { EnvironmentError, UsageError } from '../../../src/errors.js';
-
-const NAMES = [
-  'linux-image-6.1.0-9-amd64',
-  'linux-image-6.1.0-56-amd64',
-  'linux-image-6.1.0-56-amd64-dbg',
-  'linux-image-6.1.0-56-cloud-amd64',
-  'linux-image-6.12-amd64',
-  'linux-image-6.12.90+deb12.1-amd64',
-  'linux-image-6.12.90+deb13-amd64',
-  'linux-image-6.12.118+deb13-amd64',
-  'linux-image-6.12.117+deb12-amd64',
-  'linux-image-6.18.15+deb13-amd64',
-  'linux-image-6.18.15+deb13-rt-amd64',
-  'linux-image-7.3.4+deb13-amd64',
-  'linux-image-amd64',
-];
-
-describe('Debian kernel resolution', () => {
-  it('orders versions by their numeric parts', () => {
-    expect(compareVersions('6.12.90+deb12.1', '6.12.90+deb13')).toBeLessThan(0);
-    expect(compareVersions('6.1.0-9', '6.1.0-56')).toBeLessThan(0);
-    expect(compareVersions('6.12.118+deb13', '6.12.117+deb13')).toBeGreaterThan(0);
-  });
-
-  it('keeps generic amd64 images only', () => {
-    const c = candidates(NAMES).map((x) => x.pkg);
-    expect(c).not.toContain('linux-image-6.1.0-56-amd64-dbg');
-    expect(c).not.toContain('linux-image-6.1.0-56-cloud-amd64');
-    expect(c).not.toContain('linux-image-6.12-amd64');
-    expect(c).not.toContain('linux-image-6.18.15+deb13-rt-amd64');
-    expect(c).toHaveLength(8);
-  });
-
-  it('picks the newest of a series, and the newest series for latest', () => {
-    const c = candidates(NAMES);
-    expect(pick(c, '6.1').release).toBe('6.1.0-56-amd64');
-    expect(pick(c, '6.12').release).toBe('6.12.118+deb13-amd64');
-    expect(pick(c, '6.18').pkg).toBe('linux-image-6.18.15+deb13-amd64');
-    expect(pick(c, 'latest').series).toBe('7.3');
-  });
-
-  it('names the available series for an unknown one', () => {
-    expect(() => pick(candidates(NAMES), '5.10')).toThrow(
-      /unknown Debian kernel series '5.10'; available: 6.1, 6.12, 6.18, 7.3, latest/,
-    );
-  });
-
-  it('parses debian: specs strictly', () => {
-    expect(parseDebianSpec('debian:6.12')).toBe('6.12');
-    expect(parseDebianSpec('debian:latest')).toBe('latest');
-    expect(parseDebianSpec('arch/x86/boot/bzImage')).toBeUndefined();
-    expect(() => parseDebianSpec('debian:6')).toThrow(UsageError);
-    expect(() => parseDebianSpec('debian:6.12; rm')).toThrow(UsageError);
-  });
-});
+import type { DebianRelease } from '../../../src/vm/debian-releases.js';
+import { ARCHIVE } from './debian-fixture.js';
 
 describe('kernel cache', () => {
   let home: string;
@@ -101,10 +46,11 @@ describe('kernel cache', () => {
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
   }
 
+  // The archive of 2026-12-04 (fixtures/debian-archive.json), answered as apt-cache would.
   const fakeApt = {
     update: async () => {},
-    search: async () => NAMES,
-    depends: async () => '',
+    names: async () => ARCHIVE.names,
+    records: async (pkgs: string[]) => ARCHIVE.images.filter((r) => pkgs.includes(r.pkg)),
   } as unknown as PrivateApt;
 
   it('reads an intact entry and rejects a damaged or incomplete one', () => {
@@ -123,7 +69,7 @@ describe('kernel cache', () => {
 
   it('reuses an intact entry without fetching', async () => {
     writeEntry(path.join(home, 'tracefs-regress', 'kernels', '6.12.118+deb13-amd64'), '6.12.118+deb13-amd64');
-    const k = await resolveDebian(
+    const [k, more] = await resolveDebian(
       'debian:6.12',
       () => {},
       fakeApt,
@@ -131,16 +77,17 @@ describe('kernel cache', () => {
         throw new Error('must not fetch');
       },
     );
-    expect(k.vmlinuz).toBe(path.join(home, 'tracefs-regress', 'kernels', '6.12.118+deb13-amd64', 'vmlinuz'));
+    expect(more).toBeUndefined();
+    expect(k!.vmlinuz).toBe(path.join(home, 'tracefs-regress', 'kernels', '6.12.118+deb13-amd64', 'vmlinuz'));
   });
 
   it('fetches a corrupt entry again, saying so', async () => {
-    const dir = path.join(home, 'tracefs-regress', 'kernels', '6.1.0-56-amd64');
-    writeEntry(dir, '6.1.0-56-amd64');
+    const dir = path.join(home, 'tracefs-regress', 'kernels', '6.1.0-57-amd64');
+    writeEntry(dir, '6.1.0-57-amd64');
     fs.writeFileSync(path.join(dir, 'vmlinuz'), 'truncated');
     const logs: string[] = [];
-    let fetched: Candidate | undefined;
-    const k = await resolveDebian(
+    let fetched: DebianRelease | undefined;
+    const [k] = await resolveDebian(
       'debian:6.1',
       (m) => logs.push(m),
       fakeApt,
@@ -150,16 +97,16 @@ describe('kernel cache', () => {
         return readCacheEntry(d, spec)!;
       },
     );
-    expect(fetched?.pkg).toBe('linux-image-6.1.0-56-amd64');
+    expect(fetched?.pkg).toBe('linux-image-6.1.0-57-amd64');
     expect(logs.join('\n')).toMatch(/damaged; fetching it again/);
-    expect(k.release).toBe('6.1.0-56-amd64');
+    expect(k!.release).toBe('6.1.0-57-amd64');
   });
 
   it('two fetches into an empty cache at once both succeed, fetch once, and leave no temp dir', async () => {
     const kernels = path.join(home, 'tracefs-regress', 'kernels');
     let fetches = 0;
     // Stages and publishes as fetchInto does, slowly enough for the two runs to overlap.
-    const slowFetch = async (_a: PrivateApt, c: Candidate, d: string, spec: string): Promise<KernelImage> => {
+    const slowFetch = async (_a: PrivateApt, c: DebianRelease, d: string, spec: string): Promise<KernelImage> => {
       fetches++;
       const tmp = `${d}.tmp${fetches}`;
       writeEntry(tmp, c.release);
@@ -168,27 +115,98 @@ describe('kernel cache', () => {
       return readCacheEntry(d, spec)!;
     };
     const logs: string[] = [];
-    const [a, b] = await Promise.all([
+    const [[a], [b]] = (await Promise.all([
       resolveDebian('debian:6.12', (m) => logs.push(m), fakeApt, slowFetch),
       resolveDebian('debian:6.12', (m) => logs.push(m), fakeApt, slowFetch),
-    ]);
-    expect(a.vmlinuz).toBe(b.vmlinuz);
-    expect(readCacheEntry(path.dirname(a.vmlinuz), 'debian:6.12')).toBeDefined();
+    ])) as [KernelImage[], KernelImage[]];
+    expect(a!.vmlinuz).toBe(b!.vmlinuz);
+    expect(readCacheEntry(path.dirname(a!.vmlinuz), 'debian:6.12')).toBeDefined();
     expect(fetches).toBe(1);
     expect(logs.join('\n')).toMatch(/waiting for another run fetching 6\.12/);
-    expect(fs.readdirSync(kernels)).toEqual([path.basename(path.dirname(a.vmlinuz))]);
+    expect(fs.readdirSync(kernels)).toEqual([path.basename(path.dirname(a!.vmlinuz))]);
   });
 
-  it('falls back to the newest cached kernel of the series when the archive is unreachable', async () => {
-    writeEntry(path.join(home, 'tracefs-regress', 'kernels', '6.12.90+deb13-amd64'), '6.12.90+deb13-amd64');
+  it('falls back to the cached kernels when the archive is unreachable, for every kind of spec', async () => {
+    const kdir = path.join(home, 'tracefs-regress', 'kernels');
+    for (const r of ['6.12.90+deb13-amd64', '6.18.9+deb13-amd64', '6.18.15+deb13-amd64'])
+      writeEntry(path.join(kdir, r), r);
     const offline = {
       ...fakeApt,
       update: async () => {
         throw new EnvironmentError('cannot update');
       },
     } as unknown as PrivateApt;
-    const k = await resolveDebian('debian:6.12', () => {}, offline);
-    expect(k.release).toBe('6.12.90+deb13-amd64');
-    await expect(resolveDebian('debian:6.1', () => {}, offline)).rejects.toThrow(/cannot update/);
+    const rel = async (spec: string) => (await resolveDebian(spec, () => {}, offline)).map((k) => k.release);
+    expect(await rel('debian:6.12')).toEqual(['6.12.90+deb13-amd64']);
+    expect(await rel('debian:6.18.*')).toEqual(['6.18.9+deb13-amd64', '6.18.15+deb13-amd64']);
+    expect(await rel('debian:6.18.9')).toEqual(['6.18.9+deb13-amd64']);
+    expect(await rel('debian:6.12..6.18')).toHaveLength(3);
+    await expect(resolveDebian('debian:6.1', () => {}, offline)).rejects.toThrow(
+      /cannot update \(and the kernel cache has no match: unknown Debian kernel series '6\.1'/,
+    );
+    expect(cachedReleases().map((r) => r.abi)).toEqual(['6.12.90+deb13', '6.18.9+deb13', '6.18.15+deb13']);
+  });
+
+  it('resolves a range to every bootable release, each fetched once, and skips the unbootable with a note', async () => {
+    const fetched: string[] = [];
+    const logs: string[] = [];
+    const ks = await resolveDebian(
+      'debian:6.18.12..7.2.6',
+      (m) => logs.push(m),
+      fakeApt,
+      async (_a, c, d, spec) => {
+        fetched.push(c.abi);
+        writeEntry(d, c.release);
+        return readCacheEntry(d, spec)!;
+      },
+    );
+    expect(ks.map((k) => k.release)).toEqual(['6.18.12+deb13-amd64', '6.18.15+deb13-amd64', '7.2.6+deb13-amd64']);
+    expect(fetched).toEqual(['6.18.12+deb13', '6.18.15+deb13', '7.2.6+deb13']);
+    expect(logs.join('\n')).toMatch(/skipped 16 that cannot be booted/);
+  });
+
+  it('planDebian chooses the releases without fetching; fetch() brings them', async () => {
+    let fetches = 0;
+    const p = await planDebian(
+      'debian:7.2.*',
+      () => {},
+      fakeApt,
+      async (_a, c, d, spec) => {
+        fetches++;
+        writeEntry(d, c.release);
+        return readCacheEntry(d, spec)!;
+      },
+    );
+    expect(p.releases.map((r) => r.abi)).toEqual(['7.2.6+deb13', '7.2.9+deb13', '7.2.11+deb13', '7.2.12+deb13']);
+    expect(fetches).toBe(0);
+    expect(await p.fetch()).toHaveLength(4);
+    expect(fetches).toBe(4);
+  });
+
+  it('an unbootable series fails before any fetch, naming what the archive lacks (not the network)', async () => {
+    const none = async (): Promise<KernelImage> => {
+      throw new Error('must not fetch');
+    };
+    const err = await resolveDebian('debian:7.0', () => {}, fakeApt, none).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(
+      /^debian:7\.0: none of the 6 releases of 7\.0 .*linux-modules and linux-base/,
+    );
+    expect((err as Error).message).not.toMatch(/network/);
+  });
+
+  it('fetchInto refuses a release whose packages the archive lacks, before downloading anything', async () => {
+    const r: DebianRelease = {
+      abi: '6.19.14+deb13',
+      release: '6.19.14+deb13-amd64',
+      series: '6.19',
+      pkg: 'linux-image-6.19.14+deb13-amd64',
+      packages: ['linux-binary-6.19.14+deb13-amd64', 'linux-modules-6.19.14+deb13-amd64'],
+      missing: ['linux-modules-6.19.14+deb13-amd64'],
+    };
+    const apt = { unpack: async () => Promise.reject(new Error('must not download')) } as unknown as PrivateApt;
+    await expect(fetchInto(apt, r, path.join(home, 'k'), 'debian:6.19.14', () => {})).rejects.toThrow(
+      /^debian:6\.19\.14: 6\.19\.14\+deb13's linux-modules package is not in the archive; pick a bootable release/,
+    );
   });
 });

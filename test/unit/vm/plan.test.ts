@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { kernelSpecs, MATRIX_DEBIAN, planVm } from '../../../src/vm/plan.js';
+import { kernelSpecs, MATRIX_DEBIAN, planExecVm, planVm } from '../../../src/vm/plan.js';
 import type { VmOpts } from '../../../src/vm/options.js';
 
 const OPTS: VmOpts = { kernel: [], memory: '2G', cpus: '3', timeout: '1200' };
@@ -66,6 +66,16 @@ describe('vm input', () => {
     expect(kernelSpecs({ kernel: [], matrix: 'debian' })).toEqual(MATRIX_DEBIAN);
     expect(kernelSpecs({ kernel: ['debian:6.1', '/x/bzImage'] })).toEqual(['debian:6.1', '/x/bzImage']);
     expect(kernelSpecs({ kernel: ['/x/bzImage'], modules: '/x/mods' })).toEqual(['/x/bzImage']);
+    // Repeatable, any spelling, mixed with a bzImage: checked here, resolved against the archive later.
+    const many = ['debian:6.16..7.3', 'debian:6.18.*', 'debian:6.18.12', 'debian:6.12.90+deb12', '/x/bzImage'];
+    expect(kernelSpecs({ kernel: many })).toEqual(many);
+  });
+
+  it('--exec takes a spec that names one kernel only', () => {
+    for (const k of ['debian:6.18.*', 'debian:6.16..7.3'])
+      expect(() => planExecVm([], { ...OPTS, exec: '/bin/true', kernel: [k] }, { cwd: '/' })).toThrow(
+        new RegExp(`--exec runs one kernel: ${k.replace(/[.*]/g, '\\$&')} names several`),
+      );
   });
 
   it('refuses bad input (planted) with a UsageError naming the option', () => {
@@ -87,6 +97,8 @@ describe('vm input', () => {
       [['--ignore-skips'], {}, /--ignore-skips goes with --expect/],
       [[], { matrix: 'debian', kernel: ['debian:6.1'] }, /either --matrix or --kernel/],
       [[], { kernel: ['debian:6'] }, /bad kernel 'debian:6'/],
+      [[], { kernel: ['debian:6.12', 'debian:7.3..6.16'] }, /runs backwards: write debian:6\.16\.\.7\.3/],
+      [[], { kernel: ['debian:6.16..'] }, /a range needs both ends/],
       [[], { kernel: ['debian:6.12'], modules: '/x' }, /--modules goes with a custom --kernel/],
     ];
     for (const [args, o, why] of bad) {
