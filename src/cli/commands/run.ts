@@ -36,7 +36,7 @@ import { parseDuration, parseRepeat, parseThreads, repeatable } from '../parse.j
 import { TIME_HELP } from '../../util/time.js';
 import { PROBE_KINDS } from '../../model.js';
 import { OutputFile, checkTarget, refuseSharedTargets, stdoutFailed, writeStdout } from '../../util/output.js';
-import { EXIT, EnvironmentError, UsageError, exitForSignal } from '../../errors.js';
+import { EnvironmentError, UsageError, exitForSignal } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
 import { panicAfterForTest } from '../../vm/guest-token.js';
 import { prepareReproDir } from '../../repro/dir.js';
