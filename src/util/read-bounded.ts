@@ -4,6 +4,7 @@
 // a socket is refused before one byte is read; read at most `maxBytes` (+1 to
 // tell a file that grew, or a /proc file that says size 0), never more.
 import fs from 'node:fs';
+import { notRegular } from './output/special.js';
 
 /** Why the file cannot be read: a message to put after the file's name. */
 export class InputFileError extends Error {
@@ -11,15 +12,6 @@ export class InputFileError extends Error {
     super(message);
     this.name = 'InputFileError';
   }
-}
-
-function whatItIs(st: fs.Stats): string {
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isDirectory()) return 'a directory';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 /** A size in the units people read: 1 MiB, 64 MiB, 512 bytes. */
@@ -37,7 +29,8 @@ export function readBounded(file: string, maxBytes: number): string {
   }
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new InputFileError(`is ${whatItIs(st)}, not a regular file`);
+    const what = notRegular(st);
+    if (what) throw new InputFileError(what === 'not a regular file' ? `is ${what}` : `is ${what}, not a regular file`);
     const tooBig = () => new InputFileError(`is larger than ${sizeText(maxBytes)}, more than such a file can be`);
     if (st.size > maxBytes) throw tooBig();
     const buf = Buffer.alloc(maxBytes + 1);
