@@ -7,6 +7,7 @@ import path from 'node:path';
 import { EnvironmentError, UsageError } from '../../errors.js';
 import { notRegular, specialFs } from './special.js';
 import { checkTarget, type Target } from './target.js';
+import { pidAlive } from '../pid.js';
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = fs.constants;
 
@@ -40,8 +41,41 @@ function unlinkQuietly(file: string): void {
 }
 
 /** A hidden name beside the target, unique to this process and call (NAME_MAX kept). */
-export function siblingName(dir: string, name: string, tag: string): string {
+export function siblingName(dir: string, name: string, tag: 'tmp' | 'old'): string {
+  sweepDeadSiblings(dir, name);
   return path.join(dir, `.${name.slice(0, 200)}.tfsr-${process.pid}-${randomBytes(4).toString('hex')}.${tag}`);
+}
+
+/**
+ * Removes what a killed writer of the same target left beside it (SIGKILL
+ * skips the exit hook): hidden siblings of this exact name whose pid is gone.
+ * The pid is the writer's own, so a writer of the same file in another PID
+ * namespace, at the same moment, is the one case this misjudges.
+ */
+export function sweepDeadSiblings(dir: string, name: string, alive: (pid: number) => boolean = pidAlive): string[] {
+  const prefix = `.${name.slice(0, 200)}.tfsr-`;
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const e of entries) {
+    if (!e.startsWith(prefix)) continue;
+    const m = /^(\d+)-[0-9a-f]{8}\.(tmp|old)$/.exec(e.slice(prefix.length));
+    if (!m || alive(Number(m[1]))) continue;
+    const f = path.join(dir, e);
+    try {
+      // Only a regular file of ours: never follow or remove a link or a directory someone put there.
+      if (!fs.lstatSync(f).isFile()) continue;
+      fs.unlinkSync(f);
+      removed.push(f);
+    } catch {
+      /* gone already, or not ours to remove */
+    }
+  }
+  return removed;
 }
 
 /**

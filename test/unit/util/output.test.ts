@@ -18,6 +18,7 @@ import {
   specialFs,
   writeFileInDir,
 } from '../../../src/util/output.js';
+import { sweepDeadSiblings } from '../../../src/util/output/file.js';
 import { emit } from '../../../src/cli/commands/run.js';
 import { EnvironmentError, UsageError } from '../../../src/errors.js';
 import { report, pass } from '../report/fixtures.js';
@@ -159,6 +160,34 @@ describe('the old file is never opened: a temporary file is renamed into place',
   });
 });
 
+describe('what a killed writer left beside its target', () => {
+  it("the next writer of that name removes the dead pids' hidden files, nothing else", () => {
+    const d = fs.mkdtempSync(path.join(dir, 'sweep-'));
+    const plant = (n: string) => (fs.writeFileSync(path.join(d, n), 'x'), n);
+    const dead = [plant('.r.json.tfsr-999991-deadbeef.tmp'), plant('.r.json.tfsr-999992-0badf00d.old')];
+    const kept = [
+      plant('.r.json.tfsr-42-deadbeef.tmp'), // a live writer's
+      plant('.other.json.tfsr-999991-deadbeef.tmp'), // another target's
+      plant('.r.json.tfsr-999991-deadbeef.tmp.bak'), // not our pattern
+      plant('r.json'),
+    ];
+    fs.symlinkSync('/etc/passwd', path.join(d, '.r.json.tfsr-999993-cafecafe.tmp'));
+    kept.push('.r.json.tfsr-999993-cafecafe.tmp'); // a link is never ours
+    const removed = sweepDeadSiblings(d, 'r.json', (pid) => pid === 42);
+    expect(removed.map((f) => path.basename(f)).sort()).toEqual([...dead].sort());
+    expect(fs.readdirSync(d).sort()).toEqual([...kept].sort());
+  });
+
+  it('OutputFile.open sweeps before it makes its own temporary file', () => {
+    const d = fs.mkdtempSync(path.join(dir, 'sweep-open-'));
+    // pid 2^22 + 1 is above pid_max's ceiling: never a live process
+    const left = path.join(d, `.r.json.tfsr-${(1 << 22) + 1}-deadbeef.tmp`);
+    fs.writeFileSync(left, 'half a report');
+    OutputFile.open(path.join(d, 'r.json')).writeAndClose('{}\n');
+    expect(fs.readdirSync(d)).toEqual(['r.json']);
+  });
+});
+
 describe('a stream (--journal, -f ktap -o) takes its name when the run starts', () => {
   it('publish({ keepOld }) puts it in place; fail() puts the old file back, finish() drops it; nothing left beside', () => {
     const d = fs.mkdtempSync(path.join(dir, 'stream-'));
@@ -263,6 +292,7 @@ describe('a write that fails after the run', () => {
     const lib = path.join(dir, 'lib');
     const files = [
       'util/output.ts',
+      'util/pid.ts',
       'errors.ts',
       ...fs.readdirSync(path.resolve(__dirname, '../../../src/util/output')).map((f) => `util/output/${f}`),
     ];
