@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { Command, Option } from 'commander';
 import { CATALOGUE, describeScenario } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';
@@ -13,7 +14,7 @@ import {
 } from '../../runner/run-suite.js';
 import type { Scenario } from '../../scenarios/types.js';
 import { loadExpectations } from '../../expect/parse.js';
-import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../../expect/apply.js';
+import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS, skipEntryFor } from '../../expect/apply.js';
 import { crasherNotices } from '../../expect/crashers.js';
 import { shippedCrashers, withShippedCrashers } from '../../expect/shipped.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
@@ -183,8 +184,12 @@ function planRun(o: RunOpts): RunPlan {
   const repeat = parseRepeat(o.repeat, !!o.untilFail);
   if (repeat) plan.repeat = repeat;
   plan.expect = expectOptions(o);
-  // Before anything is made or opened: a limit too low for the races is the environment's problem, said up front.
-  checkFdBudget(plan.scenarios, plan.threads);
+  // Before anything is made or opened: a limit too low for the races is the environment's problem, said up
+  // front; a race a skip entry keeps from running on this kernel (a known crasher) needs none.
+  const release = os.release();
+  const expect = plan.expect;
+  const mayRun = (s: Scenario) => !PROBE_KINDS.every((k) => skipEntryFor(expect.entries, s.id, k, release, expect));
+  checkFdBudget(plan.scenarios.filter(mayRun), plan.threads);
   // Checked before anything is made: never opened themselves, never the same file twice.
   if (o.journal === '-')
     throw new UsageError('--journal - would interleave with the report on stdout: name a file (e.g. ./journal.jsonl)');
