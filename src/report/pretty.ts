@@ -164,7 +164,7 @@ export function iterationLine(
   s: Pick<RepeatSummary, 'planned' | 'untilFail'>,
   color?: boolean,
 ): string {
-  const cut = it.status === 'interrupted' ? ' (interrupted)' : '';
+  const cut = it.status === 'interrupted' ? ' (interrupted)' : it.status === 'error' ? " (the tool's own failure)" : '';
   return `${iterationLabel(it.iteration, s)}: ${totalsLine(it.totals, color)}${cut}`;
 }
 

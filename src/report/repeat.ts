@@ -64,7 +64,8 @@ export function summarizeRepeat(
     const code = iterationCode(it);
     const totals: Summary = summarize(it.report.results);
     s.iterations.push({ iteration, status: code === 'interrupted' ? 'interrupted' : statusOf(code), totals });
-    if (code === 'interrupted') return;
+    // Cut short, or stopped by the tool's own failure (exit 2): no evidence about the kernel, out of the rate.
+    if (code === 'interrupted' || code === EXIT.usage) return;
     s.completed++;
     if (code === EXIT.failed) {
       s.failed++;
@@ -80,15 +81,21 @@ export function summarizeRepeat(
   return s;
 }
 
-function statusOf(code: ReportExitCode): 'passed' | 'failed' | 'skipped' {
+function statusOf(code: ReportExitCode): 'passed' | 'failed' | 'skipped' | 'error' {
+  if (code === EXIT.usage) return 'error';
   return code === EXIT.ok ? 'passed' : code === EXIT.failed ? 'failed' : 'skipped';
 }
 
-/** Whether to start another iteration: not after a signal, the cap, or (--until-fail, --bail) a failing one. */
+/**
+ * Whether to start another iteration: not after a signal, the cap, the tool's
+ * own failure (out of fds or memory: the next iteration would meet it again),
+ * or (--until-fail, --bail) a failing one.
+ */
 export function wantsAnother(iterations: readonly IterationRun[], plan: RepeatPlan, bail = false): boolean {
   const last = iterations.at(-1);
   if (!last) return plan.count > 0;
   if (last.signal || iterations.length >= plan.count) return false;
+  if (iterationCode(last) === EXIT.usage) return false;
   if ((plan.untilFail || bail) && iterationCode(last) === EXIT.failed) return false;
   return true;
 }
@@ -110,6 +117,9 @@ export function repeatLine(s: RepeatSummary): string {
     ? `; first failure at iteration ${s.firstFailure.iteration} (${s.firstFailure.names.join(', ')})`
     : '; no failure';
   line += `; failure rate ${percent(s.failureRate)}`;
+  const error = s.iterations.find((it) => it.status === 'error');
+  if (error)
+    line += `; stopped at iteration ${error.iteration}: the tool's own failure (its ERROR says the fix), not the kernel's`;
   if (s.interrupted) {
     const where = s.iterations[s.interrupted.iteration - 1] ? 'in' : 'before';
     line += `; interrupted by ${s.interrupted.by} ${where} iteration ${s.interrupted.iteration}, ${s.completed} of ${s.planned} completed`;

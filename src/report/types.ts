@@ -146,8 +146,8 @@ export interface RunReport {
 /** One iteration of a repeated run. */
 export interface IterationSummary {
   iteration: number;
-  /** As its exit code would say; 'interrupted' when a signal cut it short before anything failed. */
-  status: 'passed' | 'failed' | 'skipped' | 'interrupted';
+  /** As its exit code would say ('error': only the tool's own failures, exit 2); 'interrupted' when a signal cut it short before anything failed. */
+  status: 'passed' | 'failed' | 'skipped' | 'error' | 'interrupted';
   totals: Summary;
 }
 

@@ -19,6 +19,12 @@ const failing = result({ name: 'removed-files-enoent[uprobe]', status: 'FAIL' })
 const ok = (): IterationRun => ({ report: report([pass, skip]) });
 const bad = (): IterationRun => ({ report: report([failing, skip]) });
 const skipped = (): IterationRun => ({ report: report([skip]) });
+const faultedResult = result({
+  name: 'race-stale-dirfd[uprobe]',
+  status: 'UNRESOLVED',
+  fault: { code: 'EMFILE', cause: 'worker 0: openat: EMFILE', fix: 'raise the fd limit: ulimit -n 228' },
+});
+const faulted = (): IterationRun => ({ report: report([pass, faultedResult]) });
 const ten = [...Array.from({ length: 7 }, ok), bad(), ok(), bad()];
 
 describe('repeat summary', () => {
@@ -94,6 +100,21 @@ describe('whether to run another iteration', () => {
   });
   it('never after a signal', () => {
     expect(wantsAnother([{ ...ok(), signal: 'SIGINT' }], { count: 5, untilFail: false })).toBe(false);
+  });
+  it("never after the tool's own failure (exit 2: out of fds or memory would come again); it stays out of the rate", () => {
+    const plan = { count: 5, untilFail: false };
+    expect(wantsAnother([ok(), faulted()], plan)).toBe(false);
+    expect(wantsAnother([ok(), faulted()], { count: MAX_REPEAT, untilFail: true })).toBe(false);
+    const s = summarizeRepeat([ok(), faulted()], plan);
+    expect(s).toMatchObject({ completed: 1, passed: 1, failed: 0, skipped: 0, failureRate: 0 });
+    expect(s.iterations.map((i) => i.status)).toEqual(['passed', 'error']);
+    expect(repeatLine(s)).toBe(
+      "repeat: 1/1 iterations passed; no failure; failure rate 0%; stopped at iteration 2: the tool's own failure (its ERROR says the fix), not the kernel's",
+    );
+    // A real FAIL beside the fault is the kernel's: counted, and --repeat alone goes on.
+    const both: IterationRun = { report: report([faultedResult, failing]) };
+    expect(summarizeRepeat([both], plan).failed).toBe(1);
+    expect(wantsAnother([both], plan)).toBe(true);
   });
 });
 
