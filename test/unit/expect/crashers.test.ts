@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/errors.js';
 import { loadExpectations, parseExpectations } from '../../../src/expect/parse.js';
 import { applyToResult, covers, skipEntryFor, skipReason } from '../../../src/expect/apply.js';
 import { crasherNotices } from '../../../src/expect/crashers.js';
 import { resolveExpectFile, shippedCrashers, withShippedCrashers, SHIPPED_FILE } from '../../../src/expect/shipped.js';
 import { EXPECT_SCHEMA, type ExpectEntry } from '../../../src/expect/types.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
+import { refusalOf } from './refusal.js';
 import type { ScenarioResult } from '../../../src/report/types.js';
 
 const IDS = ['removed-files-enoent', 'race-getdents', 'race-recreate'];
@@ -44,15 +44,8 @@ const xfail = {
 const doc = (crashers: unknown, entries: unknown[] = []) =>
   JSON.stringify({ schema: EXPECT_SCHEMA, crashers, entries });
 const parse = (text: string) => parseExpectations(text, 'f.json', IDS);
-function refusal(text: string): string {
-  try {
-    parse(text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error(`accepted: ${text}`);
-}
+/** The message a bad input gets; fails the test when it is accepted. */
+const refusal = (text: string): string => refusalOf(parse, text);
 
 describe('crasher records: accepted', () => {
   it('one skip entry per scenario pattern, after the entries, naming the record by its index', () => {

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { UsageError } from '../../../src/errors.js';
 import { loadExpectations, parseExpectations } from '../../../src/expect/parse.js';
 import { EXPECT_SCHEMA } from '../../../src/expect/types.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
+import { refusalOf } from './refusal.js';
 
 const IDS = ['removed-files-enoent', 'fd-across-removal', 'race-getdents', 'race-recreate'];
 const good = {
@@ -24,16 +24,7 @@ const doc = (entries: unknown[], top: Record<string, unknown> = {}) =>
   JSON.stringify({ schema: EXPECT_SCHEMA, entries, ...top });
 const parse = (text: string) => parseExpectations(text, 'f.json', IDS);
 /** The message a bad input gets; fails the test when it is accepted. */
-function refusal(text: string): string {
-  try {
-    parse(text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    expect((e as UsageError).exitCode).toBe(2);
-    return (e as Error).message;
-  }
-  throw new Error(`accepted: ${text}`);
-}
+const refusal = (text: string): string => refusalOf(parse, text);
 
 describe('expectations file: accepted', () => {
   it('a good entry, with its source and index kept; a plain signature becomes a one-part list', () => {
