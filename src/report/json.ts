@@ -168,6 +168,15 @@ export function toJson(report: RunReport): Record<string, unknown> {
     interrupted: report.interrupted,
     reproDir: report.reproDir,
     repeat: report.repeat && repeatJson(report.repeat),
+    matrix: report.matrix && {
+      index: report.matrix.index,
+      cells: report.matrix.cells,
+      kernel: report.matrix.kernel,
+      boot: report.matrix.boot,
+      boots: report.matrix.boots,
+      plan: report.matrix.plan,
+      ...(report.matrix.shard ? { shard: report.matrix.shard } : {}),
+    },
     results: report.results.map(resultJson),
   });
 }

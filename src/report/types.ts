@@ -141,6 +141,25 @@ export interface RunReport {
   reproDir?: string;
   /** `run --repeat`/`--until-fail`: what the iterations add up to (src/report/repeat.ts). Absent for a single run. */
   repeat?: RepeatSummary;
+  /** `vm`: where this boot sits in the kernel x boot plan (src/vm/cells.ts). Absent for a plain run. */
+  matrix?: MatrixCell;
+}
+
+/** One boot's place in a `vm` plan: kernels x boots, numbered kernel-major, the same in every shard. */
+export interface MatrixCell {
+  /** 0-based position in the unsharded plan. */
+  index: number;
+  /** How many cells the unsharded plan has. */
+  cells: number;
+  /** The kernel: uname -r when known, else the spec. */
+  kernel: string;
+  /** 1-based boot of this kernel, of `boots`. */
+  boot: number;
+  boots: number;
+  /** The plan's fingerprint (kernels, boots, the guest's run arguments): shards of one plan carry the same. */
+  plan: string;
+  /** `--shard i/n` that ran it. */
+  shard?: string;
 }
 
 /** One iteration of a repeated run. */

@@ -102,6 +102,13 @@ export async function resolveDebian(
   return (await planDebian(spec, log, apt, fetch)).fetch();
 }
 
+/** A debian: spec's releases, chosen; fetch() brings them all, fetchOne() one of them (a --shard's share). */
+export interface DebianPlan {
+  releases: DebianRelease[];
+  fetch: () => Promise<KernelImage[]>;
+  fetchOne: (r: DebianRelease) => Promise<KernelImage>;
+}
+
 /**
  * The releases a debian: spec names, chosen (and a bad spec refused) without
  * downloading anything; fetch() then brings each one that is not cached.
@@ -111,7 +118,7 @@ export async function planDebian(
   log: (m: string) => void = () => {},
   apt = new PrivateApt(cacheDirs.apt()),
   fetch: Fetcher = fetchInto,
-): Promise<{ releases: DebianRelease[]; fetch: () => Promise<KernelImage[]> }> {
+): Promise<DebianPlan> {
   try {
     await apt.update();
   } catch (e) {
@@ -126,18 +133,24 @@ export async function planDebian(
     log(
       `archive unreachable; using cached ${offline.releases.map((r) => r.release).join(', ')} (${(e as Error).message})`,
     );
-    const cached = offline.releases.map((r) => readCacheEntry(path.join(cacheDirs.kernels(), r.release), spec)!);
-    return { releases: offline.releases, fetch: async () => cached };
+    const cached = (r: DebianRelease) => readCacheEntry(path.join(cacheDirs.kernels(), r.release), spec)!;
+    return {
+      releases: offline.releases,
+      fetch: async () => offline.releases.map(cached),
+      fetchOne: async (r) => cached(r),
+    };
   }
   const { releases, notes } = selectFor(spec, await archiveReleases(apt));
   for (const n of notes) log(n);
+  const fetchOne = (r: DebianRelease) => cachedOrFetched(apt, r, spec, log, fetch);
   return {
     releases,
     fetch: async () => {
       const out: KernelImage[] = [];
-      for (const r of releases) out.push(await cachedOrFetched(apt, r, spec, log, fetch));
+      for (const r of releases) out.push(await fetchOne(r));
       return out;
     },
+    fetchOne,
   };
 }
 

@@ -19,6 +19,10 @@ export interface VmOpts {
   exec?: string;
   /** `vm --repro-dir DIR`: the guest's run writes C reproducers; they come back to DIR (DIR/<kernel> for several). */
   reproDir?: string;
+  /** `vm --boots N`: each kernel booted N times, one report per boot. */
+  boots?: string;
+  /** `vm --shard i/n`: this job's share of the kernel x boot cells. */
+  shard?: string;
 }
 
 /**

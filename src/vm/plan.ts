@@ -18,6 +18,7 @@ import { guestExpectArgs, loadForVm, splitExpectArgs } from './expect.js';
 import { namesOneKernel, parseDebianSpec } from './debian-spec.js';
 import { parseVmTimeout, type VmOpts } from './options.js';
 import { parseCpus, parseMemory } from './qemu.js';
+import { parseBoots, parseShard, type Shard } from './cells.js';
 import { checkReproDir, splitReproArgs } from './repro.js';
 
 export const MATRIX_DEBIAN = ['debian:6.1', 'debian:6.12', 'debian:6.18', 'debian:latest'];
@@ -41,6 +42,10 @@ export interface VmPlan {
   entry: string;
   /** --repro-dir: the host directory (absolute, created) the guest's reproducers are copied to. */
   reproDir?: string;
+  /** --boots N: each kernel is booted N times (1 by default). */
+  boots: number;
+  /** --shard i/n: this job boots only its share of the kernel x boot cells. */
+  shard?: Shard;
 }
 
 /** Pull --format/--output out of the guest's args: the guest always writes JSON; the host renders. */
@@ -85,11 +90,16 @@ export function planVm(runArgs: string[], o: VmOpts): VmPlan {
 }
 
 /** The machine options both plans share, in the order the user reads them. */
-function planMachine(o: VmOpts): Pick<VmPlan, 'memoryMiB' | 'cpus' | 'timeoutMs' | 'tcg' | 'specs'> {
+function planMachine(
+  o: VmOpts,
+): Pick<VmPlan, 'memoryMiB' | 'cpus' | 'timeoutMs' | 'tcg' | 'specs' | 'boots' | 'shard'> {
   const memoryMiB = parseMemory(o.memory);
   const cpus = parseCpus(o.cpus);
   const timeoutMs = parseVmTimeout(o.timeout);
-  return { memoryMiB, cpus, timeoutMs, tcg: parseTcg(o.tcg), specs: kernelSpecs(o) };
+  const specs = kernelSpecs(o);
+  const boots = parseBoots(o.boots);
+  const shard = parseShard(o.shard);
+  return { memoryMiB, cpus, timeoutMs, tcg: parseTcg(o.tcg), specs, boots, ...(shard ? { shard } : {}) };
 }
 
 /**
@@ -102,6 +112,8 @@ export function planExecVm(args: string[], o: VmOpts, host: ExecHost): VmPlan & 
   const many = o.kernel.find((k) => !namesOneKernel(k));
   if (many) throw new UsageError(`--exec runs one kernel: ${many} names several; give one release or series`);
   if (o.fetchOnly) throw new UsageError('--exec boots the kernel: drop --fetch-only');
+  if (o.boots !== undefined || o.shard !== undefined)
+    throw new UsageError('--exec boots one kernel once: drop --boots and --shard');
   if (o.reproDir !== undefined)
     throw new UsageError('--repro-dir goes with the suite, not --exec: the program writes its own files');
   checkKeepLog(o, undefined);

@@ -7,7 +7,7 @@ import { EXIT, EnvironmentError } from '../errors.js';
 import { OutputFile, stdoutFailed, writeStdout } from '../util/output.js';
 import { cacheDirs } from '../host/paths.js';
 import { packageRoot, toolVersion } from '../package.js';
-import { nothingToReport, render, renderMany, useColor } from '../report/index.js';
+import { nothingToReport, render, renderJsonMatrix, renderMany, useColor } from '../report/index.js';
 import { describeScenario } from '../scenarios/catalogue.js';
 import { reportedConfigFromText } from '../report/config.js';
 import type { RunReport } from '../report/types.js';
@@ -20,6 +20,7 @@ import { judgeVmReport } from './expect.js';
 import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../expect/apply.js';
 import { OOPS_GRACE_MS } from './guest-watch.js';
 import { planDebian, type KernelImage } from './kernels.js';
+import { planCells, planId, shardCells, type MatrixCell } from './cells.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js';
 import type { VmOpts } from './options.js';
 import { emulatorInt3 } from './outcome.js';
@@ -39,6 +40,12 @@ interface VmRun {
   ktap?: VmKtap;
 }
 
+/** One boot of the plan: its cell and the kernel image it boots. */
+interface Cell {
+  cell: MatrixCell;
+  image: KernelImage;
+}
+
 /** One kernel's boot, and a note for its report when an earlier boot was discarded. */
 interface KernelBoot {
   outcome: BootOutcome;
@@ -55,27 +62,32 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   // The report's temporary file, made now; the old file stays until the report is complete (or the KTAP stream starts).
   const file = plan.output ? OutputFile.open(plan.output) : undefined;
   try {
-    const kernels = await resolveKernels(plan.specs, o.modules, stages, say);
+    const planned = await planKernels(plan.specs, o.modules, stages, say);
+    const cells = await cellsToBoot(planned, plan, say);
     // Chosen (and fetched when needed) before --fetch-only returns: CI's cache warm-up gets the QEMU too.
     const qemu = await chooseQemu(hostQemuSources(say));
     say(describeQemu(qemu));
     if (qemu.fallback) say(`note: ${qemu.fallback}`);
     if (o.fetchOnly) {
-      for (const k of kernels) process.stdout.write(`${k.spec} ${k.release} ${k.vmlinuz}\n`);
+      const seen = new Set<KernelImage>();
+      for (const { image: k } of cells)
+        if (!seen.has(k) && seen.add(k)) process.stdout.write(`${k.spec} ${k.release} ${k.vmlinuz}\n`);
       return EXIT.ok;
     }
-    if (kernels.length > 1) say(`kernels: ${kernels.map((k) => k.release || k.spec).join(', ')}`);
+    if (!cells.length) return emptyShard(plan, file);
+    if (planned.length > 1 || plan.boots > 1)
+      say(`kernels: ${planned.map((k) => k.name).join(', ')}${plan.boots > 1 ? `; ${plan.boots} boots each` : ''}`);
     const out = plan.format === 'ktap' ? ktapOutput(file) : undefined;
-    const ktap = out ? new VmKtap(out.sink, kernels.length) : undefined;
-    const boots = await bootAll(kernels, { plan, o, qemu, say, ...(ktap ? { ktap } : {}) });
+    const ktap = out ? new VmKtap(out.sink, cells.length) : undefined;
+    const boots = await bootAll(cells, { plan, o, qemu, say, ...(ktap ? { ktap } : {}) });
     if (ktap) {
       const stopped = boots.at(-1)?.outcome;
       ktap.end(
-        kernels.slice(boots.length).map((k) => k.release || k.spec),
+        cells.slice(boots.length).map(({ cell }) => cellName(cell)),
         stopped?.message ?? 'the series ended first',
       );
     }
-    return renderReports(boots, kernels, plan, qemu, file, out?.failed());
+    return renderReports(boots, cells, plan, qemu, file, out?.failed());
   } finally {
     file?.discard();
     // A custom kernel's staged modules are in its initramfs by now: nothing of them is kept.
@@ -83,47 +95,96 @@ export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
   }
 }
 
-/** Each spec as a bootable image, fetched or checked; the same image twice is booted once. */
-async function resolveKernels(
+/** A kernel of the plan, known by name before anything is downloaded. */
+interface PlannedKernel {
+  /** uname -r when known (every debian: release, most bzImages), else the spec. */
+  name: string;
+  /** The same image twice is booted once: the release for debian:, the path for a bzImage. */
+  key: string;
+  get: () => Promise<KernelImage>;
+}
+
+/** Each spec's kernels, checked (the archive queried, each path read) before the first download. */
+async function planKernels(
   specs: string[],
   modules: string | undefined,
   stages: string[],
   say: (m: string) => void,
-): Promise<KernelImage[]> {
-  // Every spec is checked (the archive queried, each path read) before the first download.
-  const got: Array<() => Promise<KernelImage[]>> = [];
+): Promise<PlannedKernel[]> {
+  const planned: PlannedKernel[] = [];
+  const add = (k: PlannedKernel) => {
+    // debian:latest may be the same kernel as debian:7.3, a range may overlap another: boot each once.
+    if (!planned.some((x) => x.key === k.key)) planned.push(k);
+  };
   for (const s of specs) {
-    if (isDebianSpec(s)) got.push((await planDebian(s, say)).fetch);
-    else {
+    if (isDebianSpec(s)) {
+      const p = await planDebian(s, say);
+      for (const r of p.releases) add({ name: r.release, key: `debian:${r.release}`, get: () => p.fetchOne(r) });
+    } else {
       const k = await resolveCustom(s, modules, stageDir(stages));
-      got.push(async () => [k]);
+      add({ name: k.release || k.spec, key: path.resolve(k.vmlinuz), get: async () => k });
     }
   }
-  const kernels: KernelImage[] = [];
-  for (const g of got) {
-    // debian:latest may be the same kernel as debian:7.3, a range may overlap another: boot each once.
-    for (const k of await g()) if (!kernels.some((x) => x.vmlinuz === k.vmlinuz)) kernels.push(k);
-  }
-  return kernels;
+  return planned;
 }
 
-/** Boot the kernels one after another (the accelerator chosen on the first); an interrupt ends the series. */
-async function bootAll(kernels: KernelImage[], run: VmRun): Promise<KernelBoot[]> {
+/** The plan's cells (--boots), this job's share of them (--shard), and the kernels that share needs, fetched. */
+async function cellsToBoot(planned: PlannedKernel[], plan: VmPlan, say: (m: string) => void): Promise<Cell[]> {
+  const all = planCells(
+    planned.map((k) => k.name),
+    plan.boots,
+    planId(
+      planned.map((k) => k.name),
+      plan.boots,
+      plan.guestArgs,
+    ),
+  );
+  const mine = shardCells(all, plan.shard);
+  if (plan.shard)
+    say(
+      `shard ${plan.shard.index}/${plan.shard.count}: ${mine.length} of ${all.length} boots` +
+        (mine.length ? ` (cells ${mine[0]!.index}..${mine.at(-1)!.index})` : ': nothing to boot'),
+    );
+  const images = new Map<string, KernelImage>();
+  const out: Cell[] = [];
+  for (const cell of mine) {
+    const k = planned[Math.floor(cell.index / plan.boots)]!;
+    let image = images.get(k.key);
+    if (!image) images.set(k.key, (image = await k.get()));
+    out.push({ cell, image });
+  }
+  return out;
+}
+
+/** Boot the cells one after another (the accelerator chosen on the first); an interrupt ends the series. */
+async function bootAll(cells: Cell[], run: VmRun): Promise<KernelBoot[]> {
   let accel: Accel | undefined;
   const boots: KernelBoot[] = [];
-  for (const k of kernels) {
+  const many = cells.length > 1 || run.plan.boots > 1 || !!run.plan.shard;
+  for (const c of cells) {
+    const k = c.image;
     accel ??= await pickAccel(k, run);
-    run.say(`booting ${k.release || k.spec} (${run.plan.memoryMiB} MiB, ${run.plan.cpus} CPUs)`);
-    const b = await bootKernel(k, accel, kernels.length > 1, run);
+    run.say(`booting ${cellName(c.cell)} (${run.plan.memoryMiB} MiB, ${run.plan.cpus} CPUs)`);
+    const b = await bootKernel(c, accel, many, run);
     boots.push(b);
     run.ktap?.bootEnded(
-      finalReport(b, k, run.plan, run.qemu),
+      finalReport(b, c, run.plan, run.qemu),
       b.outcome.status === 'DONE' ? undefined : b.outcome.message,
     );
     sayOutcome(b.outcome, run.say);
     if (b.outcome.status === 'INTERRUPTED') break;
   }
   return boots;
+}
+
+/** A cell as people read it: the kernel, and which boot when there are several. */
+function cellName(c: MatrixCell): string {
+  return c.boots > 1 ? `${c.kernel} (boot ${c.boot}/${c.boots})` : c.kernel;
+}
+
+/** Per-boot file names (--keep-log, --repro-dir) when a run has several: the kernel, then .b<boot> for --boots. */
+function cellSuffix(c: MatrixCell): string {
+  return `${path.basename(c.kernel)}${c.boots > 1 ? `.b${c.boot}` : ''}`;
 }
 
 /** KVM when it works, else TCG; a candidate is tried with a short boot of /bin/true. */
@@ -137,9 +198,9 @@ async function pickAccel(k: KernelImage, run: VmRun): Promise<Accel> {
 }
 
 /** The suite on one kernel. An emulator fault is no verdict on the kernel: boot once more, and say so in the report. */
-async function bootKernel(k: KernelImage, accel: Accel, many: boolean, run: VmRun): Promise<KernelBoot> {
-  const keepLog = run.o.keepLog && many ? `${run.o.keepLog}.${k.release || path.basename(k.spec)}` : run.o.keepLog;
-  const repro = run.plan.reproDir && hostReproDir(run.plan.reproDir, k.release || path.basename(k.spec), many);
+async function bootKernel({ image: k, cell }: Cell, accel: Accel, many: boolean, run: VmRun): Promise<KernelBoot> {
+  const keepLog = run.o.keepLog && many ? `${run.o.keepLog}.${cellSuffix(cell)}` : run.o.keepLog;
+  const repro = run.plan.reproDir && hostReproDir(run.plan.reproDir, cellSuffix(cell), many);
   const boot = async () => {
     const out = await bootOnce({
       ...bootBase(k, accel, run),
@@ -148,7 +209,7 @@ async function bootKernel(k: KernelImage, accel: Accel, many: boolean, run: VmRu
       oopsGraceMs: OOPS_GRACE_MS,
       guestArgv: (share) => guestArgv(run.plan, share, k),
       ...(run.ktap ? { onJournal: run.ktap.onJournal } : {}),
-      onConsole: (line) => process.stderr.write(`${many ? `[${k.release}] ` : ''}${line}\n`),
+      onConsole: (line) => process.stderr.write(`${many ? `[${cellName(cell)}] ` : ''}${line}\n`),
       ...(repro ? { shareDirs: [SHARE_REPRO], readShare: (share: string) => bringBack(share, repro, run.say) } : {}),
     });
     if (repro && out.report) out.report = mapReproPaths(out.report, path.join(out.runDir, 'share', SHARE_REPRO), repro);
@@ -232,12 +293,8 @@ function sayOutcome(out: BootOutcome, say: (m: string) => void): void {
 }
 
 /** One boot's report as the host renders it. */
-function finalReport(
-  { outcome, note }: KernelBoot,
-  kernel: KernelImage | undefined,
-  plan: VmPlan,
-  qemu: QemuChoice,
-): RunReport {
+function finalReport({ outcome, note }: KernelBoot, c: Cell | undefined, plan: VmPlan, qemu: QemuChoice): RunReport {
+  const kernel = c?.image;
   const tool = { name: 'tracefs-regress', version: toolVersion() };
   // The guest judged its results already; the host judges again so the console's oops can be explained too.
   const entries =
@@ -246,6 +303,7 @@ function finalReport(
   if (note) r.env.notes = [...(r.env.notes ?? []), note];
   // Debian's kernels have no /proc/config.gz: the guest found no config, the host has the image's own.
   r.env.config ??= imageConfig(kernel);
+  if (c) r.matrix = c.cell;
   return r;
 }
 
@@ -264,13 +322,13 @@ function ktapOutput(file: OutputFile | undefined): { sink: ReturnType<typeof fdS
 /** Judge, render and write the reports (KTAP went out as it came); the exit code of them all. */
 function renderReports(
   boots: KernelBoot[],
-  kernels: KernelImage[],
+  cells: Cell[],
   plan: VmPlan,
   qemu: QemuChoice,
   file: OutputFile | undefined,
   ktapFailed: string | undefined,
 ): number {
-  const reports = boots.map((b, i) => finalReport(b, kernels[i], plan, qemu));
+  const reports = boots.map((b, i) => finalReport(b, cells[i], plan, qemu));
   const opts = { color: !plan.output && useColor(process.stdout), describe: describeScenario };
   const text = () =>
     reports.length === 1 ? render(plan.format, reports[0]!, opts) : renderMany(plan.format, reports, opts);
@@ -293,6 +351,19 @@ function renderReports(
     return EXIT.usage;
   }
   return combinedExitCode(boots.map((b, i) => exitCodeOf(b.outcome, reports[i])));
+}
+
+/**
+ * A shard with no cells (more CI jobs than boots): nothing booted, exit 0. Its
+ * JSON is a matrix with no runs, so `report merge` takes every job's file alike.
+ */
+function emptyShard(plan: VmPlan, file: OutputFile | undefined): number {
+  const lost = plan.format === 'json' ? writeReport(renderJsonMatrix([]), file) : writeReport(undefined, file);
+  if (lost !== undefined) {
+    process.stderr.write(`tracefs-regress: ${lost}\n`);
+    return EXIT.usage;
+  }
+  return EXIT.ok;
 }
 
 /** The report into its file (or the finished KTAP stream closed); a failure puts it on stdout and says so. */
@@ -324,14 +395,15 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
   await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: warn });
   const stages: string[] = [];
   try {
-    const [k] = await resolveKernels(plan.specs, o.modules, stages, say);
+    const [first] = await planKernels(plan.specs, o.modules, stages, say);
+    const k = await first!.get();
     const qemu = await chooseQemu(hostQemuSources(say));
     say(describeQemu(qemu));
     const run: VmRun = { plan, o, qemu, say };
-    const accel = await pickAccel(k!, run);
-    say(`booting ${k!.release || k!.spec} (${plan.memoryMiB} MiB, ${plan.cpus} CPUs): ${plan.exec.argv.join(' ')}`);
+    const accel = await pickAccel(k, run);
+    say(`booting ${k.release || k.spec} (${plan.memoryMiB} MiB, ${plan.cpus} CPUs): ${plan.exec.argv.join(' ')}`);
     const out = await bootOnce({
-      ...bootBase(k!, accel, run),
+      ...bootBase(k, accel, run),
       log: warn,
       cwd: plan.exec.cwd,
       keepPaths: plan.exec.keepPaths,

@@ -25,6 +25,14 @@ export function vmCommand(): Command {
         'debian',
       ]),
     )
+    .option(
+      '--boots <n>',
+      'boot each kernel N times (1..100): one report per boot, races judged over the N (caught k/N)',
+    )
+    .option(
+      '--shard <i/n>',
+      "boot only the i-th of n contiguous shares of the kernel x boot cells (CI matrix jobs); `report merge` joins the shards' JSON",
+    )
     .option('--modules <dir>', "a custom kernel's modules tree (lib/modules/<release> or an install root)")
     .option('--append <args>', 'extra kernel command-line arguments')
     .option('--memory <size>', 'guest memory', '2G')

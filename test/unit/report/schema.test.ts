@@ -68,6 +68,13 @@ describe('report.schema.json accepts what the JSON reporter writes', () => {
     expect(j.runs.map((r: { report: string }) => r.report)).toEqual(['run', 'run']);
     expect(reportSchemaErrors(j)).toEqual([]);
   });
+  it("a vm boot's place in the kernel x boot plan (--boots, --shard), and an empty shard's matrix", () => {
+    const cell = { index: 3, cells: 4, kernel: '6.18.15+deb13-amd64', boot: 2, boots: 2, plan: '0123456789ab' };
+    const j = JSON.parse(renderJsonMatrix([{ ...report([pass]), matrix: { ...cell, shard: '2/2' } }]));
+    expect(j.runs[0].matrix).toEqual({ ...cell, shard: '2/2' });
+    expect(reportSchemaErrors(j)).toEqual([]);
+    expect(reportSchemaErrors(JSON.parse(renderJsonMatrix([])))).toEqual([]);
+  });
   it('a FAIL with its reproducer, the reproDir and the kernel config lines (--repro-dir, lkml)', () => {
     const withRepro = {
       ...fail,
@@ -129,6 +136,12 @@ describe('report.schema.json rejects planted bad reports', () => {
     const j = JSON.parse(renderJsonMatrix([report([pass]), report([fail])]));
     delete j.runs[1].results;
     expect(reportSchemaErrors(j).some((e) => /^\/runs\/1 .*results/.test(e))).toBe(true);
+  });
+  it('a cell without its plan, or a boot 0', () => {
+    const cell = { index: 0, cells: 1, kernel: 'k', boot: 1, boots: 1, plan: '0123456789ab' };
+    rejects((j) => (j.matrix = { ...cell, plan: undefined }), /^\/matrix .*plan/);
+    rejects((j) => (j.matrix = { ...cell, boot: 0 }), /^\/matrix\/boot/);
+    rejects((j) => (j.matrix = { ...cell, shard: '0/2' }), /^\/matrix\/shard/);
   });
   it('a negative count in the summary', () => rejects((j) => (j.summary.pass = -1), /^\/summary\/pass/));
 });
