@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BootOutcome } from '../../../src/vm/boot.js';
 import { guestExpectArgs, judgeVmReport, loadForVm, nameVmReport, splitExpectArgs } from '../../../src/vm/expect.js';
-import { knownBugLabel } from '../../../src/expect/naming.js';
+import fs from 'node:fs';
+import { knownBugLabel, matchKnownBug } from '../../../src/expect/naming.js';
+import { shippedKnownBugs } from '../../../src/expect/shipped.js';
 import { guestArgv } from '../../../src/vm/run-vm.js';
 import type { VmPlan } from '../../../src/vm/plan.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
@@ -210,5 +212,34 @@ describe('vm: failures named by the known bug they match', () => {
       'XFAIL CVE-2026-74605: predates the fix',
       'XFAIL CVE-2026-74605: predates the fix',
     ]);
+  });
+});
+
+describe('vm naming over recorded consoles (fixtures/named-consoles.json: real guest reports of a selftest run)', () => {
+  const recorded = JSON.parse(fs.readFileSync(new URL('./fixtures/named-consoles.json', import.meta.url), 'utf8')) as {
+    from: string;
+    release: string;
+    version: string;
+    lines: string[];
+  }[];
+  const bugs = shippedKnownBugs(CATALOGUE.map((s) => s.id))!;
+
+  it('the list-del mutant is CVE-2024-46785 (the mutant undoes its fix), the SRCU one CVE-2026-74605, Debian 6.1 the trigger-fd WARN', () => {
+    expect(
+      recorded.map((x) => [
+        x.release,
+        matchKnownBug(x.lines, bugs, x.release, x.version)?.id,
+        matchKnownBug(x.lines, bugs, x.release, x.version)?.verdict,
+      ]),
+    ).toEqual([
+      ['6.12.118', 'CVE-2024-46785', 'should-contain-fix'],
+      ['6.12.118', 'CVE-2026-74605', 'predates-fix'],
+      ['6.1.0-57-amd64', 'tfsr-6.1-trigger-fd-warn', 'predates-fix'],
+      ['6.1.0-57-amd64', 'tfsr-6.1-trigger-fd-warn', 'predates-fix'],
+    ]);
+    // Debian 6.1's release hides its version; the build string gives it.
+    expect(matchKnownBug(recorded[2]!.lines, bugs, recorded[2]!.release, recorded[2]!.version)!.text).toContain(
+      '6.1.0-57-amd64 (6.1.192) predates the fix',
+    );
   });
 });
