@@ -6,13 +6,16 @@
 // judged like `flaky` where they do run (a vm guest is disposable).
 import { UsageError } from '../errors.js';
 import { checkKind, checkRelease, checkScenario, checkSignature, isObject, type Fail, type Json } from './parse.js';
-import { compareVersions, parseVersion, type DistroFix, type StableFix } from './release.js';
-import type { Crasher, ExpectEntry } from './types.js';
+import { compareVersions, parseVersion, type AffectedRanges, type DistroFix, type StableFix } from './release.js';
+import type { ConsoleSignature, Crasher, ExpectEntry, KnownBug } from './types.js';
+import { FAULT_KINDS, type FaultKind } from './console-faults.js';
 
-const KEYS = ['id', 'title', 'fix', 'affected', 'scenarios', 'kind', 'signature', 'reference'];
+const KEYS = ['id', 'title', 'fix', 'affected', 'scenarios', 'kind', 'signature', 'console', 'reference'];
+const BUG_KEYS = ['id', 'title', 'console', 'fix', 'affected', 'reference', 'note'];
+const CONSOLE_KEYS = ['function', 'kind'];
 const FIX_KEYS = ['commit', 'subject', 'mainline'];
 const AFFECTED_KEYS = ['introduced', 'stable', 'distros'];
-const STABLE_KEYS = ['series', 'fixed', 'note'];
+const STABLE_KEYS = ['series', 'introduced', 'fixed', 'note'];
 const DISTRO_KEYS = ['distro', 'release', 'series', 'fixed', 'note'];
 const ID = /^[A-Za-z0-9._-]{3,40}$/;
 const COMMIT = /^[0-9a-f]{12,40}$/;
@@ -45,11 +48,86 @@ function parseCrasher(c: Json, index: number, source: string, scenarios: readonl
     throw new UsageError(`--expect ${source}: crashers[${index}]: ${what}`);
   };
   const o = keysOf(c, 'a crasher record', KEYS, fail);
-  const str = (obj: { [k: string]: Json }, k: string, where = ''): string => {
-    const v = obj[k];
-    if (typeof v !== 'string' || v.trim() === '') fail(`"${where}${k}" must be a non-empty string`);
-    return v as string;
+  const core = parseBugCore(o, fail);
+  const names = listOf(o.scenarios ?? null, '"scenarios"', fail);
+  if (names.length === 0 || names.some((n) => typeof n !== 'string'))
+    fail('"scenarios" must be a non-empty array of scenario ids or globs');
+  const crasher: Crasher = {
+    id: core.id,
+    title: core.title,
+    fix: core.fix,
+    affected: core.affected,
+    scenarios: (names as string[]).map((n) => checkScenario(n, scenarios, fail)),
+    kind: checkKind(strOf(o, 'kind', fail), fail),
+    signature: checkSignature(o.signature, fail),
   };
+  if (core.console) crasher.console = core.console;
+  if (core.reference !== undefined) crasher.reference = core.reference;
+  return crasher;
+}
+
+/** Validates the `bugs` array of a file: known bugs the reports name a failure by (no scenario is skipped for them). */
+export function parseBugs(list: Json, source: string, crashers: readonly Crasher[] = []): KnownBug[] {
+  if (!Array.isArray(list)) throw new UsageError(`--expect ${source}: "bugs" must be an array of bug records`);
+  const out = list.map((b, index) => {
+    const fail: Fail = (what) => {
+      throw new UsageError(`--expect ${source}: bugs[${index}]: ${what}`);
+    };
+    const o = keysOf(b, 'a bug record', BUG_KEYS, fail);
+    const core = parseBugCore(o, fail);
+    if (!core.console)
+      fail(
+        '"console" is missing: give the fault as the console shows it, e.g. {"function": "eventfs_iterate", "kind": "NULL pointer dereference"}',
+      );
+    const bug: KnownBug = { ...core, console: core.console!, crasher: false };
+    if (o.note !== undefined) bug.note = strOf(o, 'note', fail);
+    return bug;
+  });
+  const seen = new Set(crashers.map((c) => c.id));
+  out.forEach((b, i) => {
+    if (seen.has(b.id))
+      throw new UsageError(
+        `--expect ${source}: bugs[${i}]: "id" ${b.id} is given twice (crashers and bugs hold one record per bug)`,
+      );
+    seen.add(b.id);
+  });
+  return out;
+}
+
+/** The bugs a report names failures by: the crashers that carry a console signature, then the `bugs` records. */
+export function knownBugsOf(crashers: readonly Crasher[], bugs: readonly KnownBug[]): KnownBug[] {
+  const named = crashers
+    .filter((c) => c.console)
+    .map((c): KnownBug => ({
+      id: c.id,
+      title: c.title,
+      console: c.console!,
+      fix: c.fix,
+      affected: c.affected,
+      ...(c.reference !== undefined ? { reference: c.reference } : {}),
+      crasher: true,
+    }));
+  return [...named, ...bugs];
+}
+
+function strOf(obj: { [k: string]: Json }, k: string, fail: Fail, where = ''): string {
+  const v = obj[k];
+  if (typeof v !== 'string' || v.trim() === '') fail(`"${where}${k}" must be a non-empty string`);
+  return v as string;
+}
+
+interface BugCore {
+  id: string;
+  title: string;
+  fix: { commit: string; subject: string };
+  affected: AffectedRanges;
+  console?: ConsoleSignature;
+  reference?: string;
+}
+
+/** What a crasher and a bug record share: id, title, the fix and the releases that carry the bug, the console signature. */
+function parseBugCore(o: { [k: string]: Json }, fail: Fail): BugCore {
+  const str = (obj: { [k: string]: Json }, k: string, where = ''): string => strOf(obj, k, fail, where);
   const version = (obj: { [k: string]: Json }, k: string, where: string): string => {
     const v = str(obj, k, where);
     if (!VERSION.test(v))
@@ -72,12 +150,24 @@ function parseCrasher(c: Json, index: number, source: string, scenarios: readonl
     const where = `affected.stable[${i}].`;
     const e = keysOf(s, `"${where.slice(0, -1)}"`, STABLE_KEYS, fail);
     const series = seriesIn(str(e, 'series', where), where, fail);
-    if (cmp(`${series}.0`, introduced) < 0 || cmp(`${series}.0`, mainline) >= 0)
-      fail(`"${where}series" ${series} is outside ${introduced} .. ${mainline}: only the series between carry the bug`);
+    const from =
+      e.introduced === undefined
+        ? undefined
+        : inSeries(version(e, 'introduced', where), series, where, fail, 'introduced');
+    // A backport can bring the bug into a series older than the mainline release that introduced it.
+    if ((from === undefined && cmp(`${series}.0`, introduced) < 0) || cmp(`${series}.0`, mainline) >= 0)
+      fail(
+        `"${where}series" ${series} is outside ${introduced} .. ${mainline}: only the series between carry the bug ` +
+          '(a series the bug reached by a backport gives "introduced": its first release with the bug)',
+      );
     if (e.fixed !== null && e.fixed !== undefined) inSeries(version(e, 'fixed', where), series, where, fail);
     else if (e.fixed === undefined)
       fail(`"${where}fixed" is missing: the first ${series}.y release with the fix, or null while none has it`);
-    const r: StableFix = { series, fixed: (e.fixed as string | null) ?? null };
+    const r: StableFix = {
+      series,
+      ...(from !== undefined ? { introduced: from } : {}),
+      fixed: (e.fixed as string | null) ?? null,
+    };
     if (e.note !== undefined) r.note = str(e, 'note', where);
     return r;
   });
@@ -96,20 +186,34 @@ function parseCrasher(c: Json, index: number, source: string, scenarios: readonl
     if (e.note !== undefined) r.note = str(e, 'note', where);
     return r;
   });
-  const names = listOf(o.scenarios ?? null, '"scenarios"', fail);
-  if (names.length === 0 || names.some((n) => typeof n !== 'string'))
-    fail('"scenarios" must be a non-empty array of scenario ids or globs');
-  const crasher: Crasher = {
+  const core: BugCore = {
     id,
     title: str(o, 'title'),
     fix: { commit, subject: str(fix, 'subject', 'fix.') },
     affected: { introduced, fixed: mainline, stable, distros },
-    scenarios: (names as string[]).map((n) => checkScenario(n, scenarios, fail)),
-    kind: checkKind(str(o, 'kind'), fail),
-    signature: checkSignature(o.signature, fail),
   };
-  if (o.reference !== undefined) crasher.reference = str(o, 'reference');
-  return crasher;
+  if (o.console !== undefined) core.console = parseConsole(o.console, fail);
+  if (o.reference !== undefined) core.reference = str(o, 'reference');
+  return core;
+}
+
+/** A symbol as the kernel names it: no offset (`+0x..`), no module, no clone suffix. */
+const FUNCTION = /^[A-Za-z_][A-Za-z0-9_]{2,100}$/;
+
+function parseConsole(v: Json, fail: Fail): ConsoleSignature {
+  const o = keysOf(v, '"console"', CONSOLE_KEYS, fail);
+  const fns = typeof o.function === 'string' ? [o.function] : Array.isArray(o.function) ? o.function : [null];
+  for (const fn of fns.length ? fns : [null])
+    if (typeof fn !== 'string' || !FUNCTION.test(fn))
+      fail(
+        `"console.function" ${JSON.stringify(fn ?? null)} is not a function name: write the bare symbol (e.g. "eventfs_iterate"), without an offset such as +0x29c/0x340, which changes with every build`,
+      );
+  const kinds = typeof o.kind === 'string' ? [o.kind] : Array.isArray(o.kind) ? o.kind : undefined;
+  if (!kinds || kinds.length === 0 || kinds.some((k) => !(FAULT_KINDS as readonly Json[]).includes(k)))
+    fail(
+      `"console.kind" ${JSON.stringify(o.kind ?? null)} is not a fault kind: use one of ${FAULT_KINDS.map((k) => `"${k}"`).join(', ')} (or an array of them)`,
+    );
+  return { functions: fns as string[], kinds: kinds as FaultKind[] };
 }
 
 function listOf(v: Json, what: string, fail: Fail): Json[] {
@@ -123,9 +227,9 @@ function seriesIn(series: string, where: string, fail: Fail): string {
   return series;
 }
 
-function inSeries(version: string, series: string, where: string, fail: Fail): string {
+function inSeries(version: string, series: string, where: string, fail: Fail, key = 'fixed'): string {
   if (!version.startsWith(`${series}.`) || version.split('.').length !== 3)
-    fail(`"${where}fixed" ${version} is not a ${series}.y release: write e.g. "${series}.9"`);
+    fail(`"${where}${key}" ${version} is not a ${series}.y release: write e.g. "${series}.9"`);
   return version;
 }
 

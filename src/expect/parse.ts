@@ -8,14 +8,14 @@ import { UsageError } from '../errors.js';
 import { InputFileError, readBounded, sizeText } from '../util/read-bounded.js';
 import { PROBE_KINDS } from '../model.js';
 import { globMatch } from '../util/glob.js';
-import { ACTIONS, EXPECT_SCHEMA, type Action, type ExpectEntry } from './types.js';
-import { parseCrashers, crasherEntries } from './crashers.js';
+import { ACTIONS, EXPECT_SCHEMA, type Action, type ExpectEntry, type KnownBug } from './types.js';
+import { parseCrashers, crasherEntries, parseBugs, knownBugsOf } from './crashers.js';
 import { resolveExpectFile } from './shipped.js';
 
-/** An expectations file is a few KiB (the shipped one 6 KiB); 1 MiB is room for thousands of entries. */
+/** An expectations file is a few KiB (the shipped one 12 KiB); 1 MiB is room for thousands of entries. */
 export const MAX_EXPECT_BYTES = 1 << 20;
 
-const TOP_KEYS = ['schema', 'description', 'entries', 'crashers'];
+const TOP_KEYS = ['schema', 'description', 'entries', 'crashers', 'bugs'];
 const ENTRY_KEYS = ['scenario', 'kind', 'release', 'signature', 'action', 'why', 'reference'];
 const REQUIRED = ['scenario', 'kind', 'release', 'signature', 'action', 'why'];
 /** Scenario ids are [a-z0-9-]; a glob adds * and ?. Anything else ([...], {...}, regex) is not our glob syntax. */
@@ -32,6 +32,17 @@ export const isObject = (v: Json | undefined): v is { [k: string]: Json } =>
 
 /** Validates the text of one expectations file; `scenarios` are the ids a glob must match at least one of. */
 export function parseExpectations(text: string, source: string, scenarios: readonly string[]): ExpectEntry[] {
+  return parseCatalogue(text, source, scenarios).entries;
+}
+
+/** A validated file: its entries (the crashers' skip entries after them) and the known bugs it names failures by. */
+export interface Catalogue {
+  entries: ExpectEntry[];
+  bugs: KnownBug[];
+}
+
+/** Validates the whole file: entries, crashers and bugs. */
+export function parseCatalogue(text: string, source: string, scenarios: readonly string[]): Catalogue {
   let doc: Json;
   try {
     doc = JSON.parse(text) as Json;
@@ -55,8 +66,9 @@ export function parseExpectations(text: string, source: string, scenarios: reado
   if (top.description !== undefined && typeof top.description !== 'string') fail('"description" must be a string');
   if (!Array.isArray(top.entries)) fail('"entries" must be an array of entries');
   const entries = (top.entries as Json[]).map((e, i) => parseEntry(e, i, source, scenarios));
-  if (top.crashers === undefined) return entries;
-  return [...entries, ...crasherEntries(parseCrashers(top.crashers, source, scenarios), source)];
+  const crashers = top.crashers === undefined ? [] : parseCrashers(top.crashers, source, scenarios);
+  const bugs = top.bugs === undefined ? [] : parseBugs(top.bugs, source, crashers);
+  return { entries: [...entries, ...crasherEntries(crashers, source)], bugs: knownBugsOf(crashers, bugs) };
 }
 
 export type Fail = (what: string) => never;

@@ -42,6 +42,8 @@ export const seriesOf = (v: KernelVersion): string => `${v.major}.${v.minor}`;
 /** One stable series: the first release with the fix, or null while no released one has it. */
 export interface StableFix {
   series: string;
+  /** The first release of the series with the bug, where a backport brought it into a series older than `introduced`. */
+  introduced?: string;
   fixed: string | null;
   note?: string;
 }

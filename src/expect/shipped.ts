@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../package.js';
-import { parseExpectations } from './parse.js';
-import type { ExpectEntry } from './types.js';
+import { parseCatalogue, parseExpectations } from './parse.js';
+import type { ExpectEntry, KnownBug } from './types.js';
 
 /** Relative to the package root, which `files` in package.json ships. */
 export const SHIPPED_RELATIVE = path.join('kernel', 'known-bugs.json');
@@ -51,4 +51,17 @@ export function shippedCrashers(scenarios: readonly string[], file = SHIPPED_FIL
 export function withShippedCrashers(shipped: readonly ExpectEntry[], given: readonly ExpectEntry[]): ExpectEntry[] {
   const overridden = new Set(given.filter((e) => e.crasher).map((e) => e.crasher!.id));
   return [...shipped.filter((e) => !overridden.has(e.crasher!.id)), ...given];
+}
+
+/**
+ * The known bugs the shipped file names failures by. Undefined when the file
+ * cannot be read or is not valid: naming is an annotation, and its absence
+ * must not stop a run (the crashers' own check refuses a package without it).
+ */
+export function shippedKnownBugs(scenarios: readonly string[], file = SHIPPED_FILE): KnownBug[] | undefined {
+  try {
+    return parseCatalogue(fs.readFileSync(file, 'utf8'), file, scenarios).bugs;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@
 // glob), the evidence that identifies the bug (a signature), and what to do.
 import type { ProbeKind } from '../model.js';
 import type { AffectedRanges } from './release.js';
+import type { FaultKind } from './console-faults.js';
 
 export const EXPECT_SCHEMA = 'tracefs-regress/expect@1';
 
@@ -50,5 +51,34 @@ export interface Crasher {
   scenarios: string[];
   kind: ProbeKind | '*';
   signature: string[];
+  /** The fault as the console shows it: names a failure by this bug in every report (src/expect/naming.ts). */
+  console?: ConsoleSignature;
   reference?: string;
+}
+
+/** A fault's kind and the function it hits, without offsets: `{function: "eventfs_iterate", kind: "NULL pointer dereference"}`. */
+export interface ConsoleSignature {
+  /** One function or several (the same bug reached through the kprobe and the uprobe code). */
+  functions: string[];
+  /** One kind or several (the same bug faults as a GPF on x86 and a paging request on arm64). */
+  kinds: FaultKind[];
+}
+
+/**
+ * A known kernel bug as the catalogue names it: a crasher's record or a
+ * `bugs` record of the file. A failure whose console shows the signature is
+ * named by it, with whether its kernel predates the fix or should carry it.
+ */
+export interface KnownBug {
+  /** The CVE where there is one, else the project's own name, e.g. "tfsr-6.1-trigger-fd-warn". */
+  id: string;
+  title: string;
+  console: ConsoleSignature;
+  fix: { commit: string; subject: string };
+  affected: AffectedRanges;
+  reference?: string;
+  /** What is not known (where a fact could not be found), said in every report that names the bug. */
+  note?: string;
+  /** A `crashers` record (the host does not run its scenarios on an affected kernel). */
+  crasher: boolean;
 }

@@ -98,6 +98,18 @@ const resultJson = (r: ScenarioResult) =>
     stats: r.stats,
     notes: r.notes && [...r.notes],
     expectation: r.expectation && expectationJson(r.expectation),
+    knownBug:
+      r.knownBug &&
+      compact({
+        id: r.knownBug.id,
+        title: r.knownBug.title,
+        fix: { commit: r.knownBug.fix.commit, subject: r.knownBug.fix.subject, mainline: r.knownBug.fix.mainline },
+        verdict: r.knownBug.verdict,
+        text: r.knownBug.text,
+        matched: r.knownBug.matched,
+        note: r.knownBug.note,
+      }),
+    new: r.new,
     references: [...r.references],
     iteration: r.iteration,
     reproducer:

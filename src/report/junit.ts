@@ -16,6 +16,7 @@ import {
 } from './text.js';
 import { el, serialize, textEl, type XmlElement } from './xml.js';
 import { repeatLine } from './repeat.js';
+import { knownBugLine } from '../expect/naming.js';
 
 /** "tracefs-regress 6.12.38+deb12-amd64 (tcg thread=single)" */
 export function suiteName(report: RunReport): string {
@@ -25,6 +26,8 @@ export function suiteName(report: RunReport): string {
 /** The full failure text: every evidence item, then the kernel's health and lines. */
 export function failureText(r: ScenarioResult): string {
   const out: string[] = [];
+  const named = knownBugLine(r);
+  if (named) out.push(named);
   for (const e of r.evidence) {
     out.push(evidenceSummary(e));
     for (const d of evidenceDetail(e, r.health)) out.push(`    ${d}`);
@@ -63,6 +66,9 @@ function caseProperties(r: ScenarioResult): XmlElement[] {
   // CI dashboards have no XFAIL: a property says which expectation judged the case.
   if (r.expectation)
     p.push(prop('expectation', r.expectation.verdict), prop('expectation.entry', entryLabel(r.expectation)));
+  // Which known bug a failure is (or that it is none), for dashboards that group by property.
+  if (r.knownBug) p.push(prop('knownBug', r.knownBug.id), prop('knownBug.verdict', r.knownBug.verdict));
+  if (r.new) p.push(prop('new', 'true'));
   if (r.notRun) p.push(prop('notRun', r.notRun));
   if (r.cutShort) p.push(prop('cutShort', r.cutShort));
   if (r.timeout) {

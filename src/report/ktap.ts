@@ -20,6 +20,7 @@ import {
   statsHighlights,
 } from './text.js';
 import { repeatLine } from './repeat.js';
+import { knownBugLine } from '../expect/naming.js';
 
 /** A test name or directive reason: one line, no '#' (it would start a directive). */
 export function ktapName(s: string): string {
@@ -48,6 +49,8 @@ export function resultDiagnostics(r: ScenarioResult, shared: readonly string[]):
   // XFAIL and XPASS: the expectation's lines below carry the entry's why.
   if (r.expectation && r.expectation.verdict !== 'skip')
     for (const l of expectationText(r.expectation)) out.push(diag(`expect: ${l}`));
+  const named = knownBugLine(r);
+  if (named) out.push(diag(named));
   if (failed) {
     for (const e of r.evidence.slice(0, MAX_EVIDENCE_SHOWN)) {
       out.push(diag(`evidence: op=${e.op} path=${e.path} expected=${e.expected} got=${e.got}`));

@@ -85,6 +85,7 @@ function mailFor(report: RunReport, r: ScenarioResult, opts: LkmlOptions): Mail 
   if (r.race) b.push(prose(raceText(r.race)));
   b.push(...expectedGot(r));
   b.push(...kernelOwn(r));
+  b.push(...knownBugBlocks(r));
   if (r.references.length > 0) {
     b.push(prose('The test guards the area of these upstream fixes:'));
     b.push({ quote: r.references.map((x) => `  ${oneLine(x)}`) });
@@ -110,6 +111,27 @@ function expectedGot(r: ScenarioResult): Block[] {
     prose('Expected against got (operation, path: what a correct kernel answers, what this one did):'),
     { quote: lines },
   ];
+}
+
+/** Which known bug the failure matches and the fix (to backport, where the release should have it), or that it is new. */
+function knownBugBlocks(r: ScenarioResult): Block[] {
+  const k = r.knownBug;
+  if (r.new)
+    return [
+      prose(
+        "This failure matches no bug in the tool's catalogue of known kernel bugs (kernel/known-bugs.json): it is new.",
+      ),
+    ];
+  if (!k) return [];
+  const out: Block[] = [prose(`This failure ${k.text}.`)];
+  if (k.verdict === 'should-contain-fix')
+    out.push(
+      prose(
+        `The fix to backport (or whose regression to find): commit ${k.fix.commit} ("${k.fix.subject}"), in mainline since ${k.fix.mainline}.`,
+      ),
+    );
+  if (k.note) out.push(prose(`Not known: ${k.note}.`));
+  return out;
 }
 
 /** The kernel's own lines (WARN, oops, KASAN trace) from the health delta, as /dev/kmsg gave them. */

@@ -1,5 +1,6 @@
 // The compact human summary: one line per result, failures followed by their
 // evidence, and a last line "N passed, N failed, N skipped" that scripts grep.
+import { knownBugLine } from '../expect/naming.js';
 import {
   isFailing,
   summarize,
@@ -84,6 +85,9 @@ export function liveLine(r: ScenarioResult, opts: PrettyOptions & { sharedNotes?
     if (r.expectation.verdict !== 'flaky-pass' || opts.verbose)
       for (const l of expectationText(r.expectation)) out.push(`${IND}${t(l)}`);
   }
+  // Named by the known bug it matches (or NEW): always shown, XFAIL included.
+  const named = knownBugLine(r);
+  if (named) out.push(`${IND}${t(named)}`);
   // A known failure (XFAIL) says which entry and line matched; its full evidence is for -v and the machine formats.
   const failed = r.status !== 'PASS' && r.status !== 'XPASS' && (r.status !== 'XFAIL' || !!opts.verbose);
   if (r.status === 'UNRESOLVED') out.push(`${IND}unresolved: ${t(r.reason ?? 'no reason given')}`);

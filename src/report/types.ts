@@ -44,6 +44,22 @@ export interface ExpectationNote {
   fix?: string;
 }
 
+/** The known bug a failure matches, and how its kernel stands to the fix. */
+export interface KnownBugNote {
+  /** The CVE, or the catalogue's own name for a bug without one. */
+  id: string;
+  title: string;
+  fix: { commit: string; subject: string; mainline: string };
+  /** predates-fix: the kernel is older than the fix of its series; should-contain-fix: it is not (a regression or a missing backport); unknown-series: the catalogue cannot tell. */
+  verdict: 'predates-fix' | 'should-contain-fix' | 'unknown-series';
+  /** The sentence every format writes: "matches <id> (<title>), fixed upstream by <commit> (...); <release> predates the fix (...)". */
+  text: string;
+  /** The line that named the fault's function. */
+  matched: string;
+  /** What the catalogue does not know about this bug. */
+  note?: string;
+}
+
 /** A result's probe kind, or 'vm' for what the VM host adds itself (the guest console, the boot). */
 export type ResultKind = ProbeKind | 'vm';
 
@@ -74,6 +90,10 @@ export interface ScenarioResult {
   fault?: ToolFault;
   /** Set when an --expect entry applied to this result (whatever its verdict). */
   expectation?: ExpectationNote;
+  /** A FAIL or XFAIL whose lines show a known bug's fault (kernel/known-bugs.json; src/expect/naming.ts). */
+  knownBug?: KnownBugNote;
+  /** A FAIL or XFAIL that matches no known bug. */
+  new?: true;
   /**
    * The variant never ran: the run was interrupted (SIGINT/SIGTERM) or stopped
    * by --bail first. Status UNRESOLVED, reason "not run: ...", so the plan keeps it.

@@ -8,6 +8,8 @@ import { KIND_FEATURE } from '../tracefs/features.js';
 import { isFailing, type NotRun, type RunEnvironment, type RunReport, type ScenarioResult } from '../report/types.js';
 import { type HealthDelta } from '../health/types.js';
 import { applyToResult, skipEntryFor, skippedResult } from '../expect/apply.js';
+import { nameResult } from '../expect/naming.js';
+import type { KnownBug } from '../expect/types.js';
 import type { Crasher, ExpectEntry } from '../expect/types.js';
 import type { Scenario, ScenarioOptions, ScenarioOutcome } from '../scenarios/types.js';
 import type { Tracefs } from '../tracefs/types.js';
@@ -36,6 +38,8 @@ export interface SuiteOptions extends ScenarioOptions {
   scenarioTimeoutMs?: number;
   /** Known kernel bugs (--expect): judged after each variant, so live output already says XFAIL. */
   expect?: ExpectOptions;
+  /** Known bugs a FAIL or XFAIL is named by (kernel/known-bugs.json); without them nothing is named. */
+  knownBugs?: readonly KnownBug[];
   /** Called as each variant finishes (live output). */
   onResult?(r: ScenarioResult): void;
   onStart?(name: string, scenario: Scenario): void;
@@ -304,7 +308,8 @@ async function runVariant(
   // An oops or a warning says more than the hang it may have caused: FAIL, with the timeout as a note.
   if (result.timeout && result.status === 'FAIL')
     result.notes = [...(result.notes ?? []), result.reason ?? 'timed out'];
-  return opts.expect ? applyToResult(result, opts.expect.entries, release) : result;
+  const judged = opts.expect ? applyToResult(result, opts.expect.entries, release) : result;
+  return opts.knownBugs ? nameResult(judged, opts.knownBugs, release, tracefs.kernel.version) : judged;
 }
 
 /** The watchdog armed for this variant, or why it could not be (an old prebuilt addon, no free signal). */

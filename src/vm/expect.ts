@@ -7,7 +7,10 @@ import { UsageError } from '../errors.js';
 import { loadExpectations } from '../expect/parse.js';
 import { applyExpectations } from '../expect/apply.js';
 import type { ExpectEntry } from '../expect/types.js';
-import { resolveExpectFile, shippedCrashers, withShippedCrashers } from '../expect/shipped.js';
+import { resolveExpectFile, shippedCrashers, shippedKnownBugs, withShippedCrashers } from '../expect/shipped.js';
+import { nameReport } from '../expect/naming.js';
+import type { KnownBug } from '../expect/types.js';
+import { CATALOGUE } from '../scenarios/catalogue.js';
 import type { RunReport } from '../report/types.js';
 import { CONSOLE_RESULT } from './matrix.js';
 
@@ -68,4 +71,16 @@ export function loadForVm(files: readonly string[], scenarios: readonly string[]
 export function judgeVmReport(report: RunReport, entries: readonly ExpectEntry[]): RunReport {
   if (entries.length === 0) return report;
   return applyExpectations(report, entries, report.env.kernel.release, { explainable: [CONSOLE_RESULT] });
+}
+
+/**
+ * Every failure of one boot's report named by the known bug it matches (the
+ * guest named its own results; the console's result is named here). The
+ * shipped catalogue unless given; without a readable one nothing is named.
+ */
+export function nameVmReport(
+  report: RunReport,
+  bugs: readonly KnownBug[] | undefined = shippedKnownBugs(CATALOGUE.map((s) => s.id)),
+): RunReport {
+  return bugs ? nameReport(report, bugs) : report;
 }

@@ -16,7 +16,7 @@ import { bootOnce, JOURNAL_FILE, type BootOptions, type BootOutcome } from './bo
 import { resolveCustom } from './custom.js';
 import { execExitCode } from './exec.js';
 import { ensureDeps } from './deps.js';
-import { judgeVmReport } from './expect.js';
+import { judgeVmReport, nameVmReport } from './expect.js';
 import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../expect/apply.js';
 import { OOPS_GRACE_MS } from './guest-watch.js';
 import { planDebian, type KernelImage } from './kernels.js';
@@ -299,7 +299,7 @@ function finalReport({ outcome, note }: KernelBoot, c: Cell | undefined, plan: V
   // The guest judged its results already; the host judges again so the console's oops can be explained too.
   const entries =
     kernel && !isDebianSpec(kernel.spec) ? plan.expectations.filter((e) => !e.crasher) : plan.expectations;
-  const r = judgeVmReport(reportOf(outcome, tool, qemu.version), entries);
+  const r = nameVmReport(judgeVmReport(reportOf(outcome, tool, qemu.version), entries));
   if (note) r.env.notes = [...(r.env.notes ?? []), note];
   // Debian's kernels have no /proc/config.gz: the guest found no config, the host has the image's own.
   r.env.config ??= imageConfig(kernel);

@@ -16,7 +16,7 @@ import type { Scenario } from '../../scenarios/types.js';
 import { loadExpectations } from '../../expect/parse.js';
 import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS, skipEntryFor } from '../../expect/apply.js';
 import { crasherNotices } from '../../expect/crashers.js';
-import { shippedCrashers, withShippedCrashers } from '../../expect/shipped.js';
+import { shippedCrashers, shippedKnownBugs, withShippedCrashers } from '../../expect/shipped.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
 import { setInterruptHook, onTeardown } from '../../runner/teardown.js';
 import { FORMATS, render, exitCodeFor, liveLine, nothingToReport, useColor, type Format } from '../../report/index.js';
@@ -264,6 +264,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
     await reportDone;
   });
   let report: RunReport;
+  const knownBugs = shippedKnownBugs(CATALOGUE.map((s) => s.id));
   const suite = (iteration?: number): Promise<RunReport> =>
     runSuite(tracefs, {
       scenarios: plan.scenarios,
@@ -275,6 +276,7 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       onTeardown,
       bail: !!o.bail,
       ...(plan.expect ? { expect: plan.expect } : {}),
+      ...(knownBugs ? { knownBugs } : {}),
       ...(plan.reproDir ? { reproDir: plan.reproDir } : {}),
       ...(iteration !== undefined ? { iteration } : {}),
       signal: abort.signal,

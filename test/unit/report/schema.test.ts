@@ -144,6 +144,31 @@ describe('report.schema.json rejects planted bad reports', () => {
     rejects((j) => (j.matrix = { ...cell, shard: '0/2' }), /^\/matrix\/shard/);
   });
   it('a negative count in the summary', () => rejects((j) => (j.summary.pass = -1), /^\/summary\/pass/));
+  const knownBug = {
+    id: 'CVE-2026-74605',
+    title: 't',
+    fix: { commit: 'f0ece16ffca7', subject: 's', mainline: '7.2-rc7' },
+    verdict: 'predates-fix',
+    text: 'matches ...',
+    matched: 'RIP: 0010:eventfs_iterate+0x29c/0x340',
+  };
+  it('a named failure (knownBug) and a NEW one are valid', () => {
+    const j = doc();
+    j.results[3].knownBug = knownBug;
+    j.results[4].new = true;
+    expect(reportSchemaErrors(j)).toEqual([]);
+  });
+  it('a known bug with a verdict of its own', () =>
+    rejects((j) => (j.results[3].knownBug = { ...knownBug, verdict: 'fixed' }), /^\/results\/3\/knownBug\/verdict/));
+  it('a known bug without its fix, or with an offset where the commit goes', () => {
+    rejects((j) => (j.results[3].knownBug = { ...knownBug, fix: undefined }), /^\/results\/3\/knownBug .*fix/);
+    rejects(
+      (j) => (j.results[3].knownBug = { ...knownBug, fix: { ...knownBug.fix, commit: 'f0ece16ffca7+0x1' } }),
+      /^\/results\/3\/knownBug\/fix\/commit/,
+    );
+  });
+  it('new: false (a result that is not new carries no "new")', () =>
+    rejects((j) => (j.results[4].new = false), /^\/results\/4\/new/));
 });
 
 describe('the golden JSON reports', () => {

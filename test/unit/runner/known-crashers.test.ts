@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { crasherSkips, runSuite, type ExpectOptions, type SuiteOptions } from '../../../src/runner/run-suite.js';
 import { renderJson, renderJunit, renderKtap, renderPretty } from '../../../src/report/index.js';
-import { shippedCrashers } from '../../../src/expect/shipped.js';
+import { shippedCrashers, shippedKnownBugs } from '../../../src/expect/shipped.js';
+import { knownBugLabel } from '../../../src/expect/naming.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import type { Scenario, ScenarioOutcome } from '../../../src/scenarios/types.js';
 import type { Tracefs } from '../../../src/tracefs/types.js';
@@ -98,5 +99,34 @@ describe('a known crasher on a kernel that carries its bug', () => {
       expect(ran, release).toEqual(['race-getdents', 'race-reopen']);
       expect(rep.results.map((r) => r.status)).toEqual(['PASS', 'PASS']);
     }
+  });
+});
+
+describe('host run: failures named by the known bug they match', () => {
+  const oops: ScenarioOutcome = {
+    status: 'FAIL',
+    evidence: [
+      {
+        op: 'kernel health',
+        path: '/dev/kmsg',
+        expected: 'no oops',
+        got: 'oops',
+        detail:
+          'BUG: kernel NULL pointer dereference, address: 0000000000000050\nRIP: 0010:eventfs_iterate+0x2ae/0x340',
+      },
+    ],
+    checks: 1,
+  };
+  const knownBugs = shippedKnownBugs(CATALOGUE.map((s) => s.id))!;
+
+  it('each result as it completes: the XFAIL by the crasher named, its status kept; without a catalogue nothing is named', async () => {
+    const opts = { ...suite([], { entries: crashers, runKnownCrashers: true }, oops), knownBugs };
+    const rep = await runSuite(on('6.18.44-fc-v1272'), opts);
+    expect(rep.results.map((r) => `${r.status} ${knownBugLabel(r)}`)).toEqual([
+      'XFAIL CVE-2026-74605: predates the fix',
+      'FAIL CVE-2026-74605: predates the fix',
+    ]);
+    const bare = await runSuite(on('6.18.44-fc-v1272'), suite([], { entries: crashers, runKnownCrashers: true }, oops));
+    expect(bare.results.map((r) => knownBugLabel(r))).toEqual([undefined, undefined]);
   });
 });

@@ -2,7 +2,10 @@
 // boot (the console oops an expected failure explains), and the exit code.
 import { describe, expect, it } from 'vitest';
 import type { BootOutcome } from '../../../src/vm/boot.js';
-import { guestExpectArgs, judgeVmReport, loadForVm, splitExpectArgs } from '../../../src/vm/expect.js';
+import { guestExpectArgs, judgeVmReport, loadForVm, nameVmReport, splitExpectArgs } from '../../../src/vm/expect.js';
+import fs from 'node:fs';
+import { knownBugLabel, matchKnownBug } from '../../../src/expect/naming.js';
+import { shippedKnownBugs } from '../../../src/expect/shipped.js';
 import { guestArgv } from '../../../src/vm/run-vm.js';
 import type { VmPlan } from '../../../src/vm/plan.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
@@ -157,5 +160,86 @@ describe('vm --expect', () => {
       '--expect',
       `${packageRoot}/kernel/known-bugs.json`,
     ]);
+  });
+});
+
+describe('vm: failures named by the known bug they match', () => {
+  // A console as scanConsole keeps it from a real 6.18.15 oops (test/unit/report/lkml-fixtures.ts).
+  const CONSOLE = [
+    'BUG: kernel NULL pointer dereference, address: 0000000000000050',
+    'RIP: 0010:eventfs_iterate+0x29c/0x340',
+    'Call Trace: iterate_dir+0x8e/0x1a0 <- __x64_sys_getdents64+0x84/0x130',
+    'Oops: 0000 [#1] PREEMPT SMP NOPTI',
+  ];
+  const named = (kernel: string) =>
+    nameVmReport(
+      reportOf(
+        boot({
+          guestCode: 1,
+          kernel,
+          consoleFailures: CONSOLE,
+          report: {
+            ...guestReport([r('FAIL', CONSOLE), { ...r('FAIL'), name: 'removed-files-enoent[uprobe]' }]),
+            env: { ...guestReport([]).env, kernel: { release: kernel, version: '', machine: 'x86_64' } },
+          },
+        }),
+        tool,
+      ),
+    );
+
+  it("names the console's result and the guest's by the shipped catalogue, the unmatched one NEW, statuses unchanged", () => {
+    const rep = named('6.18.15+deb13-amd64');
+    expect(rep.results.map((x) => `${x.name} ${x.status} ${knownBugLabel(x)}`)).toEqual([
+      'race-getdents[uprobe] FAIL CVE-2026-74605: predates the fix',
+      'removed-files-enoent[uprobe] FAIL NEW',
+      'vm-console FAIL CVE-2026-74605: predates the fix',
+    ]);
+    expect(rep.results[2]!.knownBug!.matched).toBe(CONSOLE[1]);
+  });
+
+  it('the same console on a release with the fix: should contain it', () => {
+    expect(named('7.3.4+deb13-amd64').results.map((x) => knownBugLabel(x))).toEqual([
+      'CVE-2026-74605: fix missing: regression or backport',
+      'NEW',
+      'CVE-2026-74605: fix missing: regression or backport',
+    ]);
+  });
+
+  it('after the --expect judging, an XFAIL is named too and stays XFAIL', () => {
+    const o = boot({ guestCode: 1, report: guestReport([r('FAIL', OOPS)]) });
+    const rep = nameVmReport(judgeVmReport(reportOf(o, tool), [entry]));
+    expect(rep.results.map((x) => `${x.status} ${knownBugLabel(x)}`)).toEqual([
+      'XFAIL CVE-2026-74605: predates the fix',
+      'XFAIL CVE-2026-74605: predates the fix',
+    ]);
+  });
+});
+
+describe('vm naming over recorded consoles (fixtures/named-consoles.json: real guest reports of a selftest run)', () => {
+  const recorded = JSON.parse(fs.readFileSync(new URL('./fixtures/named-consoles.json', import.meta.url), 'utf8')) as {
+    from: string;
+    release: string;
+    version: string;
+    lines: string[];
+  }[];
+  const bugs = shippedKnownBugs(CATALOGUE.map((s) => s.id))!;
+
+  it('the list-del mutant is CVE-2024-46785 (the mutant undoes its fix), the SRCU one CVE-2026-74605, Debian 6.1 the trigger-fd WARN', () => {
+    expect(
+      recorded.map((x) => [
+        x.release,
+        matchKnownBug(x.lines, bugs, x.release, x.version)?.id,
+        matchKnownBug(x.lines, bugs, x.release, x.version)?.verdict,
+      ]),
+    ).toEqual([
+      ['6.12.118', 'CVE-2024-46785', 'should-contain-fix'],
+      ['6.12.118', 'CVE-2026-74605', 'predates-fix'],
+      ['6.1.0-57-amd64', 'tfsr-6.1-trigger-fd-warn', 'predates-fix'],
+      ['6.1.0-57-amd64', 'tfsr-6.1-trigger-fd-warn', 'predates-fix'],
+    ]);
+    // Debian 6.1's release hides its version; the build string gives it.
+    expect(matchKnownBug(recorded[2]!.lines, bugs, recorded[2]!.release, recorded[2]!.version)!.text).toContain(
+      '6.1.0-57-amd64 (6.1.192) predates the fix',
+    );
   });
 });
