@@ -19,6 +19,8 @@ export interface VmOpts {
   exec?: string;
   /** `vm --repro-dir DIR`: the guest's run writes C reproducers; they come back to DIR (DIR/<kernel> for several). */
   reproDir?: string;
+  /** Hidden, for tests: boot every kernel as a self-contained guest, as a vmlinuz-only release is (docs/vm-boot.md). */
+  selfContained?: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
 // reports on the host.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT, EnvironmentError } from '../errors.js';
+import { EXIT, EnvironmentError, UsageError } from '../errors.js';
 import { OutputFile, stdoutFailed, writeStdout } from '../util/output.js';
 import { cacheDirs } from '../host/paths.js';
 import { packageRoot, toolVersion } from '../package.js';
@@ -12,7 +12,7 @@ import { describeScenario } from '../scenarios/catalogue.js';
 import { reportedConfigFromText } from '../report/config.js';
 import type { RunReport } from '../report/types.js';
 import { chooseAccel, type Accel } from './accel.js';
-import { bootOnce, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
+import { bootOnce, bootPathText, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
 import { resolveCustom } from './custom.js';
 import { execExitCode } from './exec.js';
 import { ensureDeps } from './deps.js';
@@ -113,7 +113,9 @@ async function bootAll(kernels: KernelImage[], run: VmRun): Promise<KernelBoot[]
   const boots: KernelBoot[] = [];
   for (const k of kernels) {
     accel ??= await pickAccel(k, run);
-    run.say(`booting ${k.release || k.spec} (${run.plan.memoryMiB} MiB, ${run.plan.cpus} CPUs)`);
+    run.say(
+      `booting ${k.release || k.spec} (${run.plan.memoryMiB} MiB, ${run.plan.cpus} CPUs; ${bootPathText(selfContained(k, run.o))})`,
+    );
     const b = await bootKernel(k, accel, kernels.length > 1, run);
     boots.push(b);
     run.ktap?.bootEnded(
@@ -186,7 +188,13 @@ function bootBase(k: KernelImage, a: Accel, run: VmRun): Omit<BootOptions, 'time
     verbose: !!o.verbose,
     log: run.say,
     qemu: run.qemu,
+    ...(selfContained(k, o) ? { selfContained: true } : {}),
   };
+}
+
+/** A kernel without modules (no 9p) boots self-contained; --self-contained (hidden, for tests) forces it. */
+function selfContained(k: KernelImage, o: VmOpts): boolean {
+  return !!k.vmlinuzOnly || !!o.selfContained;
 }
 
 /**
@@ -324,7 +332,9 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
   await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: warn });
   const stages: string[] = [];
   try {
+    if (o.selfContained) throw noExecWithout9p('--self-contained');
     const [k] = await resolveKernels(plan.specs, o.modules, stages, say);
+    if (k!.vmlinuzOnly) throw noExecWithout9p(`${k!.spec} (${k!.release}) has no modules package, so no 9p: it boots`);
     const qemu = await chooseQemu(hostQemuSources(say));
     say(describeQemu(qemu));
     const run: VmRun = { plan, o, qemu, say };
@@ -350,6 +360,14 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
   } finally {
     for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
   }
+}
+
+/** `vm --exec` runs a host program by its host path: the guest must see the host's root, which only 9p gives. */
+function noExecWithout9p(what: string): UsageError {
+  return new UsageError(
+    `vm --exec: ${what} self-contained (docs/vm-boot.md), without the host's root, so it cannot run a host program; ` +
+      'run --exec on a release with modules (`kernel list --debian` marks the vmlinuz-only ones)',
+  );
 }
 
 /** The booted image's config (kernels.ts keeps it next to the vmlinuz), as a report quotes it. */
