@@ -332,9 +332,13 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
   await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: warn });
   const stages: string[] = [];
   try {
-    if (o.selfContained) throw noExecWithout9p('--self-contained');
+    if (o.selfContained) throw noExecWithout9p('--self-contained', 'drop --self-contained');
     const [k] = await resolveKernels(plan.specs, o.modules, stages, say);
-    if (k!.vmlinuzOnly) throw noExecWithout9p(`${k!.spec} (${k!.release}) has no modules package, so no 9p: it boots`);
+    if (k!.vmlinuzOnly)
+      throw noExecWithout9p(
+        `${k!.spec} (${k!.release}) has no modules package in the archive (no 9p): it`,
+        'pick a release with modules (`kernel list --debian` marks the vmlinuz-only ones)',
+      );
     const qemu = await chooseQemu(hostQemuSources(say));
     say(describeQemu(qemu));
     const run: VmRun = { plan, o, qemu, say };
@@ -363,10 +367,9 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
 }
 
 /** `vm --exec` runs a host program by its host path: the guest must see the host's root, which only 9p gives. */
-function noExecWithout9p(what: string): UsageError {
+function noExecWithout9p(what: string, fix: string): UsageError {
   return new UsageError(
-    `vm --exec: ${what} self-contained (docs/vm-boot.md), without the host's root, so it cannot run a host program; ` +
-      'run --exec on a release with modules (`kernel list --debian` marks the vmlinuz-only ones)',
+    `vm --exec: ${what} boots a self-contained guest, without the host's root (docs/vm-boot.md), so it cannot run a host program; ${fix}`,
   );
 }
 
