@@ -14,7 +14,10 @@ import { buildCmdline } from './cmdline.js';
 import { GUEST_TOKEN_ENV, newGuestToken } from './guest-token.js';
 import { looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
 import { GuestWatch } from './guest-watch.js';
-import { buildInitramfs, type GuestPlan } from './initramfs.js';
+import { buildInitramfs, BUSYBOX, type GuestPlan } from './initramfs.js';
+import { ensurePayload } from './payload.js';
+import { ShareSink } from './relay-host.js';
+import { packageRoot } from '../package.js';
 import { classifyBoot, endedAfterFailure, type BootFacts, type BootStatus, type WatchTimes } from './outcome.js';
 import { partialRun } from './partial.js';
 import { OutputFile } from '../util/output.js';
@@ -68,6 +71,20 @@ export interface BootOptions {
   shareDirs?: string[];
   /** Called with the results share once QEMU has ended, before the run directory may go (copy files out of it). */
   readShare?: (share: string) => void;
+  /**
+   * Boot without 9p (docs/vm-boot.md): the guest's root is its initramfs
+   * (with the payload: node and the package), and the results share comes
+   * back over a virtio console. For a kernel without modules (vmlinuzOnly),
+   * or forced (vm --self-contained, a test-facing option).
+   */
+  selfContained?: boolean;
+}
+
+/** How a boot reaches the host, for stderr. */
+export function bootPathText(selfContained: boolean): string {
+  return selfContained
+    ? 'self-contained guest: node and the suite in the initramfs, results over a virtio console (no modules, no 9p)'
+    : 'host root and results share over virtio-9p';
 }
 
 export type { BootStatus } from './outcome.js';
@@ -118,6 +135,8 @@ export interface RunFiles {
   initrd: string;
   journal: string;
   pidFile: string;
+  /** A self-contained guest's results channel, as QEMU writes it. */
+  relayLog: string;
 }
 
 /** `vm --exec`: where QEMU writes the guest's ttyS1 and ttyS2 (outside the share: the host's files, not the guest's). */
@@ -134,6 +153,7 @@ export function runFiles(dir: string): RunFiles {
     initrd: path.join(dir, 'initramfs.cpio'),
     journal: path.join(share, JOURNAL_FILE),
     pidFile: path.join(dir, 'qemu.pid'),
+    relayLog: path.join(dir, 'relay.log'),
   };
 }
 
@@ -179,13 +199,18 @@ async function bootAttempt(o: BootOptions, stall?: { ms: number; planted: boolea
   const token = newGuestToken();
   for (const d of o.shareDirs ?? []) fs.mkdirSync(path.join(f.share, d), { recursive: true });
   const accelerator = describeAccel(o.accel);
+  const payload = o.selfContained ? await ensurePayload(packageRoot, (m) => o.log?.(m)) : undefined;
   await buildInitramfs(
     { ...guestPlan(o, f.share, accelerator, token), ...(stall?.planted ? { stallForTest: true } : {}) },
     f.initrd,
+    BUSYBOX,
+    payload?.file,
   );
   const end = new AbortController();
   const watch = watchConsole(o, f, () => end.abort());
+  const sink = o.selfContained ? new ShareSink(f.share) : undefined;
   const tails = followStdio(o, f, watch);
+  if (sink) tails.push(new ByteTail(f.relayLog, (b) => sink.feed(b)).start());
   let stalled = false;
   const stallTimer = stall
     ? setTimeout(() => {
@@ -209,12 +234,18 @@ async function bootAttempt(o: BootOptions, stall?: { ms: number; planted: boolea
     return undefined;
   }
   const seen = readEvidence(f, q.exitCode, accelerator);
+  if (sink) seen.shareProblems = [...(seen.shareProblems ?? []), ...relayProblems(sink)];
   for (const p of seen.shareProblems ?? []) o.log?.(`ignored ${p}`);
   if (o.keepLog) keepLog(f.serialLog, o.keepLog, o.log);
   o.readShare?.(f.share);
   const out = outcomeOf(o, f, accelerator, q, watch, seen);
   keepOrRemove(out, o);
   return out;
+}
+
+/** What went wrong on a self-contained guest's results channel (refused frames; no end frame is no problem of its own: the guest may have died). */
+function relayProblems(sink: ShareSink): string[] {
+  return sink.problems.map((p) => `a frame from the results relay: ${p}`);
 }
 
 /** --keep-log: the console log copied through util/output (renamed into place, never through a link); a failure is said, not fatal. */
@@ -265,8 +296,7 @@ export function qemuConfig(o: BootOptions, f: RunFiles, guestToken: string): Qem
     cpus: o.cpus,
     serialLog: f.serialLog,
     ...(o.stdio ? { stdioLogs: stdioFiles(f.dir) } : {}),
-    resultsDir: f.share,
-    hostRoot: '/',
+    ...(o.selfContained ? { relayLog: f.relayLog } : { resultsDir: f.share, hostRoot: '/' }),
     pidFile: f.pidFile,
   };
 }
@@ -405,6 +435,12 @@ export function guestPlan(o: BootOptions, share: string, accelerator: string, gu
     watchdogS: o.timeoutMs / 1000 + 30,
     ...(o.stdio ? { stdio: true } : {}),
     ...keepPathsOf(o.keepPaths, share),
+    ...(o.selfContained
+      ? {
+          relay: { node: process.execPath, script: path.join(packageRoot, 'dist', 'vm', 'guest-relay.js') },
+          ...(o.shareDirs?.length ? { shareDirs: o.shareDirs } : {}),
+        }
+      : {}),
   };
 }
 

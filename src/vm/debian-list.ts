@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
 import { cacheDirs } from '../host/paths.js';
 import { archiveReleases } from './debian-archive.js';
-import { whyNotBootable, type DebianRelease } from './debian-releases.js';
+import { bootText, whyNotBootable, type DebianRelease } from './debian-releases.js';
 import { readCacheEntry } from './kernels.js';
 
 export interface ListedRelease {
@@ -21,6 +21,10 @@ export interface ListedRelease {
   packages: string[];
   missing: string[];
   bootable: boolean;
+  /** The split packages the archive lacks when the release boots from its vmlinuz alone. */
+  vmlinuzOnly?: string[];
+  /** "bootable", or "bootable (vmlinuz only: ...)"; why not, when not bootable. */
+  boot: string;
   /** Why not, when not bootable. */
   why?: string;
   /** The cache entry (intact), when there is one. */
@@ -45,6 +49,8 @@ export function listed(r: DebianRelease, cachedDir?: string): ListedRelease {
     packages: r.packages,
     missing: r.missing,
     bootable: !why,
+    ...(r.vmlinuzOnly ? { vmlinuzOnly: r.vmlinuzOnly } : {}),
+    boot: why ? `not bootable: ${why}` : bootText(r),
     ...(why ? { why } : {}),
     ...(cachedDir ? { cached: cachedDir } : {}),
   };
@@ -52,20 +58,15 @@ export function listed(r: DebianRelease, cachedDir?: string): ListedRelease {
 
 /** The table `kernel list --debian` prints. */
 export function listingTable(l: DebianListing): string {
-  const rows = l.releases.map((r) => [
-    r.abi,
-    r.series,
-    r.version ?? '-',
-    r.cached ? 'cached' : '-',
-    r.bootable ? 'bootable' : `not bootable: ${r.why}`,
-  ]);
+  const rows = l.releases.map((r) => [r.abi, r.series, r.version ?? '-', r.cached ? 'cached' : '-', r.boot]);
   const head = ['release', 'series', 'package version', 'cache', 'boot'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ');
   const n = l.releases.length;
   const ok = l.releases.filter((r) => r.bootable).length;
+  const bare = l.releases.filter((r) => r.vmlinuzOnly).length;
   const cached = l.releases.filter((r) => r.cached).length;
-  const foot = `${n} release${n === 1 ? '' : 's'}, ${ok} bootable, ${cached} cached${l.listsUpdated ? `; package lists of ${l.listsUpdated}` : ''}`;
+  const foot = `${n} release${n === 1 ? '' : 's'}, ${ok} bootable${bare ? ` (${bare} from the vmlinuz alone)` : ''}, ${cached} cached${l.listsUpdated ? `; package lists of ${l.listsUpdated}` : ''}`;
   return [line(head), ...rows.map(line), foot].join('\n') + '\n';
 }
 

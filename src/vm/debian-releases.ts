@@ -20,6 +20,12 @@ export interface DebianRelease {
   packages: string[];
   /** Those of `packages` the archive does not hold: non-empty means it cannot be booted. */
   missing: string[];
+  /**
+   * The split packages the archive lacks when it still holds the vmlinuz
+   * (linux-binary): the release boots from the vmlinuz alone (`packages` is
+   * then just that), with a self-contained guest (docs/vm-boot.md).
+   */
+  vmlinuzOnly?: string[];
 }
 
 /** One image package as the lists describe it. */
@@ -44,7 +50,11 @@ export function releasesFrom(records: ImageRecord[], inArchive: (pkg: string) =>
     if (!m) continue;
     const abi = m[1]!;
     const split = /\blinux-binary-/.test(r.depends ?? '');
-    const packages = split ? ['binary', 'modules', 'base'].map((k) => `linux-${k}-${abi}-amd64`) : [r.pkg];
+    const all = split ? ['binary', 'modules', 'base'].map((k) => `linux-${k}-${abi}-amd64`) : [r.pkg];
+    const absent = all.filter((p) => !inArchive(p));
+    // Without modules (9p) or base (config) the vmlinuz still boots, with the guest's root in its initramfs.
+    const vmlinuzOnly = split && absent.length > 0 && !absent.includes(all[0]!);
+    const packages = vmlinuzOnly ? [all[0]!] : all;
     out.push({
       abi,
       release: `${abi}-amd64`,
@@ -53,7 +63,8 @@ export function releasesFrom(records: ImageRecord[], inArchive: (pkg: string) =>
       ...(r.version ? { version: r.version } : {}),
       pkg: r.pkg,
       packages,
-      missing: packages.filter((p) => !inArchive(p)),
+      missing: vmlinuzOnly ? [] : absent,
+      ...(vmlinuzOnly ? { vmlinuzOnly: absent } : {}),
     });
   }
   return out.sort(compareReleases);
@@ -64,16 +75,27 @@ const kindOf = (pkg: string) => /^(linux-[a-z]+)-/.exec(pkg)?.[1] ?? pkg;
 
 /** "linux-modules and linux-base packages are" (what the release lacks), or undefined when bootable. */
 export function missingText(r: DebianRelease): string | undefined {
-  if (!r.missing.length) return undefined;
-  const kinds = r.missing.map(kindOf);
+  return r.missing.length ? lackText(r.missing) : undefined;
+}
+
+/** What a vmlinuz-only release lacks ("linux-modules and linux-base packages are not in the archive"), else undefined. */
+export function vmlinuzOnlyText(r: DebianRelease): string | undefined {
+  return r.vmlinuzOnly?.length ? lackText(r.vmlinuzOnly) : undefined;
+}
+
+function lackText(pkgs: string[]): string {
+  const kinds = pkgs.map(kindOf);
   const list = kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`;
   return `${list} package${kinds.length === 1 ? ' is' : 's are'} not in the archive`;
 }
 
 /** Why a release cannot be booted, for `kernel list` and errors; undefined when it can. */
 export function whyNotBootable(r: DebianRelease): string | undefined {
-  const what = missingText(r);
-  if (!what) return undefined;
-  const vmlinuz = r.packages.find((p) => p.startsWith('linux-binary-') && !r.missing.includes(p));
-  return vmlinuz ? `${what} (only linux-binary, the vmlinuz, is)` : what;
+  return missingText(r);
+}
+
+/** How a bootable release boots, for `kernel list`: "bootable", or "bootable (vmlinuz only: ...)". */
+export function bootText(r: DebianRelease): string {
+  const lacks = vmlinuzOnlyText(r);
+  return lacks ? `bootable (vmlinuz only: ${lacks})` : 'bootable';
 }

@@ -5,7 +5,7 @@
 import { UsageError } from '../errors.js';
 import { compareVersions } from './debian-order.js';
 import type { DebianRelease } from './debian-releases.js';
-import { missingText } from './debian-releases.js';
+import { missingText, vmlinuzOnlyText } from './debian-releases.js';
 import type { DebianSpec, Endpoint } from './debian-spec.js';
 
 export interface Selection {
@@ -13,8 +13,6 @@ export interface Selection {
   /** One line each: what the spec resolved to, what it skipped and why. */
   notes: string[];
 }
-
-const NO_VMLINUZ_BOOT = 'boot from vmlinuz alone is not supported yet';
 
 const bootable = (r: DebianRelease) => r.missing.length === 0;
 
@@ -61,7 +59,7 @@ function nothingBootable(spec: string, pool: DebianRelease[], all: DebianRelease
       : near
         ? `pick a bootable one, e.g. debian:${near} (\`kernel list --debian\` marks them)`
         : 'the archive holds no bootable release';
-  return new UsageError(`${spec}: ${head}; ${NO_VMLINUZ_BOOT}: ${fix}`);
+  return new UsageError(`${spec}: ${head} (not even the vmlinuz): ${fix}`);
 }
 
 /** The newest bootable of a pool, with a note naming it (and any newer release skipped). */
@@ -72,7 +70,13 @@ function newest(spec: string, what: string, pool: DebianRelease[], all: DebianRe
   const why = skipped.length
     ? `; skipped newer ${skipped.map((r) => r.abi).join(', ')}: ${[...new Set(skipped.map((r) => missingText(r)))].join('; ')}`
     : '';
-  return { releases: [best], notes: [`${spec} is ${best.abi} (the newest bootable ${what}${why})`] };
+  return { releases: [best], notes: [`${spec} is ${best.abi} (the newest bootable ${what}${why})${alone(best)}`] };
+}
+
+/** "; it boots from its vmlinuz alone (...)" for a release whose modules the archive lacks. */
+function alone(r: DebianRelease): string {
+  const lacks = vmlinuzOnlyText(r);
+  return lacks ? `; it boots from its vmlinuz alone (${lacks})` : '';
 }
 
 /** Every bootable release of a pool, with a note for what was skipped. */
@@ -81,9 +85,14 @@ function every(spec: string, pool: DebianRelease[], all: DebianRelease[]): Selec
   if (!ok.length) throw nothingBootable(spec, pool, all);
   const skipped = pool.filter((r) => !bootable(r));
   const notes = [`${spec} is ${ok.length} release${ok.length === 1 ? '' : 's'}: ${ok.map((r) => r.abi).join(', ')}`];
+  const bare = ok.filter((r) => r.vmlinuzOnly);
+  if (bare.length)
+    notes.push(
+      `${spec}: ${bare.map((r) => r.abi).join(', ')} boot from the vmlinuz alone (no modules package in the archive)`,
+    );
   if (skipped.length)
     notes.push(
-      `${spec}: skipped ${skipped.length} that cannot be booted (${NO_VMLINUZ_BOOT}): ` +
+      `${spec}: skipped ${skipped.length} that cannot be booted: ` +
         [...new Set(skipped.map((r) => r.series))]
           .map((s) => {
             const of = skipped.filter((r) => r.series === s);
@@ -114,7 +123,8 @@ export function selectReleases(spec: string, parsed: DebianSpec, all: DebianRele
       const hits = findRelease(parsed.text, all, spec);
       if (hits.length === 1) {
         if (!bootable(hits[0]!)) throw nothingBootable(spec, hits, all);
-        return { releases: hits, notes: [] };
+        const a = alone(hits[0]!);
+        return { releases: hits, notes: a ? [`${spec} is ${hits[0]!.abi}${a}`] : [] };
       }
       const builds = hits.map((r) => r.abi).join(', ');
       return newest(spec, `build of ${parsed.text}: ${builds}; name one to pick another`, hits, all);

@@ -27,12 +27,19 @@ export interface KernelImage {
   /** Directory holding the plain .ko files listed in insmod order. */
   moduleDir?: string;
   modules: string[];
+  /**
+   * Booted from the vmlinuz alone: the archive has no modules package for it
+   * (so no 9p), and the guest carries its own root (payload.ts, docs/vm-boot.md).
+   */
+  vmlinuzOnly?: boolean;
 }
 
 export interface Manifest {
   release: string;
   packages: string[];
   modules: string[];
+  /** Only the vmlinuz was fetched: no modules, and no config when linux-base is absent too. */
+  vmlinuzOnly?: boolean;
   sha256: Record<string, string>;
   fetchedAt: string;
 }
@@ -51,15 +58,16 @@ export function readCacheEntry(dir: string, spec: string): KernelImage | undefin
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
     for (const [f, sum] of Object.entries(m.sha256)) if (sha256File(path.join(dir, f)) !== sum) return undefined;
-    const must = ['vmlinuz', 'config', ...m.modules.map((x) => `modules/${x}`)];
+    const must = ['vmlinuz', ...(m.vmlinuzOnly ? [] : ['config']), ...m.modules.map((x) => `modules/${x}`)];
     if (!must.every((f) => f in m.sha256)) return undefined;
     return {
       spec,
       release: m.release,
       vmlinuz: path.join(dir, 'vmlinuz'),
-      config: path.join(dir, 'config'),
+      ...('config' in m.sha256 ? { config: path.join(dir, 'config') } : {}),
       moduleDir: path.join(dir, 'modules'),
       modules: m.modules,
+      ...(m.vmlinuzOnly ? { vmlinuzOnly: true } : {}),
     };
   } catch {
     return undefined;
@@ -177,11 +185,16 @@ async function cachedOrFetched(
   );
 }
 
+const placesOf = (root: string, release: string, bootPath: string, name: string) =>
+  [bootPath, `usr/lib/modules/${release}/${name}`, `lib/modules/${release}/${name}`].map((f) => path.join(root, f));
+
+function tryFindIn(root: string, release: string, bootPath: string, name: string): string | undefined {
+  return placesOf(root, release, bootPath, name).find((f) => fs.existsSync(f));
+}
+
 /** 6.x ships boot/vmlinuz-<rel>; 7.x's split packages put vmlinuz and config in the modules dir. */
 function findIn(root: string, release: string, pkgs: string[], bootPath: string, name: string): string {
-  const tries = [bootPath, `usr/lib/modules/${release}/${name}`, `lib/modules/${release}/${name}`].map((f) =>
-    path.join(root, f),
-  );
+  const tries = placesOf(root, release, bootPath, name);
   const hit = tries.find((f) => fs.existsSync(f));
   if (!hit)
     throw new EnvironmentError(
@@ -209,20 +222,25 @@ export async function fetchInto(
   log(`fetching ${pkgs.join(' ')}`);
   try {
     const root = await apt.unpack(pkgs, work);
+    const bare = !!c.vmlinuzOnly;
     const vmlinuz = findIn(root, c.release, pkgs, `boot/vmlinuz-${c.release}`, 'vmlinuz');
-    const config = findIn(root, c.release, pkgs, `boot/config-${c.release}`, 'config');
-    const order = await insmodOrder(locateTree(root, c.release));
+    // linux-base (the config) may be absent too; a vmlinuz-only entry keeps a config only if the binary has one.
+    const config = bare
+      ? tryFindIn(root, c.release, `boot/config-${c.release}`, 'config')
+      : findIn(root, c.release, pkgs, `boot/config-${c.release}`, 'config');
+    const order = bare ? { insmod: [] } : await insmodOrder(locateTree(root, c.release));
     const tmp = `${dir}.tmp${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(tmp, { recursive: true });
     fs.copyFileSync(vmlinuz, path.join(tmp, 'vmlinuz'));
-    fs.copyFileSync(config, path.join(tmp, 'config'));
+    if (config) fs.copyFileSync(config, path.join(tmp, 'config'));
     const modules = await stageModules(order.insmod, path.join(tmp, 'modules'));
-    const files = ['vmlinuz', 'config', ...modules.map((m) => `modules/${m}`)];
+    const files = ['vmlinuz', ...(config ? ['config'] : []), ...modules.map((m) => `modules/${m}`)];
     const manifest: Manifest = {
       release: c.release,
       packages: pkgs,
       modules,
+      ...(bare ? { vmlinuzOnly: true } : {}),
       sha256: Object.fromEntries(files.map((f) => [f, sha256File(path.join(tmp, f))])),
       fetchedAt: new Date().toISOString(),
     };

@@ -30,6 +30,8 @@ export interface QemuConfig {
   /** Writable share mounted by the guest (mount_tag results); the host root is shared read-only as hostroot. */
   resultsDir?: string;
   hostRoot?: string;
+  /** A self-contained guest's results channel: its virtconsole (hvc0) goes to this file (relay-host.ts reads it). */
+  relayLog?: string;
   /** QEMU writes its pid here, so a later run can end a qemu whose runner was killed outright. */
   pidFile?: string;
   /** -L dirs, searched in this order for firmware (a QEMU unpacked outside /usr has no compiled-in path to them). */
@@ -90,6 +92,16 @@ export function qemuArgs(c: QemuConfig): string[] {
     ...(c.stdioLogs ? ['-serial', `file:${c.stdioLogs.stdout}`, '-serial', `file:${c.stdioLogs.stderr}`] : []),
     '-device',
     'isa-debug-exit,iobase=0xf4,iosize=4',
+    ...(c.relayLog
+      ? [
+          '-device',
+          'virtio-serial-pci,id=tfsrser',
+          '-chardev',
+          `file,id=tfsrrelay,path=${c.relayLog}`,
+          '-device',
+          'virtconsole,chardev=tfsrrelay,bus=tfsrser.0',
+        ]
+      : []),
     ...(c.pidFile ? ['-pidfile', c.pidFile] : []),
     ...(c.hostRoot
       ? fs9p(`local,path=${c.hostRoot},mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap`)

@@ -3,7 +3,7 @@
 // reports on the host.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT, EnvironmentError } from '../errors.js';
+import { EXIT, EnvironmentError, UsageError } from '../errors.js';
 import { OutputFile, stdoutFailed, writeStdout } from '../util/output.js';
 import { cacheDirs } from '../host/paths.js';
 import { packageRoot, toolVersion } from '../package.js';
@@ -12,7 +12,7 @@ import { describeScenario } from '../scenarios/catalogue.js';
 import { reportedConfigFromText } from '../report/config.js';
 import type { RunReport } from '../report/types.js';
 import { chooseAccel, type Accel } from './accel.js';
-import { bootOnce, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
+import { bootOnce, bootPathText, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
 import { resolveCustom } from './custom.js';
 import { execExitCode } from './exec.js';
 import { ensureDeps } from './deps.js';
@@ -164,7 +164,9 @@ async function bootAll(cells: Cell[], run: VmRun): Promise<KernelBoot[]> {
   for (const c of cells) {
     const k = c.image;
     accel ??= await pickAccel(k, run);
-    run.say(`booting ${cellName(c.cell)} (${run.plan.memoryMiB} MiB, ${run.plan.cpus} CPUs)`);
+    run.say(
+      `booting ${cellName(c.cell)} (${run.plan.memoryMiB} MiB, ${run.plan.cpus} CPUs; ${bootPathText(selfContained(k, run.o))})`,
+    );
     const b = await bootKernel(c, accel, many, run);
     boots.push(b);
     run.ktap?.bootEnded(
@@ -247,7 +249,13 @@ function bootBase(k: KernelImage, a: Accel, run: VmRun): Omit<BootOptions, 'time
     verbose: !!o.verbose,
     log: run.say,
     qemu: run.qemu,
+    ...(selfContained(k, o) ? { selfContained: true } : {}),
   };
+}
+
+/** A kernel without modules (no 9p) boots self-contained; --self-contained (hidden, for tests) forces it. */
+function selfContained(k: KernelImage, o: VmOpts): boolean {
+  return !!k.vmlinuzOnly || !!o.selfContained;
 }
 
 /**
@@ -395,8 +403,14 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
   await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: warn });
   const stages: string[] = [];
   try {
+    if (o.selfContained) throw noExecWithout9p('--self-contained', 'drop --self-contained');
     const [first] = await planKernels(plan.specs, o.modules, stages, say);
     const k = await first!.get();
+    if (k.vmlinuzOnly)
+      throw noExecWithout9p(
+        `${k.spec} (${k.release}) has no modules package in the archive (no 9p): it`,
+        'pick a release with modules (`kernel list --debian` marks the vmlinuz-only ones)',
+      );
     const qemu = await chooseQemu(hostQemuSources(say));
     say(describeQemu(qemu));
     const run: VmRun = { plan, o, qemu, say };
@@ -422,6 +436,13 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
   } finally {
     for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
   }
+}
+
+/** `vm --exec` runs a host program by its host path: the guest must see the host's root, which only 9p gives. */
+function noExecWithout9p(what: string, fix: string): UsageError {
+  return new UsageError(
+    `vm --exec: ${what} boots a self-contained guest, without the host's root (docs/vm-boot.md), so it cannot run a host program; ${fix}`,
+  );
 }
 
 /** The booted image's config (kernels.ts keeps it next to the vmlinuz), as a report quotes it. */

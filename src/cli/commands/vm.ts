@@ -57,6 +57,13 @@ export function vmCommand(): Command {
       "run this host program in the guest instead of the suite (one kernel); the arguments (after --) are the program's; " +
         "its stdout/stderr stream back, its exit status is vm's (1 on a kernel oops/panic or timeout, 2 if the guest can't start it)",
     )
+    .addOption(
+      // Test-facing (hidden): boot a kernel that has modules the way a vmlinuz-only release boots (docs/vm-boot.md).
+      new Option(
+        '--self-contained',
+        'no 9p: node and the suite in the initramfs, results over a virtio console',
+      ).hideHelp(),
+    )
     .argument(
       '[run-args...]',
       "options for `run` inside the guest (after --), e.g. -- --scenario removed-* --format ktap; with --exec, the program's arguments",

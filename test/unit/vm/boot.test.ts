@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bootFacts, guestPlan, qemuConfig, runFiles, type BootOptions, type Evidence } from '../../../src/vm/boot.js';
 import { classifyBoot, endedAfterFailure } from '../../../src/vm/outcome.js';
 import { retentionOf } from '../../../src/vm/rundir.js';
-import type { QemuResult } from '../../../src/vm/qemu.js';
+import { qemuArgs, type QemuResult } from '../../../src/vm/qemu.js';
 
 const OPTS: BootOptions = {
   kernel: {
@@ -34,6 +34,7 @@ describe('one boot, in parts', () => {
       initrd: '/c/run/x/initramfs.cpio',
       journal: '/c/run/x/share/journal.jsonl',
       pidFile: '/c/run/x/qemu.pid',
+      relayLog: '/c/run/x/relay.log',
     });
     expect(qemuConfig(OPTS, f, TOKEN)).toMatchObject({
       kernel: '/k/vmlinuz',
@@ -44,6 +45,25 @@ describe('one boot, in parts', () => {
     });
     // The same token the guest's environment gets: the proof a test hook asks for (vm/guest-token.ts).
     expect(qemuConfig(OPTS, f, TOKEN).cmdline.split(' ')).toContain(`tfsr.guest=${TOKEN}`);
+  });
+
+  it('a self-contained boot shares nothing over 9p: the relay brings the results back over a virtio console', () => {
+    const f = runFiles('/c/run/x');
+    const sc = { ...OPTS, selfContained: true };
+    const c = qemuConfig(sc, f, TOKEN);
+    expect(c).toMatchObject({ relayLog: f.relayLog });
+    expect(c.hostRoot).toBeUndefined();
+    expect(c.resultsDir).toBeUndefined();
+    const args = qemuArgs(c).join(' ');
+    expect(args).not.toMatch(/-virtfs/);
+    expect(args).toMatch(
+      /-device virtio-serial-pci,id=tfsrser -chardev file,id=tfsrrelay,path=\/c\/run\/x\/relay\.log -device virtconsole,chardev=tfsrrelay,bus=tfsrser\.0/,
+    );
+    const g = guestPlan({ ...sc, shareDirs: ['repro'] }, f.share, 'tcg thread=multi', TOKEN);
+    expect(g.relay?.script).toMatch(/\/dist\/vm\/guest-relay\.js$/);
+    expect(g.shareDirs).toEqual(['repro']);
+    expect(guestPlan(OPTS, f.share, 'tcg', TOKEN).relay).toBeUndefined();
+    expect(qemuArgs(qemuConfig(OPTS, f, TOKEN)).join(' ')).not.toMatch(/virtconsole/);
   });
 
   it("gives the guest a fixed environment naming the accelerator, and a watchdog 30 s past the host's timeout", () => {

@@ -13,3 +13,9 @@ export function archive(): DebianRelease[] {
   const names = new Set(ARCHIVE.names);
   return releasesFrom(ARCHIVE.images, (p) => names.has(p));
 }
+
+/** Planted: the same archive without the vmlinuz (linux-binary) of 6.19.x, 7.0.x and 7.1.x either: nothing of them boots. */
+export function archiveWithoutVmlinuz(): DebianRelease[] {
+  const names = new Set(ARCHIVE.names.filter((n) => !/^linux-binary-(6\.19|7\.0|7\.1)\./.test(n)));
+  return releasesFrom(ARCHIVE.images, (p) => names.has(p));
+}

@@ -127,6 +127,32 @@ describe('initramfs', () => {
     expect(keepVisible('/tmpfoo/x')).not.toContain('bind');
   });
 
+  it('a self-contained init mounts no 9p, starts the relay before the command and stops it after', () => {
+    const s = initScript({
+      ...plan,
+      modules: [],
+      relay: { node: '/usr/bin/node', script: '/work/main/dist/vm/guest-relay.js' },
+      shareDirs: ['repro'],
+    });
+    expect(s).not.toMatch(/9p|chroot|insmod|\/host/);
+    expect(s).toMatch(
+      /mkdir -p '\/root\/.cache\/tracefs-regress\/run\/x\/share' '\/root\/.cache\/tracefs-regress\/run\/x\/share\/repro'/,
+    );
+    expect(s).toMatch(/\[ -c \/dev\/hvc0 \] \|\| fail .*CONFIG_VIRTIO_CONSOLE/);
+    const relay = s.indexOf(
+      "'/usr/bin/node' '/work/main/dist/vm/guest-relay.js' '/root/.cache/tracefs-regress/run/x/share' /dev/hvc0",
+    );
+    const run = s.indexOf("/bin/env -i TRACEFS_REGRESS_ACCEL='tcg thread=single'");
+    const stop = s.indexOf('kill -TERM $relay && wait $relay');
+    expect(relay).toBeGreaterThan(0);
+    expect(run).toBeGreaterThan(relay);
+    expect(stop).toBeGreaterThan(run);
+    // The exit code goes into the share before the relay's last pass.
+    expect(s.indexOf("> '/root/.cache/tracefs-regress/run/x/share/exit-code'")).toBeGreaterThan(run);
+    expect(s.indexOf("> '/root/.cache/tracefs-regress/run/x/share/exit-code'")).toBeLessThan(stop);
+    expect(execaSync('sh', ['-n'], { input: s }).exitCode).toBe(0);
+  });
+
   it('single-quotes for sh', () => {
     expect(sq(`a'b`)).toBe(`'a'\\''b'`);
     expect(sq('$(rm -rf /)')).toBe(`'$(rm -rf /)'`);

@@ -52,6 +52,32 @@ describe('kernel cache', () => {
     names: async () => ARCHIVE.names,
     records: async (pkgs: string[]) => ARCHIVE.images.filter((r) => pkgs.includes(r.pkg)),
   } as unknown as PrivateApt;
+  // Planted: the archive without the vmlinuz of 6.19..7.1 either (nothing of them boots).
+  const withoutVmlinuz = {
+    ...fakeApt,
+    names: async () => ARCHIVE.names.filter((n) => !/^linux-binary-(6\.19|7\.0|7\.1)\./.test(n)),
+  } as unknown as PrivateApt;
+
+  it('a vmlinuz-only entry needs no config nor modules, and says it is one', () => {
+    const dir = path.join(home, 'bare');
+    fs.mkdirSync(path.join(dir, 'modules'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'vmlinuz'), 'kernel');
+    const m: Manifest = {
+      release: '7.1.13+deb13-amd64',
+      packages: ['linux-binary-7.1.13+deb13-amd64'],
+      modules: [],
+      vmlinuzOnly: true,
+      sha256: { vmlinuz: sha256File(path.join(dir, 'vmlinuz')) },
+      fetchedAt: new Date().toISOString(),
+    };
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
+    const k = readCacheEntry(dir, 'debian:7.1')!;
+    expect(k).toMatchObject({ release: '7.1.13+deb13-amd64', modules: [], vmlinuzOnly: true });
+    expect(k.config).toBeUndefined();
+    // The same manifest without the flag is an incomplete entry (a boot with 9p needs config and modules).
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...m, vmlinuzOnly: undefined }));
+    expect(readCacheEntry(dir, 'debian:7.1')).toBeUndefined();
+  });
 
   it('reads an intact entry and rejects a damaged or incomplete one', () => {
     const dir = path.join(home, 'k');
@@ -160,9 +186,10 @@ describe('kernel cache', () => {
         return readCacheEntry(d, spec)!;
       },
     );
-    expect(ks.map((k) => k.release)).toEqual(['6.18.12+deb13-amd64', '6.18.15+deb13-amd64', '7.2.6+deb13-amd64']);
-    expect(fetched).toEqual(['6.18.12+deb13', '6.18.15+deb13', '7.2.6+deb13']);
-    expect(logs.join('\n')).toMatch(/skipped 16 that cannot be booted/);
+    expect(ks.map((k) => k.release)).toHaveLength(19);
+    expect(fetched.slice(0, 3)).toEqual(['6.18.12+deb13', '6.18.15+deb13', '6.19.6+deb13']);
+    expect(fetched.at(-1)).toBe('7.2.6+deb13');
+    expect(logs.join('\n')).toMatch(/6\.19\.6\+deb13, .*7\.1\.13\+deb13 boot from the vmlinuz alone/);
   });
 
   it('planDebian chooses the releases without fetching; fetch() brings them', async () => {
@@ -187,7 +214,7 @@ describe('kernel cache', () => {
     const none = async (): Promise<KernelImage> => {
       throw new Error('must not fetch');
     };
-    const err = await resolveDebian('debian:7.0', () => {}, fakeApt, none).catch((e: unknown) => e);
+    const err = await resolveDebian('debian:7.0', () => {}, withoutVmlinuz, none).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(
       /^debian:7\.0: none of the 6 releases of 7\.0 .*linux-modules and linux-base/,
