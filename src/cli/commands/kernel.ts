@@ -263,7 +263,10 @@ function bisectSub(): Command {
           return;
         }
         const only = (['boots', 'json'] as const).filter((k) => o[k] !== undefined);
-        if (only.length) throw new UsageError(`${only.map((k) => `--${k}`).join(', ')} go(es) with --releases`);
+        if (only.length)
+          throw new UsageError(
+            `${only.map((k) => `--${k}`).join(' and ')} go${only.length === 1 ? 'es' : ''} with --releases (released kernels)`,
+          );
         if (o.good === undefined || o.bad === undefined)
           throw new UsageError(
             "kernel bisect needs --good <rev> and --bad <rev> (a git tree), or --releases debian:<range> (released kernels, e.g. 'debian:6.12.*')",
