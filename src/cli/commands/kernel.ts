@@ -15,6 +15,7 @@ import {
 import { repeatable } from '../parse.js';
 import { TIME_HELP } from '../../util/time.js';
 import { DEFAULT_STEP_TIMEOUT_S, STEP_ABORT } from '../../kernel/bisect/step.js';
+import { DEFAULT_RELEASE_BOOTS } from '../../kernel/bisect/releases.js';
 import { EXIT, EnvironmentError, UsageError } from '../../errors.js';
 import { packageRoot } from '../../package.js';
 
@@ -210,24 +211,73 @@ function bisectSub(): Command {
     .description(
       'git bisect a kernel git tree: each step builds HEAD (same fragment, ccache), boots it with vm and runs the scenarios after --; ' +
         'prints the first bad commit and the bisect log, always ends with git bisect reset; ' +
-        'exit 0 found, 1 could not decide, 2 bad options or a tree with local changes (nothing touched), 130 stopped',
+        'exit 0 found, 1 could not decide, 2 bad options or a tree with local changes (nothing touched), 130 stopped. ' +
+        'With --releases debian:<range>: bisect released Debian kernels instead (no build, no tree; docs/bisect-releases.md)',
     )
-    .requiredOption('--good <rev>', 'a commit where the scenarios pass')
-    .requiredOption('--bad <rev>', 'a commit where they fail')
-    .option('--source <dir>', 'the kernel git tree', '.')
+    .option('--good <rev>', 'a commit where the scenarios pass (git tree bisect)')
+    .option('--bad <rev>', 'a commit where they fail (git tree bisect)')
+    .option('--source <dir>', 'the kernel git tree (default: the current directory)')
+    .option(
+      '--releases <spec>',
+      "bisect released kernels: debian:<series>.* or debian:<from>..<to> (e.g. 'debian:6.12.*'); binary search for the first change of verdict",
+    )
+    .option(
+      '--boots <n>',
+      `with --releases: boots per release; a step is bad on the first failing boot, good after N clean ones (default ${DEFAULT_RELEASE_BOOTS})`,
+    )
+    .option('--json <file>', "with --releases: write the result and every step's evidence as JSON (- for stdout)")
     .option(
       '--timeout <time>',
-      `kill a guest that runs longer (the commit is skipped; ${TIME_HELP})`,
+      `kill a guest that runs longer (the commit or boot is skipped; ${TIME_HELP})`,
       String(DEFAULT_STEP_TIMEOUT_S),
     )
     .argument(
       '[run-args...]',
       'options for `run` inside the guest (after --), e.g. -- -s removed-files-enoent -p kprobe',
     )
-    .action(async (runArgs: string[], o: { good: string; bad: string; source: string; timeout: string }) => {
-      const { bisectMain } = await import('../../kernel/bisect/main.js');
-      process.exitCode = await bisectMain(o, runArgs, packageRoot);
-    });
+    .action(
+      async (
+        runArgs: string[],
+        o: {
+          good?: string;
+          bad?: string;
+          source?: string;
+          timeout: string;
+          releases?: string;
+          boots?: string;
+          json?: string;
+        },
+      ) => {
+        const main = await import('../../kernel/bisect/main.js');
+        if (o.releases !== undefined) {
+          const git = (['good', 'bad', 'source'] as const).filter((k) => o[k] !== undefined);
+          if (git.length)
+            throw new UsageError(
+              `--releases bisects released kernels, not a git tree: drop ${git.map((k) => `--${k}`).join(', ')}`,
+            );
+          process.exitCode = await main.releaseBisectMain(
+            { releases: o.releases, boots: o.boots, timeout: o.timeout, json: o.json },
+            runArgs,
+            packageRoot,
+          );
+          return;
+        }
+        const only = (['boots', 'json'] as const).filter((k) => o[k] !== undefined);
+        if (only.length)
+          throw new UsageError(
+            `${only.map((k) => `--${k}`).join(' and ')} go${only.length === 1 ? 'es' : ''} with --releases (released kernels)`,
+          );
+        if (o.good === undefined || o.bad === undefined)
+          throw new UsageError(
+            "kernel bisect needs --good <rev> and --bad <rev> (a git tree), or --releases debian:<range> (released kernels, e.g. 'debian:6.12.*')",
+          );
+        process.exitCode = await main.bisectMain(
+          { good: o.good, bad: o.bad, source: o.source ?? '.', timeout: o.timeout },
+          runArgs,
+          packageRoot,
+        );
+      },
+    );
 }
 
 function bisectStepSub(): Command {

@@ -6,6 +6,19 @@ import { EXIT, isReportedError } from '../../errors.js';
 import { renderBisect, runBisect, type BisectOptions } from './run.js';
 import { checkStep, DEFAULT_STEP_TIMEOUT_S, parseStepArgs, runStep, stepLine, STEP_ABORT, STEP_USAGE, type StepOptions } from './step.js';
 import { STEP } from './outcome.js';
+import { checkOutputWritable, OutputFile } from '../../util/output.js';
+import { parseVmTimeout } from '../../vm/options.js';
+import type { DebianRelease } from '../../vm/debian-releases.js';
+import { archiveSelection, bootRelease, type BootIo } from './release-boot.js';
+import {
+  bisectReleases,
+  DEFAULT_RELEASE_BOOTS,
+  guestRunArgs,
+  parseBoots,
+  renderReleaseBisect,
+  type BisectSelection,
+} from './releases.js';
+import type { Boot } from './search.js';
 
 const say = (prefix: string) => (m: string) => process.stderr.write(`${prefix}: ${m}\n`);
 
@@ -70,4 +83,78 @@ export async function bisectMain(o: BisectOptions & { timeout?: string }, runArg
   });
   process.stdout.write(renderBisect(out, path.resolve(o.source)));
   return out.exitCode;
+}
+
+export interface ReleaseBisectCli {
+  releases: string;
+  boots?: string;
+  timeout?: string;
+  json?: string;
+}
+
+/** What `kernel bisect --releases` needs from outside: the real archive and `vm` by default, fakes in tests. */
+export interface ReleaseBisectDeps {
+  releases: (spec: string, say: (m: string) => void) => Promise<BisectSelection>;
+  boot: (r: DebianRelease, boot: number, io: BootIo) => Promise<Boot>;
+  say: (m: string) => void;
+  print: (s: string) => void;
+}
+
+const realDeps: ReleaseBisectDeps = {
+  releases: archiveSelection,
+  boot: bootRelease,
+  say: say('bisect'),
+  print: (s) => process.stdout.write(s),
+};
+
+/**
+ * `kernel bisect --releases`: 0 answered (a change found, or none in range),
+ * 1 could not decide, 2 bad input (before any boot), 129/130/143 stopped
+ * (the steps so far are printed and written).
+ */
+export async function releaseBisectMain(
+  o: ReleaseBisectCli,
+  runArgs: string[],
+  root: string,
+  deps: Partial<ReleaseBisectDeps> = {},
+): Promise<number> {
+  const d = { ...realDeps, ...deps };
+  const boots = parseBoots(o.boots ?? String(DEFAULT_RELEASE_BOOTS));
+  const timeout = o.timeout ?? String(DEFAULT_STEP_TIMEOUT_S);
+  parseVmTimeout(timeout);
+  const guestArgs = guestRunArgs(runArgs);
+  const json = o.json && o.json !== '-' ? o.json : undefined;
+  if (json) checkOutputWritable(json, '--json');
+  let signal: NodeJS.Signals | undefined;
+  let child: ResultPromise | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signal) return;
+    signal = sig;
+    d.say(`${sig}: stopping the bisect after the running boot is ended; the steps so far follow`);
+    child?.kill('SIGTERM');
+  };
+  const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of sigs) process.on(s, onSignal);
+  let report;
+  try {
+    report = await bisectReleases(
+      { spec: o.releases, boots, timeout, runArgs },
+      {
+        releases: (spec) => d.releases(spec, d.say),
+        boot: (r, b) => {
+          d.say(`booting ${r.abi} (boot ${b + 1}/${boots})`);
+          return d.boot(r, b, { root, timeout, guestArgs, say: d.say, onChild: (c) => (child = c) });
+        },
+        say: d.say,
+        stopped: () => signal,
+      },
+    );
+  } finally {
+    for (const s of sigs) process.off(s, onSignal);
+  }
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  if (json) OutputFile.open(json, '--json').writeAndClose(text);
+  d.print(o.json === '-' ? text : renderReleaseBisect(report));
+  if (signal) return signal === 'SIGTERM' ? EXIT.sigterm : signal === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
+  return report.result.kind === 'change' || report.result.kind === 'none' ? EXIT.ok : EXIT.failed;
 }

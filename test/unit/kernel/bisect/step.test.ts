@@ -63,4 +63,19 @@ describe('bisect CLI exit codes', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/is not a git work tree/);
   });
+
+  it('bisect --releases: git options with it, its options without it, or no range are usage errors (2)', () => {
+    const cases: [string[], RegExp][] = [
+      [['--releases', 'debian:6.12.*', '--good', 'a'], /not a git tree: drop --good/],
+      [['--boots', '2'], /--boots goes with --releases/],
+      [['--releases', 'debian:6.12'], /names one release: a bisect needs a range/],
+      [['--releases', 'debian:6.12.*', '--boots', '0'], /--boots '0'/],
+      [[], /needs --good <rev> and --bad <rev> .* or --releases/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = cli('kernel', 'bisect', ...args);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
 });

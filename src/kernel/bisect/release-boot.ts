@@ -1,0 +1,102 @@
+// The real I/O of `kernel bisect --releases`: the archive's releases, and one
+// boot of one release in a `vm` child, judged as a git bisect step's boot is
+// (outcome.ts). The kernel is fetched (or found in the cache) before the boot
+// starts, so a step's seconds are the guest's, not the download's.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { EnvironmentError } from '../../errors.js';
+import { PrivateApt } from '../../host/apt.js';
+import { cacheDirs, cacheRoot } from '../../host/paths.js';
+import type { RunReport } from '../../report/types.js';
+import { archiveReleases } from '../../vm/debian-archive.js';
+import type { DebianRelease } from '../../vm/debian-releases.js';
+import { cachedReleases, resolveDebian } from '../../vm/kernels.js';
+import { CONSOLE_RESULT } from '../../vm/matrix.js';
+import { stepOutcome } from './outcome.js';
+import { selectBisectReleases, type BisectSelection } from './releases.js';
+import type { Boot } from './search.js';
+
+/** The spec's releases from the archive's lists; from the kernel cache alone when the archive is unreachable. */
+export async function archiveSelection(spec: string, say: (m: string) => void): Promise<BisectSelection> {
+  const apt = new PrivateApt(cacheDirs.apt());
+  let all: DebianRelease[];
+  try {
+    await apt.update();
+    all = await archiveReleases(apt);
+  } catch (e) {
+    all = cachedReleases();
+    if (!all.length) throw new EnvironmentError(`${(e as Error).message} (and the kernel cache is empty)`);
+    say(`archive unreachable (${(e as Error).message}); bisecting the cached releases only`);
+  }
+  return selectBisectReleases(spec, all);
+}
+
+/** Where one boot keeps its report and logs (a re-run overwrites). */
+export function bootDir(abi: string, boot: number): string {
+  return path.join(cacheRoot(), 'bisect', 'releases', abi, `boot-${boot + 1}`);
+}
+
+export interface BootIo {
+  /** The package root (bin/tracefs-regress.js). */
+  root: string;
+  timeout: string;
+  /** The guest's run options (releases.ts guestRunArgs). */
+  guestArgs: string[];
+  say: (m: string) => void;
+  /** Set while a child runs, so a signal handler can end it. */
+  onChild?: (c: ResultPromise | undefined) => void;
+}
+
+export async function bootRelease(r: DebianRelease, boot: number, io: BootIo): Promise<Boot> {
+  const spec = `debian:${r.abi}`;
+  try {
+    await resolveDebian(spec, (m) => io.say(`  ${m}`));
+  } catch (e) {
+    return { verdict: 'skip', seconds: 0, why: `could not fetch ${r.abi}: ${(e as Error).message.split('\n')[0]}` };
+  }
+  const dir = bootDir(r.abi, boot);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const report = path.join(dir, 'report.json');
+  const args = [
+    path.join(io.root, 'bin/tracefs-regress.js'),
+    'vm',
+    '--kernel',
+    spec,
+    '--timeout',
+    io.timeout,
+    '--keep-log',
+    path.join(dir, 'console.log'),
+    '--',
+    ...io.guestArgs,
+    '--format',
+    'json',
+    '--output',
+    report,
+  ];
+  const t0 = Date.now();
+  const child = execa(process.execPath, args, { cwd: io.root, reject: false, all: true });
+  io.onChild?.(child);
+  const res = await child;
+  io.onChild?.(undefined);
+  const seconds = (Date.now() - t0) / 1000;
+  fs.writeFileSync(path.join(dir, 'vm.log'), res.all ?? '');
+  let parsed: RunReport | undefined;
+  try {
+    parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as RunReport) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const out = stepOutcome(parsed, res.exitCode);
+  const consoleLine = parsed?.results.find((x) => x.scenario === CONSOLE_RESULT)?.evidence[0]?.got;
+  const last = parsed ? undefined : (res.all ?? '').split('\n').filter(Boolean).at(-1);
+  return {
+    verdict: out.verdict,
+    seconds,
+    why: last ? `${out.why}: ${last}` : out.why,
+    ...(out.verdict === 'bad' ? { failing: out.why } : {}),
+    ...(consoleLine ? { console: consoleLine } : {}),
+    logs: dir,
+  };
+}
