@@ -43,14 +43,17 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .version(toolVersion())
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`tracefs-regress: ${s.replace(/^error: /, '')}`) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Each command parses its own options: `report merge FILES -f json` is merge's -f, not report's.
+    .enablePositionalOptions();
   for (const cmd of await commandsFor(argv)) program.addCommand(cmd);
   // addCommand() does not pass these on: every subcommand reports errors the same way,
-  // and every command that does something takes --color (one decision: util/color.ts).
+  // and every command that does something takes --color (one decision: util/color.ts):
+  // a leaf, or one with arguments of its own beside its subcommands (report FILE, report merge).
   const inherit = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');
-      if (sub.commands.length === 0) sub.addOption(colorOption());
+      if (sub.commands.length === 0 || sub.registeredArguments.length > 0) sub.addOption(colorOption());
       inherit(sub);
     }
   };

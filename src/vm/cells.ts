@@ -64,3 +64,10 @@ export function shardCells(all: readonly MatrixCell[], s: Shard | undefined): Ma
   const to = Math.floor((s.index * all.length) / s.count);
   return all.slice(from, to).map((c) => ({ ...c, shard: `${s.index}/${s.count}` }));
 }
+
+/** Which of `count` shards holds cell `index` of `cells` (shardCells' split, inverted): 1-based. */
+export function shardOf(index: number, cells: number, count: number): number {
+  let i = 1;
+  while (i < count && Math.floor((i * cells) / count) <= index) i++;
+  return i;
+}

@@ -5,10 +5,13 @@ import { describe, expect, it } from 'vitest';
 import type { Command, Option } from 'commander';
 import { buildProgram } from '../../../src/cli/main.js';
 
+/** The commands that do something: the leaves, and a command with arguments of its own beside its subcommands (report). */
 function leaves(cmd: Command, path: string[] = []): { path: string; cmd: Command }[] {
-  return cmd.commands.flatMap((c) =>
-    c.commands.length ? leaves(c, [...path, c.name()]) : [{ path: [...path, c.name()].join(' '), cmd: c }],
-  );
+  return cmd.commands.flatMap((c) => {
+    const self = { path: [...path, c.name()].join(' '), cmd: c };
+    if (!c.commands.length) return [self];
+    return [...(c.registeredArguments.length ? [self] : []), ...leaves(c, [...path, c.name()])];
+  });
 }
 
 const count = (s: string, word: string) => s.split(word).length - 1;
@@ -32,6 +35,7 @@ describe('help', async () => {
         'kernel selftest',
         'list',
         'report',
+        'report merge',
         'run',
         'vm',
       ].sort(),

@@ -9,7 +9,8 @@ import { main } from '../../../../src/cli/main.js';
 import { render, renderJson, renderJsonMatrix } from '../../../../src/report/index.js';
 import { CATALOGUE } from '../../../../src/scenarios/catalogue.js';
 import { warn61, raceOops } from '../../report/lkml-fixtures.js';
-import { pass, report, xfail } from '../../report/fixtures.js';
+import { fail, pass, report, xfail } from '../../report/fixtures.js';
+import { planCells, planId, shardCells } from '../../../../src/vm/cells.js';
 
 let dir: string;
 let out: string;
@@ -135,5 +136,73 @@ describe('report FILE', () => {
     expect(err).toMatch(/fifo\.json is a FIFO, not a regular file: give a saved JSON report/);
     expect(await cli('/dev/zero')).toBe(2);
     expect(err).toMatch(/\/dev\/zero is a character device, not a regular file/);
+  });
+});
+
+describe('report merge', () => {
+  // Three kernels, one boot each, in two shards: [a], [b, c]; kernel c fails.
+  const cells = planCells(['a', 'b', 'c'], 1, planId(['a', 'b', 'c'], 1, ['-s', 'x']));
+  const boot = (c: (typeof cells)[number]) => report([c.kernel === 'c' ? fail : pass], { matrix: c });
+  const shardFile = (i: number, n: number, pick = (c: (typeof cells)[number]) => boot(c)) =>
+    saved(`shard-${i}.json`, renderJsonMatrix(shardCells(cells, { index: i, count: n }).map(pick)));
+  const unsharded = () => cells.map(boot);
+
+  it('joins the shards in any order into the unsharded run, -f and -o after the files, exit as the unsharded run', async () => {
+    const [a, b] = [shardFile(1, 2), shardFile(2, 2)];
+    const o = path.join(dir, 'merged.json');
+    expect(await cli('merge', b, a, '-f', 'json', '-o', o)).toBe(1);
+    const merged = JSON.parse(fs.readFileSync(o, 'utf8')) as { runs: { matrix: { index: number; shard: string } }[] };
+    expect(merged.runs.map((r) => r.matrix.index)).toEqual([0, 1, 2]);
+    // The same document as the unsharded run's, but for the shard each cell ran in.
+    for (const r of merged.runs) delete (r.matrix as { shard?: string }).shard;
+    expect(JSON.stringify(merged, null, 2) + '\n').toBe(renderJsonMatrix(unsharded()));
+    expect(err).toBe('');
+    out = '';
+    expect(await cli('merge', a, b, '--format', 'junit', '--color', 'never')).toBe(1);
+    expect(out).toMatch(/^<\?xml/);
+    const passing = (c: (typeof cells)[number]) => report([pass], { matrix: c });
+    expect(await cli('merge', shardFile(1, 2, passing), shardFile(2, 2, passing), '-f', 'ktap')).toBe(0);
+  });
+
+  it('a missing shard: its cells on stderr and UNRESOLVED in the output, exit 1 though every reported boot passed', async () => {
+    const passing = (c: (typeof cells)[number]) => report([pass], { matrix: c });
+    const o = path.join(dir, 'merged.xml');
+    expect(await cli('merge', shardFile(1, 2, passing), '-f', 'junit', '-o', o)).toBe(1);
+    expect(err).toBe(
+      'tracefs-regress: 2 of 3 cells missing (UNRESOLVED in the merge, exit 1):\n' +
+        '  shard 2/2: cell 1 (kernel #2 (unreported)), cell 2 (kernel #3 (unreported))\n',
+    );
+    expect(fs.readFileSync(o, 'utf8').match(/<testcase [^>]*name="vm-boot"/g)).toHaveLength(2);
+  });
+
+  it("refuses files that are not one plan's shards: exit 2 naming the files, nothing written", async () => {
+    const o = path.join(dir, 'out.json');
+    const other = planCells(['a', 'b'], 1, planId(['a', 'b'], 1, []));
+    const cases: Array<[string[], RegExp]> = [
+      [[shardFile(1, 2), saved('run.json', renderJson(warn61))], /run\.json: run 1 .* has no matrix cell/],
+      [
+        [shardFile(1, 2), saved('other.json', renderJsonMatrix(other.map((c) => report([pass], { matrix: c }))))],
+        /shard-1\.json and .*other\.json are reports of different plans/,
+      ],
+      [[saved('bad.json', 'not json'), shardFile(1, 2)], /bad\.json is not a tracefs-regress JSON report/],
+      [[saved('empty.json', renderJsonMatrix([]))], /^tracefs-regress: nothing to merge: .*empty\.json holds no boot/],
+    ];
+    for (const [files, why] of cases) {
+      err = '';
+      expect(await cli('merge', ...files, '-f', 'json', '-o', o), files.join(' ')).toBe(2);
+      expect(err).toMatch(why);
+      expect(fs.existsSync(o)).toBe(false);
+    }
+    err = '';
+    expect(await cli('merge', shardFile(1, 2), '-f', 'text')).toBe(2);
+    expect(err).toMatch(/argument 'text' is invalid/);
+  });
+
+  it('an empty shard (more jobs than cells) adds nothing and is no error', async () => {
+    const files = [1, 2, 3, 4].map((i) => shardFile(i, 4));
+    expect(JSON.parse(fs.readFileSync(files[0]!, 'utf8')).runs).toEqual([]);
+    expect(await cli('merge', ...files, '-f', 'json')).toBe(1);
+    expect(err).toBe('');
+    expect((JSON.parse(out) as { runs: unknown[] }).runs).toHaveLength(3);
   });
 });
