@@ -101,7 +101,7 @@ const pre = (cls: string, lines: readonly string[]): string =>
 function bootHtml(b: BootVerdict): string {
   const facts = [
     b.seconds !== undefined ? `first failure after ${secondsLabel(b.seconds)} of racing` : '',
-    b.durationMs !== undefined ? `ran ${secondsLabel(b.durationMs / 1000)}` : '',
+    b.durationMs ? `ran ${secondsLabel(b.durationMs / 1000)}` : '',
     b.run !== undefined ? `run ${b.run + 1} of the report` : '',
   ].filter(Boolean);
   return (
