@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit (pure logic), live (this machine's real tracefs) and
-// vm (real kernels booted in QEMU). Live and VM tests share one kernel, so
-// their files run one after another.
+// Four projects: unit (pure logic), live (this machine's real tracefs), vm
+// (real kernels booted in QEMU) and browser (pages in headless Chromium). Live
+// and VM tests share one kernel, so their files run one after another.
 export default defineConfig({
   test: {
     projects: [
@@ -25,6 +25,7 @@ export default defineConfig({
           hookTimeout: 1_800_000,
         },
       },
+      { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
     ],
   },
 });

@@ -7,8 +7,13 @@ import { renderJunit, renderJunitMatrix } from './junit.js';
 import { renderPretty, renderPrettyMatrix, type PrettyOptions } from './pretty.js';
 import { renderLkml, renderLkmlMatrix, type LkmlOptions } from './lkml.js';
 import { readReproducer } from './lkml-files.js';
+import { renderKtapVerdicts } from './matrix-ktap.js';
+import { renderJunitVerdicts } from './matrix-junit.js';
+import { renderMarkdownVerdicts } from './markdown.js';
+import { renderHtmlVerdicts } from './html.js';
+import { severalBoots } from './verdicts.js';
 
-export const FORMATS = ['pretty', 'ktap', 'json', 'junit', 'lkml'] as const;
+export const FORMATS = ['pretty', 'ktap', 'json', 'junit', 'lkml', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Options only the pretty format (colour) or the lkml format (descriptions, reproducers) looks at. */
@@ -21,14 +26,24 @@ export interface Reporter {
 
 const REPORTERS: Record<Format, Reporter> = {
   pretty: { render: renderPretty, renderMany: renderPrettyMatrix },
-  ktap: { render: (r) => renderKtap(r), renderMany: (rs) => renderKtapMatrix(rs) },
+  // Several boots of a kernel: one aggregate line (KTAP) or case (JUnit) per scenario; one boot each, one run per kernel.
+  ktap: {
+    render: (r) => renderKtap(r),
+    renderMany: (rs) => (severalBoots(rs) ? renderKtapVerdicts(rs) : renderKtapMatrix(rs)),
+  },
   json: { render: (r) => renderJson(r), renderMany: (rs) => renderJsonMatrix(rs) },
-  junit: { render: (r) => renderJunit(r), renderMany: (rs) => renderJunitMatrix(rs) },
+  junit: {
+    render: (r) => renderJunit(r),
+    renderMany: (rs) => (severalBoots(rs) ? renderJunitVerdicts(rs) : renderJunitMatrix(rs)),
+  },
   // Reproducers are read from the report's reproDir unless the caller says otherwise.
   lkml: {
     render: (r, o) => renderLkml(r, { reproducer: readReproducer, ...lkmlOpts(o) }),
     renderMany: (rs, o) => renderLkmlMatrix(rs, { reproducer: readReproducer, ...lkmlOpts(o) }),
   },
+  // The kernel x scenario table alone, for one run as for many (docs/matrix.md).
+  markdown: { render: (r) => renderMarkdownVerdicts([r]), renderMany: (rs) => renderMarkdownVerdicts(rs) },
+  html: { render: (r) => renderHtmlVerdicts([r]), renderMany: (rs) => renderHtmlVerdicts(rs) },
 };
 
 const lkmlOpts = (o: RenderOptions | undefined): LkmlOptions => ({
@@ -60,6 +75,21 @@ export { renderJson, renderJsonMatrix, toJson, JSON_SCHEMA } from './json.js';
 export { renderJunit, renderJunitMatrix } from './junit.js';
 export { renderLkml, renderLkmlMatrix, nothingToReport, type LkmlOptions } from './lkml.js';
 export { statsHighlights } from './text.js';
+export {
+  matrixVerdicts,
+  cellLabel,
+  worstStatus,
+  STATUS_ORDER,
+  type MatrixVerdicts,
+  type VerdictCell,
+  type BootVerdict,
+  type KnownBugLabel,
+  type CellStatus,
+} from './verdicts.js';
+export { renderKtapVerdicts } from './matrix-ktap.js';
+export { renderJunitVerdicts } from './matrix-junit.js';
+export { renderMarkdownVerdicts } from './markdown.js';
+export { renderHtmlVerdicts } from './html.js';
 export {
   summarize,
   isFailing,

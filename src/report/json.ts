@@ -15,6 +15,8 @@ import { exitCodeFor, exitCodeForAll } from './exit-code.js';
 import { raceNote } from './text.js';
 import type { RaceSummary } from '../race/types.js';
 import { kernelciStatus } from './kernelci.js';
+import { matrixVerdicts } from './verdicts.js';
+import { verdictsJson } from './verdicts-json.js';
 
 export const JSON_SCHEMA = 'tracefs-regress/report@1';
 
@@ -207,7 +209,7 @@ export function renderJson(report: RunReport): string {
   return stringify(toJson(report));
 }
 
-/** Several runs (one per kernel) in one document, with totals over all of them. */
+/** Several runs (one per boot) in one document, with totals over all of them and the verdict of each kernel x scenario. */
 export function renderJsonMatrix(reports: readonly RunReport[]): string {
   const all = reports.flatMap((r) => r.results);
   return stringify({
@@ -215,5 +217,7 @@ export function renderJsonMatrix(reports: readonly RunReport[]): string {
     report: 'matrix' satisfies ReportShape,
     summary: summaryJson(summarize(all), exitCodeForAll(reports)),
     runs: reports.map(toJson),
+    // The kernel x scenario verdicts over every kernel's boots; `perBoot[].run` indexes `runs`.
+    verdicts: verdictsJson(matrixVerdicts(reports)),
   });
 }

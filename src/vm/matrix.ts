@@ -8,6 +8,7 @@ import type { RunReport, ScenarioResult } from '../report/types.js';
 import { exitCodeFor } from '../report/exit-code.js';
 import type { BootOutcome } from './boot.js';
 import { mttcgSafe, type QemuVersion } from './qemu-version.js';
+import { caughtText, cellAt, matrixVerdicts, SHORT } from '../report/verdicts.js';
 
 export const CONSOLE_RESULT = 'vm-console';
 export const BOOT_RESULT = 'vm-boot';
@@ -127,26 +128,19 @@ export function combinedExitCode(codes: number[]): number {
   return codes.length && codes.every((c) => c === EXIT.skip) ? EXIT.skip : EXIT.ok;
 }
 
-const CELL: Record<ScenarioResult['status'], string> = {
-  PASS: 'PASS',
-  FAIL: 'FAIL',
-  UNRESOLVED: 'UNRES',
-  UNSUPPORTED: 'SKIP',
-  TIMEOUT: 'TIMEOUT',
-  XFAIL: 'XFAIL',
-  XPASS: 'XPASS',
-};
-
-/** Rows: result names in first-seen order; columns: kernels. */
-export function matrixTable(reports: RunReport[]): string {
-  const cols = reports.map((r) => `${r.env.kernel.release}${r.env.accelerator ? ` (${r.env.accelerator})` : ''}`);
-  const rows: string[] = [];
-  for (const r of reports) for (const x of r.results) if (!rows.includes(x.name)) rows.push(x.name);
-  const cell = (r: RunReport, name: string) => {
-    const x = r.results.find((y) => y.name === name);
-    return x ? CELL[x.status] : '-';
+/**
+ * Rows: result names, the host's checks last; columns: kernels (several boots
+ * of one kernel are one column). A cell is the worst status over the boots and,
+ * with several boots, how many caught a failure: "XFAIL 1/2" (src/report/verdicts.ts).
+ */
+export function matrixTable(reports: readonly RunReport[]): string {
+  const v = matrixVerdicts(reports);
+  const cols = v.kernels.map((k) => `${k.kernel}${k.accelerators.length ? ` (${k.accelerators.join(', ')})` : ''}`);
+  const cell = (k: number, s: number) => {
+    const c = cellAt(v, k, s);
+    return [SHORT[c.status], caughtText(c)].filter(Boolean).join(' ');
   };
-  const w0 = Math.max('scenario'.length, ...rows.map((r) => r.length));
+  const w0 = Math.max('scenario'.length, ...v.scenarios.map((r) => r.length));
   const widths = cols.map((c) => Math.max(c.length, 5));
   const line = (first: string, cells: string[]) =>
     [first.padEnd(w0), ...cells.map((c, i) => c.padEnd(widths[i]!))].join('  ').trimEnd();
@@ -157,10 +151,10 @@ export function matrixTable(reports: RunReport[]): string {
         '-'.repeat(w0),
         widths.map((w) => '-'.repeat(w)),
       ),
-      ...rows.map((name) =>
+      ...v.scenarios.map((name, s) =>
         line(
           name,
-          reports.map((r) => cell(r, name)),
+          cols.map((_, k) => cell(k, s)),
         ),
       ),
     ].join('\n') + '\n'

@@ -75,7 +75,9 @@ describe('help', async () => {
         c.options.find((o) => o.long === flag)!,
       );
     };
-    expect(opt('run', '--format')).toContain('choices: "pretty", "ktap", "json", "junit", "lkml", default: "pretty"');
+    expect(opt('run', '--format')).toContain(
+      'choices: "pretty", "ktap", "json", "junit", "lkml", "markdown", "html", default: "pretty"',
+    );
     expect(opt('vm', '--tcg')).toContain('choices: "single", "multi"');
     expect(opt('list', '--format')).toContain('choices: "text", "json", default: "text"');
     for (const { path, cmd } of commands) {

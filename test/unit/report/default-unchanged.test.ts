@@ -19,7 +19,8 @@ const REPORTS = {
 
 describe('no --repeat: every format as before', () => {
   for (const [name, rep] of Object.entries(REPORTS)) {
-    for (const format of FORMATS) {
+    // markdown and html came later (the matrix's tables): no "before" to compare with.
+    for (const format of FORMATS.filter((f) => f !== 'markdown' && f !== 'html')) {
       for (const liveShown of format === 'pretty' ? [false, true] : [false]) {
         const file = path.join(DIR, `${name}.${format}${liveShown ? '.live' : ''}.txt`);
         it(`${name} as ${format}${liveShown ? ' (recap after live lines)' : ''}`, () => {

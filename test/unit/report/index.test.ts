@@ -3,10 +3,12 @@ import { FORMATS, render, renderMany, reporterFor, isFormat } from '../../../src
 import { pass, fail, skip, raceSingle, raceMulti, NO_OVERLAP, report } from './fixtures.js';
 
 describe('reporter selection', () => {
-  it('offers the five formats', () => {
-    expect(FORMATS).toEqual(['pretty', 'ktap', 'json', 'junit', 'lkml']);
+  it('offers the seven formats', () => {
+    expect(FORMATS).toEqual(['pretty', 'ktap', 'json', 'junit', 'lkml', 'markdown', 'html']);
     expect(isFormat('tap')).toBe(false);
-    expect(() => reporterFor('tap')).toThrow(/unknown format 'tap': use one of pretty, ktap, json, junit, lkml/);
+    expect(() => reporterFor('tap')).toThrow(
+      /unknown format 'tap': use one of pretty, ktap, json, junit, lkml, markdown, html/,
+    );
   });
 
   it('renders every format for one run and for several', () => {
@@ -23,7 +25,9 @@ describe('reporter selection', () => {
       env: { ...report([]).env, accelerator: 'tcg thread=single' },
     });
     const count = (t: string) => t.match(new RegExp(NO_OVERLAP.source, 'g'))?.length ?? 0;
-    // JUnit: a property and system-out; lkml writes mails for FAILs only, and none of these failed.
-    for (const f of FORMATS) expect(count(render(f, r)), f).toBe(f === 'junit' ? 4 : f === 'lkml' ? 0 : 2);
+    // JUnit: a property and system-out; lkml writes mails for FAILs only, and none of these failed;
+    // markdown and html are the verdict tables, whose details are evidence and console lines.
+    for (const f of FORMATS.filter((x) => x !== 'markdown' && x !== 'html'))
+      expect(count(render(f, r)), f).toBe(f === 'junit' ? 4 : f === 'lkml' ? 0 : 2);
   });
 });

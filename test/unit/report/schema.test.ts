@@ -169,6 +169,25 @@ describe('report.schema.json rejects planted bad reports', () => {
   });
   it('new: false (a result that is not new carries no "new")', () =>
     rejects((j) => (j.results[4].new = false), /^\/results\/4\/new/));
+  it('a matrix verdict with an unknown status, without its k, or a boot 0', () => {
+    const cell = { index: 0, cells: 2, kernel: 'k', boot: 1, boots: 2, plan: '0123456789ab' };
+    const m = () => JSON.parse(renderJsonMatrix([{ ...report([fail]), matrix: cell }]));
+    const ok = m();
+    expect(ok.verdicts.cells[0]).toMatchObject({ status: 'FAIL', caught: 1, boots: 2, ran: 1 });
+    expect(ok.verdicts.cells[0].perBoot[1]).toEqual({ boot: 2, status: 'MISSING' });
+    expect(reportSchemaErrors(ok)).toEqual([]);
+    const bad = (f: (j: any) => void, re: RegExp) => {
+      const j = m();
+      f(j);
+      expect(
+        reportSchemaErrors(j).some((e) => re.test(e)),
+        JSON.stringify(reportSchemaErrors(j)),
+      ).toBe(true);
+    };
+    bad((j) => (j.verdicts.cells[0].status = 'BROKEN'), /^\/verdicts\/cells\/0\/status/);
+    bad((j) => delete j.verdicts.cells[0].caught, /^\/verdicts\/cells\/0 .*caught/);
+    bad((j) => (j.verdicts.cells[0].perBoot[0].boot = 0), /^\/verdicts\/cells\/0\/perBoot\/0\/boot/);
+  });
 });
 
 describe('the golden JSON reports', () => {
