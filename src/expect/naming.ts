@@ -126,20 +126,4 @@ export function nameReport(report: RunReport, bugs: readonly KnownBug[]): RunRep
   return { ...report, results: report.results.map((r) => nameResult(r, bugs, release, version)) };
 }
 
-const SHORT: Record<FixVerdict, string> = {
-  'predates-fix': 'predates the fix',
-  'should-contain-fix': 'fix missing: regression or backport',
-  'unknown-series': 'series unknown',
-};
-
-/** A cell's label (a heat map, a table): "CVE-2026-74605: predates the fix", "NEW", or undefined for a result no one names. */
-export function knownBugLabel(r: ScenarioResult): string | undefined {
-  if (r.knownBug) return `${r.knownBug.id}: ${SHORT[r.knownBug.verdict]}`;
-  return r.new ? 'NEW' : undefined;
-}
-
-/** The line every reporter writes for a named result. */
-export function knownBugLine(r: ScenarioResult): string | undefined {
-  if (r.knownBug) return `known bug: ${r.knownBug.text}${r.knownBug.note ? ` [${r.knownBug.note}]` : ''}`;
-  return r.new ? 'NEW: matches no known bug in kernel/known-bugs.json' : undefined;
-}
+export { knownBugLabel, knownBugLine } from '../report/known-bug.js';

@@ -16,7 +16,7 @@ import {
 } from './text.js';
 import { el, serialize, textEl, type XmlElement } from './xml.js';
 import { repeatLine } from './repeat.js';
-import { knownBugLine } from '../expect/naming.js';
+import { knownBugLine } from './known-bug.js';
 
 /** "tracefs-regress 6.12.38+deb12-amd64 (tcg thread=single)" */
 export function suiteName(report: RunReport): string {

@@ -20,7 +20,7 @@ import {
   statsHighlights,
 } from './text.js';
 import { repeatLine } from './repeat.js';
-import { knownBugLine } from '../expect/naming.js';
+import { knownBugLine } from './known-bug.js';
 
 /** A test name or directive reason: one line, no '#' (it would start a directive). */
 export function ktapName(s: string): string {

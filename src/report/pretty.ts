@@ -1,6 +1,6 @@
 // The compact human summary: one line per result, failures followed by their
 // evidence, and a last line "N passed, N failed, N skipped" that scripts grep.
-import { knownBugLine } from '../expect/naming.js';
+import { knownBugLine } from './known-bug.js';
 import {
   isFailing,
   summarize,

@@ -4,6 +4,7 @@
 // the known bug it matches and every boot's console lines. Every matrix
 // format (JSON's verdicts, KTAP, JUnit, markdown, HTML, vm's stderr table)
 // renders this one aggregation, so `vm`, `report FILE` and `report merge` agree.
+import { knownBugLabel } from './known-bug.js';
 import type { ResultStatus, RunReport, ScenarioResult } from './types.js';
 import { evidenceDetail, evidenceSummary } from './text.js';
 
@@ -56,6 +57,16 @@ export interface KnownBugLabel {
  * known-bug annotation.
  */
 export function cellLabel(r: ScenarioResult): KnownBugLabel | undefined {
+  // The catalogue's naming (expect/naming.ts) first: the bug, its verdict and the fix to backport.
+  const k = r.knownBug;
+  if (k)
+    return {
+      id: knownBugLabel(r)!,
+      why: k.text,
+      fix: `${k.fix.commit} ("${k.fix.subject}")`,
+      ...(k.note ? { reference: k.note } : {}),
+    };
+  if (r.new) return { id: 'NEW', why: 'a failure that matches no known bug in kernel/known-bugs.json' };
   const n = r.expectation;
   if (!n || n.verdict === 'flaky-pass' || n.verdict === 'mismatch') return undefined;
   return {

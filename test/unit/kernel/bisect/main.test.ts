@@ -105,7 +105,7 @@ describe('kernel bisect --releases (fake boots)', () => {
     for (const [o, args] of [
       [{ releases: 'debian:6.12', json }, []],
       [{ releases: 'debian:6.18.12..6.18.12', json }, []],
-      [{ releases: 'debian:6.18.5..6.19.14', json }, []],
+      [{ releases: 'debian:6.18.5..6.18.5', json }, []],
       [{ releases: 'debian:6.12.*', boots: '0', json }, []],
       [{ releases: 'debian:6.12.*', json }, ['--format', 'ktap']],
       [{ releases: 'debian:6.12.*', timeout: 'soon', json }, []],
