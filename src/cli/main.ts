@@ -14,7 +14,12 @@ import { guardStdio, settleStdout, stdoutFailure, stdoutFailureLine } from '../u
  * the VM runner's or kernel builder's modules. Help lists them all.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./commands/run.js')).runCommand(),
+  // In two steps: Node's loader opens a graph's files at once, and run's whole graph at once
+  // overran a 64-fd limit (EMFILE) before run's own fd check could say what limit it needs.
+  run: async () => {
+    await import('../report/index.js');
+    return (await import('./commands/run.js')).runCommand();
+  },
   list: async () => (await import('./commands/list.js')).listCommand(),
   doctor: async () => (await import('./commands/doctor.js')).doctorCommand(),
   cleanup: async () => (await import('./commands/cleanup.js')).cleanupCommand(),
@@ -73,8 +78,25 @@ export async function main(argv: string[]): Promise<number> {
   return EXIT.usage;
 }
 
+/** EMFILE/ENFILE while the command's modules load: no fd is left to load the tool itself. */
+function outOfFdsLoading(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EMFILE' || code === 'ENFILE';
+}
+
 async function runProgram(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv);
+  let program: Command;
+  try {
+    program = await buildProgram(argv);
+  } catch (e) {
+    if (!outOfFdsLoading(e)) throw e;
+    // The tool's own failure, never a crash: say the limit to raise (races need more: run says how many).
+    process.stderr.write(
+      `tracefs-regress: out of file descriptors while loading (${(e as NodeJS.ErrnoException).code}): ` +
+        'raise the fd limit: ulimit -n 1024\n',
+    );
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

@@ -62,6 +62,15 @@ describe.skipIf(!!liveSkipReason)("the tool's own failures", () => {
     expect(r.stderr).toMatch(/fd limit is 64: raise the fd limit: ulimit -n \d+/);
     expect(r.report).toBeUndefined();
     expect(r.left).toEqual([]);
+    // Too few even to load the tool's modules (the loader opens a graph's files at once): exit 2 with the fix, no stack.
+    for (const n of [24, 40]) {
+      const l = await run(`prlimit --nofile=${n}`, '-s race-stale-dirfd -p uprobe');
+      expect(l.rc, l.stderr).toBe(2);
+      expect(l.stderr).toMatch(
+        /^tracefs-regress: out of file descriptors while loading \(EMFILE\): raise the fd limit: ulimit -n 1024\n$/,
+      );
+      expect(l.left).toEqual([]);
+    }
     const t = await run('prlimit --nofile=1024', '-s race-stale-dirfd -p uprobe --threads 64');
     expect(t.rc, t.stderr).toBe(2);
     expect(t.stderr).toMatch(
