@@ -66,7 +66,18 @@ export function runtimePackages(root: string, readPkg: (dir: string) => PackageJ
 }
 
 /** The package's own runtime files and directories, relative to its root (those that exist are taken). */
-export const PACKAGE_PARTS = ['package.json', 'bin', 'dist', 'kernel', 'schema', 'src/repro/c', 'build/Release'];
+export const PACKAGE_PARTS = [
+  'package.json',
+  'bin',
+  'dist',
+  'kernel',
+  'schema',
+  'src/repro/c',
+  'build/Release',
+  // The addon loader's last resort (native/addon.ts): an install from the tarball, or a checkout after
+  // `npm run prebuildify` (which leaves no .node in build/Release), has only this one.
+  `prebuilds/${process.platform}-${process.arch}`,
+];
 
 /** Everything under `top` as payload items (dependencies' nested node_modules come from runtimePackages). */
 function walk(top: string, skipNodeModules: boolean): PayloadItem[] {

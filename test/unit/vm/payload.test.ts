@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseLdd, payloadEntries, payloadItems, runtimePackages, type PackageJson } from '../../../src/vm/payload.js';
 
@@ -62,6 +63,23 @@ describe("the self-contained guest's payload", () => {
     expect(e[8]).toMatchObject({ data: Buffer.from('content of /x/ld.so'), mode: 0o755 });
   });
 
+  it('a package whose addon is only a prebuild (after prebuildify, or installed from the tarball) carries it', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-payload-'));
+    try {
+      fs.writeFileSync(path.join(root, 'package.json'), '{"name":"p","version":"1.0.0"}');
+      const pre = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+      fs.mkdirSync(pre, { recursive: true });
+      fs.writeFileSync(path.join(pre, 'tracefs-regress.glibc.node'), 'addon');
+      fs.mkdirSync(path.join(root, 'prebuilds', 'linux-arm64'));
+      fs.writeFileSync(path.join(root, 'prebuilds', 'linux-arm64', 'other.node'), 'not this machine');
+      const paths = (await payloadItems(root)).map((i) => i.path);
+      expect(paths).toContain(path.join(pre, 'tracefs-regress.glibc.node'));
+      expect(paths.some((p) => p.includes('linux-arm64'))).toBe(false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!fs.existsSync(path.join(ROOT, 'dist', 'vm', 'guest-relay.js')))(
     "this package's payload: node and its loader, the relay, the addon, runtime dependencies, no dev tools",
     async () => {
@@ -79,7 +97,7 @@ describe("the self-contained guest's payload", () => {
         'node_modules/commander/package.json',
       ])
         expect(paths).toContain(rel(p));
-      expect(paths.some((p) => p.endsWith('.node') && p.includes('/build/Release/'))).toBe(true);
+      expect(paths.some((p) => p.endsWith('.node') && /\/(build\/Release|prebuilds\/[^/]+)\//.test(p))).toBe(true);
       expect(
         paths.some((p) => p.startsWith(rel('node_modules/vitest/')) || p.startsWith(rel('node_modules/typescript/'))),
       ).toBe(false);
