@@ -4,16 +4,16 @@
 // starts, so a step's seconds are the guest's, not the download's.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { EnvironmentError } from '../../errors.js';
 import { PrivateApt } from '../../host/apt.js';
 import { cacheDirs, cacheRoot } from '../../host/paths.js';
-import type { RunReport } from '../../report/types.js';
 import { archiveReleases } from '../../vm/debian-archive.js';
 import type { DebianRelease } from '../../vm/debian-releases.js';
 import { cachedReleases, resolveDebian } from '../../vm/kernels.js';
 import { CONSOLE_RESULT } from '../../vm/matrix.js';
 import { stepOutcome } from './outcome.js';
+import { bootForBisect } from './step.js';
 import { selectBisectReleases, type BisectSelection } from './releases.js';
 import type { Boot } from './search.js';
 
@@ -58,39 +58,13 @@ export async function bootRelease(r: DebianRelease, boot: number, io: BootIo): P
   const dir = bootDir(r.abi, boot);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const report = path.join(dir, 'report.json');
-  const args = [
-    path.join(io.root, 'bin/tracefs-regress.js'),
-    'vm',
-    '--kernel',
-    spec,
-    '--timeout',
-    io.timeout,
-    '--keep-log',
-    path.join(dir, 'console.log'),
-    '--',
-    ...io.guestArgs,
-    '--format',
-    'json',
-    '--output',
-    report,
-  ];
   const t0 = Date.now();
-  const child = execa(process.execPath, args, { cwd: io.root, reject: false, all: true });
-  io.onChild?.(child);
-  const res = await child;
-  io.onChild?.(undefined);
+  const res = await bootForBisect(spec, dir, { root: io.root, timeout: io.timeout, runArgs: io.guestArgs, onChild: io.onChild });
   const seconds = (Date.now() - t0) / 1000;
-  fs.writeFileSync(path.join(dir, 'vm.log'), res.all ?? '');
-  let parsed: RunReport | undefined;
-  try {
-    parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as RunReport) : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = res.report;
   const out = stepOutcome(parsed, res.exitCode);
   const consoleLine = parsed?.results.find((x) => x.scenario === CONSOLE_RESULT)?.evidence[0]?.got;
-  const last = parsed ? undefined : (res.all ?? '').split('\n').filter(Boolean).at(-1);
+  const last = parsed ? undefined : res.all.split('\n').filter(Boolean).at(-1);
   return {
     verdict: out.verdict,
     seconds,

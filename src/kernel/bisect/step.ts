@@ -92,6 +92,46 @@ export interface StepIo {
   stopped?: () => boolean;
 }
 
+/**
+ * One bisect boot (a git step's bzImage, a release's debian: spec): `vm` in a
+ * child, its console and output kept in dir, its JSON report read back.
+ */
+export async function bootForBisect(
+  kernel: string,
+  dir: string,
+  o: { root: string; timeout: string; runArgs: string[]; onChild?: (c: ResultPromise | undefined) => void },
+): Promise<{ report?: RunReport; exitCode: number | undefined; all: string }> {
+  const report = path.join(dir, 'report.json');
+  const args = [
+    path.join(o.root, 'bin/tracefs-regress.js'),
+    'vm',
+    '--kernel',
+    kernel,
+    '--timeout',
+    o.timeout,
+    '--keep-log',
+    path.join(dir, 'console.log'),
+    '--',
+    ...o.runArgs,
+    '--format',
+    'json',
+    '--output',
+    report,
+  ];
+  const child = execa(process.execPath, args, { cwd: o.root, reject: false, all: true });
+  o.onChild?.(child);
+  const r = await child;
+  o.onChild?.(undefined);
+  fs.writeFileSync(path.join(dir, 'vm.log'), r.all ?? '');
+  let parsed: RunReport | undefined;
+  try {
+    parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as RunReport) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { ...(parsed ? { report: parsed } : {}), exitCode: r.exitCode, all: r.all ?? '' };
+}
+
 /** Build, boot and judge HEAD of tree. Never throws for what the commit did: those are skips. */
 export async function runStep(o: StepOptions, tree: string, io: StepIo): Promise<StepOutcome & { commit: string; subject: string }> {
   const commit = await gitOk(tree, ['rev-parse', '--verify', 'HEAD']);
@@ -114,40 +154,14 @@ export async function runStep(o: StepOptions, tree: string, io: StepIo): Promise
   }
   if (io.stopped?.()) return { ...at, ...skip('stopped by a signal') };
 
-  const report = path.join(dir, 'report.json');
-  const args = [
-    path.join(io.root, 'bin/tracefs-regress.js'),
-    'vm',
-    '--kernel',
-    bzImage,
-    '--timeout',
-    o.timeout,
-    '--keep-log',
-    path.join(dir, 'console.log'),
-    '--',
-    ...o.runArgs,
-    '--format',
-    'json',
-    '--output',
-    report,
-  ];
   const t0 = Date.now();
-  const child = execa(process.execPath, args, { cwd: io.root, reject: false, all: true });
-  io.onChild?.(child);
-  const r = await child;
-  io.onChild?.(undefined);
-  fs.writeFileSync(path.join(dir, 'vm.log'), r.all ?? '');
+  const r = await bootForBisect(bzImage, dir, { root: io.root, timeout: o.timeout, runArgs: o.runArgs, onChild: io.onChild });
   io.say(`  booted and ran in ${((Date.now() - t0) / 1000).toFixed(0)} s; logs in ${dir}`);
-  let parsed: RunReport | undefined;
-  try {
-    parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as RunReport) : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = r.report;
   const out = stepOutcome(parsed, r.exitCode);
   // vm's own last words say why there was no report (e.g. a bad run option): keep them in the line.
   if (!parsed) {
-    const last = (r.all ?? '').split('\n').filter(Boolean).at(-1);
+    const last = r.all.split('\n').filter(Boolean).at(-1);
     if (last) return { ...at, ...out, why: `${out.why}: ${last}` };
   }
   return { ...at, ...out };
