@@ -21,7 +21,7 @@ uint32_t g_next_id = 1;
 
 const char* phase_name(uint64_t s) {
   static const char* const n[] = {"creating", "present", "removing", "absent"};
-  return n[phase_of(s)];
+  return n[rc_phase_of(s)];
 }
 
 Napi::Object latency_obj(Napi::Env env, const LatencyHist& h) {
@@ -112,9 +112,9 @@ Napi::Object stats_obj(Napi::Env env, Engine& e) {
     x.Set("path", v.path);
     x.Set("expected", v.expected);
     x.Set("got", v.got);
-    x.Set("cycle", static_cast<double>(cycle_of(v.seq_before)));
-    x.Set("generationBefore", static_cast<double>(generation_of(v.seq_before)));
-    x.Set("generationAfter", static_cast<double>(generation_of(v.seq_after)));
+    x.Set("cycle", static_cast<double>(rc_cycle_of(v.seq_before)));
+    x.Set("generationBefore", static_cast<double>(rc_gen_of(v.seq_before)));
+    x.Set("generationAfter", static_cast<double>(rc_gen_of(v.seq_after)));
     x.Set("phaseBefore", phase_name(v.seq_before));
     x.Set("phaseAfter", phase_name(v.seq_after));
     x.Set("startNs", static_cast<double>(v.start_ns - e.start_ns));

@@ -26,12 +26,6 @@
 namespace tfsr {
 namespace race {
 
-uint64_t now_ns() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 namespace {
 
 const char* action_sys(ActionKind k) {
@@ -51,10 +45,6 @@ int write_once(int fd, const std::string& s) {
   ssize_t r = ::write(fd, s.data(), s.size());
   if (r < 0) return errno;
   return 0;
-}
-
-long futex(std::atomic<uint32_t>* w, int op, uint32_t val, const struct timespec* ts) {
-  return syscall(SYS_futex, reinterpret_cast<uint32_t*>(w), op, val, ts, nullptr, 0);
 }
 
 int online_cpus() {
@@ -82,42 +72,17 @@ int online_cpus() {
 //    retries, an RCU grace period) lets each waiting worker start one op
 //    per bound, so a long window is raced by the crowd as well.
 // Waiters sleep on a futex rather than spin or yield: on few CPUs a spinning
-// waiter takes the CPU from the very write it waits for. The controller
-// wakes one waiter and each woken one wakes the next, so a step costs the
-// controller one wake, not one per worker.
-void Gate::open() {
-  word.fetch_add(1, std::memory_order_seq_cst);
-  if (waiters.load(std::memory_order_seq_cst) > 0) futex(&word, FUTEX_WAKE_PRIVATE, 1, nullptr);
-}
-
-void Gate::wake_next() {
-  if (waiters.load(std::memory_order_seq_cst) > 0) futex(&word, FUTEX_WAKE_PRIVATE, 1, nullptr);
-}
-
-bool Gate::wait(uint32_t max_us) {
-  uint32_t g = word.load(std::memory_order_acquire);
-  if (!(g & 1)) return false;
-  // Announce first, then re-check: open() reads `waiters` after it moved
-  // the word, so either it sees us or FUTEX_WAIT sees the new word.
-  waiters.fetch_add(1, std::memory_order_seq_cst);
-  struct timespec ts;
-  ts.tv_sec = max_us / 1000000;
-  ts.tv_nsec = static_cast<long>(max_us % 1000000) * 1000;
-  if (word.load(std::memory_order_seq_cst) == g) futex(&word, FUTEX_WAIT_PRIVATE, g, &ts);
-  waiters.fetch_sub(1, std::memory_order_seq_cst);
-  // Woken because the step ended (not timed out): pass the wake on.
-  if (!(word.load(std::memory_order_acquire) & 1)) wake_next();
-  return true;
-}
+// waiter takes the CPU from the very write it waits for (rc_gate_wait, in
+// the shared core).
 
 namespace {
 // Closes the gate for one controller step and opens it on every way out.
 struct GateClosed {
-  explicit GateClosed(Gate& g) : g_(g) { g_.close(); }
-  ~GateClosed() { g_.open(); }
+  explicit GateClosed(rc_gate& g) : g_(g) { rc_gate_close(&g_); }
+  ~GateClosed() { rc_gate_open(&g_); }
   GateClosed(const GateClosed&) = delete;
   GateClosed& operator=(const GateClosed&) = delete;
-  Gate& g_;
+  rc_gate& g_;
 };
 }  // namespace
 

@@ -19,41 +19,20 @@
 
 #include "../root.h"
 #include "config.h"
+#include "core.h"
 #include "stats.h"
 
 namespace tfsr {
 namespace race {
 
-// The generation sequence: 4 phases per cycle k.
-//   4k+0 creating: the create step started, not yet returned
-//   4k+1 present:  created, the remove step not started
-//   4k+2 removing: the remove step started (EBUSY retries stay here)
-//   4k+3 absent:   the removal returned success
-// The generation number reports show is 2k + (phase == 3): odd while absent.
-inline uint64_t phase_of(uint64_t s) { return s & 3; }
-inline uint64_t cycle_of(uint64_t s) { return s >> 2; }
-inline uint64_t generation_of(uint64_t s) { return 2 * cycle_of(s) + (phase_of(s) == 3); }
+// The generation sequence (4 phases per cycle), the step-aside gate and the
+// rules live in the shared C core (core.h, src/repro/c/race-core.h).
 
 struct Snapshot {
   uint64_t elapsed_ns = 0;
   uint64_t cycles = 0;
   uint64_t ops = 0;
   uint64_t violations = 0;
-};
-
-// The controller's side of the step-aside gate (engine.cc explains why).
-// `word` is a futex: odd while a create or remove step runs.
-struct Gate {
-  std::atomic<uint32_t> word{0};
-  std::atomic<uint32_t> waiters{0};
-  void close() { word.fetch_add(1, std::memory_order_seq_cst); }
-  // Wakes one waiter; each waiter woken by an open gate wakes the next
-  // (wake_next), so the controller pays one wake per step, not one per worker.
-  void open();
-  void wake_next();
-  // A worker's side: waits while the gate is closed, at most max_us.
-  // Returns true when it waited.
-  bool wait(uint32_t max_us);
 };
 
 // The tool's own limits, never a verdict on the kernel: out of fds (EMFILE,
@@ -132,7 +111,7 @@ class Engine {
   void sleep_us(uint64_t us);
 
   Config cfg_;
-  Gate gate_;
+  rc_gate gate_ = {0, 0};         // the step-aside gate (engine.cc explains why)
   int racers_ = 0;                // workers [0, racers_) never step aside
   std::atomic<uint64_t> seq_{3};  // cycle 0, absent: the engine starts with nothing created
   std::atomic<bool> stop_{false};
@@ -147,7 +126,7 @@ class Engine {
   std::shared_ptr<const Root> root_;
 };
 
-uint64_t now_ns();
+inline uint64_t now_ns() { return rc_now_ns(); }
 
 }  // namespace race
 }  // namespace tfsr

@@ -10,63 +10,13 @@
 
 namespace tfsr {
 namespace race {
-namespace {
-
-PhaseClass classify(uint64_t s0, uint64_t s1) {
-  if (s0 != s1) return kTransition;
-  uint64_t p = phase_of(s0);
-  return p == 1 ? kPresent : p == 3 ? kAbsent : kTransition;
-}
-
-// The newest generation is dead once its removal has returned.
-bool removed_since(uint64_t tag, uint64_t s) { return s >= 4 * tag + 3; }
-
-struct linux_dirent64 {
-  uint64_t d_ino;
-  int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
-
-// Adds every entry of directory fd but . and .. to `out` (getdents64(2) to
-// the end); 0 or the errno that ended it.
-int read_listing(int fd, Listing* out) {
-  alignas(8) char buf[8192];
-  for (;;) {
-    long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
-    if (n < 0) return errno;
-    if (n == 0) return 0;
-    for (long off = 0; off < n;) {
-      auto* d = reinterpret_cast<linux_dirent64*>(buf + off);
-      off += d->d_reclen;
-      if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) out->add(d->d_name);
-    }
-  }
-}
-
-}  // namespace
-
-void Listing::add(const char* name) {
-  size_t len = strlen(name) + 1;
-  if (used + len > sizeof names) return;
-  memcpy(names + used, name, len);
-  used += len;
-}
-
-bool Listing::contains(const std::string& name) const {
-  bool found = false;
-  each([&](const char* nm) { found = found || name == nm; });
-  return found;
-}
-
 Worker::Worker(Engine& e, int id)
     : e_(e),
       cfg_(e.cfg_),
       root_(e.root_.get()),
       id_(id),
       c_(*e.counters[static_cast<size_t>(id)]),
-      rng_(0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1) ^ now_ns()) {
+      rng_(rc_seed(id)) {
   uint32_t w[kOpCount];
   for (int i = 0; i < kOpCount; i++) w[i] = cfg_.weight[i];
   // Ops without a target are dropped from the mix.
@@ -79,13 +29,11 @@ Worker::Worker(Engine& e, int id)
   for (auto& f : cfg_.files) stat_paths_.push_back(f);
   for (auto& d : cfg_.dirs) stat_paths_.push_back(d.path);
   if (stat_paths_.empty()) w[kStat] = 0;
-  for (int i = 0; i < kOpCount; i++) {
-    total_ += w[i];
-    cum_[i] = total_;
-  }
-  held_.resize(cfg_.dirs.size(), std::vector<Held>(cfg_.held_dirfds ? cfg_.held_dirfds : 1));
+  total_ = rc_mix(w, kOpCount, cum_);
+  const Held empty = {-1, 0, 0};
+  held_.resize(cfg_.dirs.size(), std::vector<Held>(cfg_.held_dirfds ? cfg_.held_dirfds : 1, empty));
   next_slot_.assign(cfg_.dirs.size(), 1);
-  if (w[kHeldWrite]) held_enable_.resize(cfg_.held_dirfds ? cfg_.held_dirfds : 1);
+  if (w[kHeldWrite]) held_enable_.resize(cfg_.held_dirfds ? cfg_.held_dirfds : 1, empty);
   if (cfg_.has_list) list_prefix_ = cfg_.list.dir + "/";
 }
 
@@ -95,20 +43,6 @@ Worker::~Worker() {
       if (h.fd >= 0) ::close(h.fd);
   for (auto& h : held_enable_)
     if (h.fd >= 0) ::close(h.fd);
-}
-
-uint64_t Worker::rnd() {
-  rng_ ^= rng_ << 13;
-  rng_ ^= rng_ >> 7;
-  rng_ ^= rng_ << 17;
-  return rng_;
-}
-
-Op Worker::pick() {
-  uint32_t r = static_cast<uint32_t>(rnd() % total_);
-  for (int i = 0; i < kOpCount; i++)
-    if (r < cum_[i]) return static_cast<Op>(i);
-  return kStat;
 }
 
 void Worker::run() {
@@ -122,7 +56,7 @@ void Worker::run() {
   // Beyond the racers, step aside while the controller writes (engine.cc).
   const bool steps_aside = id_ >= e_.racers_;
   while (!stopped_ && !e_.workers_stop_.load(std::memory_order_relaxed)) {
-    if (steps_aside && e_.gate_.wait(cfg_.step_aside_us))
+    if (steps_aside && rc_gate_wait(&e_.gate_, cfg_.step_aside_us))
       c_.step_asides.store(c_.step_asides.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     if ((!held_.empty() || !held_enable_.empty()) && ++since_refresh_ >= 16) refresh_held_fds(seq());
     switch (pick()) {
@@ -156,10 +90,10 @@ bool Worker::out_of_resources(Op op, const char* path, int e) {
 void Worker::judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0, uint64_t t1,
                         bool strict_absent) {
   if (out_of_resources(op, path, e)) return;
-  PhaseClass c = classify(s0, s1);
-  if (c == kAbsent && strict_absent && e != ENOENT)
+  rc_rule r = rc_path_rule(s0, s1, strict_absent);
+  if (r == RC_ABSENT_NOT_ENOENT && rc_breaks(r, e, 0))
     violation("absent-not-enoent", op, path, "ENOENT", got_name(e), s0, s1, t0, t1);
-  else if (c == kPresent && e == ENOENT)
+  else if (r == RC_PRESENT_ENOENT && rc_breaks(r, e, 0))
     violation("present-enoent", op, path, "success", got_name(e), s0, s1, t0, t1);
 }
 
@@ -192,7 +126,8 @@ void Worker::op_enable_write() {
     ::close(fd);
     // The fd reaches at newest generation cycle_of(s1); once that one's
     // removal returned, enabling through it would reach a freed event.
-    if (!out_of_resources(kEnableWrite, p, e) && r >= 0 && removed_since(cycle_of(s1), s2))
+    if (!out_of_resources(kEnableWrite, p, e) && r >= 0 &&
+        rc_write_rule(rc_cycle_of(s1), s2) == RC_WRITE_AFTER_REMOVAL)
       violation("write-after-removal", kEnableWrite, p, "ENODEV", std::string("success (wrote ") + val + ")",
                 s2, s3, t2, t3);
     s1 = s3;
@@ -210,20 +145,11 @@ void Worker::op_stat() {
   c_.bump(kStat, classify(s0, s1), e);
 }
 
-// Slot 0 keeps the first generation for the whole run; the others rotate.
-void Worker::hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag, bool exact) {
-  size_t slot = 0;
-  if (ring[0].fd >= 0) {
-    if (ring.size() == 1) {
-      ::close(fd);
-      return;
-    }
-    slot = next;
-    next = static_cast<uint32_t>(slot + 1 < ring.size() ? slot + 1 : 1);
-  }
-  if (ring[slot].fd >= 0) ::close(ring[slot].fd);
-  else c_.held_fds.store(c_.held_fds.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  ring[slot] = Held{fd, tag, exact};
+// Holds fd in ring (rc_hold: slot 0 keeps the first generation for the
+// whole run; the others rotate), counting the slots it fills.
+void Worker::hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag, int exact) {
+  if (rc_hold(ring.data(), static_cast<uint32_t>(ring.size()), &next, fd, tag, exact))
+    c_.held_fds.store(c_.held_fds.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 // Opens `path` (judged as a dirfd-open) and holds the fd in `ring`, tagged
@@ -232,15 +158,15 @@ void Worker::hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag,
 void Worker::open_and_hold(const char* path, int flags, std::vector<Held>& ring, uint32_t& next) {
   Opened o = open_judged(kDirfdOpen, path, flags);
   c_.bump(kDirfdOpen, classify(o.s0, o.s1), o.e);
-  if (o.fd >= 0) hold(ring, next, o.fd, cycle_of(o.s1), o.s0 + 1 >= 4 * cycle_of(o.s1));
+  if (o.fd >= 0) hold(ring, next, o.fd, rc_cycle_of(o.s1), rc_exact(o.s0, o.s1));
 }
 
 // Once per generation: opens fds to hold from it, dirfds on every dir target
 // and, for held-write, an fd on enable.
 void Worker::refresh_held_fds(uint64_t s) {
   // Any phase but absent: the tag logic copes with opens that straddle.
-  if (phase_of(s) == 3 || cycle_of(s) == last_held_cycle_) return;
-  last_held_cycle_ = cycle_of(s);
+  if (rc_phase_of(s) == 3 || rc_cycle_of(s) == last_held_cycle_) return;
+  last_held_cycle_ = rc_cycle_of(s);
   since_refresh_ = 0;
   for (size_t d = 0; d < held_.size(); d++) {
     // Both kinds of dirfd the removal scenarios hold: O_PATH and O_DIRECTORY.
@@ -254,11 +180,7 @@ void Worker::refresh_held_fds(uint64_t s) {
 // generation's removal returned, the write must fail (ENODEV), also after
 // the same name was created again.
 void Worker::op_held_write() {
-  size_t start = rnd() % held_enable_.size();
-  const Held* h = nullptr;
-  for (size_t i = 0; i < held_enable_.size() && !h; i++)
-    if (held_enable_[(start + i) % held_enable_.size()].fd >= 0)
-      h = &held_enable_[(start + i) % held_enable_.size()];
+  const Held* h = rc_pick_held(held_enable_.data(), static_cast<uint32_t>(held_enable_.size()), rnd());
   if (!h) return;
   const char* val = (rnd() & 1) ? "1" : "0";
   uint64_t t0 = doing(kHeldWrite, cfg_.enable.c_str()), s0 = seq();
@@ -267,7 +189,7 @@ void Worker::op_held_write() {
   uint64_t s1 = seq(), t1 = now_ns();
   c_.bump(kHeldWrite, classify(s0, s1), e);
   if (out_of_resources(kHeldWrite, cfg_.enable.c_str(), e)) return;
-  if (r >= 0 && removed_since(h->tag, s0))
+  if (r >= 0 && rc_write_rule(h->tag, s0) == RC_WRITE_AFTER_REMOVAL)
     violation("write-after-removal", kHeldWrite,
               cfg_.enable + " (fd from gen " + std::to_string(2 * h->tag) + ")", "ENODEV",
               std::string("success (wrote ") + val + ")", s0, s1, t0, t1);
@@ -276,10 +198,7 @@ void Worker::op_held_write() {
 void Worker::op_dirfd(bool use_openat) {
   size_t d = rnd() % held_.size();
   auto& ring = held_[d];
-  size_t start = rnd() % ring.size();
-  const Held* h = nullptr;
-  for (size_t i = 0; i < ring.size() && !h; i++)
-    if (ring[(start + i) % ring.size()].fd >= 0) h = &ring[(start + i) % ring.size()];
+  const Held* h = rc_pick_held(ring.data(), static_cast<uint32_t>(ring.size()), rnd());
   if (!h) return;
   const auto& names = cfg_.dirs[d].names;
   const std::string& name = names[rnd() % names.size()];
@@ -297,11 +216,12 @@ void Worker::op_dirfd(bool use_openat) {
   Op op = use_openat ? kOpenat : kFstatat;
   c_.bump(op, classify(s0, s1), e);
   if (out_of_resources(op, cfg_.dirs[d].path.c_str(), e)) return;
-  if (removed_since(h->tag, s0)) {
-    if (e != ENOENT)
+  rc_rule r = rc_dirfd_rule(h, s0, s1);
+  if (r == RC_STALE_DIRFD) {
+    if (rc_breaks(r, e, 0))
       violation("stale-dirfd", op, cfg_.dirs[d].path + " gen " + std::to_string(2 * h->tag) + " / " + name,
                 "ENOENT", got_name(e), s0, s1, t0, t1);
-  } else if (h->exact && cycle_of(s0) == h->tag && classify(s0, s1) == kPresent && e == ENOENT) {
+  } else if (r == RC_PRESENT_ENOENT && rc_breaks(r, e, 0)) {
     violation("present-enoent", op, cfg_.dirs[d].path + " / " + name, "success", got_name(e), s0, s1, t0, t1);
   }
 }
@@ -321,13 +241,15 @@ void Worker::op_getdents() {
     judge_path(kGetdents, L.dir.c_str(), s0, s1, e, t0, t1, false);
     return;
   }
-  Listing listing;
-  int e = read_listing(fd, &listing);
+  rc_listing listing;
+  listing.used = 0;
+  int listed = 0;
+  int e = rc_read_listing(fd, &listing, L.name.c_str(), &listed);
   ::close(fd);
   uint64_t s1 = seq(), t1 = now_ns();
   c_.bump(kGetdents, classify(s0, s1), e);
   if (out_of_resources(kGetdents, L.dir.c_str(), e)) return;
-  if (classify(s0, s1) == kAbsent && listing.contains(L.name))
+  if (rc_listing_rule(s0, s1) == RC_LISTED_AFTER_REMOVAL && rc_breaks(RC_LISTED_AFTER_REMOVAL, 0, listed))
     violation("listed-after-removal", kGetdents, L.dir + "/" + L.name, "not listed", "listed", s0, s1, t0,
               t1);
   stat_listed(listing);
@@ -336,19 +258,20 @@ void Worker::op_getdents() {
 // Stats every listed entry by path: the removed entry is judged by the
 // strict path rules, the others (which may outlive the event) only for
 // vanishing while present.
-void Worker::stat_listed(const Listing& listing) {
+void Worker::stat_listed(const rc_listing& listing) {
   const ListTarget& L = cfg_.list;
   char path[4096];
-  listing.each([&](const char* nm) {
+  size_t off = 0;
+  while (const char* nm = rc_listing_next(&listing, &off)) {
     int w = snprintf(path, sizeof path, "%s%s", list_prefix_.c_str(), nm);
-    if (w < 0 || static_cast<size_t>(w) >= sizeof path) return;
+    if (w < 0 || static_cast<size_t>(w) >= sizeof path) continue;
     struct stat st;
     uint64_t t2 = doing(kListStat, L.dir.c_str()), s2 = seq();
     int se = r_stat(root_, path, &st) < 0 ? errno : 0;
     uint64_t s3 = seq(), t3 = now_ns();
     c_.bump(kListStat, classify(s2, s3), se);
     judge_path(kListStat, path, s2, s3, se, t2, t3, L.name == nm);
-  });
+  }
 }
 
 }  // namespace race

@@ -19,20 +19,6 @@
 namespace tfsr {
 namespace race {
 
-// The entry names of one listing, NUL-separated in a fixed buffer (no
-// allocation on the hot path); a name that does not fit is left out.
-struct Listing {
-  char names[8192];
-  size_t used = 0;
-  void add(const char* name);
-  bool contains(const std::string& name) const;
-  // Calls f(name) for each entry.
-  template <typename F>
-  void each(F f) const {
-    for (size_t off = 0; off < used; off += strlen(names + off) + 1) f(names + off);
-  }
-};
-
 class Worker {
  public:
   Worker(Engine& e, int id);
@@ -42,13 +28,8 @@ class Worker {
   void run();
 
  private:
-  // A directory fd held across generations. tag: the newest generation it
-  // can refer to; exact: it refers to exactly that one.
-  struct Held {
-    int fd = -1;
-    uint64_t tag = 0;
-    bool exact = false;
-  };
+  // Fds held across generations (rc_held, in the shared core).
+  using Held = rc_held;
 
   uint64_t seq() const { return e_.seq_.load(std::memory_order_acquire); }
   // Records the op about to start (for a worker the kernel kills inside
@@ -76,20 +57,20 @@ class Worker {
     judge_path(op, path, o.s0, o.s1, o.e, o.t0, o.t1);
     return o;
   }
-  uint64_t rnd();
-  Op pick();
+  uint64_t rnd() { return rc_rnd(&rng_); }
+  Op pick() { return static_cast<Op>(rc_pick(cum_, kOpCount, total_, rnd())); }
   void op_open_read();
   void op_enable_write();
   void op_stat();
   void op_dirfd(bool use_openat);
   void op_getdents();
   void op_held_write();
-  void stat_listed(const Listing& listing);
-  void hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag, bool exact);
+  void stat_listed(const rc_listing& listing);
+  void hold(std::vector<Held>& ring, uint32_t& next, int fd, uint64_t tag, int exact);
   void open_and_hold(const char* path, int flags, std::vector<Held>& ring, uint32_t& next);
   void refresh_held_fds(uint64_t s);
-  // Strict path rules: ENOENT inside an absent phase, never ENOENT inside a
-  // present one. Counts nothing (callers bump the histogram).
+  // Strict path rules (rc_path_rule): ENOENT inside an absent phase, never
+  // ENOENT inside a present one. Counts nothing (callers bump the histogram).
   void judge_path(Op op, const char* path, uint64_t s0, uint64_t s1, int e, uint64_t t0, uint64_t t1,
                   bool strict_absent = true);
   // A resource errno (engine.h) is the tool's failure, never judged: the

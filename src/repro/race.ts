@@ -1,6 +1,7 @@
 // The C reproducer of a race scenario: one self-contained C11 file (libc and
 // pthreads only) made of a header comment, the shared runtime
-// (src/repro/c/runtime.c), this scenario's parameters and rule table as C
+// (src/repro/c/runtime.c), the race core the addon compiles too
+// (src/repro/c/race-core.h), this scenario's parameters and rule table as C
 // constants, and the race program (src/repro/c/race.c). Its verdict follows
 // the native engine's per-op rule (src/repro/race-rules.ts).
 import fs from 'node:fs';
@@ -40,7 +41,7 @@ export interface EmitRaceInput {
 
 export const C_DIR = path.join(packageRoot, 'src', 'repro', 'c');
 
-export function readCSource(name: 'runtime.c' | 'race.c'): string {
+export function readCSource(name: 'runtime.c' | 'race-core.h' | 'race.c'): string {
   return fs.readFileSync(path.join(C_DIR, name), 'utf8');
 }
 
@@ -249,6 +250,7 @@ export function renderRace(input: EmitRaceInput): { text: string; mode: 'race' }
     renderHeader(input, p),
     runtime.trimEnd(),
     INCLUDES,
+    readCSource('race-core.h').trimEnd(),
     renderParams(input, p),
     readCSource('race.c').trimEnd(),
     '',

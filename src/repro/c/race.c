@@ -6,11 +6,9 @@
  * inside one window is judged by the rule table (rules[] above, rendered
  * from src/repro/race-rules.ts). The first violation, a worker killed inside
  * a system call or stuck in one, or a rise in the kernel's oops/warn/taint
- * counters ends the run: REPRODUCED, exit 1. The same rules as the native
- * engine (native/race/worker.cc, engine.cc).
- *
- * The generation sequence (engine.h): 4 phases per cycle k:
- *   4k+0 creating, 4k+1 present, 4k+2 removing, 4k+3 absent.
+ * counters ends the run: REPRODUCED, exit 1. The generation sequence, the
+ * windows, the op mix, the held fds, the listing and the gate are the native
+ * engine's own (the race core above, src/repro/c/race-core.h).
  */
 
 #define MAX_FILES 32
@@ -57,26 +55,18 @@ static const char *_Atomic ctl_step = "create"; /* the step it is in */
 static int ctl_joined;                          /* main thread only */
 static char setup_error[512];
 
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-static uint64_t phase_of(uint64_t s) { return s & 3; }
-static uint64_t cycle_of(uint64_t s) { return s >> 2; }
-static uint64_t gen_of(uint64_t s) { return 2 * cycle_of(s) + (phase_of(s) == 3); }
+static uint64_t now_ns(void) { return rc_now_ns(); }
 static uint64_t cur_seq(void) { return atomic_load_explicit(&seq, memory_order_acquire); }
 
-enum window { W_PRESENT, W_ABSENT, W_TRANSITION };
-/* An op is judged by a window only when it started and ended inside it. */
-static enum window classify(uint64_t s0, uint64_t s1) {
-  if (s0 != s1) return W_TRANSITION;
-  return phase_of(s0) == 1 ? W_PRESENT : phase_of(s0) == 3 ? W_ABSENT : W_TRANSITION;
-}
-/* Generation k is dead once its removal has returned. */
-static int removed_since(uint64_t k, uint64_t s) { return s >= 4 * k + 3; }
+/* The rule table's rows are the core's rules, in its order. */
+_Static_assert(R_ABSENT_NOT_ENOENT == (int)RC_ABSENT_NOT_ENOENT &&
+                   R_PRESENT_ENOENT == (int)RC_PRESENT_ENOENT && R_STALE_DIRFD == (int)RC_STALE_DIRFD &&
+                   R_WRITE_AFTER_REMOVAL == (int)RC_WRITE_AFTER_REMOVAL &&
+                   R_LISTED_AFTER_REMOVAL == (int)RC_LISTED_AFTER_REMOVAL && R_COUNT == (int)RC_RULE_COUNT,
+               "the rule table and the race core disagree");
 
-/* Does outcome (errno e, 0: success; listed) break rule r? */
+/* Does outcome (errno e, 0: success; listed) break rule r? By the rendered
+ * table (a test may plant a changed one), not the core's rc_breaks. */
 static int violates(int r, int e, int listed) {
   int v = 0;
   switch (rules[r].test) {
@@ -113,47 +103,21 @@ static void violation(int r, int thread, enum op op, const char *path, const cha
   if (!claim(op_name[op], path, expected, got)) return;
   snprintf(found_detail, sizeof found_detail,
            "rule %s; thread %d; generation %llu->%llu (seq %llu->%llu), cycle %llu", rules[r].name, thread,
-           (unsigned long long)gen_of(s0), (unsigned long long)gen_of(s1), (unsigned long long)s0,
-           (unsigned long long)s1, (unsigned long long)cycle_of(s1));
+           (unsigned long long)rc_gen_of(s0), (unsigned long long)rc_gen_of(s1), (unsigned long long)s0,
+           (unsigned long long)s1, (unsigned long long)rc_cycle_of(s1));
 }
 
-/* ---- the step-aside gate (engine.cc "Why workers step aside") ---- */
-static _Atomic uint32_t gate_word, gate_waiters;
+/* ---- the step-aside gate (rc_gate, engine.cc "Why workers step aside") ---- */
+static struct rc_gate gate;
 static int racers;
 
-static long futex(_Atomic uint32_t *w, int op, uint32_t val, const struct timespec *ts) {
-  return syscall(SYS_futex, (uint32_t *)w, op, val, ts, NULL, 0);
-}
-static void gate_close(void) { atomic_fetch_add(&gate_word, 1); }
-static void gate_open(void) {
-  atomic_fetch_add(&gate_word, 1);
-  if (atomic_load(&gate_waiters)) futex(&gate_word, FUTEX_WAKE_PRIVATE, 1, NULL);
-}
-/* A worker beyond the racers starts no op while a step runs, for at most step_aside_us. */
-static void gate_wait(void) {
-  uint32_t g = atomic_load(&gate_word);
-  if (!(g & 1)) return;
-  atomic_fetch_add(&gate_waiters, 1);
-  struct timespec ts = {STEP_ASIDE_US / 1000000, (long)(STEP_ASIDE_US % 1000000) * 1000};
-  if (atomic_load(&gate_word) == g) futex(&gate_word, FUTEX_WAIT_PRIVATE, g, &ts);
-  atomic_fetch_sub(&gate_waiters, 1);
-  if (!(atomic_load(&gate_word) & 1) && atomic_load(&gate_waiters))
-    futex(&gate_word, FUTEX_WAKE_PRIVATE, 1, NULL);
-}
-
 /* ---- workers ---- */
-struct held {
-  int fd;
-  uint64_t tag; /* the newest generation (cycle) it can reach */
-  int exact;    /* it reaches exactly that one */
-};
-
 struct worker {
   pthread_t th;
   int id;
   uint64_t rng;
   uint32_t cum[OP_COUNT], total;
-  struct held held[2][MAX_HELD], held_enable[MAX_HELD];
+  struct rc_held held[2][MAX_HELD], held_enable[MAX_HELD];
   uint32_t next_slot[2], next_enable;
   int nheld;
   int held_write;
@@ -168,12 +132,7 @@ struct worker {
 };
 static struct worker *workers;
 
-static uint64_t rnd(struct worker *w) {
-  w->rng ^= w->rng << 13;
-  w->rng ^= w->rng >> 7;
-  w->rng ^= w->rng << 17;
-  return w->rng;
-}
+static uint64_t rnd(struct worker *w) { return rc_rnd(&w->rng); }
 
 static void doing(struct worker *w, enum op op, const char *path) {
   atomic_store_explicit(&w->cur_op, op, memory_order_relaxed);
@@ -181,15 +140,13 @@ static void doing(struct worker *w, enum op op, const char *path) {
 }
 static void done(struct worker *w) { atomic_fetch_add_explicit(&w->ops, 1, memory_order_relaxed); }
 
-/* Strict path rules: ENOENT inside an absent window, never ENOENT inside a
- * present one; strict_absent 0 for paths that may outlive the event. */
+/* Strict path rules (rc_path_rule): ENOENT inside an absent window, never
+ * ENOENT inside a present one; strict_absent 0 for paths that may outlive
+ * the event. */
 static void judge_path(struct worker *w, enum op op, const char *path, uint64_t s0, uint64_t s1, int e,
                        int strict_absent) {
-  enum window c = classify(s0, s1);
-  if (c == W_ABSENT && strict_absent && violates(R_ABSENT_NOT_ENOENT, e, 0))
-    violation(R_ABSENT_NOT_ENOENT, w->id, op, path, got_name(e), s0, s1);
-  else if (c == W_PRESENT && violates(R_PRESENT_ENOENT, e, 0))
-    violation(R_PRESENT_ENOENT, w->id, op, path, got_name(e), s0, s1);
+  enum rc_rule r = rc_path_rule(s0, s1, strict_absent);
+  if (r != RC_NO_RULE && violates(r, e, 0)) violation(r, w->id, op, path, got_name(e), s0, s1);
 }
 
 /* open+read+close of one of the event's files. */
@@ -226,7 +183,7 @@ static void op_enable_write(struct worker *w) {
   int we = r < 0 ? errno : 0;
   uint64_t s3 = cur_seq();
   close(fd);
-  if (removed_since(cycle_of(s1), s2) && violates(R_WRITE_AFTER_REMOVAL, we, 0))
+  if (rc_write_rule(rc_cycle_of(s1), s2) == RC_WRITE_AFTER_REMOVAL && violates(R_WRITE_AFTER_REMOVAL, we, 0))
     violation(R_WRITE_AFTER_REMOVAL, w->id, OP_ENABLE_WRITE, p,
               we              ? got_name(we)
               : val[0] == '1' ? "success (wrote 1)"
@@ -244,39 +201,25 @@ static void op_stat(struct worker *w) {
   judge_path(w, OP_STAT, p, s0, s1, e, 1);
 }
 
-/* Slot 0 keeps the first generation for the whole run; the others rotate. */
-static void hold(struct held *ring, uint32_t *next, int fd, uint64_t tag, int exact) {
-  uint32_t slot = 0;
-  if (ring[0].fd >= 0) {
-    if (HELD_DIRFDS == 1) {
-      close(fd);
-      return;
-    }
-    slot = *next;
-    *next = slot + 1 < HELD_DIRFDS ? slot + 1 : 1;
-    if (ring[slot].fd >= 0) close(ring[slot].fd);
-  }
-  ring[slot] = (struct held){fd, tag, exact};
-}
-
 /* Opens path (judged as a dirfd-open) and holds the fd, tagged with the
  * newest generation it can reach; exact when its open started after the
  * previous removal. */
-static void open_and_hold(struct worker *w, const char *path, int flags, struct held *ring, uint32_t *next) {
+static void open_and_hold(struct worker *w, const char *path, int flags, struct rc_held *ring,
+                          uint32_t *next) {
   doing(w, OP_DIRFD_OPEN, path);
   uint64_t s0 = cur_seq();
   int fd = open(path, flags | O_CLOEXEC);
   int e = fd < 0 ? errno : 0;
   uint64_t s1 = cur_seq();
   judge_path(w, OP_DIRFD_OPEN, path, s0, s1, e, 1);
-  if (fd >= 0) hold(ring, next, fd, cycle_of(s1), s0 + 1 >= 4 * cycle_of(s1));
+  if (fd >= 0) rc_hold(ring, HELD_DIRFDS, next, fd, rc_cycle_of(s1), rc_exact(s0, s1));
 }
 
 /* Once per generation: new fds to hold from it. */
 static void refresh_held(struct worker *w) {
   uint64_t s = cur_seq();
-  if (phase_of(s) == 3 || cycle_of(s) == w->last_held_cycle) return;
-  w->last_held_cycle = cycle_of(s);
+  if (rc_phase_of(s) == 3 || rc_cycle_of(s) == w->last_held_cycle) return;
+  w->last_held_cycle = rc_cycle_of(s);
   w->since_refresh = 0;
   for (int d = 0; d < T.ndirs; d++) {
     int flags = (rnd(w) & 1) ? (O_PATH | O_DIRECTORY) : (O_RDONLY | O_DIRECTORY);
@@ -285,18 +228,15 @@ static void refresh_held(struct worker *w) {
   if (w->held_write) open_and_hold(w, T.enable, O_WRONLY, w->held_enable, &w->next_enable);
 }
 
-static struct held *pick_held(struct worker *w, struct held *ring) {
-  uint32_t start = (uint32_t)(rnd(w) % HELD_DIRFDS);
-  for (uint32_t i = 0; i < HELD_DIRFDS; i++)
-    if (ring[(start + i) % HELD_DIRFDS].fd >= 0) return &ring[(start + i) % HELD_DIRFDS];
-  return NULL;
+static struct rc_held *pick_held(struct worker *w, struct rc_held *ring) {
+  return rc_pick_held(ring, HELD_DIRFDS, rnd(w));
 }
 
 /* openat or fstatat of a name through a held dirfd: once the dirfd's
  * generation was removed, ENOENT, also while the same name exists again. */
 static void op_dirfd(struct worker *w, int use_openat) {
   int d = (int)(rnd(w) % (uint64_t)T.ndirs);
-  struct held *h = pick_held(w, w->held[d]);
+  struct rc_held *h = pick_held(w, w->held[d]);
   if (!h) return;
   const char *name = T.dirs[d].names[rnd(w) % (uint64_t)T.dirs[d].nnames];
   enum op op = use_openat ? OP_OPENAT : OP_FSTATAT;
@@ -313,14 +253,14 @@ static void op_dirfd(struct worker *w, int use_openat) {
   }
   uint64_t s1 = cur_seq();
   char path[PATH_MAX + NAME_LEN + 64];
-  if (removed_since(h->tag, s0)) {
+  enum rc_rule r = rc_dirfd_rule(h, s0, s1);
+  if (r == RC_STALE_DIRFD) {
     if (violates(R_STALE_DIRFD, e, 0)) {
       snprintf(path, sizeof path, "%s (dirfd of gen %llu) / %s", T.dirs[d].path,
                (unsigned long long)(2 * h->tag), name);
       violation(R_STALE_DIRFD, w->id, op, path, got_name(e), s0, s1);
     }
-  } else if (h->exact && cycle_of(s0) == h->tag && classify(s0, s1) == W_PRESENT &&
-             violates(R_PRESENT_ENOENT, e, 0)) {
+  } else if (r == RC_PRESENT_ENOENT && violates(R_PRESENT_ENOENT, e, 0)) {
     snprintf(path, sizeof path, "%s / %s", T.dirs[d].path, name);
     violation(R_PRESENT_ENOENT, w->id, op, path, got_name(e), s0, s1);
   }
@@ -329,7 +269,7 @@ static void op_dirfd(struct worker *w, int use_openat) {
 /* A write of 0/1 through an enable fd held from an earlier generation:
  * once that generation's removal returned, it must fail (ENODEV). */
 static void op_held_write(struct worker *w) {
-  struct held *h = pick_held(w, w->held_enable);
+  struct rc_held *h = pick_held(w, w->held_enable);
   if (!h) return;
   const char *val = (rnd(w) & 1) ? "1" : "0";
   doing(w, OP_HELD_WRITE, T.enable);
@@ -337,7 +277,7 @@ static void op_held_write(struct worker *w) {
   ssize_t r = write(h->fd, val, 1);
   int e = r < 0 ? errno : 0;
   uint64_t s1 = cur_seq();
-  if (removed_since(h->tag, s0) && violates(R_WRITE_AFTER_REMOVAL, e, 0)) {
+  if (rc_write_rule(h->tag, s0) == RC_WRITE_AFTER_REMOVAL && violates(R_WRITE_AFTER_REMOVAL, e, 0)) {
     char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s (fd from gen %llu)", T.enable, (unsigned long long)(2 * h->tag));
     violation(R_WRITE_AFTER_REMOVAL, w->id, OP_HELD_WRITE, path,
@@ -348,20 +288,12 @@ static void op_held_write(struct worker *w) {
   }
 }
 
-struct linux_dirent64 {
-  uint64_t d_ino;
-  int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
-
 /* getdents64 of the list dir: an absent window's listing must not show the
  * removed entry; then every listed entry is stat'ed (the removed one by the
  * strict rules, the others only for vanishing while present). */
 static void op_getdents(struct worker *w) {
-  static _Thread_local char names[8192];
-  size_t used = 0;
+  static _Thread_local struct rc_listing listing;
+  listing.used = 0;
   doing(w, OP_GETDENTS, T.list_dir);
   uint64_t s0 = cur_seq();
   int fd = open(T.list_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -370,48 +302,30 @@ static void op_getdents(struct worker *w) {
     judge_path(w, OP_GETDENTS, T.list_dir, s0, cur_seq(), e, 0);
     return;
   }
-  _Alignas(8) char buf[8192];
   int listed = 0;
-  for (;;) {
-    long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
-    if (n <= 0) break;
-    for (long off = 0; off < n;) {
-      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
-      off += d->d_reclen;
-      if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..")) continue;
-      if (!strcmp(d->d_name, T.list_name)) listed = 1;
-      size_t len = strlen(d->d_name) + 1;
-      if (used + len <= sizeof names) {
-        memcpy(names + used, d->d_name, len);
-        used += len;
-      }
-    }
-  }
+  rc_read_listing(fd, &listing, T.list_name,
+                  &listed); /* an error ends the listing: what was read is judged */
   close(fd);
   uint64_t s1 = cur_seq();
-  if (classify(s0, s1) == W_ABSENT && violates(R_LISTED_AFTER_REMOVAL, 0, listed)) {
+  if (rc_listing_rule(s0, s1) == RC_LISTED_AFTER_REMOVAL && violates(R_LISTED_AFTER_REMOVAL, 0, listed)) {
     char path[PATH_MAX + NAME_LEN];
     snprintf(path, sizeof path, "%s/%s", T.list_dir, T.list_name);
     violation(R_LISTED_AFTER_REMOVAL, w->id, OP_GETDENTS, path, listed ? "listed" : "not listed", s0, s1);
   }
-  for (size_t off = 0; off < used; off += strlen(names + off) + 1) {
+  size_t off = 0;
+  for (const char *name; (name = rc_listing_next(&listing, &off)) != NULL;) {
     char path[PATH_MAX + NAME_LEN];
     struct stat st;
-    snprintf(path, sizeof path, "%s/%s", T.list_dir, names + off);
+    if (snprintf(path, sizeof path, "%s/%s", T.list_dir, name) < 0) continue;
     doing(w, OP_LIST_STAT, T.list_dir);
     uint64_t s2 = cur_seq();
     int e = stat(path, &st) < 0 ? errno : 0;
     uint64_t s3 = cur_seq();
-    judge_path(w, OP_LIST_STAT, path, s2, s3, e, !strcmp(names + off, T.list_name));
+    judge_path(w, OP_LIST_STAT, path, s2, s3, e, !strcmp(name, T.list_name));
   }
 }
 
-static enum op pick(struct worker *w) {
-  uint32_t r = (uint32_t)(rnd(w) % w->total);
-  for (int i = 0; i < OP_COUNT; i++)
-    if (r < w->cum[i]) return (enum op)i;
-  return OP_STAT;
-}
+static enum op pick(struct worker *w) { return (enum op)rc_pick(w->cum, OP_COUNT, w->total, rnd(w)); }
 
 #ifdef TFSR_SELFTEST
 /* Test-only: worker 0 acts out what an oops does to a thread in a system
@@ -433,7 +347,7 @@ static void *worker_main(void *arg) {
   while (cur_seq() < 4 && !atomic_load(&stop_workers)) sched_yield();
   const int steps_aside = w->id >= racers;
   while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
-    if (steps_aside) gate_wait();
+    if (steps_aside) rc_gate_wait(&gate, STEP_ASIDE_US);
 #ifdef TFSR_SELFTEST
     if (opt_fault && w->id == 0 && atomic_load(&w->ops) == 100) selftest_fault(w);
 #endif
@@ -465,8 +379,8 @@ static void worker_init(struct worker *w, int id) {
   if (!T.nstat) wt[OP_STAT] = 0;
   wt[OP_LIST_STAT] = wt[OP_DIRFD_OPEN] = 0;
   w->id = id;
-  w->rng = 0x9E3779B97F4A7C15ull * (uint64_t)(id + 1) ^ now_ns();
-  for (int i = 0; i < OP_COUNT; i++) w->cum[i] = (w->total += wt[i]);
+  w->rng = rc_seed(id);
+  w->total = rc_mix(wt, OP_COUNT, w->cum);
   for (int d = 0; d < 2; d++)
     for (int i = 0; i < MAX_HELD; i++) w->held[d][i].fd = -1;
   for (int i = 0; i < MAX_HELD; i++) w->held_enable[i].fd = -1;
@@ -519,7 +433,7 @@ static int busy_check(uint64_t s) {
     snprintf(path, sizeof path, "%s: %s", T.ctl_file, T.remove_line);
     if (claim("remove", path, "EBUSY", got_name(r)))
       snprintf(found_detail, sizeof found_detail, "rule remove-while-enabled; the controller; cycle %llu",
-               (unsigned long long)cycle_of(s));
+               (unsigned long long)rc_cycle_of(s));
   }
   if (r == 0) return 1;
   write_str(T.enable, "0");
@@ -543,20 +457,20 @@ static void *controller_main(void *arg) {
   if (racers < opt_threads) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), -20);
   uint64_t deadline = now_ns() + (uint64_t)(opt_duration * 1e9);
   for (uint64_t k = 1; !atomic_load(&stop_ctl) && now_ns() < deadline; k++) {
-    gate_close();
+    rc_gate_close(&gate);
     atomic_store(&seq, 4 * k + 0);
     atomic_store(&ctl_step, "create");
     int e = do_create();
     if (e) {
       snprintf(setup_error, sizeof setup_error, "create (cycle %llu): %s", (unsigned long long)k,
                tr_errname(e));
-      gate_open();
+      rc_gate_open(&gate);
       break; /* the phase stays "creating": nothing more is judged */
     }
     atomic_store(&seq, 4 * k + 1);
-    gate_open();
+    rc_gate_open(&gate);
     sleep_us(DWELL_PRESENT_US);
-    gate_close();
+    rc_gate_close(&gate);
     atomic_store(&seq, 4 * k + 2);
     atomic_store(&ctl_step, "remove");
 #ifdef TFSR_SELFTEST
@@ -567,11 +481,11 @@ static void *controller_main(void *arg) {
     if (e) {
       snprintf(setup_error, sizeof setup_error, "remove (cycle %llu): %s", (unsigned long long)k,
                tr_errname(e));
-      gate_open();
+      rc_gate_open(&gate);
       break;
     }
     atomic_store(&seq, 4 * k + 3);
-    gate_open();
+    rc_gate_open(&gate);
     atomic_store(&cycles, k);
     if (every(k, DROP_CACHES_EVERY)) drop_caches();
     sleep_us(DWELL_ABSENT_US);
@@ -602,7 +516,7 @@ static int list_names(const char *dir, char (*out)[NAME_LEN], int max) {
   long got;
   while ((got = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
     for (long off = 0; off < got;) {
-      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+      struct rc_dirent64 *d = (struct rc_dirent64 *)(buf + off);
       off += d->d_reclen;
       if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..") && n < max && strlen(d->d_name) < NAME_LEN)
         snprintf(out[n++], NAME_LEN, "%s", d->d_name);
