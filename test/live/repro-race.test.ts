@@ -2,7 +2,8 @@
 // races it may run (race-reopen, race-stale-dirfd; the others oops it): the
 // static programs say `not reproduced` and exit 0, leave nothing tfsr_
 // (also when interrupted), exit 4 for kprobes (no kprobe_events here), and,
-// built with the self-test's inverted rule, show they can say REPRODUCED.
+// built with the self-test's inverted rules or faults
+// (test/unit/repro/race-selftest.ts), show they can say REPRODUCED.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeKind } from '../../src/model.js';
 import { renderRace } from '../../src/repro/race.js';
 import { RACE_SCENARIOS } from '../../src/scenarios/race-catalogue.js';
+import { INVERTED_RULES, withFaults } from '../unit/repro/race-selftest.js';
 import { leftovers, liveSkipReason, tfsrObjects, waitFor } from './live-env.js';
 
 const live = describe.skipIf(!!liveSkipReason);
@@ -24,16 +26,17 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** The scenario's program for `kind`, built statically (extra: compiler flags); its path. */
-function build(id: string, kind: ProbeKind, extra: string[] = []): string {
+/** The scenario's program for `kind`, built statically (selftest: a test-only build); its path. */
+function build(id: string, kind: ProbeKind, selftest?: 'inverted' | 'faults'): string {
   const scenario = RACE_SCENARIOS.find((s) => s.id === id)!;
   const os_ = { release: os.release(), version: os.version() };
-  const { text } = renderRace({ scenario, kind, kernel: os_, params: { threads: 2, durationMs: 5000 } });
-  const name = `${id}-${kind}${extra.length ? '-selftest' : ''}`;
+  const rules = selftest === 'inverted' ? { rules: INVERTED_RULES } : {};
+  const { text } = renderRace({ scenario, kind, kernel: os_, params: { threads: 2, durationMs: 5000 }, ...rules });
+  const name = `${id}-${kind}${selftest ? `-${selftest}` : ''}`;
   const src = path.join(dir, `${name}.c`);
-  fs.writeFileSync(src, text);
+  fs.writeFileSync(src, selftest === 'faults' ? withFaults(text) : text);
   const bin = path.join(dir, name);
-  execFileSync('cc', ['-O2', '-static', '-pthread', '-Wall', '-Werror', ...extra, '-o', bin, src], { stdio: 'pipe' });
+  execFileSync('cc', ['-O2', '-static', '-pthread', '-Wall', '-Werror', '-o', bin, src], { stdio: 'pipe' });
   return bin;
 }
 
@@ -73,9 +76,9 @@ live('race reproducers on this host (uprobes)', () => {
     });
   }
 
-  it('with the rule inverted (-X invert, a TFSR_SELFTEST build) it reports REPRODUCED and exits 1', async () => {
-    const bin = build('race-stale-dirfd', 'uprobe', ['-DTFSR_SELFTEST']);
-    const child = execa(bin, ['-d', '5', '-X', 'invert'], { reject: false });
+  it('with the rules inverted (a self-test build) it reports REPRODUCED and exits 1', async () => {
+    const bin = build('race-stale-dirfd', 'uprobe', 'inverted');
+    const child = execa(bin, ['-d', '5'], { reject: false });
     const r = await child;
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^REPRODUCED: \S+ \/\S+.*: expected anything but \S+, got \S+/m);
@@ -88,21 +91,18 @@ live('race reproducers on this host (uprobes)', () => {
   it.each([
     ['die', /got the thread died inside it \(kernel oops\?\)/],
     ['stall', /got no return \(thread stuck in the kernel\)/],
-  ])(
-    'the watchdog reports a worker that a fault made %s inside a system call (TFSR_SELFTEST -X)',
-    async (fault, got) => {
-      const bin = build('race-reopen', 'uprobe', ['-DTFSR_SELFTEST']);
-      const child = execa(bin, ['-d', '20', '-s', '1', '-X', fault], { reject: false });
-      const r = await child;
-      expect(r.exitCode, r.stderr).toBe(1);
-      expect(r.stdout).toMatch(/^REPRODUCED: stat \(self-test fault\): expected the system call returns, /m);
-      expect(r.stdout).toMatch(got);
-      expect(ownObjects(child.pid)).toEqual([]);
-    },
-  );
+  ])('the watchdog reports a worker that a fault made %s inside a system call (self-test -X)', async (fault, got) => {
+    const bin = build('race-reopen', 'uprobe', 'faults');
+    const child = execa(bin, ['-d', '20', '-s', '1', '-X', fault], { reject: false });
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^REPRODUCED: stat \(self-test fault\): expected the system call returns, /m);
+    expect(r.stdout).toMatch(got);
+    expect(ownObjects(child.pid)).toEqual([]);
+  });
 
-  it('the watchdog reports a controller killed inside a removal (TFSR_SELFTEST -X ctl-die)', async () => {
-    const child = execa(build('race-reopen', 'uprobe', ['-DTFSR_SELFTEST']), ['-d', '20', '-X', 'ctl-die'], {
+  it('the watchdog reports a controller killed inside a removal (self-test -X ctl-die)', async () => {
+    const child = execa(build('race-reopen', 'uprobe', 'faults'), ['-d', '20', '-X', 'ctl-die'], {
       reject: false,
     });
     const r = await child;

@@ -41,11 +41,6 @@ static struct {
 static int opt_threads = DEFAULT_THREADS;
 static double opt_duration = DEFAULT_DURATION_S;
 static double opt_stall = DEFAULT_STALL_S;
-static int opt_invert; /* -X invert (TFSR_SELFTEST builds only) */
-#ifdef TFSR_SELFTEST
-static int opt_fault; /* -X die | -X stall */
-enum { FAULT_NONE, FAULT_DIE, FAULT_STALL, FAULT_CTL_DIE };
-#endif
 
 static _Atomic uint64_t seq = 3; /* cycle 0, absent: nothing created yet */
 static atomic_bool stop_ctl, stop_workers;
@@ -75,7 +70,7 @@ static int violates(int r, int e, int listed) {
     case T_SUCCEEDED: v = e == 0; break;
     case T_LISTED: v = listed; break;
   }
-  return opt_invert ? !v : v;
+  return v;
 }
 
 /* ---- the first violation ends the run ---- */
@@ -98,9 +93,7 @@ static const char *got_name(int e) { return e == 0 ? "success" : tr_errname(e); 
 
 static void violation(int r, int thread, enum op op, const char *path, const char *got, uint64_t s0,
                       uint64_t s1) {
-  char expected[96];
-  snprintf(expected, sizeof expected, "%s%s", opt_invert ? "anything but " : "", rules[r].expected);
-  if (!claim(op_name[op], path, expected, got)) return;
+  if (!claim(op_name[op], path, rules[r].expected, got)) return;
   snprintf(found_detail, sizeof found_detail,
            "rule %s; thread %d; generation %llu->%llu (seq %llu->%llu), cycle %llu", rules[r].name, thread,
            (unsigned long long)rc_gen_of(s0), (unsigned long long)rc_gen_of(s1), (unsigned long long)s0,
@@ -327,20 +320,6 @@ static void op_getdents(struct worker *w) {
 
 static enum op pick(struct worker *w) { return (enum op)rc_pick(w->cum, OP_COUNT, w->total, rnd(w)); }
 
-#ifdef TFSR_SELFTEST
-/* Test-only: worker 0 acts out what an oops does to a thread in a system
- * call (it ends without returning) or a call that never returns, so the
- * watchdog can be seen to report both. */
-static void selftest_fault(struct worker *w) {
-  doing(w, OP_STAT, "(self-test fault)");
-  if (opt_fault == FAULT_DIE) syscall(SYS_exit, 0); /* this thread only, as an oops kills it */
-  int p[2];
-  char c;
-  if (pipe(p) == 0 && read(p[0], &c, 1) < 0) { /* blocks: nobody writes */
-  }
-}
-#endif
-
 static void *worker_main(void *arg) {
   struct worker *w = arg;
   /* Judge nothing before the first create starts. */
@@ -348,9 +327,6 @@ static void *worker_main(void *arg) {
   const int steps_aside = w->id >= racers;
   while (!atomic_load_explicit(&stop_workers, memory_order_relaxed)) {
     if (steps_aside) rc_gate_wait(&gate, STEP_ASIDE_US);
-#ifdef TFSR_SELFTEST
-    if (opt_fault && w->id == 0 && atomic_load(&w->ops) == 100) selftest_fault(w);
-#endif
     if ((T.ndirs || w->held_write) && ++w->since_refresh >= 16) refresh_held(w);
     switch (pick(w)) {
       case OP_OPEN_READ: op_open_read(w); break;
@@ -428,7 +404,7 @@ static int busy_check(uint64_t s) {
   if (write_str(T.enable, "1")) return 0;
   int r = ctl_write(T.remove_line);
   /* Judged only when no worker writes enable (it could have disabled it). */
-  if (r != EBUSY && weights[OP_ENABLE_WRITE] == 0 && !opt_invert) {
+  if (r != EBUSY && weights[OP_ENABLE_WRITE] == 0) {
     char path[PATH_MAX + 600];
     snprintf(path, sizeof path, "%s: %s", T.ctl_file, T.remove_line);
     if (claim("remove", path, "EBUSY", got_name(r)))
@@ -473,9 +449,6 @@ static void *controller_main(void *arg) {
     rc_gate_close(&gate);
     atomic_store(&seq, 4 * k + 2);
     atomic_store(&ctl_step, "remove");
-#ifdef TFSR_SELFTEST
-    if (opt_fault == FAULT_CTL_DIE && k == 10) syscall(SYS_exit, 0); /* as an oops in the removal would */
-#endif
     int gone = every(k, BUSY_CHECK_EVERY) && T.enable[0] && !RACE_TARGET_INSTANCE && busy_check(4 * k + 2);
     e = gone ? 0 : do_remove();
     if (e) {
@@ -745,20 +718,6 @@ static int race_options(int argc, char **argv) {
         exit(2);
       }
       *(a[1] == 'd' ? &opt_duration : &opt_stall) = v;
-#ifdef TFSR_SELFTEST
-    } else if (!strcmp(a, "-X") && has_value) {
-      /* Test-only: invert every rule (a correct kernel "reproduces"), or
-       * kill or block worker 0 inside a system call. */
-      const char *x = argv[++i];
-      if (!strcmp(x, "invert")) opt_invert = 1;
-      else if (!strcmp(x, "die")) opt_fault = FAULT_DIE;
-      else if (!strcmp(x, "stall")) opt_fault = FAULT_STALL;
-      else if (!strcmp(x, "ctl-die")) opt_fault = FAULT_CTL_DIE;
-      else {
-        fprintf(stderr, "-X %s: use invert, die, stall or ctl-die\n", x);
-        exit(2);
-      }
-#endif
     } else {
       if (!strcmp(a, "-h")) usage_race(stdout);
       else if (a[0] == '-' && strcmp(a, "-q") && strcmp(a, "-r") && strcmp(a, "-w")) usage_race(stderr);
@@ -828,8 +787,8 @@ int main(int argc, char **argv) {
   }
   struct utsname u;
   uname(&u);
-  tr_log("race %s[%s]: %d threads (%d racing every step), %g s, kernel %s%s", SCENARIO_ID, PROBE_KIND,
-         opt_threads, racers, opt_duration, u.release, opt_invert ? ", rules INVERTED (-X invert)" : "");
+  tr_log("race %s[%s]: %d threads (%d racing every step), %g s, kernel %s", SCENARIO_ID, PROBE_KIND,
+         opt_threads, racers, opt_duration, u.release);
 
   workers = calloc((size_t)opt_threads, sizeof *workers);
   uint64_t *last_ops = calloc((size_t)opt_threads, sizeof *last_ops);

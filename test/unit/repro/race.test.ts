@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OP_KINDS } from '../../../src/native/race-params.js';
-import { emitRace, opWeights, renderRace, raceParams } from '../../../src/repro/race.js';
+import { emitRace, opWeights, readCSource, renderRace, raceParams } from '../../../src/repro/race.js';
 import {
   ENOENT,
   RACE_RULES,
@@ -18,6 +18,7 @@ import {
   type TraceOp,
 } from '../../../src/repro/race-rules.js';
 import { RACE_SCENARIOS } from '../../../src/scenarios/race-catalogue.js';
+import { INVERTED_RULES, withFaults } from './race-selftest.js';
 
 const ENODEV = 19;
 const kernel = { release: '6.18.44-test', version: '#1 SMP' };
@@ -70,7 +71,7 @@ describe('the race program of each race scenario', () => {
     }, 60_000);
   }
 
-  it('a kprobe program names the symbol and compiles with the self-test flag too', () => {
+  it('a kprobe program names the symbol and compiles as the self-test builds it too', () => {
     const s = RACE_SCENARIOS[0]!;
     const { text } = renderRace({
       scenario: s,
@@ -79,7 +80,10 @@ describe('the race program of each race scenario', () => {
       target: { kind: 'kprobe', symbol: 'vfs_read' },
     });
     expect(text).toContain('#define KPROBE_SYMBOL "vfs_read"');
-    compile(text, 'kprobe-selftest', ['-DTFSR_SELFTEST']);
+    compile(withFaults(text), 'kprobe-selftest');
+    const inverted = renderRace({ scenario: s, kind: 'kprobe', kernel, rules: INVERTED_RULES }).text;
+    expect(inverted).toContain('[R_STALE_DIRFD] = {"stale-dirfd", T_ENOENT, "anything but ENOENT"},');
+    compile(inverted, 'kprobe-inverted');
   }, 60_000);
 
   it('takes threads and duration from the failed run when not given', () => {
@@ -226,4 +230,40 @@ describe('the race reproducer file', () => {
     expect(fs.lstatSync(path.join(dir, `${name}.c`)).isFile()).toBe(true);
     expect(fs.readFileSync(path.join(dir, `${name}.c`), 'utf8')).toContain(`#define SCENARIO_ID "${s.id}"`);
   });
+});
+
+/** The rule names of the core's `enum rc_rule`, in order (RC_NO_RULE and RC_RULE_COUNT left out). */
+function coreRules(core: string): string[] {
+  const body = /enum rc_rule \{([^}]*)\}/.exec(core)?.[1] ?? '';
+  return [...body.matchAll(/\bRC_([A-Z_]+)/g)]
+    .map((m) => m[1]!)
+    .filter((n) => n !== 'NO_RULE' && n !== 'RULE_COUNT')
+    .map((n) => n.toLowerCase().replaceAll('_', '-'));
+}
+
+describe('the race core (src/repro/c/race-core.h), shared with the addon', () => {
+  const core = readCSource('race-core.h');
+
+  it("lists the rules in the table's order (the program asserts R_* == RC_* when compiled)", () => {
+    expect(coreRules(core)).toEqual(RACE_RULES.map((r) => r.id));
+    // Planted: two rules swapped is seen.
+    const swapped = core.replace('RC_STALE_DIRFD,', 'RC_TMP,').replace('RC_PRESENT_ENOENT,', 'RC_STALE_DIRFD,');
+    expect(coreRules(swapped.replace('RC_TMP,', 'RC_PRESENT_ENOENT,'))).not.toEqual(RACE_RULES.map((r) => r.id));
+  });
+
+  it('is pasted verbatim into every reproducer, which carries no self-test code', () => {
+    const { text } = renderRace({ scenario: RACE_SCENARIOS[0]!, kind: 'uprobe', kernel });
+    expect(text).toContain(core.trimEnd());
+    expect(text).not.toMatch(/SELFTEST|self-test|-X /);
+  });
+
+  it('a program whose rule table disagrees with the core does not compile', () => {
+    const { text } = renderRace({ scenario: RACE_SCENARIOS[0]!, kind: 'uprobe', kernel });
+    const planted = text.replace(
+      /enum \{ R_ABSENT_NOT_ENOENT, R_PRESENT_ENOENT,/,
+      'enum { R_PRESENT_ENOENT, R_ABSENT_NOT_ENOENT,',
+    );
+    expect(planted).not.toBe(text);
+    expect(() => compile(planted, 'planted-rule-order')).toThrow(/the rule table and the race core disagree/);
+  }, 60_000);
 });
