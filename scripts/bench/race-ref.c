@@ -3,6 +3,12 @@
  * count and create/remove loop as native/race/, with no checking, no
  * histograms and no clock reads. The engine must reach >= 0.9x of this.
  *
+ * Deliberately NOT the engine's code and not a copy of it: it is the
+ * baseline the engine (native/race/ over the shared core,
+ * src/repro/c/race-core.h) is measured against. Built from the core, the
+ * ratio would measure the core against itself and could not show what the
+ * checking costs; keep it checking-free and written apart.
+ *
  * cc -O2 -pthread -o race-ref race-ref.c
  * race-ref THREADS DURATION_MS CONTROL_FILE CREATE_LINE REMOVE_LINE EVENT_DIR GROUP_DIR EVENT
  *          W_OPENREAD W_ENABLE W_STAT W_OPENAT W_FSTATAT W_GETDENTS
