@@ -65,8 +65,8 @@ export const LOCATION = new RegExp(String.raw`(?:\bRIP: [0-9a-f]{4}:|\bEIP: |\bp
 /** "WARNING: CPU: 0 PID: 1 at kernel/x.c:358 f+0x1a2/0x1c0" (to 6.18), "WARNING: kernel/x.c:358 at f+0x33/0x2a0, CPU#1: ..." (later). */
 export const WARNING_AT = new RegExp(String.raw`\bWARNING: .*?\b${SYMBOL}`);
 
-/** "BUG: KASAN: slab-use-after-free in f_show+0x43b/0x470": the bug type and the function. */
-export const KASAN_REPORT = new RegExp(String.raw`\bBUG: KASAN: ([\w-]+) in ${SYMBOL}`);
+/** "BUG: KASAN: slab-use-after-free in f_show+0x43b/0x470": the bug type and the function (a quoted header may lack the offset). */
+export const KASAN_REPORT = /\bBUG: KASAN: ([\w-]+) in ([A-Za-z_][\w.]*)/;
 
 /** What the kernel said, from its own lines: the kind of report and the function it names. */
 export interface KernelComplaint {

@@ -87,6 +87,7 @@ describe('where and what', () => {
   it('KASAN_REPORT reads the bug type and the function; a bare KASAN line has neither', () => {
     const m = KASAN_REPORT.exec('BUG: KASAN: slab-use-after-free in f_show+0x43b/0x470');
     expect([m?.[1], m?.[2]]).toEqual(['slab-use-after-free', 'f_show']);
+    expect(KASAN_REPORT.exec('BUG: KASAN: slab-use-after-free in event_enable_write')?.[2]).toBe('event_enable_write');
     expect(KASAN_REPORT.exec('KASAN: null-ptr-deref in range [0x8-0xf]')).toBeNull();
     expect(KASAN_REPORT.exec('BUG: KASAN: double-free in 0xffffffff81234567')).toBeNull();
   });
