@@ -3,19 +3,10 @@
 // function it happened in, without offsets. A known bug's console signature
 // is such a pair, so it matches the same fault on any build of any release
 // (offsets change with every compiler and config), and never a function that
-// only appears further down a call trace.
+// only appears further down a call trace. The patterns are health/splat.ts's.
+import { FAULT_HEADERS, FAULT_KINDS, LOCATION, type FaultKind } from '../health/splat.js';
 
-/** The kinds of fault a console signature can name. */
-export const FAULT_KINDS = [
-  'NULL pointer dereference',
-  'general protection fault',
-  'page fault',
-  'WARNING',
-  'KASAN use-after-free',
-  'KASAN out-of-bounds',
-  'kernel BUG',
-] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+export { FAULT_KINDS, type FaultKind };
 
 /** One fault report: its kind, the function it hit (undefined when the lines do not say), and the line naming it. */
 export interface Fault {
@@ -24,31 +15,12 @@ export interface Fault {
   line: string;
 }
 
-/** A kernel symbol followed by its offset (`eventfs_iterate+0x29c/0x340`): the offset is not part of the name. */
-const SYMBOL = String.raw`([A-Za-z_][A-Za-z0-9_.]*)\+0x[0-9a-f]+`;
-
+const headers = (named: boolean) =>
+  FAULT_KINDS.filter((k) => FAULT_HEADERS[k].named === named).map((kind) => ({ kind, re: FAULT_HEADERS[kind].re }));
 /** Headers whose line names the function itself. */
-const WITH_FUNCTION: { kind: FaultKind; re: RegExp }[] = [
-  // "WARNING: CPU: 0 PID: 1 at kernel/trace/trace_kprobe.c:358 enable_trace_kprobe+0x..." (to 6.18),
-  // "WARNING: kernel/trace/trace_kprobe.c:358 at enable_trace_kprobe+0x..., CPU#0: ..." (later).
-  { kind: 'WARNING', re: new RegExp(String.raw`\bWARNING: .*?\b${SYMBOL}`) },
-  { kind: 'KASAN use-after-free', re: new RegExp(String.raw`\bBUG: KASAN: [a-z-]*use-after-free in ${SYMBOL}`) },
-  { kind: 'KASAN out-of-bounds', re: new RegExp(String.raw`\bBUG: KASAN: [a-z-]*out-of-bounds in ${SYMBOL}`) },
-];
-
+const WITH_FUNCTION = headers(true);
 /** Headers whose function comes on a later line (RIP on x86, pc on arm64). */
-const WITHOUT_FUNCTION: { kind: FaultKind; re: RegExp }[] = [
-  {
-    kind: 'NULL pointer dereference',
-    re: /\bBUG: kernel NULL pointer dereference\b|\bUnable to handle kernel NULL pointer dereference\b/,
-  },
-  { kind: 'general protection fault', re: /\bgeneral protection fault\b/ },
-  { kind: 'page fault', re: /\bBUG: unable to handle page fault\b|\bUnable to handle kernel paging request\b/ },
-  { kind: 'kernel BUG', re: /\bkernel BUG at \S+/ },
-];
-
-/** Where a fault happened: "RIP: 0010:eventfs_iterate+0x29c/0x340", "pc : eventfs_iterate+0x2c0/0x398". */
-const LOCATION = new RegExp(String.raw`(?:\bRIP: [0-9a-f]{4}:|\bEIP: |\bpc : )${SYMBOL}`);
+const WITHOUT_FUNCTION = headers(false);
 
 /** A header's function line comes within the next few lines (the console scan keeps RIP right after its header). */
 const LOCATION_WINDOW = 12;

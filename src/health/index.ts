@@ -6,7 +6,6 @@ export {
   parseKmsgRecord,
   isAlarm,
   KmsgScanner,
-  ALARM_PATTERNS,
   DEFAULT_SCAN_LIMITS,
   type KmsgRecord,
   type ScanLimits,

@@ -1,6 +1,7 @@
 // New kernel-log records from /dev/kmsg. Each read(2) returns exactly one record
 // "pri,seq,ts_usec,flags[,...];message\n" followed by optional " KEY=value" lines.
 // Parsing and matching only (pure); kmsg-reader.ts is the thin layer over the fd.
+import { CALL_TRACE, SPLATS } from './splat.js';
 
 export interface KmsgRecord {
   /** syslog facility<<3 | level. */
@@ -101,21 +102,9 @@ export function parseKmsgRecord(raw: string): KmsgRecord | undefined {
   return { priority: pri, level: pri & 7, facility: pri >> 3, seq, tsUsec: ts, flags: prefix[3] ?? '-', message };
 }
 
-/** The markers of a kernel report: KASAN, BUG/oops, WARN, UBSAN, list debugging, refcount. */
-export const ALARM_PATTERNS: readonly string[] = Object.freeze([
-  'BUG:',
-  'KASAN:',
-  'WARNING:',
-  'Oops',
-  'general protection',
-  'Call Trace:',
-  'list_del corruption',
-  'refcount_t:',
-  'UBSAN:',
-]);
-
+/** A line that opens a kernel report (any splat kind: KASAN, BUG/oops, WARN, UBSAN, list debugging, refcount) or its stack dump. */
 export function isAlarm(line: string): boolean {
-  return ALARM_PATTERNS.some((p) => line.includes(p));
+  return SPLATS.some((s) => s.header.test(line)) || line.includes(CALL_TRACE);
 }
 
 /** dmesg's "[   12.345678] " prefix, so quoted lines can be matched against a console log. */
@@ -137,7 +126,7 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = { context: 30, maxLines: 400 };
 /** Keeps matching lines plus the following context; counts what it had to drop. */
 export class KmsgScanner {
   readonly lines: string[] = [];
-  /** Lines that matched an ALARM_PATTERN. */
+  /** Lines that isAlarm took for a report's. */
   alarms = 0;
   /** Kept-worthy lines dropped over maxLines. */
   dropped = 0;

@@ -6,21 +6,11 @@
 // memory safety, so the list is chosen, not a prefix match; KASAN's are all kept.
 import { parseKconfig, renderConfigLine } from '../util/kconfig.js';
 import type { KernelConfigLines } from './types.js';
+import { REPORTED_TRACING_OPTIONS } from '../tracefs/feature-table.js';
 
-/** In report order: the tracing options first, then what catches memory, list and locking bugs. */
+/** In report order: the tracing options first (tracefs/feature-table.ts), then what catches memory, list and locking bugs. */
 export const REPORTED_OPTIONS = [
-  'FTRACE',
-  'TRACING',
-  'KPROBES',
-  'KPROBE_EVENTS',
-  'UPROBES',
-  'UPROBE_EVENTS',
-  'DYNAMIC_EVENTS',
-  'FPROBE_EVENTS',
-  'EPROBE_EVENTS',
-  'SYNTH_EVENTS',
-  'USER_EVENTS',
-  'HIST_TRIGGERS',
+  ...REPORTED_TRACING_OPTIONS,
   'PREEMPT_NONE',
   'PREEMPT_VOLUNTARY',
   'PREEMPT',
@@ -40,7 +30,7 @@ export const REPORTED_OPTIONS = [
   'PROVE_RCU',
   'BUG_ON_DATA_CORRUPTION',
   'PANIC_ON_OOPS',
-] as const;
+];
 
 /** The reported options' lines, as kconfig writes them, in REPORTED_OPTIONS order; absent options are left out. */
 export function reportedConfigLines(config: ReadonlyMap<string, string>): string[] {

@@ -14,37 +14,9 @@
 import type { Evidence } from '../model.js';
 import { parseRelease } from '../tracefs/kernel.js';
 import type { ScenarioResult } from './types.js';
+import { kernelComplaint, type KernelComplaint } from '../health/splat.js';
 
-/** What the kernel said, from its own lines: the kind of report and the function it names. */
-export interface KernelComplaint {
-  /** As a verb after the operation: "WARNs", "oopses", "hits KASAN slab-use-after-free". */
-  what: string;
-  /** As a title of its own, syzbot's way: "WARNING", "oops", "KASAN: slab-use-after-free". */
-  noun: string;
-  func?: string;
-}
-
-const WARN = /WARNING: .* at \S+ ([A-Za-z_][\w.]*)\+0x/;
-const KASAN = /BUG: KASAN: ([\w-]+) in ([A-Za-z_][\w.]*)/;
-const RIP = /RIP: [0-9a-f]{4}:([A-Za-z_][\w.]*)\+0x/;
-const OOPS = /\b(BUG:|Oops|general protection fault|Kernel panic)/;
-
-/** The first complaint in kernel lines: a KASAN report, an oops (with the RIP's function), or a WARNING. */
-export function kernelComplaint(lines: readonly string[]): KernelComplaint | undefined {
-  for (const l of lines) {
-    const k = KASAN.exec(l);
-    if (k) return { what: `hits KASAN ${k[1]}`, noun: `KASAN: ${k[1]}`, func: k[2] };
-  }
-  if (lines.some((l) => OOPS.test(l))) {
-    const rip = lines.map((l) => RIP.exec(l)).find((m) => m);
-    return { what: 'oopses', noun: 'oops', ...(rip ? { func: rip[1] } : {}) };
-  }
-  for (const l of lines) {
-    const w = WARN.exec(l);
-    if (w) return { what: 'WARNs', noun: 'WARNING', func: w[1] };
-  }
-  return undefined;
-}
+export { kernelComplaint, type KernelComplaint };
 
 /** A frame of a tracefs file's handler, not a "?" guess: event_trigger_write+0x6a/0xd0. */
 const FILE_OP_FRAME = /\]\s+(?:event_)?(enable|filter|trigger|format|id|hist)_(write|read)\+0x/;

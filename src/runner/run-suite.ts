@@ -3,8 +3,9 @@
 import os from 'node:os';
 import { startHealthWatch, type HealthWatch } from '../health/index.js';
 import { Ownership } from '../probes/ownership.js';
-import type { ProbeKind, Feature } from '../model.js';
+import type { ProbeKind } from '../model.js';
 import { KIND_FEATURE } from '../tracefs/features.js';
+import { unavailableReason } from '../tracefs/feature-table.js';
 import { isFailing, type NotRun, type RunEnvironment, type RunReport, type ScenarioResult } from '../report/types.js';
 import { type HealthDelta } from '../health/types.js';
 import { applyToResult, skipEntryFor, skippedResult } from '../expect/apply.js';
@@ -57,22 +58,11 @@ export interface ExpectOptions {
   runKnownCrashers?: boolean;
 }
 
-const FEATURE_TEXT: Record<Feature, string> = {
-  kprobe_events: 'kprobe_events not available in this kernel (CONFIG_KPROBE_EVENTS)',
-  uprobe_events: 'uprobe_events not available in this kernel (CONFIG_UPROBE_EVENTS)',
-  dynamic_events: 'dynamic_events not available in this kernel (CONFIG_DYNAMIC_EVENTS)',
-  synthetic_events: 'synthetic_events not available in this kernel (CONFIG_SYNTH_EVENTS)',
-  fprobe_events: 'fprobe events not available in this kernel (CONFIG_FPROBE_EVENTS)',
-  eprobe_events: 'eprobe events not available in this kernel (CONFIG_EPROBE_EVENTS)',
-  instances: 'tracefs has no instances/ directory',
-  drop_caches: '/proc/sys/vm/drop_caches is not writable',
-};
-
 export function unmet(tracefs: Tracefs, scenario: Scenario, kind: ProbeKind): string | undefined {
   const excluded = kindExclusion(scenario, kind);
   if (excluded) return excluded;
   for (const f of [KIND_FEATURE[kind], ...scenario.requires]) {
-    if (!tracefs.features.has(f)) return FEATURE_TEXT[f];
+    if (!tracefs.features.has(f)) return unavailableReason(f);
   }
   return undefined;
 }

@@ -3,49 +3,22 @@ import fs from 'node:fs';
 import { EnvironmentError } from '../errors.js';
 import { isErr, listDir, readText } from '../native/index.js';
 import { type Feature, PROBE_KINDS, type ProbeKind } from '../model.js';
+import { DETECTED, type FeatureProbeInput } from './feature-table.js';
 
-export interface FeatureProbeInput {
-  /** Files and dirs present at the tracefs root. */
-  entries: Set<string>;
-  readme: string;
-  dropCachesWritable: boolean;
-}
+export type { FeatureProbeInput };
 
-/** The README lines that advertise fprobe and eprobe syntax (as ftracetest's `requires` does). */
-const FPROBE_README = /\bf\[:\[<group>\/\]\[<event>\]\]/;
-const EPROBE_README = /\be\[:\[<group>\/\]\[<event>\]\]/;
-
+/** The features FEATURE_TABLE's detectors find on this tracefs. */
 export function detectFeatures(input: FeatureProbeInput): Set<Feature> {
   const f = new Set<Feature>();
-  const has = (e: string) => input.entries.has(e);
-  if (has('kprobe_events')) f.add('kprobe_events');
-  if (has('uprobe_events')) f.add('uprobe_events');
-  if (has('dynamic_events')) f.add('dynamic_events');
-  if (has('synthetic_events')) f.add('synthetic_events');
-  if (has('dynamic_events') && FPROBE_README.test(input.readme)) f.add('fprobe_events');
-  if (has('dynamic_events') && EPROBE_README.test(input.readme)) f.add('eprobe_events');
-  if (has('instances')) f.add('instances');
-  if (input.dropCachesWritable) f.add('drop_caches');
+  for (const r of DETECTED) if (r.detect(input)) f.add(r.name);
   return f;
 }
 
-/**
- * The README's syntax summary is shared text: a kernel built without eprobes
- * still advertises `e[:...]` (seen on 6.18 with CONFIG_EPROBE_EVENTS=n, where
- * creating one gives EINVAL). Where the config is known, it decides.
- */
-const CONFIG_OF: Partial<Record<Feature, string>> = {
-  fprobe_events: 'CONFIG_FPROBE_EVENTS',
-  eprobe_events: 'CONFIG_EPROBE_EVENTS',
-};
-
+/** Where the config is known, it decides the features whose README text is shared (FeatureRow.configDecides). */
 export function refineWithConfig(features: Set<Feature>, config: Map<string, string> | undefined): Set<Feature> {
   if (!config) return features;
   const out = new Set(features);
-  for (const [f, opt] of Object.entries(CONFIG_OF) as [Feature, string][]) {
-    const v = config.get(opt);
-    if (v !== 'y') out.delete(f);
-  }
+  for (const r of DETECTED) if (r.configDecides && config.get(`CONFIG_${r.option}`) !== 'y') out.delete(r.name);
   return out;
 }
 

@@ -3,17 +3,10 @@
 import fs from 'node:fs';
 import { MARK } from './initramfs.js';
 import { openGuestFile } from './guest-file.js';
+import { CALL_TRACE, RIP_LINE, SPLATS } from '../health/splat.js';
 
-/** Lines that mean the kernel itself failed: a panic, an oops, BUG or KASAN reports. */
-export const FAILURE_PATTERNS: RegExp[] = [
-  /Kernel panic - not syncing/,
-  /\bOops\b/,
-  /\bBUG:/,
-  /\bKASAN\b/,
-  /general protection fault/,
-  /\bUBSAN:/,
-  /list_del corruption/,
-];
+/** Lines that mean the kernel itself failed: a panic, an oops, BUG or KASAN reports (not a WARNING). */
+export const FAILURE_PATTERNS: RegExp[] = SPLATS.filter((s) => s.failure).map((s) => s.header);
 
 export function isFailureLine(line: string): boolean {
   const l = stripTime(line);
@@ -34,8 +27,8 @@ export function scanConsole(text: string): string[] {
     if (!isFailureLine(lines[i]!)) continue;
     add(stripTime(lines[i]!));
     const next = lines.slice(i + 1, i + 40).map(stripTime);
-    add(next.slice(0, 11).find((x) => /\bRIP: /.test(x)));
-    const trace = next.findIndex((x) => x === 'Call Trace:');
+    add(next.slice(0, 11).find((x) => RIP_LINE.test(x)));
+    const trace = next.findIndex((x) => x === CALL_TRACE);
     if (trace >= 0) add(callTraceLine(next.slice(trace + 1)));
   }
   return out.slice(0, 40);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseKconfig } from '../util/kconfig.js';
+import { TRACEFS_OPTION } from '../tracefs/feature-table.js';
 import type { KernelImage } from './kernels.js';
 import { insmodOrder, locateTree, stageModules } from './modules.js';
 
@@ -19,7 +20,7 @@ export const BUILTIN_REQUIRED = [
   'SYSFS',
   'BINFMT_SCRIPT',
   'BINFMT_ELF',
-  'TRACING',
+  TRACEFS_OPTION,
 ];
 
 /** The x86 boot protocol's setup header: 0xAA55 at 0x1FE, "HdrS" at 0x202, the version string pointer at 0x20E. */

@@ -16,6 +16,7 @@ import { DEPS } from '../../vm/deps.js';
 import { BUSYBOX } from '../../vm/initramfs.js';
 import { mttcgSafe, parseQemuVersion, type QemuVersion } from '../../vm/qemu-version.js';
 import { isStaticElf, readHead } from '../../util/elf.js';
+import { TRACING_OPTIONS } from '../../tracefs/feature-table.js';
 
 export const SECTIONS = ['run', 'vm', 'kernel'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -169,28 +170,11 @@ export function kernelChecks(h: Host): Check[] {
 
 /**
  * Options of kernel/tracefs-regress.config a host run relies on (tracefs and
- * the dynamic-event kinds). The rest of the fragment (9p, virtio, serial,
+ * the dynamic-event kinds: the tracing rows of tracefs/feature-table.ts). The rest of the fragment (9p, virtio, serial,
  * no modules...) is for a test kernel booted by `vm` and says nothing about a
  * host: it is compared only inside a guest.
  */
-export const HOST_OPTIONS = new Set([
-  'DEBUG_FS',
-  'FTRACE',
-  'TRACING',
-  'KPROBES',
-  'KPROBE_EVENTS',
-  'UPROBES',
-  'UPROBE_EVENTS',
-  'DYNAMIC_EVENTS',
-  'FUNCTION_TRACER',
-  'DYNAMIC_FTRACE',
-  'FPROBE',
-  'FPROBE_EVENTS',
-  'PROBE_EVENTS',
-  'SYNTH_EVENTS',
-  'HIST_TRIGGERS',
-  'USER_EVENTS',
-]);
+export const HOST_OPTIONS = TRACING_OPTIONS;
 
 /** The fragment's options the running kernel does not have as asked: `NAME=got (wanted X)`. */
 export function fragmentDifferences(

@@ -158,3 +158,18 @@ describe('kmsg text: bytes, then UTF-8, then control characters shown', () => {
     expect(s.lines.join('')).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
   });
 });
+
+describe('alarm matching: the splat vocabulary and the stack dump', () => {
+  it('alarms on every splat kind and on Call Trace, not on planted near misses', () => {
+    for (const l of [
+      'Kernel panic - not syncing: Fatal exception',
+      'KASAN: null-ptr-deref in range [0x8-0xf]',
+      ' Call Trace:',
+    ]) {
+      expect(isAlarm(l), l).toBe(true);
+    }
+    for (const l of ['DEBUG: a driver prefix', 'Oopsie', 'kasan: KernelAddressSanitizer initialized', 'call trace:']) {
+      expect(isAlarm(l), l).toBe(false);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigLine, parseKconfig, renderConfigLine } from '../../../src/util/kconfig.js';
-import { missingOptions } from '../../../src/vm/custom.js';
+import { BUILTIN_REQUIRED, MODULAR_OK, missingOptions } from '../../../src/vm/custom.js';
 import { parseKernelConfig } from '../../../src/tracefs/kernel.js';
 import { parseFragment } from '../../../src/kernel/config.js';
 
@@ -34,19 +34,7 @@ describe('kernel config parser', () => {
     ]) {
       expect(parseConfigLine(bad), bad).toBeUndefined();
     }
-    const good = [
-      'BLK_DEV_INITRD',
-      'DEVTMPFS',
-      'TMPFS',
-      'PROC_FS',
-      'SYSFS',
-      'BINFMT_SCRIPT',
-      'BINFMT_ELF',
-      'VIRTIO_PCI',
-      'NET_9P',
-      'NET_9P_VIRTIO',
-      '9P_FS',
-    ];
+    const good = [...BUILTIN_REQUIRED.filter((o) => o !== 'TRACING'), ...MODULAR_OK];
     const text = good.map((o) => `CONFIG_${o}=y`).join('\n') + '\nCONFIG_TRACING y\n';
     expect(missingOptions(parseKconfig(text), true)).toEqual(['CONFIG_TRACING=y']);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingOptions, readBzImage } from '../../../src/vm/custom.js';
+import { BUILTIN_REQUIRED, missingOptions, readBzImage } from '../../../src/vm/custom.js';
 import { parseKconfig } from '../../../src/util/kconfig.js';
 
 function fakeBzImage(version: string): Buffer {
@@ -24,20 +24,10 @@ describe('custom kernels', () => {
   });
 
   it('names the missing config options, allowing =m only with --modules', () => {
+    // Every option built in but the 9p modules, which are =m: fine only with --modules.
     const cfg = parseKconfig(
-      [
-        'BLK_DEV_INITRD',
-        'DEVTMPFS',
-        'TMPFS',
-        'PROC_FS',
-        'SYSFS',
-        'BINFMT_SCRIPT',
-        'BINFMT_ELF',
-        'TRACING',
-        'VIRTIO_PCI',
-      ]
-        .map((o) => `CONFIG_${o}=y`)
-        .join('\n') + '\nCONFIG_NET_9P=m\nCONFIG_NET_9P_VIRTIO=m\nCONFIG_9P_FS=m\n',
+      [...BUILTIN_REQUIRED, 'VIRTIO_PCI'].map((o) => `CONFIG_${o}=y`).join('\n') +
+        '\nCONFIG_NET_9P=m\nCONFIG_NET_9P_VIRTIO=m\nCONFIG_9P_FS=m\n',
     );
     expect(missingOptions(cfg, true)).toEqual([]);
     expect(missingOptions(cfg, false)).toEqual([
@@ -46,6 +36,9 @@ describe('custom kernels', () => {
       'CONFIG_9P_FS=y (it is =m: pass --modules DIR)',
     ]);
     cfg.delete('DEVTMPFS');
+    cfg.delete('TRACING'); // the FEATURES table's tracefs option
+    expect(missingOptions(cfg, true)).toEqual(['CONFIG_DEVTMPFS=y', 'CONFIG_TRACING=y']);
+    cfg.set('TRACING', 'y');
     expect(missingOptions(cfg, true)).toEqual(['CONFIG_DEVTMPFS=y']);
   });
 });
