@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import type { ConfigOption } from '../util/kconfig.js';
 import { checkConfig, kconfigDepends, kconfigSymbols, mergeConfig, parseFragment } from './config.js';
 import { sha256Of } from '../host/hash.js';
+import { UsageError } from '../errors.js';
 
 export type Base = 'tiny' | 'defconfig';
 
@@ -105,7 +106,7 @@ export async function configure(o: {
   if (mismatches.length) {
     const lines = mismatches.map((m) => `  CONFIG_${m.name}: wanted ${m.wanted}, got ${m.got}${dependsHint(o.tree, m.name)}`);
     fs.rmSync(stamp, { force: true });
-    throw new Error(
+    throw new UsageError(
       `these options did not stick after olddefconfig (a dependency is off or missing in this kernel):\n${lines.join('\n')}\n` +
         `fragments: ${o.fragments.join(', ')}`,
     );
