@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import type { ConfigOption } from '../util/kconfig.js';
 import { checkConfig, kconfigDepends, kconfigSymbols, mergeConfig, parseFragment } from './config.js';
 import { sha256Of } from '../host/hash.js';
 import { UsageError } from '../errors.js';
+import { runOk } from '../host/exec.js';
 
 export type Base = 'tiny' | 'defconfig';
 
@@ -67,8 +67,8 @@ function dependsHint(tree: string, name: string): string {
 async function readBack(tree: string, dotConfig: string, names: string[]): Promise<Map<string, string>> {
   const observed = new Map<string, string>();
   for (const name of names) {
-    const r = await execa(path.join(tree, 'scripts/config'), ['--file', dotConfig, '-s', name]);
-    observed.set(name, r.stdout.trim());
+    const out = await runOk(path.join(tree, 'scripts/config'), ['--file', dotConfig, '-s', name]);
+    observed.set(name, out.trim());
   }
   return observed;
 }

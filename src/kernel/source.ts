@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { execa } from 'execa';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
 import { cacheDirs, cacheRoot } from '../host/paths.js';
+import { runOk } from '../host/exec.js';
 
 export interface KernelSource {
   /** Absolute path of the pristine tree (never written to). */
@@ -124,10 +124,10 @@ export async function debianSource(
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   log(`extracting ${path.basename(deb!)}`);
-  await execa('dpkg-deb', ['-x', deb!, path.join(dl, 'x')]);
+  await runOk('dpkg-deb', ['-x', deb!, path.join(dl, 'x')]);
   const tarball = path.join(dl, 'x/usr/src', `${pkg}.tar.xz`);
   if (!fs.existsSync(tarball)) throw new EnvironmentError(`${deb} holds no usr/src/${pkg}.tar.xz`);
-  await execa('nice', ['-n', '19', 'tar', '-xJf', tarball, '-C', tmp]);
+  await runOk('nice', ['-n', '19', 'tar', '-xJf', tarball, '-C', tmp]);
   fs.writeFileSync(path.join(tmp, STAMP), `${debVersion}\n`);
   fs.rmSync(dest, { recursive: true, force: true });
   fs.renameSync(tmp, dest);
