@@ -51,6 +51,23 @@ export class EnvironmentError extends Error {
 }
 
 /**
+ * A program run for the user failed (make, git): what ran, its exit status,
+ * and its own words (the tail of its log) in the message. An EnvironmentError
+ * (exit 2, no stack): the input was taken, but the tree or the machine's tools
+ * could not do it, and what they printed says why.
+ */
+export class CommandError extends EnvironmentError {
+  constructor(
+    readonly command: string,
+    readonly status: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+/**
  * Nothing asked for can run because the kernel lacks a feature (no tracefs,
  * no events of the --probe kind asked for): kselftest's skip, exit 4, so a
  * `make run_tests` on a kernel without the feature configured is not a failure.
@@ -66,4 +83,17 @@ export class KernelFeatureError extends Error {
 /** An error the CLI prints as one line (no stack) and exits with its code. */
 export function isReportedError(e: unknown): e is UsageError | EnvironmentError | KernelFeatureError {
   return e instanceof UsageError || e instanceof EnvironmentError || e instanceof KernelFeatureError;
+}
+
+/**
+ * What the CLI says of an error that reached it, and its exit code: a reported
+ * error's message and code; anything else is a bug, "internal error" with the
+ * stack (exit 1), so it is told apart from a failure the user can fix.
+ */
+export function errorReport(e: unknown): { text: string; code: ExitCode } {
+  if (isReportedError(e)) return { text: `tracefs-regress: ${e.message}\n`, code: e.exitCode };
+  return {
+    text: `tracefs-regress: internal error: ${(e as Error | null | undefined)?.stack ?? String(e)}\n`,
+    code: EXIT.failed,
+  };
 }

@@ -2,7 +2,7 @@
 // dynamic events in tracefs. Exit codes: 0 passed, 1 failed, 2 usage or
 // environment error, 4 nothing runnable (kselftest's skip).
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, isReportedError } from '../errors.js';
+import { EXIT, errorReport } from '../errors.js';
 import { runTeardown } from '../runner/teardown.js';
 import { toolVersion } from '../package.js';
 import { COLOR_MODES, setColorMode, type ColorMode } from '../util/color.js';
@@ -105,12 +105,9 @@ async function runProgram(argv: string[]): Promise<number> {
       // --help and --version exit 0; unknown options and commands are usage errors
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (isReportedError(e)) {
-      process.stderr.write(`tracefs-regress: ${e.message}\n`);
-      return e.exitCode;
-    }
-    process.stderr.write(`tracefs-regress: internal error: ${(e as Error).stack ?? String(e)}\n`);
-    return EXIT.failed;
+    const { text, code } = errorReport(e);
+    process.stderr.write(text);
+    return code;
   } finally {
     for (const err of runTeardown()) process.stderr.write(`tracefs-regress: cleanup: ${err}\n`);
   }

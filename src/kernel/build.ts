@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { EnvironmentError, UsageError } from '../errors.js';
+import { CommandError, EnvironmentError, UsageError } from '../errors.js';
 import { findInPath } from '../host/programs.js';
 import { cacheRoot } from '../host/paths.js';
 import { lockFile, withLock } from '../host/lock.js';
@@ -166,7 +166,7 @@ function makeRunner(p: BuildPaths, jobs: number, nice: number): (targets: string
     });
     if (r.exitCode !== 0) {
       const tail = fs.readFileSync(p.log, 'utf8').split('\n').filter(Boolean).slice(-25).join('\n');
-      throw new Error(`make ${targets.join(' ')} failed (exit ${r.exitCode}); last lines of ${p.log}:\n${tail}`);
+      throw new CommandError(`make ${targets.join(' ')}`, r.exitCode, `make ${targets.join(' ')} failed (exit ${r.exitCode}); last lines of ${p.log}:\n${tail}`);
     }
   };
 }

@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import type { ConfigOption } from '../util/kconfig.js';
 import { checkConfig, kconfigDepends, kconfigSymbols, mergeConfig, parseFragment } from './config.js';
 import { sha256Of } from '../host/hash.js';
+import { UsageError } from '../errors.js';
+import { runOk } from '../host/exec.js';
 
 export type Base = 'tiny' | 'defconfig';
 
@@ -66,8 +67,8 @@ function dependsHint(tree: string, name: string): string {
 async function readBack(tree: string, dotConfig: string, names: string[]): Promise<Map<string, string>> {
   const observed = new Map<string, string>();
   for (const name of names) {
-    const r = await execa(path.join(tree, 'scripts/config'), ['--file', dotConfig, '-s', name]);
-    observed.set(name, r.stdout.trim());
+    const out = await runOk(path.join(tree, 'scripts/config'), ['--file', dotConfig, '-s', name]);
+    observed.set(name, out.trim());
   }
   return observed;
 }
@@ -105,7 +106,7 @@ export async function configure(o: {
   if (mismatches.length) {
     const lines = mismatches.map((m) => `  CONFIG_${m.name}: wanted ${m.wanted}, got ${m.got}${dependsHint(o.tree, m.name)}`);
     fs.rmSync(stamp, { force: true });
-    throw new Error(
+    throw new UsageError(
       `these options did not stick after olddefconfig (a dependency is off or missing in this kernel):\n${lines.join('\n')}\n` +
         `fragments: ${o.fragments.join(', ')}`,
     );

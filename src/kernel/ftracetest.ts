@@ -6,6 +6,7 @@ import path from 'node:path';
 import { bootOnce, type BootOutcome } from '../vm/boot.js';
 import { resolveCustom } from '../vm/custom.js';
 import type { Accel } from '../vm/accel.js';
+import { EnvironmentError } from '../errors.js';
 
 export type FtraceStatus = 'PASS' | 'FAIL' | 'UNRESOLVED' | 'UNTESTED' | 'UNSUPPORTED' | 'XFAIL' | 'UNDEFINED';
 
@@ -82,7 +83,7 @@ export async function runFtracetest(o: {
   keepLog?: string;
 }): Promise<FtraceRun> {
   const dir = ftraceDir(o.sourceDir);
-  if (!fs.existsSync(path.join(dir, 'ftracetest'))) throw new Error(`no ftracetest in ${dir}`);
+  if (!fs.existsSync(path.join(dir, 'ftracetest'))) throw new EnvironmentError(`no ftracetest in ${dir}`);
   const sets = (o.sets ?? DEFAULT_SETS).map((s) => `test.d/${s}`);
   const kernel = await resolveCustom(o.bzImage, undefined, path.dirname(o.bzImage));
   const started = Date.now();

@@ -3,6 +3,7 @@
 // first diff, so the header lives in the patch file itself.
 import fs from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
 
 /** A mutant's header: what it breaks, which upstream fix it undoes, who must catch it. */
 export interface MutantHeader {
@@ -55,21 +56,21 @@ export function parseMutantHeader(text: string, file = 'patch'): MutantHeader {
   }
   const need = (k: string) => {
     const v = fields.get(k);
-    if (!v || !v.join('').trim()) throw new Error(`${file}: header has no '${k}:' line`);
+    if (!v || !v.join('').trim()) throw new UsageError(`${file}: header has no '${k}:' line`);
     return v;
   };
   const name = need('Mutant').join(' ');
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`${file}: Mutant name '${name}' must be lowercase words joined by '-'`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`${file}: Mutant name '${name}' must be lowercase words joined by '-'`);
   const expect = need('Expect')
     .join(',')
     .split(/[,\s]+/)
     .filter(Boolean);
   const race = fields.get('Race')?.join(' ').trim();
-  if (race !== undefined && race !== 'yes' && race !== 'no') throw new Error(`${file}: 'Race: ${race}' must be yes or no`);
+  if (race !== undefined && race !== 'yes' && race !== 'no') throw new UsageError(`${file}: 'Race: ${race}' must be yes or no`);
   const cmdline = fields.get('Cmdline')?.join(' ').trim();
   // The arguments go onto the guest's kernel command line as they are: one line of key[=value] words.
   if (cmdline !== undefined && !/^[A-Za-z0-9_.,=-]+(?: [A-Za-z0-9_.,=-]+)*$/.test(cmdline)) {
-    throw new Error(`${file}: 'Cmdline: ${cmdline}' must be space-separated key or key=value words`);
+    throw new UsageError(`${file}: 'Cmdline: ${cmdline}' must be space-separated key or key=value words`);
   }
   return {
     name,

@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { execa } from 'execa';
-import { UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import { PrivateApt } from '../host/apt.js';
 import { cacheDirs, cacheRoot } from '../host/paths.js';
+import { runOk } from '../host/exec.js';
 
 export interface KernelSource {
   /** Absolute path of the pristine tree (never written to). */
@@ -39,7 +39,7 @@ export function versionDir(debVersion: string): string {
 /** `linux-source-6.12_6.12.117-1~deb12u1_all.deb` -> `6.12.117-1~deb12u1`. */
 export function debVersionOf(debFile: string): string {
   const m = /^linux-source-[\d.]+_(.+)_all\.deb$/.exec(path.basename(debFile));
-  if (!m) throw new Error(`unexpected source package name ${debFile}`);
+  if (!m) throw new EnvironmentError(`unexpected source package name ${debFile}`);
   return decodeURIComponent(m[1]!.replace(/%3a/gi, ':'));
 }
 
@@ -124,10 +124,10 @@ export async function debianSource(
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   log(`extracting ${path.basename(deb!)}`);
-  await execa('dpkg-deb', ['-x', deb!, path.join(dl, 'x')]);
+  await runOk('dpkg-deb', ['-x', deb!, path.join(dl, 'x')]);
   const tarball = path.join(dl, 'x/usr/src', `${pkg}.tar.xz`);
-  if (!fs.existsSync(tarball)) throw new Error(`${deb} holds no usr/src/${pkg}.tar.xz`);
-  await execa('nice', ['-n', '19', 'tar', '-xJf', tarball, '-C', tmp]);
+  if (!fs.existsSync(tarball)) throw new EnvironmentError(`${deb} holds no usr/src/${pkg}.tar.xz`);
+  await runOk('nice', ['-n', '19', 'tar', '-xJf', tarball, '-C', tmp]);
   fs.writeFileSync(path.join(tmp, STAMP), `${debVersion}\n`);
   fs.rmSync(dest, { recursive: true, force: true });
   fs.renameSync(tmp, dest);

@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { sha256Of } from '../host/hash.js';
 import { cacheRoot } from '../host/paths.js';
 import { patchedFiles, preamble } from './patches.js';
+import { runOk } from '../host/exec.js';
 
 export interface AppliedPatch {
   file: string;
@@ -134,11 +135,11 @@ async function copyTree(from: string, to: string): Promise<void> {
   if (r.exitCode !== 0) {
     fs.rmSync(to, { recursive: true, force: true });
     fs.mkdirSync(to);
-    await execa('cp', ['-a', ...entries, to]);
+    await runOk('cp', ['-a', ...entries, to]);
   }
   // An in-tree build in the user's tree would make kbuild refuse O= builds.
   if (fs.existsSync(path.join(to, '.config')) || fs.existsSync(path.join(to, 'include/config'))) {
-    await execa('make', ['-s', '-C', to, 'mrproper']);
+    await runOk('make', ['-s', '-C', to, 'mrproper']);
   }
 }
 
@@ -182,7 +183,7 @@ export async function prepareTree(meta: BuildMeta, log: (m: string) => void, opt
   } else if (!opts.fresh) {
     const seed = findSeed(meta);
     if (seed) {
-      await execa('cp', ['-a', '--reflink=auto', buildPaths(seed.name).out, p.out]);
+      await runOk('cp', ['-a', '--reflink=auto', buildPaths(seed.name).out, p.out]);
       stale = seed.patches;
       how = `object dir seeded from build '${seed.name}'`;
     }

@@ -7,9 +7,7 @@ import type { ProbeKind } from '../model.js';
 import { KIND_FEATURE } from '../tracefs/features.js';
 import { unavailableReason } from '../tracefs/feature-table.js';
 import { isFailing, type NotRun, type RunEnvironment, type RunReport, type ScenarioResult } from '../report/types.js';
-import { type HealthDelta } from '../health/types.js';
-import { applyToResult, skipEntryFor, skippedResult } from '../expect/apply.js';
-import { nameResult } from '../expect/naming.js';
+import { skipEntryFor, skippedResult } from '../expect/apply.js';
 import type { KnownBug } from '../expect/types.js';
 import type { Crasher, ExpectEntry } from '../expect/types.js';
 import type { Scenario, ScenarioOptions, ScenarioOutcome } from '../scenarios/types.js';
@@ -22,7 +20,8 @@ import { toolVersion } from '../package.js';
 import { reportedConfig } from '../report/config.js';
 import { onTeardown } from './teardown.js';
 import { armWatchdog, type Watch } from '../native/index.js';
-import { ABANDON_AFTER_MS, applyTimeout, untilAbandoned, variantTimeoutMs } from './timeout.js';
+import { ABANDON_AFTER_MS, untilAbandoned, variantTimeoutMs } from './timeout.js';
+import { judgeVariant, type VariantBase, type VariantFacts } from './judge.js';
 import { recorderFor, writeReproducer, type Recorder } from '../repro/index.js';
 import type { Recording } from '../repro/types.js';
 
@@ -142,9 +141,7 @@ export async function runSuite(tracefs: Tracefs, opts: SuiteOptions): Promise<Ru
   };
 }
 
-type ResultBase = Pick<ScenarioResult, 'name' | 'scenario' | 'kind' | 'title' | 'references'>;
-
-function resultBase(scenario: Scenario, kind: ProbeKind): ResultBase {
+function resultBase(scenario: Scenario, kind: ProbeKind): VariantBase {
   return {
     name: `${scenario.id}[${kind}]`,
     scenario: scenario.id,
@@ -223,15 +220,13 @@ async function runVariant(
   if (skipped) return skipped;
   const base = resultBase(scenario, kind);
   const name = base.name;
-  const release = tracefs.kernel.release;
 
   opts.onStart?.(name, scenario);
   const ctx = new VariantContext(tracefs, kind, opts, opts.signal, owner, opts.hooks);
   const t0 = performance.now();
   health.snapshot();
   const limitMs = variantTimeoutMs(scenario, opts);
-  let out: ScenarioOutcome;
-  let abandoned = false;
+  let outcome: VariantFacts['outcome'];
   // Armed around the scenario only: once it is back, its fds are closed and its objects removed unwatched.
   const watch = watchOrWhyNot(limitMs, name);
   // --repro-dir: the scenario's own calls only (the race engine's threads are not the addon's gateway).
@@ -240,45 +235,32 @@ async function runVariant(
   let recording: Recording | undefined;
   recorder?.start();
   try {
-    const o = await untilAbandoned(scenario.run(ctx), limitMs + ABANDON_AFTER_MS);
-    abandoned = o === undefined;
-    const why = `did not return within ${(limitMs + ABANDON_AFTER_MS) / 1000} s: abandoned`;
-    out = o ?? { status: 'UNRESOLVED', reason: why, evidence: [], checks: 0 };
+    outcome = (await untilAbandoned(scenario.run(ctx), limitMs + ABANDON_AFTER_MS)) ?? 'abandoned';
   } catch (e) {
-    const err = e as Error;
-    out =
-      err instanceof SetupError
-        ? err.outcome()
-        : err instanceof ToolFaultError
-          ? { status: 'UNRESOLVED', reason: faultReason(err.fault), fault: err.fault, evidence: [], checks: 0 }
-          : { status: 'UNRESOLVED', reason: `${err.name}: ${err.message}`, evidence: [], checks: 0 };
+    outcome = thrownOutcome(e as Error);
   } finally {
     recording = recorder?.stop();
     if (typeof watch !== 'string') watch.disarm();
   }
-  const left = ctx.finish();
-  const durationMs = Math.round(performance.now() - t0);
-  const delta = health.delta();
-  const result: ScenarioResult = { ...base, ...out, durationMs, health: delta };
-  if (typeof watch === 'string') result.notes = [...(result.notes ?? []), watch];
-  else applyTimeout(result, limitMs, watch.disarm(), abandoned);
-  if (left.length) {
-    // A FAIL stays a FAIL (what the kernel did wrong may be why cleanup failed); a PASS can't stand.
-    const why = `could not remove: ${left.join('; ')}`;
-    if (result.status === 'PASS') {
-      result.status = 'UNRESOLVED';
-      result.reason = why;
-    } else {
-      result.notes = [...(result.notes ?? []), why];
-    }
-  }
-  if (out.status === 'PASS' && out.checks === 0 && !result.timeout) {
-    result.status = 'UNRESOLVED';
-    result.reason = 'the scenario checked nothing';
-  }
-  if (!delta.ok) applyHealth(result, delta);
-  if (opts.reproDir && result.status === 'FAIL') {
-    await writeReproducer(result, {
+  const leftovers = ctx.finish();
+  const facts: VariantFacts = {
+    base,
+    outcome,
+    durationMs: Math.round(performance.now() - t0),
+    limitMs,
+    watchdog: typeof watch === 'string' ? watch : watch.disarm(),
+    leftovers,
+    health: health.delta(),
+    ...(opts.expect ? { expect: opts.expect.entries } : {}),
+    ...(opts.knownBugs ? { knownBugs: opts.knownBugs } : {}),
+    kernel: { release: tracefs.kernel.release, version: tracefs.kernel.version },
+  };
+  const draft = judgeVariant(facts, 'reproducer');
+  if (opts.reproDir && draft.status === 'FAIL') {
+    // Not the draft itself: writeReproducer appends to a result's notes, and those are the judge's to place.
+    const { notes: _judged, ...rest } = draft;
+    const scratch: ScenarioResult = rest;
+    const written = await writeReproducer(scratch, {
       dir: opts.reproDir,
       scenario,
       kind,
@@ -288,18 +270,18 @@ async function runVariant(
       signal: opts.signal,
       ...(opts.iteration !== undefined ? { iteration: opts.iteration } : {}),
     });
-    // The minimiser replayed the failing steps: what the kernel said meanwhile belongs to this
-    // FAIL, not to the next variant (whose window would otherwise open on it: a health-only
-    // mutant made every later variant FAIL that way).
-    const replays = healthParts(health.delta());
-    if (replays.length)
-      result.notes = [...(result.notes ?? []), `while its reproducer was made: ${replays.join(', ')}`];
+    facts.reproducer = { notes: scratch.notes ?? [], ...(written ? { written } : {}), replays: health.delta() };
   }
-  // An oops or a warning says more than the hang it may have caused: FAIL, with the timeout as a note.
-  if (result.timeout && result.status === 'FAIL')
-    result.notes = [...(result.notes ?? []), result.reason ?? 'timed out'];
-  const judged = opts.expect ? applyToResult(result, opts.expect.entries, release) : result;
-  return opts.knownBugs ? nameResult(judged, opts.knownBugs, release, tracefs.kernel.version) : judged;
+  return judgeVariant(facts);
+}
+
+/** What a scenario that threw came to: its setup's verdict, the tool's fault, or UNRESOLVED with the error. */
+function thrownOutcome(err: Error): ScenarioOutcome {
+  return err instanceof SetupError
+    ? err.outcome()
+    : err instanceof ToolFaultError
+      ? { status: 'UNRESOLVED', reason: faultReason(err.fault), fault: err.fault, evidence: [], checks: 0 }
+      : { status: 'UNRESOLVED', reason: `${err.name}: ${err.message}`, evidence: [], checks: 0 };
 }
 
 /** The watchdog armed for this variant, or why it could not be (an old prebuilt addon, no free signal). */
@@ -309,32 +291,4 @@ function watchOrWhyNot(limitMs: number, name: string): Watch | string {
   } catch (e) {
     return `no scenario timeout: the watchdog could not be armed (${(e as Error).message})`;
   }
-}
-
-/** What a health delta saw, as the evidence and notes quote it; empty when nothing changed. */
-function healthParts(delta: HealthDelta): string[] {
-  const parts: string[] = [];
-  if (delta.oopsCount && delta.oopsCount.after > delta.oopsCount.before)
-    parts.push(`oops_count ${delta.oopsCount.before}->${delta.oopsCount.after}`);
-  if (delta.warnCount && delta.warnCount.after > delta.warnCount.before)
-    parts.push(`warn_count ${delta.warnCount.before}->${delta.warnCount.after}`);
-  if (delta.taint && delta.taint.after !== delta.taint.before)
-    parts.push(`taint ${delta.taint.before}->${delta.taint.after} (${delta.taint.letters})`);
-  if (delta.kernelLines.length) parts.push(`${delta.kernelLines.length} kernel log lines`);
-  return parts;
-}
-
-function applyHealth(result: ScenarioResult, delta: HealthDelta): void {
-  const parts = healthParts(delta);
-  result.status = 'FAIL';
-  result.evidence = [
-    ...result.evidence,
-    {
-      op: 'kernel health',
-      path: '/dev/kmsg',
-      expected: 'no oops, warning, new taint or kernel report',
-      got: parts.join(', ') || 'unhealthy',
-      detail: delta.kernelLines.join('\n'),
-    },
-  ];
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../../errors.js';
+import { CommandError, UsageError } from '../../errors.js';
 
 export interface GitResult {
   exitCode: number;
@@ -20,7 +20,7 @@ export async function git(dir: string, args: string[], env: Record<string, strin
 /** git in dir; throws with git's own message when it fails. */
 export async function gitOk(dir: string, args: string[], env?: Record<string, string>): Promise<string> {
   const r = await git(dir, args, env);
-  if (r.exitCode !== 0) throw new Error(`git ${args.join(' ')} in ${dir} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+  if (r.exitCode !== 0) throw new CommandError(`git ${args.join(' ')}`, r.exitCode, `git ${args.join(' ')} in ${dir} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
   return r.stdout.trim();
 }
 
@@ -65,7 +65,7 @@ export async function checkWorkTree(dir: string, flag = '--source'): Promise<str
 export async function localChanges(dir: string): Promise<string[]> {
   // Not gitOk: its trim would eat the status column of the first line (` M file`).
   const r = await git(dir, ['status', '--porcelain', '--untracked-files=normal']);
-  if (r.exitCode !== 0) throw new Error(`git status in ${dir} failed: ${r.stderr.trim()}`);
+  if (r.exitCode !== 0) throw new CommandError('git status', r.exitCode, `git status in ${dir} failed: ${r.stderr.trim()}`);
   return r.stdout.split('\n').filter((l) => l.trim());
 }
 

@@ -11,7 +11,6 @@
 // below unlink first, so the pristine tree is never changed through a link.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { sha256Of } from '../../host/hash.js';
 import { lockFile, withLock } from '../../host/lock.js';
 import { cacheRoot } from '../../host/paths.js';
@@ -20,6 +19,7 @@ import { bisecting, git, gitOk, localChanges } from '../bisect/git.js';
 import { parseMutantHeader } from '../patches.js';
 import { debianSource, DEFAULT_SERIES } from '../source.js';
 import { applyPatch, describePatches } from '../tree.js';
+import { runOk } from '../../host/exec.js';
 
 /** Bump when the commits below change: the cached repo is then made again. */
 const LAYOUT = 1;
@@ -67,7 +67,7 @@ async function commitAll(dir: string, subject: string): Promise<string> {
 async function make(src: { dir: string; label: string }, mutantFile: string, name: string, dest: string, say: (m: string) => void): Promise<History> {
   const tmp = `${dest}.partial`;
   fs.rmSync(tmp, { recursive: true, force: true });
-  await execa('cp', ['-al', src.dir, tmp]);
+  await runOk('cp', ['-al', src.dir, tmp]);
   say(`history: git init + add of ${src.label} in ${tmp} (about a minute)`);
   await gitOk(tmp, ['init', '-q', '-b', 'history']);
   // No background gc or fsmonitor while a bisect checks out; no hooks, signing or CRLF games.
@@ -81,7 +81,7 @@ async function make(src: { dir: string; label: string }, mutantFile: string, nam
     await gitOk(tmp, ['config', k, v]);
   }
   const t0 = Date.now();
-  await execa('nice', ['-n', '19', 'git', '-C', tmp, 'add', '-A', '-f'], { env: GIT_ENV });
+  await runOk('nice', ['-n', '19', 'git', '-C', tmp, 'add', '-A', '-f'], { env: GIT_ENV });
   const clean = await commitAll(tmp, `${src.label} as Debian ships it`);
   say(`history: commit 1 (clean) ${clean.slice(0, 12)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   appendFresh(path.join(tmp, 'fs/tracefs/event_inode.c'), '/* tracefs-regress synthetic history: a comment, nothing else. */');
