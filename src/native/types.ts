@@ -142,6 +142,44 @@ export interface NativeAddon extends NativeRaceAddon, NativeWatchdogAddon {
   constants: Constants;
 }
 
+/**
+ * The system calls a scenario makes, by name: what ScenarioContext.sys offers
+ * (and what a recording can replay: src/repro/types.ts CALLS).
+ */
+export const SYS_CALLS = [
+  'open',
+  'openat',
+  'close',
+  'read',
+  'pread',
+  'write',
+  'pwrite',
+  'lseek',
+  'stat',
+  'lstat',
+  'fstatat',
+  'access',
+  'getdents64',
+  'chdir',
+  'fchdir',
+  'getcwd',
+  'mkdir',
+  'rmdir',
+  'chmod',
+  'fchmod',
+  'chown',
+  'fchown',
+] as const satisfies readonly (keyof NativeAddon)[];
+
+export type SysCall = (typeof SYS_CALLS)[number];
+
+/**
+ * A scenario's system-call interface (ScenarioContext.sys): the addon's own
+ * calls, errno as data. The addon itself is one; a recorder (src/repro/record.ts)
+ * wraps one to see each call.
+ */
+export type Sys = Pick<NativeAddon, SysCall>;
+
 // ---- Race engine (native/race/). src/race/ wraps these with validation. ----
 
 /** The engine's wire contract, declared with the parameter table (./race-params.ts). */

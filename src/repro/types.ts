@@ -1,9 +1,10 @@
 // What a recorded scenario run looks like to the emitter and the minimiser.
 // Strings are templates: the run's tracefs root, run id and probe site appear
 // as {root}, {id} and {target}, so each replay (and the C file) uses its own.
-import type { JudgedCheck } from '../native/call-hook.js';
+import type { SysCall } from '../native/index.js';
+import type { JudgedCheck } from '../scenarios/types.js';
 
-/** The addon calls a reproducer can replay (src/native/types.ts NativeAddon). */
+/** The calls a reproducer replays: every call of a scenario's Sys (src/native/types.ts SYS_CALLS), no more. */
 export const CALLS = {
   // p: a path (recorded only under the tracefs root), r: a path relative to an fd, f: an fd, n: a number, s: data
   open: 'pnn',
@@ -28,7 +29,7 @@ export const CALLS = {
   fchmod: 'fn',
   chown: 'pnn',
   fchown: 'fnn',
-} as const;
+} as const satisfies Record<SysCall, string>;
 
 export type CallName = keyof typeof CALLS;
 

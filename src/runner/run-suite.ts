@@ -20,7 +20,7 @@ import { VariantContext, type ContextHooks } from './context.js';
 import { toolVersion } from '../package.js';
 import { reportedConfig } from '../report/config.js';
 import { onTeardown } from './teardown.js';
-import { armWatchdog, type Watch } from '../native/index.js';
+import { armWatchdog, native, type Watch } from '../native/index.js';
 import { ABANDON_AFTER_MS, applyTimeout, untilAbandoned, variantTimeoutMs } from './timeout.js';
 import { recorderFor, writeReproducer, type Recorder } from '../repro/index.js';
 import type { Recording } from '../repro/types.js';
@@ -236,7 +236,18 @@ async function runVariant(
   const release = tracefs.kernel.release;
 
   opts.onStart?.(name, scenario);
-  const ctx = new VariantContext(tracefs, kind, opts, opts.signal, owner, opts.hooks);
+  // --repro-dir: the scenario's own calls, through its ctx.sys (the race engine's threads make theirs natively).
+  const recorder: Recorder | undefined =
+    opts.reproDir && !scenario.race ? recorderFor(tracefs.root, owner.group, kind) : undefined;
+  const ctx = new VariantContext(
+    tracefs,
+    kind,
+    opts,
+    opts.signal,
+    owner,
+    opts.hooks,
+    recorder ? { sys: recorder.wrap(native), onJudged: recorder.onJudged } : { sys: native },
+  );
   const t0 = performance.now();
   health.snapshot();
   const limitMs = variantTimeoutMs(scenario, opts);
@@ -244,11 +255,7 @@ async function runVariant(
   let abandoned = false;
   // Armed around the scenario only: once it is back, its fds are closed and its objects removed unwatched.
   const watch = watchOrWhyNot(limitMs, name);
-  // --repro-dir: the scenario's own calls only (the race engine's threads are not the addon's gateway).
-  const recorder: Recorder | undefined =
-    opts.reproDir && !scenario.race ? recorderFor(tracefs.root, owner.group, kind) : undefined;
   let recording: Recording | undefined;
-  recorder?.start();
   try {
     const o = await untilAbandoned(scenario.run(ctx), limitMs + ABANDON_AFTER_MS);
     abandoned = o === undefined;
