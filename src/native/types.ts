@@ -143,35 +143,37 @@ export interface NativeAddon extends NativeRaceAddon, NativeWatchdogAddon {
 }
 
 /**
- * The system calls a scenario makes, by name: what ScenarioContext.sys offers
- * (and what a recording can replay: src/repro/types.ts CALLS).
+ * The system calls a scenario makes (ScenarioContext.sys), each with the kind
+ * of its arguments: p a path, r a path relative to an fd, f an fd, n a number,
+ * s data. A recording keeps these calls (paths only under the tracefs root) and
+ * a reproducer replays them (src/repro/).
  */
-export const SYS_CALLS = [
-  'open',
-  'openat',
-  'close',
-  'read',
-  'pread',
-  'write',
-  'pwrite',
-  'lseek',
-  'stat',
-  'lstat',
-  'fstatat',
-  'access',
-  'getdents64',
-  'chdir',
-  'fchdir',
-  'getcwd',
-  'mkdir',
-  'rmdir',
-  'chmod',
-  'fchmod',
-  'chown',
-  'fchown',
-] as const satisfies readonly (keyof NativeAddon)[];
+export const SYS_CALLS = {
+  open: 'pnn',
+  openat: 'frnn',
+  close: 'f',
+  read: 'fn',
+  pread: 'fnn',
+  write: 'fs',
+  pwrite: 'fsn',
+  lseek: 'fnn',
+  stat: 'p',
+  lstat: 'p',
+  fstatat: 'frn',
+  access: 'pn',
+  getdents64: 'fn',
+  chdir: 'p',
+  fchdir: 'f',
+  getcwd: '',
+  mkdir: 'pn',
+  rmdir: 'p',
+  chmod: 'pn',
+  fchmod: 'fn',
+  chown: 'pnn',
+  fchown: 'fnn',
+} as const satisfies Partial<Record<keyof NativeAddon, string>>;
 
-export type SysCall = (typeof SYS_CALLS)[number];
+export type SysCall = keyof typeof SYS_CALLS;
 
 /**
  * A scenario's system-call interface (ScenarioContext.sys): the addon's own

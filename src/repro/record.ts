@@ -3,7 +3,7 @@
 // tracefs root, or on an fd such a call opened, with its arguments as
 // templates and its outcome. Calls elsewhere (/proc, /dev, the cwd outside
 // tracefs) are left out: a reproducer replays only tracefs.
-import { isErr, SYS_CALLS, type Sys } from '../native/index.js';
+import { isErr, type Sys } from '../native/index.js';
 import {
   CALLS,
   type Arg,
@@ -63,7 +63,7 @@ export class Recorder {
    */
   wrap(sys: Sys): Sys {
     const wrapped = {} as Record<CallName, (...args: unknown[]) => unknown>;
-    for (const name of SYS_CALLS) {
+    for (const name of Object.keys(CALLS) as CallName[]) {
       const fn = sys[name] as (...args: unknown[]) => unknown;
       wrapped[name] = (...args: unknown[]) => {
         const r = fn.apply(sys, args);

@@ -10,7 +10,7 @@ function scripted() {
   const seen: { name: SysCall; args: unknown[] }[] = [];
   let result: unknown;
   const sys = Object.fromEntries(
-    SYS_CALLS.map((name) => [
+    (Object.keys(SYS_CALLS) as SysCall[]).map((name) => [
       name,
       (...args: unknown[]) => {
         seen.push({ name, args });

@@ -10,7 +10,7 @@ import type { Tracefs } from '../../../src/tracefs/types.js';
 import type { JudgedCheck, ScenarioOptions } from '../../../src/scenarios/types.js';
 import type { Evidence } from '../../../src/model.js';
 
-const fakeSys = Object.fromEntries(SYS_CALLS.map((n) => [n, () => 0])) as unknown as Sys;
+const fakeSys = Object.fromEntries(Object.keys(SYS_CALLS).map((n) => [n, () => 0])) as unknown as Sys;
 const hooks = { log: () => {}, progress: () => {} };
 const ENOENT = new SysError('stat', 2, 'ENOENT');
 
