@@ -44,14 +44,23 @@ export function loadAddon(): NativeAddon {
 type Members<T> = Record<keyof T, true>;
 
 /**
- * An object with T's members that reads each from `target()` when it is read,
- * so the addon loads on first use (and throws its fix-it message then), not on
- * import. A getter per member: no allocation per call.
+ * An object with T's members, read from `target()` on first use, so the addon
+ * loads when first called (and throws its fix-it message then), not on import.
+ * The first read of a member replaces its getter by the value itself: from then
+ * on a call costs what a call of the addon's own function costs.
  */
 function lazyView<T extends object>(target: () => T, members: Members<T>): T {
   const view = {} as T;
   for (const key of Object.keys(members) as (keyof T)[]) {
-    Object.defineProperty(view, key, { get: () => target()[key], enumerable: true });
+    Object.defineProperty(view, key, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const value = target()[key];
+        Object.defineProperty(view, key, { value, enumerable: true });
+        return value;
+      },
+    });
   }
   return view;
 }
