@@ -1,13 +1,13 @@
 // startHealthWatch(): the kernel-health oracle on this machine's real files.
 // The logic is in oracle.ts; this file only binds it to the addon-backed readers.
-import { readText, isErr } from '../native/index.js';
+import { native, readText, isErr } from '../native/index.js';
 import { readCounters, type FileReader } from './counters.js';
 import { KmsgReader } from './kmsg-reader.js';
 import type { ScanLimits } from './kmsg.js';
 import { createHealthWatch, type HealthSources, type HealthWatch } from './oracle.js';
 
 export const readFileNative: FileReader = (path) => {
-  const r = readText(path);
+  const r = readText(native, path);
   return isErr(r) ? { error: r.code } : { text: r };
 };
 

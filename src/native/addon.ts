@@ -9,7 +9,6 @@ import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { packageRoot } from '../package.js';
 import { SysError, type Constants, type NativeAddon } from './types.js';
-import { callHook } from './call-hook.js';
 
 const require = createRequire(import.meta.url);
 
@@ -41,27 +40,119 @@ export function loadAddon(): NativeAddon {
   return loaded;
 }
 
-/** A function of the addon that tells the call hook (call-hook.ts) what it returned. */
-function tapped(addon: NativeAddon, name: string, fn: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
-  return (...args: unknown[]) => {
-    const r = fn.apply(addon, args);
-    callHook()?.(name, args, r);
-    return r;
-  };
+/** Every member of the addon, by name (one missing or extra does not compile). */
+type Members<T> = Record<keyof T, true>;
+
+/**
+ * An object with T's members, read from `target()` on first use, so the addon
+ * loads when first called (and throws its fix-it message then), not on import.
+ * The first read of a member replaces its getter by the value itself: from then
+ * on a call costs what a call of the addon's own function costs.
+ */
+function lazyView<T extends object>(target: () => T, members: Members<T>): T {
+  const view = {} as T;
+  for (const key of Object.keys(members) as (keyof T)[]) {
+    Object.defineProperty(view, key, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const value = target()[key];
+        Object.defineProperty(view, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return view;
 }
 
-// Proxies so call sites keep `native.open(...)` and `C.O_RDONLY`; the first
-// property read loads the addon (and throws its fix-it message if it can't).
-// With no call hook set (every run without --repro-dir) the addon's own function is returned.
-export const native: NativeAddon = new Proxy({} as NativeAddon, {
-  get: (_t, key) => {
-    const addon = loadAddon();
-    const v: unknown = Reflect.get(addon, key);
-    if (callHook() === undefined || typeof v !== 'function' || typeof key !== 'string') return v;
-    return tapped(addon, key, v as (...a: unknown[]) => unknown);
-  },
-});
-export const C: Constants = new Proxy({} as Constants, { get: (_t, key) => Reflect.get(loadAddon().constants, key) });
+const ADDON: Members<NativeAddon> = {
+  init: true,
+  setRoot: true,
+  clearRoot: true,
+  rootPath: true,
+  splitRootPath: true,
+  rootWithoutOpenat2: true,
+  open: true,
+  openat: true,
+  close: true,
+  read: true,
+  pread: true,
+  write: true,
+  pwrite: true,
+  lseek: true,
+  stat: true,
+  lstat: true,
+  fstatat: true,
+  access: true,
+  getdents64: true,
+  chdir: true,
+  fchdir: true,
+  getcwd: true,
+  mkdir: true,
+  rmdir: true,
+  mount: true,
+  umount2: true,
+  chmod: true,
+  fchmod: true,
+  chown: true,
+  fchown: true,
+  constants: true,
+  raceStart: true,
+  raceStop: true,
+  raceStopAll: true,
+  raceFdsNeeded: true,
+  watchdogArm: true,
+  watchdogDisarm: true,
+  watchdogSignal: true,
+};
+
+const CONSTANTS: Members<Constants> = {
+  O_RDONLY: true,
+  O_WRONLY: true,
+  O_RDWR: true,
+  O_APPEND: true,
+  O_CREAT: true,
+  O_EXCL: true,
+  O_TRUNC: true,
+  O_DIRECTORY: true,
+  O_PATH: true,
+  O_NONBLOCK: true,
+  O_NOFOLLOW: true,
+  O_CLOEXEC: true,
+  AT_FDCWD: true,
+  AT_SYMLINK_NOFOLLOW: true,
+  AT_EMPTY_PATH: true,
+  AT_EACCESS: true,
+  F_OK: true,
+  R_OK: true,
+  W_OK: true,
+  X_OK: true,
+  SEEK_SET: true,
+  SEEK_CUR: true,
+  SEEK_END: true,
+  S_IFMT: true,
+  S_IFDIR: true,
+  S_IFREG: true,
+  S_IFLNK: true,
+  DT_UNKNOWN: true,
+  DT_DIR: true,
+  DT_REG: true,
+  DT_LNK: true,
+  MNT_DETACH: true,
+  MS_RDONLY: true,
+  MS_NOSUID: true,
+  MS_NODEV: true,
+  MS_NOEXEC: true,
+  MS_REMOUNT: true,
+};
+
+/**
+ * The addon, for the runner's own calls and for scenarios as their `ctx.sys`
+ * (a Sys, src/native/types.ts). Its members are the addon's own functions: a
+ * recording wraps the Sys a scenario is given, never this.
+ */
+export const native: NativeAddon = lazyView(loadAddon, ADDON);
+export const C: Constants = lazyView(() => loadAddon().constants, CONSTANTS);
 export { SysError };
 export type { Result, Stat, Dirent } from './types.js';
 

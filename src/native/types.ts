@@ -142,6 +142,46 @@ export interface NativeAddon extends NativeRaceAddon, NativeWatchdogAddon {
   constants: Constants;
 }
 
+/**
+ * The system calls a scenario makes (ScenarioContext.sys), each with the kind
+ * of its arguments: p a path, r a path relative to an fd, f an fd, n a number,
+ * s data. A recording keeps these calls (paths only under the tracefs root) and
+ * a reproducer replays them (src/repro/).
+ */
+export const SYS_CALLS = {
+  open: 'pnn',
+  openat: 'frnn',
+  close: 'f',
+  read: 'fn',
+  pread: 'fnn',
+  write: 'fs',
+  pwrite: 'fsn',
+  lseek: 'fnn',
+  stat: 'p',
+  lstat: 'p',
+  fstatat: 'frn',
+  access: 'pn',
+  getdents64: 'fn',
+  chdir: 'p',
+  fchdir: 'f',
+  getcwd: '',
+  mkdir: 'pn',
+  rmdir: 'p',
+  chmod: 'pn',
+  fchmod: 'fn',
+  chown: 'pnn',
+  fchown: 'fnn',
+} as const satisfies Partial<Record<keyof NativeAddon, string>>;
+
+export type SysCall = keyof typeof SYS_CALLS;
+
+/**
+ * A scenario's system-call interface (ScenarioContext.sys): the addon's own
+ * calls, errno as data. The addon itself is one; a recorder (src/repro/record.ts)
+ * wraps one to see each call.
+ */
+export type Sys = Pick<NativeAddon, SysCall>;
+
 // ---- Race engine (native/race/). src/race/ wraps these with validation. ----
 
 /** The engine's wire contract, declared with the parameter table (./race-params.ts). */

@@ -28,7 +28,7 @@ export const realLeaseSys: LeaseSys = {
   open: (p) => native.open(p, C.O_RDONLY | C.O_CLOEXEC),
   close: (fd) => native.close(fd),
   rmdir: (p) => native.rmdir(p),
-  write: (p, data) => writeOnce(p, data),
+  write: (p, data) => writeOnce(native, p, data),
 };
 
 /** The file of the lease a run holds open; any file of an instance would do. */

@@ -3,7 +3,7 @@
 // it is created and removed at release(), on errors and on signals (the
 // injected onTeardown); the lease is taken first and given up last.
 import crypto from 'node:crypto';
-import { native, C, isErr, writeOnce, type Result } from '../native/index.js';
+import { native, C, isErr, writeOnce, type Result, type Sys } from '../native/index.js';
 import { define, type Definition } from './definitions.js';
 import { disableEvent } from './enable.js';
 import { targetFor } from './targets.js';
@@ -36,6 +36,8 @@ class OwnedProbe implements Probe {
     root: string,
     readonly kind: ProbeKind,
     private readonly def: Definition,
+    /** What add() and delete() write through: a scenario's ctx.sys, so a recording sees them. */
+    private readonly sys: Sys,
   ) {
     const file = `${root}/${def.file}`;
     this.create = { file, line: def.createLine };
@@ -55,7 +57,7 @@ class OwnedProbe implements Probe {
   add(): Result<number> {
     // Recorded as live before the write: a signal between write and return must still clean it up.
     this.live = true;
-    const r = writeOnce(this.create.file, this.create.line, C.O_APPEND);
+    const r = writeOnce(this.sys, this.create.file, this.create.line, C.O_APPEND);
     if (isErr(r) && r.code !== 'EEXIST') this.live = false;
     return r;
   }
@@ -63,7 +65,7 @@ class OwnedProbe implements Probe {
     this.live = live;
   }
   delete(): Result<number> {
-    const r = writeOnce(this.remove.file, this.remove.line, C.O_APPEND);
+    const r = writeOnce(this.sys, this.remove.file, this.remove.line, C.O_APPEND);
     if (!isErr(r) || r.code === 'ENOENT') this.live = false;
     return r;
   }
@@ -110,13 +112,13 @@ export class Ownership {
   }
 
   /** A new event (not yet created) of the given kind, in this run's group or one from newGroup(). */
-  newProbe(kind: ProbeKind, opts: { group?: string } = {}): Probe {
+  newProbe(kind: ProbeKind, opts: { group?: string; sys?: Sys } = {}): Probe {
     const group = opts.group ?? this.group;
     if (group !== this.group && !group.startsWith(`${this.group}_g`))
       throw new Error(`refusing to create a probe in a group this run does not own: ${group}`);
     // Synthetic events share the group 'synthetic': the run id in the event name marks them ours.
     const event = kind === 'synthetic' ? runNames.syntheticEvent(group, ++this.seq) : runNames.event(++this.seq);
-    const p = new OwnedProbe(this.root, kind, define(group, event, targetFor(kind)));
+    const p = new OwnedProbe(this.root, kind, define(group, event, targetFor(kind)), opts.sys ?? native);
     this.probes.push(p);
     return p;
   }

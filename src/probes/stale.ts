@@ -115,7 +115,7 @@ export interface StaleSys {
 
 // Through the addon, so reads resolve beneath the registered tracefs root fd as the writes do.
 function readOr(path: string): string {
-  const r = readText(path);
+  const r = readText(native, path);
   return isErr(r) ? '' : r;
 }
 
@@ -124,12 +124,12 @@ const pauseCell = new Int32Array(new SharedArrayBuffer(4));
 export const realStaleSys: StaleSys = {
   read: readOr,
   list: (dir) => {
-    const r = listDir(dir);
+    const r = listDir(native, dir);
     return isErr(r) ? undefined : r;
   },
   rmdir: (path) => native.rmdir(path),
   disable: disableEvent,
-  remove: (file, line) => writeOnce(file, line, C.O_APPEND),
+  remove: (file, line) => writeOnce(native, file, line, C.O_APPEND),
   pause: (ms) => void Atomics.wait(pauseCell, 0, 0, ms),
 };
 

@@ -1,9 +1,9 @@
-// Records the native calls of one scenario variant (run --repro-dir): each
-// call under the tracefs root, or on an fd such a call opened, with its
-// arguments as templates and its outcome. Calls elsewhere (/dev/kmsg, /proc)
-// are the runner's, not the scenario's, and are left out.
-import { setCallHook } from '../native/call-hook.js';
-import { isErr } from '../native/index.js';
+// Records the system calls of one scenario variant (run --repro-dir): it
+// wraps the Sys the scenario is given (ctx.sys) and keeps each call under the
+// tracefs root, or on an fd such a call opened, with its arguments as
+// templates and its outcome. Calls elsewhere (/proc, /dev, the cwd outside
+// tracefs) are left out: a reproducer replays only tracefs.
+import { isErr, type Sys } from '../native/index.js';
 import {
   CALLS,
   type Arg,
@@ -18,10 +18,6 @@ import type { Evidence } from '../model.js';
 
 /** How far back a judged result is looked for among the last calls (writeOnce is open, write, close). */
 const JUDGE_LOOKBACK = 16;
-
-function isCall(name: string): name is CallName {
-  return Object.hasOwn(CALLS, name);
-}
 
 /** Replaces the run's own names by {target}, {root} and {id} (the target first: it may contain neither). */
 export function symbolise(s: string, names: Names): string {
@@ -56,24 +52,40 @@ export class Recorder {
   private readonly fds = new Map<number, number>();
   /** The cwd is inside tracefs (a recorded chdir/fchdir): relative paths are the scenario's too, kept as they are. */
   private cwdInside = false;
+  /** After stop(): a scenario abandoned by the runner may still call; nothing more is kept. */
+  private stopped = false;
 
   constructor(readonly names: Names) {}
 
-  start(): void {
-    setCallHook(
-      (name, args, result) => this.onCall(name, args, result),
-      (ev, check, result) => this.noteJudged(ev, check, result),
-    );
+  /**
+   * `sys` with each call recorded after it returned. The wrapper allocates
+   * per call (the arguments); only a run with --repro-dir pays for it.
+   */
+  wrap(sys: Sys): Sys {
+    const wrapped = {} as Record<CallName, (...args: unknown[]) => unknown>;
+    for (const name of Object.keys(CALLS) as CallName[]) {
+      const fn = sys[name] as (...args: unknown[]) => unknown;
+      wrapped[name] = (...args: unknown[]) => {
+        const r = fn.apply(sys, args);
+        if (!this.stopped) this.onCall(name, args, r);
+        return r;
+      };
+    }
+    return wrapped as unknown as Sys;
   }
 
+  /** Expect's hook (ExpectOptions.onJudged) for the scenario this recording watches. */
+  readonly onJudged = (ev: Evidence, check: Check, result: unknown): void => {
+    if (!this.stopped) this.noteJudged(ev, check, result);
+  };
+
   stop(): Recording {
-    setCallHook(undefined);
+    this.stopped = true;
     this.raw.length = 0;
     return { names: this.names, steps: this.steps, judged: this.judged };
   }
 
-  private onCall(name: string, args: readonly unknown[], result: unknown): void {
-    if (!isCall(name)) return;
+  private onCall(name: CallName, args: readonly unknown[], result: unknown): void {
     const sig = CALLS[name];
     const out: Arg[] = [];
     for (let i = 0; i < sig.length && i < args.length; i++) {
@@ -110,7 +122,7 @@ export class Recorder {
   }
 
   /** Expect's report of a failed expectation: tied to the step whose result it judged (exp.that: the last step). */
-  noteJudged(ev: Evidence, check: Check, result: unknown): void {
+  private noteJudged(ev: Evidence, check: Check, result: unknown): void {
     // A result not among the last calls came from a call left out (outside tracefs): no step to replay.
     let step = result === undefined ? this.steps.length - 1 : -1;
     if (result !== undefined) {

@@ -52,7 +52,7 @@ class Created {
     for (const inst of [...this.instances].reverse()) {
       for (const p of probes) {
         clearTriggers(`${inst}/events/${p.group}/${p.event}`);
-        writeOnce(`${inst}/events/${p.group}/${p.event}/enable`, '0');
+        writeOnce(native, `${inst}/events/${p.group}/${p.event}/enable`, '0');
       }
       for (let t = 0; t < 20; t++) {
         const r = native.rmdir(inst);
@@ -62,9 +62,9 @@ class Created {
     }
     for (const p of probes) {
       clearTriggers(`${root}/events/${p.group}/${p.event}`);
-      writeOnce(`${root}/events/${p.group}/${p.event}/enable`, '0');
+      writeOnce(native, `${root}/events/${p.group}/${p.event}/enable`, '0');
       for (let t = 0; t < 20; t++) {
-        const r = writeOnce(p.file, `-:${p.group}/${p.event}`, C.O_APPEND);
+        const r = writeOnce(native, p.file, `-:${p.group}/${p.event}`, C.O_APPEND);
         if (!isErr(r) || r.code !== 'EBUSY') break;
         sleepMs(50);
       }
@@ -74,12 +74,12 @@ class Created {
 
 /** Removes each trigger of an event ("traceon:unlimited" -> "!traceon"). */
 function clearTriggers(evDir: string): void {
-  const t = readText(`${evDir}/trigger`);
+  const t = readText(native, `${evDir}/trigger`);
   if (isErr(t)) return;
   for (const line of t.split('\n')) {
     if (!line || line.startsWith('#')) continue;
     const cmd = line.split(/[ []/)[0]!.replace(/:(unlimited|\d+)$/, '');
-    if (/^[\x21-\x7e]+$/.test(cmd)) writeOnce(`${evDir}/trigger`, `!${cmd}`, C.O_APPEND);
+    if (/^[\x21-\x7e]+$/.test(cmd)) writeOnce(native, `${evDir}/trigger`, `!${cmd}`, C.O_APPEND);
   }
 }
 
@@ -164,18 +164,18 @@ export function judge(
     case 'error':
       return { violated: !isErr(r), got };
     case 'unlisted': {
-      const l = listDir(expand(check.path, names));
+      const l = listDir(native, expand(check.path, names));
       if (isErr(l)) return { violated: false, got: l.code };
       return { violated: l.includes(expand(check.name, names)), got: `lists ${check.name}` };
     }
     case 'listed': {
-      const l = listDir(expand(check.path, names));
+      const l = listDir(native, expand(check.path, names));
       if (isErr(l)) return { violated: true, got: l.code };
       const missing = check.names.filter((n) => !l.includes(expand(n, names)));
       return { violated: missing.length > 0, got: `missing ${missing.join(' ')}` };
     }
     case 'content': {
-      const t = readText(expand(check.path, names));
+      const t = readText(native, expand(check.path, names));
       if (isErr(t)) return { violated: true, got: t.code };
       return { violated: t.trim() !== check.value, got: t.trim() };
     }

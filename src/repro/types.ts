@@ -1,34 +1,11 @@
 // What a recorded scenario run looks like to the emitter and the minimiser.
 // Strings are templates: the run's tracefs root, run id and probe site appear
 // as {root}, {id} and {target}, so each replay (and the C file) uses its own.
-import type { JudgedCheck } from '../native/call-hook.js';
+import { SYS_CALLS } from '../native/types.js';
+import type { JudgedCheck } from '../scenarios/types.js';
 
-/** The addon calls a reproducer can replay (src/native/types.ts NativeAddon). */
-export const CALLS = {
-  // p: a path (recorded only under the tracefs root), r: a path relative to an fd, f: an fd, n: a number, s: data
-  open: 'pnn',
-  openat: 'frnn',
-  close: 'f',
-  read: 'fn',
-  pread: 'fnn',
-  write: 'fs',
-  pwrite: 'fsn',
-  lseek: 'fnn',
-  stat: 'p',
-  lstat: 'p',
-  fstatat: 'frn',
-  access: 'pn',
-  getdents64: 'fn',
-  chdir: 'p',
-  fchdir: 'f',
-  getcwd: '',
-  mkdir: 'pn',
-  rmdir: 'p',
-  chmod: 'pn',
-  fchmod: 'fn',
-  chown: 'pnn',
-  fchown: 'fnn',
-} as const;
+/** The calls a reproducer replays, with their arguments' kinds: a scenario's Sys (src/native/types.ts SYS_CALLS). */
+export const CALLS = SYS_CALLS;
 
 export type CallName = keyof typeof CALLS;
 

@@ -1,9 +1,10 @@
-// The per-variant context a scenario runs in: probes of one kind in the
-// run's group, instances, held fds, and what to undo when it ends.
-import { native } from '../native/index.js';
+// The per-variant context a scenario runs in: its system calls, probes of one
+// kind in the run's group, instances, held fds, and what to undo when it ends.
+import { native, type Sys } from '../native/index.js';
 import type { Ownership } from '../probes/ownership.js';
 import type { ProbeKind } from '../model.js';
-import type { ScenarioContext, ScenarioOptions } from '../scenarios/types.js';
+import { Expect } from '../scenarios/expect.js';
+import type { JudgeHook, ScenarioContext, ScenarioOptions } from '../scenarios/types.js';
 import type { Tracefs } from '../tracefs/types.js';
 
 export interface ContextHooks {
@@ -11,10 +12,18 @@ export interface ContextHooks {
   progress(line: string): void;
 }
 
+/** What a variant's system calls go through, and who sees its failed expectations (a recording). */
+export interface ContextSys {
+  sys: Sys;
+  onJudged?: JudgeHook;
+}
+
 export class VariantContext implements ScenarioContext {
   private readonly fds = new Set<number>();
   /** This variant's own group: what one scenario removes can't hide another's events. */
   private readonly group: string;
+  readonly sys: Sys;
+  private readonly onJudged: JudgeHook | undefined;
 
   constructor(
     readonly tracefs: Tracefs,
@@ -23,12 +32,18 @@ export class VariantContext implements ScenarioContext {
     readonly signal: AbortSignal,
     private readonly owner: Ownership,
     private readonly hooks: ContextHooks,
+    through: ContextSys = { sys: native },
   ) {
     this.group = owner.newGroup();
+    this.sys = through.sys;
+    this.onJudged = through.onJudged;
   }
 
+  expect(): Expect {
+    return new Expect({ onJudged: this.onJudged, invertCheck: this.options.testHooks?.invertCheck });
+  }
   newProbe(opts?: { group?: string }) {
-    return this.owner.newProbe(this.kind, { group: opts?.group ?? this.group });
+    return this.owner.newProbe(this.kind, { group: opts?.group ?? this.group, sys: this.sys });
   }
   newInstance(): string {
     return this.owner.newInstance();
@@ -44,7 +59,10 @@ export class VariantContext implements ScenarioContext {
     this.hooks.progress(line);
   }
 
-  /** Closes held fds (an open instance file would block rmdir), then removes probes and instances. */
+  /**
+   * Closes held fds (an open instance file would block rmdir), then removes
+   * probes and instances: the runner's own calls, after any recording ended.
+   */
   finish(): string[] {
     for (const fd of this.fds) native.close(fd);
     this.fds.clear();

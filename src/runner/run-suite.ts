@@ -19,7 +19,7 @@ import { VariantContext, type ContextHooks } from './context.js';
 import { toolVersion } from '../package.js';
 import { reportedConfig } from '../report/config.js';
 import { onTeardown } from './teardown.js';
-import { armWatchdog, type Watch } from '../native/index.js';
+import { armWatchdog, native, type Watch } from '../native/index.js';
 import { ABANDON_AFTER_MS, untilAbandoned, variantTimeoutMs } from './timeout.js';
 import { judgeVariant, type VariantBase, type VariantFacts } from './judge.js';
 import { recorderFor, writeReproducer, type Recorder } from '../repro/index.js';
@@ -222,18 +222,25 @@ async function runVariant(
   const name = base.name;
 
   opts.onStart?.(name, scenario);
-  const ctx = new VariantContext(tracefs, kind, opts, opts.signal, owner, opts.hooks);
+  // --repro-dir: the scenario's own calls, through its ctx.sys (the race engine's threads make theirs natively).
+  const recorder: Recorder | undefined =
+    opts.reproDir && !scenario.race ? recorderFor(tracefs.root, owner.group, kind) : undefined;
+  const ctx = new VariantContext(
+    tracefs,
+    kind,
+    opts,
+    opts.signal,
+    owner,
+    opts.hooks,
+    recorder ? { sys: recorder.wrap(native), onJudged: recorder.onJudged } : { sys: native },
+  );
   const t0 = performance.now();
   health.snapshot();
   const limitMs = variantTimeoutMs(scenario, opts);
   let outcome: VariantFacts['outcome'];
   // Armed around the scenario only: once it is back, its fds are closed and its objects removed unwatched.
   const watch = watchOrWhyNot(limitMs, name);
-  // --repro-dir: the scenario's own calls only (the race engine's threads are not the addon's gateway).
-  const recorder: Recorder | undefined =
-    opts.reproDir && !scenario.race ? recorderFor(tracefs.root, owner.group, kind) : undefined;
   let recording: Recording | undefined;
-  recorder?.start();
   try {
     outcome = (await untilAbandoned(scenario.run(ctx), limitMs + ABANDON_AFTER_MS)) ?? 'abandoned';
   } catch (e) {

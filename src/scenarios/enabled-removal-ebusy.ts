@@ -1,8 +1,7 @@
 // id: enabled-removal-ebusy
 // Removing an enabled event would free what the tracer still calls into: the
 // kernel must refuse with EBUSY and keep the event whole.
-import { native, C, writeOnce, readText, isErr } from '../native/index.js';
-import { Expect } from './expect.js';
+import { C, writeOnce, readText, isErr } from '../native/index.js';
 import { expectGone, REQUIRED_FILES } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -17,18 +16,19 @@ export const scenario: Scenario = {
     'trace_probe/dyn_event: removal of a busy event returns -EBUSY (dyn_event_release, trace_probe_unregister_event_call)',
   ],
   async run(ctx) {
-    const exp = new Expect();
+    const { sys } = ctx;
+    const exp = ctx.expect();
     const ev = ctx.newProbe();
     exp.must(`create ${ev.create.line}`, ev.add());
     const enable = `${ev.eventDir}/enable`;
-    exp.must(`write 1 to ${enable}`, writeOnce(enable, '1'));
+    exp.must(`write 1 to ${enable}`, writeOnce(sys, enable, '1'));
     try {
       exp.fails(`write "${ev.remove.line}" (enabled)`, ev.remove.file, ev.delete(), 'EBUSY');
       for (const f of REQUIRED_FILES) {
-        const fd = native.open(`${ev.eventDir}/${f}`, C.O_RDONLY);
-        if (exp.succeeds('open (event still present)', `${ev.eventDir}/${f}`, fd)) native.close(fd);
+        const fd = sys.open(`${ev.eventDir}/${f}`, C.O_RDONLY);
+        if (exp.succeeds('open (event still present)', `${ev.eventDir}/${f}`, fd)) sys.close(fd);
       }
-      const state = readText(enable);
+      const state = readText(sys, enable);
       exp.that(
         !isErr(state) && state.trim() === '1',
         'read',
@@ -37,10 +37,10 @@ export const scenario: Scenario = {
         isErr(state) ? state.code : JSON.stringify(state.trim()),
       );
     } finally {
-      exp.succeeds('write 0', enable, writeOnce(enable, '0'));
+      exp.succeeds('write 0', enable, writeOnce(sys, enable, '0'));
     }
     exp.succeeds(`write "${ev.remove.line}" (disabled)`, ev.remove.file, ev.delete());
-    expectGone(exp, enable);
+    expectGone(sys, exp, enable);
     return exp.outcome();
   },
 };

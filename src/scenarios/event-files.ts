@@ -1,6 +1,6 @@
 // Helpers shared by the removal scenarios: the files of an event, warming the
 // dcache, and checking that a path is gone in every way a user can reach it.
-import { native, C, listDir, isErr } from '../native/index.js';
+import { C, listDir, isErr, type Sys } from '../native/index.js';
 import type { Probe } from '../probes/types.js';
 import type { Expect } from './expect.js';
 
@@ -8,8 +8,8 @@ import type { Expect } from './expect.js';
 export const REQUIRED_FILES = ['enable', 'filter', 'format', 'id', 'trigger'];
 
 /** Lists an event dir and checks the required files are there. */
-export function eventFiles(exp: Expect, eventDir: string): string[] {
-  const names = listDir(eventDir);
+export function eventFiles(sys: Sys, exp: Expect, eventDir: string): string[] {
+  const names = listDir(sys, eventDir);
   if (!exp.succeeds('getdents64', eventDir, names)) return REQUIRED_FILES;
   const missing = REQUIRED_FILES.filter((f) => !names.includes(f));
   exp.that(
@@ -23,10 +23,10 @@ export function eventFiles(exp: Expect, eventDir: string): string[] {
 }
 
 /** Creates the event, lists its files in `dir` (its dir at the top level by default) and warms them. */
-export function createWarm(exp: Expect, ev: Probe, dir = ev.eventDir): string[] {
+export function createWarm(sys: Sys, exp: Expect, ev: Probe, dir = ev.eventDir): string[] {
   exp.must(`create ${ev.create.line}`, ev.add());
-  const files = eventFiles(exp, dir);
-  warm(dir, files);
+  const files = eventFiles(sys, exp, dir);
+  warm(sys, dir, files);
   return files;
 }
 
@@ -34,40 +34,40 @@ export function createWarm(exp: Expect, ev: Probe, dir = ev.eventDir): string[] 
  * stat + open/read/close each file several times: the bug only shows with
  * dentries in the dcache (files never looked up give ENOENT even on bad kernels).
  */
-export function warm(dir: string, files: string[], rounds = 3): void {
+export function warm(sys: Sys, dir: string, files: string[], rounds = 3): void {
   for (let i = 0; i < rounds; i++) {
-    native.stat(dir);
+    sys.stat(dir);
     for (const f of files) {
       const p = `${dir}/${f}`;
-      native.stat(p);
-      native.access(p, C.R_OK);
-      const fd = native.open(p, C.O_RDONLY);
+      sys.stat(p);
+      sys.access(p, C.R_OK);
+      const fd = sys.open(p, C.O_RDONLY);
       if (!isErr(fd)) {
-        native.read(fd, 4096);
-        native.close(fd);
+        sys.read(fd, 4096);
+        sys.close(fd);
       }
     }
   }
 }
 
 /** stat, lstat, access, open for read and open for write of path must all give ENOENT. */
-export function expectGone(exp: Expect, path: string): void {
-  exp.fails('stat', path, native.stat(path), 'ENOENT');
-  exp.fails('lstat', path, native.lstat(path), 'ENOENT');
-  exp.fails('access(F_OK)', path, native.access(path, C.F_OK), 'ENOENT');
+export function expectGone(sys: Sys, exp: Expect, path: string): void {
+  exp.fails('stat', path, sys.stat(path), 'ENOENT');
+  exp.fails('lstat', path, sys.lstat(path), 'ENOENT');
+  exp.fails('access(F_OK)', path, sys.access(path, C.F_OK), 'ENOENT');
   // A ghost file that does open is closed at once: never write into a freed event.
   for (const [op, flags] of [
     ['open(O_RDONLY)', C.O_RDONLY],
     ['open(O_WRONLY)', C.O_WRONLY],
   ] as const) {
-    const fd = native.open(path, flags);
+    const fd = sys.open(path, flags);
     exp.fails(op, path, fd, 'ENOENT');
-    if (!isErr(fd)) native.close(fd);
+    if (!isErr(fd)) sys.close(fd);
   }
 }
 
 /** Reads a small tracefs file through an fd already open, from offset 0. */
-export function preadText(fd: number): string | undefined {
-  const b = native.pread(fd, 4096, 0);
+export function preadText(sys: Sys, fd: number): string | undefined {
+  const b = sys.pread(fd, 4096, 0);
   return isErr(b) ? undefined : b.toString('utf8');
 }

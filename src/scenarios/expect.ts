@@ -2,19 +2,16 @@
 // kernel, as evidence (op, path, expected, got). Results stay data: a failing
 // syscall is compared, never thrown.
 import { isErr, type Result } from '../native/index.js';
-import type { ScenarioOutcome } from './types.js';
+import type { JudgedCheck as Check, JudgeHook, ScenarioOutcome } from './types.js';
 import type { Evidence } from '../model.js';
-import { noteJudged, type JudgedCheck as Check } from '../native/call-hook.js';
 import { isToolErrno, throwIfToolErrno } from '../tool-fault.js';
 
-/**
- * Test hook (test/live/repro.test.ts): the checks whose op equals this (or,
- * given as `#N`, the N-th check of each scenario) are inverted (`fails`
- * wants success, `succeeds` wants an error), so a correct
- * kernel's own result is a violation a reproducer can be proven on. Never set
- * it outside tests.
- */
-export const INVERT_CHECK_ENV = 'TFSR_TEST_INVERT_CHECK';
+export interface ExpectOptions {
+  /** Sees each failed expectation with the result it judged (a recording: src/repro/record.ts). */
+  onJudged?: JudgeHook;
+  /** Test hook (ScenarioTestHooks.invertCheck): the check (op, or `#N`) to invert. */
+  invertCheck?: string;
+}
 
 function describe(r: Result<unknown>): string {
   if (isErr(r)) return r.code;
@@ -28,7 +25,13 @@ export class Expect {
   checks = 0;
   readonly evidence: Evidence[] = [];
   readonly notes: string[] = [];
-  private readonly inverted = process.env[INVERT_CHECK_ENV];
+  private readonly inverted: string | undefined;
+  private readonly onJudged: JudgeHook | undefined;
+
+  constructor(opts: ExpectOptions = {}) {
+    this.inverted = opts.invertCheck;
+    this.onJudged = opts.onJudged;
+  }
 
   private invert(op: string): boolean {
     return op === this.inverted || this.inverted === `#${this.checks}`;
@@ -37,7 +40,7 @@ export class Expect {
   /** Evidence of a failed expectation; a recording (run --repro-dir) ties it to the call it judged. */
   private failed(ev: Evidence, check: Check, r?: unknown): false {
     this.evidence.push(ev);
-    noteJudged(ev, check, r);
+    this.onJudged?.(ev, check, r);
     return false;
   }
 

@@ -1,8 +1,7 @@
 // id: fd-across-removal
 // An fd opened before the removal must neither block it nor reach the freed
 // event afterwards; closing it must be clean (CVE-2023-52879 crashed here).
-import { native, C, isErr } from '../native/index.js';
-import { Expect } from './expect.js';
+import { C, isErr } from '../native/index.js';
 import { createWarm } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -26,30 +25,31 @@ export const scenario: Scenario = {
     'CVE-2024-43891: tracing: Have format file honor EVENT_FILE_FL_FREED',
   ],
   async run(ctx) {
-    const exp = new Expect();
+    const { sys } = ctx;
+    const exp = ctx.expect();
     const ev = ctx.newProbe();
-    createWarm(exp, ev);
+    createWarm(sys, exp, ev);
     const fds = HELD.map((h) => {
       const path = `${ev.eventDir}/${h.file}`;
-      return { ...h, path, fd: exp.must(`open ${path}`, native.open(path, h.flags === 'rw' ? C.O_RDWR : C.O_RDONLY)) };
+      return { ...h, path, fd: exp.must(`open ${path}`, sys.open(path, h.flags === 'rw' ? C.O_RDWR : C.O_RDONLY)) };
     });
     try {
       exp.succeeds(`write "${ev.remove.line}" (fds open)`, ev.remove.file, ev.delete());
       for (const h of fds) {
-        exp.fails('pread (fd held across removal)', h.path, native.pread(h.fd, 4096, 0), 'ENODEV');
+        exp.fails('pread (fd held across removal)', h.path, sys.pread(h.fd, 4096, 0), 'ENODEV');
         if (h.write)
-          exp.fails(`write "${h.write}" (fd held across removal)`, h.path, native.write(h.fd, h.write), 'ENODEV');
+          exp.fails(`write "${h.write}" (fd held across removal)`, h.path, sys.write(h.fd, h.write), 'ENODEV');
       }
     } finally {
       for (const h of fds) {
-        const r = native.close(h.fd);
+        const r = sys.close(h.fd);
         exp.succeeds('close (fd held across removal)', h.path, r);
       }
     }
     for (const h of fds) {
-      const fd = native.open(h.path, C.O_RDONLY);
+      const fd = sys.open(h.path, C.O_RDONLY);
       exp.fails('open (after close)', h.path, fd, 'ENOENT');
-      if (!isErr(fd)) native.close(fd);
+      if (!isErr(fd)) sys.close(fd);
     }
     return exp.outcome();
   },

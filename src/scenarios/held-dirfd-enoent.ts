@@ -1,7 +1,7 @@
 // id: held-dirfd-enoent
 // A directory fd held across removal must not be a way back in: openat and
 // fstatat through it find nothing, also once the same name exists again.
-import { native, C, isErr } from '../native/index.js';
+import { C, isErr, type Sys } from '../native/index.js';
 import { Expect } from './expect.js';
 import { eventFiles, warm } from './event-files.js';
 import type { Scenario } from './types.js';
@@ -27,10 +27,11 @@ export const scenario: Scenario = {
     'kernel test robot: stress-ng getdent fault in eventfs_permission <- openat',
   ],
   async run(ctx) {
-    const exp = new Expect();
+    const { sys } = ctx;
+    const exp = ctx.expect();
     const ev = ctx.newProbe();
     exp.must(`create ${ev.create.line}`, ev.add());
-    const files = eventFiles(exp, ev.eventDir);
+    const files = eventFiles(sys, exp, ev.eventDir);
     const held: Held[] = [];
     const dirs: [string, string, string][] = [['event dir', ev.eventDir, '']];
     // The synthetic group is shared with others: it stays, so its fd is not stale.
@@ -40,41 +41,41 @@ export const scenario: Scenario = {
         ['O_PATH', C.O_PATH],
         ['O_DIRECTORY', C.O_RDONLY | C.O_DIRECTORY],
       ] as const) {
-        const fd = ctx.hold(exp.must(`open ${dir} ${how}`, native.open(dir, flags | C.O_DIRECTORY)));
+        const fd = ctx.hold(exp.must(`open ${dir} ${how}`, sys.open(dir, flags | C.O_DIRECTORY)));
         held.push({ label: `${label} ${how}`, fd, prefix, listable: how === 'O_DIRECTORY' });
       }
     }
-    warm(ev.eventDir, files);
-    for (const h of held) for (const f of files) native.fstatat(h.fd, h.prefix + f);
+    warm(sys, ev.eventDir, files);
+    for (const h of held) for (const f of files) sys.fstatat(h.fd, h.prefix + f);
 
     exp.succeeds(`write "${ev.remove.line}"`, ev.remove.file, ev.delete());
-    checkStale(exp, held, files, 'after removal');
+    checkStale(sys, exp, held, files, 'after removal');
 
     exp.must(`re-create ${ev.create.line}`, ev.add());
-    warm(ev.eventDir, files, 1);
-    checkStale(exp, held, files, 'after re-creation');
-    exp.succeeds('stat (the new event)', `${ev.eventDir}/enable`, native.stat(`${ev.eventDir}/enable`));
+    warm(sys, ev.eventDir, files, 1);
+    checkStale(sys, exp, held, files, 'after re-creation');
+    exp.succeeds('stat (the new event)', `${ev.eventDir}/enable`, sys.stat(`${ev.eventDir}/enable`));
     return exp.outcome();
   },
 };
 
-function checkStale(exp: Expect, held: Held[], files: string[], when: string): void {
+function checkStale(sys: Sys, exp: Expect, held: Held[], files: string[], when: string): void {
   for (const h of held) {
     for (const f of files) {
       const rel = h.prefix + f;
       const where = `<${h.label} fd>/${rel} (${when})`;
-      exp.fails('fstatat', where, native.fstatat(h.fd, rel), 'ENOENT');
-      const fd = native.openat(h.fd, rel, C.O_RDONLY);
+      exp.fails('fstatat', where, sys.fstatat(h.fd, rel), 'ENOENT');
+      const fd = sys.openat(h.fd, rel, C.O_RDONLY);
       exp.fails('openat(O_RDONLY)', where, fd, 'ENOENT');
-      if (!isErr(fd)) native.close(fd);
+      if (!isErr(fd)) sys.close(fd);
     }
     if (h.listable) {
-      native.lseek(h.fd, 0, C.SEEK_SET);
+      sys.lseek(h.fd, 0, C.SEEK_SET);
       const names: string[] = [];
-      let r = native.getdents64(h.fd);
+      let r = sys.getdents64(h.fd);
       while (!isErr(r) && r.length > 0) {
         names.push(...r.map((d) => d.name));
-        r = native.getdents64(h.fd);
+        r = sys.getdents64(h.fd);
       }
       const extra = names.filter((n) => n !== '.' && n !== '..');
       const ok = extra.length === 0 && (!isErr(r) || r.code === 'EINVAL' || r.code === 'ENOENT');

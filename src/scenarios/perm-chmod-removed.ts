@@ -3,8 +3,7 @@
 // event is removed, neither its paths nor an fd kept on them may change
 // anything, and a re-created event starts from the defaults, not from what
 // was set on the removed one.
-import { native, C, isErr } from '../native/index.js';
-import { Expect } from './expect.js';
+import { C, isErr } from '../native/index.js';
 import type { Scenario } from './types.js';
 
 /** A group id nobody else uses for these files: set on our own event only. */
@@ -33,7 +32,8 @@ export const scenario: Scenario = {
     'eventfs_set_attr() refuses a freed eventfs_inode with ENODEV (fs/tracefs/event_inode.c)',
   ],
   async run(ctx) {
-    const exp = new Expect();
+    const { sys } = ctx;
+    const exp = ctx.expect();
     const ev = ctx.newProbe();
     const sibling = ctx.newProbe();
     exp.must(`create ${ev.create.line}`, ev.add());
@@ -41,14 +41,14 @@ export const scenario: Scenario = {
     const enable = `${ev.eventDir}/enable`;
 
     // 1. On a live event the calls work and stick (else the later errnos would prove nothing).
-    if (exp.succeeds(`chmod ${perms(PLANTED_MODE)}`, enable, native.chmod(enable, PLANTED_MODE))) {
-      const st = native.stat(enable);
+    if (exp.succeeds(`chmod ${perms(PLANTED_MODE)}`, enable, sys.chmod(enable, PLANTED_MODE))) {
+      const st = sys.stat(enable);
       if (exp.succeeds('stat', enable, st)) {
         exp.that((st.mode & 0o7777) === PLANTED_MODE, 'stat after chmod', enable, perms(PLANTED_MODE), perms(st.mode));
       }
     }
-    if (exp.succeeds(`chown -1:${PLANTED_GID}`, enable, native.chown(enable, -1, PLANTED_GID))) {
-      const st = native.stat(enable);
+    if (exp.succeeds(`chown -1:${PLANTED_GID}`, enable, sys.chown(enable, -1, PLANTED_GID))) {
+      const st = sys.stat(enable);
       if (exp.succeeds('stat', enable, st)) {
         exp.that(st.gid === PLANTED_GID, 'stat after chown', enable, `gid ${PLANTED_GID}`, `gid ${st.gid}`);
       }
@@ -60,7 +60,7 @@ export const scenario: Scenario = {
       [`${ev.eventDir}/format`, C.O_RDONLY],
       [ev.eventDir, C.O_RDONLY | C.O_DIRECTORY],
     ] as const;
-    const fds = held.map(([p, flags]) => ({ path: p, fd: ctx.hold(exp.must(`open ${p}`, native.open(p, flags))) }));
+    const fds = held.map(([p, flags]) => ({ path: p, fd: ctx.hold(exp.must(`open ${p}`, sys.open(p, flags))) }));
     exp.succeeds(`write "${ev.remove.line}"`, ev.remove.file, ev.delete());
 
     // ENODEV is eventfs's answer (eventfs_set_attr refuses a freed eventfs_inode, 6.6+). Before eventfs
@@ -70,12 +70,12 @@ export const scenario: Scenario = {
     const removedChecks = (when: string, withPaths: boolean) => {
       for (const { path, fd } of fds) {
         if (withPaths) {
-          exp.fails(`chmod ${perms(PLANTED_MODE)} (${when})`, path, native.chmod(path, PLANTED_MODE), 'ENOENT');
-          exp.fails(`chown -1:${PLANTED_GID} (${when})`, path, native.chown(path, -1, PLANTED_GID), 'ENOENT');
+          exp.fails(`chmod ${perms(PLANTED_MODE)} (${when})`, path, sys.chmod(path, PLANTED_MODE), 'ENOENT');
+          exp.fails(`chown -1:${PLANTED_GID} (${when})`, path, sys.chown(path, -1, PLANTED_GID), 'ENOENT');
         }
         const viaFd = [
-          [`fchmod ${perms(PLANTED_MODE)} (fd held, ${when})`, native.fchmod(fd, PLANTED_MODE)],
-          [`fchown -1:${PLANTED_GID} (fd held, ${when})`, native.fchown(fd, -1, PLANTED_GID)],
+          [`fchmod ${perms(PLANTED_MODE)} (fd held, ${when})`, sys.fchmod(fd, PLANTED_MODE)],
+          [`fchown -1:${PLANTED_GID} (fd held, ${when})`, sys.fchown(fd, -1, PLANTED_GID)],
         ] as const;
         for (const [op, r] of viaFd) {
           if (eventfs) exp.fails(op, path, r, 'ENODEV');
@@ -95,8 +95,8 @@ export const scenario: Scenario = {
           'the removed event succeeded on its orphaned inodes (accepted before 6.6; ENODEV is required from 6.6 on)',
       );
     }
-    const fresh = native.stat(enable);
-    const model = native.stat(`${sibling.eventDir}/enable`);
+    const fresh = sys.stat(enable);
+    const model = sys.stat(`${sibling.eventDir}/enable`);
     if (exp.succeeds('stat (re-created)', enable, fresh) && exp.succeeds('stat', `${sibling.eventDir}/enable`, model)) {
       exp.that(
         fresh.mode === model.mode && fresh.gid === model.gid && fresh.uid === model.uid,

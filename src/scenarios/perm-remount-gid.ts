@@ -4,7 +4,7 @@
 // inside instances) must show the mount's gid, a chown made before the
 // remount must be reset by it, and the original options must come back byte
 // for byte. Needs --allow-remount: the whole machine sees the remount.
-import { native, listDir, isErr } from '../native/index.js';
+import { listDir, isErr, type Sys } from '../native/index.js';
 import { GidRemount, gidOption, mountLineOf, type RestoreResult } from '../tracefs/remount.js';
 import { Expect, SetupError } from './expect.js';
 import { PLANTED_GID } from './perm-chmod-removed.js';
@@ -19,16 +19,16 @@ export const NEEDS_REMOUNT =
   "(on by default in the VM runner's guest)";
 
 /** Every path whose gid must follow the mount: the dirs from `events/` down and each file of the event. */
-function eventPaths(eventsRoot: string, ev: Probe): string[] {
+function eventPaths(sys: Sys, eventsRoot: string, ev: Probe): string[] {
   const dir = ev.dirIn(eventsRoot);
-  const files = listDir(dir);
+  const files = listDir(sys, dir);
   const names = isErr(files) ? ['enable', 'format', 'id'] : files;
   return [`${eventsRoot}/events`, `${eventsRoot}/events/${ev.group}`, dir, ...names.map((f) => `${dir}/${f}`)];
 }
 
-export function expectGid(exp: Expect, paths: readonly string[], gid: number, when: string): void {
+export function expectGid(sys: Sys, exp: Expect, paths: readonly string[], gid: number, when: string): void {
   for (const p of paths) {
-    const st = native.stat(p);
+    const st = sys.stat(p);
     if (exp.succeeds(`stat (${when})`, p, st)) {
       exp.that(st.gid === gid, `gid (${when})`, p, `gid ${gid}`, `gid ${st.gid}`);
     }
@@ -75,16 +75,17 @@ export const scenario: Scenario = {
 };
 
 async function remountScenario(ctx: ScenarioContext) {
-  const exp = new Expect();
+  const { sys } = ctx;
+  const exp = ctx.expect();
   const root = ctx.tracefs.root;
   const instances = ctx.tracefs.features.has('instances');
   const a = ctx.newProbe();
   exp.must(`create ${a.create.line}`, a.add());
-  exp.must(`chown -1:${PLANTED_GID} ${a.eventDir}/enable`, native.chown(`${a.eventDir}/enable`, -1, PLANTED_GID));
+  exp.must(`chown -1:${PLANTED_GID} ${a.eventDir}/enable`, sys.chown(`${a.eventDir}/enable`, -1, PLANTED_GID));
   const i = instances ? ctx.newInstance() : undefined;
-  if (i) exp.must(`mkdir ${i}`, native.mkdir(i, 0o755));
-  const before = [...eventPaths(root, a), ...(i ? eventPaths(i, a) : [])];
-  for (const p of before) native.stat(p); // their inodes exist before the remount
+  if (i) exp.must(`mkdir ${i}`, sys.mkdir(i, 0o755));
+  const before = [...eventPaths(sys, root, a), ...(i ? eventPaths(sys, i, a) : [])];
+  for (const p of before) sys.stat(p); // their inodes exist before the remount
 
   const original = mountLineOf(root);
   if (!original) throw new SetupError(`${root} is not a tracefs mount point in /proc/self/mountinfo`, exp);
@@ -108,25 +109,25 @@ async function remountScenario(ctx: ScenarioContext) {
     const b = ctx.newProbe();
     exp.must(`create ${b.create.line} (after the remount)`, b.add());
     const j = instances ? ctx.newInstance() : undefined;
-    if (j) exp.must(`mkdir ${j} (after the remount)`, native.mkdir(j, 0o755));
+    if (j) exp.must(`mkdir ${j} (after the remount)`, sys.mkdir(j, 0o755));
 
-    expectGid(exp, [root], gid, 'tracefs root after remount');
-    expectGid(exp, eventPaths(root, a), gid, 'event made before the remount');
-    expectGid(exp, eventPaths(root, b), gid, 'event made after the remount');
+    expectGid(sys, exp, [root], gid, 'tracefs root after remount');
+    expectGid(sys, exp, eventPaths(sys, root, a), gid, 'event made before the remount');
+    expectGid(sys, exp, eventPaths(sys, root, b), gid, 'event made after the remount');
     if (i && j) {
-      expectGid(exp, [i, j], gid, 'instance dir');
-      expectGid(exp, eventPaths(i, a), gid, 'instance made before the remount, event before');
-      expectGid(exp, eventPaths(i, b), gid, 'instance made before the remount, event after');
-      expectGid(exp, eventPaths(j, a), gid, 'instance made after the remount, event before');
-      expectGid(exp, eventPaths(j, b), gid, 'instance made after the remount, event after');
+      expectGid(sys, exp, [i, j], gid, 'instance dir');
+      expectGid(sys, exp, eventPaths(sys, i, a), gid, 'instance made before the remount, event before');
+      expectGid(sys, exp, eventPaths(sys, i, b), gid, 'instance made before the remount, event after');
+      expectGid(sys, exp, eventPaths(sys, j, a), gid, 'instance made after the remount, event before');
+      expectGid(sys, exp, eventPaths(sys, j, b), gid, 'instance made after the remount, event after');
     } else exp.note('no instances on this kernel: the instance checks were not made');
 
     const back = remount.restore();
     restored = true;
     judgeRestore(exp, root, back);
     const origGid = gidOption(remount.original.superOptions) ?? 0;
-    expectGid(exp, [root, ...eventPaths(root, a), ...eventPaths(root, b)], origGid, 'after the restore');
-    if (j) expectGid(exp, eventPaths(j, b), origGid, 'after the restore');
+    expectGid(sys, exp, [root, ...eventPaths(sys, root, a), ...eventPaths(sys, root, b)], origGid, 'after the restore');
+    if (j) expectGid(sys, exp, eventPaths(sys, j, b), origGid, 'after the restore');
     exp.note(`mountinfo before and after: ${remount.original.raw}`);
     return exp.outcome();
   } finally {

@@ -2,8 +2,7 @@
 // A process without root's uid, gid or groups must not reach tracefs's
 // control files: it cannot create or remove a probe, nor enable one, and what
 // it gets is an errno (recorded per step), never a half-done write.
-import { native, C, isErr, readText } from '../native/index.js';
-import { Expect } from './expect.js';
+import { C, isErr, readText } from '../native/index.js';
 import { DENIED, UNPRIVILEGED_ID, privilegeLeak, runUnprivileged, type ChildStep } from './perm-child.js';
 import type { Scenario } from './types.js';
 
@@ -23,7 +22,8 @@ export const scenario: Scenario = {
     'ftracetest test.d/ (every test needs root)',
   ],
   async run(ctx) {
-    const exp = new Expect();
+    const { sys } = ctx;
+    const exp = ctx.expect();
     const ev = ctx.newProbe();
     const root = ctx.tracefs.root;
     // dynamic_events takes the same p:/r: lines as kprobe_events and uprobe_events.
@@ -52,17 +52,17 @@ export const scenario: Scenario = {
 
     // 0. What the child can see of the mount itself (recorded, not judged: a mode= option may open it).
     const [seeRoot] = child([{ op: 'search', path: root }]);
-    const rootStat = native.stat(root);
+    const rootStat = sys.stat(root);
     const rootMode = isErr(rootStat) ? rootStat.code : `mode ${(rootStat.mode & 0o7777).toString(8).padStart(4, '0')}`;
     exp.note(`uid ${UNPRIVILEGED_ID}: search permission on ${root} (${rootMode}) -> ${seeRoot!.got}`);
 
     // The same write through an O_PATH fd of root's: past the 0700 root dir, to the file's own permission check.
     const viaFd = (path: string, data: string, what: string) => {
-      const fd = exp.must(`open ${path} (O_PATH)`, native.open(path, C.O_PATH));
+      const fd = exp.must(`open ${path} (O_PATH)`, sys.open(path, C.O_PATH));
       try {
         child([{ op: 'append-via-fd', path, data }], fd).forEach((r) => denied(what, r));
       } finally {
-        native.close(fd);
+        sys.close(fd);
       }
     };
 
@@ -71,7 +71,7 @@ export const scenario: Scenario = {
     if (dyn && dyn !== ev.create.file) createSteps.push({ op: 'append', path: dyn, data: ev.create.line });
     child(createSteps).forEach((r) => denied(`append "${ev.create.line}"`, r));
     viaFd(ev.create.file, ev.create.line, `append "${ev.create.line}"`);
-    exp.fails('stat (after the refused creates)', ev.eventDir, native.stat(ev.eventDir), 'ENOENT');
+    exp.fails('stat (after the refused creates)', ev.eventDir, sys.stat(ev.eventDir), 'ENOENT');
 
     // 2. Remove: refused, and the event stays.
     exp.must(`create ${ev.create.line}`, ev.add());
@@ -79,18 +79,18 @@ export const scenario: Scenario = {
     if (dyn && dyn !== ev.remove.file) removeSteps.push({ op: 'append', path: dyn, data: ev.remove.line });
     child(removeSteps).forEach((r) => denied(`append "${ev.remove.line}"`, r));
     viaFd(ev.remove.file, ev.remove.line, `append "${ev.remove.line}"`);
-    exp.succeeds('stat (after the refused removals)', `${ev.eventDir}/enable`, native.stat(`${ev.eventDir}/enable`));
+    exp.succeeds('stat (after the refused removals)', `${ev.eventDir}/enable`, sys.stat(`${ev.eventDir}/enable`));
 
     // 3. Enable: refused, and enable still reads 0.
     const [en] = child([{ op: 'append', path: `${ev.eventDir}/enable`, data: '1' }]);
     denied('write "1"', en!);
     viaFd(`${ev.eventDir}/enable`, '1', 'write "1"');
-    const state = readText(`${ev.eventDir}/enable`);
+    const state = readText(sys, `${ev.eventDir}/enable`);
     if (exp.succeeds('read (after the refused enable)', `${ev.eventDir}/enable`, state)) {
       exp.that(state.trim() === '0', 'read (after the refused enable)', `${ev.eventDir}/enable`, '0', state.trim());
     }
     exp.succeeds(`write "${ev.remove.line}" (as root)`, ev.remove.file, ev.delete());
-    exp.fails('stat (after the removal as root)', ev.eventDir, native.stat(ev.eventDir), 'ENOENT');
+    exp.fails('stat (after the removal as root)', ev.eventDir, sys.stat(ev.eventDir), 'ENOENT');
     return exp.outcome();
   },
 };

@@ -34,8 +34,9 @@ export const scenario: Scenario = {
   race: true,
   racePlan: plan,
   async run(ctx) {
+    const { sys } = ctx;
     const probe = ctx.newProbe();
-    const files = discoverFiles(probe);
+    const files = discoverFiles(sys, probe);
     const inst = ctx.newInstance();
     const add = probe.add();
     if (isErr(add)) throw new SetupError(`create ${probe.create.line}: ${add.code}`);

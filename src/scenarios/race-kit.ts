@@ -2,7 +2,7 @@
 // create/remove actions from the probe lifecycle, running the engine with
 // the context's duration, threads, signal and progress, and turning the
 // statistics into a scenario outcome with one evidence item per violation.
-import { isErr, listDir } from '../native/index.js';
+import { isErr, listDir, type Sys } from '../native/index.js';
 import type { Probe } from '../probes/types.js';
 import { SetupError } from './expect.js';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from './types.js';
@@ -27,11 +27,11 @@ export { SetupError };
  * uses exactly the files this kernel gives the event, and a kind that cannot
  * be created fails here, before any thread starts.
  */
-export function discoverFiles(probe: Probe): string[] {
+export function discoverFiles(sys: Sys, probe: Probe): string[] {
   const add = probe.add();
   throwIfToolErrno(`create ${probe.create.line}`, add);
   if (isErr(add)) throw new SetupError(`create ${probe.create.line}: ${add.code}`);
-  const names = listDir(probe.eventDir);
+  const names = listDir(sys, probe.eventDir);
   const del = probe.delete();
   throwIfToolErrno(`remove ${probe.remove.line}`, del);
   if (isErr(del)) throw new SetupError(`remove ${probe.remove.line}: ${del.code}`);
@@ -96,8 +96,9 @@ export function probeRaceScenario(meta: RaceMeta, shape: ProbeRaceShape): Scenar
     race: true,
     racePlan: { target: 'event', ...shape },
     async run(ctx) {
+      const { sys } = ctx;
       const probe = ctx.newProbe();
-      const files = discoverFiles(probe);
+      const files = discoverFiles(sys, probe);
       // The context's cleanup removes the sibling with the rest of the run's probes.
       if (sibling) {
         const keep = ctx.newProbe({ group: probe.group });

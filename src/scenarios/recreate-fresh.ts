@@ -2,8 +2,7 @@
 // The same name created again is a new event: complete, usable, and out of
 // reach of anything held from the old one. (With the d_revalidate fix undone,
 // the new event's enable path resolved to the dead file: ENODEV.)
-import { native, C, listDir, readText, isErr } from '../native/index.js';
-import { Expect } from './expect.js';
+import { C, listDir, readText, isErr } from '../native/index.js';
 import { createWarm, REQUIRED_FILES } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -20,17 +19,18 @@ export const scenario: Scenario = {
     '43aa6f97c2d0 eventfs: Get rid of dentry pointers without refcounts (v6.8-rc3)',
   ],
   async run(ctx) {
-    const exp = new Expect();
+    const { sys } = ctx;
+    const exp = ctx.expect();
     const ev = ctx.newProbe();
-    createWarm(exp, ev);
+    createWarm(sys, exp, ev);
     const enable = `${ev.eventDir}/enable`;
-    const oldEnable = ctx.hold(exp.must(`open ${enable}`, native.open(enable, C.O_RDWR)));
-    ctx.hold(exp.must(`open ${ev.eventDir}`, native.open(ev.eventDir, C.O_RDONLY | C.O_DIRECTORY)));
+    const oldEnable = ctx.hold(exp.must(`open ${enable}`, sys.open(enable, C.O_RDWR)));
+    ctx.hold(exp.must(`open ${ev.eventDir}`, sys.open(ev.eventDir, C.O_RDONLY | C.O_DIRECTORY)));
 
     exp.succeeds(`write "${ev.remove.line}"`, ev.remove.file, ev.delete());
     exp.succeeds(`re-create ${ev.create.line}`, ev.remove.file, ev.add());
 
-    const listed = listDir(ev.eventDir);
+    const listed = listDir(sys, ev.eventDir);
     if (exp.succeeds('getdents64 (new event)', ev.eventDir, listed)) {
       const missing = REQUIRED_FILES.filter((f) => !listed.includes(f));
       exp.that(
@@ -42,15 +42,15 @@ export const scenario: Scenario = {
       );
       for (const f of listed) {
         const p = `${ev.eventDir}/${f}`;
-        const fd = native.open(p, C.O_RDONLY);
+        const fd = sys.open(p, C.O_RDONLY);
         if (exp.succeeds('open (new event)', p, fd)) {
-          exp.succeeds('read (new event)', p, native.read(fd, 4096));
-          native.close(fd);
+          exp.succeeds('read (new event)', p, sys.read(fd, 4096));
+          sys.close(fd);
         }
       }
     }
-    exp.fails('write "1" through the old enable fd', enable, native.pwrite(oldEnable, '1', 0), 'ENODEV');
-    const state = readText(enable);
+    exp.fails('write "1" through the old enable fd', enable, sys.pwrite(oldEnable, '1', 0), 'ENODEV');
+    const state = readText(sys, enable);
     exp.that(
       !isErr(state) && state.trim() === '0',
       'read (new event after stale write)',

@@ -1,8 +1,7 @@
 // id: removed-files-enoent
 // The core of the January 2024 report: after `-:group/event`, every file of
 // the event is gone, even when its dentries were hot in the dcache.
-import { native, listDir, isErr } from '../native/index.js';
-import { Expect } from './expect.js';
+import { listDir, isErr } from '../native/index.js';
 import { eventFiles, expectGone, warm } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -20,22 +19,23 @@ export const scenario: Scenario = {
     'LKML Jan 2024: "eventfs: Have inodes have unique inode numbers" (Torvalds, Rostedt)',
   ],
   async run(ctx) {
-    const exp = new Expect();
+    const { sys } = ctx;
+    const exp = ctx.expect();
     const ev = ctx.newProbe();
     const sibling = ctx.newProbe();
     exp.must(`create ${ev.create.line}`, ev.add());
     exp.must(`create ${sibling.create.line}`, sibling.add());
-    const files = eventFiles(exp, ev.eventDir);
-    warm(ev.eventDir, files);
+    const files = eventFiles(sys, exp, ev.eventDir);
+    warm(sys, ev.eventDir, files);
 
     exp.succeeds(`write "${ev.remove.line}"`, ev.remove.file, ev.delete());
-    for (const f of files) expectGone(exp, `${ev.eventDir}/${f}`);
-    expectGone(exp, ev.eventDir);
+    for (const f of files) expectGone(sys, exp, `${ev.eventDir}/${f}`);
+    expectGone(sys, exp, ev.eventDir);
 
     // The synthetic group is shared with every other synthetic event on the machine.
     if (ctx.kind === 'synthetic') return exp.outcome();
-    exp.succeeds('stat (group with a sibling left)', ev.groupDir, native.stat(ev.groupDir));
-    const listed = listDir(ev.groupDir);
+    exp.succeeds('stat (group with a sibling left)', ev.groupDir, sys.stat(ev.groupDir));
+    const listed = listDir(sys, ev.groupDir);
     if (exp.succeeds('getdents64', ev.groupDir, listed)) {
       exp.that(!listed.includes(ev.event), 'getdents64', ev.groupDir, `no ${ev.event}`, `lists ${ev.event}`);
       exp.that(
@@ -46,10 +46,10 @@ export const scenario: Scenario = {
         listed.join(' ') || '(empty)',
       );
     }
-    warm(sibling.eventDir, files, 1);
+    warm(sys, sibling.eventDir, files, 1);
     exp.succeeds(`write "${sibling.remove.line}"`, sibling.remove.file, sibling.delete());
-    expectGone(exp, `${sibling.eventDir}/enable`);
-    const g = native.stat(ev.groupDir);
+    expectGone(sys, exp, `${sibling.eventDir}/enable`);
+    const g = sys.stat(ev.groupDir);
     exp.fails('stat (group after its last event)', ev.groupDir, g, 'ENOENT');
     if (!isErr(g)) exp.note('group dir outlived its last event');
     return exp.outcome();

@@ -4,6 +4,34 @@ import type { Probe } from '../probes/types.js';
 import type { Evidence, Feature, OnTeardown, ProbeKind, Status, ToolFault } from '../model.js';
 import type { Tracefs } from '../tracefs/types.js';
 import type { RaceConfig, RaceStats, RaceSummary } from '../race/types.js';
+import type { Sys } from '../native/index.js';
+import type { Expect } from './expect.js';
+
+/**
+ * Test hooks: passed in as options by tests (a guest's run gets them through
+ * src/vm/guest-token.ts only), never read from the environment; a user's run has none.
+ */
+export interface ScenarioTestHooks {
+  /**
+   * The checks whose op equals this (or, given as `#N`, the N-th check of each
+   * scenario) are inverted (`fails` wants success, `succeeds` wants an error),
+   * so a correct kernel's own result is a violation a reproducer can be proven on
+   * (test/live/repro.test.ts).
+   */
+  invertCheck?: string;
+}
+
+/** How Expect judged a result (src/scenarios/expect.ts). */
+export type JudgedCheck =
+  | { kind: 'errno'; codes: string[] }
+  | { kind: 'success' }
+  /** Any failure (a test hook's inverted `succeeds`). */
+  | { kind: 'error' }
+  /** exp.that(): a condition only the scenario knows. */
+  | { kind: 'that' };
+
+/** Sees each failed expectation with the result it judged (undefined for exp.that): a recording ties it to a call. */
+export type JudgeHook = (ev: Evidence, check: JudgedCheck, result: unknown) => void;
 
 export interface ScenarioOptions {
   /** Per race scenario, milliseconds. */
@@ -18,6 +46,7 @@ export interface ScenarioOptions {
   allowRemount?: boolean;
   /** Registers an undo step that also runs on SIGINT/SIGTERM (runner/teardown.ts); a scenario undoes its own work in any case. */
   onTeardown?: OnTeardown;
+  testHooks?: ScenarioTestHooks;
 }
 
 export interface ScenarioContext {
@@ -25,6 +54,14 @@ export interface ScenarioContext {
   readonly kind: ProbeKind;
   readonly options: ScenarioOptions;
   readonly signal: AbortSignal;
+  /**
+   * Every system call the scenario makes, errno as data: pass it to the
+   * helpers too (readText(ctx.sys, ...)). Under run --repro-dir a recorder
+   * (src/repro/record.ts) wraps it.
+   */
+  readonly sys: Sys;
+  /** A new Expect that reports to this run's recording and honours its test hooks. */
+  expect(): Expect;
   /** A new event of this context's kind in the run's own group (a fresh event name each call). */
   newProbe(opts?: { group?: string }): Probe;
   /** Absolute path of a fresh instance (instances/tfsr_...), not yet created: mkdir it yourself. Removed at cleanup if present. */

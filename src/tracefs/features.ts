@@ -1,7 +1,7 @@
 // What this kernel's tracefs offers, read without writing anything.
 import fs from 'node:fs';
 import { EnvironmentError } from '../errors.js';
-import { isErr, listDir, readText } from '../native/index.js';
+import { native, isErr, listDir, readText } from '../native/index.js';
 import { type Feature, PROBE_KINDS, type ProbeKind } from '../model.js';
 import { DETECTED, type FeatureProbeInput } from './feature-table.js';
 
@@ -40,10 +40,10 @@ export function supportedKinds(features: Set<Feature>): ProbeKind[] {
  * registered root fd, see open.ts), and whether drop_caches is writable.
  */
 export function readFeatureInput(root: string): FeatureProbeInput {
-  const text = readText(`${root}/README`);
+  const text = readText(native, `${root}/README`);
   // An old or odd tracefs without a README: features come from the file list alone.
   const readme = isErr(text) ? '' : text;
-  const entries = listDir(root);
+  const entries = listDir(native, root);
   if (isErr(entries)) throw new EnvironmentError(`cannot list tracefs at ${root}: ${entries.code}`);
   let dropCachesWritable = false;
   try {

@@ -11,7 +11,7 @@ import { guestFileProblem, parseExitCode, readGuestFile } from './guest-file.js'
 import { ByteTail } from './stdio.js';
 import { describeAccel, type Accel } from './accel.js';
 import { buildCmdline } from './cmdline.js';
-import { GUEST_TOKEN_ENV, newGuestToken } from './guest-token.js';
+import { GUEST_TOKEN_ENV, guestHookEnv, newGuestToken, plantedBootStallMs } from './guest-token.js';
 import { looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
 import { GuestWatch } from './guest-watch.js';
 import { buildInitramfs, BUSYBOX, type GuestPlan } from './initramfs.js';
@@ -166,12 +166,10 @@ export function runFiles(dir: string): RunFiles {
  */
 export const BOOT_STALL_MS = 120_000;
 
-/** The stall deadline of a boot; TRACEFS_REGRESS_TEST_BOOT_STALL_MS plants a stall in the first boot (test/vm/61). */
+/** The stall deadline of a boot; a test hook (vm/guest-token.ts plantedBootStallMs) plants a stall in the first boot (test/vm/61). */
 export function bootStall(env: NodeJS.ProcessEnv = process.env): { ms: number; planted: boolean } {
-  const planted = Number(env.TRACEFS_REGRESS_TEST_BOOT_STALL_MS);
-  return Number.isInteger(planted) && planted > 0
-    ? { ms: planted, planted: true }
-    : { ms: BOOT_STALL_MS, planted: false };
+  const planted = plantedBootStallMs(env);
+  return planted !== undefined ? { ms: planted, planted: true } : { ms: BOOT_STALL_MS, planted: false };
 }
 
 /**
@@ -416,10 +414,8 @@ export function guestEnv(accelerator: string, guestToken: string, share?: string
     [GUEST_TOKEN_ENV]: guestToken,
     // Where the guest command may leave files for the host (vm --exec programs).
     ...(share ? { TRACEFS_REGRESS_SHARE: share } : {}),
-    // TEST HOOK: the guest's `run` crashes its kernel after N results (vm/guest-token.ts, panicAfterForTest).
-    ...(process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER
-      ? { TRACEFS_REGRESS_TEST_PANIC_AFTER: process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER }
-      : {}),
+    // The guest-only test hooks the host's environment asks for (vm/guest-token.ts).
+    ...guestHookEnv(),
   };
 }
 

@@ -1,8 +1,25 @@
-// Proof that this process runs inside a guest the tool booted, for the test
-// hooks that crash a guest's kernel. The environment alone proves nothing (a
-// user can export TRACEFS_REGRESS_GUEST=1 on a host): the host puts a fresh
-// random token on the guest kernel's command line and the same token in the
-// guest command's environment; only a kernel booted with it has it in
+// The guest-only test hooks, and the proof they ask for. This is the one
+// module that reads a test hook from the environment (TRACEFS_REGRESS_TEST_*).
+//
+// Why the environment here: a vm test on the host (test/vm/61, test/vm/70)
+// spawns `tracefs-regress vm`, which boots a guest whose /init starts the
+// guest's own `run`; no function call reaches across those processes and the
+// kernel, so the hook travels as a variable: host test -> `vm` (guestHookEnv
+// forwards it) -> the guest command's environment -> guestTestHooks(). Every
+// other test hook is an option a test passes in (e.g. runCommand(hooks),
+// ScenarioOptions.testHooks); production code reads none.
+//
+//   TRACEFS_REGRESS_TEST_PANIC_AFTER=N   the guest's `run` crashes its kernel
+//       through sysrq after N results (test/vm/70). Honoured only in a guest
+//       this tool booted (below); on a host, never (test/live/test-hooks).
+//   TRACEFS_REGRESS_TEST_BOOT_STALL_MS=M  `vm` plants a stall in its first
+//       boot's /init and gives up on it after M ms (test/vm/61): it only
+//       delays the guest the host itself boots.
+//
+// The proof of a guest: the environment alone proves nothing (a user can
+// export TRACEFS_REGRESS_GUEST=1 on a host): the host puts a fresh random
+// token on the guest kernel's command line and the same token in the guest
+// command's environment; only a kernel booted with it has it in
 // /proc/cmdline, which no process can change.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -44,6 +61,9 @@ export function readCmdline(file = '/proc/cmdline'): string | undefined {
   }
 }
 
+const PANIC_AFTER_ENV = 'TRACEFS_REGRESS_TEST_PANIC_AFTER';
+const BOOT_STALL_ENV = 'TRACEFS_REGRESS_TEST_BOOT_STALL_MS';
+
 /**
  * TEST HOOK (test/vm/70): N when TRACEFS_REGRESS_TEST_PANIC_AFTER=N asks the
  * guest's run to crash its kernel after N results and this is a booted
@@ -54,7 +74,28 @@ export function panicAfterForTest(
   env: NodeJS.ProcessEnv,
   cmdline: () => string | undefined = readCmdline,
 ): number | undefined {
-  const after = Number(env.TRACEFS_REGRESS_TEST_PANIC_AFTER);
+  const after = Number(env[PANIC_AFTER_ENV]);
   if (!Number.isInteger(after) || after < 1) return undefined;
   return isBootedGuest(env, cmdline()) ? after : undefined;
+}
+
+/** The hooks a guest's `run` honours (see the header); {} on a host, whatever its environment says. */
+export function guestTestHooks(
+  env: NodeJS.ProcessEnv = process.env,
+  cmdline: () => string | undefined = readCmdline,
+): { panicAfter?: number } {
+  const panicAfter = panicAfterForTest(env, cmdline);
+  return panicAfter === undefined ? {} : { panicAfter };
+}
+
+/** What `vm` passes on to the guest command's environment: the guest hooks its own environment asks for. */
+export function guestHookEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const after = env[PANIC_AFTER_ENV];
+  return after ? { [PANIC_AFTER_ENV]: after } : {};
+}
+
+/** TEST HOOK (test/vm/61): the planted boot stall's deadline in ms, when asked for; undefined otherwise. */
+export function plantedBootStallMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const ms = Number(env[BOOT_STALL_ENV]);
+  return Number.isInteger(ms) && ms > 0 ? ms : undefined;
 }

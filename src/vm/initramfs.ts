@@ -45,7 +45,7 @@ export interface GuestPlan {
   stdio?: boolean;
   /** More host paths that must stay visible under the guest's fresh /tmp and /run (the --exec program). */
   keepPaths?: string[];
-  /** Test hook (TRACEFS_REGRESS_TEST_BOOT_STALL_MS): /init stops before its command, as a stalled boot does. */
+  /** Test hook (vm/guest-token.ts plantedBootStallMs): /init stops before its command, as a stalled boot does. */
   stallForTest?: boolean;
   /**
    * A self-contained guest (docs/vm-boot.md): no 9p, the payload in the

@@ -110,7 +110,7 @@ live('permission scenarios on the running kernel', () => {
       expect(isErr(native.mount('nodev', tracefs.root, 'tracefs', flags))).toBe(false);
       const lines = diffLines(before, readTracefsLines(), ours.mountId);
       const exp = new Expect();
-      expectGid(exp, [tracefs.root, `${tracefs.root}/events/enable`], origGid, 'after the planted restore');
+      expectGid(native, exp, [tracefs.root, `${tracefs.root}/events/enable`], origGid, 'after the planted restore');
       if (lines.length === 0) {
         expect(exp.outcome().status).toBe('FAIL');
         expect(exp.evidence[0]).toMatchObject({ expected: `gid ${origGid}`, got: 'gid 4242' });
@@ -124,7 +124,7 @@ live('permission scenarios on the running kernel', () => {
     }
     expect(diffLines(before, readTracefsLines(), ours.mountId)).toEqual([]);
     const after = new Expect();
-    expectGid(after, [tracefs.root, `${tracefs.root}/events/enable`], origGid, 'after the real restore');
+    expectGid(native, after, [tracefs.root, `${tracefs.root}/events/enable`], origGid, 'after the real restore');
     expect(after.outcome().status).toBe('PASS');
   });
 

@@ -1,5 +1,5 @@
 // run --repro-dir on this host's kernel: a planted violation (a scenario check
-// inverted by the test hook TFSR_TEST_INVERT_CHECK, so the kernel's own
+// inverted by the test hook invertCheck, passed in by fixtures/run-hooked.mjs, so the kernel's own
 // correct result is the "violation") gives a C file that builds statically,
 // prints REPRODUCED, exits 1, keeps fewer steps than were recorded and leaves
 // nothing tfsr_ behind; SIGINT mid-reproducer leaves nothing either; a kprobe
@@ -10,7 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { CLI, leftovers, liveSkipReason, tfsrObjects, waitFor } from './live-env.js';
+import { CLI, leftovers, liveSkipReason, ROOT, tfsrObjects, waitFor } from './live-env.js';
+
+/** `run` with the test hook that inverts a check (op, or `#N`): an option, not the environment. */
+const HOOKED = path.join(ROOT, 'test', 'live', 'fixtures', 'run-hooked.mjs');
+const hooked = (invertCheck: string) => [HOOKED, JSON.stringify({ invertCheck })];
 
 const live = describe.skipIf(!!liveSkipReason);
 
@@ -32,9 +36,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** run -s scenario -p uprobe --repro-dir out, the N-th check (or the named one) inverted. */
 async function runInverted(scenario: string, invert: string, out: string) {
-  const r = await execa('node', [CLI, 'run', '-s', scenario, '-p', 'uprobe', '--repro-dir', out, '-f', 'json'], {
+  const r = await execa('node', [...hooked(invert), '-s', scenario, '-p', 'uprobe', '--repro-dir', out, '-f', 'json'], {
     reject: false,
-    env: { TFSR_TEST_INVERT_CHECK: invert },
   });
   return { exitCode: r.exitCode, stderr: r.stderr, report: JSON.parse(r.stdout) as Report };
 }
@@ -128,8 +131,11 @@ live('run --repro-dir', () => {
     const out = path.join(dir, 'repeat');
     const r = await execa(
       'node',
-      [CLI, 'run', '-s', 'removed-files-enoent', '-p', 'uprobe', '--repeat', '2', '--repro-dir', out, '-f', 'json'],
-      { reject: false, env: { TFSR_TEST_INVERT_CHECK: 'stat (group with a sibling left)' } },
+      [
+        ...hooked('stat (group with a sibling left)'),
+        ...['-s', 'removed-files-enoent', '-p', 'uprobe', '--repeat', '2', '--repro-dir', out, '-f', 'json'],
+      ],
+      { reject: false },
     );
     expect(r.exitCode, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as Report;

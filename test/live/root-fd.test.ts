@@ -33,10 +33,10 @@ const own = new Ownership(t.root, onTeardown);
 const p = own.newProbe('uprobe');
 out.line = p.create.line;
 out.add = show(p.add());
-out.listedAfterAdd = show(readText(root + '/uprobe_events'));
+out.listedAfterAdd = show(readText(native, root + '/uprobe_events'));
 out.eventDir = show(native.stat(p.eventDir + '/enable')) !== 'ENOENT';
 out.del = show(p.delete());
-out.listedAfterDel = show(readText(root + '/uprobe_events'));
+out.listedAfterDel = show(readText(native, root + '/uprobe_events'));
 // The race engine resolves through the root it started with: a short
 // create/remove loop with readers (no listing: getdents must not race
 // removal on this host).

@@ -39,11 +39,21 @@ import { PROBE_KINDS } from '../../model.js';
 import { OutputFile, checkTarget, refuseSharedTargets, stdoutFailed, writeStdout } from '../../util/output.js';
 import { EnvironmentError, UsageError, exitForSignal } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
-import { panicAfterForTest } from '../../vm/guest-token.js';
+import { guestTestHooks } from '../../vm/guest-token.js';
 import { prepareReproDir } from '../../repro/dir.js';
 import { checkFdBudget } from '../../runner/fd-budget.js';
 import { fdSink, KtapStream } from '../../report/ktap-stream.js';
 import type { ProbeKind } from '../../model.js';
+import type { ScenarioTestHooks } from '../../scenarios/types.js';
+
+/**
+ * Test hooks of one run. A test passes the scenarios' in (runCommand(hooks));
+ * the one that crashes the kernel (panicAfter) comes only from
+ * vm/guest-token.ts, which gives it to a guest this tool booted and never on a host.
+ */
+interface RunTestHooks extends ScenarioTestHooks {
+  panicAfter?: number;
+}
 
 interface RunOpts {
   scenario: string[];
@@ -68,7 +78,8 @@ interface RunOpts {
   reproDir?: string;
 }
 
-export function runCommand(): Command {
+/** The `run` command; `hooks` only from tests (test/live/fixtures/run-hooked.mjs), none in the CLI. */
+export function runCommand(hooks: ScenarioTestHooks = {}): Command {
   return new Command('run')
     .description(
       "run the scenarios against this kernel's tracefs (as root); exit 0 only when every applicable one passed",
@@ -149,7 +160,7 @@ export function runCommand(): Command {
     .option('--bail', 'stop after the first failing scenario (with --repeat: also stop repeating)')
     .option('-v, --verbose', "print each scenario's diagnostics as it runs")
     .action(async (o: RunOpts) => {
-      process.exitCode = await run(o);
+      process.exitCode = await run(o, { ...hooks, ...guestTestHooks() });
     });
 }
 
@@ -208,10 +219,10 @@ function planRun(o: RunOpts): RunPlan {
   return plan;
 }
 
-async function run(o: RunOpts): Promise<number> {
+async function run(o: RunOpts, hooks: RunTestHooks): Promise<number> {
   const plan = planRun(o);
   try {
-    return await runPlan(o, plan);
+    return await runPlan(o, plan, hooks);
   } finally {
     // Stopped before a report (no tracefs, not root): the temporary files go, the old files stay as they were.
     plan.output?.discard();
@@ -219,7 +230,7 @@ async function run(o: RunOpts): Promise<number> {
   }
 }
 
-async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
+async function runPlan(o: RunOpts, plan: RunPlan, hooks: RunTestHooks): Promise<number> {
   const tracefs = openTracefs({ path: o.tracefs, onTeardown });
   const { kinds } = selectKinds(o.probe, tracefs.kinds);
   const progress = new ProgressLine(process.stderr);
@@ -279,8 +290,9 @@ async function runPlan(o: RunOpts, plan: RunPlan): Promise<number> {
       ...(knownBugs ? { knownBugs } : {}),
       ...(plan.reproDir ? { reproDir: plan.reproDir } : {}),
       ...(iteration !== undefined ? { iteration } : {}),
+      ...(hooks.invertCheck !== undefined ? { testHooks: { invertCheck: hooks.invertCheck } } : {}),
       signal: abort.signal,
-      ...liveHooks(o, plan, progress, journal, iteration, ktap?.stream),
+      ...liveHooks(o, plan, progress, journal, hooks.panicAfter, iteration, ktap?.stream),
     });
   try {
     report = plan.repeat ? await repeatSuite(suite, plan.repeat, o, plan, abort.signal) : await suite();
@@ -398,12 +410,12 @@ function liveHooks(
   plan: RunPlan,
   progress: ProgressLine,
   journal: JournalWriter | undefined,
+  panicAfter: number | undefined,
   iteration?: number,
   ktap?: KtapStream,
 ): Pick<SuiteOptions, 'hooks' | 'onStart' | 'onResult'> {
   const liveTo = liveStream(plan);
   let resultsSoFar = 0;
-  const panicAfter = panicAfterForTest(process.env);
   // A repeated run names each result by its iteration, live and in the journal as in the report.
   const named = (n: string) => (iteration === undefined ? n : iterationName(n, iteration));
   return {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SysError } from '../../../src/native/index.js';
+import { native, SysError } from '../../../src/native/index.js';
 import { Expect } from '../../../src/scenarios/expect.js';
 import { NEEDS_REMOUNT, expectGid, judgeRestore, scenario } from '../../../src/scenarios/perm-remount-gid.js';
 import type { ScenarioContext } from '../../../src/scenarios/types.js';
@@ -19,13 +19,13 @@ describe('perm-remount-gid checks', () => {
 
   it('passes a path with the expected gid', () => {
     const e = new Expect();
-    expectGid(e, [file, dir], gid, 'after remount');
+    expectGid(native, e, [file, dir], gid, 'after remount');
     expect(e.outcome()).toMatchObject({ status: 'PASS', checks: 4 });
   });
 
   it('fails a path whose gid is not the mount one (planted wrong gid), and one that is gone', () => {
     const e = new Expect();
-    expectGid(e, [file, path.join(dir, 'missing')], gid + 4242, 'after remount');
+    expectGid(native, e, [file, path.join(dir, 'missing')], gid + 4242, 'after remount');
     expect(e.outcome().status).toBe('FAIL');
     expect(e.evidence).toEqual([
       { op: 'gid (after remount)', path: file, expected: `gid ${gid + 4242}`, got: `gid ${gid}` },

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   cmdlineToken,
+  guestHookEnv,
+  guestTestHooks,
   isBootedGuest,
   newGuestToken,
   panicAfterForTest,
+  plantedBootStallMs,
   readCmdline,
 } from '../../../src/vm/guest-token.js';
 import { buildCmdline } from '../../../src/vm/cmdline.js';
@@ -58,5 +61,26 @@ describe('the proof of a guest this tool booted', () => {
     expect(reads).toBe(0);
     expect(cmdlineToken(readCmdline() ?? '')).toBeUndefined();
     expect(readCmdline('/nonexistent/cmdline')).toBeUndefined();
+  });
+
+  it("a run's guest hooks: the panic in a booted guest only, {} on a host whatever its environment", () => {
+    const asked = { TRACEFS_REGRESS_GUEST: '1', TRACEFS_REGRESS_TEST_PANIC_AFTER: '2', TRACEFS_REGRESS_GUEST_TOKEN: T };
+    expect(guestTestHooks(env(asked), () => GUEST_LINE)).toEqual({ panicAfter: 2 });
+    expect(guestTestHooks(env(asked), () => HOST_LINE)).toEqual({});
+    expect(guestTestHooks(env({}), () => GUEST_LINE)).toEqual({});
+  });
+
+  it('vm forwards only the guest hook its environment asks for to the guest command', () => {
+    expect(guestHookEnv(env({ TRACEFS_REGRESS_TEST_PANIC_AFTER: '3', TFSR_TEST_INVERT_CHECK: '#1' }))).toEqual({
+      TRACEFS_REGRESS_TEST_PANIC_AFTER: '3',
+    });
+    expect(guestHookEnv(env({}))).toEqual({});
+  });
+
+  it('the planted boot stall: a positive whole number of ms, nothing otherwise', () => {
+    expect(plantedBootStallMs(env({ TRACEFS_REGRESS_TEST_BOOT_STALL_MS: '15000' }))).toBe(15000);
+    for (const bad of ['0', '-5', '1.5', 'x', ''])
+      expect(plantedBootStallMs(env({ TRACEFS_REGRESS_TEST_BOOT_STALL_MS: bad }))).toBeUndefined();
+    expect(plantedBootStallMs(env({}))).toBeUndefined();
   });
 });
