@@ -4,11 +4,11 @@
 // both alike. Per boot: exit code, boot-to-guest-command, boot-to-first-result,
 // total wall time, host load, and any panic/Oops/BUG line on the console.
 //   node scripts/bench-vm.mjs [--kernel debian:6.12] [--boots 4] [--modes single,multi] [-- run args]
-import { execa } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { vmChild } from '../dist/vm/child.js';
 
 // Strict: an unknown or misspelt option is an error, not a silent default;
 // everything after `--` goes to `run` in the guest.
@@ -37,26 +37,13 @@ for (let i = 0; i < boots; i++) {
     const log = path.join(work, `${mode}-${i}.log`);
     const load = os.loadavg()[0].toFixed(2);
     const t0 = Date.now();
-    const r = await execa(
-      process.execPath,
-      [
-        path.join(root, 'bin', 'tracefs-regress.js'),
-        'vm',
-        '--kernel',
-        kernel,
-        '--tcg',
-        mode,
-        '--keep-log',
-        log,
-        '--',
-        ...runArgs,
-        '--format',
-        'json',
-        '--output',
-        report,
-      ],
-      { reject: false, stdin: 'ignore' },
-    );
+    const r = await vmChild({
+      root,
+      kernel,
+      consoleLog: log,
+      vmArgs: ['--tcg', mode],
+      mode: { kind: 'run', args: runArgs, report },
+    });
     const wall = (Date.now() - t0) / 1000;
     const m = /started ([\d.]+) s, first result ([\d.]+|n\/a)(?: s)?, total ([\d.]+) s/.exec(r.stderr) ?? [];
     const consoleLines = fs.existsSync(log)
@@ -65,16 +52,13 @@ for (let i = 0; i < boots; i++) {
           .split('\n')
           .filter((l) => /Oops|BUG:|KASAN|Kernel panic|general protection/.test(l))
       : [];
-    let counts = '';
-    try {
-      const j = JSON.parse(fs.readFileSync(report, 'utf8'));
+    let counts = 'no report';
+    if (r.report) {
       const by = {};
-      for (const x of j.results) by[x.status] = (by[x.status] ?? 0) + 1;
+      for (const x of r.report.results) by[x.status] = (by[x.status] ?? 0) + 1;
       counts = Object.entries(by)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ');
-    } catch {
-      counts = 'no report';
     }
     const row = {
       mode,

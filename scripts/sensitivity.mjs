@@ -55,6 +55,8 @@ const { readMutants } = await import('../dist/kernel/patches.js');
 const { buildKernel } = await import('../dist/kernel/build.js');
 const { judgeTrial, renderSensitivity } = await import('../dist/bench/sensitivity.js');
 const { CATALOGUE } = await import('../dist/scenarios/catalogue.js');
+const { vmChild } = await import('../dist/vm/child.js');
+const { interruptScope } = await import('../dist/util/interrupt.js');
 const raceIds = new Set(CATALOGUE.filter((s) => s.race).map((s) => s.id));
 
 // What each kernel is and what its bug looks like. Debian 6.18's oops is known
@@ -65,7 +67,12 @@ const names = opt.kernels ? opt.kernels.split(',') : ['debian:6.18', ...mutants.
 const kernels = [];
 for (const name of names) {
   if (name.startsWith('debian:')) {
-    kernels.push({ name, spec: name, append: [], signature: name === 'debian:6.18' ? 'eventfs_iterate' : undefined });
+    kernels.push({
+      name,
+      spec: name,
+      append: undefined,
+      signature: name === 'debian:6.18' ? 'eventfs_iterate' : undefined,
+    });
     continue;
   }
   const m = mutants.find((x) => x.name === name);
@@ -75,59 +82,38 @@ for (const name of names) {
     );
   say(`building ${m.name} (seeded from the clean build, as the self-test does)`);
   const b = await buildKernel({ name: m.name, patches: [m.file], log: (l) => say(`  ${l}`) });
-  kernels.push({ name, spec: b.bzImage, append: m.cmdline ? ['--append', m.cmdline] : [], signature: undefined });
+  kernels.push({ name, spec: b.bzImage, append: m.cmdline, signature: undefined });
 }
 
 const out =
   opt.out ??
   path.join(os.homedir(), '.cache/tracefs-regress/sensitivity', new Date().toISOString().replace(/[:.]/g, '-'));
 fs.mkdirSync(out, { recursive: true });
-let child;
-let stopping = false;
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    stopping = true;
-    child?.kill('SIGTERM');
-  });
-}
+// Never disposed: a signal ends the running boot, then the table of the trials so far is written.
+const stop = interruptScope({ signals: ['SIGINT', 'SIGTERM'] });
 
 const trials = [];
-for (let i = 1; i <= boots && !stopping; i++) {
+for (let i = 1; i <= boots && !stop.received; i++) {
   for (const k of kernels) {
     for (const mode of modes) {
       for (const cpus of cpusList) {
-        if (stopping) break;
+        if (stop.received) break;
         const tag = `${k.name.replace(/[^a-z0-9.]+/gi, '_')}-${mode}-${cpus}cpu-${i}`;
         const report = path.join(out, `${tag}.json`);
         const load = os.loadavg()[0].toFixed(1);
-        child = execa(
-          process.execPath,
-          [
-            path.join(root, 'bin/tracefs-regress.js'),
-            'vm',
-            '--kernel',
-            k.spec,
-            ...k.append,
-            '--tcg',
-            mode,
-            '--cpus',
-            String(cpus),
-            '--timeout',
-            opt.timeout,
-            '--keep-log',
-            path.join(out, `${tag}.console.log`),
-            '--',
-            ...runArgs,
-            '--format',
-            'json',
-            '--output',
-            report,
-          ],
-          { cwd: root, reject: false, all: true, stdin: 'ignore' },
+        const r = await vmChild(
+          {
+            root,
+            kernel: k.spec,
+            append: k.append,
+            timeout: opt.timeout,
+            consoleLog: path.join(out, `${tag}.console.log`),
+            vmArgs: ['--tcg', mode, '--cpus', String(cpus)],
+            mode: { kind: 'run', args: runArgs, report },
+          },
+          { signal: stop.signal, vmLog: path.join(out, `${tag}.vm.log`) },
         );
-        const r = await child;
-        fs.writeFileSync(path.join(out, `${tag}.vm.log`), r.all ?? '');
-        const json = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : undefined;
+        const json = r.report;
         const t = { kernel: k.name, mode, cpus, exitCode: r.exitCode, load, ...judgeTrial(json, raceIds, k.signature) };
         trials.push(t);
         say(

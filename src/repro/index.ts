@@ -11,7 +11,7 @@ import type { ProbeKind } from '../model.js';
 import type { ScenarioResult } from '../report/types.js';
 import type { Scenario } from '../scenarios/types.js';
 import { resolveCheck, type ResolvedCheck } from './check.js';
-import { ddmin, type Budget } from './ddmin.js';
+import { ddmin, type Budget, type DdminResult } from './ddmin.js';
 import { emit, runnable } from './emit.js';
 import { emitRace, RACE_NOT_YET } from './race.js';
 import { freshNames, replay } from './replay.js';
@@ -101,7 +101,6 @@ async function sequenceReproducer(
   const budget = ctx.budget ?? DEFAULT_BUDGET;
   const notes: string[] = [];
   const judged = rec.judged.find((j) => j.step >= 0);
-  const stop = () => (ctx.signal?.aborted ? 'stop' : undefined);
   let mode: 'sequence' | 'health';
   let steps: Step[];
   let total: number;
@@ -117,19 +116,10 @@ async function sequenceReproducer(
       steps = [...before, last];
     } else {
       const { fixed, droppable } = partition(before, C.O_CREAT | C.O_TRUNC);
-      const res = await ddmin(
-        droppable,
-        async (cand) => {
-          await tick();
-          const s = stop();
-          if (s) return s;
-          const before = counters();
-          const r = replay([...merge(fixed, cand), last], check, freshNames(rec.names));
-          if (rose(before, counters(), 'oops')) return 'stop'; // never replay after an oops
-          return r.ran && r.violated;
-        },
-        budget,
-      );
+      const res = await minimise(droppable, budget, ctx.signal, (cand) => {
+        const r = replay([...merge(fixed, cand), last], check, freshNames(rec.names));
+        return () => r.ran && r.violated;
+      });
       if (res.unreproducible) notes.push('not minimised: the whole sequence did not reproduce on replay');
       else if (!res.complete) notes.push(`minimisation stopped by its budget after ${res.attempts} replays`);
       else notes.push(`minimised in ${res.attempts} replays`);
@@ -150,20 +140,10 @@ async function sequenceReproducer(
     else if (!warned) notes.push('not minimised: no warn_count rise to minimise on');
     else {
       const { fixed: hFixed, droppable: hDroppable } = partition(rec.steps, C.O_CREAT | C.O_TRUNC);
-      const res = await ddmin(
-        hDroppable,
-        async (cand) => {
-          await tick();
-          const s = stop();
-          if (s) return s;
-          const before = counters();
-          replay(merge(hFixed, cand), undefined, freshNames(rec.names));
-          const after = counters();
-          if (rose(before, after, 'oops')) return 'stop'; // never replay after an oops
-          return rose(before, after, 'warn') || rose(before, after, 'taint');
-        },
-        budget,
-      );
+      const res = await minimise(hDroppable, budget, ctx.signal, (cand) => {
+        replay(merge(hFixed, cand), undefined, freshNames(rec.names));
+        return (before, after) => rose(before, after, 'warn') || rose(before, after, 'taint');
+      });
       notes.push(
         res.complete ? `minimised in ${res.attempts} replays` : `minimisation stopped after ${res.attempts} replays`,
       );
@@ -196,6 +176,33 @@ async function sequenceReproducer(
   });
   writeFileInDir(ctx.dir, file, text);
   return { file, mode, steps: { kept, total } };
+}
+
+/**
+ * ddmin over the droppable steps. `replayed` replays one candidate and returns
+ * how to judge it from the kernel's counters before and after; the replays
+ * yield to the event loop (a signal can stop them), and an oops ends the
+ * minimisation: never replay after an oops.
+ */
+async function minimise(
+  droppable: Step[],
+  budget: Budget,
+  signal: AbortSignal | undefined,
+  replayed: (cand: Step[]) => (before: Counters, after: Counters) => boolean,
+): Promise<DdminResult<Step>> {
+  return ddmin(
+    droppable,
+    async (cand) => {
+      await tick();
+      if (signal?.aborted) return 'stop';
+      const before = counters();
+      const judge = replayed(cand);
+      const after = counters();
+      if (rose(before, after, 'oops')) return 'stop';
+      return judge(before, after);
+    },
+    budget,
+  );
 }
 
 function counters(): Counters {

@@ -4,6 +4,7 @@
 // they also work from an 'exit' handler.
 
 import { STOP_SIGNALS, exitForSignal } from '../errors.js';
+import { interruptScope } from '../util/interrupt.js';
 
 type Step = { name: string; fn: () => void };
 
@@ -47,26 +48,26 @@ export function setInterruptHook(hook: typeof interruptHook): void {
 function installHandlers(): void {
   if (installed) return;
   installed = true;
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return; // a second ^C while cleaning up must not skip the cleanup
-    interrupted = true;
-    const code = exitForSignal(signal);
-    const finish = () => {
-      const errors = runTeardown();
-      for (const e of errors) process.stderr.write(`tracefs-regress: cleanup: ${e}\n`);
-      process.exit(code);
-    };
-    // A hung hook must not keep the run alive: teardown happens within a few seconds regardless.
-    const timer = setTimeout(finish, 5000);
-    Promise.resolve(interruptHook?.(signal))
-      .catch(() => undefined)
-      .finally(() => {
-        clearTimeout(timer);
-        finish();
-      });
-  };
-  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  // Never disposed: the process ends on the signal, after the teardown.
+  interruptScope({
+    signals: STOP_SIGNALS,
+    onSignal: (signal) => {
+      const code = exitForSignal(signal);
+      const finish = () => {
+        const errors = runTeardown();
+        for (const e of errors) process.stderr.write(`tracefs-regress: cleanup: ${e}\n`);
+        process.exit(code);
+      };
+      // A hung hook must not keep the run alive: teardown happens within a few seconds regardless.
+      const timer = setTimeout(finish, 5000);
+      Promise.resolve(interruptHook?.(signal))
+        .catch(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          finish();
+        });
+    },
+  });
   process.on('exit', () => {
     runTeardown();
   });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { execa } from 'execa';
 import { STOP_SIGNALS, UsageError } from '../errors.js';
 import { accelArgs, type Accel } from './accel.js';
+import { interruptScope } from '../util/interrupt.js';
 
 /** TRACEFS_REGRESS_QEMU picks another QEMU build (e.g. a newer one unpacked privately). */
 export function qemuBinary(): string {
@@ -145,16 +146,11 @@ export async function runQemu(
   const bin = o.qemu?.bin ?? qemuBinary();
   // setpriv execs qemu in place with PR_SET_PDEATHSIG: qemu dies with us, even on SIGKILL.
   const [file, argv] = hasSetpriv() ? ['setpriv', ['--pdeathsig', 'KILL', bin, ...args]] : [bin, args];
+  const stop = interruptScope({ signals: STOP_SIGNALS });
   const ctrl = new AbortController();
-  let interrupted: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupted ??= sig;
-    ctrl.abort();
-  };
   const onAbort = () => ctrl.abort();
-  o.signal?.addEventListener('abort', onAbort);
+  for (const s of [stop.signal, o.signal]) s?.addEventListener('abort', onAbort);
   if (o.signal?.aborted) ctrl.abort();
-  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   const t0 = Date.now();
   try {
     const r = await execa(file, argv as string[], {
@@ -171,12 +167,12 @@ export async function runQemu(
     return {
       exitCode: r.exitCode,
       timedOut: r.timedOut,
-      interrupted,
+      interrupted: stop.received,
       durationMs: Date.now() - t0,
       stderr: String(r.stderr ?? ''),
     };
   } finally {
-    for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    stop.dispose();
     o.signal?.removeEventListener('abort', onAbort);
   }
 }

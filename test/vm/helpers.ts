@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe } from 'vitest';
 import { missingPackages, INSTALL_HINT } from '../../src/vm/deps.js';
+import { vmChild } from '../../src/vm/child.js';
 import type { Evidence } from '../../src/model.js';
 import { reportSchemaErrors } from '../schema/report-schema.js';
 
@@ -52,27 +53,19 @@ export interface VmRun {
 /** `tracefs-regress vm <vmArgs> -- <runArgs> --format json --output FILE`, report parsed. */
 export async function runVm(vmArgs: string[], runArgs: string[], timeoutMs: number): Promise<VmRun> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-vm-')), 'report.json');
-  const cli = path.join(ROOT, 'bin', 'tracefs-regress.js');
-  const t0 = Date.now();
-  const r = await execa(
-    process.execPath,
-    [cli, 'vm', ...vmArgs, '--', ...runArgs, '--format', 'json', '--output', out],
-    {
-      cwd: ROOT,
-      reject: false,
-      timeout: timeoutMs,
-      stdin: 'ignore',
-    },
+  const r = await vmChild<VmRun['report']>(
+    { root: ROOT, vmArgs, mode: { kind: 'run', args: runArgs, report: out } },
+    { timeoutMs },
   );
   process.stderr.write(r.stderr + '\n');
-  if (!fs.existsSync(out)) throw new Error(`vm wrote no report (exit ${r.exitCode}): ${r.stderr.slice(-2000)}`);
-  const report = JSON.parse(fs.readFileSync(out, 'utf8')) as VmRun['report'];
+  if (!r.report) throw new Error(`${r.problem} (vm exit ${r.exitCode ?? r.end}): ${r.stderr.slice(-2000)}`);
+  const report = r.report;
   // Every VM report the tests make is also a check of schema/report.schema.json.
   const invalid = reportSchemaErrors(report);
   if (invalid.length)
     throw new Error(`vm's JSON report does not fit schema/report.schema.json:\n${invalid.join('\n')}`);
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
-  return { exitCode: r.exitCode, stderr: r.stderr, wallMs: Date.now() - t0, report };
+  return { exitCode: r.exitCode, stderr: r.stderr, wallMs: r.wallMs, report };
 }
 
 export interface DescribeVmOptions {
@@ -127,15 +120,7 @@ export async function execVm(
   timeoutMs: number,
   env: Record<string, string> = {},
 ): Promise<VmExec> {
-  const cli = path.join(ROOT, 'bin', 'tracefs-regress.js');
-  const t0 = Date.now();
-  const r = await execa(process.execPath, [cli, 'vm', ...vmArgs, '--exec', prog, '--', ...args], {
-    cwd: ROOT,
-    reject: false,
-    timeout: timeoutMs,
-    stdin: 'ignore',
-    env,
-  });
+  const r = await vmChild({ root: ROOT, vmArgs, mode: { kind: 'exec', program: prog, args } }, { timeoutMs, env });
   process.stderr.write(`${r.stderr}\n`);
-  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, wallMs: Date.now() - t0 };
+  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, wallMs: r.wallMs };
 }

@@ -1,8 +1,8 @@
 // The two commands' bodies, apart from their commander definitions
 // (cli/commands/kernel.ts): exit codes decided here, in one place.
 import path from 'node:path';
-import type { ResultPromise } from 'execa';
-import { EXIT, isReportedError } from '../../errors.js';
+import { EXIT, exitForSignal, isReportedError, STOP_SIGNALS } from '../../errors.js';
+import { interruptScope } from '../../util/interrupt.js';
 import { renderBisect, runBisect, type BisectOptions } from './run.js';
 import { checkStep, DEFAULT_STEP_TIMEOUT_S, parseStepArgs, runStep, stepLine, STEP_ABORT, STEP_USAGE, type StepOptions } from './step.js';
 import { STEP } from './outcome.js';
@@ -42,29 +42,21 @@ export async function bisectStepMain(raw: string[], root: string): Promise<numbe
     log(`${isReportedError(e) ? e.message : String(e)} (exit ${STEP_ABORT}: aborts git bisect run)`);
     return STEP_ABORT;
   }
-  let signal: NodeJS.Signals | undefined;
-  let child: ResultPromise | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signal ??= sig;
-    child?.kill('SIGTERM');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = interruptScope({ signals: ['SIGINT', 'SIGTERM'] });
   try {
-    const s = await runStep(o, top, { root, say: log, onChild: (c) => (child = c), stopped: () => !!signal });
-    if (signal) {
-      log(`${signal}: stopped at ${s.commit.slice(0, 12)} (exit ${STEP_ABORT}: aborts git bisect run)`);
+    const s = await runStep(o, top, { root, say: log, signal: stop.signal });
+    if (stop.received) {
+      log(`${stop.received}: stopped at ${s.commit.slice(0, 12)} (exit ${STEP_ABORT}: aborts git bisect run)`);
       return STEP_ABORT;
     }
     process.stdout.write(`${stepLine(s)}\n`);
     return s.code;
   } catch (e) {
-    if (signal) return STEP_ABORT;
+    if (stop.received) return STEP_ABORT;
     log(`unexpected error, skipping this commit (exit ${STEP.skip}): ${(e as Error).stack ?? String(e)}`);
     return STEP.skip;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
 }
 
@@ -125,16 +117,10 @@ export async function releaseBisectMain(
   const guestArgs = guestRunArgs(runArgs);
   const json = o.json && o.json !== '-' ? o.json : undefined;
   if (json) checkOutputWritable(json, '--json');
-  let signal: NodeJS.Signals | undefined;
-  let child: ResultPromise | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (signal) return;
-    signal = sig;
-    d.say(`${sig}: stopping the bisect after the running boot is ended; the steps so far follow`);
-    child?.kill('SIGTERM');
-  };
-  const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of sigs) process.on(s, onSignal);
+  const stop = interruptScope({
+    signals: STOP_SIGNALS,
+    onSignal: (sig) => d.say(`${sig}: stopping the bisect after the running boot is ended; the steps so far follow`),
+  });
   let report;
   try {
     report = await bisectReleases(
@@ -143,18 +129,18 @@ export async function releaseBisectMain(
         releases: (spec) => d.releases(spec, d.say),
         boot: (r, b) => {
           d.say(`booting ${r.abi} (boot ${b + 1}/${boots})`);
-          return d.boot(r, b, { root, timeout, guestArgs, say: d.say, onChild: (c) => (child = c) });
+          return d.boot(r, b, { root, timeout, guestArgs, say: d.say, signal: stop.signal });
         },
         say: d.say,
-        stopped: () => signal,
+        stopped: () => stop.received,
       },
     );
   } finally {
-    for (const s of sigs) process.off(s, onSignal);
+    stop.dispose();
   }
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (json) OutputFile.open(json, '--json').writeAndClose(text);
   d.print(o.json === '-' ? text : renderReleaseBisect(report));
-  if (signal) return signal === 'SIGTERM' ? EXIT.sigterm : signal === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
+  if (stop.received) return exitForSignal(stop.received);
   return report.result.kind === 'change' || report.result.kind === 'none' ? EXIT.ok : EXIT.failed;
 }

@@ -4,7 +4,6 @@
 // starts, so a step's seconds are the guest's, not the download's.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResultPromise } from 'execa';
 import { EnvironmentError } from '../../errors.js';
 import { PrivateApt } from '../../host/apt.js';
 import { cacheDirs, cacheRoot } from '../../host/paths.js';
@@ -44,8 +43,8 @@ export interface BootIo {
   /** The guest's run options (releases.ts guestRunArgs). */
   guestArgs: string[];
   say: (m: string) => void;
-  /** Set while a child runs, so a signal handler can end it. */
-  onChild?: (c: ResultPromise | undefined) => void;
+  /** Aborted by a signal: the running boot ends. */
+  signal?: AbortSignal;
 }
 
 export async function bootRelease(r: DebianRelease, boot: number, io: BootIo): Promise<Boot> {
@@ -59,7 +58,7 @@ export async function bootRelease(r: DebianRelease, boot: number, io: BootIo): P
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
-  const res = await bootForBisect(spec, dir, { root: io.root, timeout: io.timeout, runArgs: io.guestArgs, onChild: io.onChild });
+  const res = await bootForBisect(spec, dir, { root: io.root, timeout: io.timeout, runArgs: io.guestArgs, signal: io.signal });
   const seconds = (Date.now() - t0) / 1000;
   const parsed = res.report;
   const out = stepOutcome(parsed, res.exitCode);

@@ -4,8 +4,9 @@
 // touched) and always ends with `git bisect reset` -- after success, an
 // error, or SIGINT/SIGTERM -- then checks HEAD and the branch are back.
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import { EXIT, UsageError } from '../../errors.js';
+import { execa } from 'execa';
+import { EXIT, exitForSignal, UsageError } from '../../errors.js';
+import { interruptScope } from '../../util/interrupt.js';
 import { bisecting, checkWorkTree, commitOf, describeHead, git, headState, localChanges, sameHead, subjectOf } from './git.js';
 import { parseBisectRun, type BisectResult } from './log.js';
 
@@ -55,46 +56,23 @@ export async function prepareBisect(o: BisectOptions): Promise<{ top: string; go
   return { top, good, bad };
 }
 
-/** SIGINT/SIGTERM: end git and its step (their own process group), then reset as after any other end. */
-class Interrupt {
-  signal: NodeJS.Signals | undefined;
-  child: ResultPromise | undefined;
-  readonly #on = (sig: NodeJS.Signals) => {
-    if (this.signal) return;
-    this.signal = sig;
-    this.say(`${sig}: stopping the bisect; the running step is ended, then git bisect reset`);
-    const pid = this.child?.pid;
-    if (pid) {
-      try {
-        process.kill(-pid, 'SIGTERM');
-      } catch {
-        // The group is gone already.
-      }
-    }
-  };
-  constructor(private readonly say: (m: string) => void) {
-    process.on('SIGINT', this.#on);
-    process.on('SIGTERM', this.#on);
-  }
-  uninstall(): void {
-    process.off('SIGINT', this.#on);
-    process.off('SIGTERM', this.#on);
-  }
-}
-
 export async function runBisect(o: BisectOptions, io: BisectIo): Promise<BisectOutcome> {
   const { top, good, bad } = await prepareBisect(o);
   await io.checkStep?.(top);
   const before = await headState(top);
-  const stop = new Interrupt(io.say);
+  // SIGINT/SIGTERM: end git and its step (their own process group), then reset as after any other end.
+  const stop = interruptScope({
+    signals: ['SIGINT', 'SIGTERM'],
+    onSignal: (sig) => io.say(`${sig}: stopping the bisect; the running step is ended, then git bisect reset`),
+  });
   let out: BisectOutcome = { exitCode: EXIT.failed, result: { kind: 'unknown' }, log: '' };
   try {
     const start = await git(top, ['bisect', 'start', bad, good, '--']);
     if (start.exitCode !== 0) throw new UsageError(`git bisect start ${bad.slice(0, 12)} ${good.slice(0, 12)} failed: ${start.stderr.trim()}`);
     io.say(`git bisect start ${bad.slice(0, 12)} ${good.slice(0, 12)}: ${start.stdout.trim().split('\n').at(-1) ?? ''}`);
-    out = await bisectRun(top, io, stop);
+    out = await bisectRun(top, io, stop.signal);
   } finally {
-    stop.uninstall();
+    stop.dispose();
     const r = await git(top, ['bisect', 'reset']);
     const after = await headState(top);
     if (r.exitCode !== 0 || !sameHead(before, after)) {
@@ -104,14 +82,14 @@ export async function runBisect(o: BisectOptions, io: BisectIo): Promise<BisectO
       io.say(`git bisect reset: back at ${describeHead(after)}`);
     }
   }
-  if (stop.signal) {
-    out.exitCode = stop.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
-    out.stoppedBy = stop.signal;
+  if (stop.received) {
+    out.exitCode = exitForSignal(stop.received);
+    out.stoppedBy = stop.received;
   }
   return out;
 }
 
-async function bisectRun(top: string, io: BisectIo, stop: Interrupt): Promise<BisectOutcome> {
+async function bisectRun(top: string, io: BisectIo, signal: AbortSignal): Promise<BisectOutcome> {
   // Its own process group, so a signal handler can end git, the step and the step's children (make, QEMU) together.
   const child = execa('git', ['-C', top, 'bisect', 'run', ...io.stepCommand(top)], {
     reject: false,
@@ -119,12 +97,21 @@ async function bisectRun(top: string, io: BisectIo, stop: Interrupt): Promise<Bi
     detached: true,
     buffer: true,
   });
-  stop.child = child;
+  const endGroup = () => {
+    if (!child.pid) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // The group is gone already.
+    }
+  };
+  signal.addEventListener('abort', endGroup);
+  if (signal.aborted) endGroup();
   child.all?.on('data', (b: Buffer) => {
     for (const l of b.toString().split('\n')) if (l.trim()) io.say(`  ${l}`);
   });
   const r = await child;
-  stop.child = undefined;
+  signal.removeEventListener('abort', endGroup);
   const result = parseBisectRun(r.all ?? '');
   const log = (await git(top, ['bisect', 'log'])).stdout;
   if (result.kind === 'found') {

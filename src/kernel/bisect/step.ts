@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { execa, type ResultPromise } from 'execa';
 import { EnvironmentError, UsageError } from '../../errors.js';
 import { sha256Of } from '../../host/hash.js';
 import { cacheRoot } from '../../host/paths.js';
 import type { RunReport } from '../../report/types.js';
 import { buildKernel, missingBuildDeps, BUILD_DEPS_HINT } from '../build.js';
 import { parseVmTimeout } from '../../vm/options.js';
+import { vmChild } from '../../vm/child.js';
 import { checkWorkTree, gitOk, subjectOf } from './git.js';
 import { skip, stepOutcome, type StepOutcome } from './outcome.js';
 
@@ -87,9 +87,8 @@ export interface StepIo {
   /** The package root (bin/tracefs-regress.js). */
   root: string;
   say: (m: string) => void;
-  /** Set while a child runs, so a signal handler can kill it. */
-  onChild?: (c: ResultPromise | undefined) => void;
-  stopped?: () => boolean;
+  /** Aborted by a signal: the running child ends, nothing else starts. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -99,37 +98,19 @@ export interface StepIo {
 export async function bootForBisect(
   kernel: string,
   dir: string,
-  o: { root: string; timeout: string; runArgs: string[]; onChild?: (c: ResultPromise | undefined) => void },
+  o: { root: string; timeout: string; runArgs: string[]; signal?: AbortSignal | undefined },
 ): Promise<{ report?: RunReport; exitCode: number | undefined; all: string }> {
-  const report = path.join(dir, 'report.json');
-  const args = [
-    path.join(o.root, 'bin/tracefs-regress.js'),
-    'vm',
-    '--kernel',
-    kernel,
-    '--timeout',
-    o.timeout,
-    '--keep-log',
-    path.join(dir, 'console.log'),
-    '--',
-    ...o.runArgs,
-    '--format',
-    'json',
-    '--output',
-    report,
-  ];
-  const child = execa(process.execPath, args, { cwd: o.root, reject: false, all: true });
-  o.onChild?.(child);
-  const r = await child;
-  o.onChild?.(undefined);
-  fs.writeFileSync(path.join(dir, 'vm.log'), r.all ?? '');
-  let parsed: RunReport | undefined;
-  try {
-    parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as RunReport) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { ...(parsed ? { report: parsed } : {}), exitCode: r.exitCode, all: r.all ?? '' };
+  const r = await vmChild(
+    {
+      root: o.root,
+      kernel,
+      timeout: o.timeout,
+      consoleLog: path.join(dir, 'console.log'),
+      mode: { kind: 'run', args: o.runArgs, report: path.join(dir, 'report.json') },
+    },
+    { signal: o.signal, vmLog: path.join(dir, 'vm.log') },
+  );
+  return { ...(r.report ? { report: r.report } : {}), exitCode: r.exitCode, all: r.all };
 }
 
 /** Build, boot and judge HEAD of tree. Never throws for what the commit did: those are skips. */
@@ -152,10 +133,10 @@ export async function runStep(o: StepOptions, tree: string, io: StepIo): Promise
     const first = (e as Error).message.split('\n')[0]!;
     return { ...at, ...skip(`the tree does not build or take the fragment: ${first}`) };
   }
-  if (io.stopped?.()) return { ...at, ...skip('stopped by a signal') };
+  if (io.signal?.aborted) return { ...at, ...skip('stopped by a signal') };
 
   const t0 = Date.now();
-  const r = await bootForBisect(bzImage, dir, { root: io.root, timeout: o.timeout, runArgs: o.runArgs, onChild: io.onChild });
+  const r = await bootForBisect(bzImage, dir, { root: io.root, timeout: o.timeout, runArgs: o.runArgs, signal: io.signal });
   io.say(`  booted and ran in ${((Date.now() - t0) / 1000).toFixed(0)} s; logs in ${dir}`);
   const parsed = r.report;
   const out = stepOutcome(parsed, r.exitCode);

@@ -78,13 +78,11 @@ export async function runBisectCheck(ctx: SelftestContext, mutants: readonly Mut
     ...BISECT_RUN_ARGS,
   ];
   ctx.say(`bisect: kernel bisect --good ${h.clean.slice(0, 12)} --bad ${h.docs.slice(0, 12)} --source ${h.dir} -- ${BISECT_RUN_ARGS.join(' ')}`);
-  const child = execa(process.execPath, args, { cwd: ctx.root, reject: false, all: true });
-  ctx.stop.child = child;
+  const child = execa(process.execPath, args, { cwd: ctx.root, reject: false, all: true, cancelSignal: ctx.stop.signal });
   child.all?.on('data', (b: Buffer) => {
     for (const l of b.toString().split('\n')) if (/bisect-step: [0-9a-f]{12} |^bisect: git bisect |^first bad commit:/.test(l)) ctx.say(`  ${l}`);
   });
   const r = await child;
-  ctx.stop.child = undefined;
   fs.writeFileSync(path.join(ctx.opts.outDir, 'bisect.log'), r.all ?? '');
   if (ctx.stop.stopping) return EXIT.sigint;
   const c = {

@@ -2,13 +2,13 @@
 // learnt about them (written to summary.json as it is), where results go, how
 // to log, and whether a signal asked the run to stop.
 import os from 'node:os';
-import type { ResultPromise } from 'execa';
 import type { RunReport } from '../../report/types.js';
 import type { FtraceComparison, Verdict } from '../../report/selftest.js';
 import type { FtraceCase } from '../ftracetest.js';
 import type { Mutant } from '../patches.js';
 import type { SelftestOptions } from './options.js';
 import type { RaceRun } from './verdict.js';
+import { interruptScope, type InterruptScope } from '../../util/interrupt.js';
 
 export interface SelftestKernel {
   /** clean, or the mutant's name; -kasan appended under --kasan. */
@@ -26,27 +26,26 @@ export interface SelftestKernel {
   ftraceVerdict?: FtraceComparison;
 }
 
-/** SIGINT/SIGTERM: the running guest is killed, nothing else starts. */
+/** SIGINT/SIGTERM: the running guest is killed (its child gets `signal`), nothing else starts. */
 export class Stopper {
-  stopping = false;
-  /** The running `vm` child, killed on a signal. */
-  child: ResultPromise | undefined;
-  readonly #onSignal = (sig: NodeJS.Signals) => {
-    // npm's script forwards the terminal's ^C that reached this process too: once is enough.
-    if (this.stopping) return;
-    this.stopping = true;
-    this.say(`${sig}: stopping; the running guest is killed, nothing else starts`);
-    this.child?.kill('SIGTERM');
-  };
+  #scope: InterruptScope | undefined;
   constructor(private readonly say: (m: string) => void) {}
   install(): this {
-    process.on('SIGINT', this.#onSignal);
-    process.on('SIGTERM', this.#onSignal);
+    this.#scope = interruptScope({
+      signals: ['SIGINT', 'SIGTERM'],
+      onSignal: (sig) => this.say(`${sig}: stopping; the running guest is killed, nothing else starts`),
+    });
     return this;
   }
+  get stopping(): boolean {
+    return this.#scope?.received !== undefined;
+  }
+  /** Aborted at the signal: the running child ends. */
+  get signal(): AbortSignal | undefined {
+    return this.#scope?.signal;
+  }
   uninstall(): void {
-    process.off('SIGINT', this.#onSignal);
-    process.off('SIGTERM', this.#onSignal);
+    this.#scope?.dispose();
   }
 }
 

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { EXIT } from '../../errors.js';
+import { vmChild } from '../../vm/child.js';
 import { renderReproTable, type ReproKernelTime } from '../../report/selftest-repro.js';
 import type { SelftestContext, SelftestKernel } from './context.js';
 import {
@@ -143,26 +144,17 @@ export async function runReproStep(
 async function generate61(ctx: SelftestContext): Promise<void> {
   const out = ctx.opts.outDir;
   const tag = DEBIAN_61.name;
-  const args = [
-    path.join(ctx.root, 'bin/tracefs-regress.js'),
-    'vm',
-    '--kernel',
-    DEBIAN_61.spec,
-    '--timeout',
-    ctx.opts.timeout,
-    '--keep-log',
-    path.join(out, `${tag}.console.log`),
-    ...reproVmArgs(out, tag),
-    '--',
-    '--scenario',
-    DEBIAN_61.scenario,
-    '--format',
-    'json',
-    '--output',
-    path.join(out, `${tag}.json`),
-  ];
-  const r = await vmChild(ctx, args);
-  fs.writeFileSync(path.join(out, `${tag}.vm.log`), r.all);
+  const r = await vmChild(
+    {
+      root: ctx.root,
+      kernel: DEBIAN_61.spec,
+      timeout: ctx.opts.timeout,
+      consoleLog: path.join(out, `${tag}.console.log`),
+      vmArgs: reproVmArgs(out, tag),
+      mode: { kind: 'run', args: ['--scenario', DEBIAN_61.scenario], report: path.join(out, `${tag}.json`) },
+    },
+    { signal: ctx.stop.signal, vmLog: path.join(out, `${tag}.vm.log`) },
+  );
   ctx.say(`  ${DEBIAN_61.spec}: vm exit ${r.exitCode} (a FAIL is expected: the WARN is the finding)`);
 }
 
@@ -277,38 +269,20 @@ async function runBatch(
   const out = ctx.opts.outDir;
   const raceTotal = batch.filter((r) => r.race).length * raceS;
   const pairs = batch.flatMap((r) => [r.binary!, r.race ? raceArgs(raceS) : '']);
-  const args = [
-    path.join(ctx.root, 'bin/tracefs-regress.js'),
-    'vm',
-    '--kernel',
-    t.kernel,
-    ...(t.append ? ['--append', t.append] : []),
-    '--timeout',
-    String(raceTotal + EXEC_SLACK_S),
-    '--keep-log',
-    path.join(out, `${tag}.console.log`),
-    '--exec',
-    driver,
-    '--',
-    ...pairs,
-  ];
   ctx.say(`reproducers on ${t.name}: ${batch.length} in one guest${raceTotal ? ` (races -d ${raceS})` : ''}`);
-  const r = await vmChild(ctx, args, true);
-  fs.writeFileSync(path.join(out, `${tag}.vm.log`), `$ ${args.join(' ')}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`);
+  const r = await vmChild(
+    {
+      root: ctx.root,
+      kernel: t.kernel,
+      append: t.append,
+      timeout: String(raceTotal + EXEC_SLACK_S),
+      consoleLog: path.join(out, `${tag}.console.log`),
+      mode: { kind: 'exec', program: driver, args: pairs },
+    },
+    { signal: ctx.stop.signal },
+  );
+  fs.writeFileSync(path.join(out, `${tag}.vm.log`), `$ ${r.argv.join(' ')}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`);
   return { runs: parseDriverOutput(r.stdout), boot: parseExecBoot(r.exitCode, r.stderr) };
-}
-
-/** A `tracefs-regress vm` child the Stopper can kill. */
-async function vmChild(
-  ctx: SelftestContext,
-  args: string[],
-  split = false,
-): Promise<{ exitCode?: number; all: string; stdout: string; stderr: string }> {
-  const child = execa(process.execPath, args, { cwd: ctx.root, reject: false, all: !split, stdin: 'ignore' });
-  ctx.stop.child = child;
-  const r = await child;
-  ctx.stop.child = undefined;
-  return { exitCode: r.exitCode, all: String(r.all ?? ''), stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
 const secs = (ms: number) => (ms / 1000).toFixed(0);

@@ -4,11 +4,10 @@
 // Each boot is a `tracefs-regress vm` child process, not an in-process call
 // into vm/: the command line is the VM runner's stable interface, the child's
 // own signal handling kills its QEMU, and its whole output is kept per boot.
-import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { EXIT } from '../../errors.js';
 import type { RunReport } from '../../report/types.js';
+import { vmChild } from '../../vm/child.js';
 import { renderRaceSection, renderSuiteTable } from '../../report/selftest.js';
 import type { SelftestContext, SelftestKernel } from './context.js';
 import { reproVmArgs } from './repro.js';
@@ -22,35 +21,21 @@ interface Boot {
 /** One boot of the suite under the runner's defaults (the mutant's Cmdline added); vm args before `--`, run args after. */
 export async function bootSuite(ctx: SelftestContext, k: SelftestKernel, tag: string, runArgs: string[], vmArgs: string[] = []): Promise<Boot> {
   const out = ctx.opts.outDir;
-  const report = path.join(out, `${tag}.json`);
-  const started = Date.now();
-  const append = k.mutant?.cmdline ? ['--append', k.mutant.cmdline] : [];
-  const args = [
-    path.join(ctx.root, 'bin/tracefs-regress.js'),
-    'vm',
-    '--kernel',
-    k.build!.bzImage,
-    ...append,
-    '--timeout',
-    ctx.opts.timeout,
-    '--keep-log',
-    path.join(out, `${tag}.console.log`),
-    ...vmArgs,
-    '--',
-    ...runArgs,
-    '--format',
-    'json',
-    '--output',
-    report,
-  ];
-  const child = execa(process.execPath, args, { cwd: ctx.root, reject: false, all: true });
-  ctx.stop.child = child;
-  const r = await child;
-  ctx.stop.child = undefined;
-  fs.writeFileSync(path.join(out, `${tag}.vm.log`), r.all);
+  const r = await vmChild(
+    {
+      root: ctx.root,
+      kernel: k.build!.bzImage,
+      append: k.mutant?.cmdline,
+      timeout: ctx.opts.timeout,
+      consoleLog: path.join(out, `${tag}.console.log`),
+      vmArgs,
+      mode: { kind: 'run', args: runArgs, report: path.join(out, `${tag}.json`) },
+    },
+    { signal: ctx.stop.signal, vmLog: path.join(out, `${tag}.vm.log`) },
+  );
   return {
-    suite: { exitCode: r.exitCode, wallMs: Date.now() - started, vmLog: r.all.split('\n').filter((l) => l.startsWith('vm:')) },
-    report: fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as RunReport) : undefined,
+    suite: { exitCode: r.exitCode, wallMs: r.wallMs, vmLog: r.all.split('\n').filter((l) => l.startsWith('vm:')) },
+    report: r.report,
   };
 }
 
