@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { EXIT } from '../../errors.js';
-import { renderReproTable, type ReproKernelTime } from '../../report/selftest-repro.js';
+import { renderReproTable, type ReproKernelTime } from './repro-table.js';
 import type { SelftestContext, SelftestKernel } from './context.js';
 import {
   judgeClean,
