@@ -101,12 +101,18 @@ export function layerProblems(edges: readonly Edge[], tiers: readonly Tier[] = T
       );
   }
   for (const u of unknown) problems.push(`${u} is in no tier: add it to TIERS in test/layers/graph.ts`);
-  for (const units of unitCycles(between)) {
-    const inTiers = new Set(units.map((u) => tierOf.get(u)));
-    const only = inTiers.size === 1 ? [...inTiers][0] : undefined;
-    const where = only === undefined ? '' : ` inside tier ${tiers[only]!.name}`;
-    problems.push(`cycle among units${where}: ${units.join(', ')} import each other in a loop`);
-  }
+  // A cycle through several tiers already shows as an upward import; the one
+  // a tier's peers form among themselves would not, so each tier is searched alone.
+  tiers.forEach((t, i) => {
+    const peers = new Map<string, Set<string>>();
+    for (const [a, bs] of between)
+      if (tierOf.get(a) === i) peers.set(a, new Set([...bs].filter((b) => tierOf.get(b) === i)));
+    for (const units of unitCycles(peers))
+      problems.push(`cycle inside tier ${t.name}: ${units.join(', ')} import each other in a loop`);
+  });
+  for (const units of unitCycles(between))
+    if (new Set(units.map((u) => tierOf.get(u))).size > 1)
+      problems.push(`cycle across tiers: ${units.join(', ')} import each other in a loop`);
   return problems;
 }
 

@@ -36,7 +36,7 @@ describe('the import graph of src/', () => {
 
   it('sees a cycle inside a tier, and a longer one through three peers (planted graphs)', () => {
     expect(layerProblems([edge('runner/a.ts', 'vm/b.ts'), edge('vm/b.ts', 'runner/a.ts')])).toEqual([
-      'cycle among units inside tier drivers: runner, vm import each other in a loop',
+      'cycle inside tier drivers: runner, vm import each other in a loop',
     ]);
     expect(
       layerProblems([
@@ -44,14 +44,29 @@ describe('the import graph of src/', () => {
         edge('probes/b.ts', 'race/c.ts'),
         edge('race/c.ts', 'tracefs/d.ts'),
       ]),
-    ).toEqual(['cycle among units inside tier kernel interfaces: probes, race, tracefs import each other in a loop']);
+    ).toEqual(['cycle inside tier kernel interfaces: probes, race, tracefs import each other in a loop']);
   });
 
   it('sees a cycle across tiers as an upward import and a cycle', () => {
     const cyclic = layerProblems([edge('race/a.ts', 'scenarios/b.ts'), edge('scenarios/b.ts', 'race/a.ts')]);
     expect(cyclic).toEqual([
       'upward import: race/a.ts -> scenarios/b.ts (race is in kernel interfaces, below scenarios in suite)',
-      'cycle among units: race, scenarios import each other in a loop',
+      'cycle across tiers: race, scenarios import each other in a loop',
+    ]);
+  });
+
+  it('names a cycle inside a tier even when it is part of one across tiers (planted graph)', () => {
+    expect(
+      layerProblems([
+        edge('health/a.ts', 'scenarios/b.ts'),
+        edge('scenarios/b.ts', 'tracefs/c.ts'),
+        edge('tracefs/c.ts', 'health/d.ts'),
+        edge('health/d.ts', 'tracefs/e.ts'),
+      ]),
+    ).toEqual([
+      'upward import: health/a.ts -> scenarios/b.ts (health is in kernel interfaces, below scenarios in suite)',
+      'cycle inside tier kernel interfaces: health, tracefs import each other in a loop',
+      'cycle across tiers: health, scenarios, tracefs import each other in a loop',
     ]);
   });
 
