@@ -10,7 +10,9 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: ['test/layers/unit-setup.ts'] } },
-      { test: { name: 'host', include: ['test/host/**/*.test.ts'] } },
+      // Its tests start processes (node, git, cc); 5 s, vitest's default, is
+      // less than a bisect of a throwaway repo takes on a busy machine.
+      { test: { name: 'host', include: ['test/host/**/*.test.ts'], testTimeout: 30_000 } },
       {
         test: {
           name: 'live',
