@@ -1,12 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: unit (pure logic), live (this machine's real tracefs), vm
-// (real kernels booted in QEMU) and browser (pages in headless Chromium). Live
-// and VM tests share one kernel, so their files run one after another.
+// Five projects: unit (pure logic: no child process, no addon, no compiler,
+// which its setup file enforces, test/layers/purity.ts), host (tests that need
+// this machine's programs, the addon or a compiler, but not tracefs), live
+// (this machine's real tracefs), vm (real kernels booted in QEMU) and browser
+// (pages in headless Chromium). Live and VM tests share one kernel, so their
+// files run one after another.
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: ['test/layers/unit-setup.ts'] } },
+      // Its tests start processes (node, git, cc); 5 s, vitest's default, is
+      // less than a bisect of a throwaway repo takes on a busy machine.
+      { test: { name: 'host', include: ['test/host/**/*.test.ts'], testTimeout: 30_000 } },
       {
         test: {
           name: 'live',

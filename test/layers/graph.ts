@@ -1,33 +1,45 @@
 // The import graph of src/ at the level a reader thinks in: folders (and the
-// few top-level files of the base layer). Used by test/unit/layers.test.ts.
+// few top-level files of the foundation). Used by test/unit/layers.test.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
+/** One tier: units that are peers, free to import each other as long as they form no cycle. */
+export interface Tier {
+  name: string;
+  units: readonly string[];
+}
+
 /**
- * Bottom to top. A module may import from its own unit or from a unit in a
- * lower layer, never from a higher one. Units in one layer may not import
- * each other (so a layer is never a cycle in disguise).
+ * Bottom to top, about five tiers rather than one layer per folder (a total
+ * order put host at the top although it imports only errors, and health above
+ * scenarios, which pushed shared types into whichever folder sat low enough).
+ * A module may import its own unit, a peer in its tier, or a unit in a lower
+ * tier; never a higher tier. Inside a tier the unit graph must be acyclic, so a
+ * tier is never one tangled unit in disguise.
+ *
+ * Where a unit's role is plain it sits where the role puts it (repro is a
+ * driver: it replays scenarios and builds reproducers, though its imports would
+ * let it sit one tier down). The three whose place was open sit where their
+ * imports put them:
+ * - report: health, race, tracefs and the foundation. It is the suite's results
+ *   (the report types every driver fills, and their renderings), so it is a
+ *   peer of scenarios, and runner, vm and kernel reach it from above.
+ * - expect: report's types, util and the foundation. Expectation files judge a
+ *   suite's results, so it is report's peer, importing it, never the reverse.
+ * - bench: report's types only. The soak, bench and sensitivity arithmetic is
+ *   pure judgement of runs' reports (scripts/ drive the runs), so it sits with
+ *   report, and kernel's self-test may borrow its median.
  */
-export const LAYERS: readonly (readonly string[])[] = [
-  ['errors.ts', 'model.ts', 'package.ts'],
-  ['tool-fault.ts'],
-  ['util'],
-  ['native'],
-  ['tracefs'],
-  ['probes'],
-  ['race'],
-  ['scenarios'],
-  ['health'],
-  ['report'],
-  ['expect'],
-  ['repro'],
-  ['runner'],
-  ['bench'],
-  ['host'],
-  ['vm'],
-  ['kernel'],
-  ['cli'],
+export const TIERS: readonly Tier[] = [
+  {
+    name: 'foundation',
+    units: ['errors.ts', 'model.ts', 'package.ts', 'tool-fault.ts', 'util', 'host', 'native'],
+  },
+  { name: 'kernel interfaces', units: ['tracefs', 'probes', 'race', 'health'] },
+  { name: 'suite', units: ['scenarios', 'report', 'expect', 'bench'] },
+  { name: 'drivers', units: ['runner', 'repro', 'vm', 'kernel'] },
+  { name: 'cli', units: ['cli'] },
 ];
 
 export interface Edge {
@@ -61,11 +73,17 @@ export function unitOf(file: string): string {
   return rest.length ? top! : file;
 }
 
-/** What is wrong with the graph: upward or sideways imports, units no layer names, cycles between units. */
-export function layerProblems(edges: readonly Edge[], layers = LAYERS): string[] {
-  const rank = new Map<string, number>();
-  layers.forEach((units, i) => units.forEach((u) => rank.set(u, i)));
+/** What is wrong with the graph: upward imports, units no tier names or two tiers name, cycles between units. */
+export function layerProblems(edges: readonly Edge[], tiers: readonly Tier[] = TIERS): string[] {
   const problems: string[] = [];
+  const tierOf = new Map<string, number>();
+  tiers.forEach((t, i) =>
+    t.units.forEach((u) => {
+      const was = tierOf.get(u);
+      if (was !== undefined) problems.push(`${u} is in two tiers: ${tiers[was]!.name} and ${t.name}`);
+      else tierOf.set(u, i);
+    }),
+  );
   const unknown = new Set<string>();
   const between = new Map<string, Set<string>>();
   for (const e of edges) {
@@ -73,16 +91,28 @@ export function layerProblems(edges: readonly Edge[], layers = LAYERS): string[]
     const b = unitOf(e.to);
     if (a === b) continue;
     (between.get(a) ?? between.set(a, new Set()).get(a)!).add(b);
-    for (const u of [a, b]) if (!rank.has(u)) unknown.add(u);
-    const ra = rank.get(a);
-    const rb = rank.get(b);
-    if (ra === undefined || rb === undefined) continue;
-    if (rb > ra) problems.push(`upward import: ${e.from} -> ${e.to} (${a} is below ${b})`);
-    else if (rb === ra) problems.push(`import within one layer: ${e.from} -> ${e.to} (${a} and ${b} share a layer)`);
+    for (const u of [a, b]) if (!tierOf.has(u)) unknown.add(u);
+    const ta = tierOf.get(a);
+    const tb = tierOf.get(b);
+    if (ta === undefined || tb === undefined) continue;
+    if (tb > ta)
+      problems.push(
+        `upward import: ${e.from} -> ${e.to} (${a} is in ${tiers[ta]!.name}, below ${b} in ${tiers[tb]!.name})`,
+      );
   }
-  for (const u of unknown) problems.push(`${u} is in no layer: add it to LAYERS in test/layers/graph.ts`);
+  for (const u of unknown) problems.push(`${u} is in no tier: add it to TIERS in test/layers/graph.ts`);
+  // A cycle through several tiers already shows as an upward import; the one
+  // a tier's peers form among themselves would not, so each tier is searched alone.
+  tiers.forEach((t, i) => {
+    const peers = new Map<string, Set<string>>();
+    for (const [a, bs] of between)
+      if (tierOf.get(a) === i) peers.set(a, new Set([...bs].filter((b) => tierOf.get(b) === i)));
+    for (const units of unitCycles(peers))
+      problems.push(`cycle inside tier ${t.name}: ${units.join(', ')} import each other in a loop`);
+  });
   for (const units of unitCycles(between))
-    problems.push(`cycle among units: ${units.join(', ')} import each other in a loop`);
+    if (new Set(units.map((u) => tierOf.get(u))).size > 1)
+      problems.push(`cycle across tiers: ${units.join(', ')} import each other in a loop`);
   return problems;
 }
 

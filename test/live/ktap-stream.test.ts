@@ -10,7 +10,8 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { CLI, leftovers, liveSkipReason, tracefsRoot } from './live-env.js';
-import { kunit, KUNIT, parseKtap } from '../unit/report/ktap-parser.js';
+import { parseKtap } from '../unit/report/ktap-parser.js';
+import { kunit, KUNIT } from '../host/report/kunit.js';
 
 const live = describe.skipIf(!!liveSkipReason);
 

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDist, REQUIRED, ROOT, unavailable } from './helpers.js';
-import { kunit, KUNIT, parseKtap, type KtapDocument } from '../unit/report/ktap-parser.js';
+import { parseKtap, type KtapDocument } from '../unit/report/ktap-parser.js';
+import { kunit, KUNIT } from '../host/report/kunit.js';
 
 interface Streamed {
   code: number | null;

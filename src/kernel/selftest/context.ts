@@ -3,7 +3,7 @@
 // to log, and whether a signal asked the run to stop.
 import os from 'node:os';
 import type { RunReport } from '../../report/types.js';
-import type { FtraceComparison, Verdict } from '../../report/selftest.js';
+import type { FtraceComparison, Verdict } from './tables.js';
 import type { FtraceCase } from '../ftracetest.js';
 import type { Mutant } from '../patches.js';
 import type { SelftestOptions } from './options.js';

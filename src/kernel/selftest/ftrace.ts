@@ -2,7 +2,7 @@
 // same kernels, in-process through the VM runner's boot (kernel/ftracetest.ts).
 import path from 'node:path';
 import { EXIT } from '../../errors.js';
-import { renderFtraceTable } from '../../report/selftest.js';
+import { renderFtraceTable } from './tables.js';
 import { chooseAccel } from '../../vm/accel.js';
 import { runFtracetest } from '../ftracetest.js';
 import type { SelftestContext, SelftestKernel } from './context.js';

@@ -2,9 +2,9 @@
 // reproducer a kernel's guest generated, was it built, did it reproduce on its
 // own kernel (a fresh guest, `vm --exec`) and stay quiet on the clean one?
 // Pure, so every rule is unit-tested on planted output without a VM;
-// report/selftest-repro.ts renders what these return.
+// repro-table.ts renders what these return.
 import path from 'node:path';
-import { raceMissTolerated, type CleanCell, type Judged, type OwnCell, type ReproRow } from '../../report/selftest-repro.js';
+import { raceMissTolerated, type CleanCell, type Judged, type OwnCell, type ReproRow } from './repro-table.js';
 
 export type { CleanCell, Judged, OwnCell, ReproRow };
 

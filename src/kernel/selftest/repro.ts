@@ -19,7 +19,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { EXIT } from '../../errors.js';
 import { vmChild } from '../../vm/child.js';
-import { renderReproTable, type ReproKernelTime } from '../../report/selftest-repro.js';
+import { renderReproTable, type ReproKernelTime } from './repro-table.js';
 import type { SelftestContext, SelftestKernel } from './context.js';
 import {
   judgeClean,

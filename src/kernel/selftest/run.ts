@@ -11,7 +11,7 @@
 // mutant. Prints a mutant x scenario table; writes JSON and Markdown summaries
 // to the results directory.
 import { EXIT } from '../../errors.js';
-import { selftestOutcome } from '../../report/selftest.js';
+import { selftestOutcome } from './tables.js';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { prepareOutputDir, writeFileInDir } from '../../util/output.js';
 import type { Mutant } from '../patches.js';

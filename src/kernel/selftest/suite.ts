@@ -8,7 +8,7 @@ import path from 'node:path';
 import { EXIT } from '../../errors.js';
 import type { RunReport } from '../../report/types.js';
 import { vmChild } from '../../vm/child.js';
-import { renderRaceSection, renderSuiteTable } from '../../report/selftest.js';
+import { renderRaceSection, renderSuiteTable } from './tables.js';
 import type { SelftestContext, SelftestKernel } from './context.js';
 import { reproVmArgs } from './repro.js';
 import { kernelProblems, raceSecondsToFailure, raceSummary, scenarioCells, verdictFor, type RaceRun } from './verdict.js';

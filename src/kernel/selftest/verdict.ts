@@ -1,9 +1,9 @@
 // The self-test's judgement (`kernel selftest`): given the suite's JSON
 // report for a kernel and the mutant's header, did the suite catch exactly
 // what the header claims? Pure, so the rules are unit-tested without a VM;
-// report/selftest.ts renders what these return.
+// tables.ts renders what these return.
 import type { RunReport, ScenarioResult } from '../../report/types.js';
-import { type Cell, type FtraceComparison, type RaceTally, type Verdict, renderRaceLine } from '../../report/selftest.js';
+import { type Cell, type FtraceComparison, type RaceTally, type Verdict, renderRaceLine } from './tables.js';
 import type { MutantHeader } from '../patches.js';
 import type { FtraceCase } from '../ftracetest.js';
 import { median } from '../../bench/stats.js';

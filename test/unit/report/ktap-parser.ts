@@ -2,13 +2,8 @@
 // with the rules kernel CI adds on top: LKFT's parse-output.py takes anything
 // after `# SKIP` into the test name, so a SKIP must be bare; KUnit's
 // kunit_parser refuses a '#' in a name. Anything it does not know is an error,
-// not a line to ignore: it exists to catch our own output going wrong. Also
-// kunit(): the kernel's own tools/testing/kunit/kunit_parser.py, when cached.
-
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+// not a line to ignore: it exists to catch our own output going wrong. The
+// kernel's own kunit_parser.py, which needs python3, is in test/host/report/kunit.ts.
 
 export type Directive = 'SKIP' | 'TODO' | 'XFAIL' | 'XPASS' | 'TIMEOUT' | 'ERROR';
 const DIRECTIVES: readonly string[] = ['SKIP', 'TODO', 'XFAIL', 'XPASS', 'TIMEOUT', 'ERROR'];
@@ -174,49 +169,4 @@ function parseResult(line: number, r: RegExpExecArray, expected: number): KtapRe
 /** Every result of the document and its subtests, depth first. */
 export function allResults(doc: KtapDocument): KtapResult[] {
   return doc.results.flatMap((r) => [...(r.subtest ? allResults(r.subtest) : []), r]);
-}
-
-/** The Debian linux-source tree the bootstrap extracted, if it is there. */
-function kunitDir(): string | undefined {
-  const base = path.join(os.homedir(), '.cache', 'tracefs-regress', 'src');
-  if (!fs.existsSync(base)) return undefined;
-  for (const v of fs.readdirSync(base)) {
-    const top = path.join(base, v);
-    for (const t of fs.readdirSync(top)) {
-      const d = path.join(top, t, 'tools', 'testing', 'kunit');
-      if (fs.existsSync(path.join(d, 'kunit_parser.py'))) return d;
-    }
-  }
-  return undefined;
-}
-
-/** Where kunit_parser.py is; undefined (and a printed reason) when the source tree is not cached. */
-export const KUNIT = kunitDir();
-if (!KUNIT)
-  process.stderr.write('SKIP kunit_parser.py checks: no linux-source tree under ~/.cache/tracefs-regress/src\n');
-if (!KUNIT)
-  process.stderr.write('SKIP kunit_parser.py check: no linux-source tree under ~/.cache/tracefs-regress/src\n');
-
-const PY = `
-import sys, json
-sys.path.insert(0, sys.argv[1])
-import kunit_parser
-t = kunit_parser.parse_run_tests(sys.stdin.read().splitlines())
-def walk(x):
-  return {'name': x.name, 'status': x.status.name, 'errors': x.counts.errors, 'subtests': [walk(s) for s in x.subtests]}
-print(json.dumps({'root': walk(t), 'errors': t.counts.errors, 'passed': t.counts.passed, 'failed': t.counts.failed, 'skipped': t.counts.skipped}))
-`;
-
-export interface KunitOut {
-  root: { subtests: { name: string; status: string }[] };
-  errors: number;
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
-/** The kernel's kunit_parser.py over text: its error count, totals and top-level tests. */
-export function kunit(text: string): KunitOut {
-  const out = execFileSync('python3', ['-c', PY, KUNIT!], { input: text, encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as KunitOut;
 }

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { loadExpectations, parseExpectations } from '../../../src/expect/parse.js';
 import { EXPECT_SCHEMA } from '../../../src/expect/types.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
-import { refusalOf } from './refusal.js';
+import { refusalOf } from '../../unit/expect/refusal.js';
 
 const IDS = ['removed-files-enoent', 'fd-across-removal', 'race-getdents', 'race-recreate'];
 const good = {

@@ -10,7 +10,7 @@ import { knownBugLabel } from '../../../src/expect/naming.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import type { Scenario, ScenarioOutcome } from '../../../src/scenarios/types.js';
 import type { Tracefs } from '../../../src/tracefs/types.js';
-import { plantedScenario, plantedTracefs, PASS } from './planted-suite.js';
+import { plantedScenario, plantedTracefs, PASS } from '../../unit/runner/planted-suite.js';
 import { reportSchemaErrors } from '../../schema/report-schema.js';
 
 const base = plantedTracefs('tfsr-crashers-');

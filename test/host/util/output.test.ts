@@ -21,7 +21,7 @@ import {
 import { sweepDeadSiblings } from '../../../src/util/output/file.js';
 import { emit } from '../../../src/cli/commands/run.js';
 import { EnvironmentError, UsageError } from '../../../src/errors.js';
-import { report, pass } from '../report/fixtures.js';
+import { report, pass } from '../../unit/report/fixtures.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-output-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderJson } from '../../../src/report/json.js';
-import { warn61 } from '../report/lkml-fixtures.js';
+import { warn61 } from '../../unit/report/lkml-fixtures.js';
 
 const repo = path.resolve(__dirname, '../../..');
 let copy: string;

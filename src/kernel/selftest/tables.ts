@@ -1,8 +1,8 @@
 // The planted-regression self-test's tables (`tracefs-regress kernel
 // selftest`): the kernel x scenario table, the race-only mutants' boots, the
 // ftracetest comparison and the closing verdict. Pure: the judgement lives in
-// kernel/selftest/verdict.ts, which fills these shapes; nothing here runs.
-import { EXIT, type ExitCode } from '../errors.js';
+// verdict.ts, which fills these shapes; nothing here runs.
+import { EXIT, type ExitCode } from '../../errors.js';
 
 export type CellStatus = 'PASS' | 'FAIL' | 'UNRES' | 'SKIP' | '-';
 

@@ -16,7 +16,7 @@ import { sha256File } from '../../../src/host/hash.js';
 import { publishDir } from '../../../src/host/publish.js';
 import { EnvironmentError, UsageError } from '../../../src/errors.js';
 import type { DebianRelease } from '../../../src/vm/debian-releases.js';
-import { ARCHIVE } from './debian-fixture.js';
+import { ARCHIVE } from '../../unit/vm/debian-fixture.js';
 
 describe('kernel cache', () => {
   let home: string;

@@ -17,7 +17,7 @@ import {
   type ExecBoot,
   type ReproRow,
 } from '../../../../src/kernel/selftest/repro-verdict.js';
-import { renderReproTable } from '../../../../src/report/selftest-repro.js';
+import { renderReproTable } from '../../../../src/kernel/selftest/repro-table.js';
 
 const DONE: ExecBoot = { vmExit: 0, kernelFailure: false, console: [] };
 const OOPS: ExecBoot = {

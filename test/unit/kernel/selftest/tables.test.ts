@@ -10,9 +10,9 @@ import {
   type Cell,
   type SuiteRow,
   type Verdict,
-} from '../../../src/report/selftest.js';
-import { kernelProblems, scenarioCells, verdictFor } from '../../../src/kernel/selftest/verdict.js';
-import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
+} from '../../../../src/kernel/selftest/tables.js';
+import { kernelProblems, scenarioCells, verdictFor } from '../../../../src/kernel/selftest/verdict.js';
+import type { RunReport, ScenarioResult } from '../../../../src/report/types.js';
 
 const cells = (o: Record<string, Cell>) => new Map(Object.entries(o));
 const ok = (caught: Record<string, string> = {}): Verdict => ({ ok: true, summary: '', problems: [], caught });

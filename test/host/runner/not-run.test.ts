@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runSuite, type SuiteOptions } from '../../../src/runner/run-suite.js';
 import { renderKtap, renderJunit, renderJson, renderPretty, exitCodeFor } from '../../../src/report/index.js';
 import type { Scenario, ScenarioOutcome } from '../../../src/scenarios/types.js';
-import { plantedScenario, plantedTracefs, PASS } from './planted-suite.js';
+import { plantedScenario, plantedTracefs, PASS } from '../../unit/runner/planted-suite.js';
 import type { ProbeKind } from '../../../src/model.js';
 
 const tracefs = plantedTracefs('tfsr-notrun-');

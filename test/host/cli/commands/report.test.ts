@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../../src/cli/main.js';
 import { render, renderJson, renderJsonMatrix } from '../../../../src/report/index.js';
 import { CATALOGUE } from '../../../../src/scenarios/catalogue.js';
-import { warn61, raceOops } from '../../report/lkml-fixtures.js';
-import { fail, pass, report, xfail } from '../../report/fixtures.js';
+import { warn61, raceOops } from '../../../unit/report/lkml-fixtures.js';
+import { fail, pass, report, xfail } from '../../../unit/report/fixtures.js';
 import { planCells, planId, shardCells } from '../../../../src/vm/cells.js';
 
 let dir: string;

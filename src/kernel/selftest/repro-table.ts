@@ -1,7 +1,7 @@
 // The self-test's reproducer table (`kernel selftest`, step 4): one row per
 // generated reproducer (kernel x reproducer: generated, built, reproduced on
 // its own kernel, quiet on clean), then the wall time per kernel. Pure: the
-// judgement lives in kernel/selftest/repro-verdict.ts.
+// judgement lives in repro-verdict.ts.
 export type OwnCell = 'reproduced' | 'reproduced (oops)' | 'NOT' | '-';
 export type CleanCell = 'clean' | 'NOT' | '-';
 

@@ -18,7 +18,7 @@ import { C, isErr, native } from '../../../src/native/index.js';
 import { exitCodeFor, renderKtap } from '../../../src/report/index.js';
 import type { ScenarioResult } from '../../../src/report/types.js';
 import type { Scenario } from '../../../src/scenarios/types.js';
-import { plantedScenario, plantedTracefs, PASS } from './planted-suite.js';
+import { plantedScenario, plantedTracefs, PASS } from '../../unit/runner/planted-suite.js';
 
 const tracefs = plantedTracefs('tfsr-timeout-');
 const root = tracefs.root;

@@ -6,8 +6,21 @@ import { describe, expect, it } from 'vitest';
 import { renderKtap, renderKtapMatrix } from '../../../src/report/ktap.js';
 import { KtapStream } from '../../../src/report/ktap-stream.js';
 import type { ScenarioResult } from '../../../src/report/types.js';
-import { allResults, KtapError, kunit, KUNIT, parseKtap } from './ktap-parser.js';
-import { fail, notRunTerm, pass, race, raceMulti, report, result, skip, unresolved, xfail, xpass } from './fixtures.js';
+import { allResults, KtapError, parseKtap } from '../../unit/report/ktap-parser.js';
+import { kunit, KUNIT } from './kunit.js';
+import {
+  fail,
+  notRunTerm,
+  pass,
+  race,
+  raceMulti,
+  report,
+  result,
+  skip,
+  unresolved,
+  xfail,
+  xpass,
+} from '../../unit/report/fixtures.js';
 
 const timedOut = result({
   name: 'planted-blocking-read[uprobe]',
