@@ -11,23 +11,23 @@ import { nothingToReport, render, renderJsonMatrix, renderMany, useColor } from 
 import { describeScenario } from '../scenarios/catalogue.js';
 import { reportedConfigFromText } from '../report/config.js';
 import type { RunReport } from '../report/types.js';
-import { chooseAccel, type Accel } from './accel.js';
-import { bootOnce, bootPathText, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
-import { resolveCustom } from './custom.js';
-import { execExitCode } from './exec.js';
-import { ensureDeps } from './deps.js';
+import { chooseAccel, type Accel } from './qemu/accel.js';
+import { bootOnce, bootPathText, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot/boot.js';
+import { resolveCustom } from './kernels/custom.js';
+import { execExitCode } from './boot/exec.js';
+import { ensureDeps } from './qemu/deps.js';
 import { judgeVmReport, nameVmReport } from './expect.js';
 import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../expect/apply.js';
-import { OOPS_GRACE_MS } from './guest-watch.js';
-import { planDebian, type KernelImage } from './kernels.js';
-import { planCells, planId, shardCells, type MatrixCell } from './cells.js';
-import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js';
+import { OOPS_GRACE_MS } from './boot/watch.js';
+import { planDebian, type KernelImage } from './kernels/kernels.js';
+import { planCells, planId, shardCells, type MatrixCell } from './matrix/cells.js';
+import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix/matrix.js';
 import type { VmOpts } from './options.js';
-import { emulatorInt3 } from './outcome.js';
+import { emulatorInt3 } from './boot/outcome.js';
 import { isDebianSpec, planExecVm, planVm, type VmPlan } from './plan.js';
-import { chooseQemu, describeQemu, hostQemuSources, type QemuChoice } from './qemu-choice.js';
+import { chooseQemu, describeQemu, hostQemuSources, type QemuChoice } from './qemu/choice.js';
 import { collectRepro, hostReproDir, mapReproPaths, SHARE_REPRO } from './repro.js';
-import { VmKtap } from './ktap-live.js';
+import { VmKtap } from './matrix/ktap-live.js';
 import { fdSink } from '../report/ktap-stream.js';
 
 /** What every boot of one `vm` run shares. */

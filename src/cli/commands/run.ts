@@ -39,7 +39,7 @@ import { PROBE_KINDS } from '../../model.js';
 import { OutputFile, checkTarget, refuseSharedTargets, stdoutFailed, writeStdout } from '../../util/output.js';
 import { EnvironmentError, UsageError, exitForSignal } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
-import { panicAfterForTest } from '../../vm/guest-token.js';
+import { panicAfterForTest } from '../../vm/guest/token.js';
 import { prepareReproDir } from '../../repro/dir.js';
 import { checkFdBudget } from '../../runner/fd-budget.js';
 import { fdSink, KtapStream } from '../../report/ktap-stream.js';

@@ -1,31 +1,31 @@
 // One guest run: build the initramfs, boot QEMU, follow the console, and turn
 // what comes back (report or run journal, exit code, console, timeout) into
 // one outcome. Each step is its own function: the guest's environment, the
-// console watch (guest-watch.ts), QEMU's configuration, reading the evidence,
+// console watch (watch.ts), QEMU's configuration, reading the evidence,
 // the facts for the verdict (outcome.ts's classifyBoot) and what happens to
 // the run directory (rundir.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunReport } from '../report/types.js';
-import { guestFileProblem, parseExitCode, readGuestFile } from './guest-file.js';
+import type { RunReport } from '../../report/types.js';
+import { guestFileProblem, parseExitCode, readGuestFile } from '../guest/file.js';
 import { ByteTail } from './stdio.js';
-import { describeAccel, type Accel } from './accel.js';
-import { buildCmdline } from './cmdline.js';
-import { GUEST_TOKEN_ENV, newGuestToken } from './guest-token.js';
+import { describeAccel, type Accel } from '../qemu/accel.js';
+import { buildCmdline } from '../qemu/cmdline.js';
+import { GUEST_TOKEN_ENV, newGuestToken } from '../guest/token.js';
 import { looksOutOfMemory, parseMarkers, scanConsole } from './console.js';
-import { GuestWatch } from './guest-watch.js';
-import { buildInitramfs, BUSYBOX, type GuestPlan } from './initramfs.js';
-import { ensurePayload } from './payload.js';
-import { ShareSink } from './relay-host.js';
-import { packageRoot } from '../package.js';
+import { GuestWatch } from './watch.js';
+import { buildInitramfs, BUSYBOX, type GuestPlan } from '../guest/initramfs.js';
+import { ensurePayload } from '../guest/payload.js';
+import { ShareSink } from '../guest/relay-host.js';
+import { packageRoot } from '../../package.js';
 import { classifyBoot, endedAfterFailure, type BootFacts, type BootStatus, type WatchTimes } from './outcome.js';
 import { partialRun } from './partial.js';
-import { OutputFile } from '../util/output.js';
-import { parseJournal, type JournalRecord } from '../report/journal.js';
-import type { KernelImage } from './kernels.js';
+import { OutputFile } from '../../util/output.js';
+import { parseJournal, type JournalRecord } from '../../report/journal.js';
+import type { KernelImage } from '../kernels/kernels.js';
 import { newRunDir, reapOrphans, retainRunDir, retentionOf } from './rundir.js';
 import { TMPFS_IN_GUEST } from './exec.js';
-import { guestCodeFromQemu, runQemu, type QemuBin, type QemuConfig, type QemuResult } from './qemu.js';
+import { guestCodeFromQemu, runQemu, type QemuBin, type QemuConfig, type QemuResult } from '../qemu/qemu.js';
 
 export interface BootOptions {
   kernel: KernelImage;
@@ -416,7 +416,7 @@ export function guestEnv(accelerator: string, guestToken: string, share?: string
     [GUEST_TOKEN_ENV]: guestToken,
     // Where the guest command may leave files for the host (vm --exec programs).
     ...(share ? { TRACEFS_REGRESS_SHARE: share } : {}),
-    // TEST HOOK: the guest's `run` crashes its kernel after N results (vm/guest-token.ts, panicAfterForTest).
+    // TEST HOOK: the guest's `run` crashes its kernel after N results (vm/guest/token.ts, panicAfterForTest).
     ...(process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER
       ? { TRACEFS_REGRESS_TEST_PANIC_AFTER: process.env.TRACEFS_REGRESS_TEST_PANIC_AFTER }
       : {}),
@@ -437,7 +437,7 @@ export function guestPlan(o: BootOptions, share: string, accelerator: string, gu
     ...keepPathsOf(o.keepPaths, share),
     ...(o.selfContained
       ? {
-          relay: { node: process.execPath, script: path.join(packageRoot, 'dist', 'vm', 'guest-relay.js') },
+          relay: { node: process.execPath, script: path.join(packageRoot, 'dist', 'vm', 'guest', 'relay.js') },
           ...(o.shareDirs?.length ? { shareDirs: o.shareDirs } : {}),
         }
       : {}),

@@ -1,8 +1,8 @@
 // The guest's serial console: find kernel failure reports in it, and follow
 // it while the guest runs (progress, timing of the first result).
 import fs from 'node:fs';
-import { MARK } from './initramfs.js';
-import { openGuestFile } from './guest-file.js';
+import { MARK } from '../guest/initramfs.js';
+import { openGuestFile } from '../guest/file.js';
 
 /** Lines that mean the kernel itself failed: a panic, an oops, BUG or KASAN reports. */
 export const FAILURE_PATTERNS: RegExp[] = [

@@ -9,7 +9,7 @@
 // said; a guest that could not set itself up, 2.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT, UsageError, exitForSignal } from '../errors.js';
+import { EXIT, UsageError, exitForSignal } from '../../errors.js';
 import type { BootOutcome } from './boot.js';
 
 /** The program to run in the guest, as checked on the host. */

@@ -2,8 +2,8 @@
 // held, it hung, or the host ended it) still sent its journal: the results
 // that completed, and the scenario that was running. This builds the report
 // from that.
-import type { JournalRecord } from '../report/journal.js';
-import type { RunReport, ScenarioResult } from '../report/types.js';
+import type { JournalRecord } from '../../report/journal.js';
+import type { RunReport, ScenarioResult } from '../../report/types.js';
 
 export interface PartialRun {
   /** Undefined when the guest never got as far as starting the run. */

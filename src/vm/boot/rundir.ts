@@ -4,8 +4,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheDirs } from '../host/paths.js';
-import { pidAlive } from '../util/pid.js';
+import { cacheDirs } from '../../host/paths.js';
+import { pidAlive } from '../../util/pid.js';
 
 /** Run directories left by failed runs are kept for a week, then pruned. */
 function pruneRuns(maxAgeMs = 7 * 24 * 3600_000): void {

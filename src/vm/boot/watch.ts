@@ -6,8 +6,8 @@
 // everything that needs the lock, up to the guest's own shutdown -- and the
 // watch asks for QEMU to be ended, instead of waiting out --timeout.
 import { ConsoleTail, isFailureLine } from './console.js';
-import { MARK } from './initramfs.js';
-import { parseJournal, type JournalRecord } from '../report/journal.js';
+import { MARK } from '../guest/initramfs.js';
+import { parseJournal, type JournalRecord } from '../../report/journal.js';
 
 /**
  * How long a guest whose console showed a kernel failure may go without

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { EnvironmentError, UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../../errors.js';
 
 /** What the guest needs as modules (or built in): the virtio PCI transport and 9p. */
 export const GUEST_MODULES = ['virtio_pci', '9pnet_virtio', '9p'];

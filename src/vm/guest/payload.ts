@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execa } from 'execa';
-import { EnvironmentError } from '../errors.js';
-import { cacheRoot } from '../host/paths.js';
-import { sha256Of } from '../host/hash.js';
+import { EnvironmentError } from '../../errors.js';
+import { cacheRoot } from '../../host/paths.js';
+import { sha256Of } from '../../host/hash.js';
 import { writeCpio, type CpioEntry } from './cpio.js';
 
 export type PayloadItem =

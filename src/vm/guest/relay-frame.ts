@@ -1,5 +1,5 @@
 // The framing of the self-contained guest's results channel (docs/vm-boot.md):
-// the guest's relay (guest-relay.ts) sends the files of its results share to
+// the guest's relay (relay.ts) sends the files of its results share to
 // the host over a virtio console, as one ASCII line per frame:
 //
 //   TFSR1 F <seq> <path, base64url> <offset> <bytes, base64> <check>

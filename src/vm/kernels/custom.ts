@@ -4,10 +4,10 @@
 // as modules under --modules.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { parseKconfig } from '../util/kconfig.js';
+import { UsageError } from '../../errors.js';
+import { parseKconfig } from '../../util/kconfig.js';
 import type { KernelImage } from './kernels.js';
-import { insmodOrder, locateTree, stageModules } from './modules.js';
+import { insmodOrder, locateTree, stageModules } from '../guest/modules.js';
 
 /** Options the guest boot path needs; 'm' is fine when --modules supplies them. */
 export const MODULAR_OK = ['VIRTIO_PCI', 'NET_9P', 'NET_9P_VIRTIO', '9P_FS'];

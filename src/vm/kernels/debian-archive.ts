@@ -1,7 +1,7 @@
 // The archive's kernel releases from the private apt lists: two apt-cache
 // queries against its binary cache (a fraction of a second each once built),
 // no download.
-import type { PrivateApt } from '../host/apt.js';
+import type { PrivateApt } from '../../host/apt.js';
 import { IMAGE_RE, releasesFrom, type DebianRelease } from './debian-releases.js';
 
 export async function archiveReleases(apt: PrivateApt): Promise<DebianRelease[]> {

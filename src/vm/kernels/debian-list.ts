@@ -3,9 +3,9 @@
 // lacks). Uses the private lists as they are when the archive is unreachable.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { PrivateApt } from '../host/apt.js';
-import { cacheDirs } from '../host/paths.js';
+import { UsageError } from '../../errors.js';
+import { PrivateApt } from '../../host/apt.js';
+import { cacheDirs } from '../../host/paths.js';
 import { archiveReleases } from './debian-archive.js';
 import { bootText, whyNotBootable, type DebianRelease } from './debian-releases.js';
 import { readCacheEntry } from './kernels.js';

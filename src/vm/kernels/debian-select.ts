@@ -2,7 +2,7 @@
 // first): a series is its newest bootable release, a wildcard or a range every
 // bootable release it spans. What was skipped, and why, comes back as notes
 // for stderr; a spec that names nothing bootable is a UsageError naming the fix.
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import { compareVersions } from './debian-order.js';
 import type { DebianRelease } from './debian-releases.js';
 import { missingText, vmlinuzOnlyText } from './debian-releases.js';

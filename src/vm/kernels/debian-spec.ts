@@ -1,7 +1,7 @@
 // `--kernel debian:...` as typed, parsed without the archive, so a typo fails
 // before anything is fetched. Which releases a spec names is debian-select.ts's
 // job, against the archive's list.
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import { compareVersions } from './debian-order.js';
 
 /** A range end: a whole series, or one release (every build of it, when the spelling names several). */

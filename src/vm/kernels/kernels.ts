@@ -5,17 +5,17 @@
 // checksum before use; a damaged one is fetched again.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EnvironmentError, UsageError } from '../errors.js';
-import { PrivateApt } from '../host/apt.js';
-import { publishDir } from '../host/publish.js';
-import { lockFile, withLock } from '../host/lock.js';
-import { sha256File } from '../host/hash.js';
-import { cacheDirs } from '../host/paths.js';
+import { EnvironmentError, UsageError } from '../../errors.js';
+import { PrivateApt } from '../../host/apt.js';
+import { publishDir } from '../../host/publish.js';
+import { lockFile, withLock } from '../../host/lock.js';
+import { sha256File } from '../../host/hash.js';
+import { cacheDirs } from '../../host/paths.js';
 import { archiveReleases } from './debian-archive.js';
 import { missingText, releasesFrom, type DebianRelease } from './debian-releases.js';
 import { selectReleases, type Selection } from './debian-select.js';
 import { parseDebianSpec } from './debian-spec.js';
-import { insmodOrder, locateTree, stageModules } from './modules.js';
+import { insmodOrder, locateTree, stageModules } from '../guest/modules.js';
 
 export interface KernelImage {
   /** debian:6.12 or the path given. */

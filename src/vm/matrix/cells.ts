@@ -4,8 +4,8 @@
 // few kernels, and every boot's report carries its cell so `report merge`
 // can put the shards back together and see what is missing.
 import crypto from 'node:crypto';
-import { UsageError } from '../errors.js';
-import type { MatrixCell } from '../report/types.js';
+import { UsageError } from '../../errors.js';
+import type { MatrixCell } from '../../report/types.js';
 
 export type { MatrixCell };
 

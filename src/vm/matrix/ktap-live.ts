@@ -2,20 +2,20 @@
 // The guest appends each result to its run journal on the results share
 // (virtio-9p without cache: each write(2) reaches the host at once, and a
 // panic does not take back what was written), which the host already follows
-// (guest-watch.ts); the serial console is not used for this, as the kernel's
+// (boot/watch.ts); the serial console is not used for this, as the kernel's
 // own messages interleave with anything written there. The journal's start
 // record carries the guest's plan (its variants in order), so the document's
 // plan is that plus the host's own two checks, vm-console and vm-boot, which
 // close every kernel's document (ok when clean) so the plan is whole even
 // when the guest dies. With several kernels, each is a subtest (indented 2)
 // of a document whose plan is the number of kernels.
-import { EXIT } from '../errors.js';
-import { exitCodeFor } from '../report/exit-code.js';
-import { diag, ktapName } from '../report/ktap.js';
-import { KtapStream, type KtapSink } from '../report/ktap-stream.js';
-import type { JournalRecord } from '../report/journal.js';
-import type { RunReport, ScenarioResult } from '../report/types.js';
-import { kernelLabel } from '../report/text.js';
+import { EXIT } from '../../errors.js';
+import { exitCodeFor } from '../../report/exit-code.js';
+import { diag, ktapName } from '../../report/ktap.js';
+import { KtapStream, type KtapSink } from '../../report/ktap-stream.js';
+import type { JournalRecord } from '../../report/journal.js';
+import type { RunReport, ScenarioResult } from '../../report/types.js';
+import { kernelLabel } from '../../report/text.js';
 import { BOOT_RESULT, CONSOLE_RESULT, hostCheck } from './matrix.js';
 
 const HOST_CHECKS = [CONSOLE_RESULT, BOOT_RESULT];

@@ -2,13 +2,13 @@
 // that produced none becomes a report with one UNRESOLVED result saying why),
 // console failures become a FAIL, and the runs print as a kernel x scenario
 // table. KTAP/JUnit/JSON nesting per kernel is the report module's job.
-import { EXIT, exitForSignal } from '../errors.js';
+import { EXIT, exitForSignal } from '../../errors.js';
 import os from 'node:os';
-import type { RunReport, ScenarioResult } from '../report/types.js';
-import { exitCodeFor } from '../report/exit-code.js';
-import type { BootOutcome } from './boot.js';
-import { mttcgSafe, type QemuVersion } from './qemu-version.js';
-import { caughtText, cellAt, matrixVerdicts, SHORT } from '../report/verdicts.js';
+import type { RunReport, ScenarioResult } from '../../report/types.js';
+import { exitCodeFor } from '../../report/exit-code.js';
+import type { BootOutcome } from '../boot/boot.js';
+import { mttcgSafe, type QemuVersion } from '../qemu/version.js';
+import { caughtText, cellAt, matrixVerdicts, SHORT } from '../../report/verdicts.js';
 
 export const CONSOLE_RESULT = 'vm-console';
 export const BOOT_RESULT = 'vm-boot';

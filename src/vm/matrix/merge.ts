@@ -1,11 +1,11 @@
 // `report merge`: the JSON of a sharded `vm` run (one file per --shard job)
 // put back together as the unsharded run would have written it. Every boot's
-// report carries its cell of the plan (src/vm/cells.ts), so the merge can
+// report carries its cell of the plan (src/vm/matrix/cells.ts), so the merge can
 // refuse files of another plan and name the cells no shard reported: a lost
 // CI job must not look like a pass, so each missing cell becomes an
 // UNRESOLVED boot, as a boot that never reported back is in an unsharded run.
-import { UsageError } from '../errors.js';
-import type { MatrixCell, RunReport } from '../report/types.js';
+import { UsageError } from '../../errors.js';
+import type { MatrixCell, RunReport } from '../../report/types.js';
 import { BOOT_RESULT, hostCheck } from './matrix.js';
 import { shardOf } from './cells.js';
 

@@ -5,8 +5,8 @@
 // multi-threaded; the choice is named in every report, because an oops seen
 // only under multi-threaded TCG may be the emulator's, not the kernel's.
 import fs from 'node:fs';
-import { UsageError } from '../errors.js';
-import { MTTCG_MIN, mttcgSafe, type QemuVersion } from './qemu-version.js';
+import { UsageError } from '../../errors.js';
+import { MTTCG_MIN, mttcgSafe, type QemuVersion } from './version.js';
 
 export type TcgThread = 'single' | 'multi';
 export type Accel = { kind: 'kvm' } | { kind: 'tcg'; thread: TcgThread };

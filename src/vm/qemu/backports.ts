@@ -7,13 +7,13 @@
 // prerequisite anyway) brings them in.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EnvironmentError } from '../errors.js';
-import { PrivateApt } from '../host/apt.js';
-import { publishDir } from '../host/publish.js';
-import { lockFile, withLock } from '../host/lock.js';
-import { sha256File } from '../host/hash.js';
-import { compareVersions } from './kernels.js';
-import { cacheDirs } from '../host/paths.js';
+import { EnvironmentError } from '../../errors.js';
+import { PrivateApt } from '../../host/apt.js';
+import { publishDir } from '../../host/publish.js';
+import { lockFile, withLock } from '../../host/lock.js';
+import { sha256File } from '../../host/hash.js';
+import { compareVersions } from '../kernels/kernels.js';
+import { cacheDirs } from '../../host/paths.js';
 
 export const QEMU_SUITE = 'bookworm-backports';
 /**

@@ -5,11 +5,11 @@
 //   TRACEFS_REGRESS_QEMU (explicit) > the system's qemu-system-x86_64 if >= 8.1
 //   > QEMU from bookworm-backports (cached, else fetched) > the system's older
 //   QEMU, which then runs single-threaded TCG.
-import { EnvironmentError, UsageError } from '../errors.js';
-import { findInPath } from '../host/programs.js';
-import { resolveBackportsQemu } from './qemu-backports.js';
+import { EnvironmentError, UsageError } from '../../errors.js';
+import { findInPath } from '../../host/programs.js';
+import { resolveBackportsQemu } from './backports.js';
 import type { QemuBin } from './qemu.js';
-import { MTTCG_MIN, mttcgSafe, probeQemu, type QemuProbe, type QemuVersion } from './qemu-version.js';
+import { MTTCG_MIN, mttcgSafe, probeQemu, type QemuProbe, type QemuVersion } from './version.js';
 
 export interface QemuChoice extends QemuBin {
   version: QemuVersion;

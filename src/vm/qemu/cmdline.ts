@@ -1,11 +1,11 @@
 // The guest kernel's command line.
-import { UsageError } from '../errors.js';
-import { GUEST_TOKEN_ARG } from './guest-token.js';
+import { UsageError } from '../../errors.js';
+import { GUEST_TOKEN_ARG } from '../guest/token.js';
 
 export interface CmdlineOptions {
   /** Extra arguments from --append, appended last so they override ours. */
   append?: string;
-  /** This boot's token (guest-token.ts): the proof a test hook asks for before it crashes the guest. */
+  /** This boot's token (guest/token.ts): the proof a test hook asks for before it crashes the guest. */
   guestToken?: string;
 }
 

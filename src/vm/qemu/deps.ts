@@ -2,10 +2,10 @@
 // when one is missing, and --install-deps to install them.
 import fs from 'node:fs';
 import { execa } from 'execa';
-import { EnvironmentError } from '../errors.js';
-import { findInPath } from '../host/programs.js';
-import { isStaticElf, readHead } from '../util/elf.js';
-import { BUSYBOX } from './initramfs.js';
+import { EnvironmentError } from '../../errors.js';
+import { findInPath } from '../../host/programs.js';
+import { isStaticElf, readHead } from '../../util/elf.js';
+import { BUSYBOX } from '../guest/initramfs.js';
 
 export interface Dep {
   /** What must exist (a program in PATH, or an absolute path). */

@@ -3,7 +3,7 @@
 // setpriv --pdeathsig) even when this process itself is killed outright.
 import fs from 'node:fs';
 import { execa } from 'execa';
-import { STOP_SIGNALS, UsageError } from '../errors.js';
+import { STOP_SIGNALS, UsageError } from '../../errors.js';
 import { accelArgs, type Accel } from './accel.js';
 
 /** TRACEFS_REGRESS_QEMU picks another QEMU build (e.g. a newer one unpacked privately). */

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { bootFacts, guestPlan, qemuConfig, runFiles, type BootOptions, type Evidence } from '../../../src/vm/boot.js';
-import { classifyBoot, endedAfterFailure } from '../../../src/vm/outcome.js';
-import { retentionOf } from '../../../src/vm/rundir.js';
-import { qemuArgs, type QemuResult } from '../../../src/vm/qemu.js';
+import {
+  bootFacts,
+  guestPlan,
+  qemuConfig,
+  runFiles,
+  type BootOptions,
+  type Evidence,
+} from '../../../../src/vm/boot/boot.js';
+import { classifyBoot, endedAfterFailure } from '../../../../src/vm/boot/outcome.js';
+import { retentionOf } from '../../../../src/vm/boot/rundir.js';
+import { qemuArgs, type QemuResult } from '../../../../src/vm/qemu/qemu.js';
 
 const OPTS: BootOptions = {
   kernel: {
@@ -43,7 +50,7 @@ describe('one boot, in parts', () => {
       hostRoot: '/',
       pidFile: f.pidFile,
     });
-    // The same token the guest's environment gets: the proof a test hook asks for (vm/guest-token.ts).
+    // The same token the guest's environment gets: the proof a test hook asks for (vm/guest/token.ts).
     expect(qemuConfig(OPTS, f, TOKEN).cmdline.split(' ')).toContain(`tfsr.guest=${TOKEN}`);
   });
 
@@ -60,7 +67,7 @@ describe('one boot, in parts', () => {
       /-device virtio-serial-pci,id=tfsrser -chardev file,id=tfsrrelay,path=\/c\/run\/x\/relay\.log -device virtconsole,chardev=tfsrrelay,bus=tfsrser\.0/,
     );
     const g = guestPlan({ ...sc, shareDirs: ['repro'] }, f.share, 'tcg thread=multi', TOKEN);
-    expect(g.relay?.script).toMatch(/\/dist\/vm\/guest-relay\.js$/);
+    expect(g.relay?.script).toMatch(/\/dist\/vm\/guest\/relay\.js$/);
     expect(g.shareDirs).toEqual(['repro']);
     expect(guestPlan(OPTS, f.share, 'tcg', TOKEN).relay).toBeUndefined();
     expect(qemuArgs(qemuConfig(OPTS, f, TOKEN)).join(' ')).not.toMatch(/virtconsole/);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { callTraceLine, isFailureLine, looksOutOfMemory, parseMarkers, scanConsole } from '../../../src/vm/console.js';
+import {
+  callTraceLine,
+  isFailureLine,
+  looksOutOfMemory,
+  parseMarkers,
+  scanConsole,
+} from '../../../../src/vm/boot/console.js';
 
 const OOPS = `[   12.000000] tracefs-regress: ok 1 removed-files-enoent[kprobe]
 [   41.108127] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI

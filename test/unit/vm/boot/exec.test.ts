@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/errors.js';
-import { execExitCode, planExec } from '../../../src/vm/exec.js';
-import { BUSYBOX, initScript, sq, type GuestPlan } from '../../../src/vm/initramfs.js';
+import { UsageError } from '../../../../src/errors.js';
+import { execExitCode, planExec } from '../../../../src/vm/boot/exec.js';
+import { BUSYBOX, initScript, sq, type GuestPlan } from '../../../../src/vm/guest/initramfs.js';
 
 const PRINTF = '/usr/bin/printf';
 const ARGV = 'argv:';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyBoot, emulatorInt3, type BootFacts } from '../../../src/vm/outcome.js';
+import { classifyBoot, emulatorInt3, type BootFacts } from '../../../../src/vm/boot/outcome.js';
 
 const facts = (f: Partial<BootFacts>): BootFacts => ({
   accelerator: 'tcg thread=single',

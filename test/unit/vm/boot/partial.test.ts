@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseJournal, type JournalRecord } from '../../../src/report/journal.js';
-import type { ScenarioResult } from '../../../src/report/types.js';
-import { partialRun } from '../../../src/vm/partial.js';
+import { parseJournal, type JournalRecord } from '../../../../src/report/journal.js';
+import type { ScenarioResult } from '../../../../src/report/types.js';
+import { partialRun } from '../../../../src/vm/boot/partial.js';
 
 const result = (name: string, status: ScenarioResult['status'] = 'PASS'): ScenarioResult => ({
   name,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newRunDir, reapOrphans } from '../../../src/vm/rundir.js';
+import { newRunDir, reapOrphans } from '../../../../src/vm/boot/rundir.js';
 
 describe('run directories', () => {
   let home: string;

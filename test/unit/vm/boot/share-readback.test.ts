@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readExitCode } from '../../../src/vm/boot.js';
-import { guestFileProblem, parseExitCode } from '../../../src/vm/guest-file.js';
-import { classifyBoot, type BootFacts } from '../../../src/vm/outcome.js';
+import { readExitCode } from '../../../../src/vm/boot/boot.js';
+import { guestFileProblem, parseExitCode } from '../../../../src/vm/guest/file.js';
+import { classifyBoot, type BootFacts } from '../../../../src/vm/boot/outcome.js';
 
 let dir: string;
 beforeEach(() => {

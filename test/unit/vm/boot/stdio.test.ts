@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keepVisible } from '../../../src/vm/initramfs.js';
-import { ByteTail } from '../../../src/vm/stdio.js';
+import { keepVisible } from '../../../../src/vm/guest/initramfs.js';
+import { ByteTail } from '../../../../src/vm/boot/stdio.js';
 
 let dir: string;
 beforeEach(() => {

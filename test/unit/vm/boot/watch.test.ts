@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_RESULT_LINE } from '../../../src/vm/boot.js';
-import { expectedMs, graceDeadline, GuestWatch } from '../../../src/vm/guest-watch.js';
+import { DEFAULT_RESULT_LINE } from '../../../../src/vm/boot/boot.js';
+import { expectedMs, graceDeadline, GuestWatch } from '../../../../src/vm/boot/watch.js';
 
 describe('grace decision', () => {
   it('no failure on the console: never end the guest', () => {

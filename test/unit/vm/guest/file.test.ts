@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openGuestFile, readGuestFile } from '../../../src/vm/guest-file.js';
+import { openGuestFile, readGuestFile } from '../../../../src/vm/guest/file.js';
 
 let dir: string;
 beforeEach(() => {

@@ -1,8 +1,8 @@
 import { execaSync } from 'execa';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { writeCpio } from '../../../src/vm/cpio.js';
-import { initramfsEntries, initScript, keepVisible, sq, type GuestPlan } from '../../../src/vm/initramfs.js';
+import { writeCpio } from '../../../../src/vm/guest/cpio.js';
+import { initramfsEntries, initScript, keepVisible, sq, type GuestPlan } from '../../../../src/vm/guest/initramfs.js';
 
 const plan: GuestPlan = {
   modules: ['netfs.ko', '9pnet.ko', '9pnet_virtio.ko', '9p.ko'],
@@ -131,7 +131,7 @@ describe('initramfs', () => {
     const s = initScript({
       ...plan,
       modules: [],
-      relay: { node: '/usr/bin/node', script: '/work/main/dist/vm/guest-relay.js' },
+      relay: { node: '/usr/bin/node', script: '/work/main/dist/vm/guest/relay.js' },
       shareDirs: ['repro'],
     });
     expect(s).not.toMatch(/9p|chroot|insmod|\/host/);
@@ -140,7 +140,7 @@ describe('initramfs', () => {
     );
     expect(s).toMatch(/\[ -c \/dev\/hvc0 \] \|\| fail .*CONFIG_VIRTIO_CONSOLE/);
     const relay = s.indexOf(
-      "'/usr/bin/node' '/work/main/dist/vm/guest-relay.js' '/root/.cache/tracefs-regress/run/x/share' /dev/hvc0",
+      "'/usr/bin/node' '/work/main/dist/vm/guest/relay.js' '/root/.cache/tracefs-regress/run/x/share' /dev/hvc0",
     );
     const run = s.indexOf("/bin/env -i TRACEFS_REGRESS_ACCEL='tcg thread=single'");
     const stop = s.indexOf('kill -TERM $relay && wait $relay');

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseLdd, payloadEntries, payloadItems, runtimePackages, type PackageJson } from '../../../src/vm/payload.js';
+import {
+  parseLdd,
+  payloadEntries,
+  payloadItems,
+  runtimePackages,
+  type PackageJson,
+} from '../../../../src/vm/guest/payload.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -80,7 +86,7 @@ describe("the self-contained guest's payload", () => {
     }
   });
 
-  it.skipIf(!fs.existsSync(path.join(ROOT, 'dist', 'vm', 'guest-relay.js')))(
+  it.skipIf(!fs.existsSync(path.join(ROOT, 'dist', 'vm', 'guest', 'relay.js')))(
     "this package's payload: node and its loader, the relay, the addon, runtime dependencies, no dev tools",
     async () => {
       const paths = (await payloadItems(ROOT)).map((i) => i.path);
@@ -90,7 +96,7 @@ describe("the self-contained guest's payload", () => {
       for (const p of [
         'package.json',
         'bin/tracefs-regress.js',
-        'dist/vm/guest-relay.js',
+        'dist/vm/guest/relay.js',
         'schema/report.schema.json',
         'kernel/known-bugs.json',
         'node_modules/execa/package.json',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { badSharePath, encodeFrame, FrameParser, parseFrame, FRAME_DATA_MAX } from '../../../src/vm/relay-frame.js';
+import {
+  badSharePath,
+  encodeFrame,
+  FrameParser,
+  parseFrame,
+  FRAME_DATA_MAX,
+} from '../../../../src/vm/guest/relay-frame.js';
 
 const file = (seq: number, p: string, offset: number, data: string) =>
   encodeFrame({ kind: 'file', seq, path: p, offset, data: Buffer.from(data) });

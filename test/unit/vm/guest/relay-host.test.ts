@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeFrame } from '../../../src/vm/relay-frame.js';
-import { ShareSink } from '../../../src/vm/relay-host.js';
-import { Relay } from '../../../src/vm/guest-relay.js';
+import { encodeFrame } from '../../../../src/vm/guest/relay-frame.js';
+import { ShareSink } from '../../../../src/vm/guest/relay-host.js';
+import { Relay } from '../../../../src/vm/guest/relay.js';
 
 describe('the results relay, guest to host', () => {
   let dir: string;

@@ -5,8 +5,8 @@ import {
   newGuestToken,
   panicAfterForTest,
   readCmdline,
-} from '../../../src/vm/guest-token.js';
-import { buildCmdline } from '../../../src/vm/cmdline.js';
+} from '../../../../src/vm/guest/token.js';
+import { buildCmdline } from '../../../../src/vm/qemu/cmdline.js';
 
 const T = newGuestToken();
 const GUEST_LINE = buildCmdline({ guestToken: T });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { missingOptions, readBzImage } from '../../../src/vm/custom.js';
-import { parseKconfig } from '../../../src/util/kconfig.js';
+import { missingOptions, readBzImage } from '../../../../src/vm/kernels/custom.js';
+import { parseKconfig } from '../../../../src/util/kconfig.js';
 
 function fakeBzImage(version: string): Buffer {
   const b = Buffer.alloc(0x1000);
@@ -52,7 +52,7 @@ describe('custom kernels', () => {
 
 describe('prerequisites', () => {
   it('names the packages to install', async () => {
-    const { missingPackages } = await import('../../../src/vm/deps.js');
+    const { missingPackages } = await import('../../../../src/vm/qemu/deps.js');
     const none = missingPackages(
       { debian: true },
       () => false,
@@ -71,8 +71,8 @@ describe('prerequisites', () => {
 
 describe('missing prerequisites', () => {
   it('are an environment error naming the apt command, not a usage error', async () => {
-    const { ensureDeps } = await import('../../../src/vm/deps.js');
-    const { EnvironmentError } = await import('../../../src/errors.js');
+    const { ensureDeps } = await import('../../../../src/vm/qemu/deps.js');
+    const { EnvironmentError } = await import('../../../../src/errors.js');
     const old = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listed, listingTable } from '../../../src/vm/debian-list.js';
-import { archive, archiveWithoutVmlinuz } from './debian-fixture.js';
+import { listed, listingTable } from '../../../../src/vm/kernels/debian-list.js';
+import { archive, archiveWithoutVmlinuz } from '../debian-fixture.js';
 
 describe('kernel list --debian', () => {
   const all = archive();

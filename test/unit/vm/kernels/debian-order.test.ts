@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareReleases, compareVersions, upstreamOf } from '../../../src/vm/debian-order.js';
-import { releasesFrom } from '../../../src/vm/debian-releases.js';
-import { archive } from './debian-fixture.js';
+import { compareReleases, compareVersions, upstreamOf } from '../../../../src/vm/kernels/debian-order.js';
+import { releasesFrom } from '../../../../src/vm/kernels/debian-releases.js';
+import { archive } from '../debian-fixture.js';
 
 describe('the order of Debian kernel releases', () => {
   it('orders versions by their numeric runs, not as text', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootText, releasesFrom, whyNotBootable } from '../../../src/vm/debian-releases.js';
-import { archive, archiveWithoutVmlinuz } from './debian-fixture.js';
+import { bootText, releasesFrom, whyNotBootable } from '../../../../src/vm/kernels/debian-releases.js';
+import { archive, archiveWithoutVmlinuz } from '../debian-fixture.js';
 
 describe("the archive's releases from the package lists", () => {
   it('keeps generic amd64 images only', () => {

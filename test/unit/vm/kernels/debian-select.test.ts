@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/errors.js';
-import { releasesFrom } from '../../../src/vm/debian-releases.js';
-import { matchRelease, selectReleases } from '../../../src/vm/debian-select.js';
-import { parseDebianSpec } from '../../../src/vm/debian-spec.js';
-import { archive, archiveWithoutVmlinuz } from './debian-fixture.js';
+import { UsageError } from '../../../../src/errors.js';
+import { releasesFrom } from '../../../../src/vm/kernels/debian-releases.js';
+import { matchRelease, selectReleases } from '../../../../src/vm/kernels/debian-select.js';
+import { parseDebianSpec } from '../../../../src/vm/kernels/debian-spec.js';
+import { archive, archiveWithoutVmlinuz } from '../debian-fixture.js';
 
 const ALL = archive();
 /** Planted: 6.19..7.1 without their vmlinuz too, for the paths that find nothing bootable. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/errors.js';
-import { namesOneKernel, parseDebianSpec } from '../../../src/vm/debian-spec.js';
+import { UsageError } from '../../../../src/errors.js';
+import { namesOneKernel, parseDebianSpec } from '../../../../src/vm/kernels/debian-spec.js';
 
 describe('debian: kernel specs, parsed before anything is fetched', () => {
   it('reads every accepted spelling', () => {

@@ -10,13 +10,13 @@ import {
   resolveDebian,
   type KernelImage,
   type Manifest,
-} from '../../../src/vm/kernels.js';
-import type { PrivateApt } from '../../../src/host/apt.js';
-import { sha256File } from '../../../src/host/hash.js';
-import { publishDir } from '../../../src/host/publish.js';
-import { EnvironmentError, UsageError } from '../../../src/errors.js';
-import type { DebianRelease } from '../../../src/vm/debian-releases.js';
-import { ARCHIVE } from './debian-fixture.js';
+} from '../../../../src/vm/kernels/kernels.js';
+import type { PrivateApt } from '../../../../src/host/apt.js';
+import { sha256File } from '../../../../src/host/hash.js';
+import { publishDir } from '../../../../src/host/publish.js';
+import { EnvironmentError, UsageError } from '../../../../src/errors.js';
+import type { DebianRelease } from '../../../../src/vm/kernels/debian-releases.js';
+import { ARCHIVE } from '../debian-fixture.js';
 
 describe('kernel cache', () => {
   let home: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBoots, parseShard, planCells, planId, shardCells } from '../../../src/vm/cells.js';
-import { UsageError } from '../../../src/errors.js';
+import { parseBoots, parseShard, planCells, planId, shardCells } from '../../../../src/vm/matrix/cells.js';
+import { UsageError } from '../../../../src/errors.js';
 
 describe('vm cells: kernels x boots, sharded', () => {
   it('--boots takes 1..100 and refuses anything else with the fix', () => {

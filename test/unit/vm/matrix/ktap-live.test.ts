@@ -3,13 +3,13 @@
 // the variants the guest never reached. Every prefix and every whole document
 // must pass the strict parser.
 import { describe, expect, it } from 'vitest';
-import { VmKtap } from '../../../src/vm/ktap-live.js';
-import { reportOf } from '../../../src/vm/matrix.js';
-import type { BootOutcome } from '../../../src/vm/boot.js';
-import { partialRun } from '../../../src/vm/partial.js';
-import type { JournalRecord } from '../../../src/report/journal.js';
-import { parseKtap } from '../report/ktap-parser.js';
-import { pass, report, skip } from '../report/fixtures.js';
+import { VmKtap } from '../../../../src/vm/matrix/ktap-live.js';
+import { reportOf } from '../../../../src/vm/matrix/matrix.js';
+import type { BootOutcome } from '../../../../src/vm/boot/boot.js';
+import { partialRun } from '../../../../src/vm/boot/partial.js';
+import type { JournalRecord } from '../../../../src/report/journal.js';
+import { parseKtap } from '../../report/ktap-parser.js';
+import { pass, report, skip } from '../../report/fixtures.js';
 
 const tool = { name: 'tracefs-regress', version: '0.1.0' };
 const env = report([]).env;

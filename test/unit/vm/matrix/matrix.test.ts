@@ -1,10 +1,10 @@
-import { renderKtap } from '../../../src/report/ktap.js';
+import { renderKtap } from '../../../../src/report/ktap.js';
 import { describe, expect, it } from 'vitest';
-import type { BootOutcome } from '../../../src/vm/boot.js';
-import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from '../../../src/vm/matrix.js';
-import { parseQemuVersion } from '../../../src/vm/qemu-version.js';
-import { splitReportArgs } from '../../../src/vm/plan.js';
-import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
+import type { BootOutcome } from '../../../../src/vm/boot/boot.js';
+import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from '../../../../src/vm/matrix/matrix.js';
+import { parseQemuVersion } from '../../../../src/vm/qemu/version.js';
+import { splitReportArgs } from '../../../../src/vm/plan.js';
+import type { RunReport, ScenarioResult } from '../../../../src/report/types.js';
 
 const tool = { name: 'tracefs-regress', version: '0.0.0' };
 const result = (name: string, status: ScenarioResult['status']): ScenarioResult => ({

@@ -2,12 +2,12 @@
 // a missing shard becomes UNRESOLVED cells (never a pass), and what cannot
 // be one plan's shards (another plan, a plain run, a cell twice) is refused.
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/errors.js';
-import { exitCodeForAll } from '../../../src/report/exit-code.js';
-import type { RunReport } from '../../../src/report/types.js';
-import { planCells, planId, shardCells, shardOf, type MatrixCell } from '../../../src/vm/cells.js';
-import { describeMissing, mergeShards, type MergeInput } from '../../../src/vm/merge.js';
-import { fail, pass, report } from '../report/fixtures.js';
+import { UsageError } from '../../../../src/errors.js';
+import { exitCodeForAll } from '../../../../src/report/exit-code.js';
+import type { RunReport } from '../../../../src/report/types.js';
+import { planCells, planId, shardCells, shardOf, type MatrixCell } from '../../../../src/vm/matrix/cells.js';
+import { describeMissing, mergeShards, type MergeInput } from '../../../../src/vm/matrix/merge.js';
+import { fail, pass, report } from '../../report/fixtures.js';
 
 const KERNELS = ['6.12.118+deb13-amd64', '7.3.4+deb13-amd64'];
 

@@ -9,10 +9,10 @@ import {
   resolveBackportsQemu,
   type QemuInstall,
   type QemuManifest,
-} from '../../../src/vm/qemu-backports.js';
-import { sha256File } from '../../../src/host/hash.js';
-import type { PrivateApt } from '../../../src/host/apt.js';
-import { EnvironmentError } from '../../../src/errors.js';
+} from '../../../../src/vm/qemu/backports.js';
+import { sha256File } from '../../../../src/host/hash.js';
+import type { PrivateApt } from '../../../../src/host/apt.js';
+import { EnvironmentError } from '../../../../src/errors.js';
 
 const V = '1:10.0.2+ds-2+deb13u1~bpo12+1';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chooseQemu, type QemuSources } from '../../../src/vm/qemu-choice.js';
-import { parseQemuVersion, type QemuProbe } from '../../../src/vm/qemu-version.js';
-import { EnvironmentError, UsageError } from '../../../src/errors.js';
+import { chooseQemu, type QemuSources } from '../../../../src/vm/qemu/choice.js';
+import { parseQemuVersion, type QemuProbe } from '../../../../src/vm/qemu/version.js';
+import { EnvironmentError, UsageError } from '../../../../src/errors.js';
 
 const BP = {
   bin: '/c/qemu/10/usr/bin/qemu-system-x86_64',

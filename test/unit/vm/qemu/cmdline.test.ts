@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildCmdline } from '../../../src/vm/cmdline.js';
-import { UsageError } from '../../../src/errors.js';
+import { buildCmdline } from '../../../../src/vm/qemu/cmdline.js';
+import { UsageError } from '../../../../src/errors.js';
 
 describe('kernel command line', () => {
   it('has the serial console, panic handling and our init', () => {

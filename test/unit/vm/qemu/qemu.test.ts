@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { guestCodeFromQemu, parseCpus, parseMemory, qemuArgs } from '../../../src/vm/qemu.js';
-import { accelArgs, chooseAccel, cpuHasVirt, defaultTcg, describeAccel, parseTcg } from '../../../src/vm/accel.js';
-import { parseQemuVersion } from '../../../src/vm/qemu-version.js';
-import { UsageError } from '../../../src/errors.js';
+import { guestCodeFromQemu, parseCpus, parseMemory, qemuArgs } from '../../../../src/vm/qemu/qemu.js';
+import {
+  accelArgs,
+  chooseAccel,
+  cpuHasVirt,
+  defaultTcg,
+  describeAccel,
+  parseTcg,
+} from '../../../../src/vm/qemu/accel.js';
+import { parseQemuVersion } from '../../../../src/vm/qemu/version.js';
+import { UsageError } from '../../../../src/errors.js';
 
 const base = {
   kernel: '/k/vmlinuz',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mttcgSafe, parseQemuVersion, probeFailure, probeQemu, versionAtLeast } from '../../../src/vm/qemu-version.js';
+import {
+  mttcgSafe,
+  parseQemuVersion,
+  probeFailure,
+  probeQemu,
+  versionAtLeast,
+} from '../../../../src/vm/qemu/version.js';
 
 describe('QEMU version', () => {
   it('reads the version from --version output', () => {
