@@ -25,6 +25,7 @@ import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix/ma
 import type { VmOpts } from './options.js';
 import { emulatorInt3 } from './boot/outcome.js';
 import { isDebianSpec, planExecVm, planVm, type VmPlan } from './plan.js';
+import type { RunGrammar } from './run-args.js';
 import { chooseQemu, describeQemu, hostQemuSources, type QemuChoice } from './qemu/choice.js';
 import { collectRepro, hostReproDir, mapReproPaths, SHARE_REPRO } from './repro.js';
 import { VmKtap } from './matrix/ktap-live.js';
@@ -52,11 +53,12 @@ interface KernelBoot {
   note?: string;
 }
 
-export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
+/** `vm`: `grammar` is `run`'s command, which reads the guest's arguments (run-args.ts). */
+export async function runVm(runArgs: string[], o: VmOpts, grammar: RunGrammar): Promise<number> {
   if (o.exec !== undefined) return runExec(runArgs, o);
   const say = (m: string) => process.stderr.write(`vm: ${m}\n`);
   // Everything the user typed is checked before anything is fetched or booted.
-  const plan = planVm(runArgs, o);
+  const plan = planVm(runArgs, o, grammar);
   await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: say });
   const stages: string[] = [];
   // The report's temporary file, made now; the old file stays until the report is complete (or the KTAP stream starts).

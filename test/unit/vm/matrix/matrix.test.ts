@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import type { BootOutcome } from '../../../../src/vm/boot/boot.js';
 import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from '../../../../src/vm/matrix/matrix.js';
 import { parseQemuVersion } from '../../../../src/vm/qemu/version.js';
-import { splitReportArgs } from '../../../../src/vm/plan.js';
 import type { RunReport, ScenarioResult } from '../../../../src/report/types.js';
 
 const tool = { name: 'tracefs-regress', version: '0.0.0' };
@@ -153,18 +152,5 @@ describe('vm outcomes as reports', () => {
     expect(lines[0]).toMatch(/^scenario\s+6\.1\.0-56-amd64\s+6\.12\.118\+deb13-amd64$/);
     expect(lines[2]).toMatch(/^a\[kprobe\]\s+PASS\s+FAIL$/);
     expect(lines[3]).toMatch(/^b\[kprobe\]\s+SKIP\s+-$/);
-  });
-});
-
-describe('vm argument handling', () => {
-  it('takes --format/--output for the host and passes the rest to the guest', () => {
-    expect(splitReportArgs(['--scenario', 'x', '--format', 'ktap', '-o', 'r.tap', '--bail'])).toEqual({
-      rest: ['--scenario', 'x', '--bail'],
-      format: 'ktap',
-      output: 'r.tap',
-    });
-    expect(splitReportArgs(['--format=junit'])).toEqual({ rest: [], format: 'junit', output: undefined });
-    expect(splitReportArgs([])).toEqual({ rest: [], format: 'pretty', output: undefined });
-    expect(() => splitReportArgs(['--output'])).toThrow(/needs a value/);
   });
 });
