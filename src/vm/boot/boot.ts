@@ -27,7 +27,8 @@ import { newRunDir, reapOrphans, retainRunDir, retentionOf } from './rundir.js';
 import { TMPFS_IN_GUEST } from './exec.js';
 import { guestCodeFromQemu, runQemu, type QemuBin, type QemuConfig, type QemuResult } from '../qemu/qemu.js';
 
-export interface BootOptions {
+/** What every boot takes, whatever the guest runs. */
+export interface BootCommon {
   kernel: KernelImage;
   accel: Accel;
   memoryMiB: number;
@@ -38,12 +39,8 @@ export interface BootOptions {
   guestArgv: (share: string) => string[];
   cwd: string;
   keepLog?: string;
-  /** Each run-journal record as it arrives from the guest (vm streams its KTAP from these). */
-  onJournal?: (r: JournalRecord) => void;
   /** Print guest console lines as they come (after the kernel hands over to the guest command). */
   onConsole?: (line: string, ms: number) => void;
-  /** Matches a console line that is a scenario result: its first arrival is the first-result time. */
-  resultLine?: RegExp;
   /** Host-side notes (where a kept console log is). */
   log?: (m: string) => void;
   /** Keep the run directory (results share, console log) even after a clean run; the caller removes it. */
@@ -58,20 +55,6 @@ export interface BootOptions {
    */
   oopsGraceMs?: number;
   /**
-   * `vm --exec`: the guest command's stdout and stderr come back on their own
-   * serial ports, raw, and go here as they arrive (each chunk also counts as
-   * the guest's progress); its stdin is /dev/null.
-   */
-  stdio?: { stdout: (chunk: Buffer) => void; stderr: (chunk: Buffer) => void };
-  /** Host directories the guest command needs that are under /tmp or /run (bound back over the guest's tmpfs). */
-  keepPaths?: string[];
-  /** Any exit status of the guest command is a clean end (vm --exec: the program's status is its own); else only 0. */
-  anyExitIsClean?: boolean;
-  /** Subdirectories of the results share created before the boot (e.g. where `run --repro-dir` writes). */
-  shareDirs?: string[];
-  /** Called with the results share once QEMU has ended, before the run directory may go (copy files out of it). */
-  readShare?: (share: string) => void;
-  /**
    * Boot without 9p (docs/vm-boot.md): the guest's root is its initramfs
    * (with the payload: node and the package), and the results share comes
    * back over a virtio console. For a kernel without modules (vmlinuzOnly),
@@ -79,6 +62,42 @@ export interface BootOptions {
    */
   selfContained?: boolean;
 }
+
+/**
+ * The guest command reports results (the suite, ftracetest, the accelerator
+ * probe): they show on the console and in the share; only exit status 0 is a
+ * clean end. The default mode.
+ */
+export interface ResultsMode {
+  mode?: 'results';
+  /** Matches a console line that is a scenario result: its first arrival is the first-result time. */
+  resultLine?: RegExp;
+  /** Each run-journal record as it arrives from the guest (vm streams its KTAP from these). */
+  onJournal?: (r: JournalRecord) => void;
+  /** Subdirectories of the results share created before the boot (e.g. where `run --repro-dir` writes). */
+  shareDirs?: string[];
+  /** Called with the results share once QEMU has ended, before the run directory may go (copy files out of it). */
+  readShare?: (share: string) => void;
+}
+
+/**
+ * `vm --exec`: a program instead of the suite. Nothing on the console is a
+ * result (the program's output has ports of its own), and any exit status of
+ * it is a clean end (the program's status is its own).
+ */
+export interface ExecMode {
+  mode: 'exec';
+  /**
+   * The guest command's stdout and stderr come back on their own serial
+   * ports, raw, and go here as they arrive (each chunk also counts as the
+   * guest's progress); its stdin is /dev/null.
+   */
+  stdio: { stdout: (chunk: Buffer) => void; stderr: (chunk: Buffer) => void };
+  /** Host directories the program needs that are under /tmp or /run (bound back over the guest's tmpfs). */
+  keepPaths?: string[];
+}
+
+export type BootOptions = BootCommon & (ResultsMode | ExecMode);
 
 /** How a boot reaches the host, for stderr. */
 export function bootPathText(selfContained: boolean): string {
@@ -197,7 +216,7 @@ async function bootAttempt(o: BootOptions, stall?: { ms: number; planted: boolea
   for (const k of reapOrphans()) o.log?.(`ended an orphaned qemu left by a killed run: ${k}`);
   const f = runFiles(newRunDir());
   const token = newGuestToken();
-  for (const d of o.shareDirs ?? []) fs.mkdirSync(path.join(f.share, d), { recursive: true });
+  for (const d of (o.mode !== 'exec' && o.shareDirs) || []) fs.mkdirSync(path.join(f.share, d), { recursive: true });
   const accelerator = describeAccel(o.accel);
   const payload = o.selfContained ? await ensurePayload(packageRoot, (m) => o.log?.(m)) : undefined;
   await buildInitramfs(
@@ -237,7 +256,7 @@ async function bootAttempt(o: BootOptions, stall?: { ms: number; planted: boolea
   if (sink) seen.shareProblems = [...(seen.shareProblems ?? []), ...relayProblems(sink)];
   for (const p of seen.shareProblems ?? []) o.log?.(`ignored ${p}`);
   if (o.keepLog) keepLog(f.serialLog, o.keepLog, o.log);
-  o.readShare?.(f.share);
+  if (o.mode !== 'exec') o.readShare?.(f.share);
   const out = outcomeOf(o, f, accelerator, q, watch, seen);
   keepOrRemove(out, o);
   return out;
@@ -263,17 +282,16 @@ function watchConsole(o: BootOptions, f: RunFiles, endQemu: () => void): GuestWa
     serialLog: f.serialLog,
     journal: f.journal,
     graceMs: o.oopsGraceMs,
-    resultLine: o.resultLine ?? DEFAULT_RESULT_LINE,
+    ...(o.mode === 'exec' ? {} : { resultLine: o.resultLine ?? DEFAULT_RESULT_LINE, onJournal: o.onJournal }),
     verbose: o.verbose,
     onConsole: o.onConsole,
-    onJournal: o.onJournal,
     onGraceExpired: endQemu,
   }).start();
 }
 
 /** `vm --exec`: stream the guest command's stdout and stderr as QEMU writes them. */
 function followStdio(o: BootOptions, f: RunFiles, watch: GuestWatch): ByteTail[] {
-  if (!o.stdio) return [];
+  if (o.mode !== 'exec') return [];
   const files = stdioFiles(f.dir);
   const to = (sink: (b: Buffer) => void) => (b: Buffer) => {
     watch.noteProgress();
@@ -295,7 +313,7 @@ export function qemuConfig(o: BootOptions, f: RunFiles, guestToken: string): Qem
     memoryMiB: o.memoryMiB,
     cpus: o.cpus,
     serialLog: f.serialLog,
-    ...(o.stdio ? { stdioLogs: stdioFiles(f.dir) } : {}),
+    ...(o.mode === 'exec' ? { stdioLogs: stdioFiles(f.dir) } : {}),
     ...(o.selfContained ? { relayLog: f.relayLog } : { resultsDir: f.share, hostRoot: '/' }),
     pidFile: f.pidFile,
   };
@@ -433,12 +451,12 @@ export function guestPlan(o: BootOptions, share: string, accelerator: string, gu
     argv: o.guestArgv(share),
     env: guestEnv(accelerator, guestToken, share),
     watchdogS: o.timeoutMs / 1000 + 30,
-    ...(o.stdio ? { stdio: true } : {}),
-    ...keepPathsOf(o.keepPaths, share),
+    ...(o.mode === 'exec' ? { stdio: true } : {}),
+    ...keepPathsOf(o.mode === 'exec' ? o.keepPaths : undefined, share),
     ...(o.selfContained
       ? {
           relay: { node: process.execPath, script: path.join(packageRoot, 'dist', 'vm', 'guest', 'relay.js') },
-          ...(o.shareDirs?.length ? { shareDirs: o.shareDirs } : {}),
+          ...(o.mode !== 'exec' && o.shareDirs?.length ? { shareDirs: o.shareDirs } : {}),
         }
       : {}),
   };
@@ -457,7 +475,7 @@ function keepPathsOf(keep: string[] = [], share: string): { keepPaths?: string[]
 /** Keep the run directory (console log, share) only when something needs looking at. */
 function keepOrRemove(out: BootOutcome, o: BootOptions): void {
   const r = retentionOf({
-    clean: out.status === 'DONE' && (out.guestCode === 0 || (!!o.anyExitIsClean && out.guestCode !== undefined)),
+    clean: out.status === 'DONE' && (out.guestCode === 0 || (o.mode === 'exec' && out.guestCode !== undefined)),
     callerKeeps: !!o.keepRunDir,
   });
   retainRunDir(out.runDir, r);

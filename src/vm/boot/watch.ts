@@ -53,8 +53,8 @@ export interface GuestWatchOptions {
   journal?: string;
   /** End the guest this long after a kernel failure without progress; undefined: never end it early. */
   graceMs?: number;
-  /** Matches a console line that is a scenario result: its first arrival is the first-result time. */
-  resultLine: RegExp;
+  /** Matches a console line that is a scenario result: its first arrival is the first-result time; none without it (vm --exec). */
+  resultLine?: RegExp;
   /** Forward boot console lines too, not only the guest command's. */
   verbose?: boolean;
   onConsole?: (line: string, ms: number) => void;
@@ -109,7 +109,7 @@ export class GuestWatch {
     }
     if (line.startsWith(MARK.exit)) return;
     // The guest's output may carry colour codes; results are recognised without them.
-    if (this.o.resultLine.test(line.replace(/\x1b\[[0-9;]*m/g, ''))) {
+    if (this.o.resultLine?.test(line.replace(/\x1b\[[0-9;]*m/g, ''))) {
       this.firstResultMs ??= ms;
       // A result line is progress too, for guests that keep no journal.
       this.progress(ms);

@@ -87,14 +87,29 @@ describe('one boot, in parts', () => {
     expect(g.keepPaths).toBeUndefined();
   });
 
+  it('vm --exec is a mode of its own: no result matching, no journal, no share dirs (the type says so)', () => {
+    const stdio = { stdout: () => {}, stderr: () => {} };
+    // @ts-expect-error: nothing on the console is a result of a program run by vm --exec
+    const matching: BootOptions = { ...OPTS, mode: 'exec', stdio, resultLine: /x/ };
+    // @ts-expect-error: nor does it stream a run journal
+    const journal: BootOptions = { ...OPTS, mode: 'exec', stdio, onJournal: () => {} };
+    expect([matching.mode, journal.mode]).toEqual(['exec', 'exec']);
+    const g = guestPlan({ ...OPTS, mode: 'exec', stdio }, '/c/share', 'kvm', TOKEN);
+    expect(g.stdio).toBe(true);
+    expect(guestPlan(OPTS, '/c/share', 'kvm', TOKEN).stdio).toBeUndefined();
+  });
+
   it('binds the results share back over the tmpfs when the cache is under /tmp (HOME=/tmp/x, a throwaway user)', () => {
     expect(guestPlan(OPTS, '/tmp/h/.cache/tracefs-regress/run/x/share', 'kvm', TOKEN).keepPaths).toEqual([
       '/tmp/h/.cache/tracefs-regress/run/x/share',
     ]);
-    expect(guestPlan({ ...OPTS, keepPaths: ['/run/p'] }, '/run/c/share', 'kvm', TOKEN).keepPaths).toEqual([
-      '/run/p',
-      '/run/c/share',
-    ]);
+    const exec: BootOptions = {
+      ...OPTS,
+      mode: 'exec',
+      stdio: { stdout: () => {}, stderr: () => {} },
+      keepPaths: ['/run/p'],
+    };
+    expect(guestPlan(exec, '/run/c/share', 'kvm', TOKEN).keepPaths).toEqual(['/run/p', '/run/c/share']);
     expect(guestPlan(OPTS, '/var/tmp/h/share', 'kvm', TOKEN).keepPaths).toBeUndefined();
   });
 
