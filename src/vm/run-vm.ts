@@ -26,6 +26,7 @@ import type { VmOpts } from './options.js';
 import { emulatorInt3 } from './boot/outcome.js';
 import { isDebianSpec, planExecVm, planVm, type VmPlan } from './plan.js';
 import type { RunGrammar } from './run-args.js';
+import { retrying } from './retry.js';
 import { chooseQemu, describeQemu, hostQemuSources, type QemuChoice } from './qemu/choice.js';
 import { collectRepro, hostReproDir, mapReproPaths, SHARE_REPRO } from './repro.js';
 import { VmKtap } from './matrix/ktap-live.js';
@@ -250,15 +251,22 @@ async function bootKernel({ image: k, cell }: Cell, accel: Accel, many: boolean,
     if (repro && out.report) out.report = mapReproPaths(out.report, path.join(out.runDir, 'share', SHARE_REPRO), repro);
     return out;
   };
-  const first = await boot();
-  const int3 = emulatorInt3(first.accelerator, first.consoleFailures);
-  if (!int3 || first.status === 'INTERRUPTED') return { outcome: first };
-  run.say(
-    `${first.kernel}: '${int3}' under multi-threaded TCG is QEMU's text-patching fault, not a kernel verdict: booting once more`,
+  const int3Of = (out: BootOutcome) =>
+    out.status === 'INTERRUPTED' ? undefined : emulatorInt3(out.accelerator, out.consoleFailures);
+  const { result: outcome, discarded } = await retrying(
+    () => boot(),
+    (out) => (int3Of(out) ? 'emulator-int3' : undefined),
+    (out) => {
+      const int3 = int3Of(out);
+      run.say(
+        `${out.kernel}: '${int3}' under multi-threaded TCG is QEMU's text-patching fault, not a kernel verdict: booting once more`,
+      );
+      run.ktap?.note(`note: boot 1 discarded ('${int3}' under multi-threaded TCG, a QEMU fault): booting once more`);
+    },
   );
-  run.ktap?.note(`note: boot 1 discarded ('${int3}' under multi-threaded TCG, a QEMU fault): booting once more`);
-  const outcome = await boot();
-  const note = `boot 1 discarded: '${int3}' under multi-threaded TCG (a QEMU fault; console log ${first.serialLog || 'not kept'}); these results are from boot 2`;
+  const first = discarded[0]?.result;
+  if (!first) return { outcome };
+  const note = `boot 1 discarded: '${int3Of(first)}' under multi-threaded TCG (a QEMU fault; console log ${first.serialLog || 'not kept'}); these results are from boot 2`;
   return { outcome, note };
 }
 

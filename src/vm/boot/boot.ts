@@ -20,6 +20,7 @@ import { ShareSink } from '../guest/relay-host.js';
 import { packageRoot } from '../../package.js';
 import { classifyBoot, endedAfterFailure, type BootFacts, type BootStatus, type WatchTimes } from './outcome.js';
 import { partialRun } from './partial.js';
+import { retrying } from '../retry.js';
 import { OutputFile } from '../../util/output.js';
 import { parseJournal, type JournalRecord } from '../../report/journal.js';
 import type { KernelImage } from '../kernels/kernels.js';
@@ -201,14 +202,18 @@ export function bootStall(env: NodeJS.ProcessEnv = process.env): { ms: number; p
 export async function bootOnce(o: BootOptions): Promise<BootOutcome> {
   const stall = bootStall();
   const t0 = Date.now();
-  if (o.timeoutMs > stall.ms) {
-    const first = await bootAttempt(o, stall);
-    if (first) return first;
-    o.log?.(
-      `the guest had not started its command ${stall.ms / 1000} s after QEMU started (a stalled boot); booting it once more`,
-    );
-  }
-  return (await bootAttempt({ ...o, timeoutMs: o.timeoutMs - (Date.now() - t0) }))!;
+  const { result } = await retrying(
+    (change) =>
+      change === 'boot-again-in-time-left'
+        ? bootAttempt({ ...o, timeoutMs: o.timeoutMs - (Date.now() - t0) })
+        : bootAttempt(o, o.timeoutMs > stall.ms ? stall : undefined),
+    (out) => (out === undefined ? 'boot-stall' : undefined),
+    () =>
+      o.log?.(
+        `the guest had not started its command ${stall.ms / 1000} s after QEMU started (a stalled boot); booting it once more`,
+      ),
+  );
+  return result!;
 }
 
 /** A boot; undefined when `stall` was given and the guest had not started its command by then (QEMU ended). */

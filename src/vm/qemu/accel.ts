@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import { UsageError } from '../../errors.js';
 import { MTTCG_MIN, mttcgSafe, type QemuVersion } from './version.js';
+import { retrying } from '../retry.js';
 
 export type TcgThread = 'single' | 'multi';
 export type Accel = { kind: 'kvm' } | { kind: 'tcg'; thread: TcgThread };
@@ -86,7 +87,12 @@ export async function chooseAccel(
   const d = defaultTcg(o.qemu);
   const tcg: Accel = { kind: 'tcg', thread: d.thread };
   if (!candidate()) return { accel: tcg, why: `no vmx/svm in /proc/cpuinfo or no usable /dev/kvm; ${d.why}` };
-  if (await trial({ kind: 'kvm' }))
-    return { accel: { kind: 'kvm' }, why: 'vmx/svm present and a KVM trial boot worked' };
+  const { result } = await retrying(
+    async (change): Promise<{ accel: Accel; ok: boolean }> =>
+      change === 'accel-tcg' ? { accel: tcg, ok: true } : { accel: { kind: 'kvm' }, ok: await trial({ kind: 'kvm' }) },
+    (t) => (t.ok ? undefined : 'kvm-trial-failed'),
+  );
+  if (result.accel.kind === 'kvm' && result.ok)
+    return { accel: result.accel, why: 'vmx/svm present and a KVM trial boot worked' };
   return { accel: tcg, why: `vmx/svm present but a KVM trial boot failed; ${d.why}` };
 }
