@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Measures what OOPS_GRACE_MS (src/vm/guest-watch.ts) must cover: in a guest
+// Measures what OOPS_GRACE_MS (src/vm/boot/watch.ts) must cover: in a guest
 // that does not hang, the longest stretch without progress (between two
 // result lines, as the host sees them arrive), and the time from the last
 // result to the end of `vm` (report written to the share, sync, poweroff).

@@ -1,6 +1,6 @@
 // The kernel's splats: the lines with which it reports that it failed or
 // warned, written once for every reader of kernel text: the guest's serial
-// console (vm/console.ts), /dev/kmsg records (health/kmsg.ts), a bug report's
+// console (vm/boot/console.ts), /dev/kmsg records (health/kmsg.ts), a bug report's
 // Subject (report/lkml-subject.ts) and a known bug's console signature
 // (expect/console-faults.ts). Every pattern matches inside one line and none
 // is anchored at its start, so each reader keeps its own framing (a dmesg

@@ -3,9 +3,9 @@
 // self-test can say which planted regressions each tool catches.
 import fs from 'node:fs';
 import path from 'node:path';
-import { bootOnce, type BootOutcome } from '../vm/boot.js';
-import { resolveCustom } from '../vm/custom.js';
-import type { Accel } from '../vm/accel.js';
+import { bootOnce, type BootOutcome } from '../vm/boot/boot.js';
+import { resolveCustom } from '../vm/kernels/custom.js';
+import type { Accel } from '../vm/qemu/accel.js';
 import { EnvironmentError } from '../errors.js';
 
 export type FtraceStatus = 'PASS' | 'FAIL' | 'UNRESOLVED' | 'UNTESTED' | 'UNSUPPORTED' | 'XFAIL' | 'UNDEFINED';

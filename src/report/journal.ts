@@ -1,7 +1,7 @@
 // The run journal: one JSON line per event (run start, scenario start,
 // scenario result), appended as the run goes. A VM guest whose kernel oopsed
 // with a lock held never writes its final report; the host builds one from
-// the journal instead (src/vm/partial.ts). One write(2) per line, no rewrite:
+// the journal instead (src/vm/boot/partial.ts). One write(2) per line, no rewrite:
 // on the guest's 9p share (no cache) each line reaches the host as it is
 // written, and a kill can at worst cut the last line, which parseJournal skips.
 import fs from 'node:fs';

@@ -161,7 +161,7 @@ export interface RunReport {
   reproDir?: string;
   /** `run --repeat`/`--until-fail`: what the iterations add up to (src/report/repeat.ts). Absent for a single run. */
   repeat?: RepeatSummary;
-  /** `vm`: where this boot sits in the kernel x boot plan (src/vm/cells.ts). Absent for a plain run. */
+  /** `vm`: where this boot sits in the kernel x boot plan (src/vm/matrix/cells.ts). Absent for a plain run. */
   matrix?: MatrixCell;
 }
 

@@ -1,5 +1,5 @@
 // The verdict of one variant, from the facts the runner gathered: pure, with
-// ordered rules (as src/vm/outcome.ts is for a boot), so every rule and every
+// ordered rules (as src/vm/boot/outcome.ts is for a boot), so every rule and every
 // pair of rules that fire together is tested without running anything.
 import type { ScenarioResult } from '../report/types.js';
 import type { HealthDelta } from '../health/types.js';

@@ -9,7 +9,7 @@ import type { Expect } from './expect.js';
 
 /**
  * Test hooks: passed in as options by tests (a guest's run gets them through
- * src/vm/guest-token.ts only), never read from the environment; a user's run has none.
+ * src/vm/guest/token.ts only), never read from the environment; a user's run has none.
  */
 export interface ScenarioTestHooks {
   /**

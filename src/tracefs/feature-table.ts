@@ -3,7 +3,7 @@
 // come the features a run detects and the SKIP reason of a missing one
 // (tracefs/features.ts, runner/run-suite.ts), the options `doctor` checks on a
 // host (cli/doctor/checks.ts), the tracing options a bug report quotes
-// (report/config.ts), what vm demands of a custom kernel (vm/custom.ts) and
+// (report/config.ts), what vm demands of a custom kernel (vm/kernels/custom.ts) and
 // kselftest/config (written by `npm run gen:kselftest`; a unit test fails
 // when it is stale). Pure: no file is read here.
 import type { Feature } from '../model.js';

@@ -12,7 +12,7 @@ import { nameReport } from '../expect/naming.js';
 import type { KnownBug } from '../expect/types.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
 import type { RunReport } from '../report/types.js';
-import { CONSOLE_RESULT } from './matrix.js';
+import { CONSOLE_RESULT } from './matrix/matrix.js';
 
 /** Pull every --expect FILE out of the guest's args (the host rewrites them). */
 export function splitExpectArgs(args: readonly string[]): { rest: string[]; files: string[] } {

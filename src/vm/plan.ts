@@ -5,21 +5,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { ExpectEntry } from '../expect/types.js';
-import { IGNORE_KNOWN_CRASHERS } from '../expect/apply.js';
 import { packageRoot } from '../package.js';
 import { FORMATS, isFormat, type Format } from '../report/index.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
 import { checkOutputWritable, checkTarget, refuseSharedTargets } from '../util/output.js';
-import { parseTcg, type TcgThread } from './accel.js';
-import { planExec, type ExecHost, type ExecProgram } from './exec.js';
-import { expandShortOptions, optionValues } from './guest-args.js';
+import { parseTcg, type TcgThread } from './qemu/accel.js';
+import { planExec, type ExecHost, type ExecProgram } from './boot/exec.js';
 import { selectScenarios } from '../runner/select.js';
-import { guestExpectArgs, loadForVm, splitExpectArgs } from './expect.js';
-import { namesOneKernel, parseDebianSpec } from './debian-spec.js';
+import { guestExpectArgs, loadForVm } from './expect.js';
+import { namesOneKernel, parseDebianSpec } from './kernels/debian-spec.js';
 import { parseVmTimeout, type VmOpts } from './options.js';
-import { parseCpus, parseMemory } from './qemu.js';
-import { parseBoots, parseShard, type Shard } from './cells.js';
-import { checkReproDir, splitReproArgs } from './repro.js';
+import { parseCpus, parseMemory } from './qemu/qemu.js';
+import { parseBoots, parseShard, type Shard } from './matrix/cells.js';
+import { checkReproDir } from './repro.js';
+import { parseGuestRun, renderGuestRun, type GuestRun, type RunGrammar } from './run-args.js';
 
 export const MATRIX_DEBIAN = ['debian:6.1', 'debian:6.12', 'debian:6.18', 'debian:latest'];
 
@@ -48,37 +47,15 @@ export interface VmPlan {
   shard?: Shard;
 }
 
-/** Pull --format/--output out of the guest's args: the guest always writes JSON; the host renders. */
-export function splitReportArgs(given: string[]): { rest: string[]; format: string; output?: string } {
-  const args = expandShortOptions(given);
-  const rest: string[] = [];
-  let format = 'pretty';
-  let output: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--') {
-      rest.push(...args.slice(i));
-      break;
-    }
-    const a = args[i]!;
-    const m = /^(--format|-f|--output|-o)(?:=(.*))?$/.exec(a);
-    if (!m) {
-      rest.push(a);
-      continue;
-    }
-    const v = m[2] ?? args[++i];
-    if (v === undefined) throw new UsageError(`${m[1]} needs a value`);
-    if (m[1] === '--format' || m[1] === '-f') format = v;
-    else output = v;
-  }
-  return { rest, format, output };
-}
-
 /** Every option checked, in the order the user reads them; throws on the first bad one. */
-export function planVm(runArgs: string[], o: VmOpts): VmPlan {
-  const { rest, reproDir: after } = splitReproArgs(runArgs);
+export function planVm(runArgs: string[], o: VmOpts, grammar: RunGrammar): VmPlan {
+  const run = parseGuestRun(runArgs, grammar);
+  // --repro-dir after -- means the same as before it (the guest cannot write a host path).
+  const after = takeOpt(run, 'reproDir');
+  if (after === '') throw new UsageError('--repro-dir needs a directory');
   if (o.reproDir !== undefined && after !== undefined && after !== o.reproDir)
     throw new UsageError(`--repro-dir given twice (${o.reproDir} before --, ${after} after): give one directory`);
-  const guest = planGuestRun(rest);
+  const guest = planGuestRun(run, grammar);
   checkKeepLog(o, guest.output);
   const machine = planMachine(o);
   const dir = o.reproDir ?? after;
@@ -121,27 +98,49 @@ export function planExecVm(args: string[], o: VmOpts, host: ExecHost): VmPlan & 
   return { guestArgs: [], format: 'pretty', expectations: [], ...planMachine(o), entry: exec.path, exec };
 }
 
-/** The guest's `run` arguments (after --): report options, --expect files. */
-function planGuestRun(runArgs: string[]): Pick<VmPlan, 'guestArgs' | 'format' | 'output' | 'expectations'> {
-  const { rest: withExpect, format, output } = splitReportArgs(runArgs);
-  const { rest: guestRest, files: expectFiles } = splitExpectArgs(withExpect);
-  if (guestRest.includes('--ignore-skips') && expectFiles.length === 0)
+/**
+ * The guest's `run` arguments (after --): the report options are the host's
+ * (the guest always writes JSON), the --expect files are checked here and
+ * handed over as absolute paths, the selection is checked before anything boots.
+ */
+function planGuestRun(
+  run: GuestRun,
+  grammar: RunGrammar,
+): Pick<VmPlan, 'guestArgs' | 'format' | 'output' | 'expectations'> {
+  const format = takeOpt(run, 'format') ?? 'pretty';
+  const output = takeOpt(run, 'output');
+  const expectFiles = (run.opts.expect as string[] | undefined) ?? [];
+  if (expectFiles.includes('')) throw new UsageError('--expect needs a file, e.g. --expect kernel/known-bugs.json');
+  if (run.opts.ignoreSkips === true && expectFiles.length === 0)
     throw new UsageError('--ignore-skips goes with --expect FILE');
   const loaded = loadForVm(
     expectFiles,
     CATALOGUE.map((s) => s.id),
   );
   // Asked to ignore the known crashers, the host judges without them too.
-  const expectations = guestRest.includes(IGNORE_KNOWN_CRASHERS) ? loaded.filter((e) => !e.crasher) : loaded;
+  const expectations = run.opts.ignoreKnownCrashers === true ? loaded.filter((e) => !e.crasher) : loaded;
   // A typo in the selection fails here, before anything is fetched or booted.
-  selectScenarios(CATALOGUE, optionValues(guestRest, '--scenario', '-s'), optionValues(guestRest, '--exclude'));
-  const guestArgs = [...guestRest, ...guestExpectArgs(expectFiles, packageRoot)];
+  selectScenarios(CATALOGUE, strings(run.opts.scenario), strings(run.opts.exclude));
+  if (expectFiles.length) run.opts.expect = pairs(guestExpectArgs(expectFiles, packageRoot));
+  const guestArgs = renderGuestRun(run, grammar);
   if (!isFormat(format)) throw new UsageError(`--format '${format}' is not one of ${FORMATS.join(', ')}`);
   // -o - is stdout, as for run.
   const out = output === '-' ? undefined : output;
   if (out) checkOutputWritable(out);
   return { guestArgs, format, output: out, expectations };
 }
+
+/** An option's value taken out of the guest's run (the host's to act on). */
+function takeOpt(run: GuestRun, key: string): string | undefined {
+  const v = run.opts[key];
+  delete run.opts[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+const strings = (v: GuestRun['opts'][string] | undefined): string[] => (Array.isArray(v) ? v : []);
+
+/** The values of `--expect ABS` pairs. */
+const pairs = (args: string[]): string[] => args.filter((_, i) => i % 2 === 1);
 
 /** --keep-log is an output like --output (util/output): checked now, and never the report's file. */
 function checkKeepLog(o: VmOpts, output: string | undefined): void {

@@ -2,12 +2,12 @@
 // writable results share (the host root is read-only in the guest), and the
 // host copies them to DIR (DIR/<kernel> for several kernels) and points the
 // report at the copies. The files are the guest's: only regular files with
-// plain names are copied, never through a link (guest-file.ts).
+// plain names are copied, never through a link (guest/file.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { prepareOutputDir, writeFileInDir } from '../util/output.js';
-import { MAX_GUEST_FILE, readGuestFile } from './guest-file.js';
+import { MAX_GUEST_FILE, readGuestFile } from './guest/file.js';
 
 /** The subdirectory of the results share the guest's `run --repro-dir` writes into. */
 export const SHARE_REPRO = 'repro';

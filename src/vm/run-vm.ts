@@ -11,23 +11,25 @@ import { nothingToReport, render, renderJsonMatrix, renderMany, useColor } from 
 import { describeScenario } from '../scenarios/catalogue.js';
 import { reportedConfigFromText } from '../report/config.js';
 import type { RunReport } from '../report/types.js';
-import { chooseAccel, type Accel } from './accel.js';
-import { bootOnce, bootPathText, JOURNAL_FILE, type BootOptions, type BootOutcome } from './boot.js';
-import { resolveCustom } from './custom.js';
-import { execExitCode } from './exec.js';
-import { ensureDeps } from './deps.js';
+import { chooseAccel, type Accel } from './qemu/accel.js';
+import { bootOnce, bootPathText, JOURNAL_FILE, type BootCommon, type BootOutcome } from './boot/boot.js';
+import { resolveCustom } from './kernels/custom.js';
+import { execExitCode } from './boot/exec.js';
+import { ensureDeps } from './qemu/deps.js';
 import { judgeVmReport, nameVmReport } from './expect.js';
 import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../expect/apply.js';
-import { OOPS_GRACE_MS } from './guest-watch.js';
-import { planDebian, type KernelImage } from './kernels.js';
-import { planCells, planId, shardCells, type MatrixCell } from './cells.js';
-import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix.js';
+import { OOPS_GRACE_MS } from './boot/watch.js';
+import { planDebian, type KernelImage } from './kernels/kernels.js';
+import { planCells, planId, shardCells, type MatrixCell } from './matrix/cells.js';
+import { combinedExitCode, exitCodeOf, matrixTable, reportOf } from './matrix/matrix.js';
 import type { VmOpts } from './options.js';
-import { emulatorInt3 } from './outcome.js';
+import { emulatorInt3 } from './boot/outcome.js';
 import { isDebianSpec, planExecVm, planVm, type VmPlan } from './plan.js';
-import { chooseQemu, describeQemu, hostQemuSources, type QemuChoice } from './qemu-choice.js';
+import type { RunGrammar } from './run-args.js';
+import { retrying } from './retry.js';
+import { chooseQemu, describeQemu, hostQemuSources, type QemuChoice } from './qemu/choice.js';
 import { collectRepro, hostReproDir, mapReproPaths, SHARE_REPRO } from './repro.js';
-import { VmKtap } from './ktap-live.js';
+import { VmKtap } from './matrix/ktap-live.js';
 import { fdSink } from '../report/ktap-stream.js';
 
 /** What every boot of one `vm` run shares. */
@@ -52,45 +54,77 @@ interface KernelBoot {
   note?: string;
 }
 
-export async function runVm(runArgs: string[], o: VmOpts): Promise<number> {
+/** `vm`: `grammar` is `run`'s command, which reads the guest's arguments (run-args.ts). */
+export async function runVm(runArgs: string[], o: VmOpts, grammar: RunGrammar): Promise<number> {
   if (o.exec !== undefined) return runExec(runArgs, o);
   const say = (m: string) => process.stderr.write(`vm: ${m}\n`);
   // Everything the user typed is checked before anything is fetched or booted.
-  const plan = planVm(runArgs, o);
-  await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: say });
+  const plan = planVm(runArgs, o, grammar);
+  return withSetup(plan, o, say, say, async (setup) => {
+    // The report's temporary file, made now; the old file stays until the report is complete (or the KTAP stream starts).
+    const file = plan.output ? OutputFile.open(plan.output) : undefined;
+    try {
+      const planned = await setup.kernels();
+      const cells = await cellsToBoot(planned, plan, say);
+      // Chosen (and fetched when needed) before --fetch-only returns: CI's cache warm-up gets the QEMU too.
+      const qemu = await setup.qemu();
+      if (qemu.fallback) say(`note: ${qemu.fallback}`);
+      if (o.fetchOnly) {
+        const seen = new Set<KernelImage>();
+        for (const { image: k } of cells)
+          if (!seen.has(k) && seen.add(k)) process.stdout.write(`${k.spec} ${k.release} ${k.vmlinuz}\n`);
+        return EXIT.ok;
+      }
+      if (!cells.length) return emptyShard(plan, file);
+      if (planned.length > 1 || plan.boots > 1)
+        say(`kernels: ${planned.map((k) => k.name).join(', ')}${plan.boots > 1 ? `; ${plan.boots} boots each` : ''}`);
+      const out = plan.format === 'ktap' ? ktapOutput(file) : undefined;
+      const ktap = out ? new VmKtap(out.sink, cells.length) : undefined;
+      const boots = await bootAll(cells, { plan, o, qemu, say, ...(ktap ? { ktap } : {}) });
+      if (ktap) {
+        const stopped = boots.at(-1)?.outcome;
+        ktap.end(
+          cells.slice(boots.length).map(({ cell }) => cellName(cell)),
+          stopped?.message ?? 'the series ended first',
+        );
+      }
+      return renderReports(boots, cells, plan, qemu, file, out?.failed());
+    } finally {
+      file?.discard();
+    }
+  });
+}
+
+/** What runVm and runExec share once the input is checked: the kernels of the plan and the QEMU, in this order. */
+interface Setup {
+  kernels: () => Promise<PlannedKernel[]>;
+  qemu: () => Promise<QemuChoice>;
+}
+
+/**
+ * The prerequisites checked (or installed), then `body`; a custom kernel's
+ * staged modules are in its initramfs by the time it returns: nothing of them
+ * is kept, whatever happened.
+ */
+async function withSetup(
+  plan: VmPlan,
+  o: VmOpts,
+  say: (m: string) => void,
+  warn: (m: string) => void,
+  body: (s: Setup) => Promise<number>,
+): Promise<number> {
+  await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: warn });
   const stages: string[] = [];
-  // The report's temporary file, made now; the old file stays until the report is complete (or the KTAP stream starts).
-  const file = plan.output ? OutputFile.open(plan.output) : undefined;
   try {
-    const planned = await planKernels(plan.specs, o.modules, stages, say);
-    const cells = await cellsToBoot(planned, plan, say);
-    // Chosen (and fetched when needed) before --fetch-only returns: CI's cache warm-up gets the QEMU too.
-    const qemu = await chooseQemu(hostQemuSources(say));
-    say(describeQemu(qemu));
-    if (qemu.fallback) say(`note: ${qemu.fallback}`);
-    if (o.fetchOnly) {
-      const seen = new Set<KernelImage>();
-      for (const { image: k } of cells)
-        if (!seen.has(k) && seen.add(k)) process.stdout.write(`${k.spec} ${k.release} ${k.vmlinuz}\n`);
-      return EXIT.ok;
-    }
-    if (!cells.length) return emptyShard(plan, file);
-    if (planned.length > 1 || plan.boots > 1)
-      say(`kernels: ${planned.map((k) => k.name).join(', ')}${plan.boots > 1 ? `; ${plan.boots} boots each` : ''}`);
-    const out = plan.format === 'ktap' ? ktapOutput(file) : undefined;
-    const ktap = out ? new VmKtap(out.sink, cells.length) : undefined;
-    const boots = await bootAll(cells, { plan, o, qemu, say, ...(ktap ? { ktap } : {}) });
-    if (ktap) {
-      const stopped = boots.at(-1)?.outcome;
-      ktap.end(
-        cells.slice(boots.length).map(({ cell }) => cellName(cell)),
-        stopped?.message ?? 'the series ended first',
-      );
-    }
-    return renderReports(boots, cells, plan, qemu, file, out?.failed());
+    return await body({
+      kernels: () => planKernels(plan.specs, o.modules, stages, say),
+      qemu: async () => {
+        const qemu = await chooseQemu(hostQemuSources(say));
+        say(describeQemu(qemu));
+        return qemu;
+      },
+    });
   } finally {
-    file?.discard();
-    // A custom kernel's staged modules are in its initramfs by now: nothing of them is kept.
     for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
   }
 }
@@ -217,15 +251,22 @@ async function bootKernel({ image: k, cell }: Cell, accel: Accel, many: boolean,
     if (repro && out.report) out.report = mapReproPaths(out.report, path.join(out.runDir, 'share', SHARE_REPRO), repro);
     return out;
   };
-  const first = await boot();
-  const int3 = emulatorInt3(first.accelerator, first.consoleFailures);
-  if (!int3 || first.status === 'INTERRUPTED') return { outcome: first };
-  run.say(
-    `${first.kernel}: '${int3}' under multi-threaded TCG is QEMU's text-patching fault, not a kernel verdict: booting once more`,
+  const int3Of = (out: BootOutcome) =>
+    out.status === 'INTERRUPTED' ? undefined : emulatorInt3(out.accelerator, out.consoleFailures);
+  const { result: outcome, discarded } = await retrying(
+    () => boot(),
+    (out) => (int3Of(out) ? 'emulator-int3' : undefined),
+    (out) => {
+      const int3 = int3Of(out);
+      run.say(
+        `${out.kernel}: '${int3}' under multi-threaded TCG is QEMU's text-patching fault, not a kernel verdict: booting once more`,
+      );
+      run.ktap?.note(`note: boot 1 discarded ('${int3}' under multi-threaded TCG, a QEMU fault): booting once more`);
+    },
   );
-  run.ktap?.note(`note: boot 1 discarded ('${int3}' under multi-threaded TCG, a QEMU fault): booting once more`);
-  const outcome = await boot();
-  const note = `boot 1 discarded: '${int3}' under multi-threaded TCG (a QEMU fault; console log ${first.serialLog || 'not kept'}); these results are from boot 2`;
+  const first = discarded[0]?.result;
+  if (!first) return { outcome };
+  const note = `boot 1 discarded: '${int3Of(first)}' under multi-threaded TCG (a QEMU fault; console log ${first.serialLog || 'not kept'}); these results are from boot 2`;
   return { outcome, note };
 }
 
@@ -237,7 +278,7 @@ function bringBack(share: string, to: string, say: (m: string) => void): void {
 }
 
 /** The boot options every boot of this run shares (the accelerator probe's too). */
-function bootBase(k: KernelImage, a: Accel, run: VmRun): Omit<BootOptions, 'timeoutMs' | 'guestArgv'> {
+function bootBase(k: KernelImage, a: Accel, run: VmRun): Omit<BootCommon, 'timeoutMs' | 'guestArgv'> {
   const { plan, o } = run;
   return {
     kernel: k,
@@ -400,42 +441,34 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
   const warn = (m: string) => process.stderr.write(`vm: ${m}\n`);
   const say = o.verbose ? warn : () => {};
   const plan = planExecVm(args, o, { cwd: process.cwd(), envPath: process.env.PATH });
-  await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: warn });
-  const stages: string[] = [];
-  try {
+  return withSetup(plan, o, say, warn, async (setup) => {
     if (o.selfContained) throw noExecWithout9p('--self-contained', 'drop --self-contained');
-    const [first] = await planKernels(plan.specs, o.modules, stages, say);
+    const [first] = await setup.kernels();
     const k = await first!.get();
     if (k.vmlinuzOnly)
       throw noExecWithout9p(
         `${k.spec} (${k.release}) has no modules package in the archive (no 9p): it`,
         'pick a release with modules (`kernel list --debian` marks the vmlinuz-only ones)',
       );
-    const qemu = await chooseQemu(hostQemuSources(say));
-    say(describeQemu(qemu));
-    const run: VmRun = { plan, o, qemu, say };
+    const run: VmRun = { plan, o, qemu: await setup.qemu(), say };
     const accel = await pickAccel(k, run);
     say(`booting ${k.release || k.spec} (${plan.memoryMiB} MiB, ${plan.cpus} CPUs): ${plan.exec.argv.join(' ')}`);
     const out = await bootOnce({
       ...bootBase(k, accel, run),
       log: warn,
       cwd: plan.exec.cwd,
-      keepPaths: plan.exec.keepPaths,
       timeoutMs: plan.timeoutMs,
       keepLog: o.keepLog,
       oopsGraceMs: OOPS_GRACE_MS,
       guestArgv: () => plan.exec.argv,
-      anyExitIsClean: true,
-      // Nothing on the console is a result: the program's output has ports of its own.
-      resultLine: /(?!)/,
       onConsole: o.verbose ? (line) => process.stderr.write(`console: ${line}\n`) : undefined,
+      mode: 'exec',
+      keepPaths: plan.exec.keepPaths,
       stdio: { stdout: (b) => process.stdout.write(b), stderr: (b) => process.stderr.write(b) },
     });
     if (out.status !== 'DONE' || o.verbose) sayOutcome(out, warn);
     return execExitCode(out);
-  } finally {
-    for (const d of stages) fs.rmSync(d, { recursive: true, force: true });
-  }
+  });
 }
 
 /** `vm --exec` runs a host program by its host path: the guest must see the host's root, which only 9p gives. */

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DebianListing } from '../../src/vm/debian-list.js';
+import type { DebianListing } from '../../src/vm/kernels/debian-list.js';
 import { buildDist, REQUIRED, ROOT, unavailable } from './helpers.js';
 
 const CLI = path.join(ROOT, 'bin', 'tracefs-regress.js');

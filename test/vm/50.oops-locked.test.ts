@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { buildKernel, BUILD_DEPS_HINT, missingBuildDeps } from '../../src/kernel/build.js';
-import { OOPS_GRACE_MS } from '../../src/vm/guest-watch.js';
+import { OOPS_GRACE_MS } from '../../src/vm/boot/watch.js';
 import { describeVm, ROOT } from './helpers.js';
 
 const FIXTURE = path.join(ROOT, 'test/vm/fixtures/oops-enable-write-locked.patch');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe } from 'vitest';
-import { missingPackages, INSTALL_HINT } from '../../src/vm/deps.js';
+import { missingPackages, INSTALL_HINT } from '../../src/vm/qemu/deps.js';
 import { vmChild } from '../../src/vm/child.js';
 import type { Evidence } from '../../src/model.js';
 import { reportSchemaErrors } from '../schema/report-schema.js';

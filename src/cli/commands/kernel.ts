@@ -113,7 +113,7 @@ function listSub(): Command {
           `${o.json ? '--json' : '--series'} goes with --debian (kernel list --debian ${o.json ? '--json' : '--series X'})`,
         );
       if (o.debian) {
-        const { debianListing, listingTable } = await import('../../vm/debian-list.js');
+        const { debianListing, listingTable } = await import('../../vm/kernels/debian-list.js');
         const l = await debianListing({ series: o.series, log: (m) => process.stderr.write(`kernel: ${m}\n`) });
         process.stdout.write(o.json ? JSON.stringify(l, null, 2) + '\n' : listingTable(l));
         return;

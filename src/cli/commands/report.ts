@@ -16,7 +16,7 @@ import { parseSavedReport } from '../../report/load.js';
 import { OutputFile, writeStdout } from '../../util/output.js';
 import { InputFileError, readBounded } from '../../util/read-bounded.js';
 import { describeScenario } from '../../scenarios/catalogue.js';
-import { describeMissing, mergeShards } from '../../vm/merge.js';
+import { describeMissing, mergeShards } from '../../vm/matrix/merge.js';
 
 /** Larger than any report a run writes (the VM host refuses guest reports over 64 MiB as well). */
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;

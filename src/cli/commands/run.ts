@@ -39,7 +39,7 @@ import { PROBE_KINDS } from '../../model.js';
 import { OutputFile, checkTarget, refuseSharedTargets, stdoutFailed, writeStdout } from '../../util/output.js';
 import { EnvironmentError, UsageError, exitForSignal } from '../../errors.js';
 import { ProgressLine } from '../progress.js';
-import { guestTestHooks } from '../../vm/guest-token.js';
+import { guestTestHooks } from '../../vm/guest/token.js';
 import { prepareReproDir } from '../../repro/dir.js';
 import { checkFdBudget } from '../../runner/fd-budget.js';
 import { fdSink, KtapStream } from '../../report/ktap-stream.js';
@@ -49,7 +49,7 @@ import type { ScenarioTestHooks } from '../../scenarios/types.js';
 /**
  * Test hooks of one run. A test passes the scenarios' in (runCommand(hooks));
  * the one that crashes the kernel (panicAfter) comes only from
- * vm/guest-token.ts, which gives it to a guest this tool booted and never on a host.
+ * vm/guest/token.ts, which gives it to a guest this tool booted and never on a host.
  */
 interface RunTestHooks extends ScenarioTestHooks {
   panicAfter?: number;
@@ -445,7 +445,7 @@ function liveHooks(
  * TEST HOOK (test/vm/70.ktap-stream.test.ts): crash the guest kernel through
  * sysrq once `after` results are reported, to show that a guest dying
  * mid-suite leaves the results it had sent. `after` is set only in a guest
- * the tool booted (vm/guest-token.ts), never on a host.
+ * the tool booted (vm/guest/token.ts), never on a host.
  */
 function panicForTest(reported: number, after: number | undefined): void {
   if (after !== undefined && reported === after) fs.writeFileSync('/proc/sysrq-trigger', 'c');

@@ -69,7 +69,12 @@ export function vmCommand(): Command {
       "options for `run` inside the guest (after --), e.g. -- --scenario removed-* --format ktap; with --exec, the program's arguments",
     )
     .action(async (runArgs: string[], o: VmOpts) => {
-      const { runVm } = await import('../../vm/run-vm.js');
-      process.exitCode = await runVm(runArgs, o);
+      const [{ runVm }, { runCommand }, { colorOption }] = await Promise.all([
+        import('../../vm/run-vm.js'),
+        import('./run.js'),
+        import('../main.js'),
+      ]);
+      // The guest's `run` as main.ts builds it: vm reads the arguments after -- with run's own grammar.
+      process.exitCode = await runVm(runArgs, o, () => runCommand().addOption(colorOption()));
     });
 }

@@ -11,10 +11,10 @@ import { parseFragment } from '../../kernel/config.js';
 import { BUILD_DEPS_HINT, BUILD_HEADERS, BUILD_TOOLS } from '../../kernel/build.js';
 import { cacheDirs, cacheRoot } from '../../host/paths.js';
 import { findInPath } from '../../host/programs.js';
-import { defaultTcg, kvmCandidate } from '../../vm/accel.js';
-import { DEPS } from '../../vm/deps.js';
-import { BUSYBOX } from '../../vm/initramfs.js';
-import { mttcgSafe, parseQemuVersion, type QemuVersion } from '../../vm/qemu-version.js';
+import { defaultTcg, kvmCandidate } from '../../vm/qemu/accel.js';
+import { DEPS } from '../../vm/qemu/deps.js';
+import { BUSYBOX } from '../../vm/guest/initramfs.js';
+import { mttcgSafe, parseQemuVersion, type QemuVersion } from '../../vm/qemu/version.js';
 import { isStaticElf, readHead } from '../../util/elf.js';
 import { TRACING_OPTIONS } from '../../tracefs/feature-table.js';
 

@@ -8,7 +8,7 @@ import { checkStep, DEFAULT_STEP_TIMEOUT_S, parseStepArgs, runStep, stepLine, ST
 import { STEP } from './outcome.js';
 import { checkOutputWritable, OutputFile } from '../../util/output.js';
 import { parseVmTimeout } from '../../vm/options.js';
-import type { DebianRelease } from '../../vm/debian-releases.js';
+import type { DebianRelease } from '../../vm/kernels/debian-releases.js';
 import { archiveSelection, bootRelease, type BootIo } from './release-boot.js';
 import {
   bisectReleases,

@@ -4,7 +4,7 @@
 // aborts the whole bisect, which a step never asks for (a signal or a crash
 // here says nothing about the commit).
 import type { RunReport, ScenarioResult } from '../../report/types.js';
-import { BOOT_RESULT, CONSOLE_RESULT } from '../../vm/matrix.js';
+import { BOOT_RESULT, CONSOLE_RESULT } from '../../vm/matrix/matrix.js';
 
 export const STEP = { good: 0, bad: 1, skip: 125 } as const;
 export type StepCode = (typeof STEP)[keyof typeof STEP];

@@ -6,10 +6,10 @@
 // --ignore-known-crashers: a bisect asks the kernel's own verdict, so the
 // known eventfs oops is a FAIL (bad), not the XFAIL a `vm` run makes of it.
 import { UsageError } from '../../errors.js';
-import { parseDebianSpec, DEBIAN_SPEC_FORMS } from '../../vm/debian-spec.js';
-import { matchRelease, selectReleases } from '../../vm/debian-select.js';
-import { compareVersions } from '../../vm/debian-order.js';
-import { whyNotBootable, type DebianRelease } from '../../vm/debian-releases.js';
+import { parseDebianSpec, DEBIAN_SPEC_FORMS } from '../../vm/kernels/debian-spec.js';
+import { matchRelease, selectReleases } from '../../vm/kernels/debian-select.js';
+import { compareVersions } from '../../vm/kernels/debian-order.js';
+import { whyNotBootable, type DebianRelease } from '../../vm/kernels/debian-releases.js';
 import { IGNORE_KNOWN_CRASHERS } from '../../expect/apply.js';
 import { confidence, searchReleases, type Boot, type Confidence, type SearchResult, type Step } from './search.js';
 

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { EXIT } from '../../errors.js';
 import { renderFtraceTable } from './tables.js';
-import { chooseAccel } from '../../vm/accel.js';
+import { chooseAccel } from '../../vm/qemu/accel.js';
 import { runFtracetest } from '../ftracetest.js';
 import type { SelftestContext, SelftestKernel } from './context.js';
 import { compareFtrace } from './verdict.js';

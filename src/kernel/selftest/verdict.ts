@@ -7,7 +7,7 @@ import { type Cell, type FtraceComparison, type RaceTally, type Verdict, renderR
 import type { MutantHeader } from '../patches.js';
 import type { FtraceCase } from '../ftracetest.js';
 import { median } from '../../bench/stats.js';
-import { BOOT_RESULT, CONSOLE_RESULT } from '../../vm/matrix.js';
+import { BOOT_RESULT, CONSOLE_RESULT } from '../../vm/matrix/matrix.js';
 
 const HOST_RESULTS = [CONSOLE_RESULT, BOOT_RESULT];
 

@@ -12,7 +12,7 @@ import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import type { Tracefs } from '../../../src/tracefs/types.js';
 import type { Feature } from '../../../src/model.js';
 import { findInPath } from '../../../src/host/programs.js';
-import { missingPackages } from '../../../src/vm/deps.js';
+import { missingPackages } from '../../../src/vm/qemu/deps.js';
 
 const CLI = path.resolve(__dirname, '../../../bin/tracefs-regress.js');
 

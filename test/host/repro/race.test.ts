@@ -18,7 +18,7 @@ import {
   type TraceOp,
 } from '../../../src/repro/race-rules.js';
 import { RACE_SCENARIOS } from '../../../src/scenarios/race-catalogue.js';
-import { INVERTED_RULES, withFaults } from './race-selftest.js';
+import { INVERTED_RULES, withFaults } from '../../unit/repro/race-selftest.js';
 
 const ENODEV = 19;
 const kernel = { release: '6.18.44-test', version: '#1 SMP' };

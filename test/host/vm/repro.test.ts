@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
+import { RUN_GRAMMAR } from '../../unit/vm/run-grammar.js';
 import type { VmOpts } from '../../../src/vm/options.js';
 import { planExecVm, planVm } from '../../../src/vm/plan.js';
 import { checkReproDir, collectRepro, hostReproDir, mapReproPaths, splitReproArgs } from '../../../src/vm/repro.js';
@@ -30,13 +31,14 @@ describe('vm --repro-dir: input', () => {
 
   it('plans the host directory (absolute, created) and keeps it out of the guest run args', () => {
     const want = path.join(dir, 'new', 'repro');
-    const p = planVm(['-s', 'fd-across-removal'], { ...OPTS, reproDir: want });
+    const p = planVm(['-s', 'fd-across-removal'], { ...OPTS, reproDir: want }, RUN_GRAMMAR);
     expect(p.reproDir).toBe(want);
     expect(fs.statSync(want).isDirectory()).toBe(true);
-    const q = planVm(['-s', 'fd-across-removal', '--repro-dir', want], OPTS);
+    const q = planVm(['-s', 'fd-across-removal', '--repro-dir', want], OPTS, RUN_GRAMMAR);
     expect(q.reproDir).toBe(want);
-    expect(q.guestArgs).toEqual(['-s', 'fd-across-removal']);
-    expect(planVm([], OPTS).reproDir).toBeUndefined();
+    expect(q.guestArgs).toEqual(['--scenario=fd-across-removal']);
+    expect(() => planVm(['--repro-dir='], OPTS, RUN_GRAMMAR)).toThrow(/--repro-dir needs a directory/);
+    expect(planVm([], OPTS, RUN_GRAMMAR).reproDir).toBeUndefined();
   });
 
   it('refuses an unusable directory (planted) with exit 2 and the fix, before anything boots', () => {
@@ -49,9 +51,12 @@ describe('vm --repro-dir: input', () => {
       [() => checkReproDir(path.join(file, 'sub')), /is \(or lies under\) a file/],
       [() => checkReproDir('/proc/1'), /\/proc\/1 is on proc, a kernel interface, not storage/],
       [() => checkReproDir('/proc/self'), /is a symlink: name the directory itself/],
-      [() => planVm([], { ...OPTS, reproDir: file }), /--repro-dir/],
-      [() => planVm(['--repro-dir', 'b'], { ...OPTS, reproDir: path.join(dir, 'a') }), /given twice/],
-      [() => planVm([], { ...OPTS, reproDir: dir, fetchOnly: true }), /--fetch-only boots nothing: drop --repro-dir/],
+      [() => planVm([], { ...OPTS, reproDir: file }, RUN_GRAMMAR), /--repro-dir/],
+      [() => planVm(['--repro-dir', 'b'], { ...OPTS, reproDir: path.join(dir, 'a') }, RUN_GRAMMAR), /given twice/],
+      [
+        () => planVm([], { ...OPTS, reproDir: dir, fetchOnly: true }, RUN_GRAMMAR),
+        /--fetch-only boots nothing: drop --repro-dir/,
+      ],
       [
         () => planExecVm([], { ...OPTS, exec: '/bin/true', reproDir: dir }, { cwd: '/' }),
         /--repro-dir goes with the suite, not --exec/,

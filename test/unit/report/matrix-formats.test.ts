@@ -10,7 +10,7 @@ import { renderMany, render, FORMATS } from '../../../src/report/index.js';
 import { parseSavedReport } from '../../../src/report/load.js';
 import { esc } from '../../../src/report/html.js';
 import { mdEscape } from '../../../src/report/markdown.js';
-import { matrixTable } from '../../../src/vm/matrix.js';
+import { matrixTable } from '../../../src/vm/matrix/matrix.js';
 import { reportSchemaErrors } from '../../schema/report-schema.js';
 import { parseKtap } from './ktap-parser.js';
 import { all, parseStrict } from './strict-xml.js';

@@ -15,7 +15,7 @@ import {
 } from '../../../src/report/verdicts.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 import type { RaceStats } from '../../../src/race/types.js';
-import { hostCheck } from '../../../src/vm/matrix.js';
+import { hostCheck } from '../../../src/vm/matrix/matrix.js';
 import { raceStats, report, result, xfail } from './fixtures.js';
 
 const PLAN = '0123456789ab';

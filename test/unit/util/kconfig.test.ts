@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigLine, parseKconfig, renderConfigLine } from '../../../src/util/kconfig.js';
-import { BUILTIN_REQUIRED, MODULAR_OK, missingOptions } from '../../../src/vm/custom.js';
+import { BUILTIN_REQUIRED, MODULAR_OK, missingOptions } from '../../../src/vm/kernels/custom.js';
 import { parseKernelConfig } from '../../../src/tracefs/kernel.js';
 import { parseFragment } from '../../../src/kernel/config.js';
 

@@ -3,7 +3,7 @@
 // 7.1.x without their linux-modules/linux-base packages.
 import fs from 'node:fs';
 import path from 'node:path';
-import { releasesFrom, type DebianRelease, type ImageRecord } from '../../../src/vm/debian-releases.js';
+import { releasesFrom, type DebianRelease, type ImageRecord } from '../../../src/vm/kernels/debian-releases.js';
 
 export const ARCHIVE = JSON.parse(
   fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'debian-archive.json'), 'utf8'),

@@ -10,7 +10,7 @@ import { render, renderJson, renderJsonMatrix } from '../../../../src/report/ind
 import { CATALOGUE } from '../../../../src/scenarios/catalogue.js';
 import { warn61, raceOops } from '../../../unit/report/lkml-fixtures.js';
 import { fail, pass, report, xfail } from '../../../unit/report/fixtures.js';
-import { planCells, planId, shardCells } from '../../../../src/vm/cells.js';
+import { planCells, planId, shardCells } from '../../../../src/vm/matrix/cells.js';
 
 let dir: string;
 let out: string;

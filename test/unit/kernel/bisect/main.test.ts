@@ -9,7 +9,7 @@ import { UsageError } from '../../../../src/errors.js';
 import { releaseBisectMain, type ReleaseBisectDeps } from '../../../../src/kernel/bisect/main.js';
 import { selectBisectReleases, type ReleaseBisectReport } from '../../../../src/kernel/bisect/releases.js';
 import type { Boot } from '../../../../src/kernel/bisect/search.js';
-import { compareVersions } from '../../../../src/vm/debian-order.js';
+import { compareVersions } from '../../../../src/vm/kernels/debian-order.js';
 import { archive } from '../../vm/debian-fixture.js';
 
 const ALL = archive();
