@@ -1,5 +1,7 @@
 // What one boot came to, from the facts the host gathered: pure, so every
 // branch is tested without booting anything.
+import { INT3_OOPS } from '../../health/splat.js';
+
 
 export type BootStatus = 'DONE' | 'TIMEOUT' | 'INTERRUPTED' | 'KERNEL_FAILURE' | 'GUEST_SETUP' | 'NO_RESULT';
 
