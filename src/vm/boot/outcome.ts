@@ -2,7 +2,6 @@
 // branch is tested without booting anything.
 import { INT3_OOPS } from '../../health/splat.js';
 
-
 export type BootStatus = 'DONE' | 'TIMEOUT' | 'INTERRUPTED' | 'KERNEL_FAILURE' | 'GUEST_SETUP' | 'NO_RESULT';
 
 export interface BootFacts {
