@@ -75,9 +75,13 @@ export function missingSpdx(files) {
 export function withSpdx(file, text) {
   const line = spdxLine(file, text);
   if (line === undefined || missingSpdx([{ path: file, text }]).length === 0) return text;
-  if (!hasShebang(text)) return `${line}\n${text}`;
-  const end = text.indexOf('\n');
-  return end < 0 ? `${text}\n${line}\n` : `${text.slice(0, end + 1)}${line}\n${text.slice(end + 1)}`;
+  const lines = text.split('\n');
+  const at = hasShebang(text) ? 1 : 0;
+  // Another identifier where ours goes (kselftest's Makefiles say GPL-2.0) is replaced, not doubled.
+  if (lines.length > at && lines[at].includes('SPDX-License-Identifier:')) lines[at] = line;
+  else if (at === 1 && lines.length === 1) lines.push(line, '');
+  else lines.splice(at, 0, line);
+  return lines.join('\n');
 }
 
 /**

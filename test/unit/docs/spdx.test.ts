@@ -42,10 +42,12 @@ describe('SPDX lines', () => {
     expect(missingSpdx(planted)).toEqual(['src/none.ts', 'src/late.ts', 'native/other.h', 'test/x.sh']);
   });
 
-  it('--fix puts the line first, or after the #! line, once', () => {
+  it('--fix puts the line first, or after the #! line, once; another identifier there is replaced', () => {
     expect(withSpdx('a.ts', 'export {};\n')).toBe(`// ${ID}\nexport {};\n`);
     expect(withSpdx('run.sh', '#!/bin/sh\necho\n')).toBe(`#!/bin/sh\n# ${ID}\necho\n`);
     expect(withSpdx('a.h', '')).toBe(`/* ${ID} */\n`);
+    expect(withSpdx('Makefile', '# SPDX-License-Identifier: GPL-2.0\nall:\n')).toBe(`# ${ID}\nall:\n`);
+    expect(withSpdx('run.sh', '#!/bin/sh\n# SPDX-License-Identifier: GPL-2.0\n')).toBe(`#!/bin/sh\n# ${ID}\n`);
     const fixed = withSpdx('a.ts', 'x\n');
     expect(withSpdx('a.ts', fixed)).toBe(fixed);
     expect(missingSpdx([{ path: 'run.sh', text: withSpdx('run.sh', '#!/bin/sh') }])).toEqual([]);
