@@ -18,7 +18,7 @@ export function parseDuration(text: string, flag = '--duration'): number {
 /**
  * Race workers: default online CPUs (at most 64). Measured, not guessed: in
  * 3-vCPU guests 2x and 4x as many workers caught the 6.18 eventfs_iterate
- * oops no more often than one per CPU (README "Defaults, measured"); the
+ * oops no more often than one per CPU (docs/measurements.md, "Defaults, measured"); the
  * engine keeps its create/remove rate with more (native/race/engine.cc).
  */
 export function parseThreads(text: string | undefined): number {

@@ -30,7 +30,7 @@ export interface VmOpts {
 /**
  * Guest CPUs by default. On a 2-core host, 3 vCPUs under multi-threaded TCG
  * caught the Debian 6.18 eventfs_iterate oops at about twice the rate of 2
- * vCPUs (4 were no better than 3): README "Defaults, measured".
+ * vCPUs (4 were no better than 3): docs/measurements.md, "Defaults, measured".
  */
 export const DEFAULT_VM_CPUS = 3;
 

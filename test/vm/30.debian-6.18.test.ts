@@ -8,7 +8,7 @@
 // 6.18 that stops oopsing (a fixed kernel, or a suite that stopped racing)
 // shows up as a changed result. 10 s races instead of the default 3 s make the
 // catch near-certain here; how often the default catches it is the
-// sensitivity table's subject (README). test/vm/40 runs the same races on 7.x,
+// sensitivity table's subject (docs/kernel-builder-and-mutants.md). test/vm/40 runs the same races on 7.x,
 // which must pass.
 import { expect, it } from 'vitest';
 import { describeVm, KNOWN_BUGS } from './helpers.js';

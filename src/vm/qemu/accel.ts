@@ -18,7 +18,7 @@ export type Accel = { kind: 'kvm' } | { kind: 'tcg'; thread: TcgThread };
  * 6.18 eventfs oops was caught in 3 of 3 boots under multi, 0 of 3 under
  * single). Single below 8.1: older QEMUs raise `Oops: int3` while the guest
  * kernel patches its text (2 of 5 boots under Debian 12's 7.2), an emulator
- * artefact; see README. Unknown version: single, the safe side.
+ * artefact; see docs/vm.md, "TCG mode". Unknown version: single, the safe side.
  */
 export function defaultTcg(qemu: QemuVersion | undefined): { thread: TcgThread; why: string } {
   if (mttcgSafe(qemu)) {

@@ -209,7 +209,7 @@ describe('judgeSweep', () => {
   const sweep = (rates: Record<number, number>) =>
     Object.entries(rates).map(([t, c]) => ({ scenario: 'race-reopen', threads: Number(t), cyclesPerSec: c }));
 
-  it('passes cycles/s that hold up at 64 threads (README figures: 390 -> 310)', () => {
+  it('passes cycles/s that hold up at 64 threads (docs/scenarios.md figures: 390 -> 310)', () => {
     const [v] = judgeSweep(sweep({ 2: 390, 8: 263, 16: 395, 64: 310 }));
     expect(v!.ok).toBe(true);
     expect(v!.bestThreads).toBe(16);

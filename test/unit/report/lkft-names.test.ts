@@ -45,7 +45,7 @@ describe("LKFT's test name for our KTAP", () => {
     expect(lines.map(lkftName)).toEqual(lines.map(() => slug(NAME)));
   });
 
-  it("an XFAIL keeps kselftest's `# XFAIL` directive, which LKFT takes into the name (README: by choice)", () => {
+  it("an XFAIL keeps kselftest's `# XFAIL` directive, which LKFT takes into the name (docs/reports.md: by choice)", () => {
     expect(lkftName(resultLine(variant('XFAIL')))).toBe(`${slug(NAME)}_XFAIL`);
   });
 

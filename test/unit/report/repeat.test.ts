@@ -28,7 +28,7 @@ const faulted = (): IterationRun => ({ report: report([pass, faultedResult]) });
 const ten = [...Array.from({ length: 7 }, ok), bad(), ok(), bad()];
 
 describe('repeat summary', () => {
-  it('first failure at 8 even when later ones pass; the line the README shows', () => {
+  it('first failure at 8 even when later ones pass; the line docs/running.md shows', () => {
     const s = summarizeRepeat(ten, { count: 10, untilFail: false });
     expect(s).toMatchObject({ completed: 10, passed: 8, failed: 2, skipped: 0, planned: 10 });
     expect(s.firstFailure).toEqual({ iteration: 8, names: ['removed-files-enoent[uprobe]'] });

@@ -1,4 +1,4 @@
-// The vm command's defaults are measured (README "Defaults, measured"): the
+// The vm command's defaults are measured (docs/measurements.md, "Defaults, measured"): the
 // option table must carry the measured figure, not a stale literal.
 import { describe, expect, it } from 'vitest';
 import { vmCommand } from '../../../../src/cli/commands/vm.js';
