@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: GPL-2.0-only
 // The CLI's own modules may not even load under a tiny fd limit (Node's loader
 // opens a graph's files at once): that is the tool's failure, exit 2 with the
 // fix, never a stack trace (cli/main.ts says the same once it has loaded).

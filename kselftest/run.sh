@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-only
 #
 # tracefs-regress under kselftest's runner: the whole suite as KTAP on
 # stdout (nested under the runner's own `# selftests: tracefs-regress: run.sh`),

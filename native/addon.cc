@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Entry point of the tracefs-regress addon. JS calls init(SysError) once
 // (src/native/addon.ts does) before any other function.
 #include <napi.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Resolution of tracefs paths against the registered root fd (see root.h).
 #include "root.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The registered tracefs root: one O_PATH|O_DIRECTORY fd, opened once, that
 // every path-taking call resolves tracefs paths against. A path equal to the
 // root's path or under `root/` is not handed to the kernel as a string (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 // Failed system calls cross into JS as data, not exceptions: one frozen
 // SysError object per (syscall, errno) pair, created on first use and then
 // reused, so a tight loop of failing opens allocates nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Raw system calls for tracefs work. Each returns its result, or a cached
 // SysError (see sys_error.h) when the call fails: tracefs answers most of
 // what we ask with ENOENT, and that must be cheap to receive. The path-taking

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The per-scenario watchdog (watchdog.h). Scenarios call the addon
 // synchronously on the JS thread, so a read(2) that never returns (the
 // trace_pipe of an empty instance) blocks the event loop and no JS timer can

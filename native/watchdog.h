@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The per-scenario watchdog: a native thread that, when a scenario overruns
 // its time, interrupts the threads blocked in it with a signal whose handler
 // does nothing and is installed without SA_RESTART, so the blocked system

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: GPL-2.0-only
 // Benchmark of the VM runner (not a timed test): repeated boots of one kernel
 // running the full suite, alternating TCG modes so that host load drifts hit
 // both alike. Per boot: exit code, boot-to-guest-command, boot-to-first-result,

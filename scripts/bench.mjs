@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Benchmark: the race engine against a plain C reference (same op mix,
 // threads and uprobe create/remove loop), a failing open from JS against
 // fs.openSync, and the engine's peak RSS. Laid out like better-sqlite3's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `npm pack`'s prepack step: a tarball must carry a prebuilt addon for
 // linux-x64 (so `npm install -g` needs no compiler there), made from the
 // native sources it ships. Refuse to pack a missing or stale one rather than

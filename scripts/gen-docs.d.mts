@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Types of scripts/gen-docs.mjs, for the unit test that imports it.
 import type { Command } from 'commander';
 

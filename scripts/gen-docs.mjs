@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Writes docs/cli.md from the commander definitions (src/cli/), through the
 // compiled dist/: `npm run docs` compiles first. `--check` writes nothing and
 // exits 1 when the file is stale. test/unit/docs/cli.test.ts renders the same

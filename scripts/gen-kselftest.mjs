@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Writes kselftest/config from the FEATURES table
 // (src/tracefs/feature-table.ts), through the compiled dist/. Run it as
 // `npm run gen:kselftest`, which compiles first; a unit test fails while the

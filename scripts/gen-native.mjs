@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Writes native/race/params.gen.h from the race parameter table
 // (src/native/race-params.ts), through the compiled dist/. Run it as
 // `npm run gen:native`, which compiles first.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // npm's install step: node-gyp-build keeps a prebuilt addon from prebuilds/
 // when one loads here, and only otherwise runs `node-gyp rebuild`. When that
 // build fails, say why in one place (no prebuild for this machine, and what

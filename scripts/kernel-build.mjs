@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: GPL-2.0-only
 // `tracefs-regress kernel <build|list|config|mutants> ...` without going
 // through the main CLI: the same command object, for CI scripts that build a
 // kernel before the package's bin is wired. Needs dist/ (npm run build).

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: GPL-2.0-only
 // Measures what OOPS_GRACE_MS (src/vm/boot/watch.ts) must cover: in a guest
 // that does not hang, the longest stretch without progress (between two
 // result lines, as the host sees them arrive), and the time from the last

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: GPL-2.0-only
 // The sensitivity table (a measurement, not a test): how often one default-
 // length run of the race scenarios catches a known race bug, and how soon.
 // Kernels: Debian's 6.18 (the eventfs_iterate oops) and every race-only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Soak: a long many-threaded race run on a correct kernel, its process's open
 // fds and RSS sampled every few seconds, then a thread sweep of create/remove
 // cycles per second. Prints a verdict for each; exit 0 only when the process

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Types of scripts/spdx.mjs, for the unit test that imports it.
 export interface TrackedFile {
   path: string;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Checks that every source file the repository tracks starts with the kernel's
 // SPDX line, and with --fix adds it: `// SPDX-License-Identifier: GPL-2.0-only`
 // for C and TS/JS, `/* ... */` for C headers (the kernel's

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: GPL-2.0-only
 // npm run test:mutants [-- options]: `tracefs-regress kernel selftest` on a
 // fresh dist/. The VM guest runs dist/, so dist must match src before anything
 // boots; the self-test itself lives in src/kernel/selftest/.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The bottom of the import graph: the errors every layer may throw and the
 // exit codes they become. Nothing here imports anything of ours.
 //

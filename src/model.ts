@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The shared vocabulary every layer speaks: the probe kinds, the kernel
 // features a scenario needs, a result's status and its evidence. It sits at
 // the bottom of the import graph with src/errors.ts, so tracefs/, report/

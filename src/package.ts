@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Where this package lives and what version it is. Loads nothing (no addon,
 // no tracefs), so `--help`, `vm` and `kernel` work when the addon did not build.
 import fs from 'node:fs';

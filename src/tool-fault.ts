@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The errnos that are the tool's problem, not the kernel's answer, and the
 // line that fixes each. A scenario that meets one stops: its result is
 // ERROR (UNRESOLVED with `fault`), never FAIL, and no reproducer is made.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // N-API face of the race engine: raceStart runs a race on its own threads
 // (off the JS thread) and returns {id, done: Promise<stats>}; raceStop(id)
 // ends it early. Progress snapshots reach JS through AsyncProgressWorker.

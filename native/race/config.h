@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 // What one race run does, as plain data parsed from the JS config object
 // (config_parse.cc). The engine never sees N-API types.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 // JS config object -> race::Config. Throws a usage line (TypeError) naming
 // the bad field; the TS wrapper validates first, this is the safety net.
 #pragma once

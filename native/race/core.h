@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The race engine's shared C core (src/repro/c/race-core.h): the same source
 // every race reproducer carries verbatim, compiled here as C++ with C
 // linkage. Only this file includes it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The controller side of the race engine and the run's lifetime: threads,
 // progress, stop. Workers live in worker.cc.
 #include "engine.h"

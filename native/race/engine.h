@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The race engine: N workers run an op mix against an event's paths while a
 // controller creates and removes it in a loop; every op is judged against
 // the generation counter as it happens, in native code (the rules are in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "stats.h"
 
 #include "../sys_error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 // Statistics of a race run. Memory is bounded by the number of threads, not
 // of ops: per-thread errno histograms, one latency histogram per controller
 // step, and the first kMaxViolations violations in full (the rest counted).

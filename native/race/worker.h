@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 // One race worker: picks ops from the weighted mix and judges each against
 // the generation counter read before and after it. The rules: a path op
 // inside an absent phase gets ENOENT and never gets ENOENT inside a present

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // One benchmark trial x driver, in a fresh process; prints one JSON line.
 // Usage: node child.mjs TRIAL DRIVER build/bench/race-ref (../bench.mjs compiles
 // the C references there and has the tables).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * C reference for the failing-open trial: the same open(2) of a path that
  * does not exist, in a loop, so the bench shows how much of the addon's and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Plain C reference for the race engine benchmark: the same op mix, thread
  * count and create/remove loop as native/race/, with no checking, no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The benchmark's probe: a uprobe at the entry point of /bin/true in a group
 // of our own (tfsr_<pid>_bench), written append-only, removed at the end.
 // Its lines come from the library's builder (dist/, built by `npm ci`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The soak's sampler: a child process's open fds (/proc/<pid>/fd entries,
 // those on the suite's own tracefs objects counted apart) and resident
 // memory (VmRSS of /proc/<pid>/status) every few seconds, each sample

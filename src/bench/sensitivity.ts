@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The sensitivity table (scripts/sensitivity.mjs): how often a default-length
 // run of the race scenarios catches a known race bug, and how soon, per
 // kernel x TCG mode x vCPU count. Pure, so what counts as "caught" is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The soak's arithmetic (scripts/soak.mjs): is a long race run's process
 // flat (open fds, RSS) once warmed up, and do its create/remove cycles hold
 // up as threads grow? Pure: samples and rates in, verdicts out.

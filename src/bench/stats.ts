@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The benchmark's arithmetic (scripts/bench.mjs): rates pooled over runs, a
 // bootstrap interval for a ratio of two drivers, and the verdict against a
 // target. Pooled, not median: race-enable's rate swings 20x within one run,

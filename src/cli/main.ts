@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // tracefs-regress: regression scenarios for stale dentries of removed
 // dynamic events in tracefs. Exit codes: 0 passed, 1 failed, 2 usage or
 // environment error, 4 nothing runnable (kselftest's skip).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Option parsers shared by the commands. Each throws a UsageError naming the
 // problem and the fix (exit 2) before anything touches tracefs.
 import os from 'node:os';

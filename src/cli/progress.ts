@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // One live status line on a TTY (rewritten in place); on a pipe or CI log,
 // plain lines at most every few seconds. log-update draws the TTY line.
 import { createLogUpdate } from 'log-update';

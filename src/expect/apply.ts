@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Applies expectations to results. Pure and idempotent: the verdict depends
 // only on the result's own outcome (XFAIL counts as the FAIL it was, XPASS as
 // the PASS), the entries and the kernel release, so the host can re-apply a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Kernel faults out of console or kmsg lines: what kind of report (a NULL
 // dereference, a general protection fault, a WARNING, a KASAN report) and the
 // function it happened in, without offsets. A known bug's console signature

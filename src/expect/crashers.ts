@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Known crashers: the `crashers` records of an expectations file. Each says
 // which kernels carry a bug the suite crashes kernels with (version ranges per
 // stable series, see release.ts), the fix, the scenarios and the console

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Failures named by the known bug they match: a FAIL (or XFAIL) whose lines
 // show a catalogued bug's fault (kernel/known-bugs.json, its console
 // signature) is named by that bug, with whether its kernel predates the fix or

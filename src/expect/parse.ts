@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Reads and validates an expectations file. Strict: an unknown key, a glob
 // that names no scenario, an unknown kind or action is a UsageError naming the
 // entry and the fix, before anything touches tracefs. A typo must never turn

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Kernel versions out of `uname -r` and the question "does this kernel carry
 // that bug": a known crasher's affected releases are version ranges per stable
 // series (a release glob like 6.18.44-fc-* named one build and missed every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The project's own expectations file, kernel/known-bugs.json, found beside
 // the code (a checkout or an installed package alike), and the known crashers
 // every `run` applies from it without being asked.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Expectations: known kernel bugs as data (`run --expect FILE`). An entry
 // names which results it covers (scenario glob, probe kind, kernel release
 // glob), the evidence that identifies the bug (a signature), and what to do.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The kernel's own tallies of trouble. oops_count and warn_count appeared in
 // 6.2 (6.1 has neither), so an absent file is a normal answer: undefined.
 // No file I/O here, so unit tests run without the native addon.

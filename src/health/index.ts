@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 export { startHealthWatch, systemSources, readFileNative } from './system.js';
 export { createHealthWatch, buildDelta, type HealthWatch, type HealthSources, type KmsgSource } from './oracle.js';
 export { readCounters, parseCounter, COUNTER_PATHS, type Counters, type FileReader } from './counters.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The fd layer over /dev/kmsg: non-blocking, positioned at the end, drained
 // until EAGAIN. Each read(2) returns exactly one record (see kmsg.ts).
 import { native, C, isErr } from '../native/index.js';

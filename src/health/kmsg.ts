@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // New kernel-log records from /dev/kmsg. Each read(2) returns exactly one record
 // "pri,seq,ts_usec,flags[,...];message\n" followed by optional " KEY=value" lines.
 // Parsing and matching only (pure); kmsg-reader.ts is the thin layer over the fd.

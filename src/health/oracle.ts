@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The kernel-health oracle around each scenario: a scenario after which the
 // kernel oopsed, warned, gained taint or logged a report fails, whatever its
 // own checks said. Degrades (with a note) where it cannot see: not root, no

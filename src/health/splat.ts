@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The kernel's splats: the lines with which it reports that it failed or
 // warned, written once for every reader of kernel text: the guest's serial
 // console (vm/boot/console.ts), /dev/kmsg records (health/kmsg.ts), a bug report's

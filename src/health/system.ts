@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // startHealthWatch(): the kernel-health oracle on this machine's real files.
 // The logic is in oracle.ts; this file only binds it to the addon-backed readers.
 import { native, readText, isErr } from '../native/index.js';

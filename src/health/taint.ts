@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Decodes /proc/sys/kernel/tainted the way the kernel prints it. The table is
 // kernel/panic.c's taint_flags[], indexed by bit number (TAINT_* in
 // include/linux/panic.h): the position of each letter is the bit, so S (2)

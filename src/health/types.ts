@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What the kernel-health oracle reports for one scenario; report/ renders it.
 
 /** What the kernel-health oracle saw change across one scenario. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A private apt state for fetching Debian kernels, QEMU and kernel sources:
 // its own sources list, lists and cache under ~/.cache, reusing the archive
 // host the system already uses (a mirror or proxy may be the only way out).

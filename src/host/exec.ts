@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Programs run for the user (cp, tar, dpkg-deb, make): when one fails, the
 // failure is theirs to fix, said in one line with the program's last words
 // (a CommandError, exit 2), not an execa stack printed as an internal error.

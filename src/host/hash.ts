@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // SHA-256 as hex, the one owner for both uses: cache keys computed from text
 // (kernel build keys, patch contents) and checksums of cached files (kernel
 // and QEMU cache entries, verified before each use).

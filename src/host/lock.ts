@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Locks between tracefs-regress processes on one machine: parallel `vm` runs
 // fetching into the kernel cache or updating the private apt lists, parallel
 // `kernel build`s of one name. flock(2) through util-linux's flock(1) on an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Where the VM runner and the kernel builder keep their state. Everything
 // lives under the user's cache dir, never /tmp: the guest mounts a tmpfs on
 // /tmp, which would hide it.

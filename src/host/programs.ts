@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Finding host programs the way a shell would, plus the sbin dirs a non-root
 // PATH lacks (depmod, modprobe): the VM runner's and the kernel builder's
 // prerequisite checks both ask this.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Publishing a finished cache entry (a kernel, a QEMU) that another `vm` run
 // may be publishing or using at the same moment.
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel build`: source -> tree (+patches) -> config -> bzImage, under
 // ~/.cache/tracefs-regress/build/<name>. The machine is shared, so make runs
 // under nice with a bounded -j, and ccache (shared by every build) makes a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Kernel config fragments: merge over a base .config, and check what
 // olddefconfig kept. Pure functions, so the rules are unit-tested without a
 // tree. The line grammar is util/kconfig.ts's, shared with tracefs/ and vm/.

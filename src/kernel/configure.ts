@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Configure an object dir: tinyconfig (or x86_64_defconfig + kvm_guest.config)
 // with the project's fragments merged in, olddefconfig, then scripts/config -s
 // on every fragment option: an option that silently did not stick (a missing

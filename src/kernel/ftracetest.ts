@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The peer: the kernel's own ftracetest (tools/testing/selftests/ftrace of the
 // same source tree), run in the same VM runner on the same kernels, so the
 // self-test can say which planted regressions each tool catches.

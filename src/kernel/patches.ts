@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Patches applied to a copy of the kernel tree, and the header every planted
 // regression (test/mutants/*.patch) carries. patch(1) ignores text before the
 // first diff, so the header lives in the patch file itself.

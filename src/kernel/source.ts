@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The pristine kernel tree every build copies: Debian's linux-source-<series>
 // fetched through the VM runner's private apt state (the system's apt config
 // is only read), or a tree the user already has (--source DIR).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // One build = ~/.cache/tracefs-regress/build/<name>/: tree/ (a hard-linked
 // copy of the pristine source with the patches applied) and tree/out/ (the
 // object dir). The object dir sits directly inside the tree on purpose: kbuild

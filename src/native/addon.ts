@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one loader of the native addon, in node-gyp-build's order: build/Release
 // and build/Debug (a local build wins), then prebuilds/<platform>-<arch>, the
 // binary `npm run prebuildify` makes and the packed tarball carries, so an

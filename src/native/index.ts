@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 export { native, C, isErr, SysError, loadAddon } from './addon.js';
 export type { Result, Stat, Dirent } from './addon.js';
 export { SYS_CALLS, type Sys, type SysCall } from './types.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The race engine's parameters, declared once (as rcutorture declares its
 // module_params): name, type, default, limits and help. Everything else is
 // derived from this file:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Renders native/race/params.gen.h, the C++ side of the race parameter
 // table (./race-params.ts): the op enum and names, the default weights, and
 // the scalar parameters with their defaults, limits and a visitor the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Small helpers over a Sys (whole-file reads, one-shot writes, directory
 // listings); errno stays data, as on hot paths. The Sys is explicit: a
 // scenario passes its ctx.sys (so a recording sees these calls too), the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import type { RaceAction, RaceConfig } from './race-params.js';
 
 // The shape of the native addon (native/*.cc). Nothing outside src/native/

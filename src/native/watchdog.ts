@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The per-scenario watchdog (native/watchdog.cc): armed on the JS thread
 // before a scenario runs, disarmed when it came back. At the deadline the
 // native thread stops every race and signals the JS thread (and the race

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Pure builders of control-file lines for each dynamic-event kind. Every
 // part is validated on the way in (names.ts), so a definition is one command.
 import type { ProbeKind } from '../model.js';

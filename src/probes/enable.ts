@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Disabling an event before its removal: an enabled event refuses it (EBUSY).
 import { native, writeOnce, type Result } from '../native/index.js';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A run's lease: proof, readable from tracefs alone, that the run is alive.
 //
 // Before it creates anything a run mkdirs instances/<runId>_lease and keeps

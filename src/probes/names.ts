@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Strict validation of everything that goes into a control-file line. A
 // name that carried whitespace, a newline or ':' could smuggle a second
 // command (e.g. "x\n-:other/ev") into a write: validate, never escape.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Everything one run creates in tracefs: its lease (lease.ts), its group
 // (tfsr_<pid>_<random>), its events and its instances. Each is recorded before
 // it is created and removed at release(), on errors and on signals (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Removing what runs that died (SIGKILL, crash, power loss) left in tracefs:
 // groups, synthetic events and instances named by the run-name grammar
 // (names.ts) whose run is not alive. `cleanup` and the start of every `run`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What each kind of probe is attached to on this machine. Chosen once per run.
 import fs from 'node:fs';
 import { entryFileOffsetOf } from '../util/elf.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Dynamic-event kinds and the probe handles scenarios work with.
 import type { ProbeKind } from '../model.js';
 import type { Result } from '../native/index.js';

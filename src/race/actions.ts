@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Builds race actions from the probe lifecycle's ControlWrite lines, so a
 // scenario never spells control-file syntax itself.
 import { C } from '../native/index.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Typed entry to the native race engine: validates, starts the run off the
 // JS thread, forwards progress, and turns an AbortSignal into raceStop().
 import { native } from '../native/index.js';

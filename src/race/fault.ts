@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A race that stopped on the tool's own failure (stats.resourceError): what
 // failed and the line that fixes it, with the fd numbers the engine measured.
 import { native } from '../native/index.js';

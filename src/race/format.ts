@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Torture-test style text for a race: one grep-able progress line, and a
 // summary whose last line is the verdict.
 import { OP_KINDS, type RaceProgress, type RaceStats } from './types.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Whether a race's workers could run at the same instant where it ran: a
 // race whose syscalls never overlap cannot lose it, so its PASS proves little.
 // Known from the guest's accelerator (the VM runner passes it as

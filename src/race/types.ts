@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The race engine's public types: what a race does (RaceConfig), what it
 // saw (RaceStats), and each broken expectation (Violation).
 // The config's types and the op names are the engine's wire contract,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Checks a RaceConfig in TS for messages that say how to fix it; the addon
 // checks again for safety. Names, types and limits come from the parameter
 // table (src/native/race-params.ts). Returns the problems, empty when fine.

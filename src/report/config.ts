@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The kernel options a bug report quotes: those that decide whether the
 // suite's probes exist at all, and the debugging options that decide what a
 // kernel says when it goes wrong (a KASAN report, a list_del corruption, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A report's exit code (src/errors.ts owns the codes). 2 (usage or
 // environment error) is raised before any report exists.
 import { EXIT } from '../errors.js';

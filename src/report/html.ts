@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The matrix as one self-contained HTML page: a heat map of kernels (rows)
 // x scenarios (columns), a colour per verdict and k/N in each cell, sticky
 // headers, and each cell a link to its details (every boot's status, seconds,

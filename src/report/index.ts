@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Picks a reporter by --format name. Every reporter renders a RunReport, or
 // several (one per kernel, the VM matrix), to a string; the caller writes it.
 import type { RunReport } from './types.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The run journal: one JSON line per event (run start, scenario start,
 // scenario result), appended as the run goes. A VM guest whose kernel oopsed
 // with a lock held never writes its final report; the host builds one from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The RunReport as JSON with a fixed key order (diffable between runs and
 // kernels), plus the summary and exit code a consumer would otherwise recompute.
 import type { Evidence } from '../model.js';

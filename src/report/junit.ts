@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // JUnit XML (what Jenkins, GitLab and most CI dashboards read): one
 // <testsuite> per run, one <testcase> per result, written by xml.ts, which
 // escapes every character (no CDATA, so a "]]>" in a failure cannot end it).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A result's status in KernelCI's words (its test nodes are pass, fail, skip
 // or error), so a consumer of the JSON report need not learn ftracetest's
 // seven. An XFAIL is KTAP `ok ... # XFAIL` (the run passes), an XPASS fails

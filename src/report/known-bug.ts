@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // How a result named by the known-bug catalogue (expect/naming.ts) reads in
 // every format: one line for a report, one short label for a matrix cell.
 import type { KnownBugNote, ScenarioResult } from './types.js';

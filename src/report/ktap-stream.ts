@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // KTAP written as the run goes (`--format ktap`): the version and plan first,
 // each result with its diagnostics as soon as it completes, the totals last.
 // Every write is one synchronous write(2) loop on the fd, so what was reported

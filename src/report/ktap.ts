@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // KTAP v1 (Documentation/dev-tools/ktap.rst), the format kselftest and KUnit
 // emit and kernel CI parses. Diagnostics for a test come directly before its
 // result line; a multi-kernel matrix nests each run as a subtest, indented 2.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one file the lkml reporter reads: a result's reproducer, from the
 // report's reproDir (run --repro-dir writes it; vm --repro-dir brings it to
 // the host). Only a regular file of the basename the report names, and not a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Plain text as the kernel's mailing lists want it (Documentation/process/
 // email-clients.rst, submitting-patches.rst): prose wrapped at 72 columns so
 // a reply's "> " quoting still fits 80; kernel log lines, commands, config

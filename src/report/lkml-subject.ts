@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A suggested Subject for a failure, in the form kernel bug reports take:
 // "[BUG] <subsystem>: <what was done> <what went wrong>". It is a suggestion
 // (the reporter edits it); what it is made of is kept simple and stated:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `--format lkml`: a plain-text bug report per FAIL, for the kernel's mailing
 // list (linux-trace-kernel@vger.kernel.org): a suggested Subject, the kernel,
 // the config lines that matter, what the test does, expected against got,

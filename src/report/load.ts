@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A saved JSON report read back (`tracefs-regress report FILE`): what
 // `run --format json` or `vm --format json` wrote, one run or several (the VM
 // matrix's "runs"). Validated against the report schema, so every reporter

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The matrix as a GitHub-flavoured markdown table (docs/, CI job summaries):
 // a row per kernel (forty releases read down a page; the scenarios of one
 // run are few), a column per scenario, each cell the verdict over the boots

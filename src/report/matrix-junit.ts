@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // JUnit of a matrix with several boots per kernel: a <testsuite> per kernel,
 // a <testcase> per scenario with the verdict over the boots (its worst
 // status), k/N, the median and the known bug as properties, each boot's line

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // KTAP of a matrix with several boots per kernel: each kernel a subtest, each
 // scenario one aggregate line (its worst status over the boots) with
 // `# caught k/N`, the median seconds to the first failure, the known bug and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The compact human summary: one line per result, failures followed by their
 // evidence, and a last line "N passed, N failed, N skipped" that scripts grep.
 import { knownBugLine } from './known-bug.js';

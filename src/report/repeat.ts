@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `run --repeat N` / `--until-fail`: the pure part. Iterations (one RunReport
 // each) -> a summary (how many passed, the first failure, the failure rate),
 // whether to run another, and one merged RunReport every format renders as it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A saved report checked against schema/report.schema.json (shipped with the
 // package) by ajv, the validator the tests use too: `report FILE` renders only
 // documents the reporters are written for, and names the first place a file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Wording shared by every reporter, so pretty, KTAP, JSON and JUnit describe a
 // failure, a health change or race statistics in the same terms.
 import type { Evidence } from '../model.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What a run produces: every reporter (pretty, KTAP, JSON, JUnit) renders this.
 import type { Evidence, Status, ProbeKind, ToolFault } from '../model.js';
 import type { RaceStats, RaceSummary } from '../race/types.js';

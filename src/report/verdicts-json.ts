@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The JSON matrix document's `verdicts` (schema/report.schema.json
 // $defs/verdicts): the kernel x scenario cells of matrixVerdicts, each boot
 // pointing at its run in `runs` (whose results carry the evidence and console).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The verdict over N boots: a vm run's (or merged shards') reports grouped
 // into kernel x scenario cells, each with the boots that caught a failure
 // (k/N), the median seconds of racing to the first failure, the worst status,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A small XML 1.0 writer: elements, attributes and text, every character
 // escaped, no CDATA (so no "]]>" can end a section early). What XML cannot
 // carry at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF) and what a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The check a reproducer makes at its last step, derived from how Expect
 // judged it. exp.that() conditions are the scenario's own code: the common
 // wordings ("no e2", "lists enable id", a read value, "gid N") become a

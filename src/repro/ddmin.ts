@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Delta debugging (Zeller and Hildebrandt, "Simplifying and isolating
 // failure-inducing input", 2002): the smallest subsequence of steps, found by
 // dropping chunks while the test still fails. Pure: the test is injected

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // --repro-dir: checked (and made) before tracefs is touched, so a bad path
 // stops the run with exit 2 and nothing created in tracefs.
 import { prepareOutputDir } from '../util/output.js';

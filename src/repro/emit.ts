@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Straight-line C from recorded steps: the runtime (c/runtime.c) verbatim,
 // then main() with one line per step and the check of the violating step.
 // Pure: the runtime text, flag values and header facts are passed in.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `run --repro-dir DIR`: for a FAIL, the standalone C reproducer
 // DIR/<scenario>[<kind>].c. Single-threaded scenarios replay their recorded
 // calls (minimised against the live kernel); race scenarios go to race.ts.

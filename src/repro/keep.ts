@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Which steps the minimiser may drop. Dropping a step that changes the
 // kernel's state can change what the judged check means: without the
 // `-:group/event` write, "pread through a held fd gives ENODEV" fails on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The per-op rule of a race, as one table: which outcome of an op breaks
 // which rule. The C race program's rules[] is rendered from this table
 // (race.ts), and the pure model below judges a trace with it, so a planted

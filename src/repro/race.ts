@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The C reproducer of a race scenario: one self-contained C11 file (libc and
 // pthreads only) made of a header comment, the shared runtime
 // (src/repro/c/runtime.c), the race core the addon compiles too

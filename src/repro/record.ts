@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Records the system calls of one scenario variant (run --repro-dir): it
 // wraps the Sys the scenario is given (ctx.sys) and keeps each call under the
 // tracefs root, or on an fd such a call opened, with its arguments as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Replays recorded steps through the addon against the live kernel, with
 // fresh names, then removes everything the replay created: the minimiser's
 // test (ddmin.ts). A step on an fd whose opening step is not in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What a recorded scenario run looks like to the emitter and the minimiser.
 // Strings are templates: the run's tracefs root, run id and probe site appear
 // as {root}, {id} and {target}, so each replay (and the C file) uses its own.

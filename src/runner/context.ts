@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The per-variant context a scenario runs in: its system calls, probes of one
 // kind in the run's group, instances, held fds, and what to undo when it ends.
 import { native, type Sys } from '../native/index.js';

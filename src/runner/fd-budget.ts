@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Refuses, before tracefs is touched, a run whose race variants could not
 // hold their fds at --threads: out of fds mid-run a worker sees EMFILE where
 // the kernel owes ENOENT. The per-race figure is the engine's own

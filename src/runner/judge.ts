@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The verdict of one variant, from the facts the runner gathered: pure, with
 // ordered rules (as src/vm/boot/outcome.ts is for a boot), so every rule and every
 // pair of rules that fire together is tested without running anything.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Runs the selected scenario variants one after another, each wrapped in the
 // kernel-health oracle, and gathers a RunReport.
 import os from 'node:os';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Which scenario variants a run covers: --scenario globs x --probe kinds.
 import { KernelFeatureError, UsageError } from '../errors.js';
 import { PROBE_KINDS, type ProbeKind } from '../model.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // One place that undoes what this process did to tracefs, whatever ends it:
 // normal return, a thrown error, SIGHUP/SIGINT/SIGTERM, or process exit. Steps run
 // last-registered first, synchronously (the native calls are synchronous), so

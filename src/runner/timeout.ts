@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Per-scenario timeouts: how long a variant may run, and what its result
 // becomes when it overran. The watchdog itself is native (src/native/watchdog.ts):
 // scenarios call the addon synchronously on the JS thread, so a blocked

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Whether a scenario applies to a probe kind at all, whatever the kernel has:
 // decided from its metadata before anything is created, so a combination that
 // cannot be built is a SKIP with its reason, never an ERROR from its setup.

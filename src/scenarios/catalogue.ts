@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Every scenario, in run order: single-threaded removal checks first (fast,
 // exact), then the races. One file per scenario; this list is the registry.
 import type { Scenario } from './types.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: cwd-inside-removed
 // A process whose cwd is the event dir keeps a reference to the dentry; a
 // relative lookup from there must not find the removed files.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: enabled-removal-ebusy
 // Removing an enabled event would free what the tracer still calls into: the
 // kernel must refuse with EBUSY and keep the event whole.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Helpers shared by the removal scenarios: the files of an event, warming the
 // dcache, and checking that a path is gone in every way a user can reach it.
 import { C, listDir, isErr, type Sys } from '../native/index.js';

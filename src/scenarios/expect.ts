@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Collects what a scenario checked and every divergence from a correct
 // kernel, as evidence (op, path, expected, got). Results stay data: a failing
 // syscall is compared, never thrown.

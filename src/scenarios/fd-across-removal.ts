@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: fd-across-removal
 // An fd opened before the removal must neither block it nor reach the freed
 // event afterwards; closing it must be clean (CVE-2023-52879 crashed here).

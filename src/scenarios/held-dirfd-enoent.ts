@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: held-dirfd-enoent
 // A directory fd held across removal must not be a way back in: openat and
 // fstatat through it find nothing, also once the same name exists again.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: instance-files
 // Instances carry their own copy of every event's files: removal must reach
 // them too, busy instance files must hold the instance, and rmdir must leave

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // An unprivileged child for the perm-* scenarios: a node process started with
 // another uid/gid (libuv drops the supplementary groups too) that performs a
 // list of steps on tracefs paths and reports each result as data (JSON on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: perm-chmod-removed
 // chmod/chown reach eventfs's saved attributes (eventfs_set_attr): after the
 // event is removed, neither its paths nor an fd kept on them may change

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: perm-remount-gid
 // The 6.6-6.9 eventfs ownership regressions: after `mount -o remount,gid=G`,
 // eventfs directories and files (made on demand, after the remount too, and

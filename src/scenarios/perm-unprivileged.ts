@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: perm-unprivileged
 // A process without root's uid, gid or groups must not reach tracefs's
 // control files: it cannot create or remove a probe, nor enable one, and what

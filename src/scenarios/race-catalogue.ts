@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The race scenarios, in run order, for the catalogue (catalogue.ts) to
 // append after the single-threaded removal scenarios.
 import type { Scenario } from './types.js';

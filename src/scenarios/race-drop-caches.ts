@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: race-drop-caches
 // Dentry reclaim during the race: drop_caches frees unused dentries, so
 // lookups re-create them while the event comes and goes. An existing file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: race-enable-write
 // Writers toggle enable while the event is removed: a removal must wait
 // (EBUSY) while the event is enabled, and no write may enable it after its

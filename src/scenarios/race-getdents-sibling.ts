@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: race-getdents-sibling
 // race-getdents with a second event that keeps the group alive: the raced
 // event is then the last entry of a list that outlives it, so a listing that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: race-getdents
 // Listing the group dir races lookups and removal (the `tree events/kprobes/`
 // loop that found CVE-2024-46785): a removed event must not be listed, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: race-instances
 // Instance mkdir/rmdir racing readers of the instance's copy of our event's
 // files (ftracetest's instance-event test, with our probe present in the

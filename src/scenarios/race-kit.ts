@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What every race scenario shares: learning the event's files, building the
 // create/remove actions from the probe lifecycle, running the engine with
 // the context's duration, threads, signal and progress, and turning the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: race-recreate
 // The same name removed and re-created as fast as possible, with dirfds and
 // enable fds kept from every generation: a new generation must never be

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: race-reopen
 // Readers open, read and stat the event's files while it is created and
 // removed in a loop: once a removal has returned, nothing may open; while

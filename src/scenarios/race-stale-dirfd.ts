@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: race-stale-dirfd
 // Directory fds held on the event and group dirs from many generations: once
 // a generation is removed its dirfds must reach nothing, even while the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: recreate-fresh
 // The same name created again is a new event: complete, usable, and out of
 // reach of anything held from the old one. (With the d_revalidate fix undone,

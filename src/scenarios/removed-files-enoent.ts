@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // id: removed-files-enoent
 // The core of the January 2024 report: after `-:group/event`, every file of
 // the event is gone, even when its dentries were hot in the dcache.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The scenario model: one scenario per file, metadata at the top (like
 // ftracetest's .tc headers), a run function that returns evidence.
 import type { Probe } from '../probes/types.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The kernel features the suite uses, each written once: its name, the
 // CONFIG_ options it needs, and how a live tracefs shows it. From this table
 // come the features a run detects and the SKIP reason of a missing one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What this kernel's tracefs offers, read without writing anything.
 import fs from 'node:fs';
 import { EnvironmentError } from '../errors.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Kernel version and configuration, for reports and for `doctor`.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Locating (and when needed mounting) tracefs. What we mount we unmount at exit.
 import fs from 'node:fs';
 import os from 'node:os';

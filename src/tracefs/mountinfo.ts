@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Finding tracefs in /proc/self/mountinfo (pure parsing; see mount.ts for I/O).
 
 export interface MountEntry {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Opening tracefs for a run: locate (or mount), hold its root as an fd, then
 // detect what it offers.
 import { kernelInfo } from './kernel.js';

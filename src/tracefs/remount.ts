@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Remounting tracefs with another gid= and putting the original options back
 // exactly (the perm-remount-gid scenario). tracefs has one superblock: every
 // mount of it, and every process using it, sees the new gid until the restore,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import type { Feature, ProbeKind } from '../model.js';
 
 export interface KernelInfo {

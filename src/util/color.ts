@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one place that decides whether output gets ANSI colour: `--color
 // auto|always|never` (every command has it; main.ts sets the mode before a
 // command runs), then the environment (FORCE_COLOR, https://no-color.org's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one ELF reader: just the file header and the program headers, from the
 // bytes at the start of a file (no readelf, no shell). Two questions use it:
 // where to put a uprobe (the file offset of the entry point: the kernel wants

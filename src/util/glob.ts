@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Shell-style globs (`*` any run of characters, `?` one character, nothing
 // else special) for scenario ids and kernel releases. Matched by a two-pointer
 // scan that remembers only the last `*`: at most (|glob|+1)(|text|+1)+|glob|

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // One way to meet SIGINT/SIGTERM (and SIGHUP where a command stops on it):
 // a scope that installs its handlers once, turns the first signal into an
 // AbortSignal (passed on to children, loops and QEMU) and restores the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one reader of kernel configuration text: a .config, /proc/config.gz,
 // a distribution's /boot/config-*, or a fragment. Two line forms count:
 //   CONFIG_X=value            sets X to value (kept as written, quotes included)

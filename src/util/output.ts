@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Every file the tool writes goes through here (src/util/output/): checked
 // before anything is opened for writing, never written through a link,
 // never on a kernel filesystem, renamed into place from a temporary file.

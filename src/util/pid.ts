@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Whether a process exists, for deciding what a dead owner left behind.
 
 /** True when pid names a live process (EPERM: it exists but belongs to someone else). */

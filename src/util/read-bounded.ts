@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Reads a small input file the user named (--expect, `report FILE`) without
 // trusting what the name points to: opened non-blocking, so a FIFO cannot hang
 // the run in open(2); checked on the fd to be a regular file, so /dev/zero or

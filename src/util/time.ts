@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one time syntax of every option that takes a length of time
 // (--duration, --scenario-timeout, vm --timeout, kernel selftest --timeout):
 // a number with a unit, `500ms`, `3s`, `20m`, `1h`. A bare number keeps the

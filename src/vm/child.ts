@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `tracefs-regress vm` as a child process, for every caller that boots a
 // guest from the outside (the self-test, kernel bisect, the benchmark scripts,
 // the VM tests): the command line is vm's stable interface, the child's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // --expect under `vm`: the host validates each file before anything boots,
 // hands the guest its absolute path (the host root is shared read-only at the
 // same paths), and re-applies the entries to the merged report, where the

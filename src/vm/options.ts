@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The `vm` command's options as commander hands them over (strings, as typed).
 // The VM runner owns this shape; cli/commands/vm.ts declares the flags for it.
 import { parseTime } from '../util/time.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The `vm` command's input, all of it checked before anything is fetched or
 // booted: the report format and path, the --expect files, the guest's size,
 // the timeout, the TCG mode and the kernels. Bad input is a UsageError.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `vm --repro-dir DIR`: the guest's `run` writes its C reproducers into the
 // writable results share (the host root is read-only in the guest), and the
 // host copies them to DIR (DIR/<kernel> for several kernels) and points the

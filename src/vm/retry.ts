@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // When a boot is tried again, in one table: a failure that is no verdict on
 // the kernel under test (the host's KVM, QEMU's emulation, a loaded host's
 // timers) earns a bounded number of further tries, each with a stated change.

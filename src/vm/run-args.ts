@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The guest's `run` arguments (after `vm ... --`), read with `run`'s own
 // commander definition, edited as parsed options, and written back as argv:
 // one grammar, so an option added to `run` reaches the guest without a line

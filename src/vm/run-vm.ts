@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The `vm` command's work: check the input (plan.ts), fetch or check the
 // kernels and QEMU, pick the accelerator, boot each kernel, and render the
 // reports on the host.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The matrix's HTML page in a real browser (Debian's headless Chromium, driven
 // by playwright-core): a page made from a real `vm --boots 2` run over two
 // kernels has every kernel x scenario cell with its verdict and colour, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The import graph of src/ at the level a reader thinks in: folders (and the
 // few top-level files of the foundation). Used by test/unit/layers.test.ts.
 import fs from 'node:fs';

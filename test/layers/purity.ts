@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What keeps the `unit` project pure: no child process, no native addon, no
 // compiler (a compiler is a child process too). Tests that need any of them
 // belong to the `host` project (test/host/, mirroring src/ like test/unit/).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The unit project's setup file (vitest.config.ts): see purity.ts.
 import { afterAll, expect } from 'vitest';
 import { installGuard, takeViolations } from './purity.js';

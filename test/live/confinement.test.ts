@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The root fd confines the last component too: with the run's root held,
 // a file bind-mounted over a tracefs file gets no chmod/chown, `access`
 // does not cross a mount on a tracefs dir, and `openat(dirfd, "/abs", O_CREAT)`

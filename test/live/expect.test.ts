@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `run --expect FILE` end to end on this kernel, with scenarios that pass
 // here: a bad file exits 2 before tracefs is touched; an xfail entry over a
 // passing scenario is XPASS (exit 1), a flaky one PASS (exit 0), a skip entry

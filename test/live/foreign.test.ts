@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The suite touches only what its run created: another user's probe and
 // instance, names that only look like ours, and a live parallel run's group
 // (its lease held by this process, its pid not alive: a run in another PID

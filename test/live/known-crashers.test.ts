@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A default `run` on this kernel and the known crashers (kernel/known-bugs.json):
 // where the kernel carries CVE-2026-74605 (the development host's 6.18.44
 // does), race-getdents, race-getdents-sibling, race-drop-caches,

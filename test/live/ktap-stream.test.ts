@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `run --format ktap` streams: a run SIGKILLed right after its third result
 // line has already written a valid KTAP prefix with those results; a run
 // interrupted by SIGINT still closes its document, the variants it never ran

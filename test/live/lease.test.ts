@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Ownership across PID namespaces and SIGKILL survival (issue 11), on this
 // machine's real tracefs with uprobes. race-reopen is safe on this host (it
 // never calls getdents64 while removing).

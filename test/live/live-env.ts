@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Whether live tests can run here. They skip with a printed reason only when
 // not root or tracefs is missing; with TRACEFS_REGRESS_REQUIRE_LIVE=1 (CI)
 // that is a failure instead.

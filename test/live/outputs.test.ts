@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Outputs that cannot destroy (issue 19, items 2, 3, 6, 9): `run` never
 // opens a report target itself. A tracefs file (an instance's trace, made
 // here), a symlink to a 0600 file, an mqueue file, the same file for two

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Cleanup is part of correctness: whatever a scenario left (an instance, a
 // probe enabled inside it and at the top level) release() removes.
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The packed tarball installs and runs on a machine without a compiler: `npm
 // pack` (prepare: tsc; prepack: the prebuild must be current), `npm install -g`
 // into a fresh prefix with a PATH of node, npm, sh and env only (no python3,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The permission scenarios on this machine's kernel, remount included
 // (--allow-remount: this host is ours). Every tracefs line of
 // /proc/self/mountinfo must read byte for byte as before each run, and a

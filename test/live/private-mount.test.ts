@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Two runs on a box where tracefs is not mounted: the first mounts it, the
 // second starts while the first runs, and the first ends (unmounting what it
 // mounted) while the second is still racing. The second must not notice.

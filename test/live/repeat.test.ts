@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `run --repeat N` / `--until-fail` on this kernel's real tracefs, with
 // scenarios that are safe here (uprobes): every iteration reported, the cap
 // respected, a failing iteration (an --expect xfail entry over a passing

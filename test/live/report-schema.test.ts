@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Real reports of this kernel against schema/report.schema.json: a run with
 // PASS (uprobe), SKIP (kprobe: this host has none; perm-remount-gid without
 // --allow-remount) and a race's statistics; a --repeat run; and the matrix

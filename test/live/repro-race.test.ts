@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The race reproducers against this machine's kernel, which passes the two
 // races it may run (race-reopen, race-stale-dirfd; the others oops it): the
 // static programs say `not reproduced` and exit 0, leave nothing tfsr_

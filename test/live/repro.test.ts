@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // run --repro-dir on this host's kernel: a planted violation (a scenario check
 // inverted by the test hook invertCheck, passed in by fixtures/run-hooked.mjs, so the kernel's own
 // correct result is the "violation") gives a C file that builds statically,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Every tracefs access goes through the root fd registered at openTracefs:
 // once the run holds it, a plain directory bind-mounted over the tracefs
 // path (with a regular file uprobe_events in it) redirects nothing. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Every scenario against this machine's real tracefs, each probe kind the
 // kernel has. No mocks: the kernel is the oracle. The project's own
 // expectations (kernel/known-bugs.json) go through the runner as a user's

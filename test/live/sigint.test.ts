@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // SIGINT (and SIGTERM, SIGHUP) in the middle of a race: the workers stop within a
 // second, the partial statistics are printed, and nothing tfsr_ remains.
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The test hooks that crash a guest's kernel never act on a host, whatever
 // the environment says (issue 19, item 8). strace watches every open of
 // /proc/sysrq-trigger and fails it (EPERM injected), so even a regression

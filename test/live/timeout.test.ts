@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A scenario that blocks for ever on real tracefs: read(2) of the trace_pipe
 // of an instance that traces nothing. The runner's watchdog interrupts it at
 // --scenario-timeout: it is TIMEOUT, its held fd is closed, its instance and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The tool's own failures are ERROR, exit 2, never a kernel FAIL, and never
 // an abort: an fd limit too low for --threads is refused before tracefs is
 // touched; threads that cannot be created (an address-space limit) end the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // --tracefs is resolved and its filesystem checked: a plain directory that
 // looks like tracefs, reached through '..', is refused and nothing is written.
 import fs from 'node:fs';

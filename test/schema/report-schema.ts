@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // schema/report.schema.json compiled once by a maintained validator (ajv,
 // draft 2020-12, strict: a mistake in the schema itself throws here), for the
 // unit, live and package tests alike.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What the CLI prints for an error that reaches main (errorReport): one line
 // and the documented exit code for a failure the user can fix, "internal
 // error" with the stack only for a bug.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importsOf, layerProblems, TIERS, type Edge } from '../layers/graph.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The unit project stays pure (test/layers/purity.ts): its sources name no
 // child process, addon or compiler, and the guard its setup file installs
 // refuses them at run time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The real archive through the private apt state: `kernel list --debian
 // --json` and what `vm --fetch-only` does with its releases. No guest boots;
 // the lists are updated at most once (when a day old), a release is fetched

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // debian:6.12 (eventfs with the 2024 fixes, kprobes built in): the whole
 // suite runs inside the guest, and every scenario's kprobe variant must run
 // and pass -- none may be skipped for lack of kprobes.

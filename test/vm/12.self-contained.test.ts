@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The self-contained guest (docs/vm-boot.md), the way 6.19.x, 7.0.x and 7.1.x
 // boot (the archive keeps only their vmlinuz): no modules, no 9p; node and
 // the suite ride in the initramfs payload, the results come back over a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // debian:6.1 (tracefs before eventfs): the removal scenarios pass, or skip
 // with a reason that is true of this kernel, except the one failure this
 // kernel really has, which kernel/known-bugs.json expects: it must come back

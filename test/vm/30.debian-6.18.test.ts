@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // debian:6.18: the suite's finding in 6.18.y stable, pinned. Under the
 // default mode (multi-threaded TCG, so the guest's workers really overlap),
 // getdents64 of events/<group>/ racing removal makes Debian's 6.18.15

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // debian:latest (7.x): the control for the 6.18 finding. The race scenarios
 // that oops Debian's 6.18.15 (test/vm/30) run here under the same default
 // mode, and each must pass: the bug is in 6.18.y, not in what the races do.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A guest whose kernel oopses with a lock held ends promptly, with its
 // results. The kernel is the tinyconfig 6.12 test kernel with a planted oops
 // (test/vm/fixtures/oops-enable-write-locked.patch: a NULL dereference in

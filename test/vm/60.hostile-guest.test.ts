@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A hostile guest against the VM runner's writable results share and the
 // host's read-back of it (issue 11). `vm --exec` runs
 // fixtures/hostile-guest.sh as root in a debian:6.12 guest: it plants a

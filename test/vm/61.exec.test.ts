@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `vm --exec` on a real guest (debian:6.12): the program's argv arrives
 // unchanged, its stdout and stderr come back apart and byte for byte, its exit
 // status is vm's; a kernel panic and a --timeout turn into exit 1 with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `vm --repro-dir` on a real guest (debian:6.1, whose held-fd WARN is a real
 // finding: kernel/known-bugs.json): the guest's run writes the reproducer into
 // the results share, the host copies it to DIR and its report points there;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `vm --format ktap` streams the guest's results as they arrive: the whole
 // suite on debian:6.12 is one valid KTAP document whose first result reached
 // stdout long before vm ended, with bare `# SKIP`s; and a guest whose kernel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The kselftest wrapper (kselftest/) under the kernel's own runner
 // (run_kselftest.sh and kselftest/runner.sh of Debian's linux-source-6.12),
 // laid out as `make install` lays out a collection: in a debian:6.12 guest

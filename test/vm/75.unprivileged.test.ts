@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `vm` without root: as uid 65534 (setpriv) with a fresh HOME under /tmp, the
 // kernel and QEMU are fetched into that HOME's cache by an unprivileged
 // `apt-get download`, and a debian:6.12 guest boots and reports back (its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // vm --shard and report merge on real boots: two shards of a two-kernel plan,
 // merged, give the verdicts of the same plan run unsharded (per cell: kernel,
 // boot, every result's name and status; timings differ). ~4 short boots.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Shared by the VM tests: prerequisites (fail, not skip, when CI demands the
 // VM tests), the dist/ build the guest runs, and one `vm` invocation.
 import fs from 'node:fs';

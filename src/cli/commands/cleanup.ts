@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { Command } from 'commander';
 import { openTracefs } from '../../tracefs/open.js';
 import { removeStale, describeCleanup, cleanupFoundNothing } from '../../probes/stale.js';

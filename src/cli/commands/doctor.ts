@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `tracefs-regress doctor [run|vm|kernel]`: what each command needs, as a
 // table; exit 1 when something a command that was asked about cannot do
 // without is missing, 0 otherwise. Only `run`'s checks open tracefs (and load

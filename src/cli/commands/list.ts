@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { Command, Option } from 'commander';
 import { CATALOGUE } from '../../scenarios/catalogue.js';
 import { openTracefs } from '../../tracefs/open.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `tracefs-regress report FILE`: a saved JSON report rendered again in any
 // format, e.g. a CI artefact as a mail for the kernel's list (--format lkml).
 // `report merge A B ...`: the JSON of a sharded vm run's jobs as one report.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `tracefs-regress vm`: boot real kernels in QEMU and run the suite inside,
 // one kernel after another; print the report(s) and a kernel x scenario table.
 // Only the option definitions live here: the implementation (execa, apt,

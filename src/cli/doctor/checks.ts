@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What `doctor` checks, one list per command it speaks for: `run` (root,
 // tracefs, its control files, probe kinds, the kernel options a host run
 // relies on), `vm` (QEMU and its TCG threading, busybox-static, kmod, xz, apt

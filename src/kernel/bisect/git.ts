@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The few git questions a bisect asks of a kernel tree: plumbing commands
 // only, so the answers do not depend on the user's porcelain config.
 import fs from 'node:fs';

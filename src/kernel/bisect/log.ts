@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What `git bisect run` printed, read back: the first bad commit, the
 // candidates left when skipped commits hide it, or why the run stopped. Pure,
 // so it is tested on git's own output (git 2.39's wording, which has not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The two commands' bodies, apart from their commander definitions
 // (cli/commands/kernel.ts): exit codes decided here, in one place.
 import path from 'node:path';

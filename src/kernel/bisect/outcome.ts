@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What one bisect step's boot means for `git bisect run`: pure, so the whole
 // mapping is unit-tested with planted reports. git reads the step's exit code:
 // 0 good, 1..127 (not 125) bad, 125 skip (cannot test this commit), >= 128

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The real I/O of `kernel bisect --releases`: the archive's releases, and one
 // boot of one release in a `vm` child, judged as a git bisect step's boot is
 // (outcome.ts). The kernel is fetched (or found in the cache) before the boot

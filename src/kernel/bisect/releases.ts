@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel bisect --releases debian:<spec>`: bisect over released binaries,
 // no build. The spec's bootable releases in the archive's order
 // (debian-order.ts), the verdict at both ends, then a binary search

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel bisect`: git bisect start BAD GOOD + git bisect run <the step>, in
 // the user's kernel git tree, which it leaves as it found it: it refuses a
 // tree with local changes or a bisect already running (exit 2, nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Binary search for the first change of verdict over a sorted list of
 // releases (`kernel bisect --releases`): pure, with the boot injected, so the
 // whole search is unit-tested on planted sequences. A step boots one release

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel bisect-step`: one commit of a `git bisect run`. Builds the tree's
 // HEAD with the project's builder (a hard-linked copy under the build cache,
 // so the user's tree is only read), boots it in a `vm` child as the self-test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Step 4: `kernel bisect` on the synthetic history (history.ts) must name the
 // mutant's commit. Run as a `tracefs-regress kernel bisect` child, like the
 // boots of step 2: the command line is what a user runs, and its output is

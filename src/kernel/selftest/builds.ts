@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Step 1: the clean kernel (cold, or from ccache) and every mutant, each
 // seeded from the clean build's objects so only the patched files recompile.
 import { EXIT } from '../../errors.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What every step of the self-test shares: the kernels and what each step
 // learnt about them (written to summary.json as it is), where results go, how
 // to log, and whether a signal asked the run to stop.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Step 3, the peer: ftracetest's kprobe, dynevent and instances sets on the
 // same kernels, in-process through the VM runner's boot (kernel/ftracetest.ts).
 import path from 'node:path';

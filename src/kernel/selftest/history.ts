@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The self-test's synthetic kernel history for `kernel bisect`: a git repo of
 // Debian's linux-source as it is (commit 1), a harmless comment in
 // fs/tracefs/event_inode.c (2), one test/mutants patch (3), a harmless line

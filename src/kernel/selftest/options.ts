@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel selftest`'s options, checked before anything builds or boots: a bad
 // value is a UsageError (exit 2) naming the fix, not a default in disguise.
 import path from 'node:path';

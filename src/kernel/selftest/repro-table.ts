@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The self-test's reproducer table (`kernel selftest`, step 4): one row per
 // generated reproducer (kernel x reproducer: generated, built, reproduced on
 // its own kernel, quiet on clean), then the wall time per kernel. Pure: the

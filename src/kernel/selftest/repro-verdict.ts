@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The reproducer step's judgement (`kernel selftest`, step 4): for every
 // reproducer a kernel's guest generated, was it built, did it reproduce on its
 // own kernel (a fresh guest, `vm --exec`) and stay quiet on the clean one?

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Step 4: the C reproducers (issue 12's "Done when"). The first suite boot of
 // every mutant wrote one per FAIL (`vm --repro-dir`, no extra boot); Debian
 // 6.1 joins with a boot of fd-across-removal (its known WARN). Every file is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `tracefs-regress kernel selftest`: prove the suite catches the planted
 // regressions. Builds the clean kernel and every test/mutants/*.patch
 // (incremental after the first), boots each in the VM runner, runs the suite,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Step 2: the suite in the VM runner, one boot per kernel (and --race-runs
 // boots per race-only mutant), each judged against the mutant's header.
 //

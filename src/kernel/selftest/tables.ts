@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The planted-regression self-test's tables (`tracefs-regress kernel
 // selftest`): the kernel x scenario table, the race-only mutants' boots, the
 // ftracetest comparison and the closing verdict. Pure: the judgement lives in

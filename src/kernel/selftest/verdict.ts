@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The self-test's judgement (`kernel selftest`): given the suite's JSON
 // report for a kernel and the mutant's header, did the suite catch exactly
 // what the header claims? Pure, so the rules are unit-tested without a VM;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* ---- race core (src/repro/c/race-core.h) ----------------------------------
  * The race engine's shared C: the generation sequence and its windows, the
  * rule each window puts an op's outcome under, the op mix, the rings of

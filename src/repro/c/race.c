@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* ---- race program (src/repro/c/race.c) ------------------------------------
  * Worker threads run the scenario's op mix against an event's paths while a
  * controller thread creates and removes it (or, for instances, mkdirs and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * tracefs-regress reproducer runtime (src/repro/c/runtime.c), inlined
  * verbatim at the top of every generated reproducer: C11, libc + pthreads.

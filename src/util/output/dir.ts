@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A directory the tool writes files into (--repro-dir): its filesystem is
 // checked at the nearest existing ancestor before any mkdir (a recursive
 // mkdir under /proc spins forever, under tracefs it makes an instance, under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // An output file written beside its target and renamed into place: the
 // target is never opened, so a refused or failed run leaves the old file as
 // it was, and a link planted at the name is replaced, never followed.

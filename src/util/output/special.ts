@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What is not storage: the pure half of the output checks. A report written
 // into a kernel interface acts on the kernel (uprobe_events emptied, a
 // cgroup made), into a FIFO hangs the run, into a device is lost (/dev/full).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // stdout as an output: a reader that went away (`| head -1`: EPIPE), a full
 // disk (ENOSPC) or RLIMIT_FSIZE (EFBIG) under `> file` must not end the run
 // with "Unhandled 'error' event" or an internal error. The first failure is

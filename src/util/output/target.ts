@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Where an output will go, checked before anything is opened for writing:
 // the file itself is never opened (no O_TRUNC, no link followed); the report
 // is renamed into place from a temporary file beside it (file.ts).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // One guest run: build the initramfs, boot QEMU, follow the console, and turn
 // what comes back (report or run journal, exit code, console, timeout) into
 // one outcome. Each step is its own function: the guest's environment, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The guest's serial console: find kernel failure reports in it, and follow
 // it while the guest runs (progress, timing of the first result).
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `vm --exec PATH [ARGS...]`: run a host program in the guest instead of the
 // suite. The guest sees the host's root read-only, so the program is run by
 // its host path. Its argv reaches the guest inside /init (initramfs.ts), each

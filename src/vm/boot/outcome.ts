@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What one boot came to, from the facts the host gathered: pure, so every
 // branch is tested without booting anything.
 import { INT3_OOPS } from '../../health/splat.js';

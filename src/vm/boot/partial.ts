@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A guest that never wrote its final report (its kernel oopsed with a lock
 // held, it hung, or the host ended it) still sent its journal: the results
 // that completed, and the scenario that was running. This builds the report

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Per-run directories under ~/.cache/tracefs-regress/run/<time>-<pid>-<rand>:
 // the initramfs, the serial log, the results share and qemu's pid file. Not
 // /tmp: the guest mounts a tmpfs there, which would hide them.

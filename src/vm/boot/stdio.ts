@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `vm --exec`: the guest program's stdout and stderr arrive in two files QEMU
 // writes (the guest's ttyS1 and ttyS2, raw). Each is followed by polling and
 // handed on as bytes, unchanged: no line splitting, no decoding, so binary

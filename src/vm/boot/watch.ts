@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Follows one guest while QEMU runs: its serial console (progress, first
 // result, kernel failure reports) and its run journal (scenario starts and
 // results). Once the console shows an oops, BUG, KASAN report or panic, the

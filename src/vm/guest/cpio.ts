@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A cpio "newc" writer, the format the kernel unpacks as an initramfs.
 // Writing it directly (instead of staging a tree for cpio(1)) lets a non-root
 // user add /dev/console and keeps the archive byte-for-byte reproducible.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Files in the results share are the guest's: a broken or hostile guest can
 // put a symlink, a FIFO or a device there. The host opens them without
 // following links and without blocking, and reads only regular files.

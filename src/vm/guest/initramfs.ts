@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The guest's initramfs: static busybox, the 9p/virtio modules, and an /init
 // that mounts the host's root read-only over 9p plus a writable results
 // share, chroots into the host root and runs tracefs-regress there. The exit

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Which kernel modules the guest must insmod before it can mount the host's
 // root over virtio-9p, in dependency order. Debian's .debs ship no modules.dep,
 // so depmod builds one; modprobe --show-depends then prints the insmod order.

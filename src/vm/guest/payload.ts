@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The self-contained guest's payload (docs/vm-boot.md): what a kernel booted
 // from its vmlinuz alone cannot read from the host over 9p, carried in the
 // initramfs instead. Node (the host's binary and the shared libraries ldd

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The framing of the self-contained guest's results channel (docs/vm-boot.md):
 // the guest's relay (relay.ts) sends the files of its results share to
 // the host over a virtio console, as one ASCII line per frame:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The host's end of the self-contained guest's results channel: frames from
 // the virtio console's file (relay-frame.ts) become files in the run's
 // results share, where the rest of the host (the journal watch, the evidence,

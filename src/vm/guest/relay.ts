@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Runs INSIDE the self-contained guest (docs/vm-boot.md), started by its /init
 // next to the guest command: sends every file of the results share to the
 // host over the virtio console, as they grow (the run journal live), framed

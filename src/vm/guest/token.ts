@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The guest-only test hooks, and the proof they ask for. This is the one
 // module that reads a test hook from the environment (TRACEFS_REGRESS_TEST_*).
 //

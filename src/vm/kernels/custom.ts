@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A kernel the user built (--kernel arch/x86/boot/bzImage): check it is a
 // bootable x86 image, read its release from the setup header, and make sure
 // the guest can reach the host's root: virtio-pci and 9p built in, or found

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The archive's kernel releases from the private apt lists: two apt-cache
 // queries against its binary cache (a fraction of a second each once built),
 // no download.

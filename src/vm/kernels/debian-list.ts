@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel list --debian`: one row per release the archive holds, whether it
 // is in the kernel cache, and whether it can be booted (or what the archive
 // lacks). Uses the private lists as they are when the archive is unreachable.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The order of Debian's kernel releases, which ranges, "newest" and bisection
 // rely on. Upstream version first (6.12.9 < 6.12.43 < 6.12.118); 6.1's ABI
 // names (6.1.0-47 .. 6.1.0-57) carry no upstream version, so they go by their

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The archive's generic amd64 kernel releases, from the package lists: what
 // each needs downloaded for a boot, and which of those the archive lacks. The
 // fetcher (kernels.ts) downloads exactly `packages`, so "bootable" and what a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Which releases a debian: spec names, against the archive's list (oldest
 // first): a series is its newest bootable release, a wildcard or a range every
 // bootable release it spans. What was skipped, and why, comes back as notes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `--kernel debian:...` as typed, parsed without the archive, so a typo fails
 // before anything is fetched. Which releases a spec names is debian-select.ts's
 // job, against the archive's list.

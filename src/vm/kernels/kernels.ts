@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // debian: kernels: resolve the spec to releases in the private apt lists
 // (debian-select.ts), fetch each, and cache what a boot needs
 // (vmlinuz, config, the 9p/virtio modules in insmod order) under

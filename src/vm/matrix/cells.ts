@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A `vm` run's plan as cells: every kernel x every boot, numbered in one
 // order (kernel-major) that a sharded run and the unsharded run share.
 // `--shard i/n` takes a contiguous block of that order, so a CI job fetches

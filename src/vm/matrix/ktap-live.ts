@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `vm --format ktap`: the guest's results printed on the host as they arrive.
 // The guest appends each result to its run journal on the results share
 // (virtio-9p without cache: each write(2) reaches the host at once, and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Several kernels, one after another: every boot becomes a RunReport (a boot
 // that produced none becomes a report with one UNRESOLVED result saying why),
 // console failures become a FAIL, and the runs print as a kernel x scenario
@@ -68,8 +69,7 @@ export function reportOf(o: BootOutcome, tool: { name: string; version: string }
       };
   report.env.accelerator ??= o.accelerator;
   const multi =
-    o.accelerator === 'tcg thread=multi' &&
-    (!mttcgSafe(qemu) || o.consoleFailures.some((l) => INT3_OOPS.test(l)));
+    o.accelerator === 'tcg thread=multi' && (!mttcgSafe(qemu) || o.consoleFailures.some((l) => INT3_OOPS.test(l)));
   if (o.consoleFailures.length) {
     report.results.push(
       hostCheck(

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `report merge`: the JSON of a sharded `vm` run (one file per --shard job)
 // put back together as the unsharded run would have written it. Every boot's
 // report carries its cell of the plan (src/vm/matrix/cells.ts), so the merge can

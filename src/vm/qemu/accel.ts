@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Which accelerator QEMU runs the guest with. KVM only where it really works:
 // the CPU must advertise vmx/svm AND a trial boot must succeed (on some hosts
 // /dev/kvm exists but cannot run a stock kernel, and `-accel kvm:tcg` does not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A QEMU new enough for multi-threaded TCG (>= 8.1), fetched the way kernels
 // are: `apt-get download` from bookworm-backports under the private apt state
 // (the system's apt configuration is never touched), `dpkg-deb -x`, and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Which QEMU boots the guests. Multi-threaded TCG (the guest's vCPUs on
 // several host threads, so two guest syscalls can really overlap) is only safe
 // from QEMU 8.1: older ones crash guests with `Oops: int3` while the kernel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The guest kernel's command line.
 import { UsageError } from '../../errors.js';
 import { GUEST_TOKEN_ARG } from '../guest/token.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Host programs the VM runner needs, a clear message naming the apt command
 // when one is missing, and --install-deps to install them.
 import fs from 'node:fs';

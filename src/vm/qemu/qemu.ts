@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // QEMU's command line and a runner that never leaves a qemu process behind:
 // killed on --timeout, on SIGINT/SIGTERM of this process, and (through
 // setpriv --pdeathsig) even when this process itself is killed outright.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Which QEMU a binary is, from its own `--version`, and whether it runs at
 // all: a QEMU unpacked from another suite may lack a library, and that must
 // surface as a reason to fall back, not as a guest that never boots.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // doctor: each command's checks against a planted machine (Host), the
 // host/guest split of the kernel options, and the CLI's exit code with a PATH
 // that lacks QEMU.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Commands that never touch tracefs must work when the addon did not build:
 // a copy of the package with neither build/ nor prebuilds/.
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // --repeat N / --until-fail: parsed before tracefs is touched; a bad value is
 // a usage error (exit 2) that says what to type instead.
 import path from 'node:path';

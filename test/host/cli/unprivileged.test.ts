@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What a user without root gets: `list --format json` with `meets: null` and
 // why, `doctor` naming root as missing for run (exit 1) while `doctor vm`
 // needs no root, and `vm --help`. Run as uid 65534 through setpriv when this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The expectations file's validator: the shipped file passes, and every kind
 // of bad entry is refused with a UsageError naming the entry and the fix.
 import fs from 'node:fs';

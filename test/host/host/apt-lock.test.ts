@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Two `vm` runs that both find the private apt state empty update it at once.
 // Real apt (measured here, 2026-12-02, two PrivateApt.update({force}) at once
 // on one fresh dir) fails the second with "E: Could not get lock

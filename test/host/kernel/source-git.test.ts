@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A --source git tree: the builder copies it again when its HEAD moves (the
 // bisect step builds one directory at many commits), and always when it is dirty.
 import fs from 'node:fs';

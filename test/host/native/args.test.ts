@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The addon refuses arguments a cast would silently change: fd NaN became 0,
 // 1.7 became 1 (a write to stdout), 2**32+18 became 18; a NUL cut a path.
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The race parameter table is the one declaration: the checked-in C++
 // header is its rendering, and both validators apply its limits.
 import fs from 'node:fs';

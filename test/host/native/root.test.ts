@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The resolver's prefix split (native/root.cc split_root_path) and setRoot's
 // refusals. A path is resolved beneath the root fd only when it is the root
 // or under `root/`; a '..' under the root is refused rather than resolved.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The native watchdog (native/watchdog.cc) on its own: it picks a real-time
 // signal nobody else handles, installs a handler for it (no SA_RESTART, so
 // a blocked call fails with EINTR), fires only at its deadline, repeats

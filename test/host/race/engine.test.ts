@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The wrapper around the native run: validation, progress, stop, setup errors.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The checker must catch what a broken kernel would do. Plain files stand in
 // for an event: a "remove" that leaves the file (a stale dentry answering),
 // a file that vanishes while "present" (the negative-dentry bug), a dirfd

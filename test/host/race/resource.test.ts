@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The engine's own failures: a config getter that throws, a worker out of
 // fds mid-run, a run whose fds cannot fit. Each runs in a child process (its
 // own fd limit; an abort there is an exit code here, not a dead test worker)

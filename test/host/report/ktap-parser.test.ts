@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Our KTAP against the spec's grammar (the strict parser in ktap-parser.ts,
 // shown to reject planted bad documents and the old `# SKIP reason` output),
 // the streamed document prefix by prefix, and, when the Debian linux-source

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // kunit(): the kernel's own tools/testing/kunit/kunit_parser.py, when cached,
 // as a second judge of our KTAP beside ktap-parser.ts. It runs python3, so it
 // lives with the host tests; live and vm tests use it too.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

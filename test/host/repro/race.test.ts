@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The race reproducer's text: every race scenario's program compiles as the
 // header says, carries the scenario's parameters and the rule table, and
 // the rule table, judged on a pure model, gives the verdicts a planted

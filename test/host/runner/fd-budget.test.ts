@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The up-front fd check: the engine's own figure (raceFdsNeeded) per plan,
 // the limit read from /proc/self/limits, and the refusal's numbers.
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The runner and a known crasher: on a kernel in the crasher's affected ranges
 // the variant is never started (SKIP naming the bug and the fix, in every
 // format); --run-known-crashers starts it and an oops with the signature is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Variants a run never reached (SIGTERM, --bail) stay in its report: the
 // runner gives each a "not run" result, and every format shows them.
 import { describe, expect, it } from 'vitest';

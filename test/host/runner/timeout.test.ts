@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Per-scenario timeouts in the runner: the limit each variant gets, what a
 // timed-out result becomes, and runSuite itself with planted scenarios that
 // block in read(2) of a FIFO (no tracefs needed: the watchdog interrupts any

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The unprivileged child of the perm-* scenarios: its report is checked before
 // it is believed, and it really runs without root's rights (a file only root
 // may write is refused, one anybody may write is not: the check can fail).

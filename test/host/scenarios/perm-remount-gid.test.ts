@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The checks of perm-remount-gid against planted input: a file whose gid does
 // not follow the mount, a restore whose mountinfo line differs, a failed
 // restore remount, and the scenario's refusal to remount without permission.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // registerRoot turns the addon's refusal into an error a user can act on.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Every output goes through util/output: checked before anything is opened
 // for writing, never written through a link, never on a kernel filesystem,
 // renamed into place from a temporary file (the old file survives a refused

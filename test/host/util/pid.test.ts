@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { pidAlive } from '../../../src/util/pid.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The bounded reader behind --expect and `report FILE`: regular files only,
 // checked on the fd before a byte is read, and never more than the cap.
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // SIGINT during a race: the workers stop (the issue asks within a second; the
 // time is printed, not asserted, since a loaded CI box can stretch it), the
 // promise resolves with partial statistics, and no tfsr_ entry is left.

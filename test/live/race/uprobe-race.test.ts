@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The race engine against a real uprobe on this machine: a correct kernel
 // gives zero violations, and everything we created is gone afterwards.
 import fs from 'node:fs';

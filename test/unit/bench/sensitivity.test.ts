@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { judgeTrial, renderSensitivity, type Trial } from '../../../src/bench/sensitivity.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { compare, pool, prng, rate, ratioInterval, type BenchRun } from '../../../src/bench/stats.js';
 

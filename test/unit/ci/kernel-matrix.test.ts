@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The shipped CI files (GitHub's workflow, GitLab's example) parsed: the shard
 // matrix covers 1..N, every tracefs-regress command in them parses with the
 // real CLI (no flag it lacks), --shard is i/N, and the merge reads the files

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Help as the user reads it: each option's choices and default once, the
 // value lists of --format and --tcg, --color on every command, and one time
 // syntax for every option that takes a length of time.

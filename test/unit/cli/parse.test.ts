@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // docs/cli.md is generated from the commander definitions (npm run docs): a
 // new option, or a changed help text, must reach the page in the same commit.
 // Pure: buildProgram() loads the command modules but neither the addon nor a

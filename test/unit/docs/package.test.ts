@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The packed tarball: LICENSE in it, and no source maps or declarations that
 // point at sources it does not ship (dist/ is compiled from src/, which is not
 // packed, and nothing imports the package's types: no "types" or "exports").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The README is a front door: at most 300 lines, and every page under docs/
 // reachable from it; no relative link in the README or docs/ points nowhere.
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Every tracked source file carries the kernel's SPDX line (scripts/spdx.mjs;
 // `node scripts/spdx.mjs --fix` adds it). Pure: the file list is read from the
 // git index, no git process.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The matcher: a failure with the signature is XFAIL, without it a plain FAIL;
 // a pass under xfail is XPASS, under flaky a PASS; skip entries; idempotence;
 // the VM console's failure explained by an expected failure of the same run.

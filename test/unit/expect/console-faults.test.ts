@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Faults out of console lines: the kind and the function, offsets dropped,
 // for every report shape the matcher names (x86 oops with its RIP, arm64 pc,
 // WARNING in both formats, KASAN); a function met only in a call trace, or a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Known crashers in an expectations file: a good record becomes one skip entry
 // per scenario pattern, covering the record's affected releases; every kind of
 // bad record is refused naming the record and the fix; the runner's skip

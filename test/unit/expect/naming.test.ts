@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Failures named by the known bug they match (src/expect/naming.ts), against
 // the shipped catalogue: a match on a release before its series' fix, at or
 // after it (a regression or a missing backport), on a series the catalogue

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one way these tests read a refusal: a UsageError (exit 2) whose
 // message is returned for the test to match; an accepted input fails the test.
 import { expect } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Version ranges of a known crasher against real uname -r strings: releases
 // planted inside and outside each range (mainline, each stable series, a
 // distro's own backport), and bad input that must not read as "unaffected".

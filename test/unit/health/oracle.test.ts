@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, it, expect } from 'vitest';
 import { createHealthWatch, buildDelta, type HealthSources, type KmsgSource } from '../../../src/health/oracle.js';
 import type { Counters } from '../../../src/health/counters.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The splat vocabulary on its own: every kind matches the kernel's own lines
 // (bare, behind a dmesg timestamp, inside a kmsg message), and planted near
 // misses (a guest's words, boot chatter, other subsystems' DEBUG lines) match

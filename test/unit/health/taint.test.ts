@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, it, expect } from 'vitest';
 import {
   taintLetters,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // runOk: a program run for the user that fails is a CommandError (exit 2, one
 // message with its last stderr lines), never an execa stack. Spawns sh: this
 // file belongs with the tests that run processes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { checkConfig, kconfigDepends, kconfigSymbols, mergeConfig, parseFragment } from '../../../src/kernel/config.js';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The addon's one entry (src/native/addon.ts) is a plain object read member by
 // member: no Proxy intercepts a call and no global hook sees it (a recording
 // wraps the Sys a scenario is given instead: src/repro/record.ts). Read from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Properties of the definition builder (src/probes/definitions.ts): for any
 // group, event and target, define() and removalLine() either throw NameError
 // (RangeError for a negative uprobe offset) or give lines that are each one

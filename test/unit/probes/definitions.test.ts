@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { define, removalLine } from '../../../src/probes/definitions.js';
 import { NameError } from '../../../src/probes/names.js';

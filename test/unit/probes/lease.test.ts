@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The lease a run holds (src/probes/lease.ts) over a planted LeaseSys: taken
 // before anything else, taken again when a cleanup removes it between mkdir
 // and open, closed and removed last; and Ownership gives it up only after

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Properties of the name validator (src/probes/names.ts) over hostile input:
 // every value either throws NameError or is safe to put in one control-file
 // command. Each property is also run against a planted bad validator and must

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The run-name grammar (src/probes/names.ts): what Ownership builds parses
 // back to its run, and a name only parses when it is exactly something a
 // builder can make. Foreign names that merely start like ours (tfsr_debug,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { canOverlap, raceSummary, thisHost } from '../../../src/race/overlap.js';
 import { raceOutcome } from '../../../src/scenarios/race-kit.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Kernel bytes never reach a terminal raw: a kernel line, payload, reason or
 // note holding ESC/BEL/NUL/DEL/CSI is shown escaped (\x1b) in every format,
 // and UTF-8 text comes out as the characters it encodes.

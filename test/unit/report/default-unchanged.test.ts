@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A run without --repeat/--until-fail renders byte for byte as before the
 // feature: the golden files were written by the reporters of the commit before
 // it (GOLDEN_WRITE=1 against that code), and every format of a mixed, an

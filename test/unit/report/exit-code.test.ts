@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, it, expect } from 'vitest';
 import { exitCodeFor, exitCodeForAll } from '../../../src/report/exit-code.js';
 import { pass, skip, fail, unresolved, report } from './fixtures.js';

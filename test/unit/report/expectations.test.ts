@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // XFAIL and XPASS in every reporter, the totals and the exit code.
 import { describe, expect, it } from 'vitest';
 import { renderKtap } from '../../../src/report/ktap.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Planted RunReports for the reporter tests.
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 import { emptyNativeStats, toStats } from '../../../src/race/engine.js';

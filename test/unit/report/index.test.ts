@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, it, expect } from 'vitest';
 import { FORMATS, render, renderMany, reporterFor, isFormat } from '../../../src/report/index.js';
 import { pass, fail, skip, raceSingle, raceMulti, NO_OVERLAP, report } from './fixtures.js';

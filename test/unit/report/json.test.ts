@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import type { RaceStats } from '../../../src/race/types.js';
 import { describe, it, expect } from 'vitest';
 import { renderJson, renderJsonMatrix, toJson, JSON_SCHEMA } from '../../../src/report/json.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The JUnit document parsed back by a strict XML 1.0 parser (saxes): hostile
 // text (two "]]>", control bytes, a lone surrogate) must leave it valid and
 // come back as written, and planted broken writers must be caught by the same check.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Every format names a failure by the known bug it matches: planted results
 // named by the shipped catalogue (a release that predates the fix, one that
 // should contain it, a NEW failure) through pretty, KTAP, JSON (and its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A strict KTAP v1 parser for the tests (Documentation/dev-tools/ktap.rst),
 // with the rules kernel CI adds on top: LKFT's parse-output.py takes anything
 // after `# SKIP` into the test name, so a SKIP must be bare; KUnit's

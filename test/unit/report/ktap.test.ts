@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, it, expect } from 'vitest';
 import { renderKtap, renderKtapMatrix, ktapName } from '../../../src/report/ktap.js';
 import { pass, skip, fail, unresolved, race, raceMulti, raceSingle, NO_OVERLAP, report } from './fixtures.js';

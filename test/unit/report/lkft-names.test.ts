@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // LKFT (Linaro's test-definitions, automated/linux/kselftest/parse-output.py)
 // names a kselftest result by what follows `ok N ` / `not ok N `: for `not ok`
 // it drops everything from the first `# `; for `ok` it drops only the literal

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Planted failures for the lkml reporter: shaped like what the suite saw on
 // real kernels (Debian 6.1's WARNING in enable_trace_kprobe, 6.18's oops in
 // eventfs_iterate), plus a plain wrong errno without any kernel line.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Every matrix format renders matrixVerdicts: the real `vm --boots 2` run over
 // 6.12.118 (clean) and 6.18.15 (the eventfs_iterate oops in one boot of two)
 // as JSON verdicts, KTAP, JUnit, markdown, HTML and vm's stderr table; and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A planted interrupted run: one race ran (cut short), one variant never ran.
 // Every format keeps the one that never ran in its plan and says why.
 import { describe, it, expect } from 'vitest';

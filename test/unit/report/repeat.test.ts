@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `run --repeat`/`--until-fail`, the pure part: planted iterations -> the
 // summary line, the stop decision, the merged report and its exit code.
 import { describe, expect, it } from 'vitest';

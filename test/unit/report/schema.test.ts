@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // schema/report.schema.json against what the JSON reporter writes: every
 // planted report shape (single run, matrix, repeat, expectations, timeout,
 // not-run, race) is valid; planted bad documents (a missing field, a wrong

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A strict XML 1.0 parser (saxes, a devDependency) for the JUnit tests: a
 // document that any conforming parser would reject throws here, and what
 // parses comes back as a small tree to compare text and attributes with.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, it, expect } from 'vitest';
 import { statsHighlights, compactNumber, oneLine, healthProblems, runNotes } from '../../../src/report/text.js';
 import { pass, raceStats, report } from './fixtures.js';

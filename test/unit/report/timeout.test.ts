@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A variant the watchdog interrupted (status TIMEOUT) in every format: KTAP
 // a bare `not ok N name` after `# TIMEOUT 60 seconds` (kselftest's runner's words, as a diagnostic), a JUnit
 // <error type="TIMEOUT">, JSON's status, timeout block and summary count,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // matrixVerdicts: planted boots grouped into kernel x scenario cells; k/N,
 // the median seconds to the first failure, the worst-status order, missing
 // boots and a boot that never reported, the known-bug label.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { describeCheck, resolveCheck } from '../../../src/repro/check.js';
 import type { Judged } from '../../../src/repro/types.js';

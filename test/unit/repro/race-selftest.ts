@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Test-only builds of a race reproducer: what `-DTFSR_SELFTEST` once compiled
 // into every program now lives here, so a reproducer the tool writes carries
 // no test code. Two kinds:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { SYS_CALLS, SysError, type Sys, type SysCall } from '../../../src/native/types.js';
 import { Recorder, symbolise } from '../../../src/repro/record.js';

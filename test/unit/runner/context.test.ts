@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The context is where a scenario's system calls and test hooks come from:
 // the Sys the runner gives it (a recording's wrapper under --repro-dir) reaches
 // the scenario and the probes it makes, and its Expect reports to the same

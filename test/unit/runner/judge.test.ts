@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The verdict of a variant (src/runner/judge.ts): each rule with planted
 // facts, then the pairs of rules that fire together (which wins, which notes
 // survive). Pure: nothing runs, nothing is loaded.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What the runner's unit tests plant: a tracefs that is an empty temp
 // directory (the planted scenarios create nothing in it) and scenarios whose
 // outcome the test decides.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { KernelFeatureError, UsageError } from '../../../src/errors.js';
 import { selectKinds, selectScenarios, DEFAULT_KINDS } from '../../../src/runner/select.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import { applicableKinds, kindExclusion } from '../../../src/scenarios/applies.js';

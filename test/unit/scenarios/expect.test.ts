@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { Expect, SetupError } from '../../../src/scenarios/expect.js';
 import { SysError } from '../../../src/native/index.js';

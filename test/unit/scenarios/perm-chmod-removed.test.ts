@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Which kernels perm-chmod-removed holds to ENODEV through a held fd: eventfs
 // ones (6.6+). A kernel before it (6.1 measured: success) is only noted.
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // How race statistics become a scenario outcome: violations are evidence
 // (op, path, expected, got) and fail the scenario; a stopped create/remove
 // step is UNRESOLVED; a race that ran nothing is not a PASS.

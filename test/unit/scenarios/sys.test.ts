@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Scenarios make their system calls through ctx.sys, the interface the runner
 // gives them (and a recording wraps): a scenario file that imports the
 // addon's `native` would make calls no recording sees. Read from the sources.

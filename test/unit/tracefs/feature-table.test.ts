@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The FEATURES table and what derives from it: the SKIP reasons, the options
 // a report quotes and doctor checks, and kselftest/config, which must be the
 // table's rendering byte for byte (`npm run gen:kselftest` rewrites it).

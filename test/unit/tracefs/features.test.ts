@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { detectFeatures, refineWithConfig, supportedKinds } from '../../../src/tracefs/features.js';
 import { parseKernelConfig, parseRelease } from '../../../src/tracefs/kernel.js';

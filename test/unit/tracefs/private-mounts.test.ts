@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Removing dead runs' private tracefs mounts (src/tracefs/mount.ts) over a
 // planted MountSys: a live run holds its mount point open, so its plain
 // umount is EBUSY and it stays; a SIGKILLed run's is unmounted and its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The pure half of tracefs/remount.ts: what a remount is asked to do and how
 // a restore is judged, against mountinfo lines as the kernel prints them.
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one colour decision (util/color.ts): --color first, then FORCE_COLOR,
 // NO_COLOR, and the terminal.
 import { afterEach, describe, expect, it } from 'vitest';

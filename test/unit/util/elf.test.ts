@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { entryFileOffset, entryFileOffsetOf, ElfError, isStaticElf, readHead } from '../../../src/util/elf.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Properties of the glob matcher (src/util/glob.ts): it agrees with a
 // reference (a regex built from the glob) on small inputs, and its cost,
 // counted in loop steps (never wall-clock), stays within

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { globMatch, globScan, isGlob } from '../../../src/util/glob.js';
 

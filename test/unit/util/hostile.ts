@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // Generators of hostile strings for the property tests (fast-check): the
 // characters that split or smuggle a control-file command ('\n', '\r', '\t',
 // ' ', ':', '!', '-', '/', '..', NUL, '#', ';'), Unicode that a Latin-1

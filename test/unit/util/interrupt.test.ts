@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // interruptScope() with an EventEmitter for the process: the first signal
 // aborts, a second is swallowed, dispose restores the listeners.
 import { EventEmitter } from 'node:events';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { parseConfigLine, parseKconfig, renderConfigLine } from '../../../src/util/kconfig.js';
 import { BUILTIN_REQUIRED, MODULAR_OK, missingOptions } from '../../../src/vm/kernels/custom.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // How the kernel reads what we write to a control file, as predicates for the
 // property tests: independent of src/probes/names.ts (char loops, no regex
 // shared with it), so a validator is checked against the kernel's rules and

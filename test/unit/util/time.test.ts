@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one time syntax (util/time.ts): every unit, the bare-number
 // compatibility, and planted bad input refused with the accepted forms named.
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // vmChild()'s policy with planted child ends (an injected spawner, no
 // process): the command line, how an end is classified, and the report read
 // back, missing, not JSON, or stale from an earlier boot.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The archive's generic amd64 kernels as the private lists held them on
 // 2026-12-04 (fixtures/debian-archive.json): 76 releases, 6.19.x, 7.0.x and
 // 7.1.x without their linux-modules/linux-base packages.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // --expect under `vm`: the args the guest gets, the host's re-judgement of a
 // boot (the console oops an expected failure explains), and the exit code.
 import { describe, expect, it } from 'vitest';

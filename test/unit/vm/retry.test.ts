@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The one retry policy of a boot, over planted failures: which failure earns
 // another try, how many, and what changes on it.
 import { describe, expect, it } from 'vitest';

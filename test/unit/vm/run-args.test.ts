@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // vm reads the guest's `run` arguments with run's own commander definition:
 // one grammar, so a new `run` option needs no line in src/vm.
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `run`'s grammar as cli/commands/vm.ts hands it to the VM runner.
 import { runCommand } from '../../../src/cli/commands/run.js';
 import { colorOption } from '../../../src/cli/main.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `tracefs-regress report FILE`: a saved JSON report rendered again; anything
 // that is not one is exit 2 with the file named, and nothing written.
 import fs from 'node:fs';

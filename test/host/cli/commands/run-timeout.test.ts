@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `run --scenario-timeout`: parsed like --duration and refused (exit 2)
 // before tracefs is touched; shown in --help with its default.
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel bisect` on throwaway git repos with a shell script as the step (no
 // kernel): the first bad commit is named, and the tree is left as found --
 // same HEAD, same branch -- after success, a skip-only run and an aborted run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The step's own options and the CLI exit codes git bisect run sees: a usage
 // error must abort the bisect (128), never exit 2, which git reads as "bad".
 import fs from 'node:fs';

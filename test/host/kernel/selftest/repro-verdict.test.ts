@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The reproducer step's rules, on planted output: every way a reproducer can
 // let the self-test down must come out as a problem.
 import { execFileSync } from 'node:child_process';

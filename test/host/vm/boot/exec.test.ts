@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // vm --exec's pure parts: the program's argv through the guest's /init
 // (property-tested through the real shells that parse it), the host-side
 // checks of the program, and the exit status vm returns.

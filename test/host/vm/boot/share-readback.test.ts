@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // What the host reads back from the guest's results share, against files a
 // hostile guest plants there: the exit status must be a number 0-255 in a
 // regular file, and anything else is refused with a reason the run reports.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { execaSync } from 'execa';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `list` on a kernel that carries a known crasher's bug: the crasher's
 // variants say they would be skipped by default, and why (text and JSON);
 // on a fixed kernel they say "runs here".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The vm command's defaults are measured (docs/measurements.md, "Defaults, measured"): the
 // option table must carry the measured figure, not a stale literal.
 import { describe, expect, it } from 'vitest';

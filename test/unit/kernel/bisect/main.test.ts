@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel bisect --releases` end to end with the archive of 2026-12-04 and a
 // fake boot injected (no QEMU): the answer, the JSON with every step's
 // evidence, the exit codes, and a signal that stops it with the steps so far.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel bisect --releases`, its pure parts: which specs give something to
 // bisect (against the archive of 2026-12-04), the guest's run options, the
 // changelog range between two releases, and the rendering of a report.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The release bisect's search on planted sequences: fake releases whose
 // verdict a function plants (a fix, a regression, a flaky bad caught only
 // sometimes, all bad, all good, a change at either end, untestable ones).

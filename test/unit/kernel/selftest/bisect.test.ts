@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { bisectMutant, bisectProblems, namedCommit } from '../../../../src/kernel/selftest/bisect.js';
 import type { Mutant } from '../../../../src/kernel/patches.js';

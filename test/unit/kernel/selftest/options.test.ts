@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `kernel selftest`'s options: the script's flags, checked before anything builds.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

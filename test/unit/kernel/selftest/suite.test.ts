@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The suite step's table: every kernel a row, race-only mutants' boots after it.
 import { describe, expect, it } from 'vitest';
 import { suiteTable } from '../../../../src/kernel/selftest/suite.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // The self-test's tables. The expected strings are what scripts/test-mutants.mjs
 // printed before the self-test moved behind `kernel selftest`: same input, same table.
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { median } from '../../../../src/bench/stats.js';
 import { compareFtrace, raceSecondsToFailure, raceSummary, scenarioCells, verdictFor } from '../../../../src/kernel/selftest/verdict.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { parseJournal, type JournalRecord } from '../../../../src/report/journal.js';
 import type { ScenarioResult } from '../../../../src/report/types.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_REQUIRED, missingOptions, readBzImage } from '../../../../src/vm/kernels/custom.js';
 import { parseKconfig } from '../../../../src/util/kconfig.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { compareReleases, compareVersions, upstreamOf } from '../../../../src/vm/kernels/debian-order.js';
 import { releasesFrom } from '../../../../src/vm/kernels/debian-releases.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // `vm --format ktap` on the host: the guest's journal records become KTAP as
 // they arrive; the boot's end closes the document with the host's checks and
 // the variants the guest never reached. Every prefix and every whole document

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { renderKtap } from '../../../../src/report/ktap.js';
 import { describe, expect, it } from 'vitest';
 import type { BootOutcome } from '../../../../src/vm/boot/boot.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // report merge's logic on planted shards: any order gives the plan's order,
 // a missing shard becomes UNRESOLVED cells (never a pass), and what cannot
 // be one plan's shards (another plan, a plain run, a cell twice) is refused.

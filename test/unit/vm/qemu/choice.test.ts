@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
 import { chooseQemu, type QemuSources } from '../../../../src/vm/qemu/choice.js';
 import { parseQemuVersion, type QemuProbe } from '../../../../src/vm/qemu/version.js';
