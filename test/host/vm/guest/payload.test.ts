@@ -11,7 +11,7 @@ import {
   type PackageJson,
 } from '../../../../src/vm/guest/payload.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
 
 describe("the self-contained guest's payload", () => {
   it('takes the libraries ldd names, the loader too, and not the vdso or a missing one', () => {
