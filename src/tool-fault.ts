@@ -36,7 +36,7 @@ export function fixFor(code: string, opts: { fdLine?: string; tracefs?: string }
   }
 }
 
-/** Thrown by a scenario's checks (src/scenarios/expect.ts) on a tool errno: the runner makes the variant ERROR. */
+/** Thrown by a scenario's checks (src/scenarios/checks.ts) on a tool errno: the runner makes the variant ERROR. */
 export class ToolFaultError extends Error {
   override name = 'ToolFaultError';
   constructor(readonly fault: ToolFault) {

@@ -52,7 +52,7 @@ export interface Crasher {
   scenarios: string[];
   kind: ProbeKind | '*';
   signature: string[];
-  /** The fault as the console shows it: names a failure by this bug in every report (src/expect/naming.ts). */
+  /** The fault as the console shows it: names a failure by this bug in every report (src/expectations/naming.ts). */
   console?: ConsoleSignature;
   reference?: string;
 }

@@ -12,7 +12,7 @@ import type { HealthDelta } from '../health/types.js';
  */
 export type ResultStatus = Status | 'XFAIL' | 'XPASS';
 
-/** What an expectations entry made of a result (src/expect/apply.ts). */
+/** What an expectations entry made of a result (src/expectations/apply.ts). */
 export type ExpectationVerdict =
   /** FAIL with the signature found: now XFAIL. */
   | 'xfail'
@@ -91,7 +91,7 @@ export interface ScenarioResult {
   fault?: ToolFault;
   /** Set when an --expect entry applied to this result (whatever its verdict). */
   expectation?: ExpectationNote;
-  /** A FAIL or XFAIL whose lines show a known bug's fault (kernel/known-bugs.json; src/expect/naming.ts). */
+  /** A FAIL or XFAIL whose lines show a known bug's fault (kernel/known-bugs.json; src/expectations/naming.ts). */
   knownBug?: KnownBugNote;
   /** A FAIL or XFAIL that matches no known bug. */
   new?: true;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The check a reproducer makes at its last step, derived from how Expect
+// The check a reproducer makes at its last step, derived from how Checks
 // judged it. exp.that() conditions are the scenario's own code: the common
 // wordings ("no e2", "lists enable id", a read value, "gid N") become a
 // re-observation of the path; any other is left to the health counters.

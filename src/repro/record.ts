@@ -47,7 +47,7 @@ function outcomeOf(r: unknown): Outcome {
 export class Recorder {
   readonly steps: Step[] = [];
   readonly judged: Recording['judged'] = [];
-  /** The raw results of the last steps, to find which one Expect judged. */
+  /** The raw results of the last steps, to find which one Checks judged. */
   private readonly raw: unknown[] = [];
   /** Open fds: raw fd -> the step that opened it. */
   private readonly fds = new Map<number, number>();
@@ -75,7 +75,7 @@ export class Recorder {
     return wrapped as unknown as Sys;
   }
 
-  /** Expect's hook (ExpectOptions.onJudged) for the scenario this recording watches. */
+  /** Checks's hook (ChecksOptions.onJudged) for the scenario this recording watches. */
   readonly onJudged = (ev: Evidence, check: Check, result: unknown): void => {
     if (!this.stopped) this.noteJudged(ev, check, result);
   };
@@ -122,7 +122,7 @@ export class Recorder {
     if (name === 'chdir' || name === 'fchdir') this.cwdInside = false;
   }
 
-  /** Expect's report of a failed expectation: tied to the step whose result it judged (exp.that: the last step). */
+  /** Checks's report of a failed expectation: tied to the step whose result it judged (exp.that: the last step). */
   private noteJudged(ev: Evidence, check: Check, result: unknown): void {
     // A result not among the last calls came from a call left out (outside tracefs): no step to replay.
     let step = result === undefined ? this.steps.length - 1 : -1;

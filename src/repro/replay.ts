@@ -18,7 +18,7 @@ export function freshNames(base: Names): Names {
   return { ...base, id: runNames.runId(process.pid, crypto.randomBytes(3).toString('hex')) };
 }
 
-/** Expect's wording of a result (src/scenarios/expect.ts describe). */
+/** Checks's wording of a result (src/scenarios/checks.ts describe). */
 export function describeResult(r: Result<unknown>): string {
   if (isErr(r)) return r.code;
   if (Buffer.isBuffer(r)) return `success (${r.length} bytes)`;

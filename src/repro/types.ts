@@ -30,7 +30,7 @@ export interface Step {
   outcome: Outcome;
 }
 
-/** How Expect judged the result it was given. */
+/** How Checks judged the result it was given. */
 export type Check = JudgedCheck;
 
 /** A failed expectation, tied to the step it judged (or the last step before it). */

@@ -4,7 +4,7 @@
 import { native, type Sys } from '../native/index.js';
 import type { Ownership } from '../probes/ownership.js';
 import type { ProbeKind } from '../model.js';
-import { Expect } from '../scenarios/expect.js';
+import { Checks } from '../scenarios/checks.js';
 import type { JudgeHook, ScenarioContext, ScenarioOptions } from '../scenarios/types.js';
 import type { Tracefs } from '../tracefs/types.js';
 
@@ -40,8 +40,8 @@ export class VariantContext implements ScenarioContext {
     this.onJudged = through.onJudged;
   }
 
-  expect(): Expect {
-    return new Expect({ onJudged: this.onJudged, invertCheck: this.options.testHooks?.invertCheck });
+  checks(): Checks {
+    return new Checks({ onJudged: this.onJudged, invertCheck: this.options.testHooks?.invertCheck });
   }
   newProbe(opts?: { group?: string }) {
     return this.owner.newProbe(this.kind, { group: opts?.group ?? this.group, sys: this.sys });

@@ -6,9 +6,9 @@ import type { ScenarioResult } from '../report/types.js';
 import type { HealthDelta } from '../health/types.js';
 import type { WatchdogResult } from '../native/index.js';
 import type { ScenarioOutcome } from '../scenarios/types.js';
-import type { ExpectEntry, KnownBug } from '../expect/types.js';
-import { applyToResult } from '../expect/apply.js';
-import { nameResult } from '../expect/naming.js';
+import type { ExpectEntry, KnownBug } from '../expectations/types.js';
+import { applyToResult } from '../expectations/apply.js';
+import { nameResult } from '../expectations/naming.js';
 import { ABANDON_AFTER_MS, applyTimeout } from './timeout.js';
 
 export type VariantBase = Pick<ScenarioResult, 'name' | 'scenario' | 'kind' | 'title' | 'references'>;

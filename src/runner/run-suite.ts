@@ -8,12 +8,12 @@ import type { ProbeKind } from '../model.js';
 import { KIND_FEATURE } from '../tracefs/features.js';
 import { unavailableReason } from '../tracefs/feature-table.js';
 import { isFailing, type NotRun, type RunEnvironment, type RunReport, type ScenarioResult } from '../report/types.js';
-import { skipEntryFor, skippedResult } from '../expect/apply.js';
-import type { KnownBug } from '../expect/types.js';
-import type { Crasher, ExpectEntry } from '../expect/types.js';
+import { skipEntryFor, skippedResult } from '../expectations/apply.js';
+import type { KnownBug } from '../expectations/types.js';
+import type { Crasher, ExpectEntry } from '../expectations/types.js';
 import type { Scenario, ScenarioOptions, ScenarioOutcome } from '../scenarios/types.js';
 import type { Tracefs } from '../tracefs/types.js';
-import { SetupError } from '../scenarios/expect.js';
+import { SetupError } from '../scenarios/checks.js';
 import { faultReason, ToolFaultError } from '../tool-fault.js';
 import { kindExclusion } from '../scenarios/applies.js';
 import { VariantContext, type ContextHooks } from './context.js';
@@ -38,7 +38,7 @@ export interface SuiteOptions extends ScenarioOptions {
    */
   scenarioTimeoutMs?: number;
   /** Known kernel bugs (--expect): judged after each variant, so live output already says XFAIL. */
-  expect?: ExpectOptions;
+  expect?: ExpectationOptions;
   /** Known bugs a FAIL or XFAIL is named by (kernel/known-bugs.json); without them nothing is named. */
   knownBugs?: readonly KnownBug[];
   /** Called as each variant finishes (live output). */
@@ -50,7 +50,7 @@ export interface SuiteOptions extends ScenarioOptions {
   iteration?: number;
 }
 
-export interface ExpectOptions {
+export interface ExpectationOptions {
   entries: readonly ExpectEntry[];
   /** Run what the --expect files' skip entries say not to run here (--ignore-skips); those entries then act as flaky. */
   ignoreSkips?: boolean;
@@ -173,7 +173,7 @@ export function crasherSkips(
   tracefs: Tracefs,
   scenarios: readonly Scenario[],
   kinds: readonly ProbeKind[],
-  expect: ExpectOptions,
+  expect: ExpectationOptions,
 ): Map<Crasher, string[]> {
   const out = new Map<Crasher, string[]>();
   for (const s of scenarios)

@@ -7,7 +7,7 @@ import type { JudgedCheck as Check, JudgeHook, ScenarioOutcome } from './types.j
 import type { Evidence } from '../model.js';
 import { isToolErrno, throwIfToolErrno } from '../tool-fault.js';
 
-export interface ExpectOptions {
+export interface ChecksOptions {
   /** Sees each failed expectation with the result it judged (a recording: src/repro/record.ts). */
   onJudged?: JudgeHook;
   /** Test hook (ScenarioTestHooks.invertCheck): the check (op, or `#N`) to invert. */
@@ -22,14 +22,14 @@ function describe(r: Result<unknown>): string {
   return 'success';
 }
 
-export class Expect {
+export class Checks {
   checks = 0;
   readonly evidence: Evidence[] = [];
   readonly notes: string[] = [];
   private readonly inverted: string | undefined;
   private readonly onJudged: JudgeHook | undefined;
 
-  constructor(opts: ExpectOptions = {}) {
+  constructor(opts: ChecksOptions = {}) {
     this.inverted = opts.invertCheck;
     this.onJudged = opts.onJudged;
   }
@@ -117,7 +117,7 @@ export class SetupError extends Error {
   constructor(
     message: string,
     /** The checks made before the step broke, when the scenario had any. */
-    readonly found?: Expect,
+    readonly found?: Checks,
   ) {
     super(message);
   }

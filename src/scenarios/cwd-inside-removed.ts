@@ -3,7 +3,7 @@
 // A process whose cwd is the event dir keeps a reference to the dentry; a
 // relative lookup from there must not find the removed files.
 import { C, isErr, type Sys } from '../native/index.js';
-import { Expect } from './expect.js';
+import { Checks } from './checks.js';
 import { createWarm, warm } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -17,7 +17,7 @@ export const scenario: Scenario = {
   references: ['8dce06e98c70 eventfs: Clean up dentry ops and add revalidate function (v6.8-rc3)'],
   async run(ctx) {
     const { sys } = ctx;
-    const exp = ctx.expect();
+    const exp = ctx.checks();
     const ev = ctx.newProbe();
     const files = createWarm(sys, exp, ev);
     // Node resolves relative paths against its cached cwd: go back through an fd, not a path.
@@ -40,7 +40,7 @@ export const scenario: Scenario = {
   },
 };
 
-function check(sys: Sys, exp: Expect, event: string, when: string): void {
+function check(sys: Sys, exp: Checks, event: string, when: string): void {
   for (const rel of ['enable', 'format', `../${event}/enable`]) {
     const where = `<cwd>/${rel} (${when})`;
     exp.fails('stat', where, sys.stat(rel), 'ENOENT');

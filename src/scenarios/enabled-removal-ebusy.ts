@@ -18,7 +18,7 @@ export const scenario: Scenario = {
   ],
   async run(ctx) {
     const { sys } = ctx;
-    const exp = ctx.expect();
+    const exp = ctx.checks();
     const ev = ctx.newProbe();
     exp.must(`create ${ev.create.line}`, ev.add());
     const enable = `${ev.eventDir}/enable`;

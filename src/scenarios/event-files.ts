@@ -3,13 +3,13 @@
 // dcache, and checking that a path is gone in every way a user can reach it.
 import { C, listDir, isErr, type Sys } from '../native/index.js';
 import type { Probe } from '../probes/types.js';
-import type { Expect } from './expect.js';
+import type { Checks } from './checks.js';
 
 /** Files every kprobe/uprobe event has since 4.x (hist needs HIST_TRIGGERS). */
 export const REQUIRED_FILES = ['enable', 'filter', 'format', 'id', 'trigger'];
 
 /** Lists an event dir and checks the required files are there. */
-export function eventFiles(sys: Sys, exp: Expect, eventDir: string): string[] {
+export function eventFiles(sys: Sys, exp: Checks, eventDir: string): string[] {
   const names = listDir(sys, eventDir);
   if (!exp.succeeds('getdents64', eventDir, names)) return REQUIRED_FILES;
   const missing = REQUIRED_FILES.filter((f) => !names.includes(f));
@@ -24,7 +24,7 @@ export function eventFiles(sys: Sys, exp: Expect, eventDir: string): string[] {
 }
 
 /** Creates the event, lists its files in `dir` (its dir at the top level by default) and warms them. */
-export function createWarm(sys: Sys, exp: Expect, ev: Probe, dir = ev.eventDir): string[] {
+export function createWarm(sys: Sys, exp: Checks, ev: Probe, dir = ev.eventDir): string[] {
   exp.must(`create ${ev.create.line}`, ev.add());
   const files = eventFiles(sys, exp, dir);
   warm(sys, dir, files);
@@ -52,7 +52,7 @@ export function warm(sys: Sys, dir: string, files: string[], rounds = 3): void {
 }
 
 /** stat, lstat, access, open for read and open for write of path must all give ENOENT. */
-export function expectGone(sys: Sys, exp: Expect, path: string): void {
+export function expectGone(sys: Sys, exp: Checks, path: string): void {
   exp.fails('stat', path, sys.stat(path), 'ENOENT');
   exp.fails('lstat', path, sys.lstat(path), 'ENOENT');
   exp.fails('access(F_OK)', path, sys.access(path, C.F_OK), 'ENOENT');

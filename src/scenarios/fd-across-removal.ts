@@ -27,7 +27,7 @@ export const scenario: Scenario = {
   ],
   async run(ctx) {
     const { sys } = ctx;
-    const exp = ctx.expect();
+    const exp = ctx.checks();
     const ev = ctx.newProbe();
     createWarm(sys, exp, ev);
     const fds = HELD.map((h) => {

@@ -3,7 +3,7 @@
 // A directory fd held across removal must not be a way back in: openat and
 // fstatat through it find nothing, also once the same name exists again.
 import { C, isErr, type Sys } from '../native/index.js';
-import { Expect } from './expect.js';
+import { Checks } from './checks.js';
 import { eventFiles, warm } from './event-files.js';
 import type { Scenario } from './types.js';
 
@@ -29,7 +29,7 @@ export const scenario: Scenario = {
   ],
   async run(ctx) {
     const { sys } = ctx;
-    const exp = ctx.expect();
+    const exp = ctx.checks();
     const ev = ctx.newProbe();
     exp.must(`create ${ev.create.line}`, ev.add());
     const files = eventFiles(sys, exp, ev.eventDir);
@@ -60,7 +60,7 @@ export const scenario: Scenario = {
   },
 };
 
-function checkStale(sys: Sys, exp: Expect, held: Held[], files: string[], when: string): void {
+function checkStale(sys: Sys, exp: Checks, held: Held[], files: string[], when: string): void {
   for (const h of held) {
     for (const f of files) {
       const rel = h.prefix + f;

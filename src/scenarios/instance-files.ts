@@ -21,7 +21,7 @@ export const scenario: Scenario = {
   ],
   async run(ctx) {
     const { sys } = ctx;
-    const exp = ctx.expect();
+    const exp = ctx.checks();
     const inst = ctx.newInstance();
     exp.must(`mkdir ${inst}`, sys.mkdir(inst, 0o755));
     const ev = ctx.newProbe();

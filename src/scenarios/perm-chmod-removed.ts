@@ -34,7 +34,7 @@ export const scenario: Scenario = {
   ],
   async run(ctx) {
     const { sys } = ctx;
-    const exp = ctx.expect();
+    const exp = ctx.checks();
     const ev = ctx.newProbe();
     const sibling = ctx.newProbe();
     exp.must(`create ${ev.create.line}`, ev.add());

@@ -7,7 +7,7 @@
 // for byte. Needs --allow-remount: the whole machine sees the remount.
 import { listDir, isErr, type Sys } from '../native/index.js';
 import { GidRemount, gidOption, mountLineOf, type RestoreResult } from '../tracefs/remount.js';
-import { Expect, SetupError } from './expect.js';
+import { Checks, SetupError } from './checks.js';
 import { PLANTED_GID } from './perm-chmod-removed.js';
 import type { Probe } from '../probes/types.js';
 import type { Scenario, ScenarioContext } from './types.js';
@@ -27,7 +27,7 @@ function eventPaths(sys: Sys, eventsRoot: string, ev: Probe): string[] {
   return [`${eventsRoot}/events`, `${eventsRoot}/events/${ev.group}`, dir, ...names.map((f) => `${dir}/${f}`)];
 }
 
-export function expectGid(sys: Sys, exp: Expect, paths: readonly string[], gid: number, when: string): void {
+export function expectGid(sys: Sys, exp: Checks, paths: readonly string[], gid: number, when: string): void {
   for (const p of paths) {
     const st = sys.stat(p);
     if (exp.succeeds(`stat (${when})`, p, st)) {
@@ -37,7 +37,7 @@ export function expectGid(sys: Sys, exp: Expect, paths: readonly string[], gid: 
 }
 
 /** A failed restore remount is a FAIL; so is each tracefs line that is not byte for byte as before (both lines quoted). */
-export function judgeRestore(exp: Expect, mountPoint: string, r: RestoreResult): void {
+export function judgeRestore(exp: Checks, mountPoint: string, r: RestoreResult): void {
   exp.succeeds('mount(MS_REMOUNT) restoring the original options', mountPoint, r.mount);
   exp.checks++;
   for (const d of r.diffs) {
@@ -77,7 +77,7 @@ export const scenario: Scenario = {
 
 async function remountScenario(ctx: ScenarioContext) {
   const { sys } = ctx;
-  const exp = ctx.expect();
+  const exp = ctx.checks();
   const root = ctx.tracefs.root;
   const instances = ctx.tracefs.features.has('instances');
   const a = ctx.newProbe();

@@ -24,7 +24,7 @@ export const scenario: Scenario = {
   ],
   async run(ctx) {
     const { sys } = ctx;
-    const exp = ctx.expect();
+    const exp = ctx.checks();
     const ev = ctx.newProbe();
     const root = ctx.tracefs.root;
     // dynamic_events takes the same p:/r: lines as kprobe_events and uprobe_events.

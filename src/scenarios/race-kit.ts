@@ -5,7 +5,7 @@
 // statistics into a scenario outcome with one evidence item per violation.
 import { isErr, listDir, type Sys } from '../native/index.js';
 import type { Probe } from '../probes/types.js';
-import { SetupError } from './expect.js';
+import { SetupError } from './checks.js';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from './types.js';
 import type { Evidence, ToolFault } from '../model.js';
 import { faultReason, throwIfToolErrno } from '../tool-fault.js';

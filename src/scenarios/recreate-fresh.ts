@@ -21,7 +21,7 @@ export const scenario: Scenario = {
   ],
   async run(ctx) {
     const { sys } = ctx;
-    const exp = ctx.expect();
+    const exp = ctx.checks();
     const ev = ctx.newProbe();
     createWarm(sys, exp, ev);
     const enable = `${ev.eventDir}/enable`;

@@ -6,7 +6,7 @@ import type { Evidence, Feature, OnTeardown, ProbeKind, Status, ToolFault } from
 import type { Tracefs } from '../tracefs/types.js';
 import type { RaceConfig, RaceStats, RaceSummary } from '../race/types.js';
 import type { Sys } from '../native/index.js';
-import type { Expect } from './expect.js';
+import type { Checks } from './checks.js';
 
 /**
  * Test hooks: passed in as options by tests (a guest's run gets them through
@@ -22,7 +22,7 @@ export interface ScenarioTestHooks {
   invertCheck?: string;
 }
 
-/** How Expect judged a result (src/scenarios/expect.ts). */
+/** How Checks judged a result (src/scenarios/checks.ts). */
 export type JudgedCheck =
   | { kind: 'errno'; codes: string[] }
   | { kind: 'success' }
@@ -61,8 +61,8 @@ export interface ScenarioContext {
    * (src/repro/record.ts) wraps it.
    */
   readonly sys: Sys;
-  /** A new Expect that reports to this run's recording and honours its test hooks. */
-  expect(): Expect;
+  /** A new Checks that reports to this run's recording and honours its test hooks. */
+  checks(): Checks;
   /** A new event of this context's kind in the run's own group (a fresh event name each call). */
   newProbe(opts?: { group?: string }): Probe;
   /** Absolute path of a fresh instance (instances/tfsr_...), not yet created: mkdir it yourself. Removed at cleanup if present. */

@@ -5,12 +5,12 @@
 // console's oops can be explained by an expected failure of the same run.
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { loadExpectations } from '../expect/parse.js';
-import { applyExpectations } from '../expect/apply.js';
-import type { ExpectEntry } from '../expect/types.js';
-import { resolveExpectFile, shippedCrashers, shippedKnownBugs, withShippedCrashers } from '../expect/shipped.js';
-import { nameReport } from '../expect/naming.js';
-import type { KnownBug } from '../expect/types.js';
+import { loadExpectations } from '../expectations/parse.js';
+import { applyExpectations } from '../expectations/apply.js';
+import type { ExpectEntry } from '../expectations/types.js';
+import { resolveExpectFile, shippedCrashers, shippedKnownBugs, withShippedCrashers } from '../expectations/shipped.js';
+import { nameReport } from '../expectations/naming.js';
+import type { KnownBug } from '../expectations/types.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
 import type { RunReport } from '../report/types.js';
 import { CONSOLE_RESULT } from './matrix/matrix.js';

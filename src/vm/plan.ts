@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
-import type { ExpectEntry } from '../expect/types.js';
+import type { ExpectEntry } from '../expectations/types.js';
 import { packageRoot } from '../package.js';
 import { FORMATS, isFormat, type Format } from '../report/index.js';
 import { CATALOGUE } from '../scenarios/catalogue.js';
@@ -13,7 +13,7 @@ import { checkOutputWritable, checkTarget, refuseSharedTargets } from '../util/o
 import { parseTcg, type TcgThread } from './qemu/accel.js';
 import { planExec, type ExecHost, type ExecProgram } from './boot/exec.js';
 import { selectScenarios } from '../runner/select.js';
-import { guestExpectArgs, loadForVm } from './expect.js';
+import { guestExpectArgs, loadForVm } from './expectations.js';
 import { namesOneKernel, parseDebianSpec } from './kernels/debian-spec.js';
 import { parseVmTimeout, type VmOpts } from './options.js';
 import { parseCpus, parseMemory } from './qemu/qemu.js';

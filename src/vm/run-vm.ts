@@ -17,8 +17,8 @@ import { bootOnce, bootPathText, JOURNAL_FILE, type BootCommon, type BootOutcome
 import { resolveCustom } from './kernels/custom.js';
 import { execExitCode } from './boot/exec.js';
 import { ensureDeps } from './qemu/deps.js';
-import { judgeVmReport, nameVmReport } from './expect.js';
-import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../expect/apply.js';
+import { judgeVmReport, nameVmReport } from './expectations.js';
+import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../expectations/apply.js';
 import { OOPS_GRACE_MS } from './boot/watch.js';
 import { planDebian, type KernelImage } from './kernels/kernels.js';
 import { planCells, planId, shardCells, type MatrixCell } from './matrix/cells.js';

@@ -26,7 +26,7 @@ export interface Tier {
  * - report: health, race, tracefs and the foundation. It is the suite's results
  *   (the report types every driver fills, and their renderings), so it is a
  *   peer of scenarios, and runner, vm and kernel reach it from above.
- * - expect: report's types, util and the foundation. Expectation files judge a
+ * - expectations: report's types, util and the foundation. Expectation files judge a
  *   suite's results, so it is report's peer, importing it, never the reverse.
  * - bench: report's types only. The soak, bench and sensitivity arithmetic is
  *   pure judgement of runs' reports (scripts/ drive the runs), so it sits with
@@ -38,7 +38,7 @@ export const TIERS: readonly Tier[] = [
     units: ['errors.ts', 'model.ts', 'package.ts', 'tool-fault.ts', 'util', 'host', 'native'],
   },
   { name: 'kernel interfaces', units: ['tracefs', 'probes', 'race', 'health'] },
-  { name: 'suite', units: ['scenarios', 'report', 'expect', 'bench'] },
+  { name: 'suite', units: ['scenarios', 'report', 'expectations', 'bench'] },
   { name: 'drivers', units: ['runner', 'repro', 'vm', 'kernel'] },
   { name: 'cli', units: ['cli'] },
 ];

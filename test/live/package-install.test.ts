@@ -12,8 +12,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileReportSchema } from '../schema/report-schema.js';
 import { ROOT, leftovers, liveSkipReason } from './live-env.js';
-import { shippedCrashers } from '../../src/expect/shipped.js';
-import { affects } from '../../src/expect/release.js';
+import { shippedCrashers } from '../../src/expectations/shipped.js';
+import { affects } from '../../src/expectations/release.js';
 import { CATALOGUE } from '../../src/scenarios/catalogue.js';
 
 const live = describe.skipIf(!!liveSkipReason);

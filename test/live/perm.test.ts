@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { liveSkipReason, leftovers } from './live-env.js';
 import { CATALOGUE } from '../../src/scenarios/catalogue.js';
 import { NEEDS_REMOUNT, expectGid } from '../../src/scenarios/perm-remount-gid.js';
-import { Expect } from '../../src/scenarios/expect.js';
+import { Checks } from '../../src/scenarios/checks.js';
 import { openTracefs } from '../../src/tracefs/open.js';
 import { runSuite } from '../../src/runner/run-suite.js';
 import { runTeardown, onTeardown } from '../../src/runner/teardown.js';
@@ -110,7 +110,7 @@ live('permission scenarios on the running kernel', () => {
       expect(isErr(native.mount('nodev', tracefs.root, 'tracefs', flags, 'gid=4242'))).toBe(false);
       expect(isErr(native.mount('nodev', tracefs.root, 'tracefs', flags))).toBe(false);
       const lines = diffLines(before, readTracefsLines(), ours.mountId);
-      const exp = new Expect();
+      const exp = new Checks();
       expectGid(native, exp, [tracefs.root, `${tracefs.root}/events/enable`], origGid, 'after the planted restore');
       if (lines.length === 0) {
         expect(exp.outcome().status).toBe('FAIL');
@@ -124,7 +124,7 @@ live('permission scenarios on the running kernel', () => {
       expect(back.diffs).toEqual([]);
     }
     expect(diffLines(before, readTracefsLines(), ours.mountId)).toEqual([]);
-    const after = new Expect();
+    const after = new Checks();
     expectGid(native, after, [tracefs.root, `${tracefs.root}/events/enable`], origGid, 'after the real restore');
     expect(after.outcome().status).toBe('PASS');
   });

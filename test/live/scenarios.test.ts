@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { liveSkipReason, leftovers, KNOWN_BUGS_FILE, RUN_KNOWN_BUGS } from './live-env.js';
 import { CATALOGUE } from '../../src/scenarios/catalogue.js';
 import { NEEDS_REMOUNT } from '../../src/scenarios/perm-remount-gid.js';
-import { loadExpectations } from '../../src/expect/parse.js';
+import { loadExpectations } from '../../src/expectations/parse.js';
 import { openTracefs } from '../../src/tracefs/open.js';
 import { runSuite } from '../../src/runner/run-suite.js';
 import { runTeardown, onTeardown } from '../../src/runner/teardown.js';

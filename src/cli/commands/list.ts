@@ -10,9 +10,9 @@ import { applicableKinds } from '../../scenarios/applies.js';
 import type { Tracefs } from '../../tracefs/types.js';
 import { onTeardown } from '../../runner/teardown.js';
 import { repeatable } from '../parse.js';
-import { skipEntryFor, skipReason } from '../../expect/apply.js';
-import { shippedCrashers } from '../../expect/shipped.js';
-import type { ExpectEntry } from '../../expect/types.js';
+import { skipEntryFor, skipReason } from '../../expectations/apply.js';
+import { shippedCrashers } from '../../expectations/shipped.js';
+import type { ExpectEntry } from '../../expectations/types.js';
 
 /** One scenario in `list --format json`. */
 export interface ListEntry {

@@ -10,14 +10,14 @@ import {
   crasherSkips,
   runEnvironment,
   runSuite,
-  type ExpectOptions,
+  type ExpectationOptions,
   type SuiteOptions,
 } from '../../runner/run-suite.js';
 import type { Scenario } from '../../scenarios/types.js';
-import { loadExpectations } from '../../expect/parse.js';
-import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS, skipEntryFor } from '../../expect/apply.js';
-import { crasherNotices } from '../../expect/crashers.js';
-import { shippedCrashers, shippedKnownBugs, withShippedCrashers } from '../../expect/shipped.js';
+import { loadExpectations } from '../../expectations/parse.js';
+import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS, skipEntryFor } from '../../expectations/apply.js';
+import { crasherNotices } from '../../expectations/crashers.js';
+import { shippedCrashers, shippedKnownBugs, withShippedCrashers } from '../../expectations/shipped.js';
 import { selectKinds, selectScenarios } from '../../runner/select.js';
 import { setInterruptHook, onTeardown } from '../../runner/teardown.js';
 import { FORMATS, render, exitCodeFor, liveLine, nothingToReport, useColor, type Format } from '../../report/index.js';
@@ -172,7 +172,7 @@ interface RunPlan {
   scenarioTimeoutMs: number;
   threads: number;
   scenarios: Scenario[];
-  expect?: ExpectOptions;
+  expect?: ExpectationOptions;
   /** --output and --journal: checked, their temporary files made in planRun (util/output); the old files stay until the run starts. */
   output?: OutputFile;
   journal?: OutputFile;
@@ -456,7 +456,7 @@ function panicForTest(reported: number, after: number | undefined): void {
  * The shipped known crashers and every --expect file, validated against the
  * catalogue before tracefs is touched.
  */
-function expectOptions(o: RunOpts): ExpectOptions {
+function expectOptions(o: RunOpts): ExpectationOptions {
   if (o.ignoreSkips && o.expect.length === 0)
     throw new UsageError(
       `--ignore-skips goes with --expect FILE: it runs what the file's skip entries keep from running (the known crashers run with ${RUN_KNOWN_CRASHERS})`,

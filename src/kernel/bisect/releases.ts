@@ -11,7 +11,7 @@ import { parseDebianSpec, DEBIAN_SPEC_FORMS } from '../../vm/kernels/debian-spec
 import { matchRelease, selectReleases } from '../../vm/kernels/debian-select.js';
 import { compareVersions } from '../../vm/kernels/debian-order.js';
 import { whyNotBootable, type DebianRelease } from '../../vm/kernels/debian-releases.js';
-import { IGNORE_KNOWN_CRASHERS } from '../../expect/apply.js';
+import { IGNORE_KNOWN_CRASHERS } from '../../expectations/apply.js';
 import { confidence, searchReleases, type Boot, type Confidence, type SearchResult, type Step } from './search.js';
 
 export const RELEASE_BISECT_SCHEMA = 'tracefs-regress/bisect-releases@1';

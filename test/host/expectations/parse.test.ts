@@ -7,10 +7,10 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { loadExpectations, parseExpectations } from '../../../src/expect/parse.js';
-import { EXPECT_SCHEMA } from '../../../src/expect/types.js';
+import { loadExpectations, parseExpectations } from '../../../src/expectations/parse.js';
+import { EXPECT_SCHEMA } from '../../../src/expectations/types.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
-import { refusalOf } from '../../unit/expect/refusal.js';
+import { refusalOf } from '../../unit/expectations/refusal.js';
 
 const IDS = ['removed-files-enoent', 'fd-across-removal', 'race-getdents', 'race-recreate'];
 const good = {

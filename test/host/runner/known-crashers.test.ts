@@ -4,10 +4,10 @@
 // format); --run-known-crashers starts it and an oops with the signature is
 // XFAIL; a fixed kernel runs it as any other.
 import { describe, expect, it } from 'vitest';
-import { crasherSkips, runSuite, type ExpectOptions, type SuiteOptions } from '../../../src/runner/run-suite.js';
+import { crasherSkips, runSuite, type ExpectationOptions, type SuiteOptions } from '../../../src/runner/run-suite.js';
 import { renderJson, renderJunit, renderKtap, renderPretty } from '../../../src/report/index.js';
-import { shippedCrashers, shippedKnownBugs } from '../../../src/expect/shipped.js';
-import { knownBugLabel } from '../../../src/expect/naming.js';
+import { shippedCrashers, shippedKnownBugs } from '../../../src/expectations/shipped.js';
+import { knownBugLabel } from '../../../src/expectations/naming.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import type { Scenario, ScenarioOutcome } from '../../../src/scenarios/types.js';
 import type { Tracefs } from '../../../src/tracefs/types.js';
@@ -18,7 +18,7 @@ const base = plantedTracefs('tfsr-crashers-');
 const on = (release: string): Tracefs => ({ ...base, kernel: { ...base.kernel, release } });
 const crashers = shippedCrashers(CATALOGUE.map((s) => s.id));
 
-function suite(ran: string[], expect: ExpectOptions, outcome: ScenarioOutcome = PASS): SuiteOptions {
+function suite(ran: string[], expect: ExpectationOptions, outcome: ScenarioOutcome = PASS): SuiteOptions {
   const planted = (id: string): Scenario =>
     plantedScenario(id, async () => {
       ran.push(id);

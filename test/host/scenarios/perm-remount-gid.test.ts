@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { native, SysError } from '../../../src/native/index.js';
-import { Expect } from '../../../src/scenarios/expect.js';
+import { Checks } from '../../../src/scenarios/checks.js';
 import { NEEDS_REMOUNT, expectGid, judgeRestore, scenario } from '../../../src/scenarios/perm-remount-gid.js';
 import type { ScenarioContext } from '../../../src/scenarios/types.js';
 
@@ -19,13 +19,13 @@ describe('perm-remount-gid checks', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('passes a path with the expected gid', () => {
-    const e = new Expect();
+    const e = new Checks();
     expectGid(native, e, [file, dir], gid, 'after remount');
     expect(e.outcome()).toMatchObject({ status: 'PASS', checks: 4 });
   });
 
   it('fails a path whose gid is not the mount one (planted wrong gid), and one that is gone', () => {
-    const e = new Expect();
+    const e = new Checks();
     expectGid(native, e, [file, path.join(dir, 'missing')], gid + 4242, 'after remount');
     expect(e.outcome().status).toBe('FAIL');
     expect(e.evidence).toEqual([
@@ -35,11 +35,11 @@ describe('perm-remount-gid checks', () => {
   });
 
   it('passes an exact restore and fails one whose line differs, with both lines as evidence', () => {
-    const good = new Expect();
+    const good = new Checks();
     judgeRestore(good, '/sys/kernel/tracing', { mount: 0, diffs: [] });
     expect(good.outcome()).toMatchObject({ status: 'PASS', checks: 2 });
 
-    const bad = new Expect();
+    const bad = new Checks();
     const before = '44 22 0:13 / /sys/kernel/tracing rw,relatime - tracefs nodev rw';
     const after = `${before},gid=4242`;
     judgeRestore(bad, '/sys/kernel/tracing', { mount: 0, diffs: [{ mountId: '44', before, after }] });
@@ -55,7 +55,7 @@ describe('perm-remount-gid checks', () => {
   });
 
   it('fails a restore remount that the kernel refused', () => {
-    const e = new Expect();
+    const e = new Checks();
     judgeRestore(e, '/t', { mount: new SysError('mount', 22, 'EINVAL'), diffs: [] });
     expect(e.evidence.map((x) => x.got)).toEqual(['EINVAL']);
   });

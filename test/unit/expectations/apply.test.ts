@@ -3,8 +3,14 @@
 // a pass under xfail is XPASS, under flaky a PASS; skip entries; idempotence;
 // the VM console's failure explained by an expected failure of the same run.
 import { describe, expect, it } from 'vitest';
-import { applyExpectations, applyToResult, covers, skipEntryFor, skippedResult } from '../../../src/expect/apply.js';
-import type { ExpectEntry } from '../../../src/expect/types.js';
+import {
+  applyExpectations,
+  applyToResult,
+  covers,
+  skipEntryFor,
+  skippedResult,
+} from '../../../src/expectations/apply.js';
+import type { ExpectEntry } from '../../../src/expectations/types.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 import { exitCodeFor } from '../../../src/report/exit-code.js';
 

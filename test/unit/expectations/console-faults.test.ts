@@ -4,7 +4,7 @@
 // WARNING in both formats, KASAN); a function met only in a call trace, or a
 // header whose location never comes, names no function.
 import { describe, expect, it } from 'vitest';
-import { baseName, faultsIn } from '../../../src/expect/console-faults.js';
+import { baseName, faultsIn } from '../../../src/expectations/console-faults.js';
 
 const kv = (lines: string[]) => faultsIn(lines).map((f) => [f.kind, f.function ?? '']);
 

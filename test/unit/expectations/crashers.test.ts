@@ -8,11 +8,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadExpectations, parseExpectations } from '../../../src/expect/parse.js';
-import { applyToResult, covers, skipEntryFor, skipReason } from '../../../src/expect/apply.js';
-import { crasherNotices } from '../../../src/expect/crashers.js';
-import { resolveExpectFile, shippedCrashers, withShippedCrashers, SHIPPED_FILE } from '../../../src/expect/shipped.js';
-import { EXPECT_SCHEMA, type ExpectEntry } from '../../../src/expect/types.js';
+import { loadExpectations, parseExpectations } from '../../../src/expectations/parse.js';
+import { applyToResult, covers, skipEntryFor, skipReason } from '../../../src/expectations/apply.js';
+import { crasherNotices } from '../../../src/expectations/crashers.js';
+import {
+  resolveExpectFile,
+  shippedCrashers,
+  withShippedCrashers,
+  SHIPPED_FILE,
+} from '../../../src/expectations/shipped.js';
+import { EXPECT_SCHEMA, type ExpectEntry } from '../../../src/expectations/types.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import { refusalOf } from './refusal.js';
 import type { ScenarioResult } from '../../../src/report/types.js';

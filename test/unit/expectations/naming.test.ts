@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Failures named by the known bug they match (src/expect/naming.ts), against
+// Failures named by the known bug they match (src/expectations/naming.ts), against
 // the shipped catalogue: a match on a release before its series' fix, at or
 // after it (a regression or a missing backport), on a series the catalogue
 // does not cover; planted lines that must not match (another function, a
@@ -16,10 +16,10 @@ import {
   matchKnownBug,
   nameReport,
   nameResult,
-} from '../../../src/expect/naming.js';
-import { parseCatalogue } from '../../../src/expect/parse.js';
-import { SHIPPED_FILE, shippedKnownBugs } from '../../../src/expect/shipped.js';
-import { EXPECT_SCHEMA, type KnownBug } from '../../../src/expect/types.js';
+} from '../../../src/expectations/naming.js';
+import { parseCatalogue } from '../../../src/expectations/parse.js';
+import { SHIPPED_FILE, shippedKnownBugs } from '../../../src/expectations/shipped.js';
+import { EXPECT_SCHEMA, type KnownBug } from '../../../src/expectations/types.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import type { ScenarioResult } from '../../../src/report/types.js';
 import { refusalOf } from './refusal.js';

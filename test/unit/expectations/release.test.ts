@@ -4,8 +4,8 @@
 // distro's own backport), and bad input that must not read as "unaffected".
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { affects, compareVersions, parseVersion, type AffectedRanges } from '../../../src/expect/release.js';
-import { loadExpectations } from '../../../src/expect/parse.js';
+import { affects, compareVersions, parseVersion, type AffectedRanges } from '../../../src/expectations/release.js';
+import { loadExpectations } from '../../../src/expectations/parse.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 
 /** CVE-2026-74605 as kernel/known-bugs.json states it. */

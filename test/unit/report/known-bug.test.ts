@@ -5,8 +5,8 @@
 // schema), JUnit and lkml. Unnamed results stay as they were (the goldens).
 import { describe, expect, it } from 'vitest';
 import { render } from '../../../src/report/index.js';
-import { nameReport } from '../../../src/expect/naming.js';
-import { shippedKnownBugs } from '../../../src/expect/shipped.js';
+import { nameReport } from '../../../src/expectations/naming.js';
+import { shippedKnownBugs } from '../../../src/expectations/shipped.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 import { reportSchemaErrors } from '../../schema/report-schema.js';

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The context is where a scenario's system calls and test hooks come from:
 // the Sys the runner gives it (a recording's wrapper under --repro-dir) reaches
-// the scenario and the probes it makes, and its Expect reports to the same
+// the scenario and the probes it makes, and its Checks reports to the same
 // recording and honours the run's test hooks. No addon: a scripted Sys.
 import { describe, expect, it } from 'vitest';
 import { native, SYS_CALLS, SysError, type Sys } from '../../../src/native/index.js';
@@ -41,10 +41,10 @@ describe('VariantContext', () => {
     expect(asked).toEqual([{ kind: 'uprobe', opts: { group: 'tfsr_1_abcdef_g1', sys: fakeSys } }]);
   });
 
-  it('gives each Expect the recording it reports to', () => {
+  it('gives each Checks the recording it reports to', () => {
     const judged: [Evidence, JudgedCheck, unknown][] = [];
     const { ctx } = context({}, { sys: fakeSys, onJudged: (ev, check, r) => judged.push([ev, check, r]) });
-    const exp = ctx.expect();
+    const exp = ctx.checks();
     expect(exp.fails('stat', '/t/e', 0, 'ENOENT')).toBe(false);
     expect(exp.succeeds('stat', '/t/e', ENOENT)).toBe(false);
     expect(judged.map(([ev, check, r]) => [ev.op, check.kind, r])).toEqual([
@@ -54,12 +54,12 @@ describe('VariantContext', () => {
   });
 
   it("inverts a check only when the run's options carry the test hook", () => {
-    const plain = context({}).ctx.expect();
+    const plain = context({}).ctx.checks();
     expect(plain.fails('stat', '/t/e', ENOENT, 'ENOENT')).toBe(true);
-    const byOp = context({ testHooks: { invertCheck: 'stat' } }).ctx.expect();
+    const byOp = context({ testHooks: { invertCheck: 'stat' } }).ctx.checks();
     expect(byOp.fails('stat', '/t/e', ENOENT, 'ENOENT')).toBe(false);
     expect(byOp.evidence).toEqual([{ op: 'stat', path: '/t/e', expected: 'success', got: 'ENOENT' }]);
-    const second = context({ testHooks: { invertCheck: '#2' } }).ctx.expect();
+    const second = context({ testHooks: { invertCheck: '#2' } }).ctx.checks();
     expect(second.succeeds('open', '/t/e', 3)).toBe(true);
     expect(second.succeeds('open', '/t/e', 3)).toBe(true); // inverted: a success is the violation, the value still comes back
     expect(second.outcome().status).toBe('FAIL');

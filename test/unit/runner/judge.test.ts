@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeVariant, RULES, type VariantFacts } from '../../../src/runner/judge.js';
 import type { HealthDelta } from '../../../src/health/types.js';
 import type { ScenarioOutcome } from '../../../src/scenarios/types.js';
-import type { ExpectEntry } from '../../../src/expect/types.js';
+import type { ExpectEntry } from '../../../src/expectations/types.js';
 
 const HEALTHY: HealthDelta = { ok: true, kernelLines: [] };
 const OOPS: HealthDelta = {

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { describe, expect, it } from 'vitest';
-import { Expect, SetupError } from '../../../src/scenarios/expect.js';
+import { Checks, SetupError } from '../../../src/scenarios/checks.js';
 import { SysError } from '../../../src/native/index.js';
 import { ToolFaultError } from '../../../src/tool-fault.js';
 
 const ENOENT = new SysError('open', 2, 'ENOENT');
 const ENODEV = new SysError('read', 19, 'ENODEV');
 
-describe("Expect: the scenarios' checker", () => {
+describe("Checks: the scenarios' checker", () => {
   it('passes when the kernel answers as a correct kernel does', () => {
-    const e = new Expect();
+    const e = new Checks();
     e.fails('open', '/t/enable', ENOENT, 'ENOENT');
     e.succeeds('stat', '/t/enable', { mode: 1 });
     expect(e.outcome()).toMatchObject({ status: 'PASS', checks: 2, evidence: [] });
   });
 
   it('fails on a ghost file: success where ENOENT was due', () => {
-    const e = new Expect();
+    const e = new Checks();
     e.fails('open(O_RDONLY)', '/t/events/g/e/enable', 5, 'ENOENT');
     expect(e.outcome()).toMatchObject({
       status: 'FAIL',
@@ -25,7 +25,7 @@ describe("Expect: the scenarios' checker", () => {
   });
 
   it('fails on the wrong errno, and on an unexpected failure', () => {
-    const e = new Expect();
+    const e = new Checks();
     e.fails('open', '/x', ENODEV, 'ENOENT');
     e.succeeds('stat', '/y', ENOENT);
     e.that(false, 'getdents64', '/z', 'only . and ..', 'lists enable');
@@ -34,8 +34,8 @@ describe("Expect: the scenarios' checker", () => {
   });
 
   it('must() turns a failed setup step into SetupError', () => {
-    expect(new Expect().must('create', 3)).toBe(3);
-    expect(() => new Expect().must('create p:g/e x', new SysError('write', 22, 'EINVAL'))).toThrow(SetupError);
+    expect(new Checks().must('create', 3)).toBe(3);
+    expect(() => new Checks().must('create p:g/e x', new SysError('write', 22, 'EINVAL'))).toThrow(SetupError);
   });
 });
 
@@ -47,7 +47,7 @@ describe("the tool's own errnos", () => {
       ['ENOMEM', 12],
       ['EXDEV', 18],
     ] as const) {
-      const e = new Expect();
+      const e = new Checks();
       const r = new SysError('open', errno, code);
       expect(() => e.fails('open', '/t/events/g/e/id', r, 'ENOENT')).toThrow(ToolFaultError);
       expect(() => e.succeeds('open', '/t/events/g/e/id', r)).toThrow(ToolFaultError);
@@ -56,7 +56,7 @@ describe("the tool's own errnos", () => {
     }
     let fault;
     try {
-      new Expect().fails('open', '/t/events/g/e/id', new SysError('open', 24, 'EMFILE'), 'ENOENT');
+      new Checks().fails('open', '/t/events/g/e/id', new SysError('open', 24, 'EMFILE'), 'ENOENT');
     } catch (err) {
       fault = (err as ToolFaultError).fault;
     }
@@ -68,7 +68,7 @@ describe("the tool's own errnos", () => {
   });
 
   it('is judged as usual where the check expects it', () => {
-    const e = new Expect();
+    const e = new Checks();
     expect(e.fails('open', '/x', new SysError('open', 18, 'EXDEV'), 'EXDEV')).toBe(true);
     expect(e.outcome().status).toBe('PASS');
   });
@@ -76,7 +76,7 @@ describe("the tool's own errnos", () => {
 
 describe('a step that breaks mid-scenario', () => {
   it('keeps what was found before: FAIL with the evidence, the broken step quoted', () => {
-    const e = new Expect();
+    const e = new Checks();
     e.fails('stat', '/t/e/enable', 0, 'ENOENT');
     let err: unknown;
     try {
@@ -91,7 +91,7 @@ describe('a step that breaks mid-scenario', () => {
   });
 
   it('is UNRESOLVED when nothing had diverged yet', () => {
-    const e = new Expect();
+    const e = new Checks();
     e.succeeds('stat', '/t', { mode: 1 });
     try {
       e.must('create p:g/e x', new SysError('write', 22, 'EINVAL'));

@@ -3,16 +3,22 @@
 // boot (the console oops an expected failure explains), and the exit code.
 import { describe, expect, it } from 'vitest';
 import type { BootOutcome } from '../../../src/vm/boot/boot.js';
-import { guestExpectArgs, judgeVmReport, loadForVm, nameVmReport, splitExpectArgs } from '../../../src/vm/expect.js';
+import {
+  guestExpectArgs,
+  judgeVmReport,
+  loadForVm,
+  nameVmReport,
+  splitExpectArgs,
+} from '../../../src/vm/expectations.js';
 import fs from 'node:fs';
-import { knownBugLabel, matchKnownBug } from '../../../src/expect/naming.js';
-import { shippedKnownBugs } from '../../../src/expect/shipped.js';
+import { knownBugLabel, matchKnownBug } from '../../../src/expectations/naming.js';
+import { shippedKnownBugs } from '../../../src/expectations/shipped.js';
 import { guestArgv } from '../../../src/vm/run-vm.js';
 import type { VmPlan } from '../../../src/vm/plan.js';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import { packageRoot } from '../../../src/package.js';
 import { exitCodeOf, reportOf } from '../../../src/vm/matrix/matrix.js';
-import type { ExpectEntry } from '../../../src/expect/types.js';
+import type { ExpectEntry } from '../../../src/expectations/types.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
 
 const OOPS = [

@@ -4,7 +4,7 @@
 // on a fixed kernel they say "runs here".
 import { describe, expect, it } from 'vitest';
 import { listDocument, listText } from '../../../../src/cli/commands/list.js';
-import { shippedCrashers } from '../../../../src/expect/shipped.js';
+import { shippedCrashers } from '../../../../src/expectations/shipped.js';
 import { CATALOGUE } from '../../../../src/scenarios/catalogue.js';
 import type { Tracefs } from '../../../../src/tracefs/types.js';
 
