@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/types.js';
+import { vmChild } from '../../src/vm/child.js';
 import { buildDist, execVm, REQUIRED, ROOT, unavailable, type VmExec } from './helpers.js';
 
 const why = unavailable();
@@ -29,24 +30,19 @@ describe.skipIf(why !== undefined && !REQUIRED)(
       if (why) throw new Error(`TRACEFS_REGRESS_REQUIRE_LIVE=1 but ${why}`);
       await buildDist();
       const out = path.join(dir, 'report.json');
-      const cli = path.join(ROOT, 'bin', 'tracefs-regress.js');
-      const r = await execa(
-        process.execPath,
-        [cli, 'vm', '--kernel', 'debian:6.1', '--timeout', '600', '--repro-dir', repro].concat([
-          '--',
-          '-s',
-          'fd-across-removal',
-          '-p',
-          'kprobe',
-          '--format',
-          'json',
-          '--output',
-          out,
-        ]),
-        { cwd: ROOT, reject: false, stdin: 'ignore', timeout: 700_000 },
+      const r = await vmChild(
+        {
+          root: ROOT,
+          kernel: 'debian:6.1',
+          timeout: '600',
+          vmArgs: ['--repro-dir', repro],
+          mode: { kind: 'run', args: ['-s', 'fd-across-removal', '-p', 'kprobe'], report: out },
+        },
+        { timeoutMs: 700_000 },
       );
       process.stderr.write(r.stderr + '\n');
-      gen = { exitCode: r.exitCode, stderr: r.stderr, report: JSON.parse(fs.readFileSync(out, 'utf8')) as RunReport };
+      if (!r.report) throw new Error(`vm: ${r.problem ?? r.end}`);
+      gen = { exitCode: r.exitCode, stderr: r.stderr, report: r.report };
       const c = path.join(repro, 'fd-across-removal[kprobe].c');
       const b = await execa('cc', ['-O2', '-static', '-pthread', '-o', bin, c], { reject: false, all: true });
       build = { exitCode: b.exitCode, all: String(b.all) };

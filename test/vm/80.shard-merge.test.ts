@@ -8,6 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REQUIRED, ROOT, buildDist, unavailable } from './helpers.js';
+import { vmChild } from '../../src/vm/child.js';
 
 const CLI = path.join(ROOT, 'bin', 'tracefs-regress.js');
 const KERNELS = ['--kernel', 'debian:6.12.118+deb13', '--kernel', 'debian:7.3.4'];
@@ -32,10 +33,10 @@ describe.skipIf(why !== undefined && !REQUIRED)('vm --shard 1/2 and 2/2, merged,
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfsr-shard-'));
   const file = (n: string) => path.join(dir, n);
   const vm = async (extra: string[], out: string) => {
-    const r = await execa(process.execPath, [CLI, 'vm', ...KERNELS, ...extra, '--', ...RUN, '-f', 'json', '-o', out], {
-      cwd: ROOT,
-      reject: false,
-      stdin: 'ignore',
+    const r = await vmChild({
+      root: ROOT,
+      vmArgs: [...KERNELS, ...extra],
+      mode: { kind: 'run', args: RUN, report: out },
     });
     process.stderr.write(`${r.stderr}\n`);
     return r.exitCode;
