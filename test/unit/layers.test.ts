@@ -19,7 +19,7 @@ describe('the import graph of src/', () => {
     expect(
       layerProblems([
         edge('race/engine.ts', 'probes/names.ts'),
-        edge('expect/apply.ts', 'report/types.ts'),
+        edge('expectations/apply.ts', 'report/types.ts'),
         edge('cli/main.ts', 'errors.ts'),
         edge('host/lock.ts', 'errors.ts'),
       ]),

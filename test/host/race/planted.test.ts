@@ -110,7 +110,7 @@ describe('race checker with plain files', () => {
       ...base(),
       // More cycles than the others: under a loaded host (the whole unit suite
       // at once) the stepping-aside crowd gets few chances per cycle.
-      ...byCycles(3000),
+      ...byCycles(6000),
       threads: 6,
       racers: 1,
       create: [{ kind: 'create-file', path: f }],
