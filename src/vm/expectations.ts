@@ -15,24 +15,6 @@ import { CATALOGUE } from '../scenarios/catalogue.js';
 import type { RunReport } from '../report/types.js';
 import { CONSOLE_RESULT } from './matrix/matrix.js';
 
-/** Pull every --expect FILE out of the guest's args (the host rewrites them). */
-export function splitExpectArgs(args: readonly string[]): { rest: string[]; files: string[] } {
-  const rest: string[] = [];
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const m = /^--expect(?:=(.*))?$/.exec(args[i]!);
-    if (!m) {
-      rest.push(args[i]!);
-      continue;
-    }
-    const v = m[1] ?? args[++i];
-    if (v === undefined || v === '')
-      throw new UsageError('--expect needs a file, e.g. --expect kernel/known-bugs.json');
-    files.push(v);
-  }
-  return { rest, files };
-}
-
 /** The guest mounts fresh tmpfs over these; only the project directory is bound back over /tmp. */
 const HIDDEN_IN_GUEST = ['/tmp', '/run'];
 

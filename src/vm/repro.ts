@@ -20,32 +20,6 @@ export const MAX_REPRO_FILE = Math.min(MAX_GUEST_FILE, 4 * 1024 * 1024);
 const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+@[\]-]{0,200}$/;
 
 /**
- * --repro-dir after `--` means the same as before it (the guest cannot write
- * a host path): pulled out of the run arguments like --format and --output.
- */
-export function splitReproArgs(args: string[]): { rest: string[]; reproDir?: string } {
-  const rest: string[] = [];
-  let reproDir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      rest.push(...args.slice(i));
-      break;
-    }
-    const m = /^--repro-dir(?:=(.*))?$/.exec(a);
-    if (!m) {
-      rest.push(a);
-      continue;
-    }
-    const v = m[1] ?? args[++i];
-    if (v === undefined || v === '') throw new UsageError('--repro-dir needs a directory');
-    if (reproDir !== undefined && reproDir !== v) throw new UsageError('--repro-dir given twice: give one directory');
-    reproDir = v;
-  }
-  return { rest, reproDir };
-}
-
-/**
  * The host directory, checked before anything boots (util/output: its
  * filesystem checked before any mkdir, a symlink as its last component
  * refused), created when missing. Returns its real path; a UsageError names

@@ -8,7 +8,7 @@ import { UsageError } from '../../../src/errors.js';
 import { RUN_GRAMMAR } from '../../unit/vm/run-grammar.js';
 import type { VmOpts } from '../../../src/vm/options.js';
 import { planExecVm, planVm } from '../../../src/vm/plan.js';
-import { checkReproDir, collectRepro, hostReproDir, mapReproPaths, splitReproArgs } from '../../../src/vm/repro.js';
+import { checkReproDir, collectRepro, hostReproDir, mapReproPaths } from '../../../src/vm/repro.js';
 
 const OPTS: VmOpts = { kernel: [], memory: '2G', cpus: '3', timeout: '1200' };
 
@@ -19,17 +19,6 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('vm --repro-dir: input', () => {
-  it('is taken out of the run arguments too (the guest cannot write a host path)', () => {
-    expect(splitReproArgs(['-s', 'x', '--repro-dir', 'out', '-v'])).toEqual({
-      rest: ['-s', 'x', '-v'],
-      reproDir: 'out',
-    });
-    expect(splitReproArgs(['--repro-dir=out'])).toEqual({ rest: [], reproDir: 'out' });
-    expect(splitReproArgs(['-s', 'x'])).toEqual({ rest: ['-s', 'x'] });
-    expect(() => splitReproArgs(['--repro-dir'])).toThrow(/--repro-dir needs a directory/);
-    expect(() => splitReproArgs(['--repro-dir', 'a', '--repro-dir', 'b'])).toThrow(/given twice/);
-  });
-
   it('plans the host directory (absolute, created) and keeps it out of the guest run args', () => {
     const want = path.join(dir, 'new', 'repro');
     const p = planVm(['-s', 'fd-across-removal'], { ...OPTS, reproDir: want }, RUN_GRAMMAR);

@@ -3,23 +3,22 @@
 // boot (the console oops an expected failure explains), and the exit code.
 import { describe, expect, it } from 'vitest';
 import type { BootOutcome } from '../../../src/vm/boot/boot.js';
-import {
-  guestExpectArgs,
-  judgeVmReport,
-  loadForVm,
-  nameVmReport,
-  splitExpectArgs,
-} from '../../../src/vm/expectations.js';
+import { guestExpectArgs, judgeVmReport, loadForVm, nameVmReport } from '../../../src/vm/expectations.js';
 import fs from 'node:fs';
 import { knownBugLabel, matchKnownBug } from '../../../src/expectations/naming.js';
 import { shippedKnownBugs } from '../../../src/expectations/shipped.js';
 import { guestArgv } from '../../../src/vm/run-vm.js';
-import type { VmPlan } from '../../../src/vm/plan.js';
+import { planVm, type VmPlan } from '../../../src/vm/plan.js';
+import type { VmOpts } from '../../../src/vm/options.js';
+import { RUN_GRAMMAR } from './run-grammar.js';
+import path from 'node:path';
 import { CATALOGUE } from '../../../src/scenarios/catalogue.js';
 import { packageRoot } from '../../../src/package.js';
 import { exitCodeOf, reportOf } from '../../../src/vm/matrix/matrix.js';
 import type { ExpectEntry } from '../../../src/expectations/types.js';
 import type { RunReport, ScenarioResult } from '../../../src/report/types.js';
+
+const VM_OPTS: VmOpts = { kernel: [], memory: '2G', cpus: '3', timeout: '1200' };
 
 const OOPS = [
   'BUG: kernel NULL pointer dereference, address: 0000000000000050',
@@ -82,12 +81,11 @@ const boot = (o: Partial<BootOutcome>): BootOutcome => ({
 const tool = { name: 'tracefs-regress', version: '0' };
 
 describe('vm --expect', () => {
-  it('takes --expect out of the guest args, repeatable and in = form', () => {
-    expect(splitExpectArgs(['-s', 'race-*', '--expect', 'a.json', '--expect=b.json', '--bail'])).toEqual({
-      rest: ['-s', 'race-*', '--bail'],
-      files: ['a.json', 'b.json'],
-    });
-    expect(() => splitExpectArgs(['--expect'])).toThrow(/--expect needs a file/);
+  it('takes --expect out of the guest args (repeatable, in = form too) and gives them back absolute', () => {
+    const file = path.join(packageRoot, 'kernel', 'known-bugs.json');
+    const p = planVm(['-s', 'race-*', '--expect', file, `--expect=${file}`, '--bail'], VM_OPTS, RUN_GRAMMAR);
+    expect(p.guestArgs).toEqual(['--scenario=race-*', `--expect=${file}`, `--expect=${file}`, '--bail']);
+    expect(() => planVm(['--expect='], VM_OPTS, RUN_GRAMMAR)).toThrow(/--expect needs a file/);
   });
 
   it('gives the guest absolute paths, and refuses a file under the tmpfs the guest mounts', () => {
