@@ -39,7 +39,7 @@ export const TIERS: readonly Tier[] = [
   },
   { name: 'kernel interfaces', units: ['tracefs', 'probes', 'race', 'health'] },
   { name: 'suite', units: ['scenarios', 'report', 'expectations', 'bench'] },
-  { name: 'drivers', units: ['runner', 'repro', 'vm', 'kernel'] },
+  { name: 'drivers', units: ['runner', 'repro', 'vm', 'kernel', 'coverage', 'explore'] },
   { name: 'cli', units: ['cli'] },
 ];
 
