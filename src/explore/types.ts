@@ -50,3 +50,25 @@ export interface Execution {
   results: ActionResult[];
   violations: ModelViolation[];
 }
+
+/** The explorer's randomness: seeded (--seed), so a run is repeatable. */
+export interface Rng {
+  /** A uniform integer in [0, n). */
+  int(n: number): number;
+  pick<T>(items: readonly T[]): T;
+  /** True with probability p. */
+  chance(p: number): boolean;
+}
+
+/**
+ * What the loop (loop.ts) needs from the program side (generate.ts, mutate.ts,
+ * exec.ts): injected, so the loop is tested with fakes and the engine without
+ * a loop.
+ */
+export interface Explorer {
+  generate(rng: Rng): Program;
+  /** A changed copy of p; `others` (the corpus) may be spliced in. */
+  mutate(p: Program, rng: Rng, others: readonly Program[]): Program;
+  /** Runs p against the kernel with fresh names, judges every action, removes what it created. */
+  execute(p: Program, signal?: AbortSignal): Promise<Execution>;
+}
