@@ -17,6 +17,7 @@
 //   its QEMU and exits 143), SIGKILL if it has not ended 5 s later.
 import fs from 'node:fs';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
 import type { RunReport } from '../report/types.js';
 
@@ -47,6 +48,8 @@ export interface VmChildOptions {
   env?: Record<string, string>;
   /** Where to write the child's interleaved output when it has ended. */
   vmLog?: string;
+  /** Each whole line of the child's stdout or stderr as it arrives (a long boot's progress); the result still holds all of it. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Tests inject a fake; the default spawns with execa. */
   spawn?: VmSpawner;
 }
@@ -87,6 +90,7 @@ export interface SpawnOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   env?: Record<string, string>;
+  onLine?: VmChildOptions['onLine'];
 }
 
 export type VmSpawner = (file: string, args: readonly string[], o: SpawnOptions) => Promise<SpawnEnd>;
@@ -139,6 +143,7 @@ export async function vmChild<R = RunReport>(spec: VmChildSpec, o: VmChildOption
     signal: o.signal,
     timeoutMs: o.timeoutMs,
     env: o.env,
+    onLine: o.onLine,
   });
   const wallMs = Date.now() - t0;
   if (o.vmLog) fs.writeFileSync(o.vmLog, e.all);
@@ -166,8 +171,24 @@ function readIfThere(file: string): string | undefined {
   }
 }
 
+/** Calls `each` with every whole line of a stream; the last, unterminated one when the stream ends. */
+export function lineSplitter(each: (line: string) => void): { push: (chunk: string) => void; end: () => void } {
+  let rest = '';
+  return {
+    push(chunk) {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop()!;
+      for (const l of parts) each(l);
+    },
+    end() {
+      if (rest) each(rest);
+      rest = '';
+    },
+  };
+}
+
 const execaSpawner: VmSpawner = async (file, args, o) => {
-  const r = await execa(file, args, {
+  const child = execa(file, args, {
     cwd: o.cwd,
     reject: false,
     all: true,
@@ -176,6 +197,20 @@ const execaSpawner: VmSpawner = async (file, args, o) => {
     ...(o.timeoutMs !== undefined ? { timeout: o.timeoutMs } : {}),
     ...(o.env ? { env: o.env } : {}),
   });
+  const onLine = o.onLine;
+  if (onLine) {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const lines = lineSplitter((l) => onLine(l, stream));
+      // A decoder of our own: execa keeps reading the same Buffers for the result.
+      const text = new StringDecoder('utf8');
+      child[stream]?.on('data', (c: Buffer) => lines.push(text.write(c)));
+      child[stream]?.on('end', () => {
+        lines.push(text.end());
+        lines.end();
+      });
+    }
+  }
+  const r = await child;
   const started = !(r.failed && r.exitCode === undefined && !r.signal && !r.timedOut && !r.isCanceled);
   return {
     ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),

@@ -6,7 +6,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { classifyEnd, parseReport, vmArgv, vmChild, type SpawnEnd, type VmSpawner } from '../../../src/vm/child.js';
+import {
+  classifyEnd,
+  lineSplitter,
+  parseReport,
+  vmArgv,
+  vmChild,
+  type SpawnEnd,
+  type VmSpawner,
+} from '../../../src/vm/child.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -175,5 +183,21 @@ describe('vmChild', () => {
     expect(r).toMatchObject({ end: 'exited', exitCode: 0, stdout: 'REPRODUCED: x' });
     expect(r.report).toBeUndefined();
     expect(r.problem).toBeUndefined();
+  });
+});
+
+describe('lineSplitter', () => {
+  it('gives whole lines only, across chunk borders, and the unterminated tail at the end', () => {
+    const got: string[] = [];
+    const s = lineSplitter((l) => got.push(l));
+    s.push('ab');
+    s.push('c\nde');
+    expect(got).toEqual(['abc']);
+    s.push('f\n\ng');
+    expect(got).toEqual(['abc', 'def', '']);
+    s.end();
+    expect(got).toEqual(['abc', 'def', '', 'g']);
+    s.end();
+    expect(got).toHaveLength(4);
   });
 });
