@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// `explore` on the host: boot the kernel in a guest (`vm --exec node ...
+// explore --here --stream`), follow its JSON lines (progress to stderr, every
+// program kept until the next one), and when it finds something, keep the
+// evidence in the out dir and verify the reproducer in a fresh guest of the
+// same kernel (and, with --clean-kernel, that it stays quiet on a good one),
+// as `kernel selftest` verifies the suite's reproducers.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { EXIT } from '../errors.js';
+import { packageRoot } from '../package.js';
+import { prepareOutputDir, writeFileInDir } from '../util/output.js';
+import { vmChild, type VmChildResult } from '../vm/child.js';
+import {
+  judgeClean,
+  judgeOwn,
+  parseDriverOutput,
+  parseExecBoot,
+  reproDriverScript,
+} from '../kernel/selftest/repro-verdict.js';
+import { guestArgs, guestTimeout, type ExplorePlan, type GuestWhere as Guest } from './options.js';
+import { guestEnd, parseRecord, type ExploreRecord, type ExploreStats, type Finding, type GuestEnd } from './stream.js';
+import { formatStats } from './summary.js';
+
+export interface HostDeps {
+  say: (m: string) => void;
+  signal?: AbortSignal;
+  /** A reproducer for a program the guest died in (the guest could not make one). */
+  crashReproducer: (
+    program: Finding['program'],
+    kernel: string,
+  ) => { file: string; text: string; mode: string } | undefined;
+}
+
+/** Seconds a race reproducer races when verified (repro's -d), as kernel selftest's own-kernel runs. */
+const VERIFY_RACE_S = 60;
+
+export async function exploreInGuest(plan: ExplorePlan, deps: HostDeps): Promise<number> {
+  const where = plan.where as Guest;
+  const out = prepareOutputDir(plan.out, '--out');
+  const { say } = deps;
+  say(`seed ${plan.seed} (the same run again: --seed ${plan.seed}); kernel ${where.kernel}; results in ${out}`);
+  const records: ExploreRecord[] = [];
+  const stream = fs.createWriteStream(path.join(out, 'stream.jsonl'));
+  const r = await vmChild(
+    {
+      root: packageRoot,
+      kernel: where.kernel,
+      timeout: guestTimeout(plan, where),
+      consoleLog: path.join(out, 'console.log'),
+      vmArgs: where.vmArgs,
+      mode: {
+        kind: 'exec',
+        program: process.execPath,
+        args: [path.join(packageRoot, 'bin/tracefs-regress.js'), ...guestArgs(plan)],
+      },
+    },
+    {
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      vmLog: path.join(out, 'vm.log'),
+      onLine: (line, s) => {
+        const rec = s === 'stdout' ? parseRecord(line) : undefined;
+        if (!rec) {
+          // vm's own notes and whatever the guest printed on stderr (its progress line).
+          if (s === 'stderr' || line.trim()) say(line);
+          return;
+        }
+        stream.write(`${line}\n`);
+        // Only the running program matters once the next one starts: a long run keeps no list of them.
+        if (rec.t === 'program' && records.at(-1)?.t === 'program') records.pop();
+        records.push(rec);
+        if (rec.t === 'start')
+          say(`${rec.kernel.release}: ${rec.kcov ? 'KCOV-guided' : 'blind (no KCOV)'}; kinds ${rec.kinds.join(', ')}`);
+        if (rec.t === 'progress') say(formatStats(rec.stats, rec.newEdges));
+      },
+    },
+  );
+  await new Promise<void>((done) => stream.end(done));
+  const end = guestEnd(records, r.end === 'exited' ? r.exitCode : undefined);
+  return settle(end, r, plan, where, out, deps);
+}
+
+async function settle(
+  end: GuestEnd,
+  r: VmChildResult,
+  plan: ExplorePlan,
+  where: Guest,
+  out: string,
+  deps: HostDeps,
+): Promise<number> {
+  const { say } = deps;
+  if (r.end === 'aborted') {
+    say('stopped by a signal: the guest was ended');
+    return EXIT.sigint;
+  }
+  if (end.kind === 'error') {
+    say(`ERROR: ${end.message}; see ${path.join(out, 'vm.log')}`);
+    return EXIT.usage;
+  }
+  if (end.kind === 'clean') {
+    say(`nothing found: ${formatStats(end.stats)}`);
+    writeSummary(out, { seed: plan.seed, kernel: where.kernel, result: 'clean', stats: end.stats });
+    return EXIT.ok;
+  }
+  const boot = parseExecBoot(r.exitCode, r.stderr);
+  const findings: Finding[] =
+    end.kind === 'finding'
+      ? end.findings
+      : end.last
+        ? [
+            {
+              kind: 'health',
+              n: end.last.n,
+              what: `the kernel failed while program ${end.last.n} ran: ${boot.console[0] ?? boot.status ?? 'the guest ended early'}`,
+              violations: [],
+              program: end.last.program,
+            },
+          ]
+        : [];
+  if (!findings.length) {
+    say(
+      `the guest ended before its first program (${boot.console[0] ?? boot.status ?? `vm exit ${r.exitCode ?? 'none'}`}); see ${out}/console.log`,
+    );
+    return EXIT.usage;
+  }
+  const verified: unknown[] = [];
+  for (const f of findings) {
+    const tag = `finding-${f.n}`;
+    writeFileInDir(out, `${tag}.json`, `${JSON.stringify(f, null, 2)}\n`);
+    say(`FOUND in program ${f.n}: ${f.what}`);
+    for (const v of f.violations.slice(0, 5)) say(`  ${v.op} ${v.path}: expected ${v.expected}, got ${v.got}`);
+    for (const line of boot.console.slice(0, 8)) say(`  console: ${line}`);
+    const repro = f.reproducer ?? deps.crashReproducer(f.shrunk ?? f.program, where.kernel);
+    if (!repro) {
+      say('  no reproducer: the program has nothing the C generator can replay');
+      continue;
+    }
+    const file = writeFileInDir(out, `${tag}-${repro.file}`, repro.text);
+    say(`  reproducer: ${file}`);
+    if (plan.verify)
+      verified.push({ finding: f.n, file, ...(await verify(file, repro.mode === 'race', where, out, deps)) });
+  }
+  writeSummary(out, {
+    seed: plan.seed,
+    kernel: where.kernel,
+    result: end.kind === 'died' ? 'kernel-failure' : 'finding',
+    stats: end.stats,
+    console: boot.console,
+    findings: findings.map((f) => ({ n: f.n, kind: f.kind, what: f.what })),
+    verified,
+  });
+  return EXIT.failed;
+}
+
+function writeSummary(
+  out: string,
+  s: { seed: number; kernel: string; result: string; stats?: ExploreStats; [k: string]: unknown },
+): void {
+  writeFileInDir(out, 'explore.json', `${JSON.stringify(s, null, 2)}\n`);
+}
+
+/** Build the reproducer statically, run it in a fresh guest of the kernel (must reproduce) and of --clean-kernel (must not). */
+async function verify(
+  source: string,
+  race: boolean,
+  where: Guest,
+  out: string,
+  deps: HostDeps,
+): Promise<{ own: string; clean?: string; problems: string[] }> {
+  const problems: string[] = [];
+  const bin = source.replace(/\.c$/, '');
+  const cc = await execa('cc', ['-O2', '-static', '-pthread', '-o', bin, source], { reject: false, all: true });
+  if (cc.exitCode !== 0) {
+    fs.writeFileSync(`${bin}.build.log`, cc.all ?? '');
+    deps.say(`  does not build (cc exit ${cc.exitCode}): ${bin}.build.log`);
+    return { own: 'NOT BUILT', problems: [`cc exit ${cc.exitCode}`] };
+  }
+  const driver = path.join(out, 'run-repro.sh');
+  fs.writeFileSync(driver, reproDriverScript(), { mode: 0o755 });
+  const once = async (kernel: string, label: string) => {
+    const r = await vmChild(
+      {
+        root: packageRoot,
+        kernel,
+        timeout: `${VERIFY_RACE_S + 300}s`,
+        consoleLog: path.join(out, `verify-${label}.console.log`),
+        vmArgs: where.vmArgs,
+        mode: { kind: 'exec', program: driver, args: [bin, race ? `-d ${VERIFY_RACE_S}` : ''] },
+      },
+      { ...(deps.signal ? { signal: deps.signal } : {}), vmLog: path.join(out, `verify-${label}.vm.log`) },
+    );
+    return { run: parseDriverOutput(r.stdout).get(path.basename(bin)), boot: parseExecBoot(r.exitCode, r.stderr) };
+  };
+  const own = await once(where.kernel, 'own');
+  const o = judgeOwn(own.run, race, own.boot);
+  deps.say(
+    `  verified on ${where.kernel} (fresh guest): ${o.cell}${o.line ? ` (${o.line})` : ''}${o.problem ? `: ${o.problem}` : ''}`,
+  );
+  if (o.problem) problems.push(o.problem);
+  if (!where.cleanKernel) return { own: o.cell, problems };
+  const clean = await once(where.cleanKernel, 'clean');
+  const c = judgeClean(clean.run, clean.boot);
+  deps.say(`  on ${where.cleanKernel}: ${c.cell}${c.line ? ` (${c.line})` : ''}${c.problem ? `: ${c.problem}` : ''}`);
+  if (c.problem) problems.push(c.problem);
+  return { own: o.cell, clean: c.cell, problems };
+}
