@@ -8,7 +8,7 @@
 // chooses depends on time.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { isErr } from '../native/index.js';
-import { Corpus, traceEdges } from './corpus.js';
+import { Corpus } from './corpus.js';
 import type { TraceSource } from './kcov.js';
 import type { Execution, Explorer, Program, Rng } from './types.js';
 
@@ -54,6 +54,8 @@ export interface ExploreStats {
   /** Executions whose trace failed (start or stop gave an errno): counted, run blind. */
   traceErrors: number;
   lastTraceError?: string;
+  /** Traces that filled the KCOV buffer (edges after the fill were lost). */
+  fullBuffers: number;
 }
 
 /** An execution that broke the model. */
@@ -91,6 +93,7 @@ export async function explore(o: ExploreOptions, explorer: Explorer, trace?: Tra
     edges: 0,
     newEdges: 0,
     traceErrors: 0,
+    fullBuffers: 0,
   };
   let lastReport = t0;
   let edgesAtReport = 0;
@@ -100,6 +103,7 @@ export async function explore(o: ExploreOptions, explorer: Explorer, trace?: Tra
     s.corpus = corpus.size;
     s.edges = corpus.edges;
     s.newEdges = corpus.edges - edgesAtReport;
+    s.fullBuffers = trace?.fullBuffers ?? 0;
     return { ...s };
   };
 
@@ -124,7 +128,7 @@ export async function explore(o: ExploreOptions, explorer: Explorer, trace?: Tra
     const seq = s.programs;
     const execution = await traced(trace, s, () => explorer.execute(program, o.signal));
     s.programs++;
-    if (execution.pcs) corpus.admit(program, traceEdges(execution.pcs), seq);
+    if (execution.edges) corpus.admit(program, execution.edges, seq);
 
     const e = execution.result;
     if (e.violations.length > 0) {
@@ -152,19 +156,19 @@ export async function explore(o: ExploreOptions, explorer: Explorer, trace?: Tra
   return { stop, stats, findings, corpus };
 }
 
-/** Runs one execution with the trace around it; pcs undefined when blind or the trace failed. */
+/** Runs one execution with the trace around it; edges undefined when blind or the trace failed. */
 async function traced(
   trace: TraceSource | undefined,
   s: ExploreStats,
   run: () => Promise<Execution>,
-): Promise<{ result: Execution; pcs?: Uint32Array }> {
+): Promise<{ result: Execution; edges?: Set<number> }> {
   const started = trace?.start();
   const on = trace !== undefined && !isErr(started);
   if (isErr(started)) {
     s.traceErrors++;
     s.lastTraceError = started.toString();
   }
-  let pcs: Uint32Array | undefined;
+  let edges: Set<number> | undefined;
   let result: Execution;
   try {
     result = await run();
@@ -174,8 +178,8 @@ async function traced(
       if (isErr(r)) {
         s.traceErrors++;
         s.lastTraceError = r.toString();
-      } else pcs = r;
+      } else edges = r;
     }
   }
-  return pcs ? { result, pcs } : { result };
+  return edges ? { result, edges } : { result };
 }

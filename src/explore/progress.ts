@@ -33,7 +33,8 @@ export function formatProgress(s: ExploreStats): string {
   ];
   if (s.guided) {
     const errors = s.traceErrors > 0 ? `, ${s.traceErrors} trace errors (${s.lastTraceError ?? '?'})` : '';
-    parts.push(`corpus ${s.corpus}, edges ${s.edges} (+${s.newEdges})${errors}`);
+    const full = s.fullBuffers > 0 ? `, ${s.fullBuffers} full KCOV buffers` : '';
+    parts.push(`corpus ${s.corpus}, edges ${s.edges} (+${s.newEdges})${errors}${full}`);
   } else parts.push('blind (no KCOV)');
   return parts.join(' ');
 }

@@ -3,6 +3,7 @@
 // programs are one `stat` of a name, and a TraceSource that gives each
 // program the PCs a table names (the kernel's part, played by a Map).
 import { prng } from '../../../src/bench/stats.js';
+import { traceEdges } from '../../../src/explore/corpus.js';
 import type { TraceSource } from '../../../src/explore/kcov.js';
 import type { Execution, Explorer, ModelViolation, Program, Rng } from '../../../src/explore/types.js';
 import { SysError } from '../../../src/native/types.js';
@@ -61,6 +62,7 @@ export class FakeExplorer implements Explorer {
 /** Traces by program name (the last executed one); a name not in the table gives `fallback`. */
 export class FakeTrace implements TraceSource {
   starts = 0;
+  readonly fullBuffers = 0;
   constructor(
     private readonly explorer: FakeExplorer,
     private readonly table: Map<string, number[]>,
@@ -71,9 +73,12 @@ export class FakeTrace implements TraceSource {
     this.starts++;
     return this.starts === this.failAt ? new SysError('ioctl', 16, 'EBUSY') : 0;
   }
+  checkpoint() {
+    return 0;
+  }
   stop() {
     const name = this.explorer.executed.at(-1)!;
-    return Uint32Array.from(this.table.get(name) ?? this.fallback(name));
+    return traceEdges(this.table.get(name) ?? this.fallback(name));
   }
   close() {}
 }

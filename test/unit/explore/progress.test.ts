@@ -16,6 +16,7 @@ const stats = (o: Partial<ExploreStats> = {}): ExploreStats => ({
   edges: 5321,
   newEdges: 12,
   traceErrors: 0,
+  fullBuffers: 0,
   ...o,
 });
 
@@ -41,6 +42,10 @@ describe('explore progress', () => {
     expect(formatProgress(stats({ traceErrors: 2, lastTraceError: 'ioctl: EBUSY' }))).toMatch(
       /edges 5321 \(\+12\), 2 trace errors \(ioctl: EBUSY\)$/,
     );
+  });
+
+  it('says how many traces filled the KCOV buffer', () => {
+    expect(formatProgress(stats({ fullBuffers: 3 }))).toMatch(/edges 5321 \(\+12\), 3 full KCOV buffers$/);
   });
 
   it('updates the live line, prints the final one', () => {
