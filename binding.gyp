@@ -5,6 +5,7 @@
       "target_name": "tracefs_regress",
       "sources": [
         "native/addon.cc",
+        "native/kcov.cc",
         "native/syscalls.cc",
         "native/root.cc",
         "native/sys_error.cc",

@@ -3,6 +3,7 @@
 // (src/native/addon.ts does) before any other function.
 #include <napi.h>
 
+#include "kcov.h"
 #include "race/race.h"
 #include "sys_error.h"
 #include "syscalls.h"
@@ -24,6 +25,7 @@ Napi::Object Register(Napi::Env env, Napi::Object exports) {
   tfsr::register_syscalls(env, exports);
   tfsr::register_race(env, exports);
   tfsr::register_watchdog(env, exports);
+  tfsr::register_kcov(env, exports);
   return exports;
 }
 

@@ -14,7 +14,7 @@ constexpr int kMaxErrno = 134;  // EHWPOISON + 1 on Linux
 const char* const kSysNames[] = {"open",   "openat", "close", "read",    "pread",  "write",      "pwrite",
                                  "lseek",  "stat",   "lstat", "fstatat", "access", "getdents64", "chdir",
                                  "fchdir", "getcwd", "mkdir", "rmdir",   "mount",  "umount2",    "setRoot",
-                                 "chmod",  "fchmod", "chown", "fchown"};
+                                 "chmod",  "fchmod", "chown", "fchown",  "ioctl",  "mmap"};
 static_assert(sizeof(kSysNames) / sizeof(kSysNames[0]) == static_cast<size_t>(Sys::Count),
               "kSysNames must list every Sys");
 

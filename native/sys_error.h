@@ -15,6 +15,8 @@ enum class Sys : int {
   Mount, Umount2, SetRoot,
   // ownership and mode (perm-* scenarios)
   Chmod, Fchmod, Chown, Fchown,
+  // kernel coverage (kcov.cc)
+  Ioctl, Mmap,
   Count
 };
 // clang-format on

@@ -105,6 +105,12 @@ const ADDON: Members<NativeAddon> = {
   watchdogArm: true,
   watchdogDisarm: true,
   watchdogSignal: true,
+  kcovOpen: true,
+  kcovEnable: true,
+  kcovDisable: true,
+  kcovReset: true,
+  kcovCollect: true,
+  kcovClose: true,
 };
 
 const CONSTANTS: Members<Constants> = {

@@ -93,7 +93,7 @@ export type RootSplit = { where: 'inside'; rel: string } | { where: 'outside' | 
  * mkdir, rmdir, chmod or chown of a path outside the root that is not one of setRoot's
  * `writableOutside`. openat and fstatat take the caller's dirfd as given.
  */
-export interface NativeAddon extends NativeRaceAddon, NativeWatchdogAddon {
+export interface NativeAddon extends NativeRaceAddon, NativeWatchdogAddon, NativeKcovAddon {
   init(errorClass: typeof SysError): void;
   /**
    * Opens `path` (canonical: what realpath gives) O_PATH|O_DIRECTORY, requires
@@ -313,4 +313,27 @@ export interface NativeWatchdogAddon {
   watchdogDisarm(id: number): NativeWatchdogResult;
   /** The signal the watchdog sends (a real-time one nobody else handles); 0 when none is free. */
   watchdogSignal(): number;
+}
+
+// ---- Kernel coverage (native/kcov.cc). src/native/kcov.ts wraps these. ----
+
+/**
+ * KCOV of the calling thread (Documentation/dev-tools/kcov.rst). A handle is
+ * the kcov fd. Failures are data: open ENOENT (no KCOV, or debugfs not
+ * mounted), ioctl EBUSY (this thread or this buffer already traced), ioctl
+ * EINVAL (disable from a thread that did not enable), ioctl EBADF (an unknown
+ * or closed handle).
+ */
+export interface NativeKcovAddon {
+  /** open + KCOV_INIT_TRACE(words) + mmap; path defaults to /sys/kernel/debug/kcov. */
+  kcovOpen(words: number, path?: string): Result<number>;
+  /** KCOV_ENABLE(KCOV_TRACE_PC) for the calling thread. */
+  kcovEnable(handle: number): Result<number>;
+  kcovDisable(handle: number): Result<number>;
+  /** Zeroes the count word. */
+  kcovReset(handle: number): Result<number>;
+  /** The PCs since the last reset, in trace order, low 32 bits of each; at most words - 1. */
+  kcovCollect(handle: number): Result<Uint32Array>;
+  /** Disables when enabled, unmaps, closes. */
+  kcovClose(handle: number): Result<number>;
 }
