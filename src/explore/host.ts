@@ -112,6 +112,7 @@ async function settle(
             {
               kind: 'health',
               n: end.last.n,
+              ms: end.last.ms,
               what: `the kernel failed while program ${end.last.n} ran: ${boot.console[0] ?? boot.status ?? 'the guest ended early'}`,
               violations: [],
               program: end.last.program,
@@ -147,7 +148,14 @@ async function settle(
     result: end.kind === 'died' ? 'kernel-failure' : 'finding',
     stats: end.stats,
     console: boot.console,
-    findings: findings.map((f) => ({ n: f.n, kind: f.kind, what: f.what })),
+    findings: findings.map((f) => ({
+      n: f.n,
+      ms: f.ms,
+      kind: f.kind,
+      what: f.what,
+      actions: f.program.actions.length,
+      shrunk: f.shrunk?.actions.length,
+    })),
     verified,
   });
   return EXIT.failed;

@@ -22,6 +22,8 @@ export interface Finding {
   kind: 'model' | 'health';
   /** Index of the program in the run. */
   n: number;
+  /** Exploring time when the program started, ms: the time to catch. */
+  ms: number;
   what: string;
   violations: ModelViolation[];
   health?: HealthDelta;
@@ -34,7 +36,8 @@ export interface Finding {
 
 export type ExploreRecord =
   | { t: 'start'; seed: number; kernel: { release: string; version: string }; kcov: boolean; kinds: string[] }
-  | { t: 'program'; n: number; program: Program }
+  /** ms: exploring time when it started. */
+  | { t: 'program'; n: number; ms: number; program: Program }
   | { t: 'progress'; stats: ExploreStats; newEdges: number }
   | { t: 'finding'; finding: Finding }
   | { t: 'end'; stats: ExploreStats; stopped: 'duration' | 'programs' | 'finding' | 'signal' }
@@ -82,7 +85,7 @@ export type GuestEnd =
   | { kind: 'finding'; findings: Finding[]; stats?: ExploreStats }
   | { kind: 'clean'; stats: ExploreStats }
   /** The guest died (oops, panic, timeout) with this program running, or before any program. */
-  | { kind: 'died'; last?: { n: number; program: Program }; stats?: ExploreStats }
+  | { kind: 'died'; last?: { n: number; ms: number; program: Program }; stats?: ExploreStats }
   | { kind: 'error'; message: string };
 
 function lastOf<K extends ExploreRecord['t']>(
@@ -108,7 +111,7 @@ export function guestEnd(records: readonly ExploreRecord[], vmExit: number | und
   const last = lastOf(records, 'program');
   return {
     kind: 'died',
-    ...(last ? { last: { n: last.n, program: last.program } } : {}),
+    ...(last ? { last: { n: last.n, ms: last.ms, program: last.program } } : {}),
     ...(stats ? { stats } : {}),
   };
 }

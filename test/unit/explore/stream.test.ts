@@ -19,7 +19,7 @@ const rec = (r: ExploreRecord) => renderRecord(r);
 
 describe('parseRecord', () => {
   it('round-trips what renderRecord writes, CR and all', () => {
-    const r: ExploreRecord = { t: 'program', n: 1, program: prog(1) };
+    const r: ExploreRecord = { t: 'program', n: 1, ms: 10, program: prog(1) };
     expect(parseRecord(renderRecord(r).trimEnd() + '\r')).toEqual(r);
   });
   it.each(['', 'plain text', '{"t":"nope"}', '{"t":', '{"x":1}', '["t"]', '{"t":"end"'])('%j is not a record', (l) => {
@@ -44,7 +44,7 @@ describe('guestEnd', () => {
     kinds: ['uprobe'],
   };
   it('a finding wins, whatever the exit', () => {
-    const finding = { kind: 'model' as const, n: 2, what: 'x', violations: [], program: prog(2) };
+    const finding = { kind: 'model' as const, n: 2, ms: 5, what: 'x', violations: [], program: prog(2) };
     expect(guestEnd([started, { t: 'finding', finding }], 1)).toEqual({ kind: 'finding', findings: [finding] });
   });
   it('an end record and vm exit 0: clean', () => {
@@ -53,15 +53,15 @@ describe('guestEnd', () => {
   it('no end and vm exit 1: died in the last program sent', () => {
     const rs: ExploreRecord[] = [
       started,
-      { t: 'program', n: 1, program: prog(1) },
+      { t: 'program', n: 1, ms: 10, program: prog(1) },
       { t: 'progress', stats, newEdges: 0 },
-      { t: 'program', n: 2, program: prog(2) },
+      { t: 'program', n: 2, ms: 20, program: prog(2) },
     ];
-    expect(guestEnd(rs, 1)).toEqual({ kind: 'died', last: { n: 2, program: prog(2) }, stats });
+    expect(guestEnd(rs, 1)).toEqual({ kind: 'died', last: { n: 2, ms: 20, program: prog(2) }, stats });
   });
   it('an end record but vm exit 1 (the console showed a kernel failure): still died', () => {
     const rs: ExploreRecord[] = [
-      { t: 'program', n: 5, program: prog(5) },
+      { t: 'program', n: 5, ms: 50, program: prog(5) },
       { t: 'end', stats, stopped: 'duration' },
     ];
     expect(guestEnd(rs, 1)).toMatchObject({ kind: 'died', last: { n: 5 } });
