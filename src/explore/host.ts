@@ -21,7 +21,7 @@ import {
 } from '../kernel/selftest/repro-verdict.js';
 import { guestArgs, guestTimeout, type ExplorePlan, type GuestWhere as Guest } from './options.js';
 import { guestEnd, parseRecord, type ExploreRecord, type ExploreStats, type Finding, type GuestEnd } from './stream.js';
-import { formatStats } from './summary.js';
+import { formatProgress } from './progress.js';
 
 export interface HostDeps {
   say: (m: string) => void;
@@ -72,7 +72,7 @@ export async function exploreInGuest(plan: ExplorePlan, deps: HostDeps): Promise
         records.push(rec);
         if (rec.t === 'start')
           say(`${rec.kernel.release}: ${rec.kcov ? 'KCOV-guided' : 'blind (no KCOV)'}; kinds ${rec.kinds.join(', ')}`);
-        if (rec.t === 'progress') say(formatStats(rec.stats, rec.newEdges));
+        if (rec.t === 'progress') say(formatProgress(rec.stats));
       },
     },
   );
@@ -99,7 +99,7 @@ async function settle(
     return EXIT.usage;
   }
   if (end.kind === 'clean') {
-    say(`nothing found: ${formatStats(end.stats)}`);
+    say(`nothing found: ${formatProgress(end.stats)}`);
     writeSummary(out, { seed: plan.seed, kernel: where.kernel, result: 'clean', stats: end.stats });
     return EXIT.ok;
   }

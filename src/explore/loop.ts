@@ -30,6 +30,8 @@ export interface ExploreOptions {
   progressIntervalMs?: number;
   /** Called every interval, and once more at the end with final = true. */
   onProgress?: (s: ExploreStats, final: boolean) => void;
+  /** Called before each execution: a kernel that dies inside it leaves this as the last word (explore --stream). */
+  onProgram?: (seq: number, program: Program, elapsedMs: number) => void;
   /** Called for each execution with violations, as it comes. */
   onFinding?: (f: Finding) => void;
   /** Milliseconds, monotonic (default performance.now). */
@@ -126,6 +128,7 @@ export async function explore(o: ExploreOptions, explorer: Explorer, trace?: Tra
     else s.generated++;
 
     const seq = s.programs;
+    o.onProgram?.(seq, program, now() - t0);
     const execution = await traced(trace, s, () => explorer.execute(program, o.signal));
     s.programs++;
     if (execution.edges) corpus.admit(program, execution.edges, seq);

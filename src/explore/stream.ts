@@ -4,18 +4,10 @@
 // is sent before it runs: when the kernel dies inside it, the guest can say
 // nothing more, and the last `program` line is the culprit.
 import type { HealthDelta } from '../health/types.js';
-import type { ModelViolation, Program } from './types.js';
+import type { ExploreStats, StopReason } from './loop.js';
 
-export interface ExploreStats {
-  programs: number;
-  elapsedMs: number;
-  /** Programs with at least one model violation or health alarm. */
-  violations: number;
-  corpus: number;
-  edges: number;
-  /** Whether KCOV guided the run (false: blind). */
-  kcov: boolean;
-}
+export type { ExploreStats };
+import type { ModelViolation, Program } from './types.js';
 
 export interface Finding {
   /** 'model': an action broke a rule of the model; 'health': the kernel warned, tainted or oopsed. */
@@ -38,9 +30,9 @@ export type ExploreRecord =
   | { t: 'start'; seed: number; kernel: { release: string; version: string }; kcov: boolean; kinds: string[] }
   /** ms: exploring time when it started. */
   | { t: 'program'; n: number; ms: number; program: Program }
-  | { t: 'progress'; stats: ExploreStats; newEdges: number }
+  | { t: 'progress'; stats: ExploreStats }
   | { t: 'finding'; finding: Finding }
-  | { t: 'end'; stats: ExploreStats; stopped: 'duration' | 'programs' | 'finding' | 'signal' }
+  | { t: 'end'; stats: ExploreStats; stopped: StopReason }
   | { t: 'error'; message: string };
 
 export function renderRecord(r: ExploreRecord): string {

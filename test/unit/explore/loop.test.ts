@@ -57,6 +57,23 @@ describe('the explore loop', () => {
     expect(k.stats).toMatchObject({ programs: 6, violating: 2, violations: 2 });
   });
 
+  it('names each program before it runs (the last word of a guest whose kernel dies inside it)', async () => {
+    const order: string[] = [];
+    const x = new FakeExplorer({ script: ['a', 'b'], onExecute: (n) => order.push(`run ${n}`) });
+    let t = 0;
+    await explore(
+      {
+        rng: seededRng(4),
+        maxPrograms: 2,
+        generateChance: 1,
+        now: () => (t += 5),
+        onProgram: (seq, p, ms) => order.push(`program ${seq} ${nameOf(p)} at ${ms}`),
+      },
+      x,
+    );
+    expect(order).toEqual(['program 0 a at 5', 'run a', 'program 1 b at 15', 'run b']);
+  });
+
   it('the stop signal stops it, also when execute never yields', async () => {
     const ctrl = new AbortController();
     const x = new FakeExplorer({ onExecute: (_, n) => n === 5 && ctrl.abort('SIGINT') });

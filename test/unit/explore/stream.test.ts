@@ -13,7 +13,21 @@ import {
 } from '../../../src/explore/stream.js';
 import type { Program } from '../../../src/explore/types.js';
 
-const stats: ExploreStats = { programs: 3, elapsedMs: 1000, violations: 0, corpus: 1, edges: 10, kcov: false };
+const stats: ExploreStats = {
+  guided: false,
+  programs: 3,
+  generated: 3,
+  mutated: 0,
+  elapsedMs: 1000,
+  programsPerSec: 3,
+  violating: 0,
+  violations: 0,
+  corpus: 0,
+  edges: 0,
+  newEdges: 0,
+  traceErrors: 0,
+  fullBuffers: 0,
+};
 const prog = (n: number): Program => ({ actions: [{ kind: 'call', call: 'stat', args: [{ t: `{root}/p${n}` }] }] });
 const rec = (r: ExploreRecord) => renderRecord(r);
 
@@ -54,7 +68,7 @@ describe('guestEnd', () => {
     const rs: ExploreRecord[] = [
       started,
       { t: 'program', n: 1, ms: 10, program: prog(1) },
-      { t: 'progress', stats, newEdges: 0 },
+      { t: 'progress', stats },
       { t: 'program', n: 2, ms: 20, program: prog(2) },
     ];
     expect(guestEnd(rs, 1)).toEqual({ kind: 'died', last: { n: 2, ms: 20, program: prog(2) }, stats });
