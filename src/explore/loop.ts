@@ -64,6 +64,8 @@ export interface ExploreStats {
 export interface Finding {
   /** The program's number in the run (0-based). */
   seq: number;
+  /** Exploring time when it started, ms: the time to catch. */
+  ms: number;
   program: Program;
   execution: Execution;
 }
@@ -128,7 +130,8 @@ export async function explore(o: ExploreOptions, explorer: Explorer, trace?: Tra
     else s.generated++;
 
     const seq = s.programs;
-    o.onProgram?.(seq, program, now() - t0);
+    const ms = now() - t0;
+    o.onProgram?.(seq, program, ms);
     const execution = await traced(trace, s, () => explorer.execute(program, o.signal));
     s.programs++;
     if (execution.edges) corpus.admit(program, execution.edges, seq);
@@ -137,7 +140,7 @@ export async function explore(o: ExploreOptions, explorer: Explorer, trace?: Tra
     if (e.violations.length > 0) {
       s.violating++;
       s.violations += e.violations.length;
-      const f: Finding = { seq, program, execution: e };
+      const f: Finding = { seq, ms, program, execution: e };
       findings.push(f);
       o.onFinding?.(f);
       if (!o.keepGoing) stop = 'violation';
