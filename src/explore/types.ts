@@ -42,6 +42,8 @@ export interface ModelViolation {
   path: string;
   expected: string;
   got: string;
+  /** The results the model allowed ('OK' or errno names): the C reproducer checks them. */
+  allowed?: readonly string[];
 }
 
 /** A program's run, judged: the kernel's health is judged beside it by src/health. */
