@@ -22,15 +22,11 @@ import {
 import { guestArgs, guestTimeout, type ExplorePlan, type GuestWhere as Guest } from './options.js';
 import { guestEnd, parseRecord, type ExploreRecord, type ExploreStats, type Finding, type GuestEnd } from './stream.js';
 import { formatProgress } from './progress.js';
+import { crashReproducer } from './reproducer.js';
 
 export interface HostDeps {
   say: (m: string) => void;
   signal?: AbortSignal;
-  /** A reproducer for a program the guest died in (the guest could not make one). */
-  crashReproducer: (
-    program: Finding['program'],
-    kernel: string,
-  ) => { file: string; text: string; mode: string } | undefined;
 }
 
 /** Seconds a race reproducer races when verified (repro's -d), as kernel selftest's own-kernel runs. */
@@ -78,7 +74,13 @@ export async function exploreInGuest(plan: ExplorePlan, deps: HostDeps): Promise
   );
   await new Promise<void>((done) => stream.end(done));
   const end = guestEnd(records, r.end === 'exited' ? r.exitCode : undefined);
-  return settle(end, r, plan, where, out, deps);
+  return settle(end, r, plan, where, out, deps, records);
+}
+
+/** The guest's kernel as its start record says (uname), else the spec booted. */
+function kernelOf(records: readonly ExploreRecord[], where: Guest): { release: string; version: string } {
+  const s = records.find((r) => r.t === 'start');
+  return s?.t === 'start' ? s.kernel : { release: where.kernel, version: '' };
 }
 
 async function settle(
@@ -88,6 +90,7 @@ async function settle(
   where: Guest,
   out: string,
   deps: HostDeps,
+  records: readonly ExploreRecord[],
 ): Promise<number> {
   const { say } = deps;
   if (r.end === 'aborted') {
@@ -132,7 +135,7 @@ async function settle(
     say(`FOUND in program ${f.n}: ${f.what}`);
     for (const v of f.violations.slice(0, 5)) say(`  ${v.op} ${v.path}: expected ${v.expected}, got ${v.got}`);
     for (const line of boot.console.slice(0, 8)) say(`  console: ${line}`);
-    const repro = f.reproducer ?? deps.crashReproducer(f.shrunk ?? f.program, where.kernel);
+    const repro = f.reproducer ?? crashReproducer(f.shrunk ?? f.program, kernelOf(records, where));
     if (!repro) {
       say('  no reproducer: the program has nothing the C generator can replay');
       continue;

@@ -156,3 +156,21 @@ export function reproducerFor(p: Program, e: Execution, kernel: Kernel, now = ne
   });
   return { file, text, mode };
 }
+
+/**
+ * The program a guest died in: no outcomes came back. Its last race action
+ * when it has one (a race is what kills a kernel outright), else every call,
+ * checked by the health counters.
+ */
+export function crashReproducer(p: Program, kernel: Kernel, now = new Date()): Reproducer | undefined {
+  let race = -1;
+  p.actions.forEach((a, i) => a.kind === 'race' && (race = i));
+  const e: Execution = {
+    names: { root: '{root}', id: '{id}', target: '{target}' },
+    results: p.actions.map((a) =>
+      a.kind === 'call' ? { kind: 'call', outcome: { ok: 'string' } } : { kind: 'skipped', why: 'the guest died' },
+    ),
+    violations: [{ action: race, op: 'kernel', path: '', expected: 'the kernel survives', got: 'the guest died' }],
+  };
+  return reproducerFor(p, e, kernel, now);
+}
