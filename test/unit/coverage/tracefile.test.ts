@@ -8,6 +8,7 @@ import {
   TracefileError,
   unreachedFunctions,
 } from '../../../src/coverage/tracefile.js';
+import { compareTable, unreachedByAll } from '../../../src/coverage/compare.js';
 
 const TREE = '/b/tiny-coverage/tree';
 const GOOD = `TN:
@@ -89,5 +90,46 @@ describe('summarise', () => {
     expect(table.split('\n')[1]).toMatch(
       /^fs\/tracefs\/inode\.c\s+2\/3 \(66\.7%\)\s+1\/2 \(50\.0%\)\s+1\/3 \(33\.3%\)$/,
     );
+  });
+});
+
+describe('compareTable and unreachedByAll', () => {
+  const a = parseTracefile(GOOD);
+  const b = parseTracefile(
+    GOOD.replace('FNDA:3,tracefs_create_file', 'FNDA:0,tracefs_create_file').replace(
+      'FNDA:0,tracefs_remove',
+      'FNDA:1,tracefs_remove',
+    ),
+  );
+  const c = parseTracefile(GOOD);
+
+  it('puts suites side by side, a file a tracefile lacks as 0/0 (-)', () => {
+    const t = compareTable([{ name: 'x', tracefile: a }], ['fs/tracefs/inode.c', 'fs/tracefs/event_inode.c']);
+    expect(t).toBe(
+      '| file | x: lines | x: branches |\n| --- | --- | --- |\n' +
+        '| fs/tracefs/inode.c | 2/3 (66.7%) | 1/3 (33.3%) |\n| fs/tracefs/event_inode.c | 0/0 (-) | 0/0 (-) |\n',
+    );
+  });
+
+  it('lists a function only when no suite entered it', () => {
+    expect(
+      unreachedByAll(
+        [
+          { name: 'a', tracefile: a },
+          { name: 'c', tracefile: c },
+        ],
+        'fs/tracefs/inode.c',
+      ),
+    ).toEqual([{ name: 'tracefs_remove', line: 40 }]);
+    expect(
+      unreachedByAll(
+        [
+          { name: 'a', tracefile: a },
+          { name: 'b', tracefile: b },
+        ],
+        'fs/tracefs/inode.c',
+      ),
+    ).toEqual([]);
+    expect(unreachedByAll([{ name: 'a', tracefile: a }], 'fs/tracefs/event_inode.c')).toEqual([]);
   });
 });
