@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: GPL-2.0-only
-// npm run coverage [-- --kernel BZIMAGE] [--out DIR] [--suites default,all,ftracetest]:
+// npm run coverage [-- --kernel BZIMAGE] [--out DIR] [--suites default,all,ftracetest[,boot]]:
 // the three suites of docs/coverage.md on one `kernel build --coverage`
 // kernel, one `vm --coverage` each, then the table (lines and branches of the
 // six files) and the functions of event_inode.c and inode.c no suite enters.
@@ -44,6 +44,8 @@ const cli = path.join(root, 'bin/tracefs-regress.js');
 // mount namespace without the results share (its path contains "tracefs").
 const ftraceScript = `umount "$TRACEFS_REGRESS_SHARE" && exec ./ftracetest -l /tmp/ftracetest-logs ${DEFAULT_SETS.map((s) => `test.d/${s}`).join(' ')}`;
 const SUITES = {
+  // Not in the default set: what booting alone reaches (no suite resets gcov, so every column includes it).
+  boot: { label: 'boot only', args: ['--exec', '/bin/true'], cwd: root },
   default: { label: 'default', args: [], cwd: root },
   all: { label: '-p all', args: ['-p', 'all'], cwd: root },
   ftracetest: {
