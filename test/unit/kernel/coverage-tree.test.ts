@@ -81,3 +81,18 @@ describe('the tree key', () => {
     expect(treeKey('/src', [], undefined)).toBe(plain);
   });
 });
+
+describe('kernel build --coverage input', () => {
+  it('names the build tiny-coverage and merges kernel/coverage.config', async () => {
+    const { checkBuildInput } = await import('../../../src/kernel/build.js');
+    const { fragmentFiles } = await import('../../../src/kernel/configure.js');
+    expect(checkBuildInput({ coverage: true }, () => true)).toMatchObject({ name: 'tiny-coverage', coverage: true });
+    expect(checkBuildInput({ coverage: true, kasan: true }, () => true).name).toBe('tiny-kasan-coverage');
+    expect(checkBuildInput({}, () => true).name).toBe('tiny');
+    const frags = fragmentFiles({ kasan: false, coverage: true });
+    expect(frags.map((f) => path.basename(f))).toEqual(['tracefs-regress.config', 'coverage.config']);
+    const text = fs.readFileSync(frags[1]!, 'utf8');
+    for (const line of ['CONFIG_GCOV_KERNEL=y', 'CONFIG_KCOV=y', '# CONFIG_KCOV_INSTRUMENT_ALL is not set', '# CONFIG_GCOV_PROFILE_ALL is not set'])
+      expect(text.split('\n')).toContain(line);
+  });
+});
