@@ -139,7 +139,7 @@ export function checkBuildInput(o: BuildOptions, exists: (f: string) => boolean 
   });
   for (const f of o.fragments ?? []) if (!exists(f)) throw new UsageError(`--config ${f}: no such file`);
   const name = validateBuildName(o.name ?? defaultName(base, kasan, patchFiles, coverage));
-  return { name, base, kasan, coverage, patchFiles };
+  return { name, base, kasan, ...(coverage ? { coverage } : {}), patchFiles };
 }
 
 /** What meta.json records of a build before it runs (complete: false). */
