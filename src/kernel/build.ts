@@ -25,6 +25,7 @@ import {
   type BuildMeta,
   type BuildPaths,
 } from './tree.js';
+import { coverageTreeKey } from './coverage-tree.js';
 
 export interface BuildOptions {
   name?: string;
@@ -34,6 +35,8 @@ export interface BuildOptions {
   refreshSource?: boolean;
   base?: Base;
   kasan?: boolean;
+  /** gcov + KCOV on the tracefs and trace-event objects only. */
+  coverage?: boolean;
   patches?: string[];
   /** Extra config fragments after the project's own. */
   fragments?: string[];
@@ -57,9 +60,9 @@ export interface BuildResult {
 
 export const ccacheDir = () => process.env.CCACHE_DIR || path.join(cacheRoot(), 'ccache');
 
-/** The default build name says what went into it: tiny, tiny-kasan, defconfig-kasan. */
-export function defaultName(base: Base, kasan: boolean, patches: string[]): string {
-  const parts = [base, ...(kasan ? ['kasan'] : []), ...patches.map((p) => path.basename(p).replace(/\.(patch|diff)$/, ''))];
+/** The default build name says what went into it: tiny, tiny-kasan, tiny-coverage, defconfig-kasan. */
+export function defaultName(base: Base, kasan: boolean, patches: string[], coverage = false): string {
+  const parts = [base, ...(kasan ? ['kasan'] : []), ...(coverage ? ['coverage'] : []), ...patches.map((p) => path.basename(p).replace(/\.(patch|diff)$/, ''))];
   return parts.join('-').slice(0, 64);
 }
 
@@ -121,6 +124,7 @@ export interface BuildInput {
   name: string;
   base: Base;
   kasan: boolean;
+  coverage?: boolean;
   patchFiles: string[];
 }
 
@@ -128,13 +132,14 @@ export interface BuildInput {
 export function checkBuildInput(o: BuildOptions, exists: (f: string) => boolean = fs.existsSync): BuildInput {
   const base = o.base ?? 'tiny';
   const kasan = !!o.kasan;
+  const coverage = !!o.coverage;
   const patchFiles = (o.patches ?? []).map((p) => {
     if (!exists(p)) throw new UsageError(`--patch ${p}: no such file`);
     return path.resolve(p);
   });
   for (const f of o.fragments ?? []) if (!exists(f)) throw new UsageError(`--config ${f}: no such file`);
-  const name = validateBuildName(o.name ?? defaultName(base, kasan, patchFiles));
-  return { name, base, kasan, patchFiles };
+  const name = validateBuildName(o.name ?? defaultName(base, kasan, patchFiles, coverage));
+  return { name, base, kasan, ...(coverage ? { coverage } : {}), patchFiles };
 }
 
 /** What meta.json records of a build before it runs (complete: false). */
@@ -146,9 +151,10 @@ export function buildMeta(input: BuildInput, src: KernelSource, patches: Applied
     kernelVersion: src.kernelVersion,
     base: input.base,
     kasan: input.kasan,
+    ...(input.coverage ? { coverage: true } : {}),
     configKey,
     ...(src.revision ? { sourceRevision: src.revision } : {}),
-    treeKey: treeKey(src.revision ? `${src.dir}@${src.revision}` : src.dir, patches),
+    treeKey: treeKey(src.revision ? `${src.dir}@${src.revision}` : src.dir, patches, input.coverage ? coverageTreeKey() : undefined),
     patches,
     complete: false,
   };
@@ -201,7 +207,7 @@ async function buildLocked(o: BuildOptions, input: BuildInput, log: (m: string) 
   const { name } = input;
   await checkBuildDeps();
   const src = await resolveSource(o, log);
-  const fragments = fragmentFiles({ kasan: input.kasan, extra: (o.fragments ?? []).map((f) => path.resolve(f)) });
+  const fragments = fragmentFiles({ kasan: input.kasan, coverage: input.coverage, extra: (o.fragments ?? []).map((f) => path.resolve(f)) });
   const meta = buildMeta(input, src, describePatches(input.patchFiles), configKey(input.base, fragments));
   const p = buildPaths(name);
   const how = await prepareTree(meta, log, { fresh: o.fresh });

@@ -19,9 +19,14 @@ export function fragmentsDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../kernel');
 }
 
-export function fragmentFiles(o: { kasan: boolean; extra?: string[] }): string[] {
+export function fragmentFiles(o: { kasan: boolean; coverage?: boolean; extra?: string[] }): string[] {
   const dir = fragmentsDir();
-  return [path.join(dir, 'tracefs-regress.config'), ...(o.kasan ? [path.join(dir, 'kasan.config')] : []), ...(o.extra ?? [])];
+  return [
+    path.join(dir, 'tracefs-regress.config'),
+    ...(o.kasan ? [path.join(dir, 'kasan.config')] : []),
+    ...(o.coverage ? [path.join(dir, 'coverage.config')] : []),
+    ...(o.extra ?? []),
+  ];
 }
 
 export function configKey(base: Base, fragments: string[]): string {

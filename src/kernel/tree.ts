@@ -14,6 +14,7 @@ import { sha256Of } from '../host/hash.js';
 import { cacheRoot } from '../host/paths.js';
 import { patchedFiles, preamble } from './patches.js';
 import { runOk } from '../host/exec.js';
+import { instrumentTree } from './coverage-tree.js';
 
 export interface AppliedPatch {
   file: string;
@@ -31,6 +32,8 @@ export interface BuildMeta {
   kernelVersion: string;
   base: 'tiny' | 'defconfig';
   kasan: boolean;
+  /** gcov + KCOV on the tracefs and trace-event objects (kernel/coverage.config and the Makefile edit of coverage-tree.ts). */
+  coverage?: boolean;
   /** Hash of base + fragments: builds with equal keys share an object dir layout. */
   configKey: string;
   treeKey: string;
@@ -95,8 +98,11 @@ export function describePatches(files: string[]): AppliedPatch[] {
   });
 }
 
-export function treeKey(source: string, patches: AppliedPatch[]): string {
-  return sha256Of(JSON.stringify([source, patches.map((p) => p.sha256)]));
+/** `edit` names a tree edit after the patches (the coverage Makefile lines); without one the key is what it always was. */
+export function treeKey(source: string, patches: AppliedPatch[], edit?: string): string {
+  const parts: unknown[] = [source, patches.map((p) => p.sha256)];
+  if (edit !== undefined) parts.push(edit);
+  return sha256Of(JSON.stringify(parts));
 }
 
 /**
@@ -173,6 +179,7 @@ export async function prepareTree(meta: BuildMeta, log: (m: string) => void, opt
   writeMeta({ ...meta, complete: false });
   await copyTree(meta.source, p.tree);
   for (const patch of meta.patches) await applyPatch(p.tree, patch.file);
+  if (meta.coverage) log(`tree: coverage instrumentation in ${instrumentTree(p.tree).join(', ')}`);
 
   // Files a previous patch set changed are pristine again but older than their objects.
   let stale: AppliedPatch[] = [];

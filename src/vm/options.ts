@@ -24,6 +24,8 @@ export interface VmOpts {
   boots?: string;
   /** `vm --shard i/n`: this job's share of the kernel x boot cells. */
   shard?: string;
+  /** `vm --coverage DIR`: gcov data of a `kernel build --coverage` kernel to DIR/coverage.info and DIR/html/ (src/coverage/). */
+  coverage?: string;
   /** Hidden, for tests: boot every kernel as a self-contained guest, as a vmlinuz-only release is (docs/vm-boot.md). */
   selfContained?: boolean;
 }

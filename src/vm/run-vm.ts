@@ -17,6 +17,8 @@ import { bootOnce, bootPathText, JOURNAL_FILE, type BootCommon, type BootOutcome
 import { resolveCustom } from './kernels/custom.js';
 import { execExitCode } from './boot/exec.js';
 import { ensureDeps } from './qemu/deps.js';
+import { finishCoverage, gcovHook, planCoverage } from '../coverage/vm.js';
+import { readGuestBytes } from './guest/file.js';
 import { judgeVmReport, nameVmReport } from './expectations.js';
 import { IGNORE_KNOWN_CRASHERS, RUN_KNOWN_CRASHERS } from '../expectations/apply.js';
 import { OOPS_GRACE_MS } from './boot/watch.js';
@@ -41,6 +43,8 @@ interface VmRun {
   say: (m: string) => void;
   /** --format ktap: the guest's results go out as they arrive. */
   ktap?: VmKtap;
+  /** --coverage: the guest copies its gcov data; this takes it from the share. */
+  gcov?: (share: string) => void;
 }
 
 /** One boot of the plan: its cell and the kernel image it boots. */
@@ -61,6 +65,8 @@ export async function runVm(runArgs: string[], o: VmOpts, grammar: RunGrammar): 
   const say = (m: string) => process.stderr.write(`vm: ${m}\n`);
   // Everything the user typed is checked before anything is fetched or booted.
   const plan = planVm(runArgs, o, grammar);
+  const cov = planCoverage(o);
+  const gcov = cov && gcovHook(cov, say, readGuestBytes);
   return withSetup(plan, o, say, say, async (setup) => {
     // The report's temporary file, made now; the old file stays until the report is complete (or the KTAP stream starts).
     const file = plan.output ? OutputFile.open(plan.output) : undefined;
@@ -81,7 +87,14 @@ export async function runVm(runArgs: string[], o: VmOpts, grammar: RunGrammar): 
         say(`kernels: ${planned.map((k) => k.name).join(', ')}${plan.boots > 1 ? `; ${plan.boots} boots each` : ''}`);
       const out = plan.format === 'ktap' ? ktapOutput(file) : undefined;
       const ktap = out ? new VmKtap(out.sink, cells.length) : undefined;
-      const boots = await bootAll(cells, { plan, o, qemu, say, ...(ktap ? { ktap } : {}) });
+      const boots = await bootAll(cells, {
+        plan,
+        o,
+        qemu,
+        say,
+        ...(ktap ? { ktap } : {}),
+        ...(gcov ? { gcov: gcov.hook } : {}),
+      });
       if (ktap) {
         const stopped = boots.at(-1)?.outcome;
         ktap.end(
@@ -89,7 +102,9 @@ export async function runVm(runArgs: string[], o: VmOpts, grammar: RunGrammar): 
           stopped?.message ?? 'the series ended first',
         );
       }
-      return renderReports(boots, cells, plan, qemu, file, out?.failed());
+      const code = renderReports(boots, cells, plan, qemu, file, out?.failed());
+      if (cov) await finishCoverage(cov, gcov!.result(), say);
+      return code;
     } finally {
       file?.discard();
     }
@@ -114,7 +129,12 @@ async function withSetup(
   warn: (m: string) => void,
   body: (s: Setup) => Promise<number>,
 ): Promise<number> {
-  await ensureDeps({ debian: plan.specs.some(isDebianSpec), install: !!o.installDeps, log: warn });
+  await ensureDeps({
+    debian: plan.specs.some(isDebianSpec),
+    coverage: o.coverage !== undefined,
+    install: !!o.installDeps,
+    log: warn,
+  });
   const stages: string[] = [];
   try {
     return await body({
@@ -245,6 +265,7 @@ async function bootKernel({ image: k, cell }: Cell, accel: Accel, many: boolean,
       keepLog,
       oopsGraceMs: OOPS_GRACE_MS,
       guestArgv: (share) => guestArgv(run.plan, share, k),
+      ...(run.gcov ? { gcov: run.gcov } : {}),
       ...(run.ktap ? { onJournal: run.ktap.onJournal } : {}),
       onConsole: (line) => process.stderr.write(`${many ? `[${cellName(cell)}] ` : ''}${line}\n`),
       ...(repro ? { shareDirs: [SHARE_REPRO], readShare: (share: string) => bringBack(share, repro, run.say) } : {}),
@@ -279,7 +300,7 @@ function bringBack(share: string, to: string, say: (m: string) => void): void {
 }
 
 /** The boot options every boot of this run shares (the accelerator probe's too). */
-function bootBase(k: KernelImage, a: Accel, run: VmRun): Omit<BootCommon, 'timeoutMs' | 'guestArgv'> {
+function bootBase(k: KernelImage, a: Accel, run: VmRun): Omit<BootCommon, 'timeoutMs' | 'guestArgv' | 'gcov'> {
   const { plan, o } = run;
   return {
     kernel: k,
@@ -442,6 +463,8 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
   const warn = (m: string) => process.stderr.write(`vm: ${m}\n`);
   const say = o.verbose ? warn : () => {};
   const plan = planExecVm(args, o, { cwd: process.cwd(), envPath: process.env.PATH });
+  const cov = planCoverage(o);
+  const gcov = cov && gcovHook(cov, warn, readGuestBytes);
   return withSetup(plan, o, say, warn, async (setup) => {
     if (o.selfContained) throw noExecWithout9p('--self-contained', 'drop --self-contained');
     const [first] = await setup.kernels();
@@ -466,8 +489,10 @@ async function runExec(args: string[], o: VmOpts): Promise<number> {
       mode: 'exec',
       keepPaths: plan.exec.keepPaths,
       stdio: { stdout: (b) => process.stdout.write(b), stderr: (b) => process.stderr.write(b) },
+      ...(gcov ? { gcov: gcov.hook } : {}),
     });
     if (out.status !== 'DONE' || o.verbose) sayOutcome(out, warn);
+    if (cov) await finishCoverage(cov, gcov!.result(), warn);
     return execExitCode(out);
   });
 }

@@ -27,6 +27,7 @@ interface BuildOpts {
   refresh?: boolean;
   base: 'tiny' | 'defconfig';
   kasan?: boolean;
+  coverage?: boolean;
   patch: string[];
   config: string[];
   jobs?: string;
@@ -59,6 +60,10 @@ function buildSub(): Command {
         .default('tiny'),
     )
     .option('--kasan', 'add kernel/kasan.config: generic inline KASAN')
+    .option(
+      '--coverage',
+      'add kernel/coverage.config (gcov + KCOV) and instrument only fs/tracefs/ and the trace-event, dynamic-event, probe and trigger objects of kernel/trace/ (default name tiny-coverage); for `vm --coverage DIR`',
+    )
     .addOption(repeatable('--patch <file>', 'apply a patch (-p1) to a copy of the tree first, repeatable, in order'))
     .addOption(repeatable('--config <fragment>', "an extra config fragment merged after the project's, repeatable"))
     .option('-j, --jobs <n>', 'make -j (default: up to 2; the machine is usually shared)')
@@ -81,6 +86,7 @@ function buildSub(): Command {
         refreshSource: o.refresh,
         base: o.base,
         kasan: o.kasan,
+        coverage: o.coverage,
         patches: o.patch,
         fragments: o.config,
         jobs,
@@ -138,8 +144,10 @@ function configSub(): Command {
   return new Command('config')
     .description('print the config fragment(s) a test kernel needs (the same list `kernel build` merges and checks)')
     .option('--kasan', 'include the KASAN fragment')
-    .action((o: { kasan?: boolean }) => {
-      for (const f of fragmentFiles({ kasan: !!o.kasan })) process.stdout.write(fs.readFileSync(f, 'utf8'));
+    .option('--coverage', 'include the coverage fragment (gcov + KCOV)')
+    .action((o: { kasan?: boolean; coverage?: boolean }) => {
+      for (const f of fragmentFiles({ kasan: !!o.kasan, coverage: !!o.coverage }))
+        process.stdout.write(fs.readFileSync(f, 'utf8'));
     });
 }
 

@@ -43,6 +43,10 @@ export function vmCommand(): Command {
       '--repro-dir <dir>',
       "the guest's run writes a C reproducer per FAIL (run --repro-dir); copied back here, DIR/<kernel> for several kernels",
     )
+    .option(
+      '--coverage <dir>',
+      "with a `kernel build --coverage` kernel: after the run, the guest's gcov data to DIR/coverage.info (lcov, branches too) and DIR/html/ (genhtml), and a per-file summary (needs lcov)",
+    )
     .option('--keep-log <file>', 'copy the serial console log here (a matrix adds .<kernel>)')
     .addOption(
       new Option(

@@ -127,6 +127,21 @@ export function vmChecks(h: Host): Check[] {
   );
   for (const d of DEPS) {
     if (d.what === BUSYBOX || d.what === 'qemu-system-x86_64') continue;
+    if (d.coverageOnly) {
+      // Only `vm --coverage` runs them: their absence is no problem for anything else.
+      const at = h.which(d.what);
+      out.push(
+        at
+          ? c('vm', d.what, 'ok', at)
+          : c(
+              'vm',
+              d.what,
+              'info',
+              `not in PATH (needed by vm --coverage only); install with: apt-get install ${d.pkg}`,
+            ),
+      );
+      continue;
+    }
     out.push(program('vm', d.what, d.pkg, h, d.debianOnly ? ' (needed for debian:<series> kernels, the default)' : ''));
   }
   out.push(

@@ -63,6 +63,8 @@ export interface BootCommon {
    * or forced (vm --self-contained, a test-facing option).
    */
   selfContained?: boolean;
+  /** `vm --coverage`: the guest copies its gcov data to the share's gcov/; called with the share once QEMU has ended. */
+  gcov?: (share: string) => void;
 }
 
 /**
@@ -261,6 +263,7 @@ async function bootAttempt(o: BootOptions, stall?: { ms: number; planted: boolea
   for (const p of seen.shareProblems ?? []) o.log?.(`ignored ${p}`);
   if (o.keepLog) keepLog(f.serialLog, o.keepLog, o.log);
   if (o.mode !== 'exec') o.readShare?.(f.share);
+  o.gcov?.(f.share);
   const out = outcomeOf(o, f, accelerator, q, watch, seen);
   keepOrRemove(out, o);
   return out;
@@ -454,6 +457,7 @@ export function guestPlan(o: BootOptions, share: string, accelerator: string, gu
     env: guestEnv(accelerator, guestToken, share),
     watchdogS: o.timeoutMs / 1000 + 30,
     ...(o.mode === 'exec' ? { stdio: true } : {}),
+    ...(o.gcov ? { gcov: true } : {}),
     ...keepPathsOf(o.mode === 'exec' ? o.keepPaths : undefined, share),
     ...(o.selfContained
       ? {

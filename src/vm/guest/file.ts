@@ -22,8 +22,8 @@ export function openGuestFile(file: string): number | undefined {
   return undefined;
 }
 
-/** The text of a regular file the guest wrote, at most MAX_GUEST_FILE bytes; undefined when absent or not a regular file. */
-export function readGuestFile(file: string, max = MAX_GUEST_FILE): string | undefined {
+/** The bytes of a regular file the guest wrote, at most `max`; undefined when absent, larger, or not a regular file. */
+export function readGuestBytes(file: string, max = MAX_GUEST_FILE): Buffer | undefined {
   const fd = openGuestFile(file);
   if (fd === undefined) return undefined;
   try {
@@ -36,10 +36,15 @@ export function readGuestFile(file: string, max = MAX_GUEST_FILE): string | unde
       if (n <= 0) break;
       got += n;
     }
-    return buf.toString('utf8', 0, got);
+    return buf.subarray(0, got);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The text of a regular file the guest wrote, at most MAX_GUEST_FILE bytes; undefined when absent or not a regular file. */
+export function readGuestFile(file: string, max = MAX_GUEST_FILE): string | undefined {
+  return readGuestBytes(file, max)?.toString('utf8');
 }
 
 /**

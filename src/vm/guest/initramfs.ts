@@ -57,6 +57,8 @@ export interface GuestPlan {
   relay?: { node: string; script: string };
   /** Subdirectories of the share the command expects to exist (self-contained: made in the guest). */
   shareDirs?: string[];
+  /** `vm --coverage`: after the command, copy the kernel's .gcda files into the share's gcov/ (coverage/gcda.ts). */
+  gcov?: boolean;
 }
 
 /** The self-contained guest's results channel: QEMU's virtconsole (CONFIG_VIRTIO_CONSOLE=y in Debian's kernels). */
@@ -64,6 +66,25 @@ export const RELAY_PORT = '/dev/hvc0';
 
 /** The guest's ports for the command's stdout and stderr (QEMU's second and third -serial). */
 export const STDIO_TTYS = { stdout: '/dev/ttyS1', stderr: '/dev/ttyS2' } as const;
+
+/**
+ * Copy every .gcda under the guest's debugfs gcov dir to `dest`, keeping its
+ * path (the object's absolute path in the build dir). After the command and
+ * without a reset before it: boot counts are the same for every suite. A
+ * kernel without gcov leaves a MISSING note the host turns into an error.
+ */
+export function gcovCollect(debugfs: string, dest: string): string {
+  const src = sq(`${debugfs}/gcov`);
+  const d = sq(dest);
+  return `if [ -d ${src} ]; then
+  n=0; find ${src} -name '*.gcda' > /tmp/gcda.list
+  while read -r f; do rel="\${f#${debugfs}/gcov/}"; mkdir -p ${d}/"\${rel%/*}" && cat "$f" > ${d}/"$rel" && n=$((n+1)); done < /tmp/gcda.list
+  echo "tracefs-regress: $n .gcda files copied for --coverage"
+else
+  mkdir -p ${d} && echo "no ${debugfs}/gcov: the kernel has no CONFIG_GCOV_KERNEL" > ${d}/MISSING
+fi
+`;
+}
 
 /** Single-quote for sh. */
 export function sq(s: string): string {
@@ -119,7 +140,7 @@ i=0; while [ ! -e ${ready} ]; do i=$((i+1)); [ $i -gt 600 ] && fail "the results
 ${p.stallForTest ? 'sleep 100000 # test hook: a boot that never reaches its command\n' : ''}echo "${MARK.run} uptime=$(cut -d' ' -f1 /proc/uptime)"
 /bin/sh -c 'cd "$1" && shift && exec "$@"' sh ${sq(p.cwd)} ${cmd}
 code=$?
-rm -rf ${sq(path.posix.join(p.sharePath, 'exit-code'))}
+${p.gcov ? gcovCollect('/sys/kernel/debug', path.posix.join(p.sharePath, 'gcov')) : ''}rm -rf ${sq(path.posix.join(p.sharePath, 'exit-code'))}
 echo "$code" > ${sq(path.posix.join(p.sharePath, 'exit-code'))}
 # The relay sends what is left and its end frame, then exits.
 kill -TERM $relay && wait $relay
@@ -149,7 +170,7 @@ mount -t debugfs nodev /host/sys/kernel/debug 2>/dev/null
 ${p.stallForTest ? 'sleep 100000 # test hook: a boot that never reaches its command\n' : ''}echo "${MARK.run} uptime=$(cut -d' ' -f1 /proc/uptime)"
 ${p.stdio ? stdioSetup() : ''}chroot /host /bin/sh -c 'cd "$1" && shift && exec "$@"' sh ${sq(p.cwd)} ${cmd}${p.stdio ? ` </dev/null >${STDIO_TTYS.stdout} 2>${STDIO_TTYS.stderr}` : ''}
 code=$?
-# The command may have left anything under this name (a FIFO would block this write): replace it.
+${p.gcov ? gcovCollect('/host/sys/kernel/debug', `/host${path.posix.join(p.sharePath, 'gcov')}`) : ''}# The command may have left anything under this name (a FIFO would block this write): replace it.
 rm -rf ${host(path.posix.join(p.sharePath, 'exit-code'))}
 echo "$code" > ${host(path.posix.join(p.sharePath, 'exit-code'))}
 sync

@@ -14,6 +14,8 @@ export interface Dep {
   pkg: string;
   /** Only needed to fetch debian:<series> kernels. */
   debianOnly?: boolean;
+  /** Only needed by vm --coverage. */
+  coverageOnly?: boolean;
 }
 
 export const DEPS: Dep[] = [
@@ -25,6 +27,8 @@ export const DEPS: Dep[] = [
   { what: 'xz', pkg: 'xz-utils' },
   { what: 'apt-get', pkg: 'apt', debianOnly: true },
   { what: 'dpkg-deb', pkg: 'dpkg', debianOnly: true },
+  { what: 'lcov', pkg: 'lcov', coverageOnly: true },
+  { what: 'genhtml', pkg: 'lcov', coverageOnly: true },
 ];
 
 export const APT_PACKAGES = ['qemu-system-x86', 'busybox-static', 'kmod', 'cpio', 'xz-utils'];
@@ -35,10 +39,15 @@ function inPath(cmd: string): boolean {
 }
 
 /** Missing packages (deduplicated), checking what each dep needs. Debian's plain busybox is dynamic: useless in an initramfs. */
-export function missingPackages(o: { debian: boolean }, exists = inPath, readHead = readHeadOf): string[] {
+export function missingPackages(
+  o: { debian: boolean; coverage?: boolean },
+  exists = inPath,
+  readHead = readHeadOf,
+): string[] {
   const pkgs = new Set<string>();
   for (const d of DEPS) {
     if (d.debianOnly && !o.debian) continue;
+    if (d.coverageOnly && !o.coverage) continue;
     if (!exists(d.what)) pkgs.add(d.pkg);
     else if (d.what === BUSYBOX && !isStaticElf(readHead(BUSYBOX))) pkgs.add('busybox-static');
   }
@@ -49,7 +58,12 @@ function readHeadOf(file: string): Buffer {
   return readHead(file, 4096);
 }
 
-export async function ensureDeps(o: { debian: boolean; install: boolean; log: (m: string) => void }): Promise<void> {
+export async function ensureDeps(o: {
+  debian: boolean;
+  coverage?: boolean;
+  install: boolean;
+  log: (m: string) => void;
+}): Promise<void> {
   const missing = missingPackages(o);
   if (!missing.length) return;
   const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
