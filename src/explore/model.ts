@@ -533,6 +533,12 @@ export class Model {
     if (!anyLeft) this.groups.set(group, { exists: false, gen: this.groups.get(group)?.gen ?? 0 });
   }
 
+  /** A race on `key` ran: the engine created and removed it (leaving it absent), so every held fd on it is stale. */
+  raced(key: string, kind: WorldKind): void {
+    this.created(key, kind);
+    this.removed(key);
+  }
+
   /** The op and path a violation names. */
   label(a: CallAction): string {
     const a0 = a.args[0];
