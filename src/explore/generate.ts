@@ -274,6 +274,22 @@ type Move =
   | 'instance'
   | 'lifecycle';
 
+const MOVES: Record<Move, (b: Builder, s: Slot, scope: Scope) => void> = {
+  lifecycle: (b, s, scope) => lifecycle(b, s, scope),
+  create: (b, s) => b.create(s),
+  remove: (b, s) => b.remove(s),
+  warm: (b, s, scope) => b.warm(s, scope),
+  holdFile: (b, s, scope) => b.holdFile(s, scope),
+  holdDir: (b, s, scope) => b.holdDir(s, scope),
+  touchHeld: (b) => b.touchHeld(),
+  touchPath: (b, s, scope) => b.touchPath(s, scope),
+  enable: (b, s, scope) => b.setEnable(s, scope, b.rng.pick(['0', '1'] as const)),
+  cwd: (b, s, scope) => b.cwdMoves(s, scope),
+  relative: (b) => b.relative(),
+  close: (b) => b.close(),
+  instance: (b) => b.instance(),
+};
+
 /** A random program; well-formed by construction (validate.ts checks it in the tests). */
 export function generate(w: World, rng: Rng, opts: GenerateOptions = GENERATE_DEFAULTS): Program {
   const b = new Builder(w, rng);
@@ -300,47 +316,7 @@ export function generate(w: World, rng: Rng, opts: GenerateOptions = GENERATE_DE
       close: b.held.length ? 0.7 : 0,
       instance: w.instances ? 0.6 : 0,
     });
-    switch (move) {
-      case 'lifecycle':
-        lifecycle(b, s, scope);
-        break;
-      case 'create':
-        b.create(s);
-        break;
-      case 'remove':
-        b.remove(s);
-        break;
-      case 'warm':
-        b.warm(s, scope);
-        break;
-      case 'holdFile':
-        b.holdFile(s, scope);
-        break;
-      case 'holdDir':
-        b.holdDir(s, scope);
-        break;
-      case 'touchHeld':
-        b.touchHeld();
-        break;
-      case 'touchPath':
-        b.touchPath(s, scope);
-        break;
-      case 'enable':
-        b.setEnable(s, scope, rng.pick(['0', '1'] as const));
-        break;
-      case 'cwd':
-        b.cwdMoves(s, scope);
-        break;
-      case 'relative':
-        b.relative();
-        break;
-      case 'close':
-        b.close();
-        break;
-      case 'instance':
-        b.instance();
-        break;
-    }
+    MOVES[move](b, s, scope);
     if (wantRace && !raced && b.actions.length > target / 2) {
       b.race();
       raced = true;
