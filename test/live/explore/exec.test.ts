@@ -72,3 +72,78 @@ live('explore: generated programs on the host tracefs', () => {
     expect(leftovers(root).filter((l) => !before.includes(l))).toEqual([]);
   });
 });
+
+live('explore: the executor around races', () => {
+  let root = '';
+  beforeAll(() => {
+    root = tracefsRoot();
+    registerRoot(root);
+  });
+  afterAll(() => {
+    native.clearRoot();
+  });
+
+  const t = () => ({ root, kinds: ['uprobe'], features: new Set(['instances']) }) as unknown as Tracefs;
+  /** A program with a race (seeded in a guest world, so it may list dirs) after some calls. */
+  function withRace(unsafe: boolean): Program {
+    const { world } = worldFor(t(), { unsafeRaces: unsafe });
+    for (let seed = 1; ; seed++) {
+      const p = createExplorer({
+        world,
+        names: { root, id: '', target: '' },
+        generate: { minActions: 30, maxActions: 40, raceChance: 1 },
+      }).generate(seededRng(seed));
+      const race = p.actions.find((a) => a.kind === 'race');
+      if (race?.kind === 'race' && (!unsafe || unsafeOnHost(race.config))) return p;
+    }
+  }
+
+  it('never runs a race that lists dirs or drops caches on a host world (the engine is not even called)', async () => {
+    const { world, names } = worldFor(t(), { unsafeRaces: false });
+    let called = 0;
+    const ex = createExplorer({ world, names, runRace: () => (called++, Promise.reject(new Error('must not run'))) });
+    const e = await ex.execute(withRace(true));
+    expect(called).toBe(0);
+    expect(e.results.some((r) => r.kind === 'skipped' && /not racing on this kernel/.test(r.why))).toBe(true);
+  });
+
+  it("turns the engine's violations into the execution's, and cleans up when a race throws", async () => {
+    const before = leftovers(root);
+    const { world, names } = worldFor(t(), { unsafeRaces: false });
+    const p = withRace(false);
+    const planted = createExplorer({
+      world,
+      names,
+      runRace: async () => {
+        const { toStats, emptyNativeStats } = await import('../../../src/race/engine.js');
+        const n = emptyNativeStats(2);
+        n.violations = [
+          {
+            thread: 0,
+            rule: 'absent-not-enoent',
+            op: 'open',
+            path: `${root}/events/x/enable`,
+            expected: 'ENOENT',
+            got: 'success',
+            cycle: 3,
+            generationBefore: 5,
+            generationAfter: 5,
+            phaseBefore: 'absent',
+            phaseAfter: 'absent',
+            startNs: 0,
+            endNs: 1,
+          },
+        ];
+        n.violationCount = 1;
+        return toStats(n);
+      },
+    });
+    const e = await planted.execute(p);
+    expect(e.violations.map((v) => [v.expected, v.got, v.path])).toEqual([
+      ['ENOENT', 'success', '{root}/events/x/enable'],
+    ]);
+    const throwing = createExplorer({ world, names, runRace: () => Promise.reject(new Error('engine broke')) });
+    await expect(throwing.execute(p)).rejects.toThrow('engine broke');
+    expect(leftovers(root).filter((l) => !before.includes(l))).toEqual([]);
+  });
+});
