@@ -215,3 +215,22 @@ describe('model: what correct kernels do is accepted', () => {
     expect(v.map((x) => x.expected)).toEqual(['EEXIST (the instance exists)']);
   });
 });
+
+describe('model: eprobes on a dynamic event', () => {
+  const base: [CallAction, Planted][] = [
+    [act.open(`${R}/uprobe_events`, 'control'), 'OK'],
+    [act.open(`${R}/dynamic_events`, 'control'), 'OK'],
+    [act.write(0, 'p:{id}_g1/e1 {target}'), 'OK'],
+  ];
+  it('allows EBUSY or success for removing a base with an eprobe on it, and either errno for a missing base', () => {
+    for (const got of ['OK', 'EBUSY'])
+      expect(
+        judge([...base, [act.write(1, 'e:{id}_g2/e1 {id}_g1.e1'), 'OK'], [act.write(0, '-:{id}_g1/e1'), got]]),
+      ).toEqual([]);
+    for (const got of ['ENOENT', 'EINVAL'])
+      expect(judge([base[0]!, base[1]!, [act.write(1, 'e:{id}_g2/e1 {id}_g1.e1'), got]])).toEqual([]);
+  });
+  it('still flags an eprobe created on a missing base', () => {
+    expect(judge([base[0]!, base[1]!, [act.write(1, 'e:{id}_g2/e1 {id}_g1.e1'), 'OK']])).toHaveLength(1);
+  });
+});
