@@ -10,7 +10,7 @@ import { outcomeOf, symbolise } from '../repro/record.js';
 import { expand, StepRunner } from '../repro/replay.js';
 import { CALLS, type Names, type Step } from '../repro/types.js';
 import { throwIfToolErrno } from '../tool-fault.js';
-import { Model } from './model.js';
+import { Model, parseControl } from './model.js';
 import { racedKey, unsafeOnHost } from './race.js';
 import type { ActionResult, CallAction, Execution, ModelViolation, Program } from './types.js';
 import { expandConfig } from './validate.js';
@@ -49,6 +49,11 @@ export async function execute(p: Program, opts: ExecOptions): Promise<Execution>
       if (a.kind === 'call') {
         if (strayPath(a, model)) {
           results.push({ kind: 'skipped', why: 'a relative path with the cwd outside tracefs' });
+          continue;
+        }
+        const line = controlLineRefused(a, model);
+        if (line) {
+          results.push({ kind: 'skipped', why: line });
           continue;
         }
         const r = runner.call(i, a.call, a.args);
@@ -98,6 +103,17 @@ export async function execute(p: Program, opts: ExecOptions): Promise<Execution>
     runner.finish();
   }
   return { names, results, violations };
+}
+
+/** A write to a control file that is not a definition of the world: never written (src/repro/replay.ts would refuse it too). */
+function controlLineRefused(a: CallAction, m: Model): string | undefined {
+  if (a.call !== 'write' && a.call !== 'pwrite') return undefined;
+  const [f, d] = a.args;
+  const fd = f && 'fd' in f ? m.fds.get(f.fd) : undefined;
+  const data = d && 't' in d ? d.t : '';
+  return fd && 'control' in fd && !parseControl(data)
+    ? `not a definition of the world: ${JSON.stringify(data)}`
+    : undefined;
 }
 
 /** Why a race action does not run here. */

@@ -251,6 +251,20 @@ export class Model {
     )
       return { any: 'a write-mode open of a read-only file' };
     if (r?.node.t === 'control') return ok('a control file');
+    // A mutated flag: O_DIRECTORY on a file, a write-mode open of a dir.
+    const f = this.world.flags;
+    const wrongType =
+      r && r.node.t !== 'other' && !r.dot
+        ? isDirNode(r.node)
+          ? (flags & ACCMODE) !== f.O_RDONLY && !(flags & f.O_PATH) && 'EISDIR'
+          : flags & f.O_DIRECTORY && 'ENOTDIR'
+        : false;
+    if (wrongType) {
+      if (r!.uncertain) return err('a mistyped open of a path not pinned down', wrongType, 'ENOENT');
+      return r!.stamp !== null
+        ? err(`a mistyped open of ${nodeLabel(r!.node)}`, wrongType)
+        : err('a mistyped open of a missing path', 'ENOENT');
+    }
     return this.expectLookup(r);
   }
 
@@ -437,7 +451,9 @@ export class Model {
           const base = this.dirFd(args[0]);
           r = base && this.resolveRef(base, splitPath(p)?.parts ?? ['..']);
         }
-        if (r?.node.t === 'control') this.fds.set(i, { control: r.node.file });
+        // A control file opened for writing: its writes are definitions (read-only: EBADF, not judged).
+        if (r?.node.t === 'control' && (flags & ACCMODE) !== this.world.flags.O_RDONLY)
+          this.fds.set(i, { control: r.node.file });
         // A success where the model said ENOENT (a violation) points at a ghost: its generation is unknown.
         else this.fds.set(i, { ref: { node: r?.node ?? { t: 'other' }, stamp: r?.stamp ?? null }, flags, label: p });
         return;

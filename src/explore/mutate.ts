@@ -52,6 +52,14 @@ export function unlink(nodes: readonly Linked[], max = MAX_ACTIONS): Program {
 type Mutation = 'insert' | 'delete' | 'replace' | 'argument' | 'splice' | 'race';
 
 export function mutate(w: World, p: Program, rng: Rng, others: readonly Program[]): Program {
+  // A mutation may change nothing (a flag to the same flag): try again, a few times, rather than run p twice.
+  const before = JSON.stringify(p);
+  let out = p;
+  for (let attempt = 0; attempt < 5 && JSON.stringify(out) === before; attempt++) out = mutateOnce(w, p, rng, others);
+  return out;
+}
+
+function mutateOnce(w: World, p: Program, rng: Rng, others: readonly Program[]): Program {
   let nodes = link(p);
   const n = 1 + (rng.chance(0.3) ? rng.int(4) : 0);
   for (let k = 0; k < n; k++) {
@@ -97,6 +105,13 @@ function chunk(w: World, rng: Rng): Linked[] {
   return fresh.slice(from, from + 1 + rng.int(4));
 }
 
+/** An open of a control file (kprobe_events, ...): its fd's writes are definitions. */
+function isControl(x: Linked | undefined): boolean {
+  if (!x || x.action.kind !== 'call' || x.action.call !== 'open') return false;
+  const p = x.action.args[0];
+  return !!p && 't' in p && /_events$/.test(p.t);
+}
+
 const SLOT_IN_PATH = /(\{id\}_g)(\d+)|(\/|^|:)e(\d+)(?=\/|$| )/g;
 
 function changeArgument(w: World, nodes: Linked[], rng: Rng): Linked[] {
@@ -110,10 +125,15 @@ function changeArgument(w: World, nodes: Linked[], rng: Rng): Linked[] {
   let next: Arg = arg;
   const refs = [...node.refs];
   if ('fd' in arg) {
-    // Another opener before this action.
+    // Another opener before this action, of the same class: a control file stays a control file.
     const before = nodes
       .slice(0, nodes.indexOf(node))
-      .filter((x) => x.action.kind === 'call' && ['open', 'openat'].includes(x.action.call));
+      .filter(
+        (x) =>
+          x.action.kind === 'call' &&
+          ['open', 'openat'].includes(x.action.call) &&
+          isControl(x) === isControl(node.refs[k]),
+      );
     if (before.length) refs[k] = rng.pick(before);
   } else if ('t' in arg) {
     // Another group or event number: the same call on a sibling, or on a name that was never created.
@@ -127,7 +147,7 @@ function changeArgument(w: World, nodes: Linked[], rng: Rng): Linked[] {
       ),
     };
     if (a.call === 'write' && ['0', '1'].includes(arg.t)) next = { t: arg.t === '0' ? '1' : '0' };
-  } else if ((a.call === 'open' || a.call === 'openat') && k === a.args.length - 1) {
+  } else if ((a.call === 'open' || a.call === 'openat') && k === a.args.length - 1 && !isControl(node)) {
     next = { n: openFlags(w.flags, rng.pick(OPEN_HOWS.filter((h) => h !== 'control'))) };
   }
   const args = a.args.map((x, j) => (j === k ? next : x));

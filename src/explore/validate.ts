@@ -10,6 +10,7 @@ import { raceConfigProblems } from '../race/validate.js';
 import { expand } from '../repro/replay.js';
 import type { RaceConfig } from '../race/types.js';
 import { CALLS } from '../repro/types.js';
+import { parseControl } from './model.js';
 import { unsafeOnHost } from './race.js';
 import type { Program } from './types.js';
 import type { World } from './world.js';
@@ -24,12 +25,14 @@ export function programProblems(p: Program, w: Pick<World, 'unsafeRaces'>): stri
   const out: string[] = [];
   if (p.actions.length > MAX_ACTIONS) out.push(`${p.actions.length} actions (at most ${MAX_ACTIONS})`);
   const open = new Set<number>();
+  const control = new Set<number>();
   p.actions.forEach((a, i) => {
     const at = `action ${i}`;
     if (a.kind === 'race') {
       out.push(...raceProblems(a.config, w).map((x) => `${at}: ${x}`));
       return;
     }
+    const a0 = a.args[0];
     const sig: string | undefined = (CALLS as Record<string, string>)[a.call];
     if (sig === undefined) return void out.push(`${at}: unknown call ${String(a.call)}`);
     if (a.args.length > sig.length || a.args.length < Math.min(sig.length, sig.replace(/n+$/, '').length))
@@ -51,8 +54,19 @@ export function programProblems(p: Program, w: Pick<World, 'unsafeRaces'>): stri
         }
       }
     });
+    const a1 = a.args[1];
+    if (
+      (a.call === 'write' || a.call === 'pwrite') &&
+      a0 &&
+      'fd' in a0 &&
+      control.has(a0.fd) &&
+      a1 &&
+      't' in a1 &&
+      !parseControl(a1.t)
+    )
+      out.push(`${at}: ${JSON.stringify(a1.t)} to a control file is not a definition or removal of the world`);
     if (a.call === 'open' || a.call === 'openat') open.add(i);
-    const a0 = a.args[0];
+    if (a.call === 'open' && a0 && 't' in a0 && /_events$/.test(a0.t)) control.add(i);
     if (a.call === 'close' && a0 && 'fd' in a0) open.delete(a0.fd);
   });
   return out;

@@ -207,6 +207,19 @@ describe('model: what correct kernels do is accepted', () => {
     ).toEqual([]);
   });
 
+  it('mistyped opens (a mutated flag): ENOTDIR for a file as a dir, EISDIR for a dir opened to write', () => {
+    expect(
+      judge([
+        ...created,
+        [act.open(`${EV}/enable`, 'dir'), 'ENOTDIR'],
+        [act.open(EV, 'wo'), 'EISDIR'],
+        [act.open(EV, 'path'), 'OK'],
+        remove,
+        [act.open(`${EV}/enable`, 'dir'), 'ENOENT'],
+      ]),
+    ).toEqual([]);
+  });
+
   it('a planted wrong errno on a correct-looking step is still flagged (the model can fail)', () => {
     const v = judge([
       [act.mkdir(INST), 'OK'],
