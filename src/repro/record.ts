@@ -32,7 +32,8 @@ function under(root: string, p: string): boolean {
   return p === root || p.startsWith(`${root}/`);
 }
 
-function outcomeOf(r: unknown): Outcome {
+/** A call's result as a recording keeps it. */
+export function outcomeOf(r: unknown): Outcome {
   if (isErr(r)) return { err: r.code };
   if (typeof r === 'number') return { ok: 'number', value: r };
   if (Buffer.isBuffer(r)) return { ok: 'bytes', length: r.length, text: r.subarray(0, 4096).toString('latin1') };

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { native, C, isErr, listDir, readText, writeOnce, type Result } from '../native/index.js';
 import { assertSingleCommand, runNames, validateName } from '../probes/names.js';
 import type { ResolvedCheck } from './check.js';
-import type { Names, Step } from './types.js';
+import type { Arg, CallName, Names, Step } from './types.js';
 
 export function expand(t: string, names: Names): string {
   return t.split('{target}').join(names.target).split('{root}').join(names.root).split('{id}').join(names.id);
@@ -94,58 +94,85 @@ export interface ReplayResult {
 
 type Fn = (...a: unknown[]) => unknown;
 
+/**
+ * Runs calls in the step format through the addon, one at a time: fd
+ * arguments map to the fds their opening steps got, control-file lines are
+ * checked before they are written, and everything created is noted so
+ * finish() removes it (and brings the cwd back). replay() and the explorer's
+ * executor (src/explore/exec.ts) share it.
+ */
+export class StepRunner {
+  private readonly made = new Created();
+  private readonly fdOf = new Map<number, number>();
+  private readonly pathOf = new Map<number, string>();
+  // A replayed chdir moves this process: come back through an fd (Node caches its cwd path).
+  private readonly home = native.open('.', C.O_PATH | C.O_DIRECTORY);
+
+  constructor(readonly names: Names) {}
+
+  /** Runs step `index`; not run when an fd argument's opening step is not open. */
+  call(index: number, call: CallName, stepArgs: readonly Arg[]): { ran: false } | { ran: true; result: unknown } {
+    const args: unknown[] = [];
+    for (const a of stepArgs) {
+      if ('fd' in a) {
+        const fd = this.fdOf.get(a.fd);
+        if (fd === undefined) return { ran: false };
+        args.push(fd);
+      } else if ('t' in a) args.push(expand(a.t, this.names));
+      else args.push(a.n);
+    }
+    if (call === 'write' || call === 'pwrite') {
+      const a0 = stepArgs[0];
+      const file = this.pathOf.get(a0 && 'fd' in a0 ? a0.fd : -1) ?? '';
+      const line = args[1] as string;
+      if (file.endsWith('_events') || file.endsWith('/trigger')) checkControlLine(file, line);
+      const m = /^[prfe]:([^/ ]+)\/([^ ]+)/.exec(line);
+      if (file.endsWith('_events') && m) this.made.probes.push({ file, group: m[1]!, event: m[2]! });
+    }
+    if (call === 'mkdir' && (args[0] as string).includes('/instances/')) this.made.instances.push(args[0] as string);
+    const r = (native[call] as unknown as Fn)(...args);
+    if ((call === 'open' || call === 'openat') && typeof r === 'number') {
+      this.fdOf.set(index, r);
+      this.made.fds.add(r);
+      this.pathOf.set(index, call === 'open' ? (args[0] as string) : `${args[1] as string}`);
+    }
+    if (call === 'close') {
+      this.made.fds.delete(args[0] as number);
+      for (const [i, fd] of this.fdOf) if (fd === args[0]) this.fdOf.delete(i);
+    }
+    return { ran: true, result: r };
+  }
+
+  /** A probe created by other means (a race's controller): removed at finish() if still there. */
+  noteProbe(file: string, group: string, event: string): void {
+    this.made.probes.push({ file, group, event });
+  }
+
+  /** Back to the cwd of the start, then closes and removes everything the steps created. */
+  finish(): void {
+    if (!isErr(this.home)) {
+      native.fchdir(this.home);
+      native.close(this.home);
+    }
+    this.made.cleanup(this.names.root);
+  }
+}
+
 /** Runs steps (the last is the judged one), checks it, cleans up. */
 export function replay(steps: Step[], check: ResolvedCheck | undefined, names: Names): ReplayResult {
-  const made = new Created();
-  const fdOf = new Map<number, number>();
-  const pathOf = new Map<number, string>();
+  const runner = new StepRunner(names);
   let last: unknown;
   let ran = false;
-  // A replayed chdir moves this process: come back through an fd (Node caches its cwd path).
-  const home = native.open('.', C.O_PATH | C.O_DIRECTORY);
   try {
     for (const step of steps) {
-      ran = false;
-      const args: unknown[] = [];
-      let skip = false;
-      for (const a of step.args) {
-        if ('fd' in a) {
-          const fd = fdOf.get(a.fd);
-          if (fd === undefined) skip = true;
-          args.push(fd);
-        } else if ('t' in a) args.push(expand(a.t, names));
-        else args.push(a.n);
-      }
-      if (skip) continue;
-      if (step.call === 'write' || step.call === 'pwrite') {
-        const file = pathOf.get(step.args[0] && 'fd' in step.args[0] ? step.args[0].fd : -1) ?? '';
-        const line = args[1] as string;
-        if (file.endsWith('_events') || file.endsWith('/trigger')) checkControlLine(file, line);
-        const m = /^[prfe]:([^/ ]+)\/([^ ]+)/.exec(line);
-        if (file.endsWith('_events') && m) made.probes.push({ file, group: m[1]!, event: m[2]! });
-      }
-      if (step.call === 'mkdir' && (args[0] as string).includes('/instances/')) made.instances.push(args[0] as string);
-      const r = (native[step.call] as unknown as Fn)(...args);
-      ran = true;
-      last = r;
-      if ((step.call === 'open' || step.call === 'openat') && typeof r === 'number') {
-        fdOf.set(step.index, r);
-        made.fds.add(r);
-        pathOf.set(step.index, step.call === 'open' ? (args[0] as string) : `${args[1] as string}`);
-      }
-      if (step.call === 'close') {
-        made.fds.delete(args[0] as number);
-        for (const [i, fd] of fdOf) if (fd === args[0]) fdOf.delete(i);
-      }
+      const r = runner.call(step.index, step.call, step.args);
+      ran = r.ran;
+      if (r.ran) last = r.result;
     }
     if (!ran) return { ran: false, violated: false, got: 'not run' };
     return { ran: true, ...judge(check, last as Result<unknown>, names) };
   } finally {
-    if (!isErr(home)) {
-      native.fchdir(home);
-      native.close(home);
-    }
-    made.cleanup(names.root);
+    runner.finish();
   }
 }
 
