@@ -247,7 +247,7 @@ bool Engine::busy_check() {
   uint64_t t0 = now_ns();
   int r = do_action(first);
   uint64_t t1 = now_ns();
-  bool judged = cfg_.weight[kEnableWrite] == 0;
+  bool judged = rc_busy_check_judged(cfg_.weight[kEnableWrite], cfg_.weight[kHeldWrite]);
   if (r != EBUSY && judged) {
     uint64_t s = seq_.load();
     violations.add(Violation{-1, s, s, "remove-while-enabled", "remove", first.path + ": " + first.line,

@@ -70,6 +70,14 @@ static inline enum rc_rule rc_path_rule(uint64_t s0, uint64_t s1, int strict_abs
   return c == RC_PRESENT ? RC_PRESENT_ENOENT : RC_NO_RULE;
 }
 
+/* A busy check (enable, then the removal must give EBUSY) is judged only
+ * when no worker writes enable: a "0" written meanwhile, directly or through
+ * an enable fd held since this generation was created, lets the removal
+ * through on a correct kernel. */
+static inline int rc_busy_check_judged(uint32_t enable_write_weight, uint32_t held_write_weight) {
+  return enable_write_weight == 0 && held_write_weight == 0;
+}
+
 /* A held fd: tag, the newest generation (cycle) it can reach; exact, it
  * reaches exactly that one. */
 struct rc_held {

@@ -405,7 +405,7 @@ static int busy_check(uint64_t s) {
   if (write_str(T.enable, "1")) return 0;
   int r = ctl_write(T.remove_line);
   /* Judged only when no worker writes enable (it could have disabled it). */
-  if (r != EBUSY && weights[OP_ENABLE_WRITE] == 0) {
+  if (r != EBUSY && rc_busy_check_judged(weights[OP_ENABLE_WRITE], weights[OP_HELD_WRITE])) {
     char path[PATH_MAX + 600];
     snprintf(path, sizeof path, "%s: %s", T.ctl_file, T.remove_line);
     if (claim("remove", path, "EBUSY", got_name(r)))

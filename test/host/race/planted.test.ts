@@ -210,4 +210,20 @@ describe('race checker with plain files', () => {
     expect(v).toMatchObject({ thread: 'controller', expected: 'EBUSY', got: 'success' });
     expect(fs.existsSync(f)).toBe(false);
   });
+
+  it('is not judged while workers may write enable (held fds of this generation too): a "0" lets a correct removal through', async () => {
+    const f = path.join(dir, 'busy-held');
+    const s = await runRace({
+      ...base(),
+      ...byCycles(),
+      create: [{ kind: 'create-file', path: f }],
+      remove: [{ kind: 'unlink', path: f }],
+      files: [f],
+      enable: f,
+      weights: { openRead: 1, heldWrite: 1 },
+      busyCheckEvery: 1,
+    });
+    expect(s.busyChecks).toBeGreaterThan(0);
+    expect(s.violations.filter((x) => x.rule === 'remove-while-enabled')).toEqual([]);
+  });
 });
