@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   vm: async () => (await import('./commands/vm.js')).vmCommand(),
   kernel: async () => (await import('./commands/kernel.js')).kernelCommand(),
   report: async () => (await import('./commands/report.js')).reportCommand(),
+  explore: async () => (await import('./commands/explore.js')).exploreCommand(),
 };
 
 /** --color on every command; under auto, FORCE_COLOR and NO_COLOR decide before the terminal does. */

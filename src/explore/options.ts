@@ -13,7 +13,6 @@ export interface ExploreCliOptions {
   seed?: string;
   duration: string;
   programs?: string;
-  threads: string;
   keepGoing?: boolean;
   out?: string;
   cleanKernel?: string;
@@ -40,8 +39,6 @@ export interface ExplorePlan {
   seed: number;
   durationMs: number;
   maxPrograms?: number;
-  /** Race workers of a race action: the issue's 2-4. */
-  threads: number;
   keepGoing: boolean;
   /** Host: where the report, the programs and the reproducers go. */
   out: string;
@@ -53,7 +50,6 @@ export interface ExplorePlan {
   stream: boolean;
 }
 
-export const THREADS = { min: 2, max: 4, default: 2 } as const;
 export const DEFAULT_KERNEL = 'debian:6.12';
 export const DEFAULT_DURATION = '10m';
 /** Guest time a run may use at most: a day, as run's --duration. */
@@ -70,7 +66,6 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
 export function planExplore(o: ExploreCliOptions, randomSeed: () => number, cwd = process.cwd()): ExplorePlan {
   const seed = o.seed === undefined ? randomSeed() : wholeNumber('--seed', o.seed, 0, 0xffff_ffff);
   const durationMs = parseTime(o.duration, { flag: '--duration', maxMs: MAX_MS, maxText: '24h' });
-  const threads = wholeNumber('--threads', o.threads, THREADS.min, THREADS.max);
   const maxPrograms = o.programs === undefined ? undefined : wholeNumber('--programs', o.programs, 1, 1e9);
   if (o.here) {
     const hostOnly = (
@@ -107,7 +102,6 @@ export function planExplore(o: ExploreCliOptions, randomSeed: () => number, cwd 
     seed,
     durationMs,
     ...(maxPrograms !== undefined ? { maxPrograms } : {}),
-    threads,
     keepGoing: !!o.keepGoing,
     out: path.resolve(cwd, o.out ?? `explore-${seed}`),
     verify: o.verify,
@@ -126,8 +120,6 @@ export function guestArgs(p: ExplorePlan): string[] {
     String(p.seed),
     '--duration',
     `${p.durationMs}ms`,
-    '--threads',
-    String(p.threads),
     ...(p.maxPrograms !== undefined ? ['--programs', String(p.maxPrograms)] : []),
     ...(p.keepGoing ? ['--keep-going'] : []),
     ...(p.blind ? ['--blind'] : []),

@@ -11,7 +11,8 @@ import { C } from '../native/index.js';
 import { emit } from '../repro/emit.js';
 import { renderRace } from '../repro/race.js';
 import { runtimeSource } from '../repro/index.js';
-import type { Judged, Step } from '../repro/types.js';
+import type { Judged } from '../repro/types.js';
+import { programSteps } from './exec.js';
 import type { ResolvedCheck } from '../repro/check.js';
 import type { RacePlan } from '../scenarios/types.js';
 import type { Execution, ModelViolation, Program, RaceAction } from './types.js';
@@ -75,16 +76,6 @@ export function racePlanOf(a: RaceAction): RacePlan {
   return { ...knobs, target: 'event', sibling: !groupRaced } as RacePlan;
 }
 
-function callSteps(p: Program, e: Execution): Step[] {
-  const steps: Step[] = [];
-  p.actions.forEach((a, i) => {
-    const r = e.results[i];
-    if (a.kind === 'call' && r?.kind === 'call')
-      steps.push({ index: i, call: a.call, args: a.args, outcome: r.outcome });
-  });
-  return steps;
-}
-
 /**
  * The reproducer of program p as it ran (e): a race reproducer when a race
  * action broke, else the calls up to the first broken one (checked), or all
@@ -95,7 +86,11 @@ export function reproducerFor(p: Program, e: Execution, kernel: Kernel, now = ne
   const first = e.violations[0];
   const broken = first && first.action >= 0 ? p.actions[first.action] : undefined;
   const race =
-    broken?.kind === 'race' ? broken : !callSteps(p, e).length ? p.actions.find((a) => a.kind === 'race') : undefined;
+    broken?.kind === 'race'
+      ? broken
+      : !programSteps(p, e).length
+        ? p.actions.find((a) => a.kind === 'race')
+        : undefined;
   if (race?.kind === 'race') {
     const kind = raceKind(race);
     if (!kind) return undefined;
@@ -116,7 +111,7 @@ export function reproducerFor(p: Program, e: Execution, kernel: Kernel, now = ne
     });
     return { file, text, mode: 'race' };
   }
-  const all = callSteps(p, e);
+  const all = programSteps(p, e);
   if (!all.length) return undefined;
   const check = first && broken?.kind === 'call' ? checkOf(first) : undefined;
   const mode = check ? 'sequence' : 'health';

@@ -11,7 +11,7 @@ import {
   type GuestWhere,
 } from '../../../src/explore/options.js';
 
-const base: ExploreCliOptions = { duration: '10m', threads: '2', verify: true };
+const base: ExploreCliOptions = { duration: '10m', verify: true };
 const plan = (o: Partial<ExploreCliOptions>) => planExplore({ ...base, ...o }, () => 77, '/w');
 
 describe('planExplore', () => {
@@ -20,7 +20,6 @@ describe('planExplore', () => {
       where: { kernel: 'debian:6.12', vmArgs: [] },
       seed: 77,
       durationMs: 600_000,
-      threads: 2,
       keepGoing: false,
       out: '/w/explore-77',
       verify: true,
@@ -42,8 +41,6 @@ describe('planExplore', () => {
   it.each([
     [{ seed: '-1' }, /--seed '-1' is not a whole number/],
     [{ seed: '4294967296' }, /--seed 4294967296 is out of range: use 0 to 4294967295/],
-    [{ threads: '1' }, /--threads 1 is out of range: use 2 to 4/],
-    [{ threads: '5' }, /--threads 5 is out of range/],
     [{ duration: '0s' }, /--duration '0s' must be more than zero/],
     [{ duration: '25h' }, /too long: use 24h or less/],
     [{ programs: '0' }, /--programs 0 is out of range/],
@@ -58,7 +55,7 @@ describe('planExplore', () => {
 
 describe('guestArgs', () => {
   it('the same seed, budget and switches, explored in place and streamed', () => {
-    const p = plan({ seed: '9', duration: '90s', threads: '3', programs: '50', keepGoing: true, blind: true });
+    const p = plan({ seed: '9', duration: '90s', programs: '50', keepGoing: true, blind: true });
     expect(guestArgs(p)).toEqual([
       'explore',
       '--here',
@@ -67,8 +64,6 @@ describe('guestArgs', () => {
       '9',
       '--duration',
       '90000ms',
-      '--threads',
-      '3',
       '--programs',
       '50',
       '--keep-going',
@@ -82,7 +77,6 @@ describe('guestArgs', () => {
         stream: true,
         seed: '9',
         duration: '90000ms',
-        threads: '3',
         programs: '50',
         keepGoing: true,
         blind: true,
