@@ -215,6 +215,7 @@ export class Model {
           path: label,
           expected: `${allowed.codes.join(' or ')} (${allowed.why})`,
           got: describeOutcome(o),
+          allowed: allowed.codes,
         });
       } else if (got === 'OK' && allowed.check) {
         const bad = allowed.check(o);
