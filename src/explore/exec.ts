@@ -10,6 +10,7 @@ import { outcomeOf, symbolise } from '../repro/record.js';
 import { expand, StepRunner } from '../repro/replay.js';
 import { CALLS, type Names, type Step } from '../repro/types.js';
 import { throwIfToolErrno } from '../tool-fault.js';
+import { unknownFlags } from './actions.js';
 import { Model, parseControl } from './model.js';
 import { racedKey, unsafeOnHost } from './race.js';
 import type { ActionResult, CallAction, Execution, ModelViolation, Program } from './types.js';
@@ -51,7 +52,7 @@ export async function execute(p: Program, opts: ExecOptions): Promise<Execution>
           results.push({ kind: 'skipped', why: 'a relative path with the cwd outside tracefs' });
           continue;
         }
-        const line = controlLineRefused(a, model);
+        const line = controlLineRefused(a, model) ?? unknownFlags(a, world.flags);
         if (line) {
           results.push({ kind: 'skipped', why: line });
           continue;

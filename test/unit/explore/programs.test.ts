@@ -131,6 +131,11 @@ describe('programProblems (planted bad programs)', () => {
       { actions: [act.open('{root}/uprobe_events', 'control'), act.write(0, 'traceoff')] },
       /not a definition or removal/,
     ],
+    [
+      'O_TRUNC on a control file',
+      { actions: [{ kind: 'call', call: 'open', args: [{ t: '{root}/uprobe_events' }, { n: 0o1001 }] }] },
+      /open flags 513 are none the explorer makes/,
+    ],
     ['a wrong argument kind', { actions: [{ kind: 'call', call: 'stat', args: [{ n: 3 }] }] }, /must be a string/],
     ['an unknown call', { actions: [{ kind: 'call', call: 'unlink' as 'stat', args: [] }] }, /unknown call/],
   ];
