@@ -72,7 +72,14 @@ export function raceAction(w: World, rng: Rng, site: RaceSite): RaceAction {
     dwellAbsentUs: rng.pick([0, 20, 50, 200]),
     weights,
   };
-  if (rng.chance(0.3)) config.busyCheckEvery = 1 + rng.int(10);
+  if (rng.chance(0.3)) {
+    // The busy check needs nobody else writing enable: the engine exempts enableWrite but not heldWrite,
+    // and a held fd of the live generation writing 0 lets the removal through (seen on 6.18.44, seed 1011).
+    config.busyCheckEvery = 1 + rng.int(10);
+    delete weights.enableWrite;
+    delete weights.heldWrite;
+    if (Object.keys(weights).length === 0) weights.openRead = 1;
+  }
   if (w.unsafeRaces) {
     // getdents of the group racing removal (CVE-2024-46785, mutants 05 and 06) and drop_caches: guests only.
     if (rng.chance(0.7)) {

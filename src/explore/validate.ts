@@ -84,6 +84,8 @@ function raceProblems(c: RaceConfig, w: Pick<World, 'unsafeRaces'>): string[] {
     out.push(`durationMs ${c.durationMs} (1-${RACE_BOUNDS.maxDurationMs})`);
   if (!c.maxCycles || c.maxCycles > RACE_BOUNDS.maxCycles)
     out.push(`maxCycles ${c.maxCycles} (1-${RACE_BOUNDS.maxCycles})`);
+  if (c.busyCheckEvery && (c.weights?.enableWrite || c.weights?.heldWrite))
+    out.push('busyCheckEvery with enable writers: a writer of 0 lets the removal through');
   const unsafe = unsafeOnHost(c);
   if (!w.unsafeRaces && unsafe) out.push(`a host-safe program's race may not race getdents or drop_caches: ${unsafe}`);
   return out;

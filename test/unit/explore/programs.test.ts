@@ -151,10 +151,50 @@ describe('programProblems (planted bad programs)', () => {
     );
     expect(race).toBeDefined();
     if (race?.kind !== 'race') return;
-    const c = { ...race.config, weights: { getdents: 1 }, threads: 8, maxCycles: 0 };
+    const c = { ...race.config, weights: { getdents: 1, heldWrite: 1 }, threads: 8, maxCycles: 0, busyCheckEvery: 2 };
     const probs = programProblems({ actions: [{ kind: 'race', config: c }] }, W).join('\n');
     expect(probs).toMatch(/getdents/);
     expect(probs).toMatch(/threads 8/);
     expect(probs).toMatch(/maxCycles/);
+    expect(probs).toMatch(/busyCheckEvery with enable writers/);
+  });
+});
+
+describe('generated programs reach the planted regressions’ shapes', () => {
+  it('a lookup the model expects to give ENOENT after a removal, a read expected ENODEV on a held enable fd, a removal expected EBUSY, a guest race listing the group', () => {
+    const n = 500;
+    const hits = { enoent: 0, enodevEnable: 0, ebusy: 0, listRace: 0 };
+    for (let seed = 1; seed <= n; seed++) {
+      const m = new Model(GUEST);
+      const p = generate(GUEST, seededRng(seed));
+      const seen = new Set<keyof typeof hits>();
+      p.actions.forEach((a, i) => {
+        if (a.kind === 'race') {
+          if (a.config.list && a.config.weights?.getdents) seen.add('listRace');
+          return;
+        }
+        const allowed = m.expect(a);
+        const codes = 'codes' in allowed ? allowed.codes.join() : '';
+        const fd = a.args[0] && 'fd' in a.args[0] ? m.fds.get(a.args[0].fd) : undefined;
+        if (codes === 'ENOENT' && ['stat', 'access', 'open', 'openat', 'fstatat'].includes(a.call)) seen.add('enoent');
+        if (
+          codes === 'ENODEV' &&
+          a.call === 'pread' &&
+          fd &&
+          'ref' in fd &&
+          fd.ref.node.t === 'file' &&
+          fd.ref.node.file === 'enable'
+        )
+          seen.add('enodevEnable');
+        if (codes === 'EBUSY' && a.call === 'write') seen.add('ebusy');
+        m.apply(i, a, predict(m, a, i));
+      });
+      for (const k of seen) hits[k]++;
+    }
+    process.stdout.write(`shapes in ${n} generated guest programs: ${JSON.stringify(hits)}\n`);
+    expect(hits.enoent / n).toBeGreaterThan(0.5);
+    expect(hits.enodevEnable / n).toBeGreaterThan(0.08);
+    expect(hits.ebusy / n).toBeGreaterThan(0.1);
+    expect(hits.listRace / n).toBeGreaterThan(0.05);
   });
 });
