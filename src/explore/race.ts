@@ -106,3 +106,24 @@ export function racedKey(c: RaceConfig): string | undefined {
   const m = a && a.kind === 'write' ? /^[prfe]:(\{id\}_g\d+\/e\d+) /.exec(a.line) : null;
   return m?.[1];
 }
+
+/**
+ * A race config fitted to the state it runs in (a mutation may have moved
+ * it): the group dir is held as a stale dir only when the raced event is
+ * the group's last (else it outlives each removal and its dirfds stay
+ * live), and files of instances that do not exist now are left out (the
+ * engine would judge their ENOENT in the present phase).
+ */
+export function fitRace(c: RaceConfig, now: { groupStays: boolean; liveInstances: ReadonlySet<string> }): RaceConfig {
+  const instanceOf = (p: string) => /^\{root\}\/instances\/([^/]+)\//.exec(p)?.[1];
+  const live = (p: string) => {
+    const i = instanceOf(p);
+    return i === undefined || now.liveInstances.has(i);
+  };
+  const groupDirOnly = /^\{root\}\/events\/[^/]+$/;
+  return {
+    ...c,
+    files: (c.files ?? []).filter(live),
+    dirs: (c.dirs ?? []).filter((d) => live(`${d.path}/`) && !(now.groupStays && groupDirOnly.test(d.path))),
+  };
+}
