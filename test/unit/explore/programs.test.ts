@@ -36,6 +36,15 @@ describe('generate', () => {
     expect(races).toBeGreaterThan(20);
   });
 
+  it('a kernel without instances, uprobes only: no instance path at all', () => {
+    const small = world({ kinds: ['uprobe'], instances: 0, groups: 1, eventsPerGroup: 1 });
+    for (const seed of SEEDS.slice(0, 100)) {
+      const p = generate(small, seededRng(seed));
+      expect(programProblems(p, small)).toEqual([]);
+      expect(JSON.stringify(p)).not.toContain('/instances/');
+    }
+  });
+
   it('is deterministic per seed', () => {
     expect(generate(W, seededRng(99))).toEqual(generate(W, seededRng(99)));
     expect(generate(W, seededRng(99))).not.toEqual(generate(W, seededRng(100)));
