@@ -57,3 +57,17 @@ export const makeAct = (f: Flags) => ({
 export function opensFd(a: { kind: string; call?: string }): boolean {
   return a.kind === 'call' && (a.call === 'open' || a.call === 'openat');
 }
+
+/**
+ * An open with flags the generator never makes (O_TRUNC on kprobe_events
+ * would delete every probe on the machine): the validator rejects it and the
+ * executor refuses it, whatever built the program.
+ */
+export function unknownFlags(a: CallAction, f: Flags): string | undefined {
+  if (a.call !== 'open' && a.call !== 'openat') return undefined;
+  const arg = a.args[a.call === 'open' ? 1 : 2];
+  const known = OPEN_HOWS.map((h) => openFlags(f, h));
+  return arg && 'n' in arg && known.includes(arg.n)
+    ? undefined
+    : `open flags ${arg && 'n' in arg ? arg.n : '?'} are none the explorer makes`;
+}

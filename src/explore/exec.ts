@@ -10,8 +10,9 @@ import { outcomeOf, symbolise } from '../repro/record.js';
 import { expand, StepRunner } from '../repro/replay.js';
 import { CALLS, type Names, type Step } from '../repro/types.js';
 import { throwIfToolErrno } from '../tool-fault.js';
+import { unknownFlags } from './actions.js';
 import { Model, parseControl } from './model.js';
-import { racedKey, unsafeOnHost } from './race.js';
+import { fitRace, racedKey, unsafeOnHost } from './race.js';
 import type { ActionResult, CallAction, Execution, ModelViolation, Program } from './types.js';
 import { expandConfig } from './validate.js';
 import { CONTROL_FILE } from '../probes/definitions.js';
@@ -51,7 +52,7 @@ export async function execute(p: Program, opts: ExecOptions): Promise<Execution>
           results.push({ kind: 'skipped', why: 'a relative path with the cwd outside tracefs' });
           continue;
         }
-        const line = controlLineRefused(a, model);
+        const line = controlLineRefused(a, model) ?? unknownFlags(a, world.flags);
         if (line) {
           results.push({ kind: 'skipped', why: line });
           continue;
@@ -79,7 +80,11 @@ export async function execute(p: Program, opts: ExecOptions): Promise<Execution>
       const kind = slotKind(world, { g: Number(m[1]), e: Number(event.slice(1)) });
       // Marked before the run: a race stopped half-way may leave the event behind.
       runner.noteProbe(`${names.root}/${CONTROL_FILE[kind]}`, expand(group, names), event);
-      const stats = await run(expandConfig(a.config, names), signal);
+      const groupStays = [...model.events.entries()].some(
+        ([k, e]) => e.exists && k !== key && k.startsWith(`${group}/`),
+      );
+      const liveInstances = new Set([...model.instances].filter(([, x]) => x.exists).map(([n]) => n));
+      const stats = await run(expandConfig(fitRace(a.config, { groupStays, liveInstances }), names), signal);
       const vs = stats.violations.map((v): ModelViolation => ({
         action: i,
         op: `${v.op} (race, ${v.rule}, thread ${v.thread})`,

@@ -101,7 +101,7 @@ export class Builder {
   remove(s: Slot): void {
     const ev = this.model.events.get(slotKey(s));
     // Usually disable first (the removal then goes); sometimes try it enabled (EBUSY expected).
-    if (ev && this.rng.chance(0.85)) for (const sc of [...ev.enabled]) this.setEnable(s, sc, '0');
+    if (ev && this.rng.chance(0.6)) for (const sc of [...ev.enabled]) this.setEnable(s, sc, '0');
     this.push(this.act.write(this.controlFd(s), removeLine(s)));
   }
 
@@ -127,7 +127,8 @@ export class Builder {
   }
 
   holdFile(s: Slot, scope: Scope): void {
-    const f = this.rng.pick(this.w.files);
+    // enable is the file of CVE-2023-52879 and mutants 03 and 07: held more often.
+    const f = this.rng.chance(0.4) ? 'enable' : this.rng.pick(this.w.files);
     const how: OpenHow = WRITABLE.includes(f) ? this.rng.pick(['rw', 'rw', 'ro', 'wo'] as const) : 'ro';
     const index = this.push(this.act.open(`${eventDir(scope, s)}/${f}`, how));
     this.held.push({ index, kind: 'file', slot: s, scope, what: f });
@@ -332,7 +333,7 @@ function lifecycle(b: Builder, s: Slot, scope: Scope): void {
   if (!b.exists(s)) b.create(s);
   b.warm(s, scope);
   for (let k = rng.int(3); k >= 0; k--) rng.chance(0.5) ? b.holdFile(s, scope) : b.holdDir(s, scope);
-  if (rng.chance(0.3)) b.setEnable(s, scope, '1');
+  if (rng.chance(0.4)) b.setEnable(s, scope, '1');
   if (rng.chance(0.2)) b.cwdMoves(s, scope);
   b.remove(s);
   for (let k = rng.int(3); k >= 0; k--) b.held.length && rng.chance(0.6) ? b.touchHeld() : b.touchPath(s, scope);

@@ -72,7 +72,14 @@ export function raceAction(w: World, rng: Rng, site: RaceSite): RaceAction {
     dwellAbsentUs: rng.pick([0, 20, 50, 200]),
     weights,
   };
-  if (rng.chance(0.3)) config.busyCheckEvery = 1 + rng.int(10);
+  if (rng.chance(0.3)) {
+    // The busy check needs nobody else writing enable: the engine exempts enableWrite but not heldWrite,
+    // and a held fd of the live generation writing 0 lets the removal through (seen on 6.18.44, seed 1011).
+    config.busyCheckEvery = 1 + rng.int(10);
+    delete weights.enableWrite;
+    delete weights.heldWrite;
+    if (Object.keys(weights).length === 0) weights.openRead = 1;
+  }
   if (w.unsafeRaces) {
     // getdents of the group racing removal (CVE-2024-46785, mutants 05 and 06) and drop_caches: guests only.
     if (rng.chance(0.7)) {
@@ -98,4 +105,25 @@ export function racedKey(c: RaceConfig): string | undefined {
   const a = c.create[0];
   const m = a && a.kind === 'write' ? /^[prfe]:(\{id\}_g\d+\/e\d+) /.exec(a.line) : null;
   return m?.[1];
+}
+
+/**
+ * A race config fitted to the state it runs in (a mutation may have moved
+ * it): the group dir is held as a stale dir only when the raced event is
+ * the group's last (else it outlives each removal and its dirfds stay
+ * live), and files of instances that do not exist now are left out (the
+ * engine would judge their ENOENT in the present phase).
+ */
+export function fitRace(c: RaceConfig, now: { groupStays: boolean; liveInstances: ReadonlySet<string> }): RaceConfig {
+  const instanceOf = (p: string) => /^\{root\}\/instances\/([^/]+)\//.exec(p)?.[1];
+  const live = (p: string) => {
+    const i = instanceOf(p);
+    return i === undefined || now.liveInstances.has(i);
+  };
+  const groupDirOnly = /^\{root\}\/events\/[^/]+$/;
+  return {
+    ...c,
+    files: (c.files ?? []).filter(live),
+    dirs: (c.dirs ?? []).filter((d) => live(`${d.path}/`) && !(now.groupStays && groupDirOnly.test(d.path))),
+  };
 }

@@ -10,6 +10,7 @@ import { raceConfigProblems } from '../race/validate.js';
 import { expand } from '../repro/replay.js';
 import type { RaceConfig } from '../race/types.js';
 import { CALLS } from '../repro/types.js';
+import { unknownFlags } from './actions.js';
 import { parseControl } from './model.js';
 import { unsafeOnHost } from './race.js';
 import type { Program } from './types.js';
@@ -21,7 +22,7 @@ export const RACE_BOUNDS = { minThreads: 2, maxThreads: 4, maxDurationMs: 10_000
 
 const PLACEHOLDER = { root: '/sys/kernel/tracing', id: 'tfsr_1_abcdef', target: '/bin/true:0x1' };
 
-export function programProblems(p: Program, w: Pick<World, 'unsafeRaces'>): string[] {
+export function programProblems(p: Program, w: Pick<World, 'unsafeRaces' | 'flags'>): string[] {
   const out: string[] = [];
   if (p.actions.length > MAX_ACTIONS) out.push(`${p.actions.length} actions (at most ${MAX_ACTIONS})`);
   const open = new Set<number>();
@@ -54,6 +55,8 @@ export function programProblems(p: Program, w: Pick<World, 'unsafeRaces'>): stri
         }
       }
     });
+    const flags = unknownFlags(a, w.flags);
+    if (flags) out.push(`${at}: ${flags}`);
     const a1 = a.args[1];
     if (
       (a.call === 'write' || a.call === 'pwrite') &&
@@ -81,6 +84,8 @@ function raceProblems(c: RaceConfig, w: Pick<World, 'unsafeRaces'>): string[] {
     out.push(`durationMs ${c.durationMs} (1-${RACE_BOUNDS.maxDurationMs})`);
   if (!c.maxCycles || c.maxCycles > RACE_BOUNDS.maxCycles)
     out.push(`maxCycles ${c.maxCycles} (1-${RACE_BOUNDS.maxCycles})`);
+  if (c.busyCheckEvery && (c.weights?.enableWrite || c.weights?.heldWrite))
+    out.push('busyCheckEvery with enable writers: a writer of 0 lets the removal through');
   const unsafe = unsafeOnHost(c);
   if (!w.unsafeRaces && unsafe) out.push(`a host-safe program's race may not race getdents or drop_caches: ${unsafe}`);
   return out;

@@ -16,10 +16,8 @@ import type { Tracefs } from '../../../src/tracefs/types.js';
 import { leftovers, liveSkipReason, tracefsRoot } from '../live-env.js';
 
 const live = describe.skipIf(!!liveSkipReason);
-const SEEDS = Array.from({ length: 24 }, (_, i) => 1000 + i);
-
-live('explore: generated programs on the host tracefs', () => {
-  let root = '';
+let root = '';
+if (!liveSkipReason) {
   beforeAll(() => {
     root = tracefsRoot();
     registerRoot(root);
@@ -27,7 +25,10 @@ live('explore: generated programs on the host tracefs', () => {
   afterAll(() => {
     native.clearRoot();
   });
+}
+const SEEDS = Array.from({ length: 24 }, (_, i) => 1000 + i);
 
+live('explore: generated programs on the host tracefs', () => {
   it('finds no violation and leaves nothing behind', async () => {
     const before = leftovers(root);
     // uprobes only, whatever else this kernel has; instances on.
@@ -74,15 +75,6 @@ live('explore: generated programs on the host tracefs', () => {
 });
 
 live('explore: the executor around races', () => {
-  let root = '';
-  beforeAll(() => {
-    root = tracefsRoot();
-    registerRoot(root);
-  });
-  afterAll(() => {
-    native.clearRoot();
-  });
-
   const t = () => ({ root, kinds: ['uprobe'], features: new Set(['instances']) }) as unknown as Tracefs;
   /** A program with a race (seeded in a guest world, so it may list dirs) after some calls. */
   function withRace(unsafe: boolean): Program {

@@ -36,6 +36,15 @@ describe('generate', () => {
     expect(races).toBeGreaterThan(20);
   });
 
+  it('a kernel without instances, uprobes only: no instance path at all', () => {
+    const small = world({ kinds: ['uprobe'], instances: 0, groups: 1, eventsPerGroup: 1 });
+    for (const seed of SEEDS.slice(0, 100)) {
+      const p = generate(small, seededRng(seed));
+      expect(programProblems(p, small)).toEqual([]);
+      expect(JSON.stringify(p)).not.toContain('/instances/');
+    }
+  });
+
   it('is deterministic per seed', () => {
     expect(generate(W, seededRng(99))).toEqual(generate(W, seededRng(99)));
     expect(generate(W, seededRng(99))).not.toEqual(generate(W, seededRng(100)));
@@ -131,6 +140,11 @@ describe('programProblems (planted bad programs)', () => {
       { actions: [act.open('{root}/uprobe_events', 'control'), act.write(0, 'traceoff')] },
       /not a definition or removal/,
     ],
+    [
+      'O_TRUNC on a control file',
+      { actions: [{ kind: 'call', call: 'open', args: [{ t: '{root}/uprobe_events' }, { n: 0o1001 }] }] },
+      /open flags 513 are none the explorer makes/,
+    ],
     ['a wrong argument kind', { actions: [{ kind: 'call', call: 'stat', args: [{ n: 3 }] }] }, /must be a string/],
     ['an unknown call', { actions: [{ kind: 'call', call: 'unlink' as 'stat', args: [] }] }, /unknown call/],
   ];
@@ -146,10 +160,50 @@ describe('programProblems (planted bad programs)', () => {
     );
     expect(race).toBeDefined();
     if (race?.kind !== 'race') return;
-    const c = { ...race.config, weights: { getdents: 1 }, threads: 8, maxCycles: 0 };
+    const c = { ...race.config, weights: { getdents: 1, heldWrite: 1 }, threads: 8, maxCycles: 0, busyCheckEvery: 2 };
     const probs = programProblems({ actions: [{ kind: 'race', config: c }] }, W).join('\n');
     expect(probs).toMatch(/getdents/);
     expect(probs).toMatch(/threads 8/);
     expect(probs).toMatch(/maxCycles/);
+    expect(probs).toMatch(/busyCheckEvery with enable writers/);
+  });
+});
+
+describe('generated programs reach the planted regressions’ shapes', () => {
+  it('a lookup the model expects to give ENOENT after a removal, a read expected ENODEV on a held enable fd, a removal expected EBUSY, a guest race listing the group', () => {
+    const n = 500;
+    const hits = { enoent: 0, enodevEnable: 0, ebusy: 0, listRace: 0 };
+    for (let seed = 1; seed <= n; seed++) {
+      const m = new Model(GUEST);
+      const p = generate(GUEST, seededRng(seed));
+      const seen = new Set<keyof typeof hits>();
+      p.actions.forEach((a, i) => {
+        if (a.kind === 'race') {
+          if (a.config.list && a.config.weights?.getdents) seen.add('listRace');
+          return;
+        }
+        const allowed = m.expect(a);
+        const codes = 'codes' in allowed ? allowed.codes.join() : '';
+        const fd = a.args[0] && 'fd' in a.args[0] ? m.fds.get(a.args[0].fd) : undefined;
+        if (codes === 'ENOENT' && ['stat', 'access', 'open', 'openat', 'fstatat'].includes(a.call)) seen.add('enoent');
+        if (
+          codes === 'ENODEV' &&
+          a.call === 'pread' &&
+          fd &&
+          'ref' in fd &&
+          fd.ref.node.t === 'file' &&
+          fd.ref.node.file === 'enable'
+        )
+          seen.add('enodevEnable');
+        if (codes === 'EBUSY' && a.call === 'write') seen.add('ebusy');
+        m.apply(i, a, predict(m, a, i));
+      });
+      for (const k of seen) hits[k]++;
+    }
+    process.stdout.write(`shapes in ${n} generated guest programs: ${JSON.stringify(hits)}\n`);
+    expect(hits.enoent / n).toBeGreaterThan(0.5);
+    expect(hits.enodevEnable / n).toBeGreaterThan(0.08);
+    expect(hits.ebusy / n).toBeGreaterThan(0.1);
+    expect(hits.listRace / n).toBeGreaterThan(0.05);
   });
 });
