@@ -14,7 +14,7 @@ import { onTeardown } from '../runner/teardown.js';
 import { healthAlarm } from './health.js';
 import { explore } from './loop.js';
 import { openTraceSource, type TraceSource } from './kcov.js';
-import { formatProgress } from './progress.js';
+import { progressReporter, type LineSink } from './progress.js';
 import type { ExplorePlan } from './options.js';
 import { renderRecord, type ExploreRecord, type Finding } from './stream.js';
 import type { Execution, Explorer, Program } from './types.js';
@@ -25,6 +25,8 @@ import { reproducerFor } from './reproducer.js';
 
 export interface HereDeps {
   say: (m: string) => void;
+  /** The live progress line (the CLI's ProgressLine); unused with --stream, where the host draws it. */
+  progress: LineSink;
   signal?: AbortSignal;
 }
 
@@ -74,10 +76,7 @@ export async function exploreHere(plan: ExplorePlan, deps: HereDeps): Promise<nu
         ...(deps.signal ? { signal: deps.signal } : {}),
         keepGoing: plan.keepGoing,
         onProgram: (n, program, ms) => out({ t: 'program', n, ms, program }),
-        onProgress: (stats, final) => {
-          if (plan.stream) out({ t: 'progress', stats });
-          else if (!final) say(formatProgress(stats));
-        },
+        onProgress: plan.stream ? (stats) => out({ t: 'progress', stats }) : progressReporter(deps.progress),
       },
       judged,
       trace,

@@ -21,11 +21,13 @@ import {
 } from '../kernel/selftest/repro-verdict.js';
 import { guestArgs, guestTimeout, type ExplorePlan, type GuestWhere as Guest } from './options.js';
 import { guestEnd, parseRecord, type ExploreRecord, type ExploreStats, type Finding, type GuestEnd } from './stream.js';
-import { formatProgress } from './progress.js';
+import { formatProgress, type LineSink } from './progress.js';
 import { crashReproducer } from './reproducer.js';
 
 export interface HostDeps {
   say: (m: string) => void;
+  /** The live progress line (the CLI's ProgressLine). */
+  progress: LineSink;
   signal?: AbortSignal;
 }
 
@@ -59,7 +61,7 @@ export async function exploreInGuest(plan: ExplorePlan, deps: HostDeps): Promise
         const rec = s === 'stdout' ? parseRecord(line) : undefined;
         if (!rec) {
           // vm's own notes and whatever the guest printed on stderr (its progress line).
-          if (s === 'stderr' || line.trim()) say(line);
+          if (s === 'stderr' || line.trim()) deps.progress.print(line);
           return;
         }
         stream.write(`${line}\n`);
@@ -68,7 +70,7 @@ export async function exploreInGuest(plan: ExplorePlan, deps: HostDeps): Promise
         records.push(rec);
         if (rec.t === 'start')
           say(`${rec.kernel.release}: ${rec.kcov ? 'KCOV-guided' : 'blind (no KCOV)'}; kinds ${rec.kinds.join(', ')}`);
-        if (rec.t === 'progress') say(formatProgress(rec.stats));
+        if (rec.t === 'progress') deps.progress.update(formatProgress(rec.stats));
       },
     },
   );

@@ -40,11 +40,12 @@ export function exploreCommand(): Command {
     )
     .addOption(new Option('--stream', 'JSON lines on stdout for the host (the guest side of explore)').hideHelp())
     .action(async (o: ExploreCliOptions) => {
-      const [{ planExplore }, { runExplore }] = await Promise.all([
+      const [{ planExplore }, { runExplore }, { ProgressLine }] = await Promise.all([
         import('../../explore/options.js'),
         import('../../explore/main.js'),
+        import('../progress.js'),
       ]);
       const plan = planExplore(o, () => crypto.randomBytes(4).readUInt32LE(0));
-      process.exitCode = await runExplore(plan);
+      process.exitCode = await runExplore(plan, new ProgressLine(process.stderr));
     });
 }
