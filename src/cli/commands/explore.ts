@@ -32,7 +32,7 @@ export function exploreCommand(): Command {
     .option('--no-verify', "don't run a finding's reproducer in a fresh guest")
     .option('--cpus <n>', "guest CPUs (vm's default)")
     .option('--memory <size>', "guest memory (vm's default)")
-    .option('--timeout <time>', 'kill the guest after this long (default: the duration plus 10 minutes)')
+    .option('--timeout <time>', `kill the guest after this long (${TIME_HELP}; default: the duration plus 10 minutes)`)
     .option('--append <args>', 'extra guest kernel command-line arguments')
     .option(
       '--here',

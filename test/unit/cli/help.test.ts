@@ -27,6 +27,7 @@ describe('help', async () => {
       [
         'cleanup',
         'doctor',
+        'explore',
         'kernel bisect',
         'kernel bisect-step',
         'kernel build',
@@ -93,6 +94,8 @@ describe('help', async () => {
     );
     expect(timeOpts.map((t) => `${t.path} ${t.o.long}`).sort()).toEqual(
       [
+        'explore --duration',
+        'explore --timeout',
         'kernel bisect --timeout',
         'kernel selftest --timeout',
         'run --duration',
