@@ -66,6 +66,8 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
 export function planExplore(o: ExploreCliOptions, randomSeed: () => number, cwd = process.cwd()): ExplorePlan {
   const seed = o.seed === undefined ? randomSeed() : wholeNumber('--seed', o.seed, 0, 0xffff_ffff);
   const durationMs = parseTime(o.duration, { flag: '--duration', maxMs: MAX_MS, maxText: '24h' });
+  // vm checks it again; checked here so a typo fails before anything boots.
+  if (o.timeout !== undefined) parseTime(o.timeout, { flag: '--timeout' });
   const maxPrograms = o.programs === undefined ? undefined : wholeNumber('--programs', o.programs, 1, 1e9);
   if (o.here) {
     const hostOnly = (

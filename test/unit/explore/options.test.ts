@@ -44,6 +44,7 @@ describe('planExplore', () => {
     [{ duration: '0s' }, /--duration '0s' must be more than zero/],
     [{ duration: '25h' }, /too long: use 24h or less/],
     [{ programs: '0' }, /--programs 0 is out of range/],
+    [{ timeout: 'soon' }, /--timeout 'soon' is not a length of time/],
     [{ here: true, kernel: 'debian:6.12' }, /--kernel: a guest's option, not for --here/],
     [{ here: true, cpus: '2', timeout: '1h' }, /--cpus, --timeout: a guest's options/],
     [{ stream: true }, /--stream is the guest side of --here/],
