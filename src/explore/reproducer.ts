@@ -36,7 +36,7 @@ export function checkOf(v: ModelViolation): ResolvedCheck | undefined {
   const codes = v.allowed ?? [];
   if (!codes.length) return undefined;
   if (codes.every((c) => c === 'OK')) return { kind: 'success' };
-  if (codes.every((c) => /^E[A-Z0-9]+$/.test(c))) return { kind: 'errno', codes: [...codes] };
+  if (codes.every((c) => c === 'OK' || /^E[A-Z0-9]+$/.test(c))) return { kind: 'errno', codes: [...codes] };
   return undefined;
 }
 

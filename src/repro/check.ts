@@ -6,6 +6,7 @@
 import type { Judged } from './types.js';
 
 export type ResolvedCheck =
+  /** One of these errno names; 'OK' among them: success is allowed too. */
   | { kind: 'errno'; codes: string[] }
   | { kind: 'success' }
   | { kind: 'error' }
@@ -44,7 +45,9 @@ export function describeCheck(c: ResolvedCheck | undefined): string {
   if (!c) return 'no check the C can make: reproduced only by a rise of the health counters';
   switch (c.kind) {
     case 'errno':
-      return `the call fails with ${c.codes.join(' or ')}`;
+      return c.codes.includes('OK')
+        ? `the call succeeds or fails with ${c.codes.filter((x) => x !== 'OK').join(' or ')}`
+        : `the call fails with ${c.codes.join(' or ')}`;
     case 'success':
       return 'the call succeeds';
     case 'error':

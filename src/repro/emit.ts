@@ -154,7 +154,11 @@ function checkLines(j: Judged, c: ResolvedCheck | undefined): string[] {
   if (!c) return ['  /* the scenario judged this with a condition of its own: only the health counters decide */'];
   switch (c.kind) {
     case 'errno':
-      return [`  if (${c.codes.map((e) => `r.err == ${e}`).join(' || ')}) tr_finish();`, verdict('tr_describe(r)')];
+      // 'OK' among the codes: the call may also succeed (explore's model allows a set, e.g. OK or EINVAL).
+      return [
+        `  if (${c.codes.map((e) => (e === 'OK' ? '!r.err' : `r.err == ${e}`)).join(' || ')}) tr_finish();`,
+        verdict('tr_describe(r)'),
+      ];
     case 'success':
       return ['  if (!r.err) tr_finish();', verdict('tr_describe(r)')];
     case 'error':

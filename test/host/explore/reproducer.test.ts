@@ -59,7 +59,8 @@ describe('checkOf', () => {
   it('errnos, success, and nothing the C can check', () => {
     expect(checkOf(stale)).toEqual({ kind: 'errno', codes: ['ENOENT'] });
     expect(checkOf({ ...stale, allowed: ['OK'] })).toEqual({ kind: 'success' });
-    expect(checkOf({ ...stale, allowed: ['OK', 'ENODEV'] })).toBeUndefined();
+    expect(checkOf({ ...stale, allowed: ['OK', 'EINVAL'] })).toEqual({ kind: 'errno', codes: ['OK', 'EINVAL'] });
+    expect(checkOf({ ...stale, allowed: ['OK', 'something else'] })).toBeUndefined();
     expect(checkOf({ ...stale, allowed: undefined })).toBeUndefined();
   });
 });
@@ -72,6 +73,13 @@ describe('reproducerFor', () => {
     expect(r?.text).toContain('tr_stat'); // the broken stat is the last call: close (after it) is not replayed
     await builds(r!.text, 'seq.c');
   });
+  it('a set with OK in it: success passes the check too', async () => {
+    const r = reproducerFor(program, ran([{ ...stale, allowed: ['OK', 'EINVAL'] }]), kernel);
+    expect(r?.mode).toBe('sequence');
+    expect(r?.text).toContain('if (!r.err || r.err == EINVAL) tr_finish();');
+    await builds(r!.text, 'oneof.c');
+  });
+
   it('a health violation: every call, then the counters', async () => {
     const h: ModelViolation = {
       action: -1,
