@@ -364,8 +364,8 @@ export class Model {
     if (ev?.exists) return err('creating a duplicate', 'EEXIST', 'EBUSY');
     if (c.base !== undefined) {
       const base = this.events.get(c.base);
-      // Debian 7.3.4 refuses an eprobe on a dynamic event (a uprobe or kprobe base) with ENODEV while one on
-      // sched.sched_switch works (measured 2026-12-05, /var/tmp/eprobe-check.sh in a guest); 6.12 and 6.18 take it.
+      // Debian 6.12.118 and 7.3.4 refuse an eprobe on a dynamic event (a uprobe or kprobe base) with ENODEV,
+      // while one on sched.sched_switch works (measured 2026-12-05 in guests: explore seed 7, and by hand).
       return base?.exists
         ? err(
             'an eprobe on an existing event (ENODEV: kernels that refuse eprobes on dynamic events)',
