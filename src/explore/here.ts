@@ -10,6 +10,7 @@ import { EXIT } from '../errors.js';
 import { isErr } from '../native/index.js';
 import { readCounters, readFileNative } from '../health/index.js';
 import { openTracefs } from '../tracefs/open.js';
+import { prepareOutputDir, writeFileInDir } from '../util/output.js';
 import { onTeardown } from '../runner/teardown.js';
 import { healthAlarm } from './health.js';
 import { explore } from './loop.js';
@@ -82,11 +83,12 @@ export async function exploreHere(plan: ExplorePlan, deps: HereDeps): Promise<nu
       trace,
     );
     for (const f of r.findings) {
-      const health = f.execution.violations.some((v) => v.action < 0);
+      // A broken rule of the model names a call or a race; the health alarm alone names none.
+      const model = f.execution.violations.some((v) => v.action >= 0);
       say(`finding in program ${f.seq}: shrinking it against this kernel`);
       const shrunk = await shrinkFinding(f.program, f.execution, judged, deps.signal);
       const finding: Finding = {
-        kind: health ? 'health' : 'model',
+        kind: model ? 'model' : 'health',
         n: f.seq,
         ms: f.ms,
         what: describe(f.execution),
@@ -98,8 +100,13 @@ export async function exploreHere(plan: ExplorePlan, deps: HereDeps): Promise<nu
       if (repro) finding.reproducer = repro;
       findings.push(finding);
       out({ t: 'finding', finding });
-      if (!plan.stream)
+      if (!plan.stream) {
         say(`FOUND: ${finding.what}${shrunk ? ` (shrunk to ${shrunk.program.actions.length} actions)` : ''}`);
+        // The guest's findings go to the host in the stream; here they are kept in --out.
+        const dir = prepareOutputDir(plan.out, '--out');
+        writeFileInDir(dir, `finding-${f.seq}.json`, `${JSON.stringify(finding, null, 2)}\n`);
+        if (repro) say(`reproducer: ${writeFileInDir(dir, `finding-${f.seq}-${repro.file}`, repro.text)}`);
+      }
     }
     out({ t: 'end', stats: r.stats, stopped: r.stop });
   } catch (e) {
