@@ -21,7 +21,7 @@ import { renderRecord, type ExploreRecord, type Finding } from './stream.js';
 import type { Execution, Explorer, Program } from './types.js';
 import { createExplorer, worldFor } from './explorer.js';
 import { seededRng } from './rng.js';
-import { shrinkFinding } from './shrink.js';
+import { ruleOf, shrinkFinding } from './shrink.js';
 import { reproducerFor } from './reproducer.js';
 
 export interface HereDeps {
@@ -82,7 +82,15 @@ export async function exploreHere(plan: ExplorePlan, deps: HereDeps): Promise<nu
       judged,
       trace,
     );
+    // --keep-going meets the same broken rule again and again: each is shrunk and reported once.
+    const seen = new Map<string, number>();
     for (const f of r.findings) {
+      const key = f.execution.violations
+        .map((v) => ruleOf(f.program, v))
+        .sort()
+        .join(';');
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      if (seen.get(key)! > 1) continue;
       // A broken rule of the model names a call or a race; the health alarm alone names none.
       const model = f.execution.violations.some((v) => v.action >= 0);
       say(`finding in program ${f.seq}: shrinking it against this kernel`);
@@ -108,6 +116,8 @@ export async function exploreHere(plan: ExplorePlan, deps: HereDeps): Promise<nu
         if (repro) say(`reproducer: ${writeFileInDir(dir, `finding-${f.seq}-${repro.file}`, repro.text)}`);
       }
     }
+    const again = [...seen.values()].reduce((a, n) => a + n - 1, 0);
+    if (again) say(`${again} more finding(s) broke a rule already reported: not shrunk again`);
     out({ t: 'end', stats: r.stats, stopped: r.stop });
   } catch (e) {
     out({ t: 'error', message: (e as Error).message });
