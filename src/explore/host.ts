@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { EXIT } from '../errors.js';
+import { INT3_OOPS } from '../health/splat.js';
 import { packageRoot } from '../package.js';
 import { prepareOutputDir, writeFileInDir } from '../util/output.js';
 import { vmChild, type VmChildResult } from '../vm/child.js';
@@ -109,6 +110,22 @@ async function settle(
     return EXIT.ok;
   }
   const boot = parseExecBoot(r.exitCode, r.stderr);
+  // vm's one emulator artifact (vm/boot/outcome.ts emulatorInt3): an `Oops: int3` first, from a stale
+  // translation of code the kernel just patched under multi-threaded TCG. Not the kernel's: no finding.
+  if (end.kind === 'died' && boot.console[0] !== undefined && INT3_OOPS.test(boot.console[0])) {
+    say(
+      `ERROR: the guest died of "${boot.console[0]}" in program ${end.last?.n ?? '?'}: the multi-threaded TCG ` +
+        `artifact vm knows (docs/vm.md), not counted as a finding; run again (console: ${out}/console.log)`,
+    );
+    writeSummary(out, {
+      seed: plan.seed,
+      kernel: where.kernel,
+      result: 'emulator-int3',
+      stats: end.stats,
+      console: boot.console,
+    });
+    return EXIT.usage;
+  }
   const findings: Finding[] =
     end.kind === 'finding'
       ? end.findings
