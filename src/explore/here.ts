@@ -13,7 +13,7 @@ import { openTracefs } from '../tracefs/open.js';
 import { prepareOutputDir, writeFileInDir } from '../util/output.js';
 import { onTeardown } from '../runner/teardown.js';
 import { healthAlarm } from './health.js';
-import { explore } from './loop.js';
+import { explore, type Finding as LoopFinding } from './loop.js';
 import { openTraceSource, type TraceSource } from './kcov.js';
 import { progressReporter, type LineSink } from './progress.js';
 import type { ExplorePlan } from './options.js';
@@ -77,6 +77,9 @@ export async function exploreHere(plan: ExplorePlan, deps: HereDeps): Promise<nu
         ...(deps.signal ? { signal: deps.signal } : {}),
         keepGoing: plan.keepGoing,
         onProgram: (n, program, ms) => out({ t: 'program', n, ms, program }),
+        // Going on after a finding, the kernel may die before the run ends and its findings are shrunk:
+        // each is sent as it comes, and again once shrunk (the host keeps the last of each).
+        ...(plan.keepGoing ? { onFinding: (f: LoopFinding) => out({ t: 'finding', finding: rawFinding(f) }) } : {}),
         onProgress: plan.stream ? (stats) => out({ t: 'progress', stats }) : progressReporter(deps.progress),
       },
       judged,
@@ -91,19 +94,9 @@ export async function exploreHere(plan: ExplorePlan, deps: HereDeps): Promise<nu
         .join(';');
       seen.set(key, (seen.get(key) ?? 0) + 1);
       if (seen.get(key)! > 1) continue;
-      // A broken rule of the model names a call or a race; the health alarm alone names none.
-      const model = f.execution.violations.some((v) => v.action >= 0);
       say(`finding in program ${f.seq}: shrinking it against this kernel`);
       const shrunk = await shrinkFinding(f.program, f.execution, judged, deps.signal);
-      const finding: Finding = {
-        kind: model ? 'model' : 'health',
-        n: f.seq,
-        ms: f.ms,
-        what: describe(f.execution),
-        violations: f.execution.violations,
-        program: f.program,
-        ...(shrunk ? { shrunk: shrunk.program } : {}),
-      };
+      const finding: Finding = { ...rawFinding(f), ...(shrunk ? { shrunk: shrunk.program } : {}) };
       const repro = reproducerFor(shrunk?.program ?? f.program, shrunk?.execution ?? f.execution, kernel);
       if (repro) finding.reproducer = repro;
       findings.push(finding);
@@ -127,6 +120,18 @@ export async function exploreHere(plan: ExplorePlan, deps: HereDeps): Promise<nu
     trace?.close();
   }
   return findings.length ? EXIT.failed : deps.signal?.aborted ? EXIT.sigint : EXIT.ok;
+}
+
+/** A finding as the loop gave it; a broken rule of the model names a call or a race, the health alarm alone none. */
+function rawFinding(f: LoopFinding): Finding {
+  return {
+    kind: f.execution.violations.some((v) => v.action >= 0) ? 'model' : 'health',
+    n: f.seq,
+    ms: f.ms,
+    what: describe(f.execution),
+    violations: f.execution.violations,
+    program: f.program,
+  };
 }
 
 function describe(e: Execution): string {

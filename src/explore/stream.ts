@@ -90,7 +90,10 @@ function lastOf<K extends ExploreRecord['t']>(
 }
 
 export function guestEnd(records: readonly ExploreRecord[], vmExit: number | undefined): GuestEnd {
-  const findings = records.flatMap((r) => (r.t === 'finding' ? [r.finding] : []));
+  // A finding may come twice (as found, then shrunk, under --keep-going): the last of each program counts.
+  const byProgram = new Map<number, Finding>();
+  for (const r of records) if (r.t === 'finding') byProgram.set(r.finding.n, r.finding);
+  const findings = [...byProgram.values()];
   const end = lastOf(records, 'end');
   const stats = end?.stats ?? lastOf(records, 'progress')?.stats;
   const error = records.find((r) => r.t === 'error');

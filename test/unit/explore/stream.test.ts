@@ -61,6 +61,24 @@ describe('guestEnd', () => {
     const finding = { kind: 'model' as const, n: 2, ms: 5, what: 'x', violations: [], program: prog(2) };
     expect(guestEnd([started, { t: 'finding', finding }], 1)).toEqual({ kind: 'finding', findings: [finding] });
   });
+  it('a finding sent as found and again once shrunk counts once, the shrunk one', () => {
+    const raw = { kind: 'model' as const, n: 4, ms: 5, what: 'x', violations: [], program: prog(4) };
+    const shrunk = { ...raw, shrunk: prog(1) };
+    const other = { ...raw, n: 9 };
+    expect(
+      guestEnd(
+        [
+          { t: 'finding', finding: raw },
+          { t: 'finding', finding: other },
+          { t: 'finding', finding: shrunk },
+        ],
+        1,
+      ),
+    ).toEqual({
+      kind: 'finding',
+      findings: [shrunk, other],
+    });
+  });
   it('an end record and vm exit 0: clean', () => {
     expect(guestEnd([started, { t: 'end', stats, stopped: 'duration' }], 0)).toEqual({ kind: 'clean', stats });
   });
