@@ -23,7 +23,8 @@ import {
 import { guestArgs, guestTimeout, type ExplorePlan, type GuestWhere as Guest } from './options.js';
 import { guestEnd, parseRecord, type ExploreRecord, type ExploreStats, type Finding, type GuestEnd } from './stream.js';
 import { formatProgress, type LineSink } from './progress.js';
-import { crashReproducer } from './reproducer.js';
+import { crashReproducer, findingReproducer } from './reproducer.js';
+import { ruleOf } from './shrink.js';
 
 export interface HostDeps {
   say: (m: string) => void;
@@ -78,6 +79,26 @@ export async function exploreInGuest(plan: ExplorePlan, deps: HostDeps): Promise
   await new Promise<void>((done) => stream.end(done));
   const end = guestEnd(records, r.end === 'exited' ? r.exitCode : undefined);
   return settle(end, r, plan, where, out, deps, records);
+}
+
+/**
+ * --keep-going meets one broken rule many times (the guest sends each as it
+ * comes): one finding per rule is reported and verified, the shrunk one (with
+ * the guest's reproducer) when there is one, else the first.
+ */
+export function onePerRule(findings: readonly Finding[]): { kept: Finding[]; again: number } {
+  const best = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = f.violations.length
+      ? f.violations
+          .map((v) => ruleOf(f.program, v))
+          .sort()
+          .join(';')
+      : `died:${f.n}`;
+    const was = best.get(key);
+    if (!was || (!was.reproducer && f.reproducer)) best.set(key, f);
+  }
+  return { kept: [...best.values()], again: findings.length - best.size };
 }
 
 /** The guest's kernel as its start record says (uname), else the spec booted. */
@@ -148,13 +169,18 @@ async function settle(
     return EXIT.usage;
   }
   const verified: unknown[] = [];
-  for (const f of findings) {
+  const { kept, again } = onePerRule(findings);
+  if (again) say(`${again} more finding(s) broke a rule already found: kept in stream.jsonl, not verified again`);
+  for (const f of kept) {
     const tag = `finding-${f.n}`;
     writeFileInDir(out, `${tag}.json`, `${JSON.stringify(f, null, 2)}\n`);
     say(`FOUND in program ${f.n}: ${f.what}`);
     for (const v of f.violations.slice(0, 5)) say(`  ${v.op} ${v.path}: expected ${v.expected}, got ${v.got}`);
     for (const line of boot.console.slice(0, 8)) say(`  console: ${line}`);
-    const repro = f.reproducer ?? crashReproducer(f.shrunk ?? f.program, kernelOf(records, where));
+    const kernel = kernelOf(records, where);
+    const repro =
+      f.reproducer ??
+      (end.kind === 'died' ? crashReproducer(f.program, kernel) : findingReproducer(f.program, f.violations, kernel));
     if (!repro) {
       say('  no reproducer: the program has nothing the C generator can replay');
       continue;

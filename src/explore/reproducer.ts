@@ -160,12 +160,33 @@ export function reproducerFor(p: Program, e: Execution, kernel: Kernel, now = ne
 export function crashReproducer(p: Program, kernel: Kernel, now = new Date()): Reproducer | undefined {
   let race = -1;
   p.actions.forEach((a, i) => a.kind === 'race' && (race = i));
+  const died: ModelViolation = {
+    action: race,
+    op: 'kernel',
+    path: '',
+    expected: 'the kernel survives',
+    got: 'the guest died',
+  };
+  return findingReproducer(p, [died], kernel, now);
+}
+
+/**
+ * A finding the guest sent before it could shrink it (--keep-going, and the
+ * kernel died later): its program and violations came back, not its
+ * outcomes, which the C does not need (it checks the broken call's codes).
+ */
+export function findingReproducer(
+  p: Program,
+  violations: ModelViolation[],
+  kernel: Kernel,
+  now = new Date(),
+): Reproducer | undefined {
   const e: Execution = {
     names: { root: '{root}', id: '{id}', target: '{target}' },
     results: p.actions.map((a) =>
-      a.kind === 'call' ? { kind: 'call', outcome: { ok: 'string' } } : { kind: 'skipped', why: 'the guest died' },
+      a.kind === 'call' ? { kind: 'call', outcome: { ok: 'string' } } : { kind: 'skipped', why: 'not sent back' },
     ),
-    violations: [{ action: race, op: 'kernel', path: '', expected: 'the kernel survives', got: 'the guest died' }],
+    violations,
   };
   return reproducerFor(p, e, kernel, now);
 }
