@@ -22,6 +22,7 @@ export interface ExploreCliOptions {
   memory?: string;
   timeout?: string;
   append?: string;
+  tcg?: 'single' | 'multi';
   stream?: boolean;
 }
 
@@ -78,6 +79,7 @@ export function planExplore(o: ExploreCliOptions, randomSeed: () => number, cwd 
         ['--memory', o.memory],
         ['--timeout', o.timeout],
         ['--append', o.append],
+        ['--tcg', o.tcg],
       ] as const
     ).filter(([, v]) => v !== undefined);
     if (hostOnly.length)
@@ -91,6 +93,7 @@ export function planExplore(o: ExploreCliOptions, randomSeed: () => number, cwd 
     ...(o.cpus !== undefined ? ['--cpus', o.cpus] : []),
     ...(o.memory !== undefined ? ['--memory', o.memory] : []),
     ...(o.append !== undefined ? ['--append', o.append] : []),
+    ...(o.tcg !== undefined ? ['--tcg', o.tcg] : []),
   ];
   return {
     where: o.here

@@ -34,6 +34,12 @@ export function exploreCommand(): Command {
     .option('--memory <size>', "guest memory (vm's default)")
     .option('--timeout <time>', `kill the guest after this long (${TIME_HELP}; default: the duration plus 10 minutes)`)
     .option('--append <args>', 'extra guest kernel command-line arguments')
+    .addOption(
+      new Option(
+        '--tcg <mode>',
+        "TCG threading, as vm's (single never overlaps two guest syscalls: races then prove little)",
+      ).choices(['single', 'multi']),
+    )
     .option(
       '--here',
       "explore THIS machine's kernel instead of a guest (what the guest itself runs): a finding may crash it; for throwaway VMs",

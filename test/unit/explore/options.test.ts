@@ -29,12 +29,20 @@ describe('planExplore', () => {
   });
 
   it('takes the given seed, kernel, clean kernel and guest options', () => {
-    const p = plan({ seed: '4294967295', kernel: 'k.bz', cleanKernel: 'c.bz', cpus: '3', memory: '3G', append: 'x=1' });
+    const p = plan({
+      seed: '4294967295',
+      kernel: 'k.bz',
+      cleanKernel: 'c.bz',
+      cpus: '3',
+      memory: '3G',
+      append: 'x=1',
+      tcg: 'single',
+    });
     expect(p.seed).toBe(4294967295);
     expect(p.where).toEqual({
       kernel: 'k.bz',
       cleanKernel: 'c.bz',
-      vmArgs: ['--cpus', '3', '--memory', '3G', '--append', 'x=1'],
+      vmArgs: ['--cpus', '3', '--memory', '3G', '--append', 'x=1', '--tcg', 'single'],
     });
   });
 
