@@ -365,7 +365,7 @@ export class Model {
     if (c.base !== undefined) {
       const base = this.events.get(c.base);
       // Debian 6.12.118 and 7.3.4 refuse an eprobe on a dynamic event (a uprobe or kprobe base) with ENODEV,
-      // while one on sched.sched_switch works (measured 2026-12-05 in guests: explore seed 7, and by hand).
+      // while one on sched.sched_switch works (measured 2026-12-05 in guests: explore seed 7, and scripts/probe-answers.mjs).
       return base?.exists
         ? err(
             'an eprobe on an existing event (ENODEV: kernels that refuse eprobes on dynamic events)',
