@@ -24,6 +24,7 @@ import { guestArgs, guestTimeout, type ExplorePlan, type GuestWhere as Guest } f
 import { guestEnd, parseRecord, type ExploreRecord, type ExploreStats, type Finding, type GuestEnd } from './stream.js';
 import { formatProgress, type LineSink } from './progress.js';
 import { crashReproducer, findingReproducer } from './reproducer.js';
+import { legUse, MAX_RESTARTS, nextLeg, shiftFinding, sumStats, type LegUse } from './legs.js';
 import { ruleOf } from './shrink.js';
 
 export interface HostDeps {
@@ -41,15 +42,106 @@ export async function exploreInGuest(plan: ExplorePlan, deps: HostDeps): Promise
   const out = prepareOutputDir(plan.out, '--out');
   const { say } = deps;
   say(`seed ${plan.seed} (the same run again: --seed ${plan.seed}); kernel ${where.kernel}; results in ${out}`);
+  const done: LegUse[] = [];
+  const earlier: Finding[] = [];
+  const restarts: Restart[] = [];
+  for (let legPlan: ExplorePlan | undefined = plan; ;) {
+    const k = done.length;
+    const leg = await oneGuest(legPlan, where, out, k, deps);
+    const { end, r, records } = leg;
+    const last = end.kind === 'died' ? end.last : lastProgram(records);
+    const use = legUse(legPlan.seed, 'stats' in end ? end.stats : undefined, last);
+    const int3 = r.end !== 'aborted' ? emulatorDeath(r) : undefined;
+    // Only a death the run would otherwise end on: without --keep-going a finding ends the run anyway.
+    if (int3 && (end.kind === 'died' || (end.kind === 'finding' && plan.keepGoing))) {
+      legPlan = nextLeg(plan, [...done, use]);
+      if (legPlan) {
+        if (end.kind === 'finding') earlier.push(...end.findings.map((f) => shiftFinding(f, done)));
+        restarts.push({ guest: k + 1, program: (last?.n ?? 0) + sum(done, 'programs'), console: int3, seed: use.seed });
+        done.push(use);
+        say(
+          `the guest died of "${int3}" in its program ${last?.n ?? '?'}: the multi-threaded TCG artifact vm knows ` +
+            `(docs/vm.md), not a finding; a fresh guest explores the remaining ${Math.round(legPlan.durationMs / 1000)} s ` +
+            `(seed ${legPlan.seed}, restart ${done.length} of at most ${MAX_RESTARTS})`,
+        );
+        continue;
+      }
+    }
+    done.push(use);
+    const run: Run = { done, earlier, restarts, stats: sumStats(done) };
+    return settle(shiftEnd(end, done.slice(0, -1)), r, plan, where, out, deps, records, run);
+  }
+}
+
+/** A restart after an emulator death, as the summary keeps it. */
+interface Restart {
+  /** 1-based: the guest that died. */
+  guest: number;
+  /** The run's program that was running. */
+  program: number;
+  console: string;
+  /** The dead guest's seed. */
+  seed: number;
+}
+
+/** The whole run as settle reports it: every leg, the findings of guests that died since, their deaths. */
+interface Run {
+  done: LegUse[];
+  earlier: Finding[];
+  restarts: Restart[];
+  stats: ExploreStats | undefined;
+}
+
+const sum = (legs: readonly LegUse[], k: 'programs' | 'ms') => legs.reduce((a, l) => a + l[k], 0);
+
+function lastProgram(records: readonly ExploreRecord[]): { n: number; ms: number } | undefined {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const p = records[i]!;
+    if (p.t === 'program') return { n: p.n, ms: p.ms };
+  }
+  return undefined;
+}
+
+/** The last leg's end in the run's numbers. */
+function shiftEnd(end: GuestEnd, before: readonly LegUse[]): GuestEnd {
+  if (end.kind === 'finding') return { ...end, findings: end.findings.map((f) => shiftFinding(f, before)) };
+  if (end.kind === 'died' && end.last)
+    return {
+      ...end,
+      last: { ...end.last, n: end.last.n + sum(before, 'programs'), ms: end.last.ms + sum(before, 'ms') },
+    };
+  return end;
+}
+
+/**
+ * vm's one emulator artifact (vm/boot/outcome.ts emulatorInt3): an `Oops: int3`
+ * first, from a stale translation of code the kernel just patched under
+ * multi-threaded TCG. Not the kernel's: never a finding.
+ */
+function emulatorDeath(r: VmChildResult): string | undefined {
+  const first = parseExecBoot(r.exitCode, r.stderr).console[0];
+  return first !== undefined && INT3_OOPS.test(first) ? first : undefined;
+}
+
+/** One guest: its files are the run's for the first, suffixed by its number after a restart. */
+async function oneGuest(
+  plan: ExplorePlan,
+  where: Guest,
+  out: string,
+  k: number,
+  deps: HostDeps,
+): Promise<{ end: GuestEnd; r: VmChildResult; records: ExploreRecord[] }> {
+  const name = (base: string, ext: string) => path.join(out, k === 0 ? `${base}.${ext}` : `${base}-${k + 1}.${ext}`);
   const records: ExploreRecord[] = [];
-  const stream = fs.createWriteStream(path.join(out, 'stream.jsonl'));
+  const stream = fs.createWriteStream(name('stream', 'jsonl'));
+  const coverage = where.coverage !== undefined ? ['--coverage', path.join(where.coverage, `guest-${k + 1}`)] : [];
   const r = await vmChild(
     {
       root: packageRoot,
       kernel: where.kernel,
       timeout: guestTimeout(plan, where),
-      consoleLog: path.join(out, 'console.log'),
-      vmArgs: where.vmArgs,
+      consoleLog: name('console', 'log'),
+      vmArgs: [...where.vmArgs, ...coverage],
       mode: {
         kind: 'exec',
         program: process.execPath,
@@ -58,7 +150,7 @@ export async function exploreInGuest(plan: ExplorePlan, deps: HostDeps): Promise
     },
     {
       ...(deps.signal ? { signal: deps.signal } : {}),
-      vmLog: path.join(out, 'vm.log'),
+      vmLog: name('vm', 'log'),
       onLine: (line, s) => {
         const rec = s === 'stdout' ? parseRecord(line) : undefined;
         if (!rec) {
@@ -71,14 +163,15 @@ export async function exploreInGuest(plan: ExplorePlan, deps: HostDeps): Promise
         if (rec.t === 'program' && records.at(-1)?.t === 'program') records.pop();
         records.push(rec);
         if (rec.t === 'start')
-          say(`${rec.kernel.release}: ${rec.kcov ? 'KCOV-guided' : 'blind (no KCOV)'}; kinds ${rec.kinds.join(', ')}`);
+          deps.say(
+            `${rec.kernel.release}: ${rec.kcov ? 'KCOV-guided' : 'blind (no KCOV)'}; kinds ${rec.kinds.join(', ')}`,
+          );
         if (rec.t === 'progress') deps.progress.update(formatProgress(rec.stats));
       },
     },
   );
   await new Promise<void>((done) => stream.end(done));
-  const end = guestEnd(records, r.end === 'exited' ? r.exitCode : undefined);
-  return settle(end, r, plan, where, out, deps, records);
+  return { end: guestEnd(records, r.end === 'exited' ? r.exitCode : undefined), r, records };
 }
 
 /**
@@ -115,6 +208,7 @@ async function settle(
   out: string,
   deps: HostDeps,
   records: readonly ExploreRecord[],
+  run: Run,
 ): Promise<number> {
   const { say } = deps;
   if (r.end === 'aborted') {
@@ -125,43 +219,47 @@ async function settle(
     say(`ERROR: ${end.message}; see ${path.join(out, 'vm.log')}`);
     return EXIT.usage;
   }
-  if (end.kind === 'clean') {
-    say(`nothing found: ${formatProgress(end.stats)}`);
-    writeSummary(out, { seed: plan.seed, kernel: where.kernel, result: 'clean', stats: end.stats });
+  const stats = run.stats ?? ('stats' in end ? end.stats : undefined);
+  const legs = {
+    ...(run.restarts.length ? { restarts: run.restarts, seeds: run.done.map((l) => l.seed) } : {}),
+  };
+  if (end.kind === 'clean' && !run.earlier.length) {
+    const again = run.restarts.length ? ` (${run.restarts.length + 1} guests: see restarts in explore.json)` : '';
+    say(`nothing found: ${formatProgress(stats ?? end.stats)}${again}`);
+    writeSummary(out, { seed: plan.seed, kernel: where.kernel, result: 'clean', stats: stats ?? end.stats, ...legs });
     return EXIT.ok;
   }
   const boot = parseExecBoot(r.exitCode, r.stderr);
-  // vm's one emulator artifact (vm/boot/outcome.ts emulatorInt3): an `Oops: int3` first, from a stale
-  // translation of code the kernel just patched under multi-threaded TCG. Not the kernel's: no finding.
-  if (end.kind === 'died' && boot.console[0] !== undefined && INT3_OOPS.test(boot.console[0])) {
+  // The run's budget or restarts were spent when the last guest died of the emulator artifact.
+  const int3 = emulatorDeath(r);
+  if (end.kind === 'died' && int3 !== undefined && !run.earlier.length) {
     say(
-      `ERROR: the guest died of "${boot.console[0]}" in program ${end.last?.n ?? '?'}: the multi-threaded TCG ` +
+      `ERROR: the guest died of "${int3}" in program ${end.last?.n ?? '?'}: the multi-threaded TCG ` +
         `artifact vm knows (docs/vm.md), not counted as a finding; run again (console: ${out}/console.log)`,
     );
     writeSummary(out, {
       seed: plan.seed,
       kernel: where.kernel,
       result: 'emulator-int3',
-      stats: end.stats,
+      ...(stats ? { stats } : {}),
       console: boot.console,
+      ...legs,
     });
     return EXIT.usage;
   }
-  const findings: Finding[] =
-    end.kind === 'finding'
-      ? end.findings
-      : end.last
-        ? [
-            {
-              kind: 'health',
-              n: end.last.n,
-              ms: end.last.ms,
-              what: `the kernel failed while program ${end.last.n} ran: ${boot.console[0] ?? boot.status ?? 'the guest ended early'}`,
-              violations: [],
-              program: end.last.program,
-            },
-          ]
-        : [];
+  // The guest died in a program (not of the emulator): the program is the finding, a crash reproducer its evidence.
+  const death: Finding | undefined =
+    end.kind === 'died' && end.last && int3 === undefined
+      ? {
+          kind: 'health',
+          n: end.last.n,
+          ms: end.last.ms,
+          what: `the kernel failed while program ${end.last.n} ran: ${boot.console[0] ?? boot.status ?? 'the guest ended early'}`,
+          violations: [],
+          program: end.last.program,
+        }
+      : undefined;
+  const findings: Finding[] = [...run.earlier, ...(end.kind === 'finding' ? end.findings : death ? [death] : [])];
   if (!findings.length) {
     say(
       `the guest ended before its first program (${boot.console[0] ?? boot.status ?? `vm exit ${r.exitCode ?? 'none'}`}); see ${out}/console.log`,
@@ -180,7 +278,7 @@ async function settle(
     const kernel = kernelOf(records, where);
     const repro =
       f.reproducer ??
-      (end.kind === 'died' ? crashReproducer(f.program, kernel) : findingReproducer(f.program, f.violations, kernel));
+      (f === death ? crashReproducer(f.program, kernel) : findingReproducer(f.program, f.violations, kernel));
     if (!repro) {
       say('  no reproducer: the program has nothing the C generator can replay');
       continue;
@@ -193,8 +291,8 @@ async function settle(
   writeSummary(out, {
     seed: plan.seed,
     kernel: where.kernel,
-    result: end.kind === 'died' ? 'kernel-failure' : 'finding',
-    stats: end.stats,
+    result: death ? 'kernel-failure' : 'finding',
+    ...(stats ? { stats } : {}),
     console: boot.console,
     findings: findings.map((f) => ({
       n: f.n,
@@ -205,6 +303,7 @@ async function settle(
       shrunk: f.shrunk?.actions.length,
     })),
     verified,
+    ...legs,
   });
   return EXIT.failed;
 }

@@ -2,6 +2,7 @@
 // `explore`'s options, checked before anything boots (exit 2 with the fix),
 // and the guest's own command line rendered from them: the host boots a guest
 // and runs `explore --here` inside it with the same seed and budget.
+import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseTime } from '../util/time.js';
@@ -23,6 +24,7 @@ export interface ExploreCliOptions {
   timeout?: string;
   append?: string;
   tcg?: 'single' | 'multi';
+  coverage?: string;
   stream?: boolean;
 }
 
@@ -32,6 +34,8 @@ export interface GuestWhere {
   cleanKernel?: string;
   vmArgs: string[];
   timeout?: string;
+  /** vm --coverage of each exploring guest, to DIR/guest-N (a `kernel build --coverage` kernel). */
+  coverage?: string;
 }
 
 export interface ExplorePlan {
@@ -80,6 +84,7 @@ export function planExplore(o: ExploreCliOptions, randomSeed: () => number, cwd 
         ['--timeout', o.timeout],
         ['--append', o.append],
         ['--tcg', o.tcg],
+        ['--coverage', o.coverage],
       ] as const
     ).filter(([, v]) => v !== undefined);
     if (hostOnly.length)
@@ -89,6 +94,11 @@ export function planExplore(o: ExploreCliOptions, randomSeed: () => number, cwd 
   } else if (o.stream) {
     throw new UsageError('--stream is the guest side of --here; the host reads it (drop --stream)');
   }
+  const coverage = o.coverage === undefined ? undefined : path.resolve(cwd, o.coverage);
+  if (coverage !== undefined && fs.existsSync(coverage) && fs.readdirSync(coverage).length)
+    throw new UsageError(
+      `--coverage ${o.coverage}: not empty; give a new or empty directory (the run's data would mix)`,
+    );
   const vmArgs = [
     ...(o.cpus !== undefined ? ['--cpus', o.cpus] : []),
     ...(o.memory !== undefined ? ['--memory', o.memory] : []),
@@ -103,6 +113,7 @@ export function planExplore(o: ExploreCliOptions, randomSeed: () => number, cwd 
           ...(o.cleanKernel ? { cleanKernel: o.cleanKernel } : {}),
           vmArgs,
           ...(o.timeout !== undefined ? { timeout: o.timeout } : {}),
+          ...(coverage !== undefined ? { coverage } : {}),
         },
     seed,
     durationMs,

@@ -41,6 +41,10 @@ export function exploreCommand(): Command {
       ).choices(['single', 'multi']),
     )
     .option(
+      '--coverage <dir>',
+      "the kernel's gcov coverage of each exploring guest, as vm --coverage, to DIR/guest-N (a kernel build --coverage kernel)",
+    )
+    .option(
       '--here',
       "explore THIS machine's kernel instead of a guest (what the guest itself runs): a finding may crash it; for throwaway VMs",
     )

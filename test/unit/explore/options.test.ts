@@ -46,6 +46,10 @@ describe('planExplore', () => {
     });
   });
 
+  it('--coverage: a new directory, resolved, for the exploring guests only', () => {
+    expect(plan({ coverage: 'cov' }).where).toEqual({ kernel: 'debian:6.12', vmArgs: [], coverage: '/w/cov' });
+  });
+
   it.each([
     [{ seed: '-1' }, /--seed '-1' is not a whole number/],
     [{ seed: '4294967296' }, /--seed 4294967296 is out of range: use 0 to 4294967295/],
@@ -56,6 +60,8 @@ describe('planExplore', () => {
     [{ here: true, kernel: 'debian:6.12' }, /--kernel: a guest's option, not for --here/],
     [{ here: true, cpus: '2', timeout: '1h' }, /--cpus, --timeout: a guest's options/],
     [{ stream: true }, /--stream is the guest side of --here/],
+    [{ here: true, coverage: 'cov' }, /--coverage: a guest's option, not for --here/],
+    [{ coverage: '/etc' }, /--coverage \/etc: not empty; give a new or empty directory/],
   ] as [Partial<ExploreCliOptions>, RegExp][])('%o is refused', (o, why) => {
     expect(() => plan(o)).toThrow(UsageError);
     expect(() => plan(o)).toThrow(why);
