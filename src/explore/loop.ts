@@ -60,6 +60,25 @@ export interface ExploreStats {
   fullBuffers: number;
 }
 
+/** A run's numbers before its first program. */
+export function emptyStats(guided: boolean): ExploreStats {
+  return {
+    guided,
+    programs: 0,
+    generated: 0,
+    mutated: 0,
+    elapsedMs: 0,
+    programsPerSec: 0,
+    violating: 0,
+    violations: 0,
+    corpus: 0,
+    edges: 0,
+    newEdges: 0,
+    traceErrors: 0,
+    fullBuffers: 0,
+  };
+}
+
 /** An execution that broke the model. */
 export interface Finding {
   /** The program's number in the run (0-based). */
@@ -84,21 +103,7 @@ export async function explore(o: ExploreOptions, explorer: Explorer, trace?: Tra
   const t0 = now();
   const corpus = new Corpus();
   const findings: Finding[] = [];
-  const s: ExploreStats = {
-    guided: trace !== undefined,
-    programs: 0,
-    generated: 0,
-    mutated: 0,
-    elapsedMs: 0,
-    programsPerSec: 0,
-    violating: 0,
-    violations: 0,
-    corpus: 0,
-    edges: 0,
-    newEdges: 0,
-    traceErrors: 0,
-    fullBuffers: 0,
-  };
+  const s = emptyStats(trace !== undefined);
   let lastReport = t0;
   let edgesAtReport = 0;
   const snapshot = (t: number): ExploreStats => {

@@ -15,6 +15,7 @@ import {
 } from '../../../src/explore/legs.js';
 import type { ExplorePlan } from '../../../src/explore/options.js';
 import type { ExploreStats, Finding } from '../../../src/explore/stream.js';
+import { emptyStats } from '../../../src/explore/loop.js';
 
 const plan: ExplorePlan = {
   where: { kernel: 'debian:latest', vmArgs: [] },
@@ -27,19 +28,12 @@ const plan: ExplorePlan = {
   stream: false,
 };
 const stats = (over: Partial<ExploreStats> = {}): ExploreStats => ({
-  guided: false,
+  ...emptyStats(false),
   programs: 10,
   generated: 8,
   mutated: 2,
   elapsedMs: 20_000,
   programsPerSec: 0.5,
-  violating: 0,
-  violations: 0,
-  corpus: 0,
-  edges: 0,
-  newEdges: 0,
-  traceErrors: 0,
-  fullBuffers: 0,
   ...over,
 });
 const use = (programs: number, ms: number, s?: ExploreStats): LegUse => ({

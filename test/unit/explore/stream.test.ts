@@ -12,22 +12,9 @@ import {
   type ExploreStats,
 } from '../../../src/explore/stream.js';
 import type { Program } from '../../../src/explore/types.js';
+import { emptyStats } from '../../../src/explore/loop.js';
 
-const stats: ExploreStats = {
-  guided: false,
-  programs: 3,
-  generated: 3,
-  mutated: 0,
-  elapsedMs: 1000,
-  programsPerSec: 3,
-  violating: 0,
-  violations: 0,
-  corpus: 0,
-  edges: 0,
-  newEdges: 0,
-  traceErrors: 0,
-  fullBuffers: 0,
-};
+const stats: ExploreStats = { ...emptyStats(false), programs: 3, generated: 3, elapsedMs: 1000, programsPerSec: 3 };
 const prog = (n: number): Program => ({ actions: [{ kind: 'call', call: 'stat', args: [{ t: `{root}/p${n}` }] }] });
 const rec = (r: ExploreRecord) => renderRecord(r);
 
