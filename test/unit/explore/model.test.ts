@@ -207,6 +207,19 @@ describe('model: what correct kernels do is accepted', () => {
     ).toEqual([]);
   });
 
+  it('instance-files: an enable fd kept across the removal of its event still pins the instance (7.3.4, explore seed 8)', () => {
+    const steps: [CallAction, Planted][] = [
+      [act.mkdir(INST), 'OK'],
+      [act.open(`${R}/uprobe_events`, 'control'), 'OK'],
+      [act.write(1, 'p:{id}_g1/e1 {target}'), 'OK'],
+      [act.open(`${INST}/events/{id}_g1/e1/enable`, 'ro'), 'OK'],
+      [act.write(1, '-:{id}_g1/e1'), 'OK'],
+    ];
+    expect(judge([...steps, [act.rmdir(INST), 'EBUSY'], [act.close(3), 'OK'], [act.rmdir(INST), 'OK']])).toEqual([]);
+    // Planted: a kernel that let the instance go while the fd pins it.
+    expect(judge([...steps, [act.rmdir(INST), 'OK']])).toMatchObject([{ action: 5, op: 'rmdir', got: 'success' }]);
+  });
+
   it('mistyped opens (a mutated flag): ENOTDIR for a file as a dir, EISDIR for a dir opened to write', () => {
     expect(
       judge([
