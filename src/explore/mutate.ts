@@ -6,48 +6,12 @@
 // any call left without its opener is dropped: every result is well-formed.
 import type { Arg } from '../repro/types.js';
 import { OPEN_HOWS, openFlags } from './actions.js';
+import { link, unlink, type Linked } from './fd-links.js';
 import { Builder, generate } from './generate.js';
 import { racedKey } from './race.js';
 import { weighted } from './rng.js';
-import type { Action, Program, RaceAction, Rng } from './types.js';
-import { MAX_ACTIONS } from './validate.js';
+import type { Program, RaceAction, Rng } from './types.js';
 import type { World } from './world.js';
-
-interface Linked {
-  action: Action;
-  /** Per argument: the node whose fd it uses. */
-  refs: (Linked | undefined)[];
-}
-
-export function link(p: Program): Linked[] {
-  const nodes: Linked[] = [];
-  for (const a of p.actions) {
-    nodes.push({ action: a, refs: a.kind === 'call' ? a.args.map((x) => ('fd' in x ? nodes[x.fd] : undefined)) : [] });
-  }
-  return nodes;
-}
-
-/** Back to indices; a call whose fd's opener is gone, later or closed is dropped. */
-export function unlink(nodes: readonly Linked[], max = MAX_ACTIONS): Program {
-  const pos = new Map<Linked, number>();
-  const open = new Set<Linked>();
-  const actions: Action[] = [];
-  for (const n of nodes) {
-    if (actions.length >= max) break;
-    const a = n.action;
-    if (a.kind === 'race') {
-      actions.push(a);
-      continue;
-    }
-    if (n.refs.some((r, k) => 'fd' in a.args[k]! && (!r || !open.has(r)))) continue;
-    const args: Arg[] = a.args.map((x, k) => ('fd' in x ? { fd: pos.get(n.refs[k]!)! } : x));
-    pos.set(n, actions.length);
-    actions.push({ ...a, args });
-    if (a.call === 'open' || a.call === 'openat') open.add(n);
-    if (a.call === 'close') open.delete(n.refs[0]!);
-  }
-  return { actions };
-}
 
 type Mutation = 'insert' | 'delete' | 'replace' | 'argument' | 'splice' | 'race';
 

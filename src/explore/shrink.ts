@@ -6,7 +6,8 @@
 // index of the action that opened them, so a candidate is renumbered, and an
 // action whose fd's opener was dropped goes too (as the C emitter drops it).
 import { ddmin, type Budget } from '../repro/ddmin.js';
-import type { Action, Execution, Explorer, ModelViolation, Program } from './types.js';
+import { subProgram } from './fd-links.js';
+import type { Execution, Explorer, ModelViolation, Program } from './types.js';
 
 /** Replays at most, or seconds: a TCG guest runs a program in tens of milliseconds to seconds. */
 export const SHRINK_BUDGET: Budget = { maxAttempts: 200, maxMs: 120_000 };
@@ -18,25 +19,6 @@ export interface Shrunk {
   attempts: number;
   /** 1-minimal: no single action can go. */
   complete: boolean;
-}
-
-/** The actions at `keep` (indices into p, ascending), fds renumbered; an action whose fd's opener is not kept is dropped. */
-export function subProgram(p: Program, keep: readonly number[]): Program {
-  const renumber = new Map<number, number>();
-  const actions: Action[] = [];
-  for (const i of keep) {
-    const a = p.actions[i];
-    if (!a) continue;
-    if (a.kind === 'call') {
-      if (a.args.some((x) => 'fd' in x && !renumber.has(x.fd))) continue;
-      renumber.set(i, actions.length);
-      actions.push({ ...a, args: a.args.map((x) => ('fd' in x ? { fd: renumber.get(x.fd)! } : x)) });
-    } else {
-      renumber.set(i, actions.length);
-      actions.push(a);
-    }
-  }
-  return { actions };
 }
 
 /** What a violation breaks, without its run's names: the call and the expectation (or the kernel's health). */

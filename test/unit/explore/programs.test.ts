@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { generate, predict } from '../../../src/explore/generate.js';
 import { Model } from '../../../src/explore/model.js';
-import { link, mutate, unlink } from '../../../src/explore/mutate.js';
+import { link, unlink } from '../../../src/explore/fd-links.js';
+import { mutate } from '../../../src/explore/mutate.js';
 import { seededRng } from '../../../src/explore/rng.js';
 import { unsafeOnHost } from '../../../src/explore/race.js';
 import type { Program } from '../../../src/explore/types.js';

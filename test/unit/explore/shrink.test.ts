@@ -1,36 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Shrinking a finding: fds renumbered when actions go, an action whose fd's
-// opener went is dropped, and ddmin keeps exactly what the failure needs,
+// Shrinking a finding: ddmin keeps exactly what the failure needs,
 // judged by "the same rule broken" (a planted different failure is not it).
 import { describe, expect, it } from 'vitest';
-import { ruleOf, sameFailure, shrinkFinding, subProgram } from '../../../src/explore/shrink.js';
+import { ruleOf, sameFailure, shrinkFinding } from '../../../src/explore/shrink.js';
 import type { CallAction, Execution, ModelViolation, Program } from '../../../src/explore/types.js';
 
 const call = (c: CallAction['call'], ...args: CallAction['args']): CallAction => ({ kind: 'call', call: c, args });
 const names = { root: '/t', id: 'x', target: '/bin/true' };
 const exec = (violations: ModelViolation[]): Execution => ({ names, results: [], violations });
-
-describe('subProgram', () => {
-  const p: Program = {
-    actions: [
-      call('open', { t: '{root}/a' }, { n: 0 }),
-      call('stat', { t: '{root}/b' }),
-      call('open', { t: '{root}/c' }, { n: 0 }),
-      call('pread', { fd: 2 }, { n: 10 }, { n: 0 }),
-      call('close', { fd: 0 }),
-      { kind: 'race', config: { create: [], remove: [] } as never },
-    ],
-  };
-  it('renumbers fd arguments to the kept openers', () => {
-    expect(subProgram(p, [2, 3]).actions).toEqual([p.actions[2], call('pread', { fd: 0 }, { n: 10 }, { n: 0 })]);
-  });
-  it('drops an action whose fd opener is not kept, keeps race actions', () => {
-    expect(subProgram(p, [1, 3, 4, 5]).actions).toEqual([p.actions[1], p.actions[5]]);
-  });
-  it('the whole program is itself', () => {
-    expect(subProgram(p, [0, 1, 2, 3, 4, 5])).toEqual(p);
-  });
-});
 
 describe('sameFailure', () => {
   const p: Program = { actions: [call('stat', { t: '{root}/g/e/enable' })] };
