@@ -12,7 +12,7 @@
 import type { Arg, Outcome } from '../repro/types.js';
 import type { CallAction, ModelViolation } from './types.js';
 import { child, isDirNode, nodeLabel, parentStamp, ROOT_REF, splitPath, type Node, type Ref } from './paths.js';
-import type { Scope, World, WorldKind } from './world.js';
+import { controlTakes, definitionKind, type Scope, type World, type WorldKind } from './world.js';
 
 /** The results a call may give ('OK' or errno names), why, and a check of a success's content. */
 export type Allowed =
@@ -350,6 +350,8 @@ export class Model {
     const ev = this.events.get(c.key);
     if (c.op === 'remove') {
       if (!ev?.exists) return err('removal of an event that does not exist', 'ENOENT');
+      // kprobe_events and uprobe_events look only among their own kind (dyn_event_release with their ops).
+      if (!controlTakes(file, ev.kind)) return err(`removal of a ${ev.kind} event through ${file}`, 'ENOENT');
       const scopes = [...ev.enabled].filter((s) => !s || this.instances.get(s)?.exists);
       // enabled-removal-ebusy, instance-files: EBUSY while enabled, top level or in an instance.
       if (scopes.length)
@@ -375,7 +377,6 @@ export class Model {
           )
         : err('an eprobe on a missing event', 'ENOENT', 'EINVAL', 'ENODEV');
     }
-    void file;
     return ok('creating an event that does not exist');
   }
 
@@ -512,7 +513,7 @@ export class Model {
     if ('control' in fd) {
       const c = parseControl(data);
       if (!c) return;
-      if (c.op === 'create') this.created(c.key, kindOf(fd.control, data), c.base);
+      if (c.op === 'create') this.created(c.key, definitionKind(data), c.base);
       else this.removed(c.key);
       return;
     }
@@ -592,12 +593,6 @@ export function parseControl(line: string): { op: 'create' | 'remove'; key: stri
     return { op: 'create', key: mk[2]!, base: b ? `${b[1]}/${b[2]}` : '(not ours)' };
   }
   return { op: 'create', key: mk[2]! };
-}
-
-function kindOf(control: string, line: string): WorldKind {
-  if (line.startsWith('e:')) return 'eprobe';
-  if (line.startsWith('f:')) return 'fprobe';
-  return control === 'uprobe_events' ? 'uprobe' : 'kprobe';
 }
 
 function triggerName(data: string): string {

@@ -69,11 +69,11 @@ function chunk(w: World, rng: Rng): Linked[] {
   return fresh.slice(from, from + 1 + rng.int(4));
 }
 
-/** An open of a control file (kprobe_events, ...): its fd's writes are definitions. */
-function isControl(x: Linked | undefined): boolean {
-  if (!x || x.action.kind !== 'call' || x.action.call !== 'open') return false;
+/** The control file (kprobe_events, ...) an open opens, whose fd's writes are definitions; undefined for others. */
+function controlOf(x: Linked | undefined): string | undefined {
+  if (!x || x.action.kind !== 'call' || x.action.call !== 'open') return undefined;
   const p = x.action.args[0];
-  return !!p && 't' in p && /_events$/.test(p.t);
+  return p && 't' in p && /_events$/.test(p.t) ? p.t : undefined;
 }
 
 const SLOT_IN_PATH = /(\{id\}_g)(\d+)|(\/|^|:)e(\d+)(?=\/|$| )/g;
@@ -89,14 +89,15 @@ function changeArgument(w: World, nodes: Linked[], rng: Rng): Linked[] {
   let next: Arg = arg;
   const refs = [...node.refs];
   if ('fd' in arg) {
-    // Another opener before this action, of the same class: a control file stays a control file.
+    // Another opener before this action, of the same class: a control file stays the same control file
+    // (a kprobe definition through uprobe_events is no lifecycle step, and the model does not predict its errno).
     const before = nodes
       .slice(0, nodes.indexOf(node))
       .filter(
         (x) =>
           x.action.kind === 'call' &&
           ['open', 'openat'].includes(x.action.call) &&
-          isControl(x) === isControl(node.refs[k]),
+          controlOf(x) === controlOf(node.refs[k]),
       );
     if (before.length) refs[k] = rng.pick(before);
   } else if ('t' in arg) {
@@ -111,7 +112,7 @@ function changeArgument(w: World, nodes: Linked[], rng: Rng): Linked[] {
       ),
     };
     if (a.call === 'write' && ['0', '1'].includes(arg.t)) next = { t: arg.t === '0' ? '1' : '0' };
-  } else if ((a.call === 'open' || a.call === 'openat') && k === a.args.length - 1 && !isControl(node)) {
+  } else if ((a.call === 'open' || a.call === 'openat') && k === a.args.length - 1 && controlOf(node) === undefined) {
     next = { n: openFlags(w.flags, rng.pick(OPEN_HOWS.filter((h) => h !== 'control'))) };
   }
   const args = a.args.map((x, j) => (j === k ? next : x));

@@ -14,7 +14,7 @@ import { unknownFlags } from './actions.js';
 import { parseControl } from './model.js';
 import { unsafeOnHost } from './race.js';
 import type { Program } from './types.js';
-import type { World } from './world.js';
+import { controlTakes, definitionKind, type World } from './world.js';
 
 export const MAX_ACTIONS = 80;
 /** A race action's bounds: 2-4 threads, at most 10 s, at most 10,000 cycles. */
@@ -26,7 +26,8 @@ export function programProblems(p: Program, w: Pick<World, 'unsafeRaces' | 'flag
   const out: string[] = [];
   if (p.actions.length > MAX_ACTIONS) out.push(`${p.actions.length} actions (at most ${MAX_ACTIONS})`);
   const open = new Set<number>();
-  const control = new Set<number>();
+  /** Control fds: the file's name under {root}. */
+  const control = new Map<number, string>();
   p.actions.forEach((a, i) => {
     const at = `action ${i}`;
     if (a.kind === 'race') {
@@ -58,18 +59,16 @@ export function programProblems(p: Program, w: Pick<World, 'unsafeRaces' | 'flag
     const flags = unknownFlags(a, w.flags);
     if (flags) out.push(`${at}: ${flags}`);
     const a1 = a.args[1];
-    if (
-      (a.call === 'write' || a.call === 'pwrite') &&
-      a0 &&
-      'fd' in a0 &&
-      control.has(a0.fd) &&
-      a1 &&
-      't' in a1 &&
-      !parseControl(a1.t)
-    )
-      out.push(`${at}: ${JSON.stringify(a1.t)} to a control file is not a definition or removal of the world`);
+    const file = (a.call === 'write' || a.call === 'pwrite') && a0 && 'fd' in a0 ? control.get(a0.fd) : undefined;
+    if (file !== undefined && a1 && 't' in a1) {
+      const c = parseControl(a1.t);
+      if (!c) out.push(`${at}: ${JSON.stringify(a1.t)} to a control file is not a definition or removal of the world`);
+      // The model does not predict how a file parses another kind's line: the world never writes one.
+      else if (c.op === 'create' && !controlTakes(file, definitionKind(a1.t)))
+        out.push(`${at}: ${definitionKind(a1.t)} definition to ${file}, which does not take that kind`);
+    }
     if (a.call === 'open' || a.call === 'openat') open.add(i);
-    if (a.call === 'open' && a0 && 't' in a0 && /_events$/.test(a0.t)) control.add(i);
+    if (a.call === 'open' && a0 && 't' in a0 && /_events$/.test(a0.t)) control.set(i, a0.t.replace(/^.*\//, ''));
     if (a.call === 'close' && a0 && 'fd' in a0) open.delete(a0.fd);
   });
   return out;

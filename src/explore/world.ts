@@ -120,6 +120,23 @@ export function createLine(w: World, s: Slot): string {
   }
 }
 
+/** The kind a definition line makes: its prefix, and for `p:` its site (a path is a uprobe's). */
+export function definitionKind(line: string): WorldKind {
+  if (line.startsWith('e:')) return 'eprobe';
+  if (line.startsWith('f:')) return 'fprobe';
+  const site = line.split(' ')[1] ?? '';
+  return site.includes('{target}') || site.startsWith('/') ? 'uprobe' : 'kprobe';
+}
+
+/**
+ * Whether a control file (its name under {root}) handles a kind: kprobe_events
+ * and uprobe_events parse and remove only their own (trace_dynevent.c
+ * dyn_event_release with their ops), dynamic_events every kind.
+ */
+export function controlTakes(file: string, kind: WorldKind): boolean {
+  return file === 'dynamic_events' || CONTROL_FILE[kind] === file;
+}
+
 export function removeLine(s: Slot): string {
   return `-:${slotKey(s)}`;
 }

@@ -220,6 +220,17 @@ describe('model: what correct kernels do is accepted', () => {
     expect(judge([...steps, [act.rmdir(INST), 'OK']])).toMatchObject([{ action: 5, op: 'rmdir', got: 'success' }]);
   });
 
+  it('kprobe_events and uprobe_events remove only their own kind (ENOENT), dynamic_events any', () => {
+    const kprobes: [CallAction, Planted] = [act.open(`${R}/kprobe_events`, 'control'), 'OK'];
+    expect(judge([...created, kprobes, [act.write(2, '-:{id}_g1/e1'), 'ENOENT'], remove])).toEqual([]);
+    const dynamic: [CallAction, Planted] = [act.open(`${R}/dynamic_events`, 'control'), 'OK'];
+    expect(judge([...created, dynamic, [act.write(2, '-:{id}_g1/e1'), 'OK']])).toEqual([]);
+    // Planted: a kernel whose kprobe_events removed a uprobe.
+    expect(judge([...created, kprobes, [act.write(2, '-:{id}_g1/e1'), 'OK']])).toMatchObject([
+      { action: 3, got: 'success' },
+    ]);
+  });
+
   it('mistyped opens (a mutated flag): ENOTDIR for a file as a dir, EISDIR for a dir opened to write', () => {
     expect(
       judge([

@@ -142,6 +142,11 @@ describe('programProblems (planted bad programs)', () => {
       /not a definition or removal/,
     ],
     [
+      'a kprobe definition to uprobe_events (a mutated fd, explore seed 22 on tiny-coverage)',
+      { actions: [act.open('{root}/uprobe_events', 'control'), act.write(0, 'p:{id}_g2/e1 do_sys_openat2')] },
+      /kprobe definition to uprobe_events, which does not take that kind/,
+    ],
+    [
       'O_TRUNC on a control file',
       { actions: [{ kind: 'call', call: 'open', args: [{ t: '{root}/uprobe_events' }, { n: 0o1001 }] }] },
       /open flags 513 are none the explorer makes/,
