@@ -5,7 +5,7 @@
 // that opened it, not at its index), so indices are recomputed afterwards and
 // any call left without its opener is dropped: every result is well-formed.
 import type { Arg } from '../repro/types.js';
-import { OPEN_HOWS, openFlags } from './actions.js';
+import { OPEN_HOWS, openFlags, type OpenHow } from './actions.js';
 import { link, unlink, type Linked } from './fd-links.js';
 import { Builder, generate } from './generate.js';
 import { racedKey } from './race.js';
@@ -76,6 +76,9 @@ function controlOf(x: Linked | undefined): string | undefined {
   return p && 't' in p && /_events$/.test(p.t) ? p.t : undefined;
 }
 
+const WRITES = new Set<OpenHow>(['rw', 'wo']);
+const cwdFree = (p: Arg | undefined): boolean => !!p && 't' in p && p.t.startsWith('{root}');
+
 const SLOT_IN_PATH = /(\{id\}_g)(\d+)|(\/|^|:)e(\d+)(?=\/|$| )/g;
 
 function changeArgument(w: World, nodes: Linked[], rng: Rng): Linked[] {
@@ -113,7 +116,9 @@ function changeArgument(w: World, nodes: Linked[], rng: Rng): Linked[] {
     };
     if (a.call === 'write' && ['0', '1'].includes(arg.t)) next = { t: arg.t === '0' ? '1' : '0' };
   } else if ((a.call === 'open' || a.call === 'openat') && k === a.args.length - 1 && controlOf(node) === undefined) {
-    next = { n: openFlags(w.flags, rng.pick(OPEN_HOWS.filter((h) => h !== 'control'))) };
+    // A relative open (from the cwd) stays read-only: the addon's root guard refuses a write it cannot place (EXDEV).
+    const rel = a.call === 'open' && !cwdFree(a.args[0]);
+    next = { n: openFlags(w.flags, rng.pick(OPEN_HOWS.filter((h) => h !== 'control' && !(rel && WRITES.has(h))))) };
   }
   const args = a.args.map((x, j) => (j === k ? next : x));
   const copy: Linked = { action: { ...a, args }, refs };

@@ -67,6 +67,9 @@ export function programProblems(p: Program, w: Pick<World, 'unsafeRaces' | 'flag
       else if (c.op === 'create' && !controlTakes(file, definitionKind(a1.t)))
         out.push(`${at}: ${definitionKind(a1.t)} definition to ${file}, which does not take that kind`);
     }
+    // native/root.cc: a write-mode open of a path it cannot place beneath the root is refused (EXDEV, the tool's).
+    if (a.call === 'open' && a0 && 't' in a0 && !a0.t.startsWith('{root}') && a1 && 'n' in a1)
+      if (a1.n & (w.flags.O_WRONLY | w.flags.O_RDWR)) out.push(`${at}: a write-mode open of a relative path (${a0.t})`);
     if (a.call === 'open' || a.call === 'openat') open.add(i);
     if (a.call === 'open' && a0 && 't' in a0 && /_events$/.test(a0.t)) control.set(i, a0.t.replace(/^.*\//, ''));
     if (a.call === 'close' && a0 && 'fd' in a0) open.delete(a0.fd);

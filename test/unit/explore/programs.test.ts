@@ -103,6 +103,26 @@ describe('mutate', () => {
     }
   });
 
+  it('a relative open stays read-only and a control fd stays on its file (both seen as false findings)', () => {
+    const p: Program = {
+      actions: [
+        act.chdir('{root}/events/{id}_g1/e1'),
+        act.open('enable', 'ro'),
+        act.open('{root}/uprobe_events', 'control'),
+        act.open('{root}/kprobe_events', 'control'),
+        act.write(2, 'p:{id}_g1/e1 {target}'),
+        act.write(3, 'p:{id}_g2/e1 vfs_read'),
+      ],
+    };
+    for (const seed of SEEDS) {
+      let q = p;
+      for (let k = 0; k < 5; k++) {
+        q = mutate(W, q, seededRng(seed * 10 + k), []);
+        expect(programProblems(q, W), `seed ${seed} round ${k}`).toEqual([]);
+      }
+    }
+  });
+
   it('is deterministic per seed and changes the program', () => {
     const p = generate(W, seededRng(5));
     expect(mutate(W, p, seededRng(11), [])).toEqual(mutate(W, p, seededRng(11), []));
@@ -145,6 +165,11 @@ describe('programProblems (planted bad programs)', () => {
       'a kprobe definition to uprobe_events (a mutated fd, explore seed 22 on tiny-coverage)',
       { actions: [act.open('{root}/uprobe_events', 'control'), act.write(0, 'p:{id}_g2/e1 do_sys_openat2')] },
       /kprobe definition to uprobe_events, which does not take that kind/,
+    ],
+    [
+      'a write-mode open from the cwd (a mutated flag, explore seed 22 on tiny-coverage: the root guard says EXDEV)',
+      { actions: [act.chdir('{root}/events/{id}_g1/e1'), act.open('trigger', 'wo')] },
+      /write-mode open of a relative path \(trigger\)/,
     ],
     [
       'O_TRUNC on a control file',
