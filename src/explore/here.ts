@@ -21,7 +21,7 @@ import { renderRecord, type ExploreRecord, type Finding } from './stream.js';
 import type { Execution, Explorer, Program } from './types.js';
 import { createExplorer, worldFor } from './explorer.js';
 import { seededRng } from './rng.js';
-import { ruleOf, shrinkFinding } from './shrink.js';
+import { ruleKey, shrinkFinding } from './shrink.js';
 import { reproducerFor } from './reproducer.js';
 
 export interface HereDeps {
@@ -88,10 +88,7 @@ export async function exploreHere(plan: ExplorePlan, deps: HereDeps): Promise<nu
     // --keep-going meets the same broken rule again and again: each is shrunk and reported once.
     const seen = new Map<string, number>();
     for (const f of r.findings) {
-      const key = f.execution.violations
-        .map((v) => ruleOf(f.program, v))
-        .sort()
-        .join(';');
+      const key = ruleKey(f.program, f.execution.violations);
       seen.set(key, (seen.get(key) ?? 0) + 1);
       if (seen.get(key)! > 1) continue;
       say(`finding in program ${f.seq}: shrinking it against this kernel`);

@@ -25,7 +25,7 @@ import { guestEnd, parseRecord, type ExploreRecord, type ExploreStats, type Find
 import { formatProgress, type LineSink } from './progress.js';
 import { crashReproducer, findingReproducer } from './reproducer.js';
 import { legUse, MAX_RESTARTS, nextLeg, shiftFinding, sumStats, type LegUse } from './legs.js';
-import { ruleOf } from './shrink.js';
+import { ruleKey } from './shrink.js';
 
 export interface HostDeps {
   say: (m: string) => void;
@@ -182,12 +182,7 @@ async function oneGuest(
 export function onePerRule(findings: readonly Finding[]): { kept: Finding[]; again: number } {
   const best = new Map<string, Finding>();
   for (const f of findings) {
-    const key = f.violations.length
-      ? f.violations
-          .map((v) => ruleOf(f.program, v))
-          .sort()
-          .join(';')
-      : `died:${f.n}`;
+    const key = f.violations.length ? ruleKey(f.program, f.violations) : `died:${f.n}`;
     const was = best.get(key);
     if (!was || (!was.reproducer && f.reproducer)) best.set(key, f);
   }

@@ -28,6 +28,11 @@ export function ruleOf(p: Program, v: ModelViolation): string {
   return `${what}|${v.op.split(' ')[0]}|${v.expected}`;
 }
 
+/** The rules a finding broke, each once: its identity when --keep-going meets it again (twice in one program too). */
+export function ruleKey(p: Program, violations: readonly ModelViolation[]): string {
+  return [...new Set(violations.map((v) => ruleOf(p, v)))].sort().join(';');
+}
+
 /** True when e breaks a rule the original broke. */
 export function sameFailure(original: Program, was: Execution, candidate: Program, e: Execution): boolean {
   const rules = new Set(was.violations.map((v) => ruleOf(original, v)));

@@ -30,6 +30,16 @@ describe('onePerRule', () => {
     expect(r.kept.map((f) => f.n)).toEqual([1, 2]);
     expect(r.again).toBe(1);
   });
+  it('a program that broke the rule twice is the same finding (7.3.4 seed 22: programs 3 and 248)', () => {
+    const twice = finding(248, 'EEXIST');
+    twice.violations = [...twice.violations, { ...twice.violations[0]!, path: 'again' }];
+    const r = onePerRule([finding(3, 'EEXIST'), twice]);
+    expect(r.kept.map((f) => f.n)).toEqual([3]);
+    // Planted: another rule beside it is another finding.
+    const other = finding(9, 'EEXIST');
+    other.violations = [...other.violations, { ...other.violations[0]!, expected: 'EBUSY' }];
+    expect(onePerRule([finding(3, 'EEXIST'), other]).kept.map((f) => f.n)).toEqual([3, 9]);
+  });
   it('findings without violations (the guest died in them) are never merged', () => {
     const r = onePerRule([finding(4, 'x', { violations: [] }), finding(5, 'x', { violations: [] })]);
     expect(r.kept.map((f) => f.n)).toEqual([4, 5]);
